@@ -1,0 +1,74 @@
+"""`creative-assets`: run a campaign for a job on the Dagster instance in DAGSTER_HOME."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+
+import dagster as dg
+
+from creative_assets.campaign import ensure_job_partition, run_campaign
+from creative_assets.definitions import build_definitions, deployment_resources
+from creative_assets.errors import CreativeAssetsError
+from creative_assets.models import VARIANTS
+
+
+def _campaign(args: argparse.Namespace) -> int:
+    resources = deployment_resources()
+    defs = build_definitions(resources)
+    variants = [v.strip().upper() for v in args.variants.split(",")] if args.variants else list(VARIANTS)
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        print(f"error: [unknown_variant] {', '.join(unknown)}; variants are {', '.join(VARIANTS)}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    with dg.DagsterInstance.get() as instance:
+        try:
+            with dg.build_resources({"job_source": resources["job_source"]}) as built:
+                ensure_job_partition(instance, built.job_source, args.job_id)
+        except CreativeAssetsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        outcome = run_campaign(defs, instance, args.job_id, variants)
+    for run in outcome.runs:
+        status = "ok    " if run.success else "FAILED"
+        print(f"{status} {run.job_name:<16} {run.partition:<28} {run.seconds:>7.1f}s  run {run.run_id}")
+        if run.error:
+            print(f"       {run.error}")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"campaign {args.job_id}: {'succeeded' if outcome.success else 'failed'} "
+        f"in {time.perf_counter() - started:.1f}s, peak memory {peak_mib:.0f} MiB"
+    )
+    storage = os.environ.get("CREATIVE_ASSETS_STORAGE_URL") or resources["io_manager"].base_url  # type: ignore[attr-defined]
+    print(f"artifacts: {storage}/final_creatives/{args.job_id}/  summary: {storage}/campaign_summary/{args.job_id}/")
+    return 0 if outcome.success else 1
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    resources = deployment_resources()
+    with dg.build_resources({"job_source": resources["job_source"]}) as built:
+        refs = built.job_source.list_jobs()
+    print(json.dumps([r.model_dump(mode="json") for r in refs], indent=1))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="creative-assets", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    campaign = sub.add_parser("campaign", help="materialize every phase of a job's campaign")
+    campaign.add_argument("job_id")
+    campaign.add_argument("--variants", help="comma-separated subset of A-E (the roll-up needs all five)")
+    campaign.set_defaults(func=_campaign)
+    jobs = sub.add_parser("jobs", help="list the jobs the job source offers")
+    jobs.set_defaults(func=_jobs)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

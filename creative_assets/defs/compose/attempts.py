@@ -1,0 +1,168 @@
+"""The retry loop of one creative: i2i text overlay → logo → gates 1b–4, at most N passes.
+
+The design's policy, in order of cost: retry the i2i step first; regenerate the base image only
+after repeated failure; when the editor keeps mangling the copy, typeset it locally on the same
+base image (no provider cost). The loop lives inside one step because a Dagster check cannot send
+a run back upstream; every pass is recorded so the gate report shows what was tried and paid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from creative_assets.defs.images.generation import generate_clean_base_image
+from creative_assets.gates.checks import (
+    decide_next_action,
+    gate_1b_semantic,
+    gate_2_text_correctness,
+    gate_3_layout_brand,
+    gate_4_readability,
+    logo_present,
+)
+from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
+from creative_assets.imaging.png import open_image, sha256, to_png
+from creative_assets.models import (
+    BaseImage,
+    BrandIdentity,
+    CopyVariant,
+    CreativeAttempt,
+    DesignerPrompt,
+    GateResult,
+    Layout,
+    ProviderCall,
+    verdict_of,
+)
+from creative_assets.models.gates import Action
+from creative_assets.providers.base import ImageEditor, ImageGenerator, TextGenerator, VisionAnalyzer
+from creative_assets.providers.local import LocalImageEditor
+from creative_assets.resources import CampaignSettings, OcrReader
+
+
+@dataclass
+class Providers:
+    """What one creative's loop may call."""
+
+    editor: ImageEditor
+    generator: ImageGenerator
+    vision: VisionAnalyzer
+    text: TextGenerator
+    ocr: OcrReader
+    settings: CampaignSettings
+
+
+@dataclass
+class CreativeOutcome:
+    attempts: list[CreativeAttempt]
+    overlay_png: bytes
+    final_png: bytes
+    base: BaseImage
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def calls(self) -> list[ProviderCall]:
+        return [call for attempt in self.attempts for call in attempt.calls]
+
+
+def judge(
+    final_png: bytes, overlay_png: bytes, layout: Layout, copy: CopyVariant, brand: BrandIdentity, ocr: OcrReader
+) -> list[GateResult]:
+    """Gates 1b–4 on a finished creative."""
+    final = open_image(final_png, what="final creative")
+    lines = ocr.read(final)
+    logo_found = False
+    if layout.logo_box is not None and brand.logo is not None:
+        box_px = logo_pixel_box(final.size, (brand.logo.width, brand.logo.height), layout.logo_box)
+        logo_found = logo_present(final, open_image(overlay_png, what="text overlay"), box_px)
+    return [
+        gate_1b_semantic(lines, layout, logo_box=layout.logo_box),
+        gate_2_text_correctness(lines, copy, layout),
+        gate_3_layout_brand(
+            lines,
+            layout,
+            expected_logo=brand.logo is not None,
+            logo_found=logo_found,
+            brand_colors=[brand.primary_color, brand.accent_color],
+            img=final,
+        ),
+        gate_4_readability(final, lines, layout),
+    ]
+
+
+def add_logo(overlay_png: bytes, layout: Layout, brand: BrandIdentity) -> bytes:
+    """Phase 4b: composite the logo with Pillow (never drawn by the image model)."""
+    if brand.logo_png is None or layout.logo_box is None:
+        return overlay_png
+    logo = open_image(brand.logo_png, what="logo")
+    return to_png(composite_logo(open_image(overlay_png, what="text overlay"), logo, layout.logo_box))
+
+
+def make_creative(
+    *,
+    providers: Providers,
+    base: BaseImage,
+    base_png: bytes,
+    layout: Layout,
+    prompt: DesignerPrompt,
+    copy: CopyVariant,
+    brand: BrandIdentity,
+    seed_parts: tuple[object, ...],
+) -> CreativeOutcome:
+    settings = providers.settings
+    name = base.image_type
+    attempts: list[CreativeAttempt] = []
+    files: dict[str, bytes] = {}
+    trigger: Action = "none"
+    i2i_failures = 0
+    overlay_png = final_png = b""
+    for n in range(1, settings.max_creative_attempts + 1):
+        calls: list[ProviderCall] = []
+        if trigger == "regenerate_bfl":
+            palette = [brand.primary_color, brand.secondary_color, brand.accent_color]
+            base, base_png = generate_clean_base_image(
+                generator=providers.generator,
+                ocr=providers.ocr,
+                settings=settings,
+                prompt=prompt,
+                palette=palette,
+                seed_parts=(*seed_parts, "retry", n),
+                file=f"attempts/{name}-{n}-base.png",
+            )
+            files[base.file] = base_png
+            calls += base.calls
+            analysis = providers.vision.analyze(base_png)
+            redesigned = providers.text.design_layout(analysis.value, copy, brand, name)
+            layout = redesigned.value
+            calls += [*analysis.calls, *redesigned.calls]
+        editor = LocalImageEditor() if trigger == "typeset_locally" else providers.editor
+        overlay = editor.overlay_text(base_png, layout, copy, attempt=n)
+        overlay_png = overlay.value
+        final_png = add_logo(overlay_png, layout, brand)
+        calls += overlay.calls
+        gates = judge(final_png, overlay_png, layout, copy, brand, providers.ocr)
+        verdict = verdict_of(gates)
+        i2i_failures += verdict == "FAIL"
+        next_action = decide_next_action(
+            gates, n, max_attempts=settings.max_creative_attempts, i2i_failures=i2i_failures
+        )
+        overlay_file, final_file = f"attempts/{name}-{n}-overlay.png", f"attempts/{name}-{n}-final.png"
+        files[overlay_file], files[final_file] = overlay_png, final_png
+        attempts.append(
+            CreativeAttempt(
+                attempt=n,
+                trigger=trigger,
+                base_seed=base.seed,
+                base_sha256=sha256(base_png),
+                overlay_file=overlay_file,
+                final_file=final_file,
+                overlay_provider=f"{overlay.calls[-1].provider}/{overlay.calls[-1].model}",
+                layout=layout,
+                gates=gates,
+                verdict=verdict,
+                next_action=next_action,
+                calls=calls,
+            )
+        )
+        if verdict != "FAIL" or next_action == "none":
+            break
+        trigger = next_action
+    return CreativeOutcome(attempts=attempts, overlay_png=overlay_png, final_png=final_png, base=base, files=files)

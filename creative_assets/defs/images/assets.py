@@ -1,0 +1,114 @@
+"""Phase 2 — images: art direction per variant and four base images, held to Gate 1a."""
+
+from __future__ import annotations
+
+import dagster as dg
+from pydantic import Field
+
+from creative_assets.defs.images.generation import generate_clean_base_image
+from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.models import IMAGE_TYPES, BaseImageSet, BrandIdentity, CopyDeck, ImagePromptSet
+from creative_assets.partitions import job_variant_partitions, split_key
+from creative_assets.providers.base import ImageGenerator, TextGenerator
+from creative_assets.resources import CampaignSettings, OcrReader
+
+
+@dg.asset(partitions_def=job_variant_partitions, group_name="images", kinds={"json"})
+def image_prompts(
+    context: dg.AssetExecutionContext, text_generator: TextGenerator, copy_variants: CopyDeck
+) -> dg.MaterializeResult:
+    """Creative-director meta-analysis → four image concepts → four designer prompts
+    (job_focus, lifestyle, artistic, location) for this variant's copy."""
+    job_id, variant = split_key(context)
+    directed = text_generator.direct_images(copy_variants.context, copy_variants.variant(variant))
+    prompts = ImagePromptSet(
+        job_id=job_id,
+        variant=variant,  # type: ignore[arg-type]
+        meta_analysis=directed.value.meta_analysis,
+        concepts=directed.value.concepts,
+        prompts=directed.value.prompts,
+        calls=directed.calls,
+    )
+    return dg.MaterializeResult(
+        value=prompts,
+        metadata={
+            "meta_analysis": dg.MetadataValue.md(prompts.meta_analysis),
+            "prompts": dg.MetadataValue.md("\n".join(f"- **{p.image_type}**: {p.prompt}" for p in prompts.prompts)),
+            **calls_metadata(prompts.calls),
+        },
+    )
+
+
+class BaseImagesConfig(dg.Config):
+    generation: int = Field(
+        default=0,
+        description="bump to draw new pictures: every generation has its own seeds (regeneration backfills)",
+    )
+
+
+GATE_1A = dg.AssetCheckSpec(
+    "gate_1a_no_text",
+    asset="base_images",
+    partitions_def=job_variant_partitions,
+    blocking=True,
+    description="Gate 1a: OCR finds no rendered text on any base image (after bounded regeneration).",
+)
+
+
+@dg.asset(partitions_def=job_variant_partitions, group_name="images", kinds={"png"}, check_specs=[GATE_1A])
+def base_images(
+    context: dg.AssetExecutionContext,
+    config: BaseImagesConfig,
+    image_generator: ImageGenerator,
+    ocr: OcrReader,
+    settings: CampaignSettings,
+    image_prompts: ImagePromptSet,
+    brand_identity: BrandIdentity,
+) -> dg.MaterializeResult:
+    """Four text-free base images (BFL FLUX). Gate 1a runs OCR on each right after it is made;
+    an image with rendered text is regenerated with a new seed before anything is spent on it."""
+    job_id, variant = split_key(context)
+    palette = [brand_identity.primary_color, brand_identity.secondary_color, brand_identity.accent_color]
+    images, files = [], {}
+    for image_type in IMAGE_TYPES:
+        image, png = generate_clean_base_image(
+            generator=image_generator,
+            ocr=ocr,
+            settings=settings,
+            prompt=image_prompts.prompt_for(image_type),
+            palette=palette,
+            seed_parts=(job_id, variant, image_type, config.generation),
+            file=f"{image_type}.png",
+        )
+        if len(image.attempts) > 1:
+            context.log.warning(
+                f"Gate 1a: {image_type} had text in {len(image.attempts) - 1} generation(s); "
+                f"seeds {[a.seed for a in image.attempts]}"
+            )
+        images.append(image)
+        files[image.file] = png
+    result = BaseImageSet(job_id=job_id, variant=variant, images=images, files=files)  # type: ignore[arg-type]
+    calls = [call for image in images for call in image.calls]
+    return dg.MaterializeResult(
+        value=result,
+        metadata={
+            "preview": preview(files),
+            "seeds": dg.MetadataValue.json({i.image_type: i.seed for i in images}),
+            "gate_1a_regenerations": sum(len(i.attempts) - 1 for i in images),
+            "gate_1a_passed": sum(i.gate_1a_passed for i in images),
+            "size": f"{settings.width}×{settings.height}",
+            **calls_metadata(calls),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=GATE_1A.name,
+                passed=all(i.gate_1a_passed for i in images),
+                metadata={
+                    "generations": dg.MetadataValue.json({i.image_type: len(i.attempts) for i in images}),
+                    "text_found": dg.MetadataValue.json(
+                        {i.image_type: [line.text for a in i.attempts for line in a.text_found] for i in images}
+                    ),
+                },
+            )
+        ],
+    )

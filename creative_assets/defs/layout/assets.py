@@ -1,0 +1,80 @@
+"""Phase 3 — brand identity and layout: where the copy and the logo go on each base image."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.models import BaseImageSet, BrandIdentity, CopyDeck, JobPosting, LayoutSet
+from creative_assets.partitions import job_partitions, job_variant_partitions, split_key
+from creative_assets.providers.base import BrandExtractor, TextGenerator, VisionAnalyzer
+
+
+@dg.asset(partitions_def=job_partitions, group_name="layout", kinds={"json", "png"})
+def brand_identity(
+    context: dg.AssetExecutionContext, brand_extractor: BrandExtractor, job_posting: JobPosting
+) -> dg.MaterializeResult:
+    """Colours, font and logo of the employer (Firecrawl, cached 90 days). When nothing usable is
+    found the brand falls back to sane defaults and says why; the campaign goes on without a logo."""
+    brand = brand_extractor.extract(job_posting)
+    if brand.fallback_reason:
+        context.log.warning(f"Brand identity of {brand.company_name}: {brand.fallback_reason}")
+    swatches = " ".join(
+        f"`{name}` {color}"
+        for name, color in (
+            ("primary", brand.primary_color),
+            ("secondary", brand.secondary_color),
+            ("accent", brand.accent_color),
+            ("text", brand.text_color),
+        )
+    )
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "source": brand.source,
+        "colors": dg.MetadataValue.md(swatches),
+        "font": brand.font_family,
+        "has_logo": brand.logo is not None,
+        **calls_metadata(brand.calls),
+    }
+    if brand.fallback_reason:
+        metadata["fallback_reason"] = brand.fallback_reason
+    if brand.logo_png:
+        metadata["logo"] = preview({"logo": brand.logo_png}, side=96)
+    return dg.MaterializeResult(value=brand, metadata=metadata)
+
+
+@dg.asset(partitions_def=job_variant_partitions, group_name="layout", kinds={"json"})
+def layouts(
+    context: dg.AssetExecutionContext,
+    vision_analyzer: VisionAnalyzer,
+    text_generator: TextGenerator,
+    base_images: BaseImageSet,
+    brand_identity: BrandIdentity,
+    copy_variants: CopyDeck,
+) -> dg.MaterializeResult:
+    """Per creative: image analysis for calm, free text zones, then the layout designer's plan —
+    overlay zones for headline, subline and CTA, the logo corner and the i2i prompt."""
+    job_id, variant = split_key(context)
+    copy = copy_variants.variant(variant)
+    planned, calls = [], []
+    for image in base_images.images:
+        analysis = vision_analyzer.analyze(base_images.files[image.file])
+        layout = text_generator.design_layout(analysis.value, copy, brand_identity, image.image_type)
+        planned.append(layout.value)
+        calls += [*analysis.calls, *layout.calls]
+    result = LayoutSet(job_id=job_id, variant=variant, layouts=planned, calls=calls)  # type: ignore[arg-type]
+    summary = {
+        lay.image_type: {
+            "text_block": lay.zone("headline").box.model_dump(),
+            "logo": lay.logo_position,
+            "scrim": lay.zone("headline").scrim is not None,
+        }
+        for lay in planned
+    }
+    return dg.MaterializeResult(
+        value=result,
+        metadata={
+            "zones": dg.MetadataValue.json(summary),
+            "i2i_prompt_example": dg.MetadataValue.md(planned[0].i2i_prompt),
+            **calls_metadata(calls),
+        },
+    )

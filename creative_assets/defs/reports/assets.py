@@ -1,0 +1,127 @@
+"""Phase 5 roll-ups: a gate report per variant and the campaign summary per job."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+import pandas as pd
+
+from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.reports.summary import (
+    build_gate_report,
+    cost_breakdown,
+    failures_by_gate,
+    manifest_csv,
+    manifest_rows,
+    render_contact_sheet,
+)
+from creative_assets.models import (
+    VARIANTS,
+    BaseImageSet,
+    CampaignSummary,
+    CopyDeck,
+    CreativeSet,
+    GateReport,
+    BrandIdentity,
+    ImagePromptSet,
+    JobPosting,
+    LayoutSet,
+    ResearchBrief,
+)
+from creative_assets.models.reports import CONTACT_SHEET_FILE, MANIFEST_CSV_FILE, MANIFEST_JSON_FILE
+from creative_assets.partitions import job_partitions, job_variant_partitions
+
+
+@dg.asset(partitions_def=job_variant_partitions, group_name="reports", kinds={"json"})
+def gate_reports(
+    image_prompts: ImagePromptSet, base_images: BaseImageSet, layouts: LayoutSet, final_creatives: CreativeSet
+) -> dg.MaterializeResult:
+    """Per variant: each creative's verdict, the gates behind it, the retries taken and what
+    every provider call of the variant cost."""
+    calls = [
+        *image_prompts.calls,
+        *(call for image in base_images.images for call in image.calls),
+        *layouts.calls,
+        *final_creatives.calls,
+    ]
+    regenerations = sum(len(image.attempts) - 1 for image in base_images.images)
+    report = build_gate_report(final_creatives, regenerations, calls)
+    frame = pd.DataFrame(
+        [{**r.model_dump(exclude={"gate_status", "failed_gates"}), **r.gate_status} for r in report.rows]
+    )
+    return dg.MaterializeResult(
+        value=report,
+        metadata={
+            "approved": report.approved,
+            "failed": report.failed,
+            "gate_1a_regenerations": regenerations,
+            "failures_by_gate": dg.MetadataValue.json(report.failures_by_gate),
+            "report": dg.MetadataValue.md(frame.to_markdown(index=False)),
+            **calls_metadata(calls),
+        },
+    )
+
+
+@dg.asset(partitions_def=job_partitions, group_name="reports", kinds={"json", "csv", "png"})
+def campaign_summary(
+    job_posting: JobPosting,
+    research: ResearchBrief,
+    brand_identity: BrandIdentity,
+    copy_variants: CopyDeck,
+    gate_reports: dict[str, GateReport],
+    final_creatives: dict[str, CreativeSet],
+) -> dg.MaterializeResult:
+    """The campaign: all 20 creatives with their status, the A/B-test manifest (CSV and JSON),
+    approval rate, gate failures, cost per campaign, phase and approved creative, and a contact
+    sheet of every creative. Reads all five variants of its job."""
+    sets = sorted(final_creatives.values(), key=lambda s: s.variant)
+    reports = sorted(gate_reports.values(), key=lambda r: r.variant)
+    if [s.variant for s in sets] != list(VARIANTS) or [r.variant for r in reports] != list(VARIANTS):
+        raise ValueError(f"[incomplete_campaign] {job_posting.job_id} needs all variants {', '.join(VARIANTS)}")
+    creatives = [c for s in sets for c in s.creatives]
+    approved = sum(c.approved for c in creatives)
+    calls = [
+        *research.calls,
+        *brand_identity.calls,
+        *copy_variants.calls,
+        *(call for report in reports for call in report.calls),
+    ]
+    rows = manifest_rows(sets)
+    costs = cost_breakdown(calls, approved)
+    sheet = render_contact_sheet(sets, title=f"{job_posting.title} · {job_posting.company_name}")
+    summary = CampaignSummary(
+        job_id=job_posting.job_id,
+        company_name=job_posting.company_name,
+        title=job_posting.title,
+        creatives_total=len(creatives),
+        creatives_approved=approved,
+        approval_rate=round(approved / len(creatives), 4),
+        failures_by_gate=failures_by_gate(creatives),
+        gate_1a_regenerations=sum(r.gate_1a_regenerations for r in reports),
+        costs=costs,
+        manifest=rows,
+        files={
+            CONTACT_SHEET_FILE: sheet,
+            MANIFEST_CSV_FILE: manifest_csv(rows),
+            MANIFEST_JSON_FILE: json.dumps([r.model_dump(mode="json") for r in rows], indent=1).encode(),
+        },
+    )
+    manifest_table = pd.DataFrame(
+        [r.model_dump(include={"creative_id", "angle", "status", "attempts", "test_cell"}) for r in rows]
+    )
+    return dg.MaterializeResult(
+        value=summary,
+        metadata={
+            "contact_sheet": preview({"contact sheet": sheet}, side=640),
+            "creatives": summary.creatives_total,
+            "approved": approved,
+            "approval_rate": summary.approval_rate,
+            "failures_by_gate": dg.MetadataValue.json(summary.failures_by_gate),
+            "gate_1a_regenerations": summary.gate_1a_regenerations,
+            "cost_by_phase_usd": dg.MetadataValue.json(costs.by_phase_usd),
+            "cost_per_approved_creative_usd": costs.per_approved_creative_usd,
+            "ab_test_manifest": dg.MetadataValue.md(manifest_table.to_markdown(index=False)),
+            **calls_metadata(calls),
+        },
+    )

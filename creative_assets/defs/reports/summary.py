@@ -1,0 +1,137 @@
+"""Pure roll-up logic: gate report rows, the A/B-test manifest, costs and the contact sheet."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Iterable
+
+import pandas as pd
+
+from creative_assets.imaging.contact_sheet import ContactTile, contact_sheet
+from creative_assets.imaging.png import to_png
+from creative_assets.models import (
+    Creative,
+    CreativeSet,
+    GateReport,
+    GateReportRow,
+    ManifestRow,
+    ProviderCall,
+)
+from creative_assets.models.reports import CostBreakdown
+
+PHASE_OF_OPERATION = {
+    "research": "research",
+    "brand_identity": "brand",
+    "context_fusion": "text",
+    "copywriting": "text",
+    "meta_analysis": "image_prompts",
+    "designer_prompts": "image_prompts",
+    "text_to_image": "base_images",
+    "image_analysis": "layout",
+    "layout_design": "layout",
+    "text_overlay": "i2i",
+}
+
+
+def gate_report_rows(creatives: CreativeSet) -> list[GateReportRow]:
+    rows = []
+    for c in creatives.creatives:
+        final = c.attempts[-1]
+        rows.append(
+            GateReportRow(
+                creative_id=c.creative_id,
+                image_type=c.image_type,
+                verdict=c.verdict,
+                attempts=len(c.attempts),
+                gate_status={g.gate: g.status for g in final.gates},
+                failed_gates=[g.gate for g in final.gates if g.status == "FAIL"],
+                actions_taken=[a.trigger for a in c.attempts[1:]],
+                cost_usd=c.cost_usd,
+            )
+        )
+    return rows
+
+
+def failures_by_gate(creatives: Iterable[Creative]) -> dict[str, int]:
+    """How often each gate failed, over every attempt (retries included)."""
+    counts: Counter[str] = Counter()
+    for c in creatives:
+        for attempt in c.attempts:
+            counts.update(g.gate for g in attempt.gates if g.status == "FAIL")
+    return dict(sorted(counts.items()))
+
+
+def build_gate_report(
+    creatives: CreativeSet, gate_1a_regenerations: int, calls: list[ProviderCall]
+) -> GateReport:
+    rows = gate_report_rows(creatives)
+    return GateReport(
+        job_id=creatives.job_id,
+        variant=creatives.variant,
+        rows=rows,
+        approved=sum(r.verdict != "FAIL" for r in rows),
+        failed=sum(r.verdict == "FAIL" for r in rows),
+        gate_1a_regenerations=gate_1a_regenerations,
+        failures_by_gate=failures_by_gate(creatives.creatives),
+        calls=calls,
+    )
+
+
+def manifest_rows(sets: list[CreativeSet]) -> list[ManifestRow]:
+    """One row per creative; the test cell groups the creatives that share a copy variant, so an
+    A/B test compares texts while the four images rotate inside each cell."""
+    rows = []
+    for s in sets:
+        for c in s.creatives:
+            rows.append(
+                ManifestRow(
+                    creative_id=c.creative_id,
+                    job_id=s.job_id,
+                    variant=s.variant,
+                    image_type=c.image_type,
+                    angle=s.copy_variant.angle,
+                    headline=s.copy_variant.headline,
+                    subline=s.copy_variant.subline,
+                    cta=s.copy_variant.cta,
+                    status=c.status,
+                    verdict=c.verdict,
+                    attempts=len(c.attempts),
+                    cost_usd=c.cost_usd,
+                    storage_key=f"final_creatives/{s.job_id}/{s.variant}/{c.file}",
+                    test_cell=f"cell-{s.variant}" if c.approved else "excluded",
+                )
+            )
+    return rows
+
+
+def manifest_csv(rows: list[ManifestRow]) -> bytes:
+    frame = pd.DataFrame([r.model_dump() for r in rows])
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue().encode()
+
+
+def cost_breakdown(calls: list[ProviderCall], approved: int) -> CostBreakdown:
+    by_phase: Counter[str] = Counter()
+    by_provider: Counter[str] = Counter()
+    for call in calls:
+        by_phase[PHASE_OF_OPERATION.get(call.operation, call.operation)] += call.cost_usd
+        by_provider[call.provider] += call.cost_usd
+    total = round(sum(c.cost_usd for c in calls), 6)
+    return CostBreakdown(
+        total_usd=total,
+        per_approved_creative_usd=round(total / approved, 6) if approved else None,
+        by_phase_usd={k: round(v, 6) for k, v in sorted(by_phase.items())},
+        by_provider_usd={k: round(v, 6) for k, v in sorted(by_provider.items())},
+        calls=len(calls),
+    )
+
+
+def render_contact_sheet(sets: list[CreativeSet], title: str) -> bytes:
+    tiles = [
+        ContactTile(label=f"{s.variant} · {c.image_type}", png=s.files[c.file], status=c.status)
+        for s in sets
+        for c in s.creatives
+    ]
+    return to_png(contact_sheet(tiles, columns=4, title=title))

@@ -1,0 +1,85 @@
+"""PNG encoding, decoding and validation: every image crossing a boundary goes through here."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import warnings
+
+from PIL import Image, UnidentifiedImageError
+
+MIN_SIDE = 64
+MAX_SIDE = 4096
+MAX_BYTES = 40 * 1024 * 1024
+
+
+class InvalidImageError(ValueError):
+    """An image that is corrupt, truncated, not a PNG, too small or too large."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"[{code}] {message}")
+        self.code = code
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def open_image(data: bytes, *, what: str = "image", require_png: bool = False) -> Image.Image:
+    """Decode untrusted bytes into a fully loaded RGB(A) image, or raise InvalidImageError.
+
+    The pixel cap is checked from the header before decoding, so a decompression bomb
+    is refused without allocating it.
+    """
+    if len(data) > MAX_BYTES:
+        raise InvalidImageError("image_too_large", f"{what} is {len(data)} bytes; the limit is {MAX_BYTES}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            fmt = img.format
+            width, height = img.size
+            if width > MAX_SIDE or height > MAX_SIDE:
+                raise InvalidImageError(
+                    "image_too_large", f"{what} is {width}×{height}; the limit is {MAX_SIDE} px a side"
+                )
+            img.load()
+    except InvalidImageError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise InvalidImageError("decompression_bomb", f"{what} claims too many pixels: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise InvalidImageError("not_an_image", f"{what} is not a decodable image") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InvalidImageError("corrupt_image", f"{what} is corrupt or truncated: {exc}") from exc
+    if require_png and fmt != "PNG":
+        raise InvalidImageError("not_png", f"{what} is {fmt or 'unknown'}, expected PNG")
+    if width < MIN_SIDE or height < MIN_SIDE:
+        raise InvalidImageError("image_too_small", f"{what} is {width}×{height}; at least {MIN_SIDE} px a side")
+    return img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB")
+
+
+def validate_png(data: bytes, *, what: str = "image") -> tuple[int, int]:
+    """Check that bytes are a PNG that decodes with sane dimensions; returns (width, height)."""
+    return open_image(data, what=what, require_png=True).size
+
+
+def to_png(img: Image.Image) -> bytes:
+    """Encode deterministically: same pixels, same bytes (no timestamps, fixed settings)."""
+    buffer = io.BytesIO()
+    img.save(buffer, format="PNG", optimize=False, compress_level=6)
+    return buffer.getvalue()
+
+
+def thumbnail_markdown(pngs: dict[str, bytes], *, side: int = 160) -> str:
+    """A small inline preview (JPEG data URIs) for Dagster metadata: one row of thumbnails."""
+    parts = []
+    for label, data in pngs.items():
+        img = open_image(data, what=label).convert("RGB")
+        img.thumbnail((side, side))
+        buffer = io.BytesIO()
+        img.save(buffer, format="JPEG", quality=70)
+        encoded = base64.b64encode(buffer.getvalue()).decode()
+        parts.append(f"![{label}](data:image/jpeg;base64,{encoded})")
+    return " ".join(parts)

@@ -1,0 +1,112 @@
+"""The IO manager: one folder per asset partition, `record.json` plus the value's files.
+
+    <base>/<asset>/<job>/record.json                 job-level values
+    <base>/<asset>/<job>/<variant>/<image_type>.png  job × variant images, beside their record
+
+`base` is a local folder by default and any fsspec URL (`s3://bucket/prefix`) by configuration.
+Every PNG is decoded and size-checked before anything is written, files are written before the
+record that lists them, and each file lands atomically — so a failed or invalid output never
+replaces what an earlier materialization stored.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import dagster as dg
+from pydantic import Field
+from upath import UPath
+
+from creative_assets.imaging.png import validate_png
+from creative_assets.io.registry import model_named
+from creative_assets.models import Artifact, Model
+
+RECORD_FILE = "record.json"
+FORMAT_VERSION = 1
+
+
+class ArtifactStore(dg.UPathIOManager):
+    extension = None  # each partition is a folder, not a file
+
+    def make_safe_partition_path(self, base_path: UPath, partition: str) -> UPath:
+        # Job ids are validated before they become partitions; this is the last line of defence.
+        if any(part in ("", ".", "..") for part in partition.split("/")):
+            raise ValueError(f"[unsafe_partition_key] {partition!r} cannot be a storage path")
+        return base_path / partition
+
+    def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
+        if not isinstance(obj, Model):
+            raise TypeError(f"{context.asset_key.to_user_string()} must return a pydantic Model, got {type(obj)}")
+        files = obj.files if isinstance(obj, Artifact) else {}
+        for name, data in files.items():
+            _check_file_name(name)
+            if name.endswith(".png"):
+                validate_png(data, what=f"{context.asset_key.to_user_string()}/{name}")
+        record = {
+            "format_version": FORMAT_VERSION,
+            "model": type(obj).__name__,
+            "files": sorted(files),
+            "data": obj.model_dump(mode="json"),
+        }
+        encoded = json.dumps(record, ensure_ascii=False, indent=1).encode()
+        for name, data in files.items():
+            self._write_atomically(path / name, data)
+        self._write_atomically(path / RECORD_FILE, encoded)
+
+    def load_from_path(self, context: dg.InputContext, path: UPath) -> Model:
+        record_path = path / RECORD_FILE
+        if not record_path.exists():
+            raise FileNotFoundError(
+                f"[missing_upstream] {record_path} does not exist: materialize "
+                f"{context.upstream_output.asset_key.to_user_string() if context.upstream_output else 'it'} first"
+            )
+        record = json.loads(record_path.read_bytes())
+        model = model_named(record["model"])
+        data = record["data"]
+        if issubclass(model, Artifact):
+            data = {**data, "files": {name: (path / name).read_bytes() for name in record["files"]}}
+        return model.model_validate(data)
+
+    def get_metadata(self, context: dg.OutputContext, obj: Any) -> dict[str, dg.RawMetadataValue]:
+        files = obj.files if isinstance(obj, Artifact) else {}
+        folder = (
+            next(iter(self._get_paths_for_partitions(context).values()))
+            if context.has_asset_partitions
+            else self._get_path(context)
+        )
+        return {
+            "stored_bytes": sum(len(d) for d in files.values()),
+            "stored_files": dg.MetadataValue.json({name: str(folder / name) for name in [RECORD_FILE, *sorted(files)]}),
+        }
+
+    def _write_atomically(self, target: UPath, data: bytes) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.protocol in ("", "file", "local"):
+            # Local files: write aside, then rename, so readers never see half a PNG.
+            temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+            temp.write_bytes(data)
+            temp.fs.mv(temp.path, target.path)
+        else:
+            # Object stores publish a PUT whole or not at all.
+            target.write_bytes(data)
+
+
+def _check_file_name(name: str) -> None:
+    parts = name.split("/")
+    if name == RECORD_FILE or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"[unsafe_file_name] artifact file name {name!r} is not allowed")
+
+
+class ObjectStoreIOManager(dg.ConfigurableIOManagerFactory):
+    """Stores asset values under `base_url`: a local folder (default) or an fsspec URL."""
+
+    base_url: str = Field(description="local folder or fsspec URL, e.g. s3://bucket/creatives")
+    storage_options: dict[str, str] = Field(
+        default_factory=dict, description="fsspec options, e.g. endpoint_url, key, secret for S3"
+    )
+
+    def create_io_manager(self, context: dg.InitResourceContext) -> ArtifactStore:
+        return ArtifactStore(base_path=UPath(self.base_url, **self.storage_options))
+

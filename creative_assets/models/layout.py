@@ -1,0 +1,67 @@
+"""Phase 3 values: image analysis (calm regions) and the layout per creative."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from creative_assets.models.base import Box, HexColor, ImageType, Model, ProviderCall, Variant
+
+Corner = Literal["top_left", "top_right", "bottom_left", "bottom_right"]
+TextRole = Literal["headline", "subline", "cta"]
+
+
+class Region(Model):
+    """A candidate area for text, scored by how calm it is."""
+
+    box: Box
+    detail: float = Field(ge=0, description="mean gradient magnitude, 0 = flat")
+    luminance: float = Field(ge=0, le=1, description="mean relative luminance")
+
+
+class ImageAnalysis(Model):
+    """Where text can go on a base image (vision model, or the local calm-region analysis)."""
+
+    width: int
+    height: int
+    regions: list[Region] = Field(description="candidate text areas, calmest first")
+    salient: Box | None = Field(default=None, description="the subject; text must not cover it")
+    corner_detail: dict[Corner, float] = Field(default_factory=dict)
+    sha256: str
+    provider: str
+
+
+class TextZone(Model):
+    """Where one piece of copy goes and how it is drawn."""
+
+    role: TextRole
+    box: Box
+    align: Literal["left", "center"] = "left"
+    color: HexColor
+    scrim: HexColor | None = Field(default=None, description="panel colour behind the text")
+    scrim_opacity: float = Field(default=0.0, ge=0, le=1)
+
+
+class Layout(Model):
+    """The layout designer's plan for one creative: zones, logo position and the i2i prompt."""
+
+    image_type: ImageType
+    zones: list[TextZone]
+    logo_position: Corner | None
+    logo_box: Box | None
+    i2i_prompt: str
+    analysis: ImageAnalysis
+
+    def zone(self, role: TextRole) -> TextZone:
+        return next(z for z in self.zones if z.role == role)
+
+
+class LayoutSet(Model):
+    job_id: str
+    variant: Variant
+    layouts: list[Layout]
+    calls: list[ProviderCall] = Field(default_factory=list)
+
+    def layout(self, image_type: ImageType) -> Layout:
+        return next(lay for lay in self.layouts if lay.image_type == image_type)

@@ -1,0 +1,36 @@
+"""The two partition dimensions of a campaign: the HOC job (dynamic) and the copy variant A–E."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from creative_assets.models.base import VARIANTS
+from creative_assets.models.job import JOB_ID_PATTERN
+
+job_partitions = dg.DynamicPartitionsDefinition(name="job")
+variant_partitions = dg.StaticPartitionsDefinition(list(VARIANTS))
+job_variant_partitions = dg.MultiPartitionsDefinition({"job": job_partitions, "variant": variant_partitions})
+
+
+class InvalidJobIdError(ValueError):
+    """A job id that cannot be a partition key or a storage path segment."""
+
+
+def validate_job_id(job_id: str) -> str:
+    """Dagster does not validate dynamic keys; '|', ',', '/' or '..' would break multi-partition
+    parsing, UI backfills and storage paths, so every job id is checked before it becomes a key."""
+    if not JOB_ID_PATTERN.match(job_id):
+        raise InvalidJobIdError(
+            f"[invalid_job_id] {job_id!r} is not a valid HOC job id: use 1-64 letters, digits, '-' or '_'"
+        )
+    return job_id
+
+
+def split_key(context: dg.AssetExecutionContext) -> tuple[str, str]:
+    """(job_id, variant) of a job × variant run."""
+    keys = context.partition_key.keys_by_dimension  # type: ignore[attr-defined]
+    return keys["job"], keys["variant"]
+
+
+def variant_key(job_id: str, variant: str) -> dg.MultiPartitionKey:
+    return dg.MultiPartitionKey({"job": job_id, "variant": variant})

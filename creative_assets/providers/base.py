@@ -1,0 +1,122 @@
+"""The narrow, typed interfaces assets talk to. Each has a local (zero-key) implementation and,
+where a real provider exists, a client for it; assets never know which one they got."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, TypeVar
+
+import dagster as dg
+
+from creative_assets.errors import CreativeAssetsError
+from creative_assets.models import (
+    BrandIdentity,
+    CampaignContext,
+    CopyVariant,
+    DesignerPrompt,
+    ImageAnalysis,
+    ImageConcept,
+    ImageType,
+    JobPosting,
+    JobRef,
+    Layout,
+    ProviderCall,
+    ResearchBrief,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Generated(Generic[T]):
+    """A provider's answer together with the calls (and so the cost) it took."""
+
+    value: T
+    calls: list[ProviderCall] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArtDirection:
+    """Creative-director meta-analysis and the designer prompts derived from it."""
+
+    meta_analysis: str
+    concepts: list[ImageConcept]
+    prompts: list[DesignerPrompt]
+
+
+class ProviderError(CreativeAssetsError):
+    """A provider failed in a way the caller should report, with a stable code."""
+
+
+class JobSource(dg.ConfigurableResource, ABC):
+    """Where HOC jobs come from (the HOC jobs API, or a folder of JSON files)."""
+
+    @abstractmethod
+    def get_job(self, job_id: str) -> JobPosting: ...
+
+    @abstractmethod
+    def list_jobs(self, updated_since: datetime | None = None) -> list[JobRef]: ...
+
+
+class Researcher(dg.ConfigurableResource, ABC):
+    """Role and location research (Perplexity)."""
+
+    @abstractmethod
+    def research(self, job: JobPosting) -> ResearchBrief: ...
+
+
+class TextGenerator(dg.ConfigurableResource, ABC):
+    """The language-model steps: context fusion, copywriting, art direction, layout design."""
+
+    @abstractmethod
+    def fuse_context(self, job: JobPosting, research: ResearchBrief) -> Generated[CampaignContext]: ...
+
+    @abstractmethod
+    def write_copy(self, context: CampaignContext) -> Generated[list[CopyVariant]]: ...
+
+    @abstractmethod
+    def direct_images(self, context: CampaignContext, copy: CopyVariant) -> Generated[ArtDirection]: ...
+
+    @abstractmethod
+    def design_layout(
+        self,
+        analysis: ImageAnalysis,
+        copy: CopyVariant,
+        brand: BrandIdentity,
+        image_type: ImageType,
+    ) -> Generated[Layout]: ...
+
+
+class BrandExtractor(dg.ConfigurableResource, ABC):
+    """Brand identity of the employer (Firecrawl). Must not raise for a missing brand:
+    the asset falls back to defaults and says why."""
+
+    @abstractmethod
+    def extract(self, job: JobPosting) -> BrandIdentity: ...
+
+
+class ImageGenerator(dg.ConfigurableResource, ABC):
+    """Text-to-image (BFL FLUX). Returns PNG bytes."""
+
+    @abstractmethod
+    def generate(
+        self, prompt: DesignerPrompt, *, seed: int, width: int, height: int, palette: list[str]
+    ) -> Generated[bytes]: ...
+
+
+class ImageEditor(dg.ConfigurableResource, ABC):
+    """Image-to-image text overlay (OpenAI gpt-image-1). Never draws the logo. Returns PNG bytes."""
+
+    @abstractmethod
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]: ...
+
+
+class VisionAnalyzer(dg.ConfigurableResource, ABC):
+    """Finds free space for text on a base image (vision model, or local calm-region analysis)."""
+
+    @abstractmethod
+    def analyze(self, png: bytes) -> Generated[ImageAnalysis]: ...

@@ -1,0 +1,44 @@
+"""Local image providers: procedural base images, Pillow typesetting, calm-region analysis."""
+
+from __future__ import annotations
+
+from creative_assets.imaging.analysis import analyze_image
+from creative_assets.imaging.png import open_image, to_png
+from creative_assets.imaging.procedural import draw_base_image
+from creative_assets.imaging.typesetting import typeset
+from creative_assets.models import CopyVariant, DesignerPrompt, ImageAnalysis, Layout, ProviderCall
+from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator, VisionAnalyzer
+
+MAX_EMPHASIS = 2
+
+
+class ProceduralImageGenerator(ImageGenerator):
+    """Stands in for FLUX: draws a text-free picture per image type and seed. It does not read
+    the prompt's words (it records them); the image type and brand palette steer the drawing."""
+
+    def generate(
+        self, prompt: DesignerPrompt, *, seed: int, width: int, height: int, palette: list[str]
+    ) -> Generated[bytes]:
+        img = draw_base_image(prompt.image_type, seed, width, height, palette=palette)
+        call = ProviderCall(provider="local", model="procedural-v1", operation="text_to_image", unit="image")
+        return Generated(to_png(img), [call])
+
+
+class LocalImageEditor(ImageEditor):
+    """Stands in for gpt-image-1: typesets the copy into the layout's zones with Pillow.
+    Later attempts raise the emphasis (stronger panels) so a retry is not a repeat."""
+
+    def overlay_text(self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int) -> Generated[bytes]:
+        emphasis = min(attempt - 1, MAX_EMPHASIS)
+        img = typeset(open_image(base_png, what="base image"), layout, copy, emphasis=emphasis)
+        call = ProviderCall(provider="local", model="pillow-typesetter-v1", operation="text_overlay", unit="image")
+        return Generated(to_png(img), [call])
+
+
+class LocalVisionAnalyzer(VisionAnalyzer):
+    """Stands in for the vision model: finds calm, low-detail regions for text."""
+
+    def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
+        analysis = analyze_image(open_image(png, what="base image"), provider="local")
+        call = ProviderCall(provider="local", model="calm-regions-v1", operation="image_analysis")
+        return Generated(analysis, [call])
