@@ -23,7 +23,10 @@ def _campaign(args: argparse.Namespace) -> int:
     variants = [v.strip().upper() for v in args.variants.split(",")] if args.variants else list(VARIANTS)
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown:
-        print(f"error: [unknown_variant] {', '.join(unknown)}; variants are {', '.join(VARIANTS)}", file=sys.stderr)
+        print(
+            f"error: [unknown_variant] {', '.join(unknown)}; variants are {', '.join(VARIANTS)}",
+            file=sys.stderr,
+        )
         return 2
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance:
@@ -45,7 +48,8 @@ def _campaign(args: argparse.Namespace) -> int:
         f"in {time.perf_counter() - started:.1f}s, peak memory {peak_mib:.0f} MiB"
     )
     storage = os.environ.get("CREATIVE_ASSETS_STORAGE_URL") or resources["io_manager"].base_url  # type: ignore[attr-defined]
-    print(f"artifacts: {storage}/final_creatives/{args.job_id}/  summary: {storage}/campaign_summary/{args.job_id}/")
+    print(f"creatives: {storage}/final_creatives/{args.job_id}/")
+    print(f"summary:   {storage}/campaign_summary/{args.job_id}/")
     return 0 if outcome.success else 1
 
 

@@ -18,7 +18,11 @@ def cost_usd(calls: Iterable[ProviderCall]) -> float:
 def calls_metadata(calls: list[ProviderCall]) -> dict[str, dg.RawMetadataValue]:
     """Cost, which providers and models did the work, and a table of every call."""
     frame = pd.DataFrame([c.model_dump() for c in calls]) if calls else pd.DataFrame()
-    table = frame[["provider", "model", "operation", "units", "cost_usd", "cached", "outcome"]] if calls else frame
+    table = (
+        frame[["provider", "model", "operation", "units", "cost_usd", "cached", "outcome"]]
+        if calls
+        else frame
+    )
     return {
         "cost_usd": cost_usd(calls),
         "provider_calls": len(calls),

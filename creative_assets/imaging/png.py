@@ -56,7 +56,9 @@ def open_image(data: bytes, *, what: str = "image", require_png: bool = False) -
     if require_png and fmt != "PNG":
         raise InvalidImageError("not_png", f"{what} is {fmt or 'unknown'}, expected PNG")
     if width < MIN_SIDE or height < MIN_SIDE:
-        raise InvalidImageError("image_too_small", f"{what} is {width}×{height}; at least {MIN_SIDE} px a side")
+        raise InvalidImageError(
+            "image_too_small", f"{what} is {width}×{height}; at least {MIN_SIDE} px a side"
+        )
     return img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB")
 
 

@@ -38,7 +38,9 @@ class ArtifactStore(dg.UPathIOManager):
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
         if not isinstance(obj, Model):
-            raise TypeError(f"{context.asset_key.to_user_string()} must return a pydantic Model, got {type(obj)}")
+            raise TypeError(
+                f"{context.asset_key.to_user_string()} must return a pydantic Model, got {type(obj)}"
+            )
         files = obj.files if isinstance(obj, Artifact) else {}
         for name, data in files.items():
             _check_file_name(name)
@@ -58,9 +60,9 @@ class ArtifactStore(dg.UPathIOManager):
     def load_from_path(self, context: dg.InputContext, path: UPath) -> Model:
         record_path = path / RECORD_FILE
         if not record_path.exists():
+            asset = context.asset_key.to_user_string() if context.has_asset_key else "the upstream asset"
             raise FileNotFoundError(
-                f"[missing_upstream] {record_path} does not exist: materialize "
-                f"{context.upstream_output.asset_key.to_user_string() if context.upstream_output else 'it'} first"
+                f"[missing_upstream] {record_path} does not exist: materialize {asset} first"
             )
         record = json.loads(record_path.read_bytes())
         model = model_named(record["model"])
@@ -78,7 +80,9 @@ class ArtifactStore(dg.UPathIOManager):
         )
         return {
             "stored_bytes": sum(len(d) for d in files.values()),
-            "stored_files": dg.MetadataValue.json({name: str(folder / name) for name in [RECORD_FILE, *sorted(files)]}),
+            "stored_files": dg.MetadataValue.json(
+                {name: str(folder / name) for name in [RECORD_FILE, *sorted(files)]}
+            ),
         }
 
     def _write_atomically(self, target: UPath, data: bytes) -> None:
@@ -109,4 +113,3 @@ class ObjectStoreIOManager(dg.ConfigurableIOManagerFactory):
 
     def create_io_manager(self, context: dg.InitResourceContext) -> ArtifactStore:
         return ArtifactStore(base_path=UPath(self.base_url, **self.storage_options))
-

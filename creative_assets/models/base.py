@@ -50,10 +50,14 @@ class Box(Model):
         return left, top, right, bottom
 
     @classmethod
-    def from_pixels(cls, left: float, top: float, right: float, bottom: float, width: int, height: int) -> Box:
+    def from_pixels(
+        cls, left: float, top: float, right: float, bottom: float, width: int, height: int
+    ) -> Box:
         left, right = max(0.0, left), min(float(width), right)
         top, bottom = max(0.0, top), min(float(height), bottom)
-        return cls(x=left / width, y=top / height, w=max(right - left, 1) / width, h=max(bottom - top, 1) / height)
+        return cls(
+            x=left / width, y=top / height, w=max(right - left, 1) / width, h=max(bottom - top, 1) / height
+        )
 
     def contains(self, other: Box, tolerance: float = 0.0) -> bool:
         return (

@@ -29,9 +29,7 @@ class BrandIdentity(Artifact):
     font_family: str = "DejaVu Sans"
     logo: LogoInfo | None = None
     source: Literal["firecrawl", "brand_kit", "defaults"]
-    fallback_reason: str | None = Field(
-        default=None, description="why defaults were used, when they were"
-    )
+    fallback_reason: str | None = Field(default=None, description="why defaults were used, when they were")
     calls: list[ProviderCall] = Field(default_factory=list)
 
     @property

@@ -1,7 +1,5 @@
 """Phase 4 and 5 — compose and judge: i2i text overlay (4a), logo (4b), gates 1b–4 with retries."""
 
-from __future__ import annotations
-
 from collections import Counter
 
 import dagster as dg
@@ -37,7 +35,9 @@ STATUS = {"PASS": "approved", "PASS_WITH_WARNINGS": "approved_with_warnings", "F
     partitions_def=job_variant_partitions,
     group_name="compose",
     outs={
-        "text_overlays": dg.AssetOut(kinds={"png"}, description="Phase 4a: copy rendered onto the base image, no logo."),
+        "text_overlays": dg.AssetOut(
+            kinds={"png"}, description="Phase 4a: copy rendered onto the base image, no logo."
+        ),
         "final_creatives": dg.AssetOut(
             kinds={"png"}, description="Phase 4b: the logo composited with Pillow; judged by gates 1b–4."
         ),
@@ -50,7 +50,11 @@ STATUS = {"PASS": "approved", "PASS_WITH_WARNINGS": "approved_with_warnings", "F
             dg.AssetKey("image_prompts"),
             dg.AssetKey("brand_identity"),
         },
-        "final_creatives": {dg.AssetKey("text_overlays"), dg.AssetKey("brand_identity"), dg.AssetKey("layouts")},
+        "final_creatives": {
+            dg.AssetKey("text_overlays"),
+            dg.AssetKey("brand_identity"),
+            dg.AssetKey("layouts"),
+        },
     },
     check_specs=[
         dg.AssetCheckSpec(
@@ -124,7 +128,12 @@ def creatives(
     calls = [call for c in finals for a in c.attempts for call in a.calls]
     overlay_set = OverlaySet(job_id=job_id, variant=variant, overlays=overlays, files=overlay_files)  # type: ignore[arg-type]
     creative_set = CreativeSet(
-        job_id=job_id, variant=variant, copy_variant=copy, creatives=finals, calls=calls, files=final_files  # type: ignore[arg-type]
+        job_id=job_id,
+        variant=variant,
+        copy_variant=copy,
+        creatives=finals,
+        calls=calls,
+        files=final_files,  # type: ignore[arg-type]
     )
     yield dg.Output(
         overlay_set,
@@ -159,6 +168,8 @@ def creatives(
             severity=dg.AssetCheckSeverity.WARN,
             metadata={
                 "status": dg.MetadataValue.json({t: r.status for t, r in results.items()}),
-                "summaries": dg.MetadataValue.md("\n".join(f"- **{t}**: {r.summary}" for t, r in results.items())),
+                "summaries": dg.MetadataValue.md(
+                    "\n".join(f"- **{t}**: {r.summary}" for t, r in results.items())
+                ),
             },
         )

@@ -64,7 +64,12 @@ class CreativeOutcome:
 
 
 def judge(
-    final_png: bytes, overlay_png: bytes, layout: Layout, copy: CopyVariant, brand: BrandIdentity, ocr: OcrReader
+    final_png: bytes,
+    overlay_png: bytes,
+    layout: Layout,
+    copy: CopyVariant,
+    brand: BrandIdentity,
+    ocr: OcrReader,
 ) -> list[GateResult]:
     """Gates 1b–4 on a finished creative."""
     final = open_image(final_png, what="final creative")
@@ -165,4 +170,6 @@ def make_creative(
         if verdict != "FAIL" or next_action == "none":
             break
         trigger = next_action
-    return CreativeOutcome(attempts=attempts, overlay_png=overlay_png, final_png=final_png, base=base, files=files)
+    return CreativeOutcome(
+        attempts=attempts, overlay_png=overlay_png, final_png=final_png, base=base, files=files
+    )

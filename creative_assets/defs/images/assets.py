@@ -1,7 +1,5 @@
 """Phase 2 — images: art direction per variant and four base images, held to Gate 1a."""
 
-from __future__ import annotations
-
 import dagster as dg
 from pydantic import Field
 
@@ -16,7 +14,7 @@ from creative_assets.resources import CampaignSettings, OcrReader
 @dg.asset(partitions_def=job_variant_partitions, group_name="images", kinds={"json"})
 def image_prompts(
     context: dg.AssetExecutionContext, text_generator: TextGenerator, copy_variants: CopyDeck
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[ImagePromptSet]:
     """Creative-director meta-analysis → four image concepts → four designer prompts
     (job_focus, lifestyle, artistic, location) for this variant's copy."""
     job_id, variant = split_key(context)
@@ -33,7 +31,9 @@ def image_prompts(
         value=prompts,
         metadata={
             "meta_analysis": dg.MetadataValue.md(prompts.meta_analysis),
-            "prompts": dg.MetadataValue.md("\n".join(f"- **{p.image_type}**: {p.prompt}" for p in prompts.prompts)),
+            "prompts": dg.MetadataValue.md(
+                "\n".join(f"- **{p.image_type}**: {p.prompt}" for p in prompts.prompts)
+            ),
             **calls_metadata(prompts.calls),
         },
     )
@@ -64,7 +64,7 @@ def base_images(
     settings: CampaignSettings,
     image_prompts: ImagePromptSet,
     brand_identity: BrandIdentity,
-) -> dg.MaterializeResult:
+):  # Returns MaterializeResult[BaseImageSet]; an annotation would clash with the check output.
     """Four text-free base images (BFL FLUX). Gate 1a runs OCR on each right after it is made;
     an image with rendered text is regenerated with a new seed before anything is spent on it."""
     job_id, variant = split_key(context)
@@ -106,7 +106,10 @@ def base_images(
                 metadata={
                     "generations": dg.MetadataValue.json({i.image_type: len(i.attempts) for i in images}),
                     "text_found": dg.MetadataValue.json(
-                        {i.image_type: [line.text for a in i.attempts for line in a.text_found] for i in images}
+                        {
+                            i.image_type: [line.text for a in i.attempts for line in a.text_found]
+                            for i in images
+                        }
                     ),
                 },
             )

@@ -27,13 +27,19 @@ def generate_clean_base_image(
     seed = 0
     for attempt in range(1, settings.max_base_image_attempts + 1):
         seed = settings.seed_for(*seed_parts, attempt)
-        generated = generator.generate(prompt, seed=seed, width=settings.width, height=settings.height, palette=palette)
+        generated = generator.generate(
+            prompt, seed=seed, width=settings.width, height=settings.height, palette=palette
+        )
         png = generated.value
         lines = ocr.read(png)
         gate = gate_1a_base_image_text(lines)
         attempts.append(
             Gate1aAttempt(
-                attempt=attempt, seed=seed, passed=gate.status != "FAIL", text_found=lines, calls=generated.calls
+                attempt=attempt,
+                seed=seed,
+                passed=gate.status != "FAIL",
+                text_found=lines,
+                calls=generated.calls,
             )
         )
         if gate.status != "FAIL":

@@ -1,7 +1,5 @@
 """Phase 3 — brand identity and layout: where the copy and the logo go on each base image."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from creative_assets.defs.metadata import calls_metadata, preview
@@ -13,7 +11,7 @@ from creative_assets.providers.base import BrandExtractor, TextGenerator, Vision
 @dg.asset(partitions_def=job_partitions, group_name="layout", kinds={"json", "png"})
 def brand_identity(
     context: dg.AssetExecutionContext, brand_extractor: BrandExtractor, job_posting: JobPosting
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[BrandIdentity]:
     """Colours, font and logo of the employer (Firecrawl, cached 90 days). When nothing usable is
     found the brand falls back to sane defaults and says why; the campaign goes on without a logo."""
     brand = brand_extractor.extract(job_posting)
@@ -50,7 +48,7 @@ def layouts(
     base_images: BaseImageSet,
     brand_identity: BrandIdentity,
     copy_variants: CopyDeck,
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[LayoutSet]:
     """Per creative: image analysis for calm, free text zones, then the layout designer's plan —
     overlay zones for headline, subline and CTA, the logo corner and the i2i prompt."""
     job_id, variant = split_key(context)

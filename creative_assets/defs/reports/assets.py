@@ -1,7 +1,5 @@
 """Phase 5 roll-ups: a gate report per variant and the campaign summary per job."""
 
-from __future__ import annotations
-
 import json
 
 import dagster as dg
@@ -19,11 +17,11 @@ from creative_assets.defs.reports.summary import (
 from creative_assets.models import (
     VARIANTS,
     BaseImageSet,
+    BrandIdentity,
     CampaignSummary,
     CopyDeck,
     CreativeSet,
     GateReport,
-    BrandIdentity,
     ImagePromptSet,
     JobPosting,
     LayoutSet,
@@ -36,7 +34,7 @@ from creative_assets.partitions import job_partitions, job_variant_partitions
 @dg.asset(partitions_def=job_variant_partitions, group_name="reports", kinds={"json"})
 def gate_reports(
     image_prompts: ImagePromptSet, base_images: BaseImageSet, layouts: LayoutSet, final_creatives: CreativeSet
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[GateReport]:
     """Per variant: each creative's verdict, the gates behind it, the retries taken and what
     every provider call of the variant cost."""
     calls = [
@@ -71,14 +69,16 @@ def campaign_summary(
     copy_variants: CopyDeck,
     gate_reports: dict[str, GateReport],
     final_creatives: dict[str, CreativeSet],
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[CampaignSummary]:
     """The campaign: all 20 creatives with their status, the A/B-test manifest (CSV and JSON),
     approval rate, gate failures, cost per campaign, phase and approved creative, and a contact
     sheet of every creative. Reads all five variants of its job."""
     sets = sorted(final_creatives.values(), key=lambda s: s.variant)
     reports = sorted(gate_reports.values(), key=lambda r: r.variant)
     if [s.variant for s in sets] != list(VARIANTS) or [r.variant for r in reports] != list(VARIANTS):
-        raise ValueError(f"[incomplete_campaign] {job_posting.job_id} needs all variants {', '.join(VARIANTS)}")
+        raise ValueError(
+            f"[incomplete_campaign] {job_posting.job_id} needs all variants {', '.join(VARIANTS)}"
+        )
     creatives = [c for s in sets for c in s.creatives]
     approved = sum(c.approved for c in creatives)
     calls = [

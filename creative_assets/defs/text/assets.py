@@ -1,7 +1,5 @@
 """Phase 1 — text: the job posting, research, and five copy variants (context fusion → copy)."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from creative_assets.defs.metadata import calls_metadata
@@ -11,7 +9,7 @@ from creative_assets.providers.base import JobSource, Researcher, TextGenerator
 
 
 @dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"})
-def job_posting(context: dg.AssetExecutionContext, job_source: JobSource) -> dg.MaterializeResult:
+def job_posting(context: dg.AssetExecutionContext, job_source: JobSource) -> dg.MaterializeResult[JobPosting]:
     """The HOC job this campaign advertises, validated strictly (a malformed field fails the run
     with its name, before anything is generated or stored)."""
     job = job_source.get_job(context.partition_key)
@@ -30,7 +28,7 @@ def job_posting(context: dg.AssetExecutionContext, job_source: JobSource) -> dg.
 
 
 @dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"})
-def research(researcher: Researcher, job_posting: JobPosting) -> dg.MaterializeResult:
+def research(researcher: Researcher, job_posting: JobPosting) -> dg.MaterializeResult[ResearchBrief]:
     """What motivates people in this role and place (Perplexity, cached 7 days)."""
     brief = researcher.research(job_posting)
     return dg.MaterializeResult(
@@ -47,7 +45,7 @@ def research(researcher: Researcher, job_posting: JobPosting) -> dg.MaterializeR
 @dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"})
 def copy_variants(
     text_generator: TextGenerator, job_posting: JobPosting, research: ResearchBrief
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[CopyDeck]:
     """Five copy variants A–E (headline, subline, benefits, CTA, emotional anchors, style),
     written from the fused context of job and research."""
     fused = text_generator.fuse_context(job_posting, research)
@@ -65,5 +63,9 @@ def copy_variants(
     )
     return dg.MaterializeResult(
         value=deck,
-        metadata={"variants": dg.MetadataValue.md(table), "audience": fused.value.audience, **calls_metadata(deck.calls)},
+        metadata={
+            "variants": dg.MetadataValue.md(table),
+            "audience": fused.value.audience,
+            **calls_metadata(deck.calls),
+        },
     )

@@ -25,7 +25,11 @@ DEFAULT_BRAND = {
 def default_brand(company_name: str, reason: str, calls: list[ProviderCall] | None = None) -> BrandIdentity:
     """Sane defaults (navy, warm white, orange CTA) when no brand could be found; says why."""
     return BrandIdentity(
-        company_name=company_name, source="defaults", fallback_reason=reason, calls=calls or [], **DEFAULT_BRAND
+        company_name=company_name,
+        source="defaults",
+        fallback_reason=reason,
+        calls=calls or [],
+        **DEFAULT_BRAND,
     )
 
 
@@ -39,7 +43,9 @@ class LocalBrandExtractor(BrandExtractor):
         call = ProviderCall(provider="local", model="brand-kit-v1", operation="brand_identity")
         brand_file = kit / "brand.json"
         if not brand_file.is_file():
-            return default_brand(job.company_name, f"no brand kit for {job.company_name!r} in {self.folder}", [call])
+            return default_brand(
+                job.company_name, f"no brand kit for {job.company_name!r} in {self.folder}", [call]
+            )
         try:
             data = json.loads(brand_file.read_text())
             files: dict[str, bytes] = {}

@@ -50,7 +50,11 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
         "C": AngleTemplate(
             angle="growth",
             headlines=("Wachse mit uns", "Dein nächster Schritt"),
-            sublines=("{b3} für deinen nächsten Schritt als {short}", "{b3} bei {company}", "Karriere bei {company}"),
+            sublines=(
+                "{b3} für deinen nächsten Schritt als {short}",
+                "{b3} bei {company}",
+                "Karriere bei {company}",
+            ),
             ctas=("Karriere starten",),
             anchors=("Entwicklung", "Zukunft"),
             style="optimistic, forward-looking, airy",
@@ -59,7 +63,10 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
         "D": AngleTemplate(
             angle="team",
             headlines=("Ein Team, das trägt", "Starkes Team in {city}"),
-            sublines=("{company} in {city} sucht dich: {employment}, {b2}", "{company} sucht dich: {employment}"),
+            sublines=(
+                "{company} in {city} sucht dich: {employment}, {b2}",
+                "{company} sucht dich: {employment}",
+            ),
             ctas=("Team kennenlernen",),
             anchors=("Zusammenhalt", "Vertrauen"),
             style="friendly, candid, together",
@@ -68,7 +75,11 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
         "E": AngleTemplate(
             angle="location",
             headlines=("{city} braucht dich", "Arbeiten in {city}"),
-            sublines=("{short} (m/w/d), {employment}, {pay}", "{short} (m/w/d), {employment}", "{employment} in {city}"),
+            sublines=(
+                "{short} (m/w/d), {employment}, {pay}",
+                "{short} (m/w/d), {employment}",
+                "{employment} in {city}",
+            ),
             ctas=("In 2 Minuten bewerben", "Schnell bewerben"),
             anchors=("Heimat", "Lebensqualität"),
             style="local, sunny, inviting",
@@ -101,7 +112,11 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
         "C": AngleTemplate(
             angle="growth",
             headlines=("Grow with us", "Your next step"),
-            sublines=("{b2} for your next step as a {short}", "{b2} at {company}", "Build your career at {company}"),
+            sublines=(
+                "{b2} for your next step as a {short}",
+                "{b2} at {company}",
+                "Build your career at {company}",
+            ),
             ctas=("Start your career",),
             anchors=("progress", "future"),
             style="optimistic, forward-looking, airy",
@@ -110,7 +125,10 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
         "D": AngleTemplate(
             angle="team",
             headlines=("A team that has your back", "A great team in {city}"),
-            sublines=("{company} in {city} is hiring: {employment}, {b1}", "{company} is hiring: {employment}"),
+            sublines=(
+                "{company} in {city} is hiring: {employment}, {b1}",
+                "{company} is hiring: {employment}",
+            ),
             ctas=("Meet the team",),
             anchors=("belonging", "trust"),
             style="friendly, candid, together",

@@ -28,10 +28,14 @@ class LocalImageEditor(ImageEditor):
     """Stands in for gpt-image-1: typesets the copy into the layout's zones with Pillow.
     Later attempts raise the emphasis (stronger panels) so a retry is not a repeat."""
 
-    def overlay_text(self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int) -> Generated[bytes]:
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
         emphasis = min(attempt - 1, MAX_EMPHASIS)
         img = typeset(open_image(base_png, what="base image"), layout, copy, emphasis=emphasis)
-        call = ProviderCall(provider="local", model="pillow-typesetter-v1", operation="text_overlay", unit="image")
+        call = ProviderCall(
+            provider="local", model="pillow-typesetter-v1", operation="text_overlay", unit="image"
+        )
         return Generated(to_png(img), [call])
 
 

@@ -48,7 +48,9 @@ def parse_job(raw: bytes, *, expected_id: str, source: str) -> JobPosting:
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ProviderError("malformed_job", f"job {expected_id!r} ({source}) is not valid JSON: {exc}") from exc
+        raise ProviderError(
+            "malformed_job", f"job {expected_id!r} ({source}) is not valid JSON: {exc}"
+        ) from exc
     if not isinstance(data, dict):
         raise ProviderError("malformed_job", f"job {expected_id!r} ({source}) must be a JSON object")
     try:

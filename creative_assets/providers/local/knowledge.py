@@ -27,7 +27,12 @@ FAMILIES = (
         key="care",
         keywords=("pflege", "nurse", "nursing", "kranken", "care", "altenpfleg", "intensiv"),
         motivators={
-            "de": ["Sinnstiftende Arbeit", "Verlässliche Dienstpläne", "Wertschätzendes Team", "Weiterbildung"],
+            "de": [
+                "Sinnstiftende Arbeit",
+                "Verlässliche Dienstpläne",
+                "Wertschätzendes Team",
+                "Weiterbildung",
+            ],
             "en": ["Meaningful work", "Reliable rotas", "A team that has your back", "Paid training"],
         },
         pain_points={

@@ -101,12 +101,20 @@ class TemplateTextGenerator(TextGenerator):
         scenes: dict[ImageType, tuple[str, str]] = {
             "job_focus": (family.scene, "authentic, focused"),
             "lifestyle": (family.lifestyle, "relaxed, happy"),
-            "artistic": (f"an abstract composition about {', '.join(copy.emotional_anchors[:2])}", "bold, graphic"),
+            "artistic": (
+                f"an abstract composition about {', '.join(copy.emotional_anchors[:2])}",
+                "bold, graphic",
+            ),
             "location": (f"{context.location} cityscape or landscape, {family.setting}", "inviting, local"),
         }
         text_space = "the upper third stays calm (sky, wall or soft blur) for the headline"
         concepts = [
-            ImageConcept(image_type=t, concept=scenes[t][0], mood=f"{scenes[t][1]}; {copy.style}", text_space=text_space)
+            ImageConcept(
+                image_type=t,
+                concept=scenes[t][0],
+                mood=f"{scenes[t][1]}; {copy.style}",
+                text_space=text_space,
+            )
             for t in IMAGE_TYPES
         ]
         prompts = [
@@ -120,15 +128,17 @@ class TemplateTextGenerator(TextGenerator):
             for c in concepts
         ]
         meta = (
-            f"Variant {copy.variant} tests the '{copy.angle}' angle for {context.role} in {context.location}. "
+            f"Variant {copy.variant} tests the '{copy.angle}' angle "
+            f"for {context.role} in {context.location}. "
             f"Headline '{copy.headline}' carries the message; images support it with {copy.style} visuals "
             f"anchored in {', '.join(copy.emotional_anchors[:3])}."
         )
-        return Generated(ArtDirection(meta, concepts, prompts), [_call("meta_analysis"), _call("designer_prompts")])
+        return Generated(
+            ArtDirection(meta, concepts, prompts), [_call("meta_analysis"), _call("designer_prompts")]
+        )
 
     def design_layout(
         self, analysis: ImageAnalysis, copy: CopyVariant, brand: BrandIdentity, image_type: ImageType
     ) -> Generated[Layout]:
         layout = plan_layout(analysis, copy, brand, image_type, has_logo=brand.logo is not None)
         return Generated(layout, [_call("layout_design")])
-

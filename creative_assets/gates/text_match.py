@@ -1,0 +1,112 @@
+"""Compare the copy we asked for with what OCR reads back from a creative.
+
+Why normalise at all: the comparison must fail on text the image model mangled, not on the
+OCR's own blind spots. rapidocr's recogniser (trained mostly on Chinese and English) reads
+"zählt" as "zahlt", "Größe" as "GroBe" and drops "€"; case and punctuation carry no meaning
+for whether a recruiter's words made it onto the picture. So both sides are casefolded,
+diacritics folded (ä→a, ö→o, ü→u, ß→ss, é→e …), punctuation dropped and whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from creative_assets.models.base import Box
+from creative_assets.models.images import OcrLine
+
+# 0.85 allows about one edit in seven characters: enough for the recogniser's residual noise
+# on clean type after folding (a dropped symbol or space, an unusual glyph), even on a short
+# CTA of ~15 characters, while a missing word, a swapped line or image-model gibberish falls
+# well below it. A single typo in a long string can stay above it (Pflegefachkrat: 0.93),
+# which is why gate 2 also requires every word via `misspelt_words`.
+TEXT_MATCH_THRESHOLD = 0.85
+
+# Letters NFKD does not decompose into base + combining mark.
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "þ": "th"})
+_MIN_WORD = 4  # shorter words are mostly articles and prepositions: noise, not meaning
+
+# Glyphs rapidocr confuses on sans-serif type, folded together so a recogniser slip is not
+# taken for the image model's typo.
+_CONFUSABLE = (("ss", "b"), ("rn", "m"), ("i", "l"), ("1", "l"), ("0", "o"))
+
+
+def normalize(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    # Punctuation becomes a space, not nothing: "m/w/d" and "m / w / d" must agree.
+    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.split())
+
+
+def levenshtein(a: str, b: str) -> int:
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _confusable_fold(text: str) -> str:
+    text = normalize(text)
+    for old, new in _CONFUSABLE:
+        text = text.replace(old, new)
+    return text
+
+
+def _ratio(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    return 1.0 - levenshtein(a, b) / max(len(a), len(b))
+
+
+def similarity(expected: str, read: str) -> float:
+    """1 − Levenshtein distance / longer length, over normalised strings; 1.0 is identical.
+
+    Also scored with the confusable glyphs folded, and the better score counts: "Größere
+    Straße" read as "GroBere StraBe" is 0.75 on plain normalised text but a correct render.
+    """
+    plain = _ratio(normalize(expected), normalize(read))
+    return max(plain, _ratio(_confusable_fold(expected), _confusable_fold(read)))
+
+
+def misspelt_words(expected: str, read: str) -> list[str]:
+    """Words of at least four letters in `expected` that do not appear in `read`.
+
+    Similarity alone lets "Pflegefachkrat" through (0.93), and a misspelt job title is exactly
+    what a recruiter must not publish. OCR on clean type is near-exact once diacritics and the
+    confusable glyphs are folded, so a missing word is the image's fault, not the reader's.
+    Spaces are ignored on the read side because the recogniser sometimes merges words.
+    """
+    haystack = _confusable_fold(read).replace(" ", "")
+    words = normalize(expected).split()
+    return [w for w in words if len(w) >= _MIN_WORD and _confusable_fold(w) not in haystack]
+
+
+def centre_in(box: Box, zone: Box) -> bool:
+    cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    return zone.x <= cx <= zone.x + zone.w and zone.y <= cy <= zone.y + zone.h
+
+
+def read_back(expected: str, lines: list[OcrLine], zone: Box | None) -> tuple[str, float]:
+    """The best-matching text OCR read (in `zone`, or anywhere) for `expected`, and its score.
+
+    Tries every contiguous run of lines in reading order: a wrapped headline is several lines,
+    and without a zone the other copy on the creative must not dilute the match.
+    `lines` must already be in reading order (as `read_text` returns them).
+    """
+    texts = [ln.text for ln in lines if zone is None or centre_in(ln.box, zone)]
+    best_text, best_score = "", 0.0
+    # Runs much longer than the expected text can only score lower; skip them.
+    limit = 2 * len(expected) + 10
+    for start in range(len(texts)):
+        for end in range(start + 1, len(texts) + 1):
+            candidate = " ".join(texts[start:end])
+            if end > start + 1 and len(candidate) > limit:
+                break
+            score = similarity(expected, candidate)
+            if score > best_score:
+                best_text, best_score = candidate, score
+    return best_text, round(best_score, 4)

@@ -1,0 +1,327 @@
+"""The local layout designer: text block, colours, logo corner and the i2i prompt, by rules.
+
+Zones are sized with the typesetter's own `fit_text`, so each zone is as tall as its text will
+be and the block sits tight against the image edge of its region instead of floating in it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from creative_assets.imaging.color import best_text_color, contrast_of, hex_to_rgb
+from creative_assets.imaging.compositing import corner_logo_box
+from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y, fit_text, size_limits, text_padding
+from creative_assets.models.base import Box, ImageType
+from creative_assets.models.brand import BrandIdentity
+from creative_assets.models.layout import Corner, ImageAnalysis, Layout, Region, TextZone
+from creative_assets.models.text import CopyVariant
+
+SAFE = 0.05  # every zone keeps this far from the edges (the brief asks for at least 4%)
+MIN_CONTRAST = 4.5  # WCAG AA for body text
+WORST_CONTRAST = 3.0  # against the brightest/darkest pixel the scrim may still let through
+BUSY_DETAIL = 0.05  # above this a region is textured enough that text needs a panel anyway
+SALIENT_OVERLAP = 0.2  # how much of a region the subject may cover before we look elsewhere
+# Regions within 25% (+ a hair, for perfectly flat images) of each other count as equally calm:
+# one hard edge across a band of a flat illustration already adds ~0.002.
+CALM_RATIO, CALM_SLACK = 1.25, 0.0005
+DEFAULT_LOGO_ASPECT = 3.0  # wordmarks are usually wide; used when the brand has no logo info
+DARK, LIGHT, BLACK = "#111111", "#ffffff", "#000000"
+# When no candidate holds the copy: a bottom band, then the whole safe area.
+_FALLBACKS = tuple(
+    Region(box=Box(x=SAFE, y=y, w=1 - 2 * SAFE, h=0.95 - y), detail=1.0, luminance=0.2) for y in (0.6, SAFE)
+)
+Rect = tuple[int, int, int, int]
+RGBf = tuple[float, float, float]
+_EDGES: tuple[RGBf, ...] = ((0.0, 0.0, 0.0), (255.0, 255.0, 255.0))
+
+
+def _calm_limit(detail: float) -> float:
+    return detail * CALM_RATIO + CALM_SLACK
+
+
+def _grey(luminance: float) -> tuple[float, float, float]:
+    """The sRGB grey of a relative luminance: the region's average, as a colour."""
+    c = luminance * 12.92 if luminance <= 0.0031308 else 1.055 * luminance ** (1 / 2.4) - 0.055
+    return (c * 255,) * 3
+
+
+def _blend(scrim: str, bg: tuple[float, float, float], alpha: float) -> tuple[float, float, float]:
+    s = hex_to_rgb(scrim)
+    return tuple(alpha * s[i] + (1 - alpha) * bg[i] for i in range(3))  # type: ignore[return-value]
+
+
+def _candidates(brand: BrandIdentity) -> list[str]:
+    return list(dict.fromkeys([brand.text_color, LIGHT, DARK, brand.primary_color]))
+
+
+def _worst(text: str, backgrounds: list[RGBf]) -> float:
+    return min(contrast_of(hex_to_rgb(text), bg) for bg in backgrounds)
+
+
+def _best(backgrounds: list[RGBf], brand: BrandIdentity) -> tuple[str, float]:
+    return max(((c, _worst(c, backgrounds)) for c in _candidates(brand)), key=lambda item: item[1])
+
+
+def pick_colors(
+    luminances: list[float], detail: float, brand: BrandIdentity
+) -> tuple[str, str | None, float]:
+    """(text colour, scrim colour or None, scrim opacity) for text over a background whose
+    mean luminance varies over `luminances` (a gradient sky is darker at the top).
+
+    The text colour is the candidate with the best worst-case contrast. A scrim is added when
+    that stays below 4.5:1, or when the background is busy (texture hurts legibility and OCR
+    even at good mean contrast). Its opacity is the lowest that reaches 4.5:1 over the whole
+    range and 3:1 even over a pure white or black pixel.
+    """
+    greys = [_grey(min(luminances)), _grey(max(luminances))]
+    text, contrast = _best(greys, brand)
+    if contrast >= MIN_CONTRAST and detail <= BUSY_DETAIL:
+        return text, None, 0.0
+    for scrim in dict.fromkeys([brand.primary_color, DARK, LIGHT]):
+        for alpha in (0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
+            text, contrast = _best([_blend(scrim, g, alpha) for g in greys], brand)
+            extremes = [_blend(scrim, edge, alpha) for edge in _EDGES]
+            if contrast >= MIN_CONTRAST and _worst(text, extremes) >= WORST_CONTRAST:
+                return text, scrim, alpha
+    return LIGHT, DARK, 0.85  # unreachable: #111111 at 85% passes over anything
+
+
+def cta_colors(brand: BrandIdentity) -> str:
+    """Label colour for a solid accent button; pure black as a last resort always reaches 4.5."""
+    accent = hex_to_rgb(brand.accent_color)
+    text, contrast = best_text_color(accent, _candidates(brand))
+    return text if contrast >= MIN_CONTRAST else best_text_color(accent, [LIGHT, BLACK])[0]
+
+
+def _pixels(box: Box, width: int, height: int) -> Rect:
+    """Pixel rect strictly inside `box`: rounding must never push a zone into the margin."""
+    return (
+        math.ceil(box.x * width - 1e-6),
+        math.ceil(box.y * height - 1e-6),
+        math.floor((box.x + box.w) * width + 1e-6),
+        math.floor((box.y + box.h) * height + 1e-6),
+    )
+
+
+def _safe(box: Box) -> Box | None:
+    x0, y0 = max(box.x, SAFE), max(box.y, SAFE)
+    x1, y1 = min(box.x + box.w, 1 - SAFE), min(box.y + box.h, 1 - SAFE)
+    if x1 - x0 < 0.2 or y1 - y0 < 0.12:
+        return None
+    return Box(x=x0, y=y0, w=x1 - x0, h=y1 - y0)
+
+
+def _grown(region: Region, analysis: ImageAnalysis) -> Region:
+    """Merge calm regions stacked over/under this one (same columns), up to half the image
+    height: a calm sky over two bands deserves a bigger headline than one band allows."""
+    box, detail, lums = region.box, region.detail, [region.luminance]
+    for other in analysis.regions:
+        b = other.box
+        same_columns = abs(b.x - box.x) < 0.01 and abs(b.w - box.w) < 0.01
+        touching = b.y <= box.y + box.h + 0.001 and box.y <= b.y + b.h + 0.001
+        calm = other.detail <= _calm_limit(region.detail)
+        clear = analysis.salient is None or analysis.salient.overlap(b) <= SALIENT_OVERLAP
+        y0, y1 = min(box.y, b.y), max(box.y + box.h, b.y + b.h)
+        if same_columns and touching and calm and clear and y1 - y0 <= 0.5 and b != box:
+            box = Box(x=box.x, y=y0, w=box.w, h=y1 - y0)
+            detail, lums = max(detail, other.detail), [*lums, other.luminance]
+    return Region(box=box, detail=detail, luminance=sum(lums) / len(lums))
+
+
+@dataclass(frozen=True)
+class _Option:
+    """One candidate placement: the grown region, it inside the safe margin, the block's rects,
+    whether all font sizes reached their minimum, where the block hugs (the original region's
+    vertical centre) and whether the subject stays out of the region."""
+
+    region: Region
+    area: Box
+    rects: dict[str, Rect]
+    headline_size: int
+    proper: bool
+    anchor: float
+    clear: bool
+
+
+def _block(area: Box, copy: CopyVariant, width: int, height: int) -> tuple[dict[str, Rect], int, bool] | None:
+    """Stacked pixel rects per role, with their tops relative to the block (which starts at 0),
+    the headline size and whether every size stayed at or above its minimum. None when
+    nothing fits at all."""
+    left, top, right, bottom = _pixels(area, width, height)
+    pad, avail_h = text_padding(height), bottom - top
+    inner_w = right - left - 2 * pad
+    gap = round(0.018 * height)
+    h_max, h_min = size_limits("headline", height)
+    fallback: tuple[dict[str, Rect], int, bool] | None = None
+    # A big headline is the point of an ad, so it gets the largest share that leaves room.
+    for share in (0.55, 0.48, 0.4, 0.32):
+        head = fit_text(
+            copy.headline, inner_w, share * avail_h - 2 * pad, bold=True, max_size=h_max, min_size=h_min
+        )
+        s_max, s_min = size_limits("subline", height, head.size)
+        c_max, c_min = size_limits("cta", height, head.size)
+        reserve = gap + int(c_max * 1.2 / (1 - 2 * CTA_PAD_Y)) + 3  # the CTA button at most
+        sub = fit_text(
+            copy.subline,
+            inner_w,
+            avail_h - reserve - head.height - 4 * pad - 2,
+            bold=False,
+            max_size=s_max,
+            min_size=s_min,
+        )
+        c_size = max(c_min, min(c_max, round(sub.size * 0.95)))
+        cta = fit_text(copy.cta, inner_w * 0.8, c_size * 1.3, bold=True, max_size=c_size, min_size=c_min)
+        # +1/+3/+4 px of slack absorb rounding through image fractions and back.
+        btn_h = int(cta.height / (1 - 2 * CTA_PAD_Y)) + 3
+        btn_w = min(inner_w, cta.width + 2 * int(CTA_PAD_X * btn_h) + 4)
+        head_h, sub_h = head.height + 2 * pad + 1, sub.height + 2 * pad + 1
+        total = head_h + sub_h + gap + btn_h
+        if total > avail_h or not (head.fits and sub.fits and cta.fits):
+            continue
+        rects = {
+            "headline": (left, 0, right, head_h),
+            "subline": (left, head_h, right, head_h + sub_h),
+            "cta": (left + pad, head_h + sub_h + gap, left + pad + btn_w, total),
+        }
+        proper = head.size >= h_min and sub.size >= s_min and cta.size >= c_min
+        if proper:
+            return rects, head.size, True
+        fallback = fallback or (rects, head.size, False)
+    return fallback
+
+
+def _place(
+    area: Box, rects: dict[str, Rect], align: str, anchor: float, width: int, height: int
+) -> dict[str, Box]:
+    """Anchor the block to the region's outer edge (top regions hug the top, bottom regions the
+    bottom) and centre the CTA under centred text."""
+    left, top, right, bottom = _pixels(area, width, height)
+    total = max(r[3] for r in rects.values())
+    y0 = top if anchor < 0.4 else bottom - total if anchor > 0.6 else top + (bottom - top - total) // 2
+    boxes = {}
+    for role, (x0, ry0, x1, ry1) in rects.items():
+        dx = left + (right - left - (x1 - x0)) // 2 - x0 if role == "cta" and align == "center" else 0
+        boxes[role] = Box.from_pixels(x0 + dx, y0 + ry0, x1 + dx, y0 + ry1, width, height)
+    return boxes
+
+
+def _logo(analysis: ImageAnalysis, zones: list[TextZone], aspect: float) -> tuple[Corner, Box]:
+    """The calmest corner whose logo box keeps clear of every text zone (with a little air)."""
+    corners: tuple[Corner, ...] = ("top_right", "top_left", "bottom_right", "bottom_left")
+
+    def clash(box: Box) -> float:
+        air = Box(x=max(0.0, box.x - 0.01), y=max(0.0, box.y - 0.01), w=box.w + 0.02, h=box.h + 0.02)
+        return sum(z.box.overlap(air) for z in zones)
+
+    options = [(c, corner_logo_box(c, (analysis.width, analysis.height), aspect)) for c in corners]
+    return min(options, key=lambda o: (clash(o[1]) > 0, clash(o[1]), analysis.corner_detail.get(o[0], 0.0)))
+
+
+_STYLE = {
+    "headline": "a large, bold, clean sans-serif headline",
+    "subline": "a regular-weight clean sans-serif subline, clearly smaller than the headline",
+    "cta": "a bold sans-serif button label, centred on a solid rounded button filled with {scrim} "
+    "that fills the box",
+}
+
+
+def i2i_prompt(zones: list[TextZone], copy: CopyVariant, logo_position: Corner | None) -> str:
+    """Instructions for gpt-image-1: each text verbatim, where, in what colour and style."""
+    text = {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}
+    parts = ["Add exactly three pieces of text to this photo for a recruiting ad, typeset professionally."]
+    for z in zones:
+        b, align = z.box, "" if z.role == "cta" else f", {z.align}-aligned"
+        style = _STYLE[z.role].format(scrim=z.scrim)
+        panel = f" Behind it a rounded {z.scrim} panel at {z.scrim_opacity:.0%} opacity, hugging the text."
+        parts.append(
+            f'{z.role.upper()}: render "{text[z.role]}" in {z.color} as {style}'
+            f"{align}, inside the box spanning x {b.x:.0%}–{b.x + b.w:.0%} of the width and "
+            f"y {b.y:.0%}–{b.y + b.h:.0%} of the height." + (panel if z.scrim and z.role != "cta" else "")
+        )
+    parts.append(
+        "Reproduce every text exactly as quoted, letter for letter, including umlauts, capitalisation "
+        "and punctuation; no hyphenation, break lines only between words; line spacing at least 1.15."
+    )
+    if logo_position:
+        parts.append(f"Keep the {logo_position.replace('_', '-')} corner clear; a logo is added there later.")
+    parts.append(
+        "Do not add a logo or any other text, letters, numbers or watermarks. "
+        "Keep the photo unchanged outside the zones."
+    )
+    return "\n".join(parts)
+
+
+def _luminances(analysis: ImageAnalysis, region: Region, boxes: dict[str, Box]) -> list[float]:
+    """Mean luminances of the chosen region and of every candidate region lying at least half
+    inside the text block: their spread stands in for the light-to-dark range under the text."""
+    head, sub = boxes["headline"], boxes["subline"]  # stacked, the same width
+    block = Box(x=head.x, y=head.y, w=head.w, h=sub.y + sub.h - head.y)
+    inside = [r.luminance for r in analysis.regions if block.overlap(r.box) >= 0.5]
+    return [region.luminance, *inside]
+
+
+def _choose(analysis: ImageAnalysis, copy: CopyVariant) -> _Option:
+    """Calm regions clear of the subject first (then by how little subject they cover); among
+    the about equally calm ones, the one that allows the biggest headline wins, so a full-width
+    sky beats a narrow column of the same calm."""
+
+    def cover(region: Region) -> float:
+        return analysis.salient.overlap(region.box) if analysis.salient else 0.0
+
+    def rank(region: Region) -> tuple[float, float]:
+        return (cover(region) if cover(region) > SALIENT_OVERLAP else 0.0, region.detail)
+
+    options = []
+    for region in [*sorted(analysis.regions, key=rank), *_FALLBACKS]:
+        grown = _grown(region, analysis)
+        area = _safe(grown.box)
+        block = _block(area, copy, analysis.width, analysis.height) if area else None
+        if area and block:
+            anchor = region.box.y + region.box.h / 2
+            clear = cover(region) <= SALIENT_OVERLAP
+            options.append(_Option(grown, area, block[0], block[1], block[2], anchor, clear))
+    if not options:
+        raise ValueError("the copy does not fit on the image at any font size")
+    pool = [o for o in options if o.proper] or options
+    lead = pool[0]
+    near = [o for o in pool if o.clear == lead.clear and o.region.detail <= _calm_limit(lead.region.detail)]
+    return max(near, key=lambda o: o.headline_size)
+
+
+def plan_layout(
+    analysis: ImageAnalysis,
+    copy: CopyVariant,
+    brand: BrandIdentity,
+    image_type: ImageType,
+    *,
+    has_logo: bool,
+) -> Layout:
+    """Text block in the calmest region clear of the subject, contrast-safe colours, logo corner."""
+    choice = _choose(analysis, copy)
+    # Centred type suits the poster-like image types; people and workplaces read better left.
+    align = "center" if choice.area.w > 0.6 and image_type in ("artistic", "location") else "left"
+    boxes = _place(choice.area, choice.rects, align, choice.anchor, analysis.width, analysis.height)
+    # Colours must hold over every part of the image the text block covers, not just on average.
+    color, scrim, opacity = pick_colors(
+        _luminances(analysis, choice.region, boxes), choice.region.detail, brand
+    )
+    zones = [
+        TextZone(role=role, box=boxes[role], align=align, color=color, scrim=scrim, scrim_opacity=opacity)
+        for role in ("headline", "subline")
+    ]
+    # The CTA is a solid accent button, whatever the background.
+    cta = {"color": cta_colors(brand), "scrim": brand.accent_color, "scrim_opacity": 1.0}
+    zones.append(TextZone(role="cta", box=boxes["cta"], align="center", **cta))
+    logo_position, logo_box = None, None
+    if has_logo:
+        aspect = brand.logo.width / brand.logo.height if brand.logo else DEFAULT_LOGO_ASPECT
+        logo_position, logo_box = _logo(analysis, zones, aspect)
+    return Layout(
+        image_type=image_type,
+        zones=zones,
+        logo_position=logo_position,
+        logo_box=logo_box,
+        i2i_prompt=i2i_prompt(zones, copy, logo_position),
+        analysis=analysis,
+    )

@@ -1,0 +1,88 @@
+"""Real OCR on rapidocr (PP-OCRv4 ONNX models shipped in the wheel, so it runs offline).
+
+The quality gates trust what this reads, so it stays a plain function: PIL image in, OcrLine
+list out, boxes in image fractions so they compare directly with layout zones.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from PIL import Image
+from rapidocr_onnxruntime import RapidOCR
+
+from creative_assets.models.base import Box
+from creative_assets.models.images import OcrLine
+
+# Bigger inputs cost time without helping: the detector resizes internally anyway, and ad
+# copy is large type. 1280 keeps 1024² creatives untouched.
+MAX_OCR_SIDE = 1280
+
+_engine: RapidOCR | None = None
+# One lock for creation and for every call: RapidOCR mutates per-call state on the instance
+# (the detector's preprocess op, thresholds), so concurrent calls on one engine are unsafe.
+# onnxruntime already uses every core, so serialising costs little throughput.
+_lock = threading.Lock()
+
+
+def _get_engine() -> RapidOCR:
+    global _engine
+    if _engine is None:
+        _engine = RapidOCR()
+    return _engine
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    if img.mode == "RGB":
+        return img
+    if img.mode in ("RGBA", "LA", "P"):
+        # Flatten onto white like a viewer would; rapidocr's own RGBA path inverts colours.
+        rgba = img.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return img.convert("RGB")
+
+
+def reading_order(lines: list[OcrLine]) -> list[OcrLine]:
+    """Top-to-bottom, then left-to-right: lines whose vertical centres are within half a line
+    height of each other form one row (the detector splits wide gaps into separate lines)."""
+    rows: list[list[OcrLine]] = []
+    for line in sorted(lines, key=lambda ln: ln.box.y + ln.box.h / 2):
+        centre = line.box.y + line.box.h / 2
+        if rows:
+            anchor = rows[-1][0].box
+            if abs(centre - (anchor.y + anchor.h / 2)) <= min(anchor.h, line.box.h) / 2:
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda ln: ln.box.x)]
+
+
+def read_text(img: Image.Image, *, min_confidence: float = 0.5) -> list[OcrLine]:
+    """Every text line OCR reads with at least `min_confidence`, in reading order."""
+    rgb = _to_rgb(img)
+    width, height = rgb.size
+    scale = 1.0
+    if max(width, height) > MAX_OCR_SIDE:
+        scale = MAX_OCR_SIDE / max(width, height)
+        rgb = rgb.resize(
+            (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.LANCZOS
+        )
+    # rapidocr treats a 3-channel ndarray as BGR (the models were trained on cv2 input).
+    bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+    with _lock:
+        engine = _get_engine()
+        # Passing the thresholds explicitly resets any value a previous call left behind.
+        result, _ = engine(bgr, text_score=min_confidence, box_thresh=0.5, unclip_ratio=1.6)
+    lines = []
+    for points, text, score in result or []:
+        text = str(text).strip()
+        if not text or float(score) < min_confidence:
+            continue
+        xs = [float(p[0]) / scale for p in points]
+        ys = [float(p[1]) / scale for p in points]
+        box = Box.from_pixels(min(xs), min(ys), max(xs), max(ys), width, height)
+        lines.append(OcrLine(text=text, confidence=min(1.0, max(0.0, float(score))), box=box))
+    return reading_order(lines)

@@ -1,0 +1,316 @@
+"""Pillow typesetting: the zero-key stand-in for gpt-image-1's text overlay.
+
+Each text zone gets the largest font size at which its word-wrapped text fits (binary search),
+drawn inside the zone only: panels and glyphs are masked to the zone boxes, so nothing ever
+spills outside them. The layout rules size their zones with the same `fit_text`, so the plan
+and the drawing agree on font sizes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import Image, ImageChops, ImageDraw
+
+from creative_assets.imaging.color import hex_to_rgb, relative_luminance
+from creative_assets.imaging.fonts import load_font
+from creative_assets.models.base import Box
+from creative_assets.models.layout import Layout, TextRole, TextZone
+from creative_assets.models.text import CopyVariant
+
+# Font sizes as fractions of the image height.
+MAX_SIZE: dict[TextRole, float] = {"headline": 0.09, "subline": 0.042, "cta": 0.032}
+MIN_SIZE = 0.022  # below this OCR and readers start to struggle
+ABS_MIN_PX = 8  # last resort when a zone is too small even for MIN_SIZE
+SUBLINE_RATIO = 0.6  # subline/CTA never outgrow this share of the headline: keeps the hierarchy
+LINE_SPACING = 1.22  # baseline-to-baseline; ≥ 1.15 keeps OCR from merging lines
+PAD = 0.016  # inner padding of text zones, fraction of image height
+CTA_PAD_X, CTA_PAD_Y = 0.42, 0.2  # button padding, fractions of the button height
+
+# Binary searches touch ~40 sizes per text; a wider cache than fonts.load_font's keeps them warm.
+_font = lru_cache(maxsize=256)(load_font)
+
+
+@dataclass(frozen=True)
+class FittedText:
+    """Wrapped text at the chosen size; width and height are the drawn block in pixels."""
+
+    size: int
+    lines: tuple[str, ...]
+    width: int
+    height: int
+    bold: bool
+    tracking: int = 0  # extra pixels between letters
+    stroke: int = 0  # faux-bold outline in the text colour
+    fits: bool = True  # False only when even ABS_MIN_PX overflowed (drawing then clips)
+
+
+@lru_cache(maxsize=65536)
+def _length(size: int, bold: bool, text: str) -> float:
+    # Fitting measures the same words and prefixes over and over (binary search × wrapping).
+    return _font(size, bold).getlength(text)
+
+
+def _line_width(size: int, bold: bool, text: str, tracking: int, stroke: int) -> float:
+    return _length(size, bold, text) + tracking * max(0, len(text) - 1) + 2 * stroke
+
+
+def _block_height(size: int, bold: bool, lines: int, stroke: int) -> int:
+    ascent, descent = _font(size, bold).getmetrics()
+    return (lines - 1) * round(size * LINE_SPACING) + ascent + descent + 2 * stroke
+
+
+def _wrap(
+    words: list[str], max_w: float, size: int, bold: bool, tracking: int, stroke: int
+) -> list[str] | None:
+    """Greedy word wrap; None when a single word is wider than the line (we never hyphenate)."""
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if _line_width(size, bold, candidate, tracking, stroke) <= max_w:
+            current = candidate
+            continue
+        if not current or _line_width(size, bold, word, tracking, stroke) > max_w:
+            return None
+        lines.append(current)
+        current = word
+    return [*lines, current] if current else lines
+
+
+def _balanced(lines: list[str], max_w: float, size: int, bold: bool, tracking: int, stroke: int) -> list[str]:
+    """Same line count as the greedy wrap, but the narrowest measure that keeps it: avoids a
+    lonely last word, which looks amateurish in a headline."""
+    words = " ".join(lines).split()
+    if len(lines) < 2:
+        return lines
+    lo, hi = max(_line_width(size, bold, w, tracking, stroke) for w in words), max_w
+    best = lines
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        trial = _wrap(words, mid, size, bold, tracking, stroke)
+        if trial is not None and len(trial) <= len(lines):
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
+
+
+def _attempt(
+    text: str, size: int, max_w: float, max_h: float, bold: bool, tracking_em: float, stroke: int
+) -> FittedText | None:
+    tracking = round(size * tracking_em)
+    lines = _wrap(text.split(), max_w, size, bold, tracking, stroke)
+    if lines is None:
+        return None
+    height = _block_height(size, bold, len(lines), stroke)
+    if height > max_h:
+        return None
+    width = max(_line_width(size, bold, line, tracking, stroke) for line in lines)
+    return FittedText(size, tuple(lines), int(width + 0.999), height, bold, tracking, stroke)
+
+
+def _balance(fitted: FittedText, max_w: float) -> FittedText:
+    args = (fitted.size, fitted.bold, fitted.tracking, fitted.stroke)
+    lines = _balanced(list(fitted.lines), max_w, *args)
+    width = max(_line_width(fitted.size, fitted.bold, ln, fitted.tracking, fitted.stroke) for ln in lines)
+    return FittedText(fitted.size, tuple(lines), int(width + 0.999), fitted.height, *args[1:])
+
+
+def fit_text(
+    text: str,
+    max_w: float,
+    max_h: float,
+    *,
+    bold: bool,
+    max_size: int,
+    min_size: int,
+    tracking_em: float = 0.0,
+    stroke: int = 0,
+) -> FittedText:
+    """The largest size in [min_size, max_size] whose wrapped text fits max_w × max_h.
+
+    When nothing fits, the minimum shrinks (down to ABS_MIN_PX) rather than overflowing; only
+    if even that fails is a clipped result returned with fits=False.
+    """
+    min_size = max(1, min(min_size, max_size))
+    for lo in (min_size, min(min_size, ABS_MIN_PX)):
+        best = _attempt(text, lo, max_w, max_h, bold, tracking_em, stroke)
+        if best is None:
+            continue
+        hi = max_size
+        while lo < hi:  # invariant: lo fits
+            mid = (lo + hi + 1) // 2
+            trial = _attempt(text, mid, max_w, max_h, bold, tracking_em, stroke)
+            if trial is None:
+                hi = mid - 1
+            else:
+                lo, best = mid, trial
+        return _balance(best, max_w)
+    size = min(min_size, ABS_MIN_PX)
+    lines = (text,)
+    width = int(_line_width(size, bold, text, 0, stroke))
+    return FittedText(size, lines, width, _block_height(size, bold, 1, stroke), bold, 0, stroke, False)
+
+
+def text_padding(image_height: int) -> int:
+    return round(PAD * image_height)
+
+
+def size_limits(role: TextRole, image_height: int, headline_size: int | None = None) -> tuple[int, int]:
+    """(max, min) font size for a role; sublines and CTAs stay below the headline."""
+    top = round(MAX_SIZE[role] * image_height)
+    if role != "headline" and headline_size is not None:
+        top = min(top, max(round(SUBLINE_RATIO * headline_size), round(MIN_SIZE * image_height)))
+    return top, round(MIN_SIZE * image_height)
+
+
+def _emphasised(zone: TextZone, emphasis: int) -> TextZone:
+    """Retries get stronger panels: add one where there was none, raise the opacity otherwise."""
+    if emphasis <= 0 or zone.role == "cta":
+        return zone
+    if zone.scrim is None:
+        light_text = relative_luminance(hex_to_rgb(zone.color)) > 0.4
+        scrim = "#111111" if light_text else "#ffffff"
+        return zone.model_copy(update={"scrim": scrim, "scrim_opacity": 0.55 + 0.15 * emphasis})
+    return zone.model_copy(update={"scrim_opacity": min(0.95, zone.scrim_opacity + 0.12 * emphasis)})
+
+
+def _text_of(copy: CopyVariant, role: TextRole) -> str:
+    return {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}[role]
+
+
+def _draw_lines(
+    draw: ImageDraw.ImageDraw, fitted: FittedText, left: int, top: int, width: int, align: str, fill: str
+) -> None:
+    font = _font(fitted.size, fitted.bold)
+    ascent, _ = font.getmetrics()
+    step = round(fitted.size * LINE_SPACING)
+    for i, line in enumerate(fitted.lines):
+        line_w = _line_width(fitted.size, fitted.bold, line, fitted.tracking, fitted.stroke)
+        x = left + (width - line_w) / 2 if align == "center" else left
+        x += fitted.stroke
+        y = top + fitted.stroke + ascent + i * step
+        chunks = [line] if fitted.tracking == 0 else list(line)
+        for chunk in chunks:
+            draw.text(
+                (x, y), chunk, font=font, fill=fill, anchor="ls", stroke_width=fitted.stroke, stroke_fill=fill
+            )
+            x += font.getlength(chunk) + fitted.tracking
+
+
+@dataclass(frozen=True)
+class _Panel:
+    role: TextRole
+    rect: tuple[int, int, int, int]  # inclusive pixel corners
+    fill: tuple[int, int, int, int]
+
+
+def _draw_panels(size: tuple[int, int], panels: list[_Panel], gap: int) -> Image.Image:
+    """Stacked text panels of the same colour merge into one: two rounded boxes touching each
+    other read as a glitch, one panel behind headline and subline reads as design."""
+    merged: list[_Panel] = []
+    for p in panels:
+        prev = merged[-1] if merged else None
+        text_pair = prev is not None and "cta" not in (prev.role, p.role) and prev.fill == p.fill
+        if prev is not None and text_pair and 0 <= p.rect[1] - prev.rect[3] <= gap + 1:
+            r = prev.rect
+            merged[-1] = _Panel(
+                prev.role, (min(r[0], p.rect[0]), r[1], max(r[2], p.rect[2]), p.rect[3]), p.fill
+            )
+        else:
+            merged.append(p)
+    layer = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for p in merged:
+        short_side = min(p.rect[2] - p.rect[0], p.rect[3] - p.rect[1])
+        radius = round(short_side * 0.3) if p.role == "cta" else min(24, round(short_side * 0.1))
+        draw.rounded_rectangle(p.rect, radius=radius, fill=p.fill)
+    return layer
+
+
+def typeset_with_boxes(
+    base: Image.Image, layout: Layout, copy: CopyVariant, *, emphasis: int = 0
+) -> tuple[Image.Image, dict[TextRole, Box]]:
+    """The typeset image and, per role, the box its text block was drawn in (image fractions)."""
+    width, height = base.size
+    canvas = base.convert("RGBA")
+    panels: list[_Panel] = []
+    glyphs = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
+    mask = Image.new("L", canvas.size, 0)
+    glyph_draw, mask_draw = ImageDraw.Draw(glyphs), ImageDraw.Draw(mask)
+    tracking_em, stroke = 0.015 * emphasis, 1 if emphasis >= 2 else 0
+    pad = text_padding(height)
+    boxes: dict[TextRole, Box] = {}
+    headline_size: int | None = None
+
+    for role in ("headline", "subline", "cta"):
+        zone = next((z for z in layout.zones if z.role == role), None)
+        if zone is None:
+            continue
+        zone = _emphasised(zone, emphasis)
+        left, top, right, bottom = zone.box.to_pixels(width, height)
+        if right - left < 4 or bottom - top < 4:
+            continue
+        mask_draw.rectangle((left, top, right - 1, bottom - 1), fill=255)
+        max_size, min_size = size_limits(role, height, headline_size)
+        px, py = (
+            (int(CTA_PAD_X * (bottom - top)), int(CTA_PAD_Y * (bottom - top)))
+            if role == "cta"
+            else (pad, pad)
+        )
+        inner = (left + px, top + py, right - px, bottom - py)
+        inner_w, inner_h = max(1, inner[2] - inner[0]), max(1, inner[3] - inner[1])
+        fitted = fit_text(
+            _text_of(copy, role),
+            inner_w,
+            inner_h,
+            bold=role != "subline",
+            max_size=max_size,
+            min_size=min_size,
+            tracking_em=tracking_em,
+            stroke=stroke if role == "subline" else 0,  # bold faces would clog (i reads as l)
+        )
+        if role == "headline":
+            headline_size = fitted.size
+        # Headlines sit on the bottom of their zone (next to the subline), the rest on top;
+        # the CTA label is centred on its button.
+        slack = max(0, inner_h - fitted.height)
+        text_top = inner[1] + (slack if role == "headline" else slack // 2 if role == "cta" else 0)
+        text_left = inner[0] + (
+            (inner_w - fitted.width) // 2 if role == "cta" or zone.align == "center" else 0
+        )
+
+        if zone.scrim is not None and zone.scrim_opacity > 0:
+            if role == "cta":
+                rect = (left, top, right - 1, bottom - 1)
+            else:  # hug the text, so a short line does not sit in a wide empty panel
+                rect = (
+                    max(left, text_left - pad),
+                    max(top, text_top - pad),
+                    min(right - 1, text_left + fitted.width + pad),
+                    min(bottom - 1, text_top + fitted.height + pad),
+                )
+            panels.append(_Panel(role, rect, (*hex_to_rgb(zone.scrim), round(255 * zone.scrim_opacity))))
+        _draw_lines(glyph_draw, fitted, text_left, text_top, fitted.width, zone.align, zone.color)
+        drawn = (text_left, text_top, text_left + fitted.width, text_top + fitted.height)
+        boxes[role] = Box.from_pixels(  # clipped like the drawing, for text that could not fit
+            max(left, drawn[0]),
+            max(top, drawn[1]),
+            min(right, drawn[2]),
+            min(bottom, drawn[3]),
+            width,
+            height,
+        )
+
+    # Masking both layers to the zone boxes is the guarantee that nothing leaves its zone.
+    for layer in (_draw_panels(canvas.size, panels, pad), glyphs):
+        layer.putalpha(ImageChops.multiply(layer.getchannel("A"), mask))
+        canvas = Image.alpha_composite(canvas, layer)
+    return canvas.convert("RGB"), boxes
+
+
+def typeset(base: Image.Image, layout: Layout, copy: CopyVariant, *, emphasis: int = 0) -> Image.Image:
+    """Draw headline, subline and CTA into the layout's zones; RGB, same size as `base`."""
+    return typeset_with_boxes(base, layout, copy, emphasis=emphasis)[0]

@@ -1,0 +1,354 @@
+"""Black Forest Labs FLUX: submit → poll `polling_url` → download the signed, expiring sample.
+
+As the real API: `x-key` auth (403 "Not authenticated - Invalid Authentication"), FastAPI
+422 validation bodies, at most `max_active_tasks` pending tasks per key (429 beyond), a
+polling URL on another host spelling (BFL routes across regional clusters), `Pending` until
+the task's simulated duration has passed, then `Ready` with a signed sample URL that expires
+(403 from the storage host afterwards). Moderation shows up as a terminal poll status.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import math
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from creative_assets.sim import images
+from creative_assets.sim.wire import (
+    BadRequestBody,
+    BlobWire,
+    Call,
+    Request,
+    Response,
+    Route,
+    Wire,
+    json_response,
+    route,
+)
+
+DEFAULTS = {"width": 1024, "height": 768}
+OUTPUT_FORMATS = ("jpeg", "png", "webp")
+EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
+MODERATION_DETAILS = {"Moderation Reasons": ["Content policy"]}
+_STATUS_DETAIL = {
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class BflWire(Wire):
+    provider = "bfl"
+
+    def check_auth(self, req: Request, key: str | None) -> Response | None:
+        if key is not None and req.header("x-key") != key:
+            return json_response({"detail": "Not authenticated - Invalid Authentication"}, 403)
+        return None
+
+    def error(self, status: int, kind: str, message: str) -> Response:
+        return json_response({"detail": _STATUS_DETAIL.get(status, message)}, status)
+
+
+WIRE = BflWire()
+DELIVERY_WIRE = BlobWire()
+
+
+@dataclass(frozen=True)
+class BflTask:
+    id: str
+    model: str
+    key: str
+    prompt: str
+    seed: int
+    width: int
+    height: int
+    output_format: str
+    created: float
+    duration: float
+    outcome: str  # "Ready", "Request Moderated" or "Content Moderated"
+    text_in_image: bool
+
+    @property
+    def done_at(self) -> float:
+        return self.created + self.duration
+
+
+class BflState:
+    """Tasks by id; the lock makes the active-task check and the insert one step."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.tasks: dict[str, BflTask] = {}
+
+    def clear(self) -> None:
+        with self.lock:
+            self.tasks.clear()
+
+    def active(self, key: str, now: float) -> int:
+        return sum(1 for t in self.tasks.values() if t.key == key and t.done_at > now)
+
+
+def _detail(field: str, kind: str, msg: str, value: Any, ctx: dict[str, Any] | None = None) -> dict[str, Any]:
+    item: dict[str, Any] = {"type": kind, "loc": ["body", field], "msg": msg, "input": value}
+    if ctx:
+        item["ctx"] = ctx
+    return item
+
+
+def _integral(value: float) -> bool:
+    return math.isfinite(value) and value == int(value)
+
+
+def _validate(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field checks as BFL's pydantic request model makes them (lax ints, bounded sizes)."""
+    problems = []
+    prompt = body.get("prompt", "")
+    if prompt is not None and not isinstance(prompt, str):
+        problems.append(_detail("prompt", "string_type", "Input should be a valid string", prompt))
+    for field in ("width", "height"):
+        value = body.get(field, DEFAULTS[field])
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _integral(value):
+            problems.append(_detail(field, "int_type", "Input should be a valid integer", value))
+        elif value < 256:
+            problems.append(
+                _detail(
+                    field,
+                    "greater_than_equal",
+                    "Input should be greater than or equal to 256",
+                    value,
+                    {"ge": 256},
+                )
+            )
+        elif value > 1440:
+            problems.append(
+                _detail(
+                    field,
+                    "less_than_equal",
+                    "Input should be less than or equal to 1440",
+                    value,
+                    {"le": 1440},
+                )
+            )
+        elif int(value) % 32:
+            problems.append(
+                _detail(field, "multiple_of", "Input should be a multiple of 32", value, {"multiple_of": 32})
+            )
+    seed = body.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        problems.append(_detail("seed", "int_type", "Input should be a valid integer", seed))
+    tolerance = body.get("safety_tolerance", 2)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or not 0 <= tolerance <= 6:
+        problems.append(
+            _detail(
+                "safety_tolerance",
+                "less_than_equal",
+                "Input should be an integer from 0 to 6",
+                tolerance,
+                {"ge": 0, "le": 6},
+            )
+        )
+    if not isinstance(body.get("prompt_upsampling", False), bool):
+        problems.append(
+            _detail(
+                "prompt_upsampling", "bool_type", "Input should be a valid boolean", body["prompt_upsampling"]
+            )
+        )
+    fmt = body.get("output_format", "jpeg")
+    if fmt not in OUTPUT_FORMATS:
+        problems.append(
+            _detail(
+                "output_format",
+                "enum",
+                "Input should be 'jpeg', 'png' or 'webp'",
+                fmt,
+                {"expected": "'jpeg', 'png' or 'webp'"},
+            )
+        )
+    return problems
+
+
+def submit(call: Call) -> Response:
+    sim, cfg = call.sim, call.sim.config
+    model = call.match["model"]
+    price = cfg.prices.bfl_per_image.get(model)
+    if price is None:
+        return WIRE.error(404, "not_found", "Not Found")
+    try:
+        body = call.req.json()
+    except BadRequestBody as exc:
+        return json_response(
+            {
+                "detail": [
+                    {
+                        "type": "json_invalid",
+                        "loc": ["body", 0],
+                        "msg": "JSON decode error",
+                        "input": {},
+                        "ctx": {"error": str(exc)},
+                    }
+                ]
+            },
+            422,
+        )
+    if not isinstance(body, dict):
+        return json_response(
+            {
+                "detail": [
+                    {
+                        "type": "model_attributes_type",
+                        "loc": ["body"],
+                        "input": body,
+                        "msg": "Input should be a valid dictionary or object to extract fields from",
+                    }
+                ]
+            },
+            422,
+        )
+    problems = _validate(body)
+    if problems:
+        return json_response({"detail": problems}, 422)
+    key = call.req.header("x-key") or ""
+    width, height = int(body.get("width", DEFAULTS["width"])), int(body.get("height", DEFAULTS["height"]))
+    now = time.time()
+    with sim.bfl.lock:
+        if sim.bfl.active(key, now) >= cfg.bfl.max_active_tasks:
+            resp = json_response(
+                {
+                    "detail": f"You have reached the limit of {cfg.bfl.max_active_tasks} active tasks. "
+                    "Wait until one of your previous tasks has finished."
+                },
+                429,
+                headers={"Retry-After": str(max(0, round(cfg.scaled(1.0))))},
+            )
+            resp.limited = "active_tasks"
+            return resp
+        seed = body.get("seed")
+        if seed is None:
+            seed = sim.rng("bfl", "seeds").randrange(2**32)
+        outcome = "Ready"
+        if call.fault == "moderated":
+            outcome = call.rng.choice(("Request Moderated", "Content Moderated"))
+        duration = cfg.scaled(cfg.bfl.task_duration.sample(sim.rng("bfl", "duration")))
+        if outcome == "Request Moderated":
+            duration = min(duration, cfg.scaled(0.2))  # the prompt check fails before generating
+        task = BflTask(
+            id=str(uuid.uuid4()), model=model, key=key, prompt=str(body.get("prompt") or ""), seed=int(seed),
+            width=width, height=height, output_format=str(body.get("output_format", "jpeg")), created=now,
+            duration=duration, outcome=outcome, text_in_image=call.fault == "text_in_image",
+        )  # fmt: skip
+        sim.bfl.tasks[task.id] = task
+    payload = {
+        "id": task.id,
+        "polling_url": f"{sim.alt_base_url}/bfl/v1/get_result?id={task.id}",
+        "cost": round(price * 100, 2),  # credits; 1 credit = $0.01
+        "input_mp": 0.0,
+        "output_mp": round(width * height / 1e6, 2),
+    }
+    resp = json_response(payload, billed_usd=price, units={"images": 1})
+    resp.fault = call.fault
+    resp.log = {"task_id": task.id, "outcome": outcome, "text_in_image": task.text_in_image}
+    return resp
+
+
+def _signature(secret: bytes, task_id: str, expires: str) -> str:
+    return hmac.new(secret, f"{task_id}|{expires}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def get_result(call: Call) -> Response:
+    task_id = call.req.q("id")
+    if not task_id:
+        return json_response(
+            {"detail": [{"type": "missing", "loc": ["query", "id"], "msg": "Field required", "input": None}]},
+            422,
+        )
+    sim, now = call.sim, time.time()
+    task = sim.bfl.tasks.get(task_id)
+    body: dict[str, Any] = {
+        "id": task_id,
+        "status": "Task not found",
+        "result": None,
+        "progress": None,
+        "details": None,
+        "preview": None,
+    }
+    if task is None:
+        return json_response(body)
+    if task.outcome == "Request Moderated" or (task.outcome == "Content Moderated" and now >= task.done_at):
+        body.update(status=task.outcome, details=MODERATION_DETAILS)
+    elif now < task.done_at:
+        body.update(status="Pending", progress=round(min(0.99, (now - task.created) / task.duration), 2))
+    else:
+        expires = f"{task.done_at + sim.config.scaled(sim.config.bfl.sample_expiry_s):.6f}"
+        sig = _signature(sim.secret, task.id, expires)
+        ext = EXTENSIONS[task.output_format]
+        sample = f"{sim.alt_base_url}/bfl-delivery/{task.id}/sample.{ext}?se={expires}&sig={sig}"
+        body.update(
+            status="Ready",
+            progress=1.0,
+            result={
+                "sample": sample,
+                "prompt": task.prompt,
+                "seed": task.seed,
+                "start_time": task.created,
+                "end_time": task.done_at,
+                "duration": round(task.duration, 3),
+            },
+        )
+    return json_response(body)
+
+
+@functools.lru_cache(maxsize=32)
+def _render(prompt: str, seed: int, width: int, height: int, fmt: str, with_text: bool) -> tuple[bytes, str]:
+    return images.encode(images.base_image(prompt, seed, width, height, with_text=with_text), fmt)
+
+
+def delivery(call: Call) -> Response:
+    sim, now = call.sim, time.time()
+    task = sim.bfl.tasks.get(call.match["task_id"])
+    if (
+        task is None
+        or task.outcome != "Ready"
+        or now < task.done_at
+        or call.match["ext"] != EXTENSIONS[task.output_format]
+    ):
+        return DELIVERY_WIRE.error(404, "not_found", "The specified blob does not exist.")
+    expires, sig = call.req.q("se") or "", call.req.q("sig") or ""
+    if not hmac.compare_digest(sig, _signature(sim.secret, task.id, expires)):
+        return DELIVERY_WIRE.error(
+            403,
+            "forbidden",
+            "Server failed to authenticate the request. Make sure the "
+            "value of Authorization header is formed correctly including the signature.",
+        )
+    if now > float(expires):
+        return DELIVERY_WIRE.error(
+            403,
+            "expired",
+            "Server failed to authenticate the request. Signature not "
+            f"valid in the specified time frame: Expiry [{expires}] - Current [{now:.6f}]",
+        )
+    data, content_type = _render(
+        task.prompt, task.seed, task.width, task.height, task.output_format, task.text_in_image
+    )
+    return Response(200, data, content_type)
+
+
+def routes(prefix: str) -> list[Route]:
+    return [
+        route("GET", prefix + r"/v1/get_result", get_result, WIRE, "bfl.get_result"),
+        route("POST", prefix + r"/v1/(?P<model>[\w.-]+)", submit, WIRE, "bfl.submit"),
+        route(
+            "GET",
+            r"/bfl-delivery/(?P<task_id>[\w-]+)/sample\.(?P<ext>\w+)",
+            delivery,
+            DELIVERY_WIRE,
+            "bfl.delivery",
+        ),
+    ]

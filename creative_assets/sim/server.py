@@ -1,0 +1,305 @@
+"""The simulator: one loopback ThreadingHTTPServer that routes by path prefix to each provider.
+
+Every admitted request holds an in-flight slot while its simulated latency elapses, so
+concurrency limits, client timeouts and retries behave against it as they do against the
+real services. Faults are drawn from one `random.Random` per endpoint, seeded from the config,
+so a fixed seed serves the same fault sequence every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import secrets
+import threading
+import time
+from typing import Any
+
+from creative_assets.sim import (
+    bfl_routes,
+    control_routes,
+    firecrawl_routes,
+    hoc_routes,
+    openai_chat,
+    openai_images,
+    perplexity_routes,
+)
+from creative_assets.sim.config import ENDPOINTS, GENERIC_FAULTS, SimConfig
+from creative_assets.sim.httpd import SimHTTPServer
+from creative_assets.sim.stats import Ledger
+from creative_assets.sim.wire import Call, Request, Response, Route, Wire, json_response, retry_after_headers
+
+log = logging.getLogger(__name__)
+
+# Base URL path per provider: what each real client's base-URL setting should point at.
+PREFIXES = {
+    "openai": "/openai/v1",
+    "bfl": "/bfl",
+    "perplexity": "/perplexity",
+    "firecrawl": "/firecrawl",
+    "hoc": "/hoc",
+}
+ERROR_LATENCY_SHARE = 0.1  # validation errors come back faster than real work
+TRANSPORT_FAULTS = frozenset(GENERIC_FAULTS)
+BILLED_CONTENT_FAULTS = frozenset({"text_in_image", "misspelt_overlay"})  # the provider did the work
+
+
+class Simulator:
+    """Owns config, state and the HTTP server. Use `testing.running_simulator` in tests."""
+
+    def __init__(
+        self, config: SimConfig | dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0
+    ):
+        self._config = _coerce(config)
+        self.ledger = Ledger()
+        self.secret = secrets.token_bytes(16)  # signs BFL sample URLs
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._rngs: dict[str, random.Random] = {}
+        self.bfl = bfl_routes.BflState()
+        self.jobs = hoc_routes.JobStore()
+        self.blobs: dict[str, tuple[bytes, str]] = {}  # dall-e-2 style image URLs
+        self.jobs.load(self._config.hoc)
+        self._routes: list[Route] = [
+            *openai_chat.routes(PREFIXES["openai"]),
+            *openai_images.routes(PREFIXES["openai"]),
+            *bfl_routes.routes(PREFIXES["bfl"]),
+            *perplexity_routes.routes(PREFIXES["perplexity"]),
+            *firecrawl_routes.routes(PREFIXES["firecrawl"]),
+            *hoc_routes.routes(PREFIXES["hoc"]),
+            *control_routes.routes(),
+        ]
+        self._wires = {r.wire.provider: r.wire for r in self._routes if r.endpoint}
+        self._httpd = SimHTTPServer((host, port), self)
+        self.host = host
+        self.port: int = self._httpd.server_address[1]
+        self._thread: threading.Thread | None = None
+        self._serving = False
+
+    # ----------------------------------------------------------------- addresses
+    @property
+    def config(self) -> SimConfig:
+        return self._config
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def alt_base_url(self) -> str:
+        """The same server under another host name, as BFL's regional polling hosts differ."""
+        return f"http://{self._config.alt_host}:{self.port}"
+
+    def url_for(self, provider: str) -> str:
+        return self.base_url + PREFIXES[provider]
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point the real clients at this simulator."""
+        keys = self._config.api_keys
+        return {
+            "OPENAI_BASE_URL": self.url_for("openai"),
+            "OPENAI_API_KEY": keys.openai or "sk-sim",
+            "BFL_BASE_URL": self.url_for("bfl"),
+            "BFL_API_KEY": keys.bfl or "bfl-sim",
+            "PERPLEXITY_BASE_URL": self.url_for("perplexity"),
+            "PERPLEXITY_API_KEY": keys.perplexity or "pplx-sim",
+            "FIRECRAWL_BASE_URL": self.url_for("firecrawl"),
+            "FIRECRAWL_API_KEY": keys.firecrawl or "fc-sim",
+            "HOC_API_URL": self.url_for("hoc"),
+            "HOC_API_KEY": keys.hoc or "hoc-sim",
+        }
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self) -> Simulator:
+        """Serve in a background thread."""
+        self._serving = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="provider-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._serving = True
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        """Stop accepting, wake held requests, drop kept-alive connections, close the socket."""
+        self._stopping.set()
+        if self._serving:
+            self._httpd.shutdown()
+            self._serving = False
+        self._httpd.close_connections()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def sleep(self, seconds: float) -> None:
+        """Hold the request; returns early when the simulator stops."""
+        if seconds > 0:
+            self._stopping.wait(seconds)
+
+    # ----------------------------------------------------------------- control
+    def apply_config(self, config: SimConfig | dict[str, Any]) -> None:
+        """Replace the config; RNGs restart from the new seed, jobs reload. Stats are kept."""
+        new = _coerce(config)
+        with self._lock:
+            self.jobs.load(new.hoc)  # first: a bad job list must leave the old config in place
+            self._config = new
+            self._rngs.clear()
+
+    def reset(self) -> None:
+        """Back to a fresh start under the current config: stats, tasks, jobs, RNGs."""
+        with self._lock:
+            self.ledger.reset()
+            self.bfl.clear()
+            self.blobs.clear()
+            self._rngs.clear()
+            self.jobs.load(self._config.hoc)
+
+    def stats(self) -> dict[str, Any]:
+        return self.ledger.snapshot(self._config.time_scale)
+
+    def requests(self) -> list[dict[str, Any]]:
+        return self.ledger.recent()
+
+    def rng(self, *parts: str) -> random.Random:
+        """A named, seeded stream; callers must hold no expectations across config changes."""
+        key = ":".join((str(self._config.seed), *parts))
+        with self._lock:
+            if key not in self._rngs:
+                self._rngs[key] = random.Random(key)
+            return self._rngs[key]
+
+    # ----------------------------------------------------------------- dispatch
+    def handle(self, req: Request) -> Response | None:
+        """Answer one request; None means close the connection without answering."""
+        wrong_method: Route | None = None
+        for candidate in self._routes:
+            match = candidate.pattern.match(req.path)
+            if match is None:
+                continue
+            if candidate.method != req.method:
+                wrong_method = candidate
+                continue
+            if candidate.endpoint is None:
+                return candidate.handler(Call(self, req, match, "", None, random.Random(0)))
+            return self._serve(candidate, match, req)
+        wire = wrong_method.wire if wrong_method else self._wire_for(req.path)
+        if wrong_method:
+            return wire.finalize(wire.error(405, "method_not_allowed", f"{req.method} is not allowed here"))
+        return wire.finalize(wire.error(404, "not_found", f"Invalid URL ({req.method} {req.path})"))
+
+    def _wire_for(self, path: str) -> Wire:
+        for provider, prefix in PREFIXES.items():
+            if path.startswith(prefix.split("/v1")[0] + "/") and provider in self._wires:
+                return self._wires[provider]
+        return Wire()
+
+    def _serve(self, r: Route, match: Any, req: Request) -> Response | None:
+        name = r.endpoint or ""
+        cfg = self._config  # one consistent config for the whole request
+        ep = cfg.endpoint(name)
+        provider = ENDPOINTS[name].provider
+        started = time.monotonic()
+        self.ledger.call(name)
+        fault: str | None = None
+        resp = r.wire.check_auth(req, getattr(cfg.api_keys, provider))
+        if resp is None:
+            refusal = self.ledger.admit(name, ep.max_concurrency, ep.requests_per_minute, cfg.scaled(60.0))
+            if refusal is not None:
+                reason, wait = refusal
+                resp = r.wire.error(429, "rate_limit", _limit_message(reason, ep))
+                resp.headers.update(
+                    retry_after_headers(max(wait, cfg.scaled(ep.retry_after_s)), with_ms=provider == "openai")
+                )
+                resp.limited = reason
+            else:
+                try:
+                    resp, fault = self._serve_admitted(r, match, req, cfg)
+                finally:
+                    self.ledger.release(name)
+        if resp is not None:
+            resp = r.wire.finalize(resp)
+        billed = 0.0
+        if resp is not None and (fault is None or fault in BILLED_CONTENT_FAULTS):
+            billed = resp.billed_usd
+        self.ledger.record(
+            name,
+            status=resp.status if resp is not None else None,
+            fault=fault,
+            limited=resp.limited if resp is not None else None,
+            billed_usd=billed,
+            units=resp.units if resp is not None and billed else {},
+            info={
+                "method": req.method,
+                "path": req.path,
+                "host": req.header("host"),
+                "duration_s": round(time.monotonic() - started, 4),
+                **(resp.log if resp is not None else {}),
+            },
+        )
+        return resp
+
+    def _serve_admitted(
+        self, r: Route, match: Any, req: Request, cfg: SimConfig
+    ) -> tuple[Response | None, str | None]:
+        name = r.endpoint or ""
+        ep = cfg.endpoint(name)
+        with self._lock:
+            drawn = ep.faults.draw(self.rng(name, "faults"))
+            latency = cfg.scaled(ep.latency.sample(self.rng(name, "latency")))
+        if drawn == "timeout":
+            self.sleep(cfg.scaled(ep.timeout_hold_s))
+            return None, drawn
+        if drawn == "rate_limit_429":
+            resp = r.wire.error(429, "rate_limit", "Rate limit reached; please retry after a short wait.")
+            openai = ENDPOINTS[name].provider == "openai"
+            resp.headers.update(retry_after_headers(cfg.scaled(ep.retry_after_s), with_ms=openai))
+            return resp, drawn
+        if drawn in ("server_500", "server_503"):
+            self.sleep(latency)
+            status = 500 if drawn == "server_500" else 503
+            kind = "server_error" if status == 500 else "overloaded"
+            return r.wire.error(status, kind, "The server had an error while processing your request."), drawn
+        special = drawn if drawn not in TRANSPORT_FAULTS else None
+        call = Call(self, req, match, name, special, _request_rng(cfg.seed, name, req))
+        try:
+            resp = r.handler(call)
+        except Exception as exc:  # a simulator bug must answer, not hang the client
+            log.exception("simulator handler %s failed", name)
+            resp = json_response({"sim_error": f"{type(exc).__name__}: {exc}"}, 500)
+        self.sleep(latency if resp.status < 400 else latency * ERROR_LATENCY_SHARE)
+        if drawn in ("truncated_json", "malformed_json") and resp.status == 200:
+            resp.body = _corrupt(resp.body, drawn)
+            return resp, drawn
+        return resp, resp.fault
+
+
+def _coerce(config: SimConfig | dict[str, Any] | None) -> SimConfig:
+    if config is None:
+        return SimConfig()
+    return config if isinstance(config, SimConfig) else SimConfig.model_validate(config)
+
+
+def _limit_message(reason: str, ep: Any) -> str:
+    if reason == "concurrency":
+        return f"Too many concurrent requests: at most {ep.max_concurrency} may be in flight."
+    return f"Rate limit reached: at most {ep.requests_per_minute} requests per minute."
+
+
+def _request_rng(seed: int, endpoint: str, req: Request) -> random.Random:
+    digest = hashlib.sha256(
+        b"\0".join(
+            [str(seed).encode(), endpoint.encode(), req.path.encode(), req.query_string.encode(), req.body]
+        )
+    ).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def _corrupt(body: bytes, kind: str) -> bytes:
+    if kind == "truncated_json":
+        return body[: max(1, len(body) // 2)]
+    if body[:1] in (b"{", b"["):
+        return body.replace(b'"', b"'")  # a Python-repr-looking body: plausible, and not JSON
+    return b"\x00" * 16 + body[16:]  # binary: a broken signature, so decoders refuse it

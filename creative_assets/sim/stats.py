@@ -1,0 +1,128 @@
+"""The ledger: calls, in-flight counts, limits, faults and billed cost per endpoint.
+
+Admission (the concurrency and per-minute limits) happens here under one lock, so the
+in-flight count a test reads back is exactly what the server enforced.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from creative_assets.sim.config import ENDPOINTS
+
+RECENT_REQUESTS = 2000
+
+
+@dataclass
+class EndpointStats:
+    calls: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    responses: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+    limited: Counter[str] = field(default_factory=Counter)
+    billed_usd: float = 0.0
+    units: Counter[str] = field(default_factory=Counter)
+    admitted_at: deque[float] = field(default_factory=deque)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "calls": self.calls,
+            "in_flight": self.in_flight,
+            "max_in_flight": self.max_in_flight,
+            "responses": dict(sorted(self.responses.items())),
+            "faults": dict(sorted(self.faults.items())),
+            "limited": dict(sorted(self.limited.items())),
+            "billed_usd": round(self.billed_usd, 6),
+            "units": dict(sorted(self.units.items())),
+        }
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._endpoints = {name: EndpointStats() for name in ENDPOINTS}
+        self._recent: deque[dict[str, Any]] = deque(maxlen=RECENT_REQUESTS)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._endpoints = {name: EndpointStats() for name in ENDPOINTS}
+            self._recent.clear()
+
+    def call(self, endpoint: str) -> None:
+        with self._lock:
+            self._endpoints[endpoint].calls += 1
+
+    def admit(
+        self, endpoint: str, max_concurrency: int | None, per_minute: int | None, window_s: float
+    ) -> tuple[str, float] | None:
+        """Take an in-flight slot, or say why not: ("concurrency"|"rpm", seconds to wait)."""
+        now = time.monotonic()
+        with self._lock:
+            stats = self._endpoints[endpoint]
+            if max_concurrency is not None and stats.in_flight >= max_concurrency:
+                stats.limited["concurrency"] += 1
+                return "concurrency", 0.0
+            if per_minute is not None:
+                while stats.admitted_at and stats.admitted_at[0] <= now - window_s:
+                    stats.admitted_at.popleft()
+                if len(stats.admitted_at) >= per_minute:
+                    stats.limited["rpm"] += 1
+                    return "rpm", stats.admitted_at[0] + window_s - now
+                stats.admitted_at.append(now)
+            stats.in_flight += 1
+            stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+            return None
+
+    def release(self, endpoint: str) -> None:
+        with self._lock:
+            self._endpoints[endpoint].in_flight -= 1
+
+    def record(
+        self,
+        endpoint: str,
+        *,
+        status: int | None,
+        fault: str | None,
+        limited: str | None,
+        billed_usd: float,
+        units: dict[str, float],
+        info: dict[str, Any],
+    ) -> None:
+        """`status` None means the connection was closed without an answer (timeout fault)."""
+        with self._lock:
+            stats = self._endpoints[endpoint]
+            stats.responses[str(status) if status is not None else "closed"] += 1
+            if fault:
+                stats.faults[fault] += 1
+            if limited and limited not in ("concurrency", "rpm"):  # those were counted on admission
+                stats.limited[limited] += 1
+            stats.billed_usd += billed_usd
+            stats.units.update(units)
+            self._recent.append({"endpoint": endpoint, "status": status, "fault": fault, **info})
+
+    def snapshot(self, time_scale: float) -> dict[str, Any]:
+        with self._lock:
+            endpoints = {name: stats.as_dict() for name, stats in self._endpoints.items()}
+        providers: dict[str, dict[str, Any]] = {}
+        for name, data in endpoints.items():
+            totals = providers.setdefault(ENDPOINTS[name].provider, {"calls": 0, "billed_usd": 0.0})
+            totals["calls"] += data["calls"]
+            totals["billed_usd"] = round(totals["billed_usd"] + data["billed_usd"], 6)
+        return {
+            "time_scale": time_scale,
+            "totals": {
+                "calls": sum(p["calls"] for p in providers.values()),
+                "billed_usd": round(sum(p["billed_usd"] for p in providers.values()), 6),
+            },
+            "providers": providers,
+            "endpoints": endpoints,
+        }
+
+    def recent(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._recent)

@@ -1,0 +1,113 @@
+"""The whole graph, end to end on the embedded default, into a temporary instance and storage."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, read_back
+from creative_assets.imaging.ocr import read_text
+
+from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
+from creative_assets.imaging.png import open_image, validate_png
+from creative_assets.models import IMAGE_TYPES, VARIANTS
+from creative_assets.providers.local import LocalJobSource
+from creative_assets_tests.conftest import make_defs
+
+JOB = "hoc-4711-pflege"
+
+
+@pytest.fixture(scope="module")
+def campaign(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[CampaignOutcome, Path, dg.DagsterInstance]]:
+    storage = tmp_path_factory.mktemp("storage")
+    with dg.instance_for_test() as instance:
+        defs = make_defs(storage)
+        ensure_job_partition(instance, LocalJobSource(), JOB)
+        yield run_campaign(defs, instance, JOB), storage, instance
+
+
+def test_every_phase_succeeds(campaign) -> None:
+    outcome, _, _ = campaign
+    assert [r.job_name for r in outcome.runs] == [
+        "campaign_text",
+        *["campaign_variant"] * 5,
+        "campaign_rollup",
+    ]
+    assert outcome.success, [r.error for r in outcome.runs if r.error]
+
+
+def test_twenty_final_creatives_are_valid_pngs_of_the_configured_size(campaign) -> None:
+    _, storage, _ = campaign
+    finals = [storage / "final_creatives" / JOB / v / f"{t}.png" for v in VARIANTS for t in IMAGE_TYPES]
+    assert all(p.is_file() for p in finals)
+    assert {validate_png(p.read_bytes()) for p in finals} == {(1024, 1024)}
+
+
+def test_text_read_back_from_every_final_creative_matches_its_copy(campaign) -> None:
+    _, storage, _ = campaign
+    deck = json.loads((storage / "copy_variants" / JOB / "record.json").read_text())["data"]
+    for variant in deck["variants"]:
+        record = json.loads(
+            (storage / "final_creatives" / JOB / variant["variant"] / "record.json").read_text()
+        )
+        for creative in record["data"]["creatives"]:
+            png = (storage / "final_creatives" / JOB / variant["variant"] / creative["file"]).read_bytes()
+            lines = read_text(open_image(png))
+            for role in ("headline", "subline", "cta"):
+                read, score = read_back(variant[role], lines, None)
+                assert score >= TEXT_MATCH_THRESHOLD, (creative["creative_id"], role, variant[role], read)
+
+
+def test_gate_reports_cover_all_twenty_creatives(campaign) -> None:
+    _, storage, _ = campaign
+    rows = []
+    for variant in VARIANTS:
+        report = json.loads((storage / "gate_reports" / JOB / variant / "record.json").read_text())["data"]
+        rows += report["rows"]
+        assert all(set(r["gate_status"]) == {"1b", "2", "3", "4"} for r in report["rows"])
+    assert len(rows) == 20
+    assert len({r["creative_id"] for r in rows}) == 20
+
+
+def test_campaign_summary_has_manifest_costs_and_contact_sheet(campaign) -> None:
+    _, storage, _ = campaign
+    folder = storage / "campaign_summary" / JOB
+    summary = json.loads((folder / "record.json").read_text())["data"]
+    assert summary["creatives_total"] == 20
+    assert summary["approval_rate"] == summary["creatives_approved"] / 20
+    assert summary["costs"]["total_usd"] == 0.0  # local providers cost nothing
+    rows = list(csv.DictReader(io.StringIO((folder / "ab_test_manifest.csv").read_text())))
+    assert len(rows) == 20
+    assert {r["test_cell"] for r in rows} <= {*(f"cell-{v}" for v in VARIANTS), "excluded"}
+    assert len(json.loads((folder / "ab_test_manifest.json").read_text())) == 20
+    width, height = validate_png((folder / "contact_sheet.png").read_bytes())
+    assert width > height > 0
+
+
+def test_logo_is_composited_where_the_layout_put_it(campaign) -> None:
+    _, storage, _ = campaign
+    record = json.loads((storage / "final_creatives" / JOB / "A" / "record.json").read_text())["data"]
+    assert all(c["has_logo"] for c in record["creatives"])
+    overlay = open_image((storage / "text_overlays" / JOB / "A" / "job_focus.png").read_bytes())
+    final = open_image((storage / "final_creatives" / JOB / "A" / "job_focus.png").read_bytes())
+    assert overlay.tobytes() != final.tobytes()
+
+
+def test_materializations_carry_previews_costs_and_check_results(campaign) -> None:
+    _, _, instance = campaign
+    event = instance.get_latest_materialization_event(dg.AssetKey("final_creatives"))
+    metadata = event.asset_materialization.metadata
+    assert "data:image/jpeg;base64," in metadata["preview"].value
+    assert metadata["cost_usd"].value == 0.0
+    assert set(metadata["stored_files"].value) >= {"record.json", "job_focus.png"}
+    check = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [dg.AssetCheckKey(dg.AssetKey("base_images"), "gate_1a_no_text")]
+    )
+    assert check

@@ -1,0 +1,335 @@
+"""Gates 1a–4 on Pillow-drawn creatives read by the real OCR, and every branch of the policy."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+import creative_assets
+from creative_assets.gates.checks import (
+    decide_next_action,
+    gate_1a_base_image_text,
+    gate_1b_semantic,
+    gate_2_text_correctness,
+    gate_3_layout_brand,
+    gate_4_readability,
+    logo_present,
+)
+from creative_assets.imaging.ocr import read_text
+from creative_assets.models import CopyVariant, GateResult, ImageAnalysis, Layout, OcrLine, TextZone
+from creative_assets.models.base import Box
+
+FONT = Path(creative_assets.__file__).parent / "imaging" / "fonts" / "DejaVuSans-Bold.ttf"
+PRIMARY, ACCENT = (20, 40, 79), (245, 183, 0)
+BRAND = ["#14284f", "#f5b700"]
+SIDE = 1024
+LOGO = Box(x=0.80, y=0.80, w=0.14, h=0.14)
+COPY = CopyVariant(
+    variant="A",
+    angle="benefits",
+    headline="Pflegefachkraft gesucht",
+    subline="Deine Arbeit zählt bei St. Martin",
+    benefits=["Tarif"],
+    cta="Jetzt bewerben",
+    emotional_anchors=["Sicherheit"],
+    style="clear",
+)
+
+
+@cache
+def font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT), size)
+
+
+SUBJECT = Box(x=0.55, y=0.40, w=0.35, h=0.35)
+
+
+def make_layout(salient: Box | None = SUBJECT) -> Layout:
+    analysis = ImageAnalysis(
+        width=SIDE, height=SIDE, regions=[], salient=salient, sha256="0" * 64, provider="test"
+    )
+    zones = [
+        TextZone(role="headline", box=Box(x=0.06, y=0.06, w=0.60, h=0.18), color="#ffffff"),
+        TextZone(role="subline", box=Box(x=0.06, y=0.26, w=0.88, h=0.08), color="#ffffff"),
+        TextZone(role="cta", box=Box(x=0.06, y=0.80, w=0.45, h=0.12), color="#14284f"),
+    ]
+    return Layout(
+        image_type="job_focus",
+        zones=zones,
+        logo_position="bottom_right",
+        logo_box=LOGO,
+        i2i_prompt="typeset the copy",
+        analysis=analysis,
+    )
+
+
+LAYOUT = make_layout()
+
+
+def creative(
+    headline: str = "Pflegefachkraft",
+    *,
+    bg: tuple[int, int, int] = PRIMARY,
+    fg: tuple[int, int, int] = (255, 255, 255),
+    logo: bool = True,
+    stray: str | None = None,
+) -> Image.Image:
+    """The copy typeset into LAYOUT's zones: a wrapped headline, subline, CTA button, logo."""
+    img = Image.new("RGB", (SIDE, SIDE), bg)
+    draw = ImageDraw.Draw(img)
+    draw.text((80, 80), headline, font=font(64), fill=fg)
+    draw.text((80, 156), "gesucht", font=font(64), fill=fg)
+    draw.text((80, 280), COPY.subline, font=font(34), fill=fg)
+    draw.rectangle((70, 830, 440, 920), fill=ACCENT)
+    draw.text((95, 852), COPY.cta, font=font(40), fill=PRIMARY)
+    if stray:
+        draw.text((760, 60), stray, font=font(30), fill=fg)
+    if logo:
+        left, top, right, bottom = LOGO.to_pixels(SIDE, SIDE)
+        draw.rectangle((left, top, right, bottom), fill=(255, 255, 255))
+        draw.text((left + 22, top + 40), "SM", font=font(56), fill=ACCENT)
+    return img
+
+
+@pytest.fixture(scope="module")
+def good() -> tuple[Image.Image, list[OcrLine]]:
+    img = creative()
+    return img, read_text(img)
+
+
+@pytest.fixture(scope="module")
+def good_gates(good: tuple[Image.Image, list[OcrLine]]) -> list[GateResult]:
+    img, lines = good
+    return [
+        gate_1b_semantic(lines, LAYOUT, logo_box=LOGO),
+        gate_2_text_correctness(lines, COPY, LAYOUT),
+        gate_3_layout_brand(lines, LAYOUT, expected_logo=True, logo_found=True, brand_colors=BRAND, img=img),
+        gate_4_readability(img, lines, LAYOUT),
+    ]
+
+
+def test_a_well_made_creative_passes_gates_1b_to_4(good_gates: list[GateResult]) -> None:
+    assert [(g.gate, g.status, g.action) for g in good_gates] == [
+        ("1b", "PASS", "none"),
+        ("2", "PASS", "none"),
+        ("3", "PASS", "none"),
+        ("4", "PASS", "none"),
+    ]
+    assert all(json.loads(json.dumps(g.model_dump(mode="json"))) for g in good_gates)
+
+
+def test_gate_2_evidence_lists_expected_read_and_score(good_gates: list[GateResult]) -> None:
+    roles = good_gates[1].evidence["roles"]
+    assert roles["headline"] == {
+        "expected": "Pflegefachkraft gesucht",
+        "read": "Pflegefachkraft gesucht",
+        "score": 1.0,
+        "misspelt": [],
+    }
+    assert roles["subline"]["score"] == 1.0  # "zählt" read as "zahlt"
+
+
+# Gate 1a ---------------------------------------------------------------------------------
+
+
+def test_gate_1a_plain_gradient_passes() -> None:
+    ramp = np.linspace(40, 220, SIDE, dtype=np.uint8)
+    gradient = Image.fromarray(np.stack([np.tile(ramp, (SIDE, 1))] * 3, -1))
+    result = gate_1a_base_image_text(read_text(gradient))
+    assert (result.status, result.action, result.score) == ("PASS", "none", 1.0)
+
+
+def test_gate_1a_base_image_with_text_fails() -> None:
+    img = Image.new("RGB", (SIDE, SIDE), (90, 140, 170))
+    ImageDraw.Draw(img).text((300, 600), "Sommer Sale", font=font(48), fill=(250, 250, 250))
+    result = gate_1a_base_image_text(read_text(img))
+    assert (result.status, result.action) == ("FAIL", "regenerate_bfl")
+    assert result.evidence["text_found"][0]["text"] == "Sommer Sale"
+    assert "Sommer Sale" in result.summary
+
+
+def test_gate_1a_ignores_single_glyph_noise() -> None:
+    noise = OcrLine(text="I", confidence=0.6, box=Box(x=0.5, y=0.5, w=0.01, h=0.02))
+    assert gate_1a_base_image_text([noise]).status == "PASS"
+    assert gate_1a_base_image_text([noise], min_chars=1).status == "FAIL"
+
+
+# Gate 1b ---------------------------------------------------------------------------------
+
+
+def test_gate_1b_text_outside_the_zones_fails() -> None:
+    img = creative(stray="Hallo Welt")
+    result = gate_1b_semantic(read_text(img), LAYOUT, logo_box=LOGO)
+    assert (result.status, result.action) == ("FAIL", "regenerate_i2i")
+    # The recogniser sometimes merges words ("HalloWelt"); the gates never rely on spaces.
+    stray = [ln["text"] for ln in result.evidence["outside_zones"]]
+    assert [t.replace(" ", "") for t in stray] == ["HalloWelt"]
+
+
+def test_gate_1b_logo_lettering_is_not_stray_text(good: tuple[Image.Image, list[OcrLine]]) -> None:
+    _, lines = good
+    assert any(LOGO.contains(ln.box, 0.01) for ln in lines), "the test logo should be readable"
+    assert gate_1b_semantic(lines, LAYOUT, logo_box=None).status == "FAIL"
+
+
+@pytest.mark.parametrize(
+    ("salient", "status"),
+    [
+        (Box(x=0.0, y=0.0, w=0.7, h=0.3), "FAIL"),  # the whole headline lies on the subject
+        (Box(x=0.0, y=0.0, w=0.33, h=0.15), "WARN"),  # under half of its first line
+    ],
+)
+def test_gate_1b_text_over_the_subject(
+    good: tuple[Image.Image, list[OcrLine]], salient: Box, status: str
+) -> None:
+    result = gate_1b_semantic(good[1], make_layout(salient), logo_box=LOGO)
+    assert result.status == status
+    assert result.evidence["salient_overlap"]
+
+
+# Gate 2 ----------------------------------------------------------------------------------
+
+
+def test_gate_2_misspelt_headline_fails() -> None:
+    lines = read_text(creative("Pflegefachkrat"))
+    result = gate_2_text_correctness(lines, COPY, LAYOUT)
+    assert (result.status, result.action) == ("FAIL", "regenerate_i2i")
+    headline = result.evidence["roles"]["headline"]
+    assert headline["read"] == "Pflegefachkrat gesucht"
+    assert headline["misspelt"] == ["pflegefachkraft"]
+    assert "Pflegefachkrat" in result.summary
+
+
+def test_gate_2_missing_copy_fails() -> None:
+    result = gate_2_text_correctness([], COPY, LAYOUT)
+    assert (result.status, result.score) == ("FAIL", 0.0)
+    assert "missing" in result.summary
+
+
+# Gate 3 ----------------------------------------------------------------------------------
+
+
+def gate_3(
+    good: tuple[Image.Image, list[OcrLine]], lines: list[OcrLine] | None = None, **kw: object
+) -> GateResult:
+    img, good_lines = good
+    args: dict = {"expected_logo": True, "logo_found": True, "brand_colors": BRAND, "img": img, **kw}
+    return gate_3_layout_brand(good_lines if lines is None else lines, LAYOUT, **args)
+
+
+def test_gate_3_missing_logo_fails(good: tuple[Image.Image, list[OcrLine]]) -> None:
+    result = gate_3(good, logo_found=False)
+    assert (result.status, result.action) == ("FAIL", "regenerate_i2i")
+    assert "logo is missing" in result.summary
+
+
+def test_gate_3_unplanned_logo_fails(good: tuple[Image.Image, list[OcrLine]]) -> None:
+    assert gate_3(good, expected_logo=False).status == "FAIL"
+
+
+def test_gate_3_text_at_the_edge_or_out_of_its_zone_fails(good: tuple[Image.Image, list[OcrLine]]) -> None:
+    at_edge = OcrLine(text="Jetzt", confidence=0.9, box=Box(x=0.01, y=0.85, w=0.2, h=0.04))
+    assert gate_3(good, [*good[1], at_edge]).evidence["near_edge"]
+    assert gate_3(good, [*good[1], at_edge]).status == "FAIL"
+    spill = OcrLine(text="Pflegefachkraft", confidence=0.9, box=Box(x=0.06, y=0.10, w=0.75, h=0.06))
+    assert gate_3(good, [spill]).evidence["overflowing_zone"] == ["Pflegefachkraft"]
+    assert gate_3(good, [spill]).status == "FAIL"
+
+
+def test_gate_3_brand_colours_absent_warns(good: tuple[Image.Image, list[OcrLine]]) -> None:
+    result = gate_3(good, brand_colors=["#00c853"])
+    assert (result.status, result.action) == ("WARN", "none")
+    assert result.evidence["brand_color_share"] == {"#00c853": 0.0}
+
+
+def test_logo_present_compares_final_with_overlay() -> None:
+    before, after = creative(logo=False), creative()
+    box_px = LOGO.to_pixels(SIDE, SIDE)
+    assert logo_present(after, before, box_px)
+    assert not logo_present(before, before, box_px)
+    assert not logo_present(after, before, (10, 10, 10, 10))
+
+
+# Gate 4 ----------------------------------------------------------------------------------
+
+
+def test_gate_4_grey_on_grey_fails() -> None:
+    img = creative(bg=(150, 150, 150), fg=(110, 110, 110), logo=False)
+    result = gate_4_readability(img, read_text(img), LAYOUT)
+    assert (result.status, result.action) == ("FAIL", "regenerate_i2i")
+    assert result.evidence["min_contrast"] == pytest.approx(1.72, abs=0.05)
+
+
+def test_gate_4_moderate_contrast_warns() -> None:
+    # 4.1:1 is fine for large type but below the 4.5:1 body-text bar.
+    img = creative(bg=(90, 90, 90), fg=(200, 200, 200), logo=False)
+    result = gate_4_readability(img, read_text(img), LAYOUT)
+    assert (result.status, result.action) == ("WARN", "none")
+    assert result.evidence["min_contrast"] == pytest.approx(4.12, abs=0.05)
+
+
+@pytest.mark.parametrize(("height", "status"), [(0.017, "WARN"), (0.012, "FAIL")])
+def test_gate_4_small_text(good: tuple[Image.Image, list[OcrLine]], height: float, status: str) -> None:
+    img, lines = good
+    # Same pixels, a thinner box centred on the subline: as OCR would see smaller type.
+    sub = next(ln for ln in lines if ln.text.startswith("Deine"))
+    box = sub.box.model_copy(update={"y": sub.box.y + (sub.box.h - height) / 2, "h": height})
+    result = gate_4_readability(img, [sub.model_copy(update={"box": box})], LAYOUT)
+    assert result.status == status
+    assert result.evidence["min_height"] == pytest.approx(height, abs=1e-3)
+
+
+def test_gate_4_without_text_cannot_vouch_for_readability(good: tuple[Image.Image, list[OcrLine]]) -> None:
+    result = gate_4_readability(good[0], [], LAYOUT)
+    assert (result.status, result.score) == ("WARN", 0.0)
+
+
+# Retry policy ----------------------------------------------------------------------------
+
+
+def result(gate: str, status: str = "FAIL", action: str = "regenerate_i2i") -> GateResult:
+    return GateResult.model_validate(
+        {
+            "gate": gate,
+            "name": gate,
+            "status": status,
+            "score": 0.0,
+            "summary": "-",
+            "action": action if status == "FAIL" else "none",
+        }
+    )
+
+
+PASSING = [result("1b", "PASS"), result("2", "PASS"), result("3", "WARN"), result("4", "PASS")]
+TEXT_ONLY = [result("1b", "PASS"), result("2"), result("3", "PASS"), result("4", "PASS")]
+LAYOUT_FAIL = [result("1b"), result("2", "PASS"), result("3", "PASS"), result("4", "PASS")]
+BFL_ASKED = [result("1a", action="regenerate_bfl"), result("2", "PASS")]
+
+
+@pytest.mark.parametrize(
+    ("results", "attempt", "i2i_failures", "expected"),
+    [
+        (PASSING, 1, 0, "none"),  # passes (warnings included): done
+        (LAYOUT_FAIL, 3, 3, "none"),  # budget spent
+        (TEXT_ONLY, 1, 1, "regenerate_i2i"),  # first failure: retry the edit
+        (LAYOUT_FAIL, 1, 1, "regenerate_i2i"),
+        (BFL_ASKED, 1, 1, "regenerate_i2i"),  # base blamed, but the cheaper edit is tried first
+        (BFL_ASKED, 2, 2, "regenerate_bfl"),  # base blamed and failed again
+        (LAYOUT_FAIL, 2, 2, "regenerate_bfl"),  # repeated failure
+        ([*TEXT_ONLY[:1], result("2"), result("4")], 2, 2, "regenerate_bfl"),  # not text alone
+        (TEXT_ONLY, 2, 2, "typeset_locally"),  # the editor keeps mangling the copy
+    ],
+)
+def test_decide_next_action(
+    results: list[GateResult], attempt: int, i2i_failures: int, expected: str
+) -> None:
+    assert decide_next_action(results, attempt, max_attempts=3, i2i_failures=i2i_failures) == expected
+
+
+def test_decide_next_action_respects_a_larger_budget() -> None:
+    assert decide_next_action(LAYOUT_FAIL, 3, max_attempts=5, i2i_failures=1) == "regenerate_i2i"

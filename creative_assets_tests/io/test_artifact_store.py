@@ -1,0 +1,102 @@
+"""The IO manager: readable paths, round trips, validation before any write, atomic files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from PIL import Image
+
+from creative_assets.imaging.png import to_png
+from creative_assets.io import ObjectStoreIOManager
+from creative_assets.models import BrandIdentity, LogoInfo
+from creative_assets.partitions import job_partitions
+
+LOGO = to_png(Image.new("RGBA", (120, 60), (10, 110, 80, 255)))
+
+
+def brand(logo: bytes = LOGO) -> BrandIdentity:
+    return BrandIdentity(
+        company_name="Acme",
+        primary_color="#0B6E4F",
+        secondary_color="#ffffff",
+        accent_color="#f2a541",
+        source="brand_kit",
+        logo=LogoInfo(width=120, height=60, sha256="x", source="test"),
+        files={"logo.png": logo},
+    )
+
+
+def materialize(storage: Path, value: BrandIdentity, instance: dg.DagsterInstance, key: str = "job-1"):
+    @dg.asset(partitions_def=job_partitions)
+    def brand_identity() -> BrandIdentity:
+        return value
+
+    @dg.asset(partitions_def=job_partitions)
+    def reader(brand_identity: BrandIdentity) -> None:
+        assert brand_identity == value
+        assert brand_identity.files == value.files
+
+    instance.add_dynamic_partitions("job", [key])
+    return dg.materialize(
+        [brand_identity, reader],
+        partition_key=key,
+        instance=instance,
+        resources={"io_manager": ObjectStoreIOManager(base_url=str(storage))},
+        raise_on_error=False,
+    )
+
+
+def test_round_trip_under_a_readable_partition_path(tmp_path: Path, instance: dg.DagsterInstance) -> None:
+    result = materialize(tmp_path, brand(), instance)
+    assert result.success
+    folder = tmp_path / "brand_identity" / "job-1"
+    record = json.loads((folder / "record.json").read_text())
+    assert record["model"] == "BrandIdentity" and record["files"] == ["logo.png"]
+    assert record["data"]["primary_color"] == "#0b6e4f"
+    assert (folder / "logo.png").read_bytes() == LOGO
+    assert not list(folder.glob(".*tmp"))  # no temp files left behind
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        (b"not an image at all", "not_an_image"),
+        (LOGO[: len(LOGO) // 2], "corrupt_image"),
+        (to_png(Image.new("RGB", (20, 20))), "image_too_small"),
+    ],
+)
+def test_invalid_png_fails_the_step_and_keeps_the_previous_artifact(
+    tmp_path: Path, instance: dg.DagsterInstance, payload: bytes, code: str
+) -> None:
+    assert materialize(tmp_path, brand(), instance).success
+    folder = tmp_path / "brand_identity" / "job-1"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    result = materialize(tmp_path, brand(payload), instance)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert code in failure.step_failure_data.error.message
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_jpeg_disguised_as_png_is_refused(tmp_path: Path, instance: dg.DagsterInstance) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (100, 100)).save(buffer, format="JPEG")
+    result = materialize(tmp_path, brand(buffer.getvalue()), instance)
+    assert not result.success
+    assert (
+        "not_png" in next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.message
+    )
+
+
+def test_decompression_bomb_is_refused_without_decoding(tmp_path: Path, instance: dg.DagsterInstance) -> None:
+    huge = to_png(Image.new("1", (20_000, 20_000)))  # tiny file, 400 megapixels
+    result = materialize(tmp_path, brand(huge), instance)
+    assert not result.success
+    message = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.message
+    assert "image_too_large" in message or "decompression_bomb" in message
