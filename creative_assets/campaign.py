@@ -5,6 +5,7 @@ Used by the command line; the same three jobs are what the UI and (later) the se
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,11 +46,22 @@ def ensure_job_partition(instance: dg.DagsterInstance, job_source: JobSource, jo
         instance.add_dynamic_partitions(job_partitions.name, [job_id])  # type: ignore[arg-type]
 
 
-def _first_error(result: dg.ExecuteInProcessResult) -> str | None:
+_CODED = re.compile(r"\[[a-z_]+\]")
+
+
+def first_step_error(result: dg.ExecuteInProcessResult) -> str | None:
+    """The failed step and the error a person can act on: Dagster wraps the user's exception,
+    so walk the cause chain to the first error that carries one of our codes."""
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            return f"{event.step_key}: {event.step_failure_data.error.message.strip()}"
+            chain = [event.step_failure_data.error]
+            while chain[-1].cause is not None:
+                chain.append(chain[-1].cause)
+            coded = [e for e in chain if _CODED.search(e.message)]
+            error = coded[0] if coded else chain[min(1, len(chain) - 1)]
+            return f"{event.step_key}: {error.message.strip()}"
     return None
+
 
 
 def _run(defs: dg.Definitions, instance: dg.DagsterInstance, job_name: str, partition: str) -> RunOutcome:
@@ -63,7 +75,7 @@ def _run(defs: dg.Definitions, instance: dg.DagsterInstance, job_name: str, part
         run_id=result.run_id,
         success=result.success,
         seconds=round(time.perf_counter() - started, 2),
-        error=None if result.success else _first_error(result),
+        error=None if result.success else first_step_error(result),
     )
 
 

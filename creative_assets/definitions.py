@@ -14,7 +14,6 @@ from creative_assets.defs.layout.assets import brand_identity, layouts
 from creative_assets.defs.reports.assets import campaign_summary, gate_reports
 from creative_assets.defs.text.assets import copy_variants, job_posting, research
 from creative_assets.io import ObjectStoreIOManager
-from creative_assets.partitions import job_partitions, job_variant_partitions
 from creative_assets.providers.local import (
     LocalBrandExtractor,
     LocalImageEditor,
@@ -35,21 +34,18 @@ ROLLUP_ASSETS = [campaign_summary]
 campaign_text_job = dg.define_asset_job(
     "campaign_text",
     selection=dg.AssetSelection.assets(*JOB_LEVEL_ASSETS),
-    partitions_def=job_partitions,
     executor_def=dg.in_process_executor,
     description="Phase 1 and brand identity for one HOC job.",
 )
 campaign_variant_job = dg.define_asset_job(
     "campaign_variant",
     selection=dg.AssetSelection.assets(*VARIANT_ASSETS),
-    partitions_def=job_variant_partitions,
     executor_def=dg.in_process_executor,
     description="Images, Gate 1a, layouts, i2i, logo and gates 1b–4 for one job × variant.",
 )
 campaign_summary_job = dg.define_asset_job(
     "campaign_rollup",
     selection=dg.AssetSelection.assets(*ROLLUP_ASSETS),
-    partitions_def=job_partitions,
     executor_def=dg.in_process_executor,
     description="Campaign summary, A/B-test manifest, costs and contact sheet for one job.",
 )

@@ -16,8 +16,8 @@ from creative_assets.imaging.png import sha256, to_png
 from creative_assets.models.base import Box
 from creative_assets.models.layout import Corner, ImageAnalysis, Region
 
-# Detail is measured at half resolution: fine texture (grass, fabric) still registers, which
-# a much smaller thumbnail would average away, yet 1024² stays well under 50 ms.
+# Fine detail is measured at half resolution: texture (grass, fabric) still registers, which a
+# much smaller thumbnail would average away, yet 1024² stays well under 50 ms.
 DETAIL_SIDE = 512
 GRID = 64  # statistics grid: regions are averaged over these cells
 SALIENT_GRID = 16  # coarser grid for the subject, so one sharp edge is not "the subject"
@@ -59,19 +59,21 @@ def _block_mean(values: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return trimmed.reshape(rows, bh, cols, bw, *values.shape[2:]).mean(axis=(1, 3))
 
 
-def detail_map(img: Image.Image) -> np.ndarray:
-    """Gradient magnitude per pixel of a downscaled grayscale, in units of full-scale (0 = flat)."""
-    gray = img.convert("L")
-    scale = DETAIL_SIDE / max(gray.size)
-    if scale < 1:
-        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
-        gray = gray.resize(size, Image.Resampling.BOX)
-    a = np.asarray(gray, dtype=np.float32) / 255.0
+def _gradient(gray: Image.Image, side: int) -> np.ndarray:
+    a = np.asarray(gray.resize((side, side), Image.Resampling.BOX), dtype=np.float32) / 255.0
     gx = np.zeros_like(a)
     gy = np.zeros_like(a)
     gx[:, 1:] = np.diff(a, axis=1)
     gy[1:, :] = np.diff(a, axis=0)
     return np.sqrt(gx * gx + gy * gy)
+
+
+def detail_grid(img: Image.Image) -> np.ndarray:
+    """GRID×GRID map of gradient magnitude (full scale = 1, flat = 0) at two scales, summed:
+    fine steps at half resolution catch texture, steps across 1/64 of the image catch large
+    flat shapes, whose few sharp edges alone would let a big coloured circle pass as calm."""
+    gray = img.convert("L")
+    return _block_mean(_gradient(gray, DETAIL_SIDE), GRID, GRID) + _gradient(gray, GRID)
 
 
 def _cells(grid: np.ndarray, box: Box) -> np.ndarray:
@@ -122,8 +124,7 @@ def _corner_boxes(width: int, height: int) -> dict[Corner, Box]:
 def analyze_image(img: Image.Image, *, provider: str = "local") -> ImageAnalysis:
     """Candidate text regions (calmest first), the subject's box and the corners' detail."""
     rgb = img.convert("RGB")
-    detail = detail_map(rgb)
-    grid = _block_mean(detail, GRID, GRID)
+    grid = detail_grid(rgb)
     # Luminance is linearised before averaging (at 2× the grid), so a checkerboard of black
     # and white reads as its true mean luminance rather than that of a mid-grey.
     small = np.asarray(rgb.resize((2 * GRID, 2 * GRID), Image.Resampling.BOX), dtype=np.float32)
@@ -148,7 +149,7 @@ def analyze_image(img: Image.Image, *, provider: str = "local") -> ImageAnalysis
         width=rgb.width,
         height=rgb.height,
         regions=regions,
-        salient=_salient(_block_mean(detail, SALIENT_GRID, SALIENT_GRID)),
+        salient=_salient(_block_mean(grid, SALIENT_GRID, SALIENT_GRID)),
         corner_detail=corners,
         sha256=sha256(to_png(img)),
         provider=provider,

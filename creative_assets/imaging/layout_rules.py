@@ -20,11 +20,16 @@ from creative_assets.models.text import CopyVariant
 SAFE = 0.05  # every zone keeps this far from the edges (the brief asks for at least 4%)
 MIN_CONTRAST = 4.5  # WCAG AA for body text
 WORST_CONTRAST = 3.0  # against the brightest/darkest pixel the scrim may still let through
-BUSY_DETAIL = 0.05  # above this a region is textured enough that text needs a panel anyway
+# Above this a region holds enough edges (shapes, texture) that its mean luminance is no
+# longer trustworthy and text gets a panel anyway; skies and walls stay below ~0.015.
+BUSY_DETAIL = 0.025
 SALIENT_OVERLAP = 0.2  # how much of a region the subject may cover before we look elsewhere
 # Regions within 25% (+ a hair, for perfectly flat images) of each other count as equally calm:
 # one hard edge across a band of a flat illustration already adds ~0.002.
 CALM_RATIO, CALM_SLACK = 1.25, 0.0005
+# When the calmest regions only allow a headline below COMFORT (of the image height), regions
+# up to this much busier are considered too: a readable headline on a panel beats a tiny one.
+COMFORT, WIDE_RATIO, WIDE_SLACK = 0.05, 2.0, 0.006
 DEFAULT_LOGO_ASPECT = 3.0  # wordmarks are usually wide; used when the brand has no logo info
 DARK, LIGHT, BLACK = "#111111", "#ffffff", "#000000"
 # When no candidate holds the copy: a bottom band, then the whole safe area.
@@ -286,7 +291,12 @@ def _choose(analysis: ImageAnalysis, copy: CopyVariant) -> _Option:
     pool = [o for o in options if o.proper] or options
     lead = pool[0]
     near = [o for o in pool if o.clear == lead.clear and o.region.detail <= _calm_limit(lead.region.detail)]
-    return max(near, key=lambda o: o.headline_size)
+    best = max(near, key=lambda o: o.headline_size)
+    if best.headline_size >= COMFORT * analysis.height:
+        return best
+    limit = lead.region.detail * WIDE_RATIO + WIDE_SLACK
+    wider = [o for o in pool if o.clear == lead.clear and o.region.detail <= limit]
+    return max(wider, key=lambda o: (o.headline_size, -o.region.detail))
 
 
 def plan_layout(

@@ -9,7 +9,7 @@ import warnings
 
 from PIL import Image, UnidentifiedImageError
 
-MIN_SIDE = 64
+MIN_SIDE = 16  # logos can be small; creatives are checked against their configured size
 MAX_SIDE = 4096
 MAX_BYTES = 40 * 1024 * 1024
 

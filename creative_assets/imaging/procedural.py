@@ -29,6 +29,7 @@ IMAGE_TYPE_DESCRIPTIONS: dict[ImageType, str] = {
 }
 
 SUPERSAMPLE = 2  # shapes are drawn at 2x and downscaled, which anti-aliases every edge
+EDGE_SOFTNESS = 1.5  # final blur radius in pixels at 1024 px
 Draw = ImageDraw.ImageDraw
 Paint = Callable[[Draw, float, int], None]  # (draw, scale, top offset in full-size pixels)
 Fill = RGB | tuple[int, int, int, int]
@@ -121,28 +122,6 @@ def _person(
     _disc(d, x + r * 0.1, cy + r * 0.1, r * 0.85, face[0], 1.05)
 
 
-def _plant(d: Draw, rng: random.Random, x: float, base: float, size: float, pot: RGB, leaf: RGB) -> None:
-    """A bushy potted plant: leaves overlap into one irregular mass wider than the pot, because a
-    neat round crown on a stem reads as a 'T' or a '+'."""
-    for _ in range(7):
-        _disc(
-            d,
-            x + size * rng.uniform(-0.5, 0.5),
-            base - size * rng.uniform(0.7, 1.3),
-            size * rng.uniform(0.35, 0.5),
-            leaf,
-        )
-    d.polygon(
-        [
-            (x - 0.45 * size, base - 0.6 * size),
-            (x + 0.45 * size, base - 0.6 * size),
-            (x + 0.3 * size, base),
-            (x - 0.3 * size, base),
-        ],
-        fill=pot,
-    )
-
-
 def _job_focus(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Image:
     hue, m = rng.random(), min(w, h)
     floor = rng.uniform(0.8, 0.85)
@@ -155,19 +134,18 @@ def _job_focus(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     d = ImageDraw.Draw(img, "RGBA")
     wx = w * (0.5 - side * rng.uniform(0.22, 0.3))  # a soft, bright window without mullions
     _box(d, wx - w * 0.16, h * 0.3, wx + w * 0.16, h * rng.uniform(0.6, 0.66), (255, 255, 250, 90), 0.08)
-    # Background props are mixed towards the wall: low contrast keeps them from reading as glyphs.
-    leaf, pot = (
-        _mix(_hsl(rng.uniform(0.25, 0.38), 0.4, 0.4), wall, 0.3),
-        _mix(_hsl(hue + 0.5, 0.3, 0.5), wall, 0.3),
-    )
-    _plant(d, rng, w * (0.5 - side * 0.38), h * floor + m * 0.02, m * rng.uniform(0.13, 0.16), pot, leaf)
+    # A tall cabinet in a tone close to the wall: a plain, low-contrast block. (Plants, jars and
+    # crates were tried here and read as 'T', '+', '口' to OCR.)
+    cab_x, cab_w = w * (0.5 - side * rng.uniform(0.36, 0.4)), w * rng.uniform(0.16, 0.2)
+    cab = _mix(_hsl(hue + 0.5, 0.25, 0.55), wall, 0.45)
+    _box(d, cab_x - cab_w / 2, h * rng.uniform(0.44, 0.5), cab_x + cab_w / 2, h * floor + m * 0.02, cab, 0.06)
     wood = _hsl(hue + 0.1, 0.3, rng.uniform(0.32, 0.42))
     skin, hair = _hsl(0.07, 0.45, rng.uniform(0.4, 0.75)), _hsl(0.08, 0.5, rng.uniform(0.12, 0.3))
     px, top = w * (0.5 + side * rng.uniform(0.08, 0.14)), h * rng.uniform(0.64, 0.68)
     shirt = accents[0] if accents else _hsl(rng.random(), 0.5, 0.45)
     _person(d, px, top + m * 0.12, m * rng.uniform(0.46, 0.52), shirt, (skin, hair))
     _box(d, px - w * 0.32, top, px + w * 0.32, h * floor + m * 0.04, wood, 0.08)  # desk or counter
-    _box(d, px - w * 0.32, top, px + w * 0.32, top + m * 0.07, _mix(wood, (255, 255, 255), 0.15), 0.2)
+    _box(d, px - w * 0.32, top, px + w * 0.32, top + m * 0.07, _mix(wood, (255, 255, 255), 0.1), 0.2)
     if accents:  # a brand-coloured band along the counter front
         _box(d, px - w * 0.32, top + m * 0.08, px + w * 0.32, top + m * 0.13, _mix(accents[-1], wood, 0.2), 0)
     sx = px - side * w * rng.uniform(0.16, 0.2)
@@ -212,27 +190,51 @@ def _lifestyle(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     d.polygon(_ridge(rng, w, h, horizon + 0.02, 0.04), fill=_mix(_hsl(hue + 0.15, 0.35, 0.5), glow, 0.45))
     ground = _hsl(rng.uniform(0.17, 0.28), 0.4, 0.38)
     d.polygon(_ridge(rng, w, h, horizon + 0.1, 0.035), fill=ground)
-    tx, tb = w * (0.5 - side * rng.uniform(0.3, 0.36)), h * horizon + h * 0.12  # a tree on one side
+    # A big tree cut by the frame on one side: an open mass with a short, broad trunk (a whole tree
+    # on a slim trunk reads as a 'T' or a '1').
+    tx, tb = w * (0.5 - side * rng.uniform(0.4, 0.45)), h * horizon + h * 0.12
     trunk = [
-        (tx - m * 0.06, tb),
-        (tx - m * 0.025, tb - m * 0.3),
-        (tx + m * 0.025, tb - m * 0.3),
-        (tx + m * 0.06, tb),
+        (tx - m * 0.08, tb),
+        (tx - m * 0.04, tb - m * 0.3),
+        (tx + m * 0.04, tb - m * 0.3),
+        (tx + m * 0.08, tb),
     ]
-    d.polygon(trunk, fill=_hsl(0.07, 0.3, 0.25))  # tapered, so it never reads as an 'I' or a '1'
+    d.polygon(trunk, fill=_hsl(0.07, 0.3, 0.25))
     canopy = _mix(ground, (30, 40, 20), 0.3)
-    for _ in range(6):
-        r = m * rng.uniform(0.11, 0.15)
-        _disc(d, tx + m * rng.uniform(-0.14, 0.14), tb - m * rng.uniform(0.24, 0.38), r, canopy)
-    # A group at leisure close to the tree, in a tone near the ground's and overlapping each other
-    # and the grass: one connected mass, not a row of isolated, glyph-like dark blobs.
-    shade = _mix(_hsl(hue, 0.4, 0.2), ground, 0.6)
-    gx, gb = tx + side * w * rng.uniform(0.2, 0.26), tb + m * 0.01
+    for _ in range(7):
+        r = m * rng.uniform(0.13, 0.18)
+        _disc(d, tx + m * rng.uniform(-0.18, 0.18), tb - m * rng.uniform(0.26, 0.42), r, canopy)
+    # A group at leisure on the other side, overlapping each other and the grass in a tone near
+    # the ground's: one connected mass, not a row of isolated, glyph-like dark blobs.
+    shade = _mix(_hsl(hue, 0.4, 0.2), ground, 0.5)
+    gx, gb = w * (0.5 + side * rng.uniform(0.04, 0.14)), tb + m * 0.01
     if accents or rng.random() < 0.5:  # a picnic blanket, in a brand colour when there is one
-        _disc(d, gx, gb, m * 0.2, accents[0] if accents else _hsl(rng.random(), 0.6, 0.55), 0.16)
+        _disc(d, gx, gb, m * 0.22, accents[0] if accents else _hsl(rng.random(), 0.6, 0.55), 0.16)
     for i, frac in enumerate(rng.sample([1.0, 0.92, 0.7, 0.55], rng.randint(2, 3))):
-        _person(d, gx + (i - 1) * m * 0.07 * side, gb, m * 0.34 * frac, _jitter(rng, shade, 6))
+        _person(d, gx + (i - 1) * m * 0.08 * side, gb, m * 0.4 * frac, _jitter(rng, shade, 6))
     return img
+
+
+def _shape(
+    rng: random.Random, kind: str, x: float, y: float, r: float, m: float
+) -> list[tuple[float, float]]:
+    """One bold shape as a polygon, so the composition can measure and shift it as a whole."""
+    if kind == "band":  # a broad diagonal band, far wider than any letter stroke
+        ang, half, bw = rng.uniform(-0.6, 0.6), r * 1.8, m * rng.uniform(0.07, 0.1)
+        c, s = math.cos(ang), math.sin(ang)
+        return [
+            (x + u * half * c - v * bw * s, y + u * half * s + v * bw * c)
+            for u, v in ((-1, -1), (1, -1), (1, 1), (-1, 1))
+        ]
+    n, span = {
+        "circle": (64, 2 * math.pi),
+        "half": (32, math.pi),
+        "square": (4, 2 * math.pi),
+        "tri": (3, 2 * math.pi),
+    }[kind]
+    a0 = rng.uniform(0, 2 * math.pi)
+    steps = range(n + 1) if kind == "half" else range(n)
+    return [(x + r * math.cos(a0 + span * k / n), y + r * math.sin(a0 + span * k / n)) for k in steps]
 
 
 def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Image:
@@ -246,47 +248,17 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
         *(_hsl(hue + o, rng.uniform(0.7, 0.9), rng.uniform(0.45, 0.6)) for o in offsets),
     ]
     calm_top = rng.random() < 0.5  # the empty third is at the top or the bottom
-    y0, y1 = (0.36, 0.98) if calm_top else (0.02, 0.64)
     cx = rng.uniform(0.35, 0.65)  # the composition's centre of gravity
     d = ImageDraw.Draw(img, "RGBA")
     for i in range(rng.randint(7, 10)):
         r = m * (rng.uniform(0.2, 0.26) if i == 0 else rng.uniform(0.08, 0.2))
-        x = w * min(0.92, max(0.08, rng.gauss(cx, 0.18)))
-        y = min(max(h * rng.uniform(y0, y1), h * y0 + r * 0.7), h * y1 - r * 0.7)
-        fill = (*rng.choice(colors), 255 if i == 0 else rng.randint(170, 235))
+        x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), h * rng.uniform(0.0, 0.66)
         kind = "circle" if i == 0 else rng.choice(("circle", "square", "tri", "half", "band", "band"))
-        if kind == "circle":
-            _disc(d, x, y, r, fill)
-        elif kind == "half":
-            start = rng.choice((0, 90, 180, 270))
-            d.pieslice((x - r, y - r, x + r, y + r), start, start + 180, fill=fill)
-        elif kind in ("square", "tri"):
-            n = 4 if kind == "square" else 3
-            a0 = rng.uniform(0, math.pi)
-            d.polygon(
-                [
-                    (x + r * math.cos(a0 + 2 * math.pi * k / n), y + r * math.sin(a0 + 2 * math.pi * k / n))
-                    for k in range(n)
-                ],
-                fill=fill,
-            )
-        else:  # a broad diagonal band, far wider than any letter stroke
-            ang, half, bw = rng.uniform(-0.6, 0.6), r * 1.8, m * rng.uniform(0.07, 0.1)
-            dx, dy, nx, ny = (
-                math.cos(ang) * half,
-                math.sin(ang) * half,
-                -math.sin(ang) * bw,
-                math.cos(ang) * bw,
-            )
-            d.polygon(
-                [
-                    (x - dx - nx, y - dy - ny),
-                    (x + dx - nx, y + dy - ny),
-                    (x + dx + nx, y + dy + ny),
-                    (x - dx + nx, y - dy + ny),
-                ],
-                fill=fill,
-            )
+        pts = _shape(rng, kind, x, y + (h * 0.34 if calm_top else 0.0), r, m)
+        ys = [p[1] for p in pts]  # shift the shape so it stays out of the calm third
+        dy = max(0.0, h * 0.34 - min(ys)) if calm_top else min(0.0, h * 0.66 - max(ys))
+        fill = (*rng.choice(colors), 255 if i == 0 else rng.randint(170, 235))
+        d.polygon([(px, py + dy) for px, py in pts], fill=fill)
     return img
 
 
@@ -308,7 +280,7 @@ def _location(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
     for i in range(3):
         col = _mix(_mix(low, tint, 0.3 + 0.5 * (i + 1) / 3), (20, 25, 35), 0.55 * (i + 1) / 3)
         if city and i == 1:
-            _skyline(rng, d, w, h, horizon + 0.1, col, side, accents)
+            _skyline(rng, d, w, h, horizon + 0.1, col, -side, accents)
         else:
             d.polygon(_ridge(rng, w, h, horizon + 0.04 + 0.11 * i, 0.05 + 0.03 * (3 - i)), fill=col)
     return img
@@ -345,7 +317,8 @@ def draw_base_image(
     """Draw a text-free RGB illustration of the requested family; deterministic in all arguments.
 
     `palette` ('#rrggbb' brand colours) tints clothing, props, shapes and landscape layers so the
-    picture already sits in the brand's colour world before any text is laid over it.
+    picture already sits in the brand's colour world before any text is laid over it. A light
+    final blur softens every edge: it reads as an illustration and keeps OCR from seeing glyphs.
     """
     if image_type not in _SCENES:
         raise ValueError(f"unknown image type {image_type!r}")
@@ -353,4 +326,5 @@ def draw_base_image(
         raise ValueError(f"invalid size {width}×{height}")
     accents = [hex_to_rgb(c) for c in (palette or [])]
     rng = random.Random(seed)
-    return _SCENES[image_type](rng, width * SUPERSAMPLE, height * SUPERSAMPLE, accents).reduce(SUPERSAMPLE)
+    img = _SCENES[image_type](rng, width * SUPERSAMPLE, height * SUPERSAMPLE, accents).reduce(SUPERSAMPLE)
+    return img.filter(ImageFilter.GaussianBlur(EDGE_SOFTNESS * min(width, height) / 1024))

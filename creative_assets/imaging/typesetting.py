@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
 from creative_assets.imaging.color import hex_to_rgb, relative_luminance
@@ -27,6 +28,8 @@ SUBLINE_RATIO = 0.6  # subline/CTA never outgrow this share of the headline: kee
 LINE_SPACING = 1.22  # baseline-to-baseline; ≥ 1.15 keeps OCR from merging lines
 PAD = 0.016  # inner padding of text zones, fraction of image height
 CTA_PAD_X, CTA_PAD_Y = 0.42, 0.2  # button padding, fractions of the button height
+LEGIBLE_P10 = 3.0  # contrast the worst tenth of a zone's background must keep without a panel
+_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 # Binary searches touch ~40 sizes per text; a wider cache than fonts.load_font's keeps them warm.
 _font = lru_cache(maxsize=256)(load_font)
@@ -177,6 +180,30 @@ def _emphasised(zone: TextZone, emphasis: int) -> TextZone:
     return zone.model_copy(update={"scrim_opacity": min(0.95, zone.scrim_opacity + 0.12 * emphasis)})
 
 
+def _p10_contrast(text_lum: float, pixels: np.ndarray, scrim: np.ndarray, alpha: float) -> float:
+    """Contrast the text keeps over all but the worst tenth of its background pixels."""
+    c = (alpha * scrim + (1 - alpha) * pixels) / 255
+    lum = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4) @ _LUMA
+    ratio = (np.maximum(lum, text_lum) + 0.05) / (np.minimum(lum, text_lum) + 0.05)
+    return float(np.percentile(ratio, 10))
+
+
+def _legible(zone: TextZone, pixels: np.ndarray) -> TextZone:
+    """Safety net for plans made from region averages (a mean can hide a bright blob under
+    white text): when a tenth of the real background drops below 3:1, add or thicken the
+    panel until that tenth reaches 4.5:1."""
+    if zone.role == "cta" or pixels.size == 0:
+        return zone
+    text_lum = relative_luminance(hex_to_rgb(zone.color))
+    scrim = zone.scrim or ("#111111" if text_lum > 0.4 else "#ffffff")
+    rgb = np.array(hex_to_rgb(scrim), dtype=np.float32)
+    if _p10_contrast(text_lum, pixels, rgb, zone.scrim_opacity if zone.scrim else 0.0) >= LEGIBLE_P10:
+        return zone
+    steps = [a for a in (0.55, 0.65, 0.75, 0.85, 0.95) if a > zone.scrim_opacity] or [zone.scrim_opacity]
+    alpha = next((a for a in steps if _p10_contrast(text_lum, pixels, rgb, a) >= 4.5), steps[-1])
+    return zone.model_copy(update={"scrim": scrim, "scrim_opacity": alpha})
+
+
 def _text_of(copy: CopyVariant, role: TextRole) -> str:
     return {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}[role]
 
@@ -236,6 +263,7 @@ def typeset_with_boxes(
     """The typeset image and, per role, the box its text block was drawn in (image fractions)."""
     width, height = base.size
     canvas = base.convert("RGBA")
+    base_px = np.asarray(canvas, dtype=np.float32)[..., :3]
     panels: list[_Panel] = []
     glyphs = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
     mask = Image.new("L", canvas.size, 0)
@@ -249,10 +277,10 @@ def typeset_with_boxes(
         zone = next((z for z in layout.zones if z.role == role), None)
         if zone is None:
             continue
-        zone = _emphasised(zone, emphasis)
         left, top, right, bottom = zone.box.to_pixels(width, height)
         if right - left < 4 or bottom - top < 4:
             continue
+        zone = _legible(_emphasised(zone, emphasis), base_px[top:bottom:3, left:right:3].reshape(-1, 3))
         mask_draw.rectangle((left, top, right - 1, bottom - 1), fill=255)
         max_size, min_size = size_limits(role, height, headline_size)
         px, py = (

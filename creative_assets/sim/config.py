@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 
 class StrictModel(BaseModel):
@@ -59,7 +59,23 @@ class UniformLatency(StrictModel):
         return rng.uniform(self.min_s, max(self.min_s, self.max_s))
 
 
-Latency = Annotated[FixedLatency | LognormalLatency | UniformLatency, Field(discriminator="kind")]
+def _latency_kind(value: Any) -> str:
+    """`kind` may be left out when the fields say which distribution is meant."""
+    if isinstance(value, dict):
+        if "kind" in value:
+            return str(value["kind"])
+        if "median_s" in value or "p95_s" in value:
+            return "lognormal"
+        return "uniform" if "min_s" in value else "fixed"
+    return str(getattr(value, "kind", "fixed"))
+
+
+Latency = Annotated[
+    Annotated[FixedLatency, Tag("fixed")]
+    | Annotated[LognormalLatency, Tag("lognormal")]
+    | Annotated[UniformLatency, Tag("uniform")],
+    Discriminator(_latency_kind),
+]
 
 GENERIC_FAULTS = ("rate_limit_429", "server_500", "server_503", "timeout", "truncated_json", "malformed_json")
 SPECIAL_FAULTS = ("moderated", "text_in_image", "misspelt_overlay")

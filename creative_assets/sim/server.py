@@ -40,6 +40,7 @@ PREFIXES = {
     "firecrawl": "/firecrawl",
     "hoc": "/hoc",
 }
+POLL_INTERVAL_S = 0.05  # how fast serve_forever notices stop(): short, so test teardown is quick
 ERROR_LATENCY_SHARE = 0.1  # validation errors come back faster than real work
 TRANSPORT_FAULTS = frozenset(GENERIC_FAULTS)
 BILLED_CONTENT_FAULTS = frozenset({"text_in_image", "misspelt_overlay"})  # the provider did the work
@@ -115,13 +116,15 @@ class Simulator:
     def start(self) -> Simulator:
         """Serve in a background thread."""
         self._serving = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="provider-sim", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(POLL_INTERVAL_S,), name="provider-sim", daemon=True
+        )
         self._thread.start()
         return self
 
     def serve_forever(self) -> None:
         self._serving = True
-        self._httpd.serve_forever()
+        self._httpd.serve_forever(POLL_INTERVAL_S)
 
     def stop(self) -> None:
         """Stop accepting, wake held requests, drop kept-alive connections, close the socket."""
@@ -159,6 +162,16 @@ class Simulator:
 
     def stats(self) -> dict[str, Any]:
         return self.ledger.snapshot(self._config.time_scale)
+
+    def wait_idle(self, timeout_s: float = 5.0) -> bool:
+        """Wait until no request is in flight (held 'timeout' faults finish after the client
+        gave up, and are only counted then). True when idle, False on timeout."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if all(e["in_flight"] == 0 for e in self.stats()["endpoints"].values()):
+                return True
+            time.sleep(0.01)
+        return False
 
     def requests(self) -> list[dict[str, Any]]:
         return self.ledger.recent()

@@ -141,6 +141,19 @@ def test_emphasis_adds_and_strengthens_the_scrim() -> None:
     assert shift[0] == 0 < shift[1] < shift[2]  # the background behind the text became a panel
 
 
+def test_a_zone_whose_real_background_defeats_its_colour_gets_a_panel() -> None:
+    a = np.full((SIZE, SIZE, 3), 250, np.uint8)
+    for x in range(0, SIZE, 200):
+        a[:, x : x + 100] = 15  # stripes: the mean looks fine for dark text, half of it is black
+    base = Image.fromarray(a)
+    zone = TextZone(role="headline", box=Box(x=0.05, y=0.05, w=0.9, h=0.2), color="#111111")
+    layout = layout_for(base, GERMAN).model_copy(update={"zones": [zone]})
+    out = np.asarray(typeset(base, layout, GERMAN), dtype=np.int16)
+    left, top, right, bottom = zone.box.to_pixels(SIZE, SIZE)
+    stripe = out[top + 4 : bottom - 4, left + 120 : left + 125]  # inside a black stripe
+    assert np.median(stripe) > 150  # a light panel now covers it
+
+
 def test_rgba_base_and_zone_free_layout() -> None:
     base = Image.new("RGBA", (640, 480), (10, 20, 30, 255))
     layout = layout_for(base.convert("RGB"), GERMAN).model_copy(update={"zones": []})
