@@ -30,6 +30,7 @@ CALM_RATIO, CALM_SLACK = 1.25, 0.0005
 # When the calmest regions only allow a headline below COMFORT (of the image height), regions
 # up to this much busier are considered too: a readable headline on a panel beats a tiny one.
 COMFORT, WIDE_RATIO, WIDE_SLACK = 0.05, 2.0, 0.006
+PROPER_HEADLINE = 0.035  # a region that only fits a smaller headline is a last resort
 DEFAULT_LOGO_ASPECT = 3.0  # wordmarks are usually wide; used when the brand has no logo info
 DARK, LIGHT, BLACK = "#111111", "#ffffff", "#000000"
 # When no candidate holds the copy: a bottom band, then the whole safe area.
@@ -136,51 +137,43 @@ def _grown(region: Region, analysis: ImageAnalysis) -> Region:
 
 @dataclass(frozen=True)
 class _Option:
-    """One candidate placement: the grown region, it inside the safe margin, the block's rects,
-    whether all font sizes reached their minimum, where the block hugs (the original region's
-    vertical centre) and whether the subject stays out of the region."""
+    """One candidate placement: the (grown) region, the placed zone boxes, and how it scores."""
 
     region: Region
-    area: Box
-    rects: dict[str, Rect]
+    boxes: dict[str, Box]
+    align: str
     headline_size: int
-    proper: bool
-    anchor: float
-    clear: bool
+    quality: int  # see _block
+    clear: bool  # no zone touches the subject, and the subject covers little of the region
+    cover: float
 
 
-def _block(area: Box, copy: CopyVariant, width: int, height: int) -> tuple[dict[str, Rect], int, bool] | None:
+def _block(area: Box, copy: CopyVariant, width: int, height: int) -> tuple[dict[str, Rect], int, int] | None:
     """Stacked pixel rects per role, with their tops relative to the block (which starts at 0),
-    the headline size and whether every size stayed at or above its minimum. None when
-    nothing fits at all."""
+    the headline size and a quality: 2 when the headline reaches PROPER_HEADLINE and every
+    other size its minimum, 1 when only the minimums hold, 0 when text had to shrink below
+    them. None when nothing fits at all."""
     left, top, right, bottom = _pixels(area, width, height)
-    pad, avail_h = text_padding(height), bottom - top
+    (pad, pad_y), avail_h = text_padding(height), bottom - top
     inner_w = right - left - 2 * pad
     gap = round(0.018 * height)
     h_max, h_min = size_limits("headline", height)
-    fallback: tuple[dict[str, Rect], int, bool] | None = None
+    fallback: tuple[dict[str, Rect], int, int] | None = None
     # A big headline is the point of an ad, so it gets the largest share that leaves room.
-    for share in (0.55, 0.48, 0.4, 0.32):
+    for share in (0.6, 0.54, 0.48, 0.42, 0.36, 0.3):
         head = fit_text(
-            copy.headline, inner_w, share * avail_h - 2 * pad, bold=True, max_size=h_max, min_size=h_min
+            copy.headline, inner_w, share * avail_h - 2 * pad_y, bold=True, max_size=h_max, min_size=h_min
         )
         s_max, s_min = size_limits("subline", height, head.size)
         c_max, c_min = size_limits("cta", height, head.size)
-        reserve = gap + int(c_max * 1.2 / (1 - 2 * CTA_PAD_Y)) + 3  # the CTA button at most
-        sub = fit_text(
-            copy.subline,
-            inner_w,
-            avail_h - reserve - head.height - 4 * pad - 2,
-            bold=False,
-            max_size=s_max,
-            min_size=s_min,
-        )
-        c_size = max(c_min, min(c_max, round(sub.size * 0.95)))
+        c_size = max(c_min, min(c_max, round(0.8 * s_max)))
         cta = fit_text(copy.cta, inner_w * 0.8, c_size * 1.3, bold=True, max_size=c_size, min_size=c_min)
         # +1/+3/+4 px of slack absorb rounding through image fractions and back.
         btn_h = int(cta.height / (1 - 2 * CTA_PAD_Y)) + 3
         btn_w = min(inner_w, cta.width + 2 * int(CTA_PAD_X * btn_h) + 4)
-        head_h, sub_h = head.height + 2 * pad + 1, sub.height + 2 * pad + 1
+        sub_max_h = avail_h - gap - btn_h - head.height - 4 * pad_y - 2
+        sub = fit_text(copy.subline, inner_w, sub_max_h, bold=False, max_size=s_max, min_size=s_min)
+        head_h, sub_h = head.height + 2 * pad_y + 1, sub.height + 2 * pad_y + 1
         total = head_h + sub_h + gap + btn_h
         if total > avail_h or not (head.fits and sub.fits and cta.fits):
             continue
@@ -189,10 +182,12 @@ def _block(area: Box, copy: CopyVariant, width: int, height: int) -> tuple[dict[
             "subline": (left, head_h, right, head_h + sub_h),
             "cta": (left + pad, head_h + sub_h + gap, left + pad + btn_w, total),
         }
-        proper = head.size >= h_min and sub.size >= s_min and cta.size >= c_min
-        if proper:
-            return rects, head.size, True
-        fallback = fallback or (rects, head.size, False)
+        readable = head.size >= h_min and sub.size >= s_min and cta.size >= c_min
+        quality = 2 if readable and head.size >= PROPER_HEADLINE * height else int(readable)
+        if quality == 2:
+            return rects, head.size, quality
+        if fallback is None or quality > fallback[2]:
+            fallback = (rects, head.size, quality)
     return fallback
 
 
@@ -266,36 +261,39 @@ def _luminances(analysis: ImageAnalysis, region: Region, boxes: dict[str, Box]) 
     return [region.luminance, *inside]
 
 
-def _choose(analysis: ImageAnalysis, copy: CopyVariant) -> _Option:
-    """Calm regions clear of the subject first (then by how little subject they cover); among
-    the about equally calm ones, the one that allows the biggest headline wins, so a full-width
-    sky beats a narrow column of the same calm."""
-
-    def cover(region: Region) -> float:
-        return analysis.salient.overlap(region.box) if analysis.salient else 0.0
-
-    def rank(region: Region) -> tuple[float, float]:
-        return (cover(region) if cover(region) > SALIENT_OVERLAP else 0.0, region.detail)
-
+def _choose(analysis: ImageAnalysis, copy: CopyVariant, centred: bool) -> _Option:
+    """Placements clear of the subject first, properly sized ones first within that; then the
+    calmest, and among the about equally calm the one allowing the biggest headline (a
+    full-width sky beats a narrow column of the same calm)."""
+    salient, (width, height) = analysis.salient, (analysis.width, analysis.height)
     options = []
-    for region in [*sorted(analysis.regions, key=rank), *_FALLBACKS]:
+    for region in [*analysis.regions, *_FALLBACKS]:
         grown = _grown(region, analysis)
         area = _safe(grown.box)
-        block = _block(area, copy, analysis.width, analysis.height) if area else None
-        if area and block:
-            anchor = region.box.y + region.box.h / 2
-            clear = cover(region) <= SALIENT_OVERLAP
-            options.append(_Option(grown, area, block[0], block[1], block[2], anchor, clear))
+        block = _block(area, copy, width, height) if area else None
+        if area is None or block is None:
+            continue
+        # Centred type suits the poster-like image types; people and workplaces read better left.
+        align = "center" if centred and area.w > 0.6 else "left"
+        anchor = region.box.y + region.box.h / 2  # a top band grown downwards still hugs the top
+        boxes = _place(area, block[0], align, anchor, width, height)
+        cover = salient.overlap(region.box) if salient else 0.0
+        touches = salient is not None and any(b.overlap(salient) > 0.05 for b in boxes.values())
+        clear = cover <= SALIENT_OVERLAP and not touches
+        options.append(_Option(grown, boxes, align, block[1], block[2], clear, cover))
     if not options:
         raise ValueError("the copy does not fit on the image at any font size")
-    pool = [o for o in options if o.proper] or options
+    options.sort(key=lambda o: (not o.clear, 0.0 if o.clear else o.cover, o.region.detail))
+    # Readable text clear of the subject first (a generous headline before a merely readable
+    # one), then readable text anywhere, then whatever fits.
+    tiers = [(2, True), (1, True), (2, False), (1, False), (0, True), (0, False)]
+    pool = next(p for q, c in tiers if (p := [o for o in options if o.quality == q and o.clear >= c]))
     lead = pool[0]
-    near = [o for o in pool if o.clear == lead.clear and o.region.detail <= _calm_limit(lead.region.detail)]
+    near = [o for o in pool if o.region.detail <= _calm_limit(lead.region.detail)]
     best = max(near, key=lambda o: o.headline_size)
-    if best.headline_size >= COMFORT * analysis.height:
+    if best.headline_size >= COMFORT * height:
         return best
-    limit = lead.region.detail * WIDE_RATIO + WIDE_SLACK
-    wider = [o for o in pool if o.clear == lead.clear and o.region.detail <= limit]
+    wider = [o for o in pool if o.region.detail <= lead.region.detail * WIDE_RATIO + WIDE_SLACK]
     return max(wider, key=lambda o: (o.headline_size, -o.region.detail))
 
 
@@ -308,10 +306,8 @@ def plan_layout(
     has_logo: bool,
 ) -> Layout:
     """Text block in the calmest region clear of the subject, contrast-safe colours, logo corner."""
-    choice = _choose(analysis, copy)
-    # Centred type suits the poster-like image types; people and workplaces read better left.
-    align = "center" if choice.area.w > 0.6 and image_type in ("artistic", "location") else "left"
-    boxes = _place(choice.area, choice.rects, align, choice.anchor, analysis.width, analysis.height)
+    choice = _choose(analysis, copy, centred=image_type in ("artistic", "location"))
+    boxes, align = choice.boxes, choice.align
     # Colours must hold over every part of the image the text block covers, not just on average.
     color, scrim, opacity = pick_colors(
         _luminances(analysis, choice.region, boxes), choice.region.detail, brand

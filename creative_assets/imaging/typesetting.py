@@ -26,7 +26,9 @@ MIN_SIZE = 0.022  # below this OCR and readers start to struggle
 ABS_MIN_PX = 8  # last resort when a zone is too small even for MIN_SIZE
 SUBLINE_RATIO = 0.6  # subline/CTA never outgrow this share of the headline: keeps the hierarchy
 LINE_SPACING = 1.22  # baseline-to-baseline; ≥ 1.15 keeps OCR from merging lines
-PAD = 0.016  # inner padding of text zones, fraction of image height
+# Inner padding of text zones, fractions of the image height. Vertical padding is smaller:
+# the font's ascent and descent already leave air above and below the glyphs.
+PAD_X, PAD_Y = 0.016, 0.008
 CTA_PAD_X, CTA_PAD_Y = 0.42, 0.2  # button padding, fractions of the button height
 LEGIBLE_P10 = 3.0  # contrast the worst tenth of a zone's background must keep without a panel
 _LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
@@ -157,8 +159,9 @@ def fit_text(
     return FittedText(size, lines, width, _block_height(size, bold, 1, stroke), bold, 0, stroke, False)
 
 
-def text_padding(image_height: int) -> int:
-    return round(PAD * image_height)
+def text_padding(image_height: int) -> tuple[int, int]:
+    """(horizontal, vertical) inner padding of headline and subline zones, in pixels."""
+    return round(PAD_X * image_height), round(PAD_Y * image_height)
 
 
 def size_limits(role: TextRole, image_height: int, headline_size: int | None = None) -> tuple[int, int]:
@@ -269,7 +272,7 @@ def typeset_with_boxes(
     mask = Image.new("L", canvas.size, 0)
     glyph_draw, mask_draw = ImageDraw.Draw(glyphs), ImageDraw.Draw(mask)
     tracking_em, stroke = 0.015 * emphasis, 1 if emphasis >= 2 else 0
-    pad = text_padding(height)
+    pad, pad_y = text_padding(height)
     boxes: dict[TextRole, Box] = {}
     headline_size: int | None = None
 
@@ -286,7 +289,7 @@ def typeset_with_boxes(
         px, py = (
             (int(CTA_PAD_X * (bottom - top)), int(CTA_PAD_Y * (bottom - top)))
             if role == "cta"
-            else (pad, pad)
+            else (pad, pad_y)
         )
         inner = (left + px, top + py, right - px, bottom - py)
         inner_w, inner_h = max(1, inner[2] - inner[0]), max(1, inner[3] - inner[1])
@@ -316,9 +319,9 @@ def typeset_with_boxes(
             else:  # hug the text, so a short line does not sit in a wide empty panel
                 rect = (
                     max(left, text_left - pad),
-                    max(top, text_top - pad),
+                    max(top, text_top - 2 * pad_y),
                     min(right - 1, text_left + fitted.width + pad),
-                    min(bottom - 1, text_top + fitted.height + pad),
+                    min(bottom - 1, text_top + fitted.height + 2 * pad_y),
                 )
             panels.append(_Panel(role, rect, (*hex_to_rgb(zone.scrim), round(255 * zone.scrim_opacity))))
         _draw_lines(glyph_draw, fitted, text_left, text_top, fitted.width, zone.align, zone.color)
@@ -333,7 +336,7 @@ def typeset_with_boxes(
         )
 
     # Masking both layers to the zone boxes is the guarantee that nothing leaves its zone.
-    for layer in (_draw_panels(canvas.size, panels, pad), glyphs):
+    for layer in (_draw_panels(canvas.size, panels, 4 * pad_y), glyphs):
         layer.putalpha(ImageChops.multiply(layer.getchannel("A"), mask))
         canvas = Image.alpha_composite(canvas, layer)
     return canvas.convert("RGB"), boxes

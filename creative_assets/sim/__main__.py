@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import sys
 
 from creative_assets.sim.config import SimConfig
-from creative_assets.sim.server import PREFIXES, Simulator
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from creative_assets.sim.server import PREFIXES, Simulator, is_loopback
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, help="override the config's fault seed")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
-    if not _loopback(args.host):
+    if not is_loopback(args.host):
         parser.error("the simulator binds loopback addresses only")
     config = SimConfig.from_file(args.config) if args.config else SimConfig()
     updates = {k: v for k, v in (("time_scale", args.time_scale), ("seed", args.seed)) if v is not None}

@@ -95,83 +95,51 @@ class BflState:
         return sum(1 for t in self.tasks.values() if t.key == key and t.done_at > now)
 
 
-def _detail(field: str, kind: str, msg: str, value: Any, ctx: dict[str, Any] | None = None) -> dict[str, Any]:
+def _detail(field: str, problem: tuple[str, str, dict[str, Any] | None], value: Any) -> dict[str, Any]:
+    kind, msg, ctx = problem
     item: dict[str, Any] = {"type": kind, "loc": ["body", field], "msg": msg, "input": value}
-    if ctx:
-        item["ctx"] = ctx
-    return item
+    return {**item, "ctx": ctx} if ctx else item
 
 
-def _integral(value: float) -> bool:
-    return math.isfinite(value) and value == int(value)
+def _int_problem(
+    value: Any, low: int, high: int, step: int = 1
+) -> tuple[str, str, dict[str, Any] | None] | None:
+    """Pydantic's lax integer checks: 1024.0 passes, 1024.5 and "big" do not."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "int_type", "Input should be a valid integer", None
+    if value != int(value):
+        return "int_from_float", "Input should be a valid integer, got a number with a fractional part", None
+    if value < low:
+        return "greater_than_equal", f"Input should be greater than or equal to {low}", {"ge": low}
+    if value > high:
+        return "less_than_equal", f"Input should be less than or equal to {high}", {"le": high}
+    if int(value) % step:
+        return "multiple_of", f"Input should be a multiple of {step}", {"multiple_of": step}
+    return None
 
 
 def _validate(body: dict[str, Any]) -> list[dict[str, Any]]:
     """Field checks as BFL's pydantic request model makes them (lax ints, bounded sizes)."""
-    problems = []
-    prompt = body.get("prompt", "")
-    if prompt is not None and not isinstance(prompt, str):
-        problems.append(_detail("prompt", "string_type", "Input should be a valid string", prompt))
-    for field in ("width", "height"):
-        value = body.get(field, DEFAULTS[field])
-        if isinstance(value, bool) or not isinstance(value, int | float) or not _integral(value):
-            problems.append(_detail(field, "int_type", "Input should be a valid integer", value))
-        elif value < 256:
-            problems.append(
-                _detail(
-                    field,
-                    "greater_than_equal",
-                    "Input should be greater than or equal to 256",
-                    value,
-                    {"ge": 256},
-                )
-            )
-        elif value > 1440:
-            problems.append(
-                _detail(
-                    field,
-                    "less_than_equal",
-                    "Input should be less than or equal to 1440",
-                    value,
-                    {"le": 1440},
-                )
-            )
-        elif int(value) % 32:
-            problems.append(
-                _detail(field, "multiple_of", "Input should be a multiple of 32", value, {"multiple_of": 32})
-            )
-    seed = body.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        problems.append(_detail("seed", "int_type", "Input should be a valid integer", seed))
-    tolerance = body.get("safety_tolerance", 2)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or not 0 <= tolerance <= 6:
-        problems.append(
-            _detail(
-                "safety_tolerance",
-                "less_than_equal",
-                "Input should be an integer from 0 to 6",
-                tolerance,
-                {"ge": 0, "le": 6},
-            )
-        )
-    if not isinstance(body.get("prompt_upsampling", False), bool):
-        problems.append(
-            _detail(
-                "prompt_upsampling", "bool_type", "Input should be a valid boolean", body["prompt_upsampling"]
-            )
-        )
-    fmt = body.get("output_format", "jpeg")
-    if fmt not in OUTPUT_FORMATS:
-        problems.append(
-            _detail(
-                "output_format",
-                "enum",
-                "Input should be 'jpeg', 'png' or 'webp'",
-                fmt,
-                {"expected": "'jpeg', 'png' or 'webp'"},
-            )
-        )
-    return problems
+    enum = ("enum", "Input should be 'jpeg', 'png' or 'webp'", {"expected": "'jpeg', 'png' or 'webp'"})
+    problems = {
+        "prompt": None
+        if isinstance(body.get("prompt", ""), str | None)
+        else ("string_type", "Input should be a valid string", None),
+        "width": _int_problem(body.get("width", DEFAULTS["width"]), 256, 1440, 32),
+        "height": _int_problem(body.get("height", DEFAULTS["height"]), 256, 1440, 32),
+        "seed": None if body.get("seed") is None else _int_problem(body["seed"], 0, 2**64 - 1),
+        "safety_tolerance": _int_problem(body.get("safety_tolerance", 2), 0, 6),
+        "prompt_upsampling": None
+        if isinstance(body.get("prompt_upsampling", False), bool)
+        else ("bool_type", "Input should be a valid boolean", None),
+        "output_format": None if body.get("output_format", "jpeg") in OUTPUT_FORMATS else enum,
+    }
+    return [_detail(field, problem, body.get(field)) for field, problem in problems.items() if problem]
+
+
+def _unprocessable(loc: list[Any], kind: str, msg: str, value: Any, **ctx: Any) -> Response:
+    item = {"type": kind, "loc": loc, "msg": msg, "input": value, **({"ctx": ctx} if ctx else {})}
+    return json_response({"detail": [item]}, 422)
 
 
 def submit(call: Call) -> Response:
@@ -183,34 +151,10 @@ def submit(call: Call) -> Response:
     try:
         body = call.req.json()
     except BadRequestBody as exc:
-        return json_response(
-            {
-                "detail": [
-                    {
-                        "type": "json_invalid",
-                        "loc": ["body", 0],
-                        "msg": "JSON decode error",
-                        "input": {},
-                        "ctx": {"error": str(exc)},
-                    }
-                ]
-            },
-            422,
-        )
+        return _unprocessable(["body", 0], "json_invalid", "JSON decode error", {}, error=str(exc))
     if not isinstance(body, dict):
-        return json_response(
-            {
-                "detail": [
-                    {
-                        "type": "model_attributes_type",
-                        "loc": ["body"],
-                        "input": body,
-                        "msg": "Input should be a valid dictionary or object to extract fields from",
-                    }
-                ]
-            },
-            422,
-        )
+        msg = "Input should be a valid dictionary or object to extract fields from"
+        return _unprocessable(["body"], "model_attributes_type", msg, body)
     problems = _validate(body)
     if problems:
         return json_response({"detail": problems}, 422)
@@ -239,10 +183,19 @@ def submit(call: Call) -> Response:
         if outcome == "Request Moderated":
             duration = min(duration, cfg.scaled(0.2))  # the prompt check fails before generating
         task = BflTask(
-            id=str(uuid.uuid4()), model=model, key=key, prompt=str(body.get("prompt") or ""), seed=int(seed),
-            width=width, height=height, output_format=str(body.get("output_format", "jpeg")), created=now,
-            duration=duration, outcome=outcome, text_in_image=call.fault == "text_in_image",
-        )  # fmt: skip
+            id=str(uuid.uuid4()),
+            model=model,
+            key=key,
+            prompt=str(body.get("prompt") or ""),
+            seed=int(seed),
+            width=width,
+            height=height,
+            output_format=str(body.get("output_format", "jpeg")),
+            created=now,
+            duration=duration,
+            outcome=outcome,
+            text_in_image=call.fault == "text_in_image",
+        )
         sim.bfl.tasks[task.id] = task
     payload = {
         "id": task.id,
@@ -264,10 +217,7 @@ def _signature(secret: bytes, task_id: str, expires: str) -> str:
 def get_result(call: Call) -> Response:
     task_id = call.req.q("id")
     if not task_id:
-        return json_response(
-            {"detail": [{"type": "missing", "loc": ["query", "id"], "msg": "Field required", "input": None}]},
-            422,
-        )
+        return _unprocessable(["query", "id"], "missing", "Field required", None)
     sim, now = call.sim, time.time()
     task = sim.bfl.tasks.get(task_id)
     body: dict[str, Any] = {

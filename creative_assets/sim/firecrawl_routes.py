@@ -37,9 +37,19 @@ from creative_assets.sim.wire import (
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_jobs"
 FORMATS = (
-    "markdown", "html", "rawHtml", "links", "screenshot", "screenshot@fullPage", "json", "extract",
-    "changeTracking", "branding", "summary", "images",
-)  # fmt: skip
+    "markdown",
+    "html",
+    "rawHtml",
+    "links",
+    "screenshot",
+    "screenshot@fullPage",
+    "json",
+    "extract",
+    "changeTracking",
+    "branding",
+    "summary",
+    "images",
+)
 
 
 class FirecrawlWire(Wire):
@@ -217,11 +227,18 @@ def scrape(call: Call) -> Response:
     company = company_of(host)
     title = site.title or f"Karriere bei {company}"
     metadata: dict[str, Any] = {
-        "title": title, "description": f"Jobs und Karriere bei {company}.", "language": "de",
-        "sourceURL": url, "url": url, "statusCode": site.status_code,
-        "contentType": "text/html; charset=utf-8", "scrapeId": str(uuid.uuid4()), "proxyUsed": "basic",
-        "cacheState": "miss", "creditsUsed": 1,
-    }  # fmt: skip
+        "title": title,
+        "description": f"Jobs und Karriere bei {company}.",
+        "language": "de",
+        "sourceURL": url,
+        "url": url,
+        "statusCode": site.status_code,
+        "contentType": "text/html; charset=utf-8",
+        "scrapeId": str(uuid.uuid4()),
+        "proxyUsed": "basic",
+        "cacheState": "miss",
+        "creditsUsed": 1,
+    }
     data: dict[str, Any] = {}
     if site.status_code >= 400:
         phrase = (

@@ -50,6 +50,9 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Headers and body go out in two writes; without NODELAY, Nagle plus the client's
+        # delayed ACK adds ~40 ms to every response, which would distort held latencies.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.connection, True)
 
     def finish(self) -> None:

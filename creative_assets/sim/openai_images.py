@@ -35,9 +35,20 @@ GPT_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
 DALLE_SIZES = ("256x256", "512x512", "1024x1024")
 OUTPUT_TOKENS = {"low": (272, 408), "medium": (1056, 1584), "high": (4160, 6240)}  # (square, 3:2)
 FIELDS = {
-    "model", "prompt", "size", "quality", "n", "output_format", "output_compression", "background",
-    "input_fidelity", "response_format", "user", "stream", "partial_images",
-}  # fmt: skip
+    "model",
+    "prompt",
+    "size",
+    "quality",
+    "n",
+    "output_format",
+    "output_compression",
+    "background",
+    "input_fidelity",
+    "response_format",
+    "user",
+    "stream",
+    "partial_images",
+}
 MODERATION = (
     "Your request was rejected as a result of our safety system. Your request may contain content that "
     "is not allowed by our safety system."

@@ -80,15 +80,17 @@ def _search_results(words: list[str], call: Call) -> list[dict[str, Any]]:
     for index, (domain, aspect) in enumerate(zip(DOMAINS, ASPECTS, strict=True)):
         day = call.rng.randint(1, 28)
         word = words[(index + 1) % len(words)] if words else "Karriere"
-        results.append({
-            "id": index + 1,
-            "title": f"{topic}: {aspect.lower()} – {word}",
-            "url": f"https://www.{domain}/{topic.lower()}/{aspect.lower().replace(' ', '-')}",
-            "snippet": f"{aspect} for {topic}: {word} is mentioned often by people in this field.",
-            "date": f"2026-10-{day:02d}",
-            "last_updated": f"2026-11-{min(day, 17):02d}",
-            "source": "web",
-        })  # fmt: skip
+        results.append(
+            {
+                "id": index + 1,
+                "title": f"{topic}: {aspect.lower()} – {word}",
+                "url": f"https://www.{domain}/{topic.lower()}/{aspect.lower().replace(' ', '-')}",
+                "snippet": f"{aspect} for {topic}: {word} is mentioned often by people in this field.",
+                "date": f"2026-10-{day:02d}",
+                "last_updated": f"2026-11-{min(day, 17):02d}",
+                "source": "web",
+            }
+        )
     return results
 
 

@@ -9,6 +9,7 @@ so a fixed seed serves the same fault sequence every run.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import random
 import secrets
@@ -52,6 +53,8 @@ class Simulator:
     def __init__(
         self, config: SimConfig | dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0
     ):
+        if not is_loopback(host):
+            raise ValueError(f"the simulator binds loopback addresses only, not {host!r}")
         self._config = _coerce(config)
         self.ledger = Ledger()
         self.secret = secrets.token_bytes(16)  # signs BFL sample URLs
@@ -287,6 +290,15 @@ class Simulator:
             resp.body = _corrupt(resp.body, drawn)
             return resp, drawn
         return resp, resp.fault
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _coerce(config: SimConfig | dict[str, Any] | None) -> SimConfig:

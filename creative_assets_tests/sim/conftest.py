@@ -24,7 +24,9 @@ def http() -> Iterator[httpx.Client]:
         yield client
 
 
-def png_bytes(size: tuple[int, int] = (1024, 1024), mode: str = "RGB", color: object = (40, 90, 160)) -> bytes:
+def png_bytes(
+    size: tuple[int, int] = (1024, 1024), mode: str = "RGB", color: object = (40, 90, 160)
+) -> bytes:
     buffer = io.BytesIO()
     Image.new(mode, size, color).save(buffer, format="PNG")  # type: ignore[arg-type]
     return buffer.getvalue()

@@ -75,8 +75,12 @@ def test_validation_auth_and_unknown_models() -> None:
         assert bad.status_code == 422
         details = {tuple(d["loc"]): d["type"] for d in bad.json()["detail"]}
         assert details == {("body", "width"): "multiple_of", ("body", "height"): "less_than_equal"}
-        denied = http.post(sim.url_for("bfl") + "/v1/flux-pro-1.1", json={"prompt": "x"}, headers={"x-key": "no"})
-        assert denied.status_code == 403 and denied.json() == {"detail": "Not authenticated - Invalid Authentication"}
+        denied = http.post(
+            sim.url_for("bfl") + "/v1/flux-pro-1.1", json={"prompt": "x"}, headers={"x-key": "no"}
+        )
+        assert denied.status_code == 403 and denied.json() == {
+            "detail": "Not authenticated - Invalid Authentication"
+        }
         assert http.post(sim.url_for("bfl") + "/v1/flux-pro-9", json={}, headers=KEY).status_code == 404
 
 
@@ -94,9 +98,13 @@ def test_active_task_limit_answers_429_until_a_task_finishes(http: httpx.Client)
 
 
 def test_moderation_and_text_in_image_faults(http: httpx.Client) -> None:
-    config = fast_config(seed=1, endpoints={"bfl.submit": {"faults": {"moderated": 0.5, "text_in_image": 0.5}}})
+    config = fast_config(
+        seed=1, endpoints={"bfl.submit": {"faults": {"moderated": 0.5, "text_in_image": 0.5}}}
+    )
     with running_simulator(config) as sim:
-        statuses = [poll_until_done(http, submit(http, sim).json()["polling_url"])["status"] for _ in range(8)]
+        statuses = [
+            poll_until_done(http, submit(http, sim).json()["polling_url"])["status"] for _ in range(8)
+        ]
         assert set(statuses) <= {"Ready", "Request Moderated", "Content Moderated"}
         assert "Ready" in statuses and set(statuses) != {"Ready"}
         faults = sim.stats()["endpoints"]["bfl.submit"]["faults"]

@@ -72,7 +72,10 @@ def test_vision_parts_length_cutoff_and_unknown_models(sim: Simulator, http: htt
                 "role": "user",
                 "content": [
                     {"type": "text", "text": "Describe the calm areas of this image in detail please"},
-                    {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{image}", "detail": "high"}},
+                    {
+                        "type": "image_url",
+                        "image_url": {"url": f"data:image/png;base64,{image}", "detail": "high"},
+                    },
                 ],
             }
         ],
@@ -84,8 +87,13 @@ def test_vision_parts_length_cutoff_and_unknown_models(sim: Simulator, http: htt
     assert data["usage"]["prompt_tokens"] > 85 + 170  # tiles of a 1024×512 image at high detail
     missing = http.post(sim.url_for("openai") + "/chat/completions", json={**body, "model": "gpt-9"})
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "model_not_found"
-    broken = {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]}
-    bad = http.post(sim.url_for("openai") + "/chat/completions", json={"model": "gpt-4o", "messages": [broken]})
+    broken = {
+        "role": "user",
+        "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}],
+    }
+    bad = http.post(
+        sim.url_for("openai") + "/chat/completions", json={"model": "gpt-4o", "messages": [broken]}
+    )
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_image_format"
 
 
@@ -109,9 +117,11 @@ def test_wrong_or_missing_key_gets_openais_401() -> None:
         assert info.value.body["code"] == "invalid_api_key"  # type: ignore[index]
         resp = httpx.post(sim.url_for("openai") + "/chat/completions", json={})
         assert resp.status_code == 401 and "didn't provide an API key" in resp.json()["error"]["message"]
-        assert client_for(sim, "sk-right").chat.completions.create(
-            model="gpt-4o", messages=[{"role": "user", "content": "x"}]
-        ).choices
+        assert (
+            client_for(sim, "sk-right")
+            .chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+            .choices
+        )
 
 
 def test_sdk_image_edit_renders_the_quoted_texts(sim: Simulator) -> None:
@@ -136,12 +146,17 @@ def test_sdk_image_edit_renders_the_quoted_texts(sim: Simulator) -> None:
     assert len(several.data or []) == 2 and several.size == "1024x1024"
 
 
-def test_image_edit_with_a_mask_renders_inside_the_transparent_area(sim: Simulator, http: httpx.Client) -> None:
+def test_image_edit_with_a_mask_renders_inside_the_transparent_area(
+    sim: Simulator, http: httpx.Client
+) -> None:
     mask = Image.new("RGBA", (1024, 1024), (0, 0, 0, 255))
     mask.paste((0, 0, 0, 0), (0, 0, 1024, 300))  # transparent top band: the editable area
     buffer = io.BytesIO()
     mask.save(buffer, "PNG")
-    files = [("image", ("a.png", png_bytes(), "image/png")), ("mask", ("m.png", buffer.getvalue(), "image/png"))]
+    files = [
+        ("image", ("a.png", png_bytes(), "image/png")),
+        ("mask", ("m.png", buffer.getvalue(), "image/png")),
+    ]
     data = {"model": "gpt-image-1", "prompt": 'Render "Oben"'}
     resp = http.post(sim.url_for("openai") + "/images/edits", data=data, files=files)
     image = Image.open(io.BytesIO(base64.b64decode(resp.json()["data"][0]["b64_json"]))).convert("RGB")
@@ -174,8 +189,11 @@ def test_moderation_and_misspelt_overlay_faults() -> None:
         outcomes = []
         for _ in range(6):
             files = [("image", ("a.png", png_bytes(), "image/png"))]
-            resp = http.post(sim.url_for("openai") + "/images/edits", data={"model": "gpt-image-1", "prompt": prompt},
-                             files=files)  # fmt: skip
+            resp = http.post(
+                sim.url_for("openai") + "/images/edits",
+                data={"model": "gpt-image-1", "prompt": prompt},
+                files=files,
+            )
             outcomes.append(resp.status_code)
             if resp.status_code == 400:
                 assert resp.json()["error"]["code"] == "moderation_blocked"
@@ -183,7 +201,9 @@ def test_moderation_and_misspelt_overlay_faults() -> None:
                 rendered = sim.requests()[-1]["rendered_texts"]
                 assert rendered != ["Pflegefachkraft gesucht", "Jetzt bewerben"] and len(rendered) == 2
         faults = sim.stats()["endpoints"]["openai.images_edits"]["faults"]
-        assert faults["moderated"] == outcomes.count(400) and faults["misspelt_overlay"] == outcomes.count(200)
+        assert faults["moderated"] == outcomes.count(400) and faults["misspelt_overlay"] == outcomes.count(
+            200
+        )
         assert sim.stats()["endpoints"]["openai.images_edits"]["billed_usd"] == pytest.approx(
             0.04 * outcomes.count(200)  # the typo image was made and is billed; the blocked one is not
         )

@@ -51,7 +51,9 @@ def test_perplexity_structured_output_and_legacy_chat(sim: Simulator, http: http
     ).json()
     assert legacy["citations"] == [r["url"] for r in legacy["search_results"]]
     assert "[1]" in legacy["choices"][0]["message"]["content"]
-    invalid = http.post(sim.url_for("perplexity") + "/chat/completions", json={"model": "gpt-4", "messages": []})
+    invalid = http.post(
+        sim.url_for("perplexity") + "/chat/completions", json={"model": "gpt-4", "messages": []}
+    )
     assert invalid.status_code == 400 and invalid.json()["error"]["type"] == "invalid_model"
     assert http.post(sim.url_for("perplexity") + "/v1/responses", json={"input": "x"}).status_code == 400
 
@@ -67,7 +69,9 @@ def test_perplexity_bad_key_is_an_html_401() -> None:
 
 
 @pytest.mark.parametrize("version", ["v1", "v2"])
-def test_firecrawl_branding_with_a_real_transparent_logo(sim: Simulator, http: httpx.Client, version: str) -> None:
+def test_firecrawl_branding_with_a_real_transparent_logo(
+    sim: Simulator, http: httpx.Client, version: str
+) -> None:
     resp = http.post(
         sim.url_for("firecrawl") + f"/{version}/scrape",
         json={"url": "https://www.klinikum-am-see.example/karriere", "formats": ["markdown", "branding"]},
@@ -92,10 +96,14 @@ def test_firecrawl_sites_without_branding_or_answering_404(http: httpx.Client) -
     headers = {"Authorization": "Bearer fc-ok"}
     with running_simulator(config) as sim:
         url = sim.url_for("firecrawl") + "/v1/scrape"
-        gone = http.post(url, json={"url": "https://gone.example", "formats": ["branding"]}, headers=headers).json()
+        gone = http.post(
+            url, json={"url": "https://gone.example", "formats": ["branding"]}, headers=headers
+        ).json()
         assert gone["success"] is True and gone["data"]["metadata"]["statusCode"] == 404
         assert "branding" not in gone["data"]
-        plain = http.post(url, json={"url": "https://www.plain.example", "formats": ["branding"]}, headers=headers)
+        plain = http.post(
+            url, json={"url": "https://www.plain.example", "formats": ["branding"]}, headers=headers
+        )
         assert plain.json()["data"]["branding"]["images"]["logo"] is None
         schema = {"type": "object", "properties": {"company": {"type": "string"}}, "required": ["company"]}
         extracted = http.post(
@@ -106,7 +114,10 @@ def test_firecrawl_sites_without_branding_or_answering_404(http: httpx.Client) -
         assert isinstance(extracted["data"]["json"]["company"], str)
         assert http.post(url, json={"url": "not a url"}, headers=headers).status_code == 400
         denied = http.post(url, json={"url": "https://plain.example"}, headers={"Authorization": "Bearer x"})
-        assert denied.status_code == 401 and denied.json() == {"success": False, "error": "Unauthorized: Invalid token"}
+        assert denied.status_code == 401 and denied.json() == {
+            "success": False,
+            "error": "Unauthorized: Invalid token",
+        }
         assert sim.stats()["endpoints"]["firecrawl.scrape"]["billed_usd"] == pytest.approx(0.03)
 
 

@@ -1,0 +1,57 @@
+"""The simulated images carry real pixels: the project's OCR reads what the gates must check."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import httpx
+from PIL import Image
+
+from creative_assets.imaging.ocr import read_text
+from creative_assets.sim import fast_config, running_simulator
+from creative_assets.sim.images import STRAY_TEXTS
+from creative_assets_tests.sim.conftest import png_bytes
+from creative_assets_tests.sim.test_bfl import KEY, poll_until_done
+
+
+def _ocr(data: bytes) -> str:
+    lines = read_text(Image.open(io.BytesIO(data)))
+    return re.sub(r"\s+", " ", " ".join(line.text for line in lines)).strip().lower()
+
+
+def test_ocr_reads_overlays_typos_and_text_in_base_images(http: httpx.Client) -> None:
+    config = fast_config(
+        seed=2,
+        endpoints={
+            "openai.images_edits": {"faults": {"misspelt_overlay": 0.5}},
+            "bfl.submit": {"faults": {"text_in_image": 0.5}},
+        },
+    )
+    with running_simulator(config) as sim:
+        texts = []
+        for _ in range(4):  # seed 2 serves both a clean and a misspelt edit among these
+            files = [("image", ("a.png", png_bytes((1024, 1024)), "image/png"))]
+            data = {"model": "gpt-image-1", "prompt": 'Render "Jetzt bewerben" as the CTA.', "quality": "low"}
+            resp = http.post(sim.url_for("openai") + "/images/edits", data=data, files=files)
+            rendered = sim.requests()[-1]["rendered_texts"][0]
+            texts.append((rendered, base64.b64decode(resp.json()["data"][0]["b64_json"])))
+        clean = next(image for rendered, image in texts if rendered == "Jetzt bewerben")
+        typo, typo_image = next((r, image) for r, image in texts if r != "Jetzt bewerben")
+        assert "jetzt bewerben" in _ocr(clean)
+        assert typo.lower() in _ocr(typo_image) and "jetzt bewerben" not in _ocr(typo_image)
+
+        samples = {}
+        for _ in range(4):
+            task = http.post(
+                sim.url_for("bfl") + "/v1/flux-pro-1.1",
+                json={"prompt": "a calm city skyline", "width": 768, "height": 512, "output_format": "png"},
+                headers=KEY,
+            )
+            flagged = sim.requests()[-1]["text_in_image"]
+            sample = poll_until_done(http, task.json()["polling_url"])["result"]["sample"]  # type: ignore[index]
+            samples[flagged] = http.get(sample).content
+        assert set(samples) == {True, False}
+        assert any(word.lower() in _ocr(samples[True]) for word in STRAY_TEXTS)
+        assert _ocr(samples[False]) == ""  # clean base images hold no text for Gate 1a to find
