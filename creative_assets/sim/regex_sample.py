@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 
 DIGITS = string.digits
@@ -16,6 +17,9 @@ WORD = string.ascii_letters + string.digits + "_"
 SPACE = " "
 PRINTABLE = string.ascii_letters + string.digits + " -_.,"
 REPEAT_SPREAD = 3  # open-ended quantifiers draw at most this many extra repetitions
+
+
+Node = Callable[[random.Random], str]  # a parsed piece of pattern: draws one matching string
 
 
 class Unsupported(ValueError):
@@ -35,21 +39,20 @@ class _Parser:
         self.pos += 1
         return char
 
-    # Each node is a callable (rng) -> str, built once and sampled many times.
-    def alternation(self):  # type: ignore[no-untyped-def]
+    def alternation(self) -> Node:
         branches = [self.sequence()]
         while self.peek() == "|":
             self.take()
             branches.append(self.sequence())
         return lambda rng: rng.choice(branches)(rng)
 
-    def sequence(self):  # type: ignore[no-untyped-def]
+    def sequence(self) -> Node:
         items = []
         while self.peek() not in (None, "|", ")"):
             items.append(self.quantified(self.atom()))
         return lambda rng: "".join(item(rng) for item in items)
 
-    def quantified(self, atom):  # type: ignore[no-untyped-def]
+    def quantified(self, atom: Node) -> Node:
         low, high = 1, 1
         char = self.peek()
         if char == "?":
@@ -81,7 +84,7 @@ class _Parser:
         inner = self.pattern[self.pos + 1 : end] if end > 0 else ""
         return bool(inner) and all(c.isdigit() or c == "," for c in inner)
 
-    def atom(self):  # type: ignore[no-untyped-def]
+    def atom(self) -> Node:
         char = self.take()
         if char == "(":
             if self.peek() == "?":
@@ -104,7 +107,7 @@ class _Parser:
             return self.escape(in_class=False)
         return lambda rng, c=char: c
 
-    def escape(self, *, in_class: bool):  # type: ignore[no-untyped-def]
+    def escape(self, *, in_class: bool) -> Node:
         char = self.take()
         sets = {"d": DIGITS, "w": WORD, "s": SPACE, "D": string.ascii_letters, "W": "-", "S": "x"}
         if char in sets:
@@ -117,7 +120,7 @@ class _Parser:
         literal = {"n": "\n", "t": "\t", "r": "\r"}.get(char, char)
         return lambda rng: literal
 
-    def char_class(self):  # type: ignore[no-untyped-def]
+    def char_class(self) -> Node:
         negated = self.peek() == "^"
         if negated:
             self.take()
@@ -144,7 +147,7 @@ class _Parser:
         return lambda rng: rng.choice(choices)
 
 
-def _pool_of(node) -> set[str]:  # type: ignore[no-untyped-def]
+def _pool_of(node: Node) -> set[str]:
     """All characters an escape can produce (sampled exhaustively enough for our small sets)."""
     rng = random.Random(0)
     return {node(rng) for _ in range(400)}

@@ -35,11 +35,16 @@ def running_simulator(
 
 
 def fast_config(**overrides: Any) -> SimConfig:
-    """A config for unit tests: no latency, BFL tasks done at once, everything else real."""
+    """A config for unit tests: no latency, BFL tasks done at once, everything else real.
+
+    `endpoints` and `bfl` overrides are merged into those defaults (an endpoint given its own
+    latency keeps it); other keys replace them.
+    """
     data: dict[str, Any] = {
         "time_scale": 0.001,
         "endpoints": {"*": {"latency": {"kind": "fixed", "seconds": 0.0}}},
         "bfl": {"task_duration": {"kind": "fixed", "seconds": 0.0}},
     }
-    data.update(overrides)
+    for key, value in overrides.items():
+        data[key] = {**data[key], **value} if key in ("endpoints", "bfl") else value
     return SimConfig.model_validate(data)

@@ -16,8 +16,11 @@ from creative_assets_tests.sim.conftest import png_bytes
 from creative_assets_tests.sim.test_bfl import KEY, poll_until_done
 
 
-def _ocr(data: bytes) -> str:
-    lines = read_text(Image.open(io.BytesIO(data)))
+def _ocr(data: bytes, *, lower_half: bool = False) -> str:
+    image = Image.open(io.BytesIO(data))
+    if lower_half:  # the overlay panel sits there; reading less keeps the test fast
+        image = image.crop((0, image.height // 2, image.width, image.height))
+    lines = read_text(image)
     return re.sub(r"\s+", " ", " ".join(line.text for line in lines)).strip().lower()
 
 
@@ -39,14 +42,15 @@ def test_ocr_reads_overlays_typos_and_text_in_base_images(http: httpx.Client) ->
             texts.append((rendered, base64.b64decode(resp.json()["data"][0]["b64_json"])))
         clean = next(image for rendered, image in texts if rendered == "Jetzt bewerben")
         typo, typo_image = next((r, image) for r, image in texts if r != "Jetzt bewerben")
-        assert "jetzt bewerben" in _ocr(clean)
-        assert typo.lower() in _ocr(typo_image) and "jetzt bewerben" not in _ocr(typo_image)
+        assert "jetzt bewerben" in _ocr(clean, lower_half=True)
+        read_typo = _ocr(typo_image, lower_half=True)
+        assert typo.lower() in read_typo and "jetzt bewerben" not in read_typo
 
         samples = {}
         for _ in range(4):
             task = http.post(
                 sim.url_for("bfl") + "/v1/flux-pro-1.1",
-                json={"prompt": "a calm city skyline", "width": 768, "height": 512, "output_format": "png"},
+                json={"prompt": "a calm city skyline", "width": 512, "height": 384, "output_format": "png"},
                 headers=KEY,
             )
             flagged = sim.requests()[-1]["text_in_image"]
