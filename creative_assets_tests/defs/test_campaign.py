@@ -10,10 +10,10 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, read_back
-from creative_assets.imaging.ocr import read_text
 
 from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
+from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, read_back
+from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.png import open_image, validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS
 from creative_assets.providers.local import LocalJobSource

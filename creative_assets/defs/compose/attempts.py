@@ -138,8 +138,11 @@ def make_creative(
             redesigned = providers.text.design_layout(analysis.value, copy, brand, name)
             layout = redesigned.value
             calls += [*analysis.calls, *redesigned.calls]
-        editor = LocalImageEditor() if trigger == "typeset_locally" else providers.editor
-        overlay = editor.overlay_text(base_png, layout, copy, attempt=n)
+        if trigger == "typeset_locally":
+            # The plain first-attempt typesetting: it is the fallback, not another escalation.
+            overlay = LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1)
+        else:
+            overlay = providers.editor.overlay_text(base_png, layout, copy, attempt=n)
         overlay_png = overlay.value
         final_png = add_logo(overlay_png, layout, brand)
         calls += overlay.calls

@@ -1,0 +1,113 @@
+"""The retry loop of one creative, branch by branch, with editors that misbehave on purpose."""
+
+from __future__ import annotations
+
+from PIL import ImageDraw
+
+from creative_assets.defs.compose.attempts import Providers, make_creative
+from creative_assets.defs.images.generation import generate_clean_base_image
+from creative_assets.imaging.fonts import load_font
+from creative_assets.imaging.png import open_image, to_png
+from creative_assets.imaging.typesetting import typeset
+from creative_assets.models import BrandIdentity, CopyVariant, Layout
+from creative_assets.providers.base import Generated, ImageEditor
+from creative_assets.providers.local import (
+    LocalBrandExtractor,
+    LocalImageEditor,
+    LocalJobSource,
+    LocalResearcher,
+    LocalVisionAnalyzer,
+    ProceduralImageGenerator,
+    TemplateTextGenerator,
+)
+from creative_assets.resources import CampaignSettings, OcrReader
+
+SETTINGS = CampaignSettings(width=768, height=768)
+
+
+class MisspellingEditor(ImageEditor):
+    """An i2i model that keeps mangling one word of the headline."""
+
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
+        wrong = copy.model_copy(update={"headline": copy.headline.replace("Deine", "Dieen")})
+        img = typeset(open_image(base_png), layout, wrong)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
+        )
+
+
+class StrayTextEditor(ImageEditor):
+    """An i2i model that renders the copy but also paints words where no zone is planned."""
+
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
+        img = typeset(open_image(base_png), layout, copy)
+        ImageDraw.Draw(img).text((40, 700), "FREE PIZZA", font=load_font(40, bold=True), fill="#ffffff")
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
+        )
+
+
+def setup(editor: ImageEditor) -> dict:
+    job = LocalJobSource().get_job("hoc-4711-pflege")
+    writer = TemplateTextGenerator()
+    context = writer.fuse_context(job, LocalResearcher().research(job)).value
+    copy = writer.write_copy(context).value[1]  # variant B: "Deine Arbeit zählt"
+    brand: BrandIdentity = LocalBrandExtractor().extract(job)
+    prompt = writer.direct_images(context, copy).value.prompts[0]
+    providers = Providers(
+        editor, ProceduralImageGenerator(), LocalVisionAnalyzer(), writer, OcrReader(), SETTINGS
+    )
+    palette = [brand.primary_color, brand.secondary_color, brand.accent_color]
+    base, png = generate_clean_base_image(
+        generator=providers.generator,
+        ocr=providers.ocr,
+        settings=SETTINGS,
+        prompt=prompt,
+        palette=palette,
+        seed_parts=("t", "B", prompt.image_type),
+        file="job_focus.png",
+    )
+    analysis = providers.vision.analyze(png).value
+    layout = writer.design_layout(analysis, copy, brand, prompt.image_type).value
+    return {
+        "providers": providers,
+        "base": base,
+        "base_png": png,
+        "layout": layout,
+        "prompt": prompt,
+        "copy": copy,
+        "brand": brand,
+        "seed_parts": ("t", "B", prompt.image_type),
+    }
+
+
+def test_good_editor_passes_on_the_first_attempt() -> None:
+    outcome = make_creative(**setup(LocalImageEditor()))
+    assert [a.trigger for a in outcome.attempts] == ["none"]
+    assert outcome.attempts[0].verdict in ("PASS", "PASS_WITH_WARNINGS")
+
+
+def test_mangled_text_retries_i2i_then_typesets_locally() -> None:
+    outcome = make_creative(**setup(MisspellingEditor()))
+    assert [a.trigger for a in outcome.attempts] == ["none", "regenerate_i2i", "typeset_locally"]
+    first, second, third = outcome.attempts
+    assert first.verdict == second.verdict == "FAIL"
+    assert [g.gate for g in first.gates if g.status == "FAIL"] == ["2"]
+    assert third.verdict != "FAIL" and third.overlay_provider == "local/pillow-typesetter-v1"
+    assert third.base_seed == first.base_seed  # same base image: local typesetting costs nothing new
+    assert {a.final_file for a in outcome.attempts} <= set(outcome.files)
+
+
+def test_repeated_failure_regenerates_the_base_image_and_stops_after_three_attempts() -> None:
+    args = setup(StrayTextEditor())
+    outcome = make_creative(**args)
+    assert [a.trigger for a in outcome.attempts] == ["none", "regenerate_i2i", "regenerate_bfl"]
+    assert all(a.verdict == "FAIL" for a in outcome.attempts)  # the editor never stops; 3 is the cap
+    assert any(g.gate == "1b" and g.status == "FAIL" for g in outcome.attempts[0].gates)
+    assert outcome.attempts[2].base_seed != args["base"].seed
+    assert "attempts/job_focus-3-base.png" in outcome.files
+    assert outcome.attempts[-1].next_action == "none"
