@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 from creative_assets.imaging.png import sha256, to_png
@@ -21,6 +22,7 @@ from creative_assets.models.layout import Corner, ImageAnalysis, Region
 DETAIL_SIDE = 512
 GRID = 64  # statistics grid: regions are averaged over these cells
 SALIENT_GRID = 16  # coarser grid for the subject, so one sharp edge is not "the subject"
+MAX_SUBJECT_AREA = 0.55
 MARGIN = 0.05  # candidate regions keep clear of the image edge
 CORNER_MARGIN = 0.02
 CORNER_SIDE = 0.14  # of the shorter side; a logo is at most ~80 px of a 1024 image
@@ -83,8 +85,11 @@ def _cells(grid: np.ndarray, box: Box) -> np.ndarray:
     return grid[min(r0, rows - 1) : min(r1, rows), min(c0, cols - 1) : min(c1, cols)]
 
 
-def _salient(coarse: np.ndarray) -> Box | None:
-    """Bounding box of the connected busy area around the busiest cell."""
+def _salient(grid: np.ndarray) -> Box | None:
+    """Bounding box of the connected busy area around the busiest cell. The detail is smoothed
+    over neighbouring cells first, so a subject's many small edges read as one blob and a
+    lone sharp edge does not."""
+    coarse = sliding_window_view(np.pad(grid, 1, mode="edge"), (3, 3)).mean(axis=(2, 3))
     peak = float(coarse.max())
     if peak < 0.01:  # a flat image has no subject
         return None
@@ -96,17 +101,18 @@ def _salient(coarse: np.ndarray) -> Box | None:
     queue = deque([start])
     while queue:
         r, c = queue.popleft()
-        for dr in (-1, 0, 1):
-            for dc in (-1, 0, 1):
-                nr, nc = r + dr, c + dc
-                if 0 <= nr < rows and 0 <= nc < cols and busy[nr, nc] and (nr, nc) not in seen:
-                    seen.add((nr, nc))
-                    queue.append((nr, nc))
+        # 4-connected: diagonal steps let scattered busy cells chain into one giant "subject".
+        for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if 0 <= nr < rows and 0 <= nc < cols and busy[nr, nc] and (nr, nc) not in seen:
+                seen.add((nr, nc))
+                queue.append((nr, nc))
     rs = [r for r, _ in seen]
     cs = [c for _, c in seen]
-    return Box(
+    box = Box(
         x=min(cs) / cols, y=min(rs) / rows, w=(max(cs) + 1 - min(cs)) / cols, h=(max(rs) + 1 - min(rs)) / rows
     )
+    # Busy nearly everywhere (a crowd, foliage, an abstract pattern) is texture, not a subject.
+    return box if box.w * box.h <= MAX_SUBJECT_AREA else None
 
 
 def _corner_boxes(width: int, height: int) -> dict[Corner, Box]:
@@ -119,6 +125,15 @@ def _corner_boxes(width: int, height: int) -> dict[Corner, Box]:
         "bottom_left": Box(x=mx, y=1 - my - h, w=w, h=h),
         "bottom_right": Box(x=1 - mx - w, y=1 - my - h, w=w, h=h),
     }
+
+
+def contrast_p10(pixels: np.ndarray, text_lum: float, scrim: np.ndarray, alpha: float) -> float:
+    """WCAG contrast a text of luminance `text_lum` keeps over all but the worst tenth of its
+    background `pixels` (N×3 sRGB), with a `scrim` colour blended over them at `alpha`."""
+    lin = _linear(alpha * scrim + (1 - alpha) * pixels)
+    lum = lin @ np.array([0.2126, 0.7152, 0.0722], dtype=lin.dtype)
+    ratio = (np.maximum(lum, text_lum) + 0.05) / (np.minimum(lum, text_lum) + 0.05)
+    return float(np.percentile(ratio, 10))
 
 
 def analyze_image(img: Image.Image, *, provider: str = "local") -> ImageAnalysis:

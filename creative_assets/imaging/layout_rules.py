@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from creative_assets.imaging.color import best_text_color, contrast_of, hex_to_rgb
-from creative_assets.imaging.compositing import corner_logo_box
+from creative_assets.imaging.compositing import corner_logo_box, cta_colors, pick_colors
 from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y, fit_text, size_limits, text_padding
 from creative_assets.models.base import Box, ImageType
 from creative_assets.models.brand import BrandIdentity
@@ -18,86 +17,24 @@ from creative_assets.models.layout import Corner, ImageAnalysis, Layout, Region,
 from creative_assets.models.text import CopyVariant
 
 SAFE = 0.05  # every zone keeps this far from the edges (the brief asks for at least 4%)
-MIN_CONTRAST = 4.5  # WCAG AA for body text
-WORST_CONTRAST = 3.0  # against the brightest/darkest pixel the scrim may still let through
-# Above this a region holds enough edges (shapes, texture) that its mean luminance is no
-# longer trustworthy and text gets a panel anyway; skies and walls stay below ~0.015.
-BUSY_DETAIL = 0.025
 SALIENT_OVERLAP = 0.2  # how much of a region the subject may cover before we look elsewhere
 # Regions within 25% (+ a hair, for perfectly flat images) of each other count as equally calm:
-# one hard edge across a band of a flat illustration already adds ~0.002.
+# one shape's edge across a band of a flat illustration already adds ~0.005.
 CALM_RATIO, CALM_SLACK = 1.25, 0.0005
 # When the calmest regions only allow a headline below COMFORT (of the image height), regions
 # up to this much busier are considered too: a readable headline on a panel beats a tiny one.
 COMFORT, WIDE_RATIO, WIDE_SLACK = 0.05, 2.0, 0.006
 PROPER_HEADLINE = 0.035  # a region that only fits a smaller headline is a last resort
 DEFAULT_LOGO_ASPECT = 3.0  # wordmarks are usually wide; used when the brand has no logo info
-DARK, LIGHT, BLACK = "#111111", "#ffffff", "#000000"
 # When no candidate holds the copy: a bottom band, then the whole safe area.
 _FALLBACKS = tuple(
     Region(box=Box(x=SAFE, y=y, w=1 - 2 * SAFE, h=0.95 - y), detail=1.0, luminance=0.2) for y in (0.6, SAFE)
 )
 Rect = tuple[int, int, int, int]
-RGBf = tuple[float, float, float]
-_EDGES: tuple[RGBf, ...] = ((0.0, 0.0, 0.0), (255.0, 255.0, 255.0))
 
 
 def _calm_limit(detail: float) -> float:
     return detail * CALM_RATIO + CALM_SLACK
-
-
-def _grey(luminance: float) -> tuple[float, float, float]:
-    """The sRGB grey of a relative luminance: the region's average, as a colour."""
-    c = luminance * 12.92 if luminance <= 0.0031308 else 1.055 * luminance ** (1 / 2.4) - 0.055
-    return (c * 255,) * 3
-
-
-def _blend(scrim: str, bg: tuple[float, float, float], alpha: float) -> tuple[float, float, float]:
-    s = hex_to_rgb(scrim)
-    return tuple(alpha * s[i] + (1 - alpha) * bg[i] for i in range(3))  # type: ignore[return-value]
-
-
-def _candidates(brand: BrandIdentity) -> list[str]:
-    return list(dict.fromkeys([brand.text_color, LIGHT, DARK, brand.primary_color]))
-
-
-def _worst(text: str, backgrounds: list[RGBf]) -> float:
-    return min(contrast_of(hex_to_rgb(text), bg) for bg in backgrounds)
-
-
-def _best(backgrounds: list[RGBf], brand: BrandIdentity) -> tuple[str, float]:
-    return max(((c, _worst(c, backgrounds)) for c in _candidates(brand)), key=lambda item: item[1])
-
-
-def pick_colors(
-    luminances: list[float], detail: float, brand: BrandIdentity
-) -> tuple[str, str | None, float]:
-    """(text colour, scrim colour or None, scrim opacity) for text over a background whose
-    mean luminance varies over `luminances` (a gradient sky is darker at the top).
-
-    The text colour is the candidate with the best worst-case contrast. A scrim is added when
-    that stays below 4.5:1, or when the background is busy (texture hurts legibility and OCR
-    even at good mean contrast). Its opacity is the lowest that reaches 4.5:1 over the whole
-    range and 3:1 even over a pure white or black pixel.
-    """
-    greys = [_grey(min(luminances)), _grey(max(luminances))]
-    text, contrast = _best(greys, brand)
-    if contrast >= MIN_CONTRAST and detail <= BUSY_DETAIL:
-        return text, None, 0.0
-    for scrim in dict.fromkeys([brand.primary_color, DARK, LIGHT]):
-        for alpha in (0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
-            text, contrast = _best([_blend(scrim, g, alpha) for g in greys], brand)
-            extremes = [_blend(scrim, edge, alpha) for edge in _EDGES]
-            if contrast >= MIN_CONTRAST and _worst(text, extremes) >= WORST_CONTRAST:
-                return text, scrim, alpha
-    return LIGHT, DARK, 0.85  # unreachable: #111111 at 85% passes over anything
-
-
-def cta_colors(brand: BrandIdentity) -> str:
-    """Label colour for a solid accent button; pure black as a last resort always reaches 4.5."""
-    accent = hex_to_rgb(brand.accent_color)
-    text, contrast = best_text_color(accent, _candidates(brand))
-    return text if contrast >= MIN_CONTRAST else best_text_color(accent, [LIGHT, BLACK])[0]
 
 
 def _pixels(box: Box, width: int, height: int) -> Rect:

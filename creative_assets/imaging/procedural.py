@@ -108,8 +108,8 @@ def _person(
 ) -> None:
     """A chunky figure whose head overlaps broad shoulders, so it never reads as an 'i'.
 
-    `face` is (skin, cap): a cap with a visor breaks the head's outline, since a plain round face
-    on a pale wall reads as an 'O' to OCR. Without `face` the figure is a plain silhouette.
+    `face` is (skin, hair): side-parted hair splits the head diagonally into two tones, since a
+    round face (or a face ringed by hair) reads as an 'O' to OCR. Without it: a silhouette.
     """
     r, width = height * 0.13, height * 0.42
     _box(d, x - width / 2, base - height + r * 1.6, x + width / 2, base, color, 0.45)
@@ -117,9 +117,8 @@ def _person(
     if face is None:
         _disc(d, x, cy, r, color, 1.05)
         return
-    _disc(d, x, cy - r * 0.35, r * 1.05, face[1], 0.75)
-    _box(d, x - r * 1.4, cy - r * 0.45, x + r * 1.1, cy - r * 0.15, face[1], 0.5)
-    _disc(d, x + r * 0.1, cy + r * 0.1, r * 0.85, face[0], 1.05)
+    _disc(d, x, cy, r * 1.02, face[0], 1.05)
+    d.pieslice((x - r * 1.1, cy - r * 1.15, x + r * 1.1, cy + r * 1.15), 150, 330, fill=face[1])
 
 
 def _job_focus(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Image:
@@ -149,10 +148,12 @@ def _job_focus(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     if accents:  # a brand-coloured band along the counter front
         _box(d, px - w * 0.32, top + m * 0.08, px + w * 0.32, top + m * 0.13, _mix(accents[-1], wood, 0.2), 0)
     sx = px - side * w * rng.uniform(0.16, 0.2)
+    # Desk props are toned towards the wall too: a dark screen on a pale wall reads as a '口'.
     if rng.random() < 0.5:  # a screen seen from behind
-        _box(d, sx - m * 0.11, top - m * 0.17, sx + m * 0.11, top - m * 0.01, _hsl(hue, 0.1, 0.25), 0.1)
+        screen = _mix(_hsl(hue, 0.1, 0.3), wall, 0.4)
+        _box(d, sx - m * 0.12, top - m * 0.17, sx + m * 0.12, top - m * 0.01, screen, 0.1)
     else:  # two stacked parcels that touch, so they read as one object rather than two letters
-        box = _mix(wood, (255, 220, 170), 0.45)
+        box = _mix(_mix(wood, (255, 220, 170), 0.45), wall, 0.3)
         _box(d, sx - m * 0.12, top - m * 0.12, sx + m * 0.1, top, box, 0.06)
         _box(d, sx - m * 0.09, top - m * 0.2, sx + m * 0.07, top - m * 0.12, _mix(box, wood, 0.25), 0.06)
     return img
@@ -204,14 +205,22 @@ def _lifestyle(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     for _ in range(7):
         r = m * rng.uniform(0.13, 0.18)
         _disc(d, tx + m * rng.uniform(-0.18, 0.18), tb - m * rng.uniform(0.26, 0.42), r, canopy)
-    # A group at leisure on the other side, overlapping each other and the grass in a tone near
-    # the ground's: one connected mass, not a row of isolated, glyph-like dark blobs.
-    shade = _mix(_hsl(hue, 0.4, 0.2), ground, 0.5)
-    gx, gb = w * (0.5 + side * rng.uniform(0.04, 0.14)), tb + m * 0.01
-    if accents or rng.random() < 0.5:  # a picnic blanket, in a brand colour when there is one
-        _disc(d, gx, gb, m * 0.22, accents[0] if accents else _hsl(rng.random(), 0.6, 0.55), 0.16)
-    for i, frac in enumerate(rng.sample([1.0, 0.92, 0.7, 0.55], rng.randint(2, 3))):
-        _person(d, gx + (i - 1) * m * 0.08 * side, gb, m * 0.4 * frac, _jitter(rng, shade, 6))
+    # Friends seen from behind in the foreground, watching the sunset, cut by the bottom edge:
+    # open shapes. (Small whole silhouettes on the hill read as 'i', '1' or '3' to OCR.)
+    n, gx = rng.randint(2, 3), w * (0.5 + side * rng.uniform(0.05, 0.15))
+    clothes = [*accents, _hsl(hue + 0.5, 0.35, 0.45), _hsl(hue + 0.05, 0.5, 0.55), _hsl(hue + 0.6, 0.3, 0.35)]
+    for i in range(n):
+        x, top, bw = gx + (i - (n - 1) / 2) * m * 0.2, h * rng.uniform(0.8, 0.86), m * rng.uniform(0.2, 0.24)
+        _box(d, x - bw / 2, top, x + bw / 2, h + m * 0.2, rng.choice(clothes), 0.3)
+        r = m * rng.uniform(0.055, 0.065)
+        _disc(
+            d,
+            x + m * rng.uniform(-0.015, 0.015),
+            top - r * 0.8,
+            r,
+            _hsl(0.08, 0.4, rng.uniform(0.12, 0.45)),
+            1.1,
+        )
     return img
 
 

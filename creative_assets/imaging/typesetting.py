@@ -14,7 +14,9 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
+from creative_assets.imaging.analysis import contrast_p10
 from creative_assets.imaging.color import hex_to_rgb, relative_luminance
+from creative_assets.imaging.compositing import DARK, LIGHT, Panel, panel_layer
 from creative_assets.imaging.fonts import load_font
 from creative_assets.models.base import Box
 from creative_assets.models.layout import Layout, TextRole, TextZone
@@ -31,7 +33,6 @@ LINE_SPACING = 1.22  # baseline-to-baseline; ≥ 1.15 keeps OCR from merging lin
 PAD_X, PAD_Y = 0.016, 0.008
 CTA_PAD_X, CTA_PAD_Y = 0.42, 0.2  # button padding, fractions of the button height
 LEGIBLE_P10 = 3.0  # contrast the worst tenth of a zone's background must keep without a panel
-_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 # Binary searches touch ~40 sizes per text; a wider cache than fonts.load_font's keeps them warm.
 _font = lru_cache(maxsize=256)(load_font)
@@ -84,24 +85,6 @@ def _wrap(
     return [*lines, current] if current else lines
 
 
-def _balanced(lines: list[str], max_w: float, size: int, bold: bool, tracking: int, stroke: int) -> list[str]:
-    """Same line count as the greedy wrap, but the narrowest measure that keeps it: avoids a
-    lonely last word, which looks amateurish in a headline."""
-    words = " ".join(lines).split()
-    if len(lines) < 2:
-        return lines
-    lo, hi = max(_line_width(size, bold, w, tracking, stroke) for w in words), max_w
-    best = lines
-    for _ in range(10):
-        mid = (lo + hi) / 2
-        trial = _wrap(words, mid, size, bold, tracking, stroke)
-        if trial is not None and len(trial) <= len(lines):
-            best, hi = trial, mid
-        else:
-            lo = mid
-    return best
-
-
 def _attempt(
     text: str, size: int, max_w: float, max_h: float, bold: bool, tracking_em: float, stroke: int
 ) -> FittedText | None:
@@ -117,9 +100,19 @@ def _attempt(
 
 
 def _balance(fitted: FittedText, max_w: float) -> FittedText:
+    """Same line count, but the narrowest measure that keeps it: avoids a lonely last word,
+    which looks amateurish in a headline."""
     args = (fitted.size, fitted.bold, fitted.tracking, fitted.stroke)
-    lines = _balanced(list(fitted.lines), max_w, *args)
-    width = max(_line_width(fitted.size, fitted.bold, ln, fitted.tracking, fitted.stroke) for ln in lines)
+    words, lines = " ".join(fitted.lines).split(), list(fitted.lines)
+    lo, hi = max(_line_width(fitted.size, fitted.bold, w, *args[2:]) for w in words), max_w
+    for _ in range(10 if len(lines) > 1 else 0):
+        mid = (lo + hi) / 2
+        trial = _wrap(words, mid, *args)
+        if trial is not None and len(trial) <= len(fitted.lines):
+            lines, hi = trial, mid
+        else:
+            lo = mid
+    width = max(_line_width(fitted.size, fitted.bold, ln, *args[2:]) for ln in lines)
     return FittedText(fitted.size, tuple(lines), int(width + 0.999), fitted.height, *args[1:])
 
 
@@ -178,17 +171,9 @@ def _emphasised(zone: TextZone, emphasis: int) -> TextZone:
         return zone
     if zone.scrim is None:
         light_text = relative_luminance(hex_to_rgb(zone.color)) > 0.4
-        scrim = "#111111" if light_text else "#ffffff"
+        scrim = DARK if light_text else LIGHT
         return zone.model_copy(update={"scrim": scrim, "scrim_opacity": 0.55 + 0.15 * emphasis})
     return zone.model_copy(update={"scrim_opacity": min(0.95, zone.scrim_opacity + 0.12 * emphasis)})
-
-
-def _p10_contrast(text_lum: float, pixels: np.ndarray, scrim: np.ndarray, alpha: float) -> float:
-    """Contrast the text keeps over all but the worst tenth of its background pixels."""
-    c = (alpha * scrim + (1 - alpha) * pixels) / 255
-    lum = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4) @ _LUMA
-    ratio = (np.maximum(lum, text_lum) + 0.05) / (np.minimum(lum, text_lum) + 0.05)
-    return float(np.percentile(ratio, 10))
 
 
 def _legible(zone: TextZone, pixels: np.ndarray) -> TextZone:
@@ -198,17 +183,13 @@ def _legible(zone: TextZone, pixels: np.ndarray) -> TextZone:
     if zone.role == "cta" or pixels.size == 0:
         return zone
     text_lum = relative_luminance(hex_to_rgb(zone.color))
-    scrim = zone.scrim or ("#111111" if text_lum > 0.4 else "#ffffff")
+    scrim = zone.scrim or (DARK if text_lum > 0.4 else LIGHT)
     rgb = np.array(hex_to_rgb(scrim), dtype=np.float32)
-    if _p10_contrast(text_lum, pixels, rgb, zone.scrim_opacity if zone.scrim else 0.0) >= LEGIBLE_P10:
+    if contrast_p10(pixels, text_lum, rgb, zone.scrim_opacity if zone.scrim else 0.0) >= LEGIBLE_P10:
         return zone
     steps = [a for a in (0.55, 0.65, 0.75, 0.85, 0.95) if a > zone.scrim_opacity] or [zone.scrim_opacity]
-    alpha = next((a for a in steps if _p10_contrast(text_lum, pixels, rgb, a) >= 4.5), steps[-1])
+    alpha = next((a for a in steps if contrast_p10(pixels, text_lum, rgb, a) >= 4.5), steps[-1])
     return zone.model_copy(update={"scrim": scrim, "scrim_opacity": alpha})
-
-
-def _text_of(copy: CopyVariant, role: TextRole) -> str:
-    return {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}[role]
 
 
 def _draw_lines(
@@ -230,36 +211,6 @@ def _draw_lines(
             x += font.getlength(chunk) + fitted.tracking
 
 
-@dataclass(frozen=True)
-class _Panel:
-    role: TextRole
-    rect: tuple[int, int, int, int]  # inclusive pixel corners
-    fill: tuple[int, int, int, int]
-
-
-def _draw_panels(size: tuple[int, int], panels: list[_Panel], gap: int) -> Image.Image:
-    """Stacked text panels of the same colour merge into one: two rounded boxes touching each
-    other read as a glitch, one panel behind headline and subline reads as design."""
-    merged: list[_Panel] = []
-    for p in panels:
-        prev = merged[-1] if merged else None
-        text_pair = prev is not None and "cta" not in (prev.role, p.role) and prev.fill == p.fill
-        if prev is not None and text_pair and 0 <= p.rect[1] - prev.rect[3] <= gap + 1:
-            r = prev.rect
-            merged[-1] = _Panel(
-                prev.role, (min(r[0], p.rect[0]), r[1], max(r[2], p.rect[2]), p.rect[3]), p.fill
-            )
-        else:
-            merged.append(p)
-    layer = Image.new("RGBA", size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    for p in merged:
-        short_side = min(p.rect[2] - p.rect[0], p.rect[3] - p.rect[1])
-        radius = round(short_side * 0.3) if p.role == "cta" else min(24, round(short_side * 0.1))
-        draw.rounded_rectangle(p.rect, radius=radius, fill=p.fill)
-    return layer
-
-
 def typeset_with_boxes(
     base: Image.Image, layout: Layout, copy: CopyVariant, *, emphasis: int = 0
 ) -> tuple[Image.Image, dict[TextRole, Box]]:
@@ -267,7 +218,7 @@ def typeset_with_boxes(
     width, height = base.size
     canvas = base.convert("RGBA")
     base_px = np.asarray(canvas, dtype=np.float32)[..., :3]
-    panels: list[_Panel] = []
+    panels: list[Panel] = []
     glyphs = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
     mask = Image.new("L", canvas.size, 0)
     glyph_draw, mask_draw = ImageDraw.Draw(glyphs), ImageDraw.Draw(mask)
@@ -294,7 +245,7 @@ def typeset_with_boxes(
         inner = (left + px, top + py, right - px, bottom - py)
         inner_w, inner_h = max(1, inner[2] - inner[0]), max(1, inner[3] - inner[1])
         fitted = fit_text(
-            _text_of(copy, role),
+            {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}[role],
             inner_w,
             inner_h,
             bold=role != "subline",
@@ -323,7 +274,8 @@ def typeset_with_boxes(
                     min(right - 1, text_left + fitted.width + pad),
                     min(bottom - 1, text_top + fitted.height + 2 * pad_y),
                 )
-            panels.append(_Panel(role, rect, (*hex_to_rgb(zone.scrim), round(255 * zone.scrim_opacity))))
+            fill = (*hex_to_rgb(zone.scrim), round(255 * zone.scrim_opacity))
+            panels.append(Panel(rect, fill, button=role == "cta"))
         _draw_lines(glyph_draw, fitted, text_left, text_top, fitted.width, zone.align, zone.color)
         drawn = (text_left, text_top, text_left + fitted.width, text_top + fitted.height)
         boxes[role] = Box.from_pixels(  # clipped like the drawing, for text that could not fit
@@ -336,7 +288,7 @@ def typeset_with_boxes(
         )
 
     # Masking both layers to the zone boxes is the guarantee that nothing leaves its zone.
-    for layer in (_draw_panels(canvas.size, panels, 4 * pad_y), glyphs):
+    for layer in (panel_layer(canvas.size, panels, 4 * pad_y), glyphs):
         layer.putalpha(ImageChops.multiply(layer.getchannel("A"), mask))
         canvas = Image.alpha_composite(canvas, layer)
     return canvas.convert("RGB"), boxes

@@ -149,7 +149,7 @@ def test_a_zone_whose_real_background_defeats_its_colour_gets_a_panel() -> None:
     zone = TextZone(role="headline", box=Box(x=0.05, y=0.05, w=0.9, h=0.2), color="#111111")
     layout = layout_for(base, GERMAN).model_copy(update={"zones": [zone]})
     out = np.asarray(typeset(base, layout, GERMAN), dtype=np.int16)
-    left, top, right, bottom = zone.box.to_pixels(SIZE, SIZE)
+    left, top, _, bottom = zone.box.to_pixels(SIZE, SIZE)
     stripe = out[top + 4 : bottom - 4, left + 120 : left + 125]  # inside a black stripe
     assert np.median(stripe) > 150  # a light panel now covers it
 
