@@ -1,0 +1,172 @@
+"""Score Gate 1a (text on base images) and Gate 2 (copy read back correctly) on a labelled set.
+
+    .venv/bin/pip install scikit-image   # real photographs ship inside the package
+    .venv/bin/python benchmarks/eval_gates.py [--seeds 6]
+
+Gate 1a's set: procedural base images of every type without text (negatives), the same with text
+painted in at several sizes (positives), and scikit-image's sample photographs, labelled by what
+they show: `page.png` and `text.png` hold text; the photographs listed in PHOTOS_WITHOUT_TEXT hold
+none. Sample images whose content is ambiguous (coins with engravings, a motorcycle with a tyre
+brand, the scikit-image logo) are left out rather than guessed.
+
+Gate 2's set: creatives typeset from the sample jobs' copy, once as written (should pass) and once
+with one word misspelt by a single edit (should fail). "Positive" means the gate FAILS the image.
+Prints precision, recall and per-image OCR time; asserts nothing (numbers come from here, not tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from creative_assets.gates.checks import gate_1a_base_image_text, gate_2_text_correctness
+from creative_assets.imaging.analysis import analyze_image
+from creative_assets.imaging.fonts import load_font
+from creative_assets.imaging.layout_rules import plan_layout
+from creative_assets.imaging.ocr import read_text
+from creative_assets.imaging.procedural import draw_base_image
+from creative_assets.imaging.typesetting import typeset
+from creative_assets.models import IMAGE_TYPES, CopyVariant
+from creative_assets.providers.local import (
+    LocalBrandExtractor,
+    LocalJobSource,
+    LocalResearcher,
+    TemplateTextGenerator,
+)
+
+PHOTOS_WITH_TEXT = ["page.png", "text.png"]
+PHOTOS_WITHOUT_TEXT = [
+    "astronaut.png", "brick.png", "camera.png", "chelsea.png", "coffee.png", "grass.png", "gravel.png",
+    "horse.png", "moon.png", "hubble_deep_field.jpg", "retina.jpg", "rocket.jpg", "clock_motion.png",
+    "color.png", "phantom.png", "cell.png", "motorcycle_left.png",
+]  # fmt: skip
+PAINTED = ["NOW HIRING", "Sale 50%", "Open 24h", "Welcome", "Hospital", "EXIT"]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, predicted: bool, actual: bool) -> None:
+        if predicted and actual:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif actual:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    def line(self, name: str) -> str:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else float("nan")
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
+        n = self.tp + self.fp + self.fn + self.tn
+        return (
+            f"{name:<34} n={n:<4} precision={precision:.3f} recall={recall:.3f} "
+            f"(tp={self.tp} fp={self.fp} fn={self.fn} tn={self.tn})"
+        )
+
+
+def timed_ocr(img: Image.Image, times: list[float]):
+    started = time.perf_counter()
+    lines = read_text(img)
+    times.append(time.perf_counter() - started)
+    return lines
+
+
+def gate_1a_set(seeds: int):
+    rng = random.Random(0)
+    for image_type in IMAGE_TYPES:
+        for seed in range(seeds):
+            img = draw_base_image(image_type, seed, 1024, 1024)
+            yield f"procedural/{image_type}/{seed}", img, False
+            painted = img.copy()
+            size = rng.choice([28, 40, 64, 96])
+            xy = (rng.randint(40, 500), rng.randint(40, 900))
+            ImageDraw.Draw(painted).text(
+                xy, rng.choice(PAINTED), font=load_font(size, bold=True), fill="white"
+            )
+            yield f"procedural+text/{image_type}/{seed}/{size}px", painted, True
+    from skimage import data
+
+    folder = Path(data.__file__).parent
+    for name in PHOTOS_WITH_TEXT + PHOTOS_WITHOUT_TEXT:
+        yield f"skimage/{name}", Image.open(folder / name).convert("RGB"), name in PHOTOS_WITH_TEXT
+
+
+def misspell(text: str, rng: random.Random) -> str:
+    words = text.split()
+    longest = max(len(w) for w in words if w.isalpha())
+    candidates = [i for i, w in enumerate(words) if w.isalpha() and len(w) >= min(4, longest)]
+    i = rng.choice(candidates)
+    word = words[i]
+    j = rng.randrange(1, len(word) - 1)
+    words[i] = rng.choice([word[:j] + word[j + 1 :], word[:j] + word[j + 1] + word[j] + word[j + 2 :]])
+    return " ".join(words)
+
+
+def gate_2_set(seeds: int):
+    rng = random.Random(1)
+    writer = TemplateTextGenerator()
+    for job_id in ("hoc-4711-pflege", "hoc-5120-warehouse"):
+        job = LocalJobSource().get_job(job_id)
+        brand = LocalBrandExtractor().extract(job)
+        context = writer.fuse_context(job, LocalResearcher().research(job)).value
+        for copy in writer.write_copy(context).value:
+            for seed in range(max(1, seeds // 3)):
+                image_type = IMAGE_TYPES[(seed + ord(copy.variant)) % 4]
+                base = draw_base_image(image_type, seed, 1024, 1024, palette=[brand.primary_color])
+                layout = plan_layout(analyze_image(base), copy, brand, image_type, has_logo=False)
+                yield (
+                    f"{job_id}/{copy.variant}/{image_type}/{seed}",
+                    typeset(base, layout, copy),
+                    copy,
+                    layout,
+                    False,
+                )
+                role = rng.choice(["headline", "subline"])
+                wrong: CopyVariant = copy.model_copy(update={role: misspell(getattr(copy, role), rng)})
+                img = typeset(base, layout, wrong)
+                yield f"{job_id}/{copy.variant}/{image_type}/{seed}/misspelt-{role}", img, copy, layout, True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, default=6, help="procedural seeds per image type")
+    args = parser.parse_args()
+    read_text(Image.new("RGB", (64, 64)))  # load the engine outside the timings
+    times: list[float] = []
+    score_1a, misses = Score(), []
+    for name, img, has_text in gate_1a_set(args.seeds):
+        failed = gate_1a_base_image_text(timed_ocr(img, times)).status == "FAIL"
+        score_1a.add(failed, has_text)
+        if failed != has_text:
+            misses.append(name)
+    score_2, misses_2 = Score(), []
+    for name, img, copy, layout, wrong in gate_2_set(args.seeds):
+        failed = gate_2_text_correctness(timed_ocr(img, times), copy, layout).status == "FAIL"
+        score_2.add(failed, wrong)
+        if failed != wrong:
+            misses_2.append(name)
+    print(score_1a.line("Gate 1a (text on base image)"))
+    print(score_2.line("Gate 2 (misspelt copy)"))
+    ordered = sorted(times)
+    print(
+        f"OCR per image: n={len(times)} mean={statistics.mean(times):.3f}s "
+        f"median={statistics.median(times):.3f}s p95={ordered[int(0.95 * (len(ordered) - 1))]:.3f}s"
+    )
+    for name in misses + misses_2:
+        print(f"  misjudged: {name}")
+
+
+if __name__ == "__main__":
+    main()
