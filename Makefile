@@ -25,8 +25,10 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/creative-assets campaign $(JOB)
 
+# Run from DAGSTER_HOME so Dagster reads the instance config there (the top-level dagster.yaml is
+# the template it is copied from).
 dev: install $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -w workspace.yaml
+	cd $(DAGSTER_HOME) && $(CURDIR)/$(BIN)/dagster dev -w $(CURDIR)/workspace.yaml
 
 test: install-test
 	$(BIN)/pytest -q
