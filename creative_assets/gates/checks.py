@@ -13,7 +13,7 @@ from pydantic import JsonValue
 from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, centre_in, misspelt_words, read_back
 from creative_assets.imaging.color import contrast_ratio, hex_to_rgb
 from creative_assets.models.base import Box
-from creative_assets.models.gates import Action, GateId, GateResult, GateStatus, verdict_of
+from creative_assets.models.gates import Action, GateId, GateResult, GateStatus, VisionReview, verdict_of
 from creative_assets.models.images import OcrLine
 from creative_assets.models.layout import Layout, TextRole
 from creative_assets.models.text import CopyVariant
@@ -94,8 +94,13 @@ def _copy_lines(lines: list[OcrLine], logo_box: Box | None) -> list[OcrLine]:
     return [ln for ln in lines if _alnum(ln.text) >= 2 and not (logo_box and centre_in(ln.box, logo_box))]
 
 
-def gate_1b_semantic(lines: list[OcrLine], layout: Layout, *, logo_box: Box | None) -> GateResult:
-    """Text only where the layout planned it, and not over the picture's subject."""
+def gate_1b_semantic(
+    lines: list[OcrLine], layout: Layout, *, logo_box: Box | None, review: VisionReview | None = None
+) -> GateResult:
+    """Text only where the layout planned it, and not over the picture's subject. A vision model's
+    review, when one is configured, adds what OCR cannot see (garbled letters, a covered face)."""
+    if review is not None:
+        return _reviewed_1b(review, gate_1b_semantic(lines, layout, logo_box=logo_box))
     text = _copy_lines(lines, logo_box)
     # Summed because a line may straddle two adjacent zones; zones never overlap each other.
     stray = [ln for ln in text if sum(z.box.overlap(ln.box) for z in layout.zones) < IN_ZONE_MIN]
@@ -123,6 +128,26 @@ def gate_1b_semantic(lines: list[OcrLine], layout: Layout, *, logo_box: Box | No
             "zones": {z.role: _box(z.box) for z in layout.zones},
             "lines_read": len(text),
         },
+    )
+
+
+def _reviewed_1b(review: VisionReview, ocr_result: GateResult) -> GateResult:
+    """The stricter of the OCR rules and the vision model's review."""
+    fail = ocr_result.status == "FAIL" or review.text_outside_zones or review.garbled_text
+    warn = ocr_result.status == "WARN" or review.text_covers_subject
+    summary = (
+        f"The vision review found: {'; '.join(review.issues)}."
+        if (fail or warn) and review.issues and ocr_result.status == "PASS"
+        else ocr_result.summary
+    )
+    return _result(
+        "1b",
+        ocr_result.name,
+        fail,
+        warn,
+        0.0 if fail else ocr_result.score,
+        summary=summary,
+        evidence={**ocr_result.evidence, "vision_review": review.model_dump(mode="json")},
     )
 
 

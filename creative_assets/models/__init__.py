@@ -18,7 +18,7 @@ from creative_assets.models.creatives import (
     Overlay,
     OverlaySet,
 )
-from creative_assets.models.gates import GateResult, verdict_of
+from creative_assets.models.gates import GateResult, VisionReview, verdict_of
 from creative_assets.models.images import (
     BaseImage,
     BaseImageSet,
@@ -80,5 +80,6 @@ __all__ = [
     "ResearchBrief",
     "TextZone",
     "Variant",
+    "VisionReview",
     "verdict_of",
 ]

@@ -30,3 +30,12 @@ def verdict_of(results: list[GateResult]) -> Verdict:
     if any(r.status == "WARN" for r in results):
         return "PASS_WITH_WARNINGS"
     return "PASS"
+
+
+class VisionReview(Model):
+    """A vision model's look at a finished creative, for the semantic Gate 1b."""
+
+    text_outside_zones: bool = Field(description="text appears where the layout planned none")
+    text_covers_subject: bool = Field(description="text lies over the picture's main subject")
+    garbled_text: bool = Field(description="letters are malformed, doubled or nonsensical")
+    issues: list[str] = Field(description="short notes a designer can act on")

@@ -24,6 +24,7 @@ from creative_assets.models import (
     Layout,
     ProviderCall,
     ResearchBrief,
+    VisionReview,
 )
 
 T = TypeVar("T")
@@ -116,7 +117,14 @@ class ImageEditor(dg.ConfigurableResource, ABC):
 
 
 class VisionAnalyzer(dg.ConfigurableResource, ABC):
-    """Finds free space for text on a base image (vision model, or local calm-region analysis)."""
+    """Finds free space for text on a base image (vision model, or local calm-region analysis),
+    and, where a vision model is configured, reviews a finished creative for Gate 1b."""
 
     @abstractmethod
     def analyze(self, png: bytes) -> Generated[ImageAnalysis]: ...
+
+    def review_creative(
+        self, png: bytes, layout: Layout, copy: CopyVariant
+    ) -> Generated[VisionReview] | None:
+        """None when no vision model is configured: Gate 1b then relies on OCR rules alone."""
+        return None

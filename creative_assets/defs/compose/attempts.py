@@ -69,17 +69,18 @@ def judge(
     layout: Layout,
     copy: CopyVariant,
     brand: BrandIdentity,
-    ocr: OcrReader,
-) -> list[GateResult]:
-    """Gates 1b–4 on a finished creative."""
+    providers: Providers,
+) -> tuple[list[GateResult], list[ProviderCall]]:
+    """Gates 1b–4 on a finished creative, and the calls a vision review cost."""
     final = open_image(final_png, what="final creative")
-    lines = ocr.read(final)
+    lines = providers.ocr.read(final)
+    review = providers.vision.review_creative(final_png, layout, copy)
     logo_found = False
     if layout.logo_box is not None and brand.logo is not None:
         box_px = logo_pixel_box(final.size, (brand.logo.width, brand.logo.height), layout.logo_box)
         logo_found = logo_present(final, open_image(overlay_png, what="text overlay"), box_px)
-    return [
-        gate_1b_semantic(lines, layout, logo_box=layout.logo_box),
+    gates = [
+        gate_1b_semantic(lines, layout, logo_box=layout.logo_box, review=review.value if review else None),
         gate_2_text_correctness(lines, copy, layout),
         gate_3_layout_brand(
             lines,
@@ -91,6 +92,7 @@ def judge(
         ),
         gate_4_readability(final, lines, layout),
     ]
+    return gates, review.calls if review else []
 
 
 def add_logo(overlay_png: bytes, layout: Layout, brand: BrandIdentity) -> bytes:
@@ -146,7 +148,8 @@ def make_creative(
         overlay_png = overlay.value
         final_png = add_logo(overlay_png, layout, brand)
         calls += overlay.calls
-        gates = judge(final_png, overlay_png, layout, copy, brand, providers.ocr)
+        gates, review_calls = judge(final_png, overlay_png, layout, copy, brand, providers)
+        calls += review_calls
         verdict = verdict_of(gates)
         i2i_failures += verdict == "FAIL"
         next_action = decide_next_action(
