@@ -63,7 +63,6 @@ def first_step_error(result: dg.ExecuteInProcessResult) -> str | None:
     return None
 
 
-
 def _run(defs: dg.Definitions, instance: dg.DagsterInstance, job_name: str, partition: str) -> RunOutcome:
     started = time.perf_counter()
     result = defs.resolve_job_def(job_name).execute_in_process(
