@@ -22,8 +22,8 @@ from creative_assets.imaging.color import RGB, hex_to_rgb
 from creative_assets.models.base import ImageType
 
 IMAGE_TYPE_DESCRIPTIONS: dict[ImageType, str] = {
-    "job_focus": "Stylised workplace: a person at a desk or by a stocked shelf, props, a calm wall above.",
-    "lifestyle": "Warm, soft outdoor scene: sunset gradient sky, bokeh lights, people relaxing by a tree.",
+    "job_focus": "Stylised workplace: a person at a desk with a screen or parcels, a cabinet, a calm wall.",
+    "lifestyle": "Warm, soft outdoor scene: sunset sky, bokeh lights, friends by a tree seen from behind.",
     "artistic": "Abstract geometric composition: overlapping bold shapes and broad bands in strong colours.",
     "location": "Landscape or skyline: layered hills or blocky buildings under a gradient sky, sun or moon.",
 }
@@ -103,22 +103,17 @@ def _ridge(rng: random.Random, w: int, h: int, base: float, amp: float) -> list[
     return [*zip(xs.tolist(), ys.tolist(), strict=True), (w, h), (0, h)]
 
 
-def _person(
-    d: Draw, x: float, base: float, height: float, color: RGB, face: tuple[RGB, RGB] | None = None
-) -> None:
+def _person(d: Draw, x: float, base: float, height: float, shirt: RGB, skin: RGB, hair: RGB) -> None:
     """A chunky figure whose head overlaps broad shoulders, so it never reads as an 'i'.
 
-    `face` is (skin, hair): side-parted hair splits the head diagonally into two tones, since a
-    round face (or a face ringed by hair) reads as an 'O' to OCR. Without it: a silhouette.
+    Side-parted hair splits the head diagonally into two tones: a round face (or a face ringed by
+    hair, or a cap) reads as an 'O' to OCR.
     """
     r, width = height * 0.13, height * 0.42
-    _box(d, x - width / 2, base - height + r * 1.6, x + width / 2, base, color, 0.45)
+    _box(d, x - width / 2, base - height + r * 1.6, x + width / 2, base, shirt, 0.45)
     cy = base - height + r * 1.05
-    if face is None:
-        _disc(d, x, cy, r, color, 1.05)
-        return
-    _disc(d, x, cy, r * 1.02, face[0], 1.05)
-    d.pieslice((x - r * 1.1, cy - r * 1.15, x + r * 1.1, cy + r * 1.15), 150, 330, fill=face[1])
+    _disc(d, x, cy, r * 1.02, skin, 1.05)
+    d.pieslice((x - r * 1.1, cy - r * 1.15, x + r * 1.1, cy + r * 1.15), 150, 330, fill=hair)
 
 
 def _job_focus(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Image:
@@ -142,16 +137,16 @@ def _job_focus(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     skin, hair = _hsl(0.07, 0.45, rng.uniform(0.4, 0.75)), _hsl(0.08, 0.5, rng.uniform(0.12, 0.3))
     px, top = w * (0.5 + side * rng.uniform(0.08, 0.14)), h * rng.uniform(0.64, 0.68)
     shirt = accents[0] if accents else _hsl(rng.random(), 0.5, 0.45)
-    _person(d, px, top + m * 0.12, m * rng.uniform(0.46, 0.52), shirt, (skin, hair))
+    _person(d, px, top + m * 0.12, m * rng.uniform(0.46, 0.52), shirt, skin, hair)
     _box(d, px - w * 0.32, top, px + w * 0.32, h * floor + m * 0.04, wood, 0.08)  # desk or counter
     _box(d, px - w * 0.32, top, px + w * 0.32, top + m * 0.07, _mix(wood, (255, 255, 255), 0.1), 0.2)
     if accents:  # a brand-coloured band along the counter front
         _box(d, px - w * 0.32, top + m * 0.08, px + w * 0.32, top + m * 0.13, _mix(accents[-1], wood, 0.2), 0)
     sx = px - side * w * rng.uniform(0.16, 0.2)
     # Desk props are toned towards the wall too: a dark screen on a pale wall reads as a '口'.
-    if rng.random() < 0.5:  # a screen seen from behind
+    if rng.random() < 0.5:  # a screen seen from behind, wide rather than glyph-square
         screen = _mix(_hsl(hue, 0.1, 0.3), wall, 0.4)
-        _box(d, sx - m * 0.12, top - m * 0.17, sx + m * 0.12, top - m * 0.01, screen, 0.1)
+        _box(d, sx - m * 0.15, top - m * 0.15, sx + m * 0.15, top - m * 0.01, screen, 0.1)
     else:  # two stacked parcels that touch, so they read as one object rather than two letters
         box = _mix(_mix(wood, (255, 220, 170), 0.45), wall, 0.3)
         _box(d, sx - m * 0.12, top - m * 0.12, sx + m * 0.1, top, box, 0.06)
@@ -165,26 +160,15 @@ def _lifestyle(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     glow = _hsl(hue + 0.06, 0.85, 0.72)
     img = _gradient(w, h, [(0, _hsl(hue + 0.03, 0.55, 0.86)), (0.45, _hsl(hue, 0.7, 0.8)), (horizon, glow)])
     side = rng.choice((-1, 1))
-    _glow(
-        img,
-        w * (0.5 + side * rng.uniform(0.1, 0.3)),
-        h * horizon,
-        max(w, h) * 0.5,
-        _hsl(hue + 0.08, 0.95, 0.85),
-        0.8,
-    )
+    sun_x = w * (0.5 + side * rng.uniform(0.1, 0.3))
+    _glow(img, sun_x, h * horizon, max(w, h) * 0.5, _hsl(hue + 0.08, 0.95, 0.85), 0.8)
     warm = [_hsl(hue + rng.uniform(0, 0.1), 0.9, 0.9), (255, 255, 240), *accents]
 
     def bokeh(d: Draw, s: float, top: int) -> None:
         for _ in range(rng.randint(9, 15)):
             cx, cy = w * rng.uniform(0.02, 0.98), h * rng.uniform(0.4, 0.62) - top
-            _disc(
-                d,
-                cx * s,
-                cy * s,
-                m * rng.uniform(0.025, 0.075) * s,
-                (*rng.choice(warm), rng.randint(70, 140)),
-            )
+            r = m * rng.uniform(0.025, 0.075)
+            _disc(d, cx * s, cy * s, r * s, (*rng.choice(warm), rng.randint(70, 140)))
 
     _soft_layer(img, (0.3, 0.72), m * 0.004, bokeh)
     d = ImageDraw.Draw(img, "RGBA")
@@ -194,12 +178,7 @@ def _lifestyle(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     # A big tree cut by the frame on one side: an open mass with a short, broad trunk (a whole tree
     # on a slim trunk reads as a 'T' or a '1').
     tx, tb = w * (0.5 - side * rng.uniform(0.4, 0.45)), h * horizon + h * 0.12
-    trunk = [
-        (tx - m * 0.08, tb),
-        (tx - m * 0.04, tb - m * 0.3),
-        (tx + m * 0.04, tb - m * 0.3),
-        (tx + m * 0.08, tb),
-    ]
+    trunk = [(tx + m * dx, tb - m * up) for dx, up in ((-0.08, 0), (-0.04, 0.3), (0.04, 0.3), (0.08, 0))]
     d.polygon(trunk, fill=_hsl(0.07, 0.3, 0.25))
     canopy = _mix(ground, (30, 40, 20), 0.3)
     for _ in range(7):
@@ -208,20 +187,18 @@ def _lifestyle(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     # Friends seen from behind in the foreground, watching the sunset, cut by the bottom edge:
     # open shapes. (Small whole silhouettes on the hill read as 'i', '1' or '3' to OCR.)
     n, gx = rng.randint(2, 3), w * (0.5 + side * rng.uniform(0.05, 0.15))
-    clothes = [*accents, _hsl(hue + 0.5, 0.35, 0.45), _hsl(hue + 0.05, 0.5, 0.55), _hsl(hue + 0.6, 0.3, 0.35)]
+    clothes = [_hsl(hue + 0.5, 0.35, 0.45), _hsl(hue + 0.05, 0.5, 0.55), _hsl(hue + 0.6, 0.3, 0.35)]
+    wear = [*accents[:1], *rng.sample(clothes, n)]  # neighbours never share a colour
     for i in range(n):
         x, top, bw = gx + (i - (n - 1) / 2) * m * 0.2, h * rng.uniform(0.8, 0.86), m * rng.uniform(0.2, 0.24)
-        _box(d, x - bw / 2, top, x + bw / 2, h + m * 0.2, rng.choice(clothes), 0.3)
+        _box(d, x - bw / 2, top, x + bw / 2, h + m * 0.2, wear[i], 0.3)
+        # Heads in a darker shade of the clothes: a dark-haired head over a bright top reads as 'O'.
         r = m * rng.uniform(0.055, 0.065)
-        _disc(
-            d,
-            x + m * rng.uniform(-0.015, 0.015),
-            top - r * 0.8,
-            r,
-            _hsl(0.08, 0.4, rng.uniform(0.12, 0.45)),
-            1.1,
-        )
+        _disc(d, x + m * rng.uniform(-0.015, 0.015), top - r * 0.8, r, _mix(wear[i], (0, 0, 0), 0.25), 1.1)
     return img
+
+
+_POLYGONS = {"circle": (64, math.tau), "half": (32, math.pi), "square": (4, math.tau), "tri": (3, math.tau)}
 
 
 def _shape(
@@ -235,12 +212,7 @@ def _shape(
             (x + u * half * c - v * bw * s, y + u * half * s + v * bw * c)
             for u, v in ((-1, -1), (1, -1), (1, 1), (-1, 1))
         ]
-    n, span = {
-        "circle": (64, 2 * math.pi),
-        "half": (32, math.pi),
-        "square": (4, 2 * math.pi),
-        "tri": (3, 2 * math.pi),
-    }[kind]
+    n, span = _POLYGONS[kind]
     a0 = rng.uniform(0, 2 * math.pi)
     steps = range(n + 1) if kind == "half" else range(n)
     return [(x + r * math.cos(a0 + span * k / n), y + r * math.sin(a0 + span * k / n)) for k in steps]
@@ -251,11 +223,7 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
     bg = rng.choice([_hsl(hue + 0.5, 0.45, 0.16), _hsl(hue + 0.5, 0.3, 0.93), _hsl(hue + 0.1, 0.25, 0.85)])
     img = _gradient(w, h, [(0, bg), (1, _mix(bg, _hsl(hue + 0.1, 0.4, 0.5), 0.2))])
     offsets = rng.sample([0.0, 0.08, 0.33, 0.5, 0.58, 0.83], 4)
-    colors = [
-        *accents,
-        *accents,
-        *(_hsl(hue + o, rng.uniform(0.7, 0.9), rng.uniform(0.45, 0.6)) for o in offsets),
-    ]
+    colors = [*accents * 2, *(_hsl(hue + o, rng.uniform(0.7, 0.9), rng.uniform(0.45, 0.6)) for o in offsets)]
     calm_top = rng.random() < 0.5  # the empty third is at the top or the bottom
     cx = rng.uniform(0.35, 0.65)  # the composition's centre of gravity
     d = ImageDraw.Draw(img, "RGBA")
@@ -279,37 +247,39 @@ def _location(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
     low = _hsl(hue + (0.1 if time == "dusk" else -0.02), 0.7, light + 0.1)
     img = _gradient(w, h, [(0, _hsl(hue, 0.5, light - 0.06)), (horizon, low), (1, low)])
     side = rng.choice((-1, 1))
-    sx, sy = w * (0.5 + side * rng.uniform(0.15, 0.3)), h * rng.uniform(0.38, 0.46)
+    sx, sy = w * (0.5 + side * rng.uniform(0.18, 0.32)), h * rng.uniform(0.3, 0.38)
     disc = (250, 246, 225) if time == "night" else _hsl(0.1 + (0.02 if time == "day" else -0.05), 0.95, 0.75)
     _glow(img, sx, sy, m * 0.45, disc, 0.5)
-    _glow(img, sx, sy, m * rng.uniform(0.06, 0.09), disc, 0.95, sharp=2.5)
+    strength, sharp = (0.7, 1.6) if time == "night" else (0.95, 2.0)  # a dimmer, softer moon
+    _glow(img, sx, sy, m * rng.uniform(0.06, 0.09), disc, strength, sharp)
     d = ImageDraw.Draw(img, "RGBA")
     tint = accents[0] if accents else _hsl(rng.uniform(0.25, 0.45), 0.35, 0.4)
     city = rng.random() < 0.5
     for i in range(3):
         col = _mix(_mix(low, tint, 0.3 + 0.5 * (i + 1) / 3), (20, 25, 35), 0.55 * (i + 1) / 3)
         if city and i == 1:
-            _skyline(rng, d, w, h, horizon + 0.1, col, -side, accents)
+            _skyline(rng, d, w, h, horizon + 0.1, col, low, -side)
         else:
             d.polygon(_ridge(rng, w, h, horizon + 0.04 + 0.11 * i, 0.05 + 0.03 * (3 - i)), fill=col)
     return img
 
 
 def _skyline(
-    rng: random.Random, d: Draw, w: int, h: int, base: float, col: RGB, side: int, accents: list[RGB]
+    rng: random.Random, d: Draw, w: int, h: int, base: float, col: RGB, haze: RGB, side: int
 ) -> None:
-    """Touching blocks of varied height and tone: no gaps or windows, which read as strokes and dots."""
-    x, tallest = 0.0, (0.0, 0.0, 0.0)
-    while x < w:
-        bw = w * rng.uniform(0.07, 0.13)
-        centre = (x + bw / 2) / w - 0.5
-        tall = 0.06 + 0.24 * max(0.0, 1 - abs(centre - side * 0.15) * 2.2) + rng.uniform(0, 0.06)
-        top = h * (base - tall)
-        _box(d, x, top, x + bw, h, _jitter(rng, col, 6), 0.1)
-        tallest = max(tallest, (tall, x, top))
-        x += bw
-    if accents:  # the landmark tower, lit in a brand colour
-        _box(d, tallest[1], tallest[2], tallest[1] + w * 0.07, h, (*accents[-1], 90), 0.1)
+    """Two rows of touching blocks, a hazy one behind a solid one, with irregular heights.
+
+    No gaps or windows (they read as strokes and dots) and no tidy stepped pyramid (it reads as
+    a '+'); the hazy row breaks up the outline of the solid one.
+    """
+    for layer, fill in enumerate((_mix(col, haze, 0.7), col)):
+        x = -w * rng.uniform(0, 0.05)
+        while x < w:
+            bw = w * rng.uniform(0.1, 0.2)  # broad: a narrow block poking up reads as a "1"
+            near = max(0.0, 1 - abs((x + bw / 2) / w - 0.5 - side * 0.15) * 1.8)  # taller near the peak
+            tall = (0.05 + 0.25 * near) * rng.uniform(0.75, 1.0) + (0.06 if layer == 0 else 0.0)
+            _box(d, x, h * (base - tall), x + bw, h, _jitter(rng, fill, 6), 0.08)
+            x += bw
 
 
 _SCENES: dict[str, Callable[[random.Random, int, int, list[RGB]], Image.Image]] = {

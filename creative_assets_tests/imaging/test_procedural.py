@@ -1,0 +1,152 @@
+"""The procedural base images: deterministic, distinct per type and seed, brand-tinted, text-free."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from creative_assets.imaging.color import hex_to_rgb
+from creative_assets.imaging.png import open_image, to_png
+from creative_assets.imaging.procedural import IMAGE_TYPE_DESCRIPTIONS, draw_base_image
+from creative_assets.imaging.sample_logo import draw_sample_logo
+from creative_assets.models.base import IMAGE_TYPES
+
+SIZE = 256
+BRAND = ["#ff00aa", "#00c0ff"]
+LOGO_FILE = (
+    Path(__file__).resolve().parents[2]
+    / "creative_assets"
+    / "sample_jobs"
+    / "brands"
+    / "klinikum-am-see"
+    / "logo.png"
+)
+
+
+def pixels(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("RGB")).astype(np.int16)
+
+
+def mean_abs_diff(a: Image.Image, b: Image.Image) -> float:
+    return float(np.abs(pixels(a) - pixels(b)).mean())
+
+
+def detail(band: np.ndarray) -> float:
+    """Mean absolute luminance step between neighbouring pixels: how busy a region is."""
+    gray = band.mean(axis=2)
+    return float(np.abs(np.diff(gray, axis=0)).mean() + np.abs(np.diff(gray, axis=1)).mean())
+
+
+@pytest.mark.parametrize("image_type", IMAGE_TYPES)
+def test_same_inputs_give_identical_png_bytes(image_type: str) -> None:
+    first = to_png(draw_base_image(image_type, 7, SIZE, SIZE, palette=BRAND))
+    second = to_png(draw_base_image(image_type, 7, SIZE, SIZE, palette=BRAND))
+    assert first == second
+
+
+@pytest.mark.parametrize("image_type", IMAGE_TYPES)
+def test_different_seeds_give_different_pictures(image_type: str) -> None:
+    images = [draw_base_image(image_type, seed, SIZE, SIZE) for seed in range(4)]
+    for a, b in itertools.combinations(images, 2):
+        assert mean_abs_diff(a, b) > 5
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_four_types_are_different_families(seed: int) -> None:
+    images = {t: draw_base_image(t, seed, SIZE, SIZE) for t in IMAGE_TYPES}
+    for a, b in itertools.combinations(IMAGE_TYPES, 2):
+        assert mean_abs_diff(images[a], images[b]) > 25, (a, b)
+
+
+@pytest.mark.parametrize("image_type", IMAGE_TYPES)
+@pytest.mark.parametrize("size", [(320, 200), (200, 320), (64, 64), (1080, 1350)])
+def test_requested_size_and_mode_are_honoured(image_type: str, size: tuple[int, int]) -> None:
+    img = draw_base_image(image_type, 3, *size)
+    assert img.size == size
+    assert img.mode == "RGB"
+    assert open_image(to_png(img)).size == size  # survives the PNG boundary checks
+
+
+@pytest.mark.parametrize("image_type", IMAGE_TYPES)
+def test_palette_changes_the_picture(image_type: str) -> None:
+    for seed in range(3):
+        plain = draw_base_image(image_type, seed, SIZE, SIZE)
+        branded = draw_base_image(image_type, seed, SIZE, SIZE, palette=BRAND)
+        assert mean_abs_diff(plain, branded) > 2
+
+
+@pytest.mark.parametrize("image_type", ["job_focus", "artistic", "lifestyle"])
+def test_brand_colour_appears_as_an_accent(image_type: str) -> None:
+    """Clothing, shapes and props take the brand colour itself, not just a vague tint."""
+    target = np.array(hex_to_rgb(BRAND[0]))
+
+    def share_near_brand(img: Image.Image) -> float:
+        return float((np.linalg.norm(pixels(img) - target, axis=2) < 60).mean())
+
+    for seed in range(3):
+        branded = share_near_brand(draw_base_image(image_type, seed, SIZE, SIZE, palette=BRAND))
+        assert branded > 0.005
+        if image_type != "artistic":  # artistic draws random strong hues, magenta among them
+            assert branded > share_near_brand(draw_base_image(image_type, seed, SIZE, SIZE))
+
+
+@pytest.mark.parametrize("image_type", IMAGE_TYPES)
+def test_a_calm_band_is_left_for_the_copy(image_type: str) -> None:
+    """The top or bottom ~22% is far calmer than the middle, where the subject sits."""
+    for seed in range(6):
+        arr = pixels(draw_base_image(image_type, seed, SIZE, SIZE))
+        band = int(SIZE * 0.22)
+        calmest = min(detail(arr[:band]), detail(arr[-band:]))
+        assert calmest < 0.6
+        assert calmest < 0.5 * detail(arr[band:-band])
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError):
+        draw_base_image("portrait", 1, SIZE, SIZE)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        draw_base_image("artistic", 1, 0, SIZE)
+    with pytest.raises(ValueError):
+        draw_base_image("artistic", 1, SIZE, SIZE, palette=["not-a-colour"])
+
+
+def test_every_type_has_a_description() -> None:
+    assert set(IMAGE_TYPE_DESCRIPTIONS) == set(IMAGE_TYPES)
+    assert all(text.strip() for text in IMAGE_TYPE_DESCRIPTIONS.values())
+
+
+def test_sample_logo_file_matches_its_generator() -> None:
+    assert LOGO_FILE.read_bytes() == to_png(draw_sample_logo())
+
+
+def test_sample_logo_is_a_mark_on_transparency() -> None:
+    logo = draw_sample_logo(256)
+    alpha = np.asarray(logo.getchannel("A"))
+    assert logo.mode == "RGBA" and logo.size == (256, 256)
+    assert alpha[0, 0] == 0 and alpha[-1, -1] == 0  # transparent corners
+    assert alpha[100, 128] == 0  # the cross is cut out of the heart
+    assert alpha[100, 60] == 255  # the heart's left lobe is solid
+    assert 0.25 < (alpha > 128).mean() < 0.6
+    solid = np.asarray(logo)[alpha == 255][:, :3]
+    assert (solid == hex_to_rgb("#0b6e4f")).all()
+
+
+@pytest.fixture(scope="module")
+def ocr():
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR()
+
+
+@pytest.mark.parametrize("image_type", IMAGE_TYPES)
+def test_ocr_reads_no_text(ocr, image_type: str) -> None:
+    """The real OCR gate's engine finds nothing in base images (checked on ~60 seeds per type)."""
+    for seed in (11, 23, 42):
+        img = draw_base_image(image_type, seed, 1024, 1024, palette=["#0b6e4f", "#f2a541"])
+        result, _ = ocr(np.asarray(img))
+        read = [(text, round(float(score), 2)) for _, text, score in result or [] if float(score) > 0.5]
+        assert not read, f"{image_type} seed {seed}: OCR read {read}"
