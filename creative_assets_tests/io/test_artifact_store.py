@@ -30,7 +30,7 @@ def brand(logo: bytes = LOGO) -> BrandIdentity:
     )
 
 
-def materialize(storage: Path, value: BrandIdentity, instance: dg.DagsterInstance, key: str = "job-1"):
+def materialize(storage: Path | str, value: BrandIdentity, instance: dg.DagsterInstance, key: str = "job-1"):
     @dg.asset(partitions_def=job_partitions)
     def brand_identity() -> BrandIdentity:
         return value
@@ -98,3 +98,13 @@ def test_decompression_bomb_is_refused_without_decoding(tmp_path: Path, instance
     assert not result.success
     message = first_step_error(result) or ""
     assert "image_too_large" in message or "decompression_bomb" in message
+
+
+def test_any_fsspec_url_works_not_only_local_folders(instance: dg.DagsterInstance) -> None:
+    from upath import UPath
+
+    result = materialize("memory://creatives-test", brand(), instance)  # type: ignore[arg-type]
+    assert result.success
+    folder = UPath("memory://creatives-test") / "brand_identity" / "job-1"
+    assert (folder / "logo.png").read_bytes() == LOGO
+    assert json.loads((folder / "record.json").read_bytes())["files"] == ["logo.png"]
