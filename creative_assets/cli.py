@@ -71,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     jobs = sub.add_parser("jobs", help="list the jobs the job source offers")
     jobs.set_defaults(func=_jobs)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CreativeAssetsError as exc:  # e.g. a real provider chosen without its key
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

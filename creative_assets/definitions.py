@@ -23,6 +23,7 @@ from creative_assets.providers.local import (
     ProceduralImageGenerator,
     TemplateTextGenerator,
 )
+from creative_assets.providers.select import choice_from_env, provider_resources
 from creative_assets.resources import CampaignSettings, OcrReader
 
 JOB_LEVEL_ASSETS = [job_posting, research, brand_identity, copy_variants]
@@ -82,8 +83,11 @@ def build_definitions(resources: dict[str, object]) -> dg.Definitions:
 
 
 def deployment_resources() -> dict[str, object]:
-    """Resources of this deployment, read when the definitions load (never at import)."""
-    return local_resources(os.environ.get("CREATIVE_ASSETS_STORAGE_URL") or default_storage_url())
+    """Resources of this deployment, read when the definitions load (never at import): the local
+    default, with each capability that CREATIVE_ASSETS_PROVIDERS selects swapped for its real
+    client. A real provider chosen without its key fails here, naming the variable."""
+    storage = os.environ.get("CREATIVE_ASSETS_STORAGE_URL") or default_storage_url()
+    return {**local_resources(storage), **provider_resources(choice_from_env(os.environ))}
 
 
 @dg.definitions

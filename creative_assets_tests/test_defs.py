@@ -8,7 +8,14 @@ from creative_assets.definitions import defs
 from creative_assets.partitions import job_partitions, job_variant_partitions
 
 JOB_LEVEL = {"job_posting", "research", "copy_variants", "brand_identity", "campaign_summary"}
-VARIANT_LEVEL = {"image_prompts", "base_images", "layouts", "text_overlays", "final_creatives", "gate_reports"}
+VARIANT_LEVEL = {
+    "image_prompts",
+    "base_images",
+    "layouts",
+    "text_overlays",
+    "final_creatives",
+    "gate_reports",
+}
 
 
 def test_definitions_load_with_every_phase() -> None:

@@ -318,6 +318,9 @@ def logo_present(final: Image.Image, overlay: Image.Image, logo_box_px: tuple[in
     return after.size > 0 and float(np.abs(after - before).mean()) > LOGO_MIN_DIFF
 
 
+TEXT_GATES = ("1b", "2")  # failures of the rendered text itself, the editor's responsibility
+
+
 def decide_next_action(
     results: list[GateResult], attempt: int, *, max_attempts: int = 3, i2i_failures: int
 ) -> Action:
@@ -328,17 +331,20 @@ def decide_next_action(
     |--------------------------------------------------------|-------------------|
     | verdict is PASS or PASS_WITH_WARNINGS                  | "none"            |
     | attempt >= max_attempts (budget spent)                 | "none"            |
-    | only gate 2 failed and i2i_failures >= 2               | "typeset_locally" |
+    | only text gates (1b, 2) failed and i2i_failures >= 2   | "typeset_locally" |
     | i2i_failures >= 2 (repeated failure)                   | "regenerate_bfl"  |
     | otherwise (first failure: retry the edit)              | "regenerate_i2i"  |
 
-    A gate that blames the base image still gets the cheaper i2i retry first, as the design
-    says: the base image is regenerated only after repeated failure.
+    Gates 1b and 2 judge the text the editor rendered (where and how it was spelt): when the
+    editor keeps getting that wrong, a new picture would not help, so the copy is typeset
+    locally on the same base image at no provider cost. Other failures (layout, brand,
+    readability over a busy picture) earn a new base image. A gate that blames the base image
+    still gets the cheaper i2i retry first, as the design says.
     """
     if verdict_of(results) != "FAIL" or attempt >= max_attempts:
         return "none"
     failed = [r for r in results if r.status == "FAIL"]
-    if i2i_failures >= 2 and all(r.gate == "2" for r in failed):
+    if i2i_failures >= 2 and all(r.gate in TEXT_GATES for r in failed):
         return "typeset_locally"
     if i2i_failures >= 2:
         return "regenerate_bfl"

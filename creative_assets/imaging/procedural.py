@@ -198,7 +198,12 @@ def _lifestyle(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     return img
 
 
-_POLYGONS = {"circle": (64, math.tau), "half": (32, math.pi), "square": (4, math.tau), "tri": (3, math.tau)}
+_POLYGONS = {
+    "circle": (64, math.tau),
+    "quarter": (16, math.pi / 2),
+    "square": (4, math.tau),
+    "tri": (3, math.tau),
+}
 
 
 def _shape(
@@ -212,10 +217,10 @@ def _shape(
             (x + u * half * c - v * bw * s, y + u * half * s + v * bw * c)
             for u, v in ((-1, -1), (1, -1), (1, 1), (-1, 1))
         ]
-    n, span = _POLYGONS[kind]
-    a0 = rng.uniform(0, 2 * math.pi)
-    steps = range(n + 1) if kind == "half" else range(n)
-    return [(x + r * math.cos(a0 + span * k / n), y + r * math.sin(a0 + span * k / n)) for k in steps]
+    n, span = _POLYGONS[kind]  # a quarter pie, not a half disc: that reads as a 'D'
+    a0, r = rng.uniform(0, math.tau), r * (1.3 if kind == "quarter" else 1.0)
+    arc = [(x + r * math.cos(a0 + span * k / n), y + r * math.sin(a0 + span * k / n)) for k in range(n + 1)]
+    return [(x, y), *arc] if kind == "quarter" else arc[:-1]
 
 
 def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Image:
@@ -230,7 +235,7 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
     for i in range(rng.randint(7, 10)):
         r = m * (rng.uniform(0.2, 0.26) if i == 0 else rng.uniform(0.08, 0.2))
         x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), h * rng.uniform(0.0, 0.66)
-        kind = "circle" if i == 0 else rng.choice(("circle", "square", "tri", "half", "band", "band"))
+        kind = "circle" if i == 0 else rng.choice(("circle", "square", "tri", "quarter", "band", "band"))
         pts = _shape(rng, kind, x, y + (h * 0.34 if calm_top else 0.0), r, m)
         ys = [p[1] for p in pts]  # shift the shape so it stays out of the calm third
         dy = max(0.0, h * 0.34 - min(ys)) if calm_top else min(0.0, h * 0.66 - max(ys))

@@ -51,6 +51,26 @@ class StrayTextEditor(ImageEditor):
         )
 
 
+class FadedEditor(ImageEditor):
+    """An i2i model that renders the copy right, but washed out: pale grey on a pale panel."""
+
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
+        faded = layout.model_copy(
+            update={
+                "zones": [
+                    z.model_copy(update={"color": "#9a9a9a", "scrim": "#b4b4b4", "scrim_opacity": 1.0})
+                    for z in layout.zones
+                ]
+            }
+        )
+        img = typeset(open_image(base_png), faded, copy)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
+        )
+
+
 def setup(editor: ImageEditor) -> dict:
     job = LocalJobSource().get_job("hoc-4711-pflege")
     writer = TemplateTextGenerator()
@@ -102,12 +122,19 @@ def test_mangled_text_retries_i2i_then_typesets_locally() -> None:
     assert {a.final_file for a in outcome.attempts} <= set(outcome.files)
 
 
-def test_repeated_failure_regenerates_the_base_image_and_stops_after_three_attempts() -> None:
-    args = setup(StrayTextEditor())
+def test_misplaced_text_retries_i2i_then_typesets_locally() -> None:
+    outcome = make_creative(**setup(StrayTextEditor()))
+    assert [a.trigger for a in outcome.attempts] == ["none", "regenerate_i2i", "typeset_locally"]
+    assert any(g.gate == "1b" and g.status == "FAIL" for g in outcome.attempts[0].gates)
+    assert outcome.attempts[-1].verdict != "FAIL"
+
+
+def test_repeated_unreadable_result_regenerates_the_base_image_and_stops_after_three_attempts() -> None:
+    args = setup(FadedEditor())
     outcome = make_creative(**args)
     assert [a.trigger for a in outcome.attempts] == ["none", "regenerate_i2i", "regenerate_bfl"]
     assert all(a.verdict == "FAIL" for a in outcome.attempts)  # the editor never stops; 3 is the cap
-    assert any(g.gate == "1b" and g.status == "FAIL" for g in outcome.attempts[0].gates)
+    assert any(g.gate == "4" and g.status == "FAIL" for g in outcome.attempts[0].gates)
     assert outcome.attempts[2].base_seed != args["base"].seed
     assert "attempts/job_focus-3-base.png" in outcome.files
     assert outcome.attempts[-1].next_action == "none"

@@ -308,6 +308,7 @@ def result(gate: str, status: str = "FAIL", action: str = "regenerate_i2i") -> G
 PASSING = [result("1b", "PASS"), result("2", "PASS"), result("3", "WARN"), result("4", "PASS")]
 TEXT_ONLY = [result("1b", "PASS"), result("2"), result("3", "PASS"), result("4", "PASS")]
 LAYOUT_FAIL = [result("1b"), result("2", "PASS"), result("3", "PASS"), result("4", "PASS")]
+READABILITY_FAIL = [result("1b", "PASS"), result("2", "PASS"), result("3", "PASS"), result("4")]
 BFL_ASKED = [result("1a", action="regenerate_bfl"), result("2", "PASS")]
 
 
@@ -320,9 +321,10 @@ BFL_ASKED = [result("1a", action="regenerate_bfl"), result("2", "PASS")]
         (LAYOUT_FAIL, 1, 1, "regenerate_i2i"),
         (BFL_ASKED, 1, 1, "regenerate_i2i"),  # base blamed, but the cheaper edit is tried first
         (BFL_ASKED, 2, 2, "regenerate_bfl"),  # base blamed and failed again
-        (LAYOUT_FAIL, 2, 2, "regenerate_bfl"),  # repeated failure
+        (READABILITY_FAIL, 2, 2, "regenerate_bfl"),  # repeated failure not about the text itself
         ([*TEXT_ONLY[:1], result("2"), result("4")], 2, 2, "regenerate_bfl"),  # not text alone
         (TEXT_ONLY, 2, 2, "typeset_locally"),  # the editor keeps mangling the copy
+        (LAYOUT_FAIL, 2, 2, "typeset_locally"),  # the editor keeps misplacing the copy
     ],
 )
 def test_decide_next_action(

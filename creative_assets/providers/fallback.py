@@ -1,0 +1,87 @@
+"""Fallback chains: try the primary provider, and only for failures another provider can help
+with (rate limited after retries, server error, timeout, moderation, an unusable answer) hand
+the same request to the fallback. A bad key or a bad request fails fast: a fallback would hide
+it and spend money on a campaign that must be fixed.
+
+The failed attempt stays on the ledger with `outcome="fallback"` (and whatever it cost), followed
+by the fallback's own calls, so the last call always names the provider that made the image.
+
+Why two fields and not a list: Dagster resolves nested resources only from a field's declared
+type, and a `list[ImageGenerator]` of different implementations loses their config; a longer
+chain nests (`primary=A, fallback=FallbackImageGenerator(primary=B, fallback=C)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import dagster as dg
+
+from creative_assets.models import CopyVariant, DesignerPrompt, Layout, ProviderCall
+from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator, ProviderError
+from creative_assets.providers.http import FALLBACK_CODES, ProviderFailure
+
+T = TypeVar("T")
+
+
+def takes_fallback(exc: ProviderError) -> bool:
+    return exc.code in FALLBACK_CODES
+
+
+def _with_fallback(
+    primary: Callable[[], Generated[T]],
+    fallback: Callable[[], Generated[T]],
+    *,
+    provider: object,
+    operation: str,
+) -> Generated[T]:
+    try:
+        return primary()
+    except ProviderError as exc:
+        if not takes_fallback(exc):
+            raise
+        failed = exc.call if isinstance(exc, ProviderFailure) and exc.call else None
+        record = failed or ProviderCall(
+            provider=type(provider).__name__, model="unknown", operation=operation
+        )
+        record = record.model_copy(update={"outcome": "fallback"})
+        dg.get_dagster_logger().warning(
+            f"{record.provider} failed {operation} ({exc}); using the fallback provider"
+        )
+        result = fallback()
+        return Generated(result.value, [record, *result.calls])
+
+
+class FallbackImageGenerator(ImageGenerator):
+    """E.g. BFL FLUX, then the local procedural painter."""
+
+    primary: ImageGenerator
+    fallback: ImageGenerator
+
+    def generate(
+        self, prompt: DesignerPrompt, *, seed: int, width: int, height: int, palette: list[str]
+    ) -> Generated[bytes]:
+        def run(generator: ImageGenerator) -> Callable[[], Generated[bytes]]:
+            return lambda: generator.generate(prompt, seed=seed, width=width, height=height, palette=palette)
+
+        return _with_fallback(
+            run(self.primary), run(self.fallback), provider=self.primary, operation="text_to_image"
+        )
+
+
+class FallbackImageEditor(ImageEditor):
+    """E.g. OpenAI gpt-image-1, then the local Pillow typesetter."""
+
+    primary: ImageEditor
+    fallback: ImageEditor
+
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
+        def run(editor: ImageEditor) -> Callable[[], Generated[bytes]]:
+            return lambda: editor.overlay_text(base_png, layout, copy, attempt=attempt)
+
+        return _with_fallback(
+            run(self.primary), run(self.fallback), provider=self.primary, operation="text_overlay"
+        )

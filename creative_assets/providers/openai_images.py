@@ -1,0 +1,210 @@
+"""OpenAI image steps: the gpt-image-1 text overlay (i2i) and the vision analysis of free space."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import math
+import time
+from typing import Literal
+
+import numpy as np
+from PIL import Image
+from pydantic import Field, ValidationError
+
+from creative_assets.errors import describe_validation_error
+from creative_assets.imaging.analysis import analyze_image, detail_grid
+from creative_assets.imaging.png import InvalidImageError, open_image, sha256, to_png
+from creative_assets.models import Box, CopyVariant, ImageAnalysis, Layout, Model, ProviderCall, Region
+from creative_assets.providers import prompts
+from creative_assets.providers.base import Generated, ImageEditor, VisionAnalyzer
+from creative_assets.providers.http import (
+    INVALID_MODEL_OUTPUT,
+    INVALID_RESPONSE,
+    ProviderFailure,
+    failed_call,
+    timed,
+)
+from creative_assets.providers.openai_client import (
+    PROVIDER,
+    SDK_FAILURES,
+    OpenAIResource,
+    request_hash,
+    structured_chat,
+)
+from creative_assets.providers.prices import IMAGE_EDIT_PER_IMAGE
+from creative_assets.providers.strict_schema import drop_nulls, strict_schema
+
+Quality = Literal["low", "medium", "high", "auto"]
+MIN_ZONE = 0.05  # a suggested text zone thinner than this cannot hold a line of text
+
+
+def zone_mask(size: tuple[int, int], layout: Layout) -> bytes:
+    """An RGBA mask, transparent (editable) only inside the text zones: the model may paint
+    there and must leave the photo, the subject and the logo corner alone everywhere else."""
+    mask = Image.new("RGBA", size, (0, 0, 0, 255))
+    clear = Image.new("RGBA", size, (0, 0, 0, 0))
+    for zone in layout.zones:
+        box = zone.box.to_pixels(*size)
+        mask.paste(clear.crop(box), box[:2])
+    return to_png(mask)
+
+
+def edit_size(width: int, height: int) -> str:
+    """gpt-image-1 edits come in three sizes; pick the one closest to the base image's shape."""
+    ratio = width / height
+    return "1536x1024" if ratio > 1.2 else "1024x1536" if ratio < 1 / 1.2 else "1024x1024"
+
+
+class OpenAIImageEditor(OpenAIResource, ImageEditor):
+    """Text overlay with gpt-image-1 `images.edit`; the logo is never sent (Pillow adds it)."""
+
+    model: str = Field(default="gpt-image-1", description="always sent: the SDK default differs")
+    quality: Quality = "medium"
+    retry_quality: Quality = Field(default="high", description="later attempts: a retry is not a repeat")
+    input_fidelity: Literal["high", "low"] = Field(default="high", description="keep the photo as it was")
+    price_per_image: float = Field(default=IMAGE_EDIT_PER_IMAGE["gpt-image-1"], ge=0)
+    timeout_s: float = Field(default=300.0, gt=0, description="edits take 8–25 s typically, up to ~2 min")
+
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
+        base = open_image(base_png, what="base image")
+        quality = self.quality if attempt <= 1 else self.retry_quality
+        size = edit_size(*base.size)
+        call = ProviderCall(
+            provider=PROVIDER,
+            model=self.model,
+            operation="text_overlay",
+            unit="image",
+            request_hash=request_hash(
+                {
+                    "model": self.model,
+                    "image": sha256(base_png),
+                    "prompt": layout.i2i_prompt,
+                    "quality": quality,
+                }
+            ),
+        )
+        started = time.monotonic()
+        try:
+            with self.client() as client:
+                result = client.images.edit(
+                    model=self.model,
+                    image=("base.png", base_png, "image/png"),
+                    mask=("mask.png", zone_mask(base.size, layout), "image/png"),
+                    prompt=layout.i2i_prompt,
+                    size=size,
+                    quality=quality,
+                    input_fidelity=self.input_fidelity,
+                    output_format="png",
+                    n=1,
+                )
+        except SDK_FAILURES as exc:  # they leave with a stable code and no key in them
+            raise failed_call(self.failure(exc, "the text overlay"), timed(call, started)) from None
+        # The edit was done and is billed even if its bytes turn out unusable.
+        call = timed(call, started).model_copy(update={"cost_usd": self.price_per_image})
+        encoded = result.data[0].b64_json if result.data else None
+        try:
+            if not encoded:
+                raise ValueError("no b64_json image in the answer")
+            img = open_image(base64.b64decode(encoded, validate=True), what="edited image", require_png=True)
+        except (ValueError, binascii.Error, InvalidImageError) as exc:
+            failure = ProviderFailure(
+                INVALID_RESPONSE,
+                f"OpenAI's text overlay is not a usable PNG ({exc}); re-run the step",
+                provider=PROVIDER,
+            )
+            raise failed_call(failure, call) from None
+        if img.size != base.size:  # 1536x1024 edits of a 1200x800 base come back larger
+            img = img.resize(base.size, Image.Resampling.LANCZOS)
+        return Generated(to_png(img), [call])
+
+
+class VisionZones(Model):
+    """What the vision model is asked for: the subject and calm areas for text."""
+
+    subject: Box | None = Field(description="the main subject text must not cover; null if none")
+    text_zones: list[Box] = Field(max_length=6, description="calm areas for text, calmest first")
+
+
+class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
+    """A vision model says where the subject and the calm areas are; the local calm-region
+    analysis measures every area (detail, luminance) and the corners, which the layout rules
+    and the contrast check need as numbers a model does not give reliably."""
+
+    model: str = "gpt-4o"
+    detail: Literal["low", "high", "auto"] = Field(default="low", description="low: 85 tokens an image")
+    max_side: int = Field(default=512, ge=128, le=2048, description="the image is sent scaled down")
+    max_completion_tokens: int = Field(default=1000, ge=100)
+
+    def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
+        img = open_image(png, what="base image")
+        local = analyze_image(img, provider=PROVIDER)
+        thumb = img.convert("RGB")
+        thumb.thumbnail((self.max_side, self.max_side))
+        buffer = io.BytesIO()
+        thumb.save(buffer, format="PNG")
+        url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+        user = [
+            {"type": "text", "text": "Where is the subject, and where can a headline go?"},
+            {"type": "image_url", "image_url": {"url": url, "detail": self.detail}},
+        ]
+        data, call = structured_chat(
+            self,
+            model=self.model,
+            operation="image_analysis",
+            name="text_zones",
+            schema=strict_schema(VisionZones),
+            system=prompts.VISION,
+            user=user,
+            max_completion_tokens=self.max_completion_tokens,
+        )
+        try:
+            zones = VisionZones.model_validate(
+                drop_nulls(data, VisionZones) if isinstance(data, dict) else data
+            )
+        except ValidationError as exc:
+            failure = ProviderFailure(
+                INVALID_MODEL_OUTPUT,
+                f"{self.model}'s text zones do not fit VisionZones: {describe_validation_error(exc)}",
+                provider=PROVIDER,
+            )
+            raise failed_call(failure, call) from None
+        return Generated(merge_analysis(local, zones, img), [call])
+
+
+def _clip(box: Box) -> Box | None:
+    w, h = min(box.w, 1 - box.x), min(box.h, 1 - box.y)
+    return Box(x=box.x, y=box.y, w=w, h=h) if w >= MIN_ZONE and h >= MIN_ZONE else None
+
+
+def _span(start: float, size: float, cells: int) -> slice:
+    first = min(cells - 1, int(start * cells))
+    return slice(first, max(first + 1, min(cells, math.ceil((start + size) * cells))))
+
+
+def merge_analysis(local: ImageAnalysis, zones: VisionZones, img: Image.Image) -> ImageAnalysis:
+    """The model's areas become candidate regions measured like the local ones; its subject
+    replaces the local guess (a smooth face is a subject though it is calm)."""
+    rgb = img.convert("RGB")
+    grid = detail_grid(rgb)
+    small = np.asarray(rgb.resize(grid.shape[::-1], Image.Resampling.BOX), dtype=np.float32) / 255.0
+    linear = np.where(small <= 0.03928, small / 12.92, ((small + 0.055) / 1.055) ** 2.4)
+    luminance = linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    rows, cols = grid.shape
+    extra = []
+    for box in filter(None, map(_clip, zones.text_zones)):
+        cells = (_span(box.y, box.h, rows), _span(box.x, box.w, cols))
+        detail = round(float(grid[cells].mean()), 5)
+        lum = round(min(1.0, max(0.0, float(luminance[cells].mean()))), 5)
+        extra.append(Region(box=box, detail=detail, luminance=lum))
+    subject = _clip(zones.subject) if zones.subject else None
+    return local.model_copy(
+        update={
+            "regions": sorted([*local.regions, *extra], key=lambda r: r.detail),
+            "salient": subject or local.salient,
+            "provider": PROVIDER,
+        }
+    )

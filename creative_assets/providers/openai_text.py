@@ -1,0 +1,204 @@
+"""The language-model steps on OpenAI chat completions with strict structured outputs.
+
+Every answer is asked for with a schema generated from our pydantic models (`strict_schema`) and
+validated with the real model on receipt; what fails validation is `invalid_model_output`, never
+silently repaired. Facts (company, place, pay, language) are copied from the job, not asked for.
+
+Layout design: the geometry comes from the vision analysis and `plan_layout` (zones sized with
+the typesetter's own metrics, contrast-checked colours, the logo corner), because a language
+model cannot measure text. The model is asked only for the typographic treatment of each zone,
+which is appended to the rule-built i2i prompt with quotation marks stripped: the image model
+renders quoted strings, so the words on the ad can only ever be the copy's own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from creative_assets.errors import describe_validation_error
+from creative_assets.imaging.layout_rules import plan_layout
+from creative_assets.models import (
+    IMAGE_TYPES,
+    VARIANTS,
+    BrandIdentity,
+    CampaignContext,
+    CopyVariant,
+    DesignerPrompt,
+    ImageAnalysis,
+    ImageConcept,
+    ImageType,
+    JobPosting,
+    Layout,
+    Model,
+    ProviderCall,
+    ResearchBrief,
+)
+from creative_assets.providers import prompts
+from creative_assets.providers.base import ArtDirection, Generated, TextGenerator
+from creative_assets.providers.http import INVALID_MODEL_OUTPUT, ProviderFailure, failed_call
+from creative_assets.providers.openai_client import OpenAIResource, structured_chat
+from creative_assets.providers.strict_schema import drop_nulls, object_schema, strict_schema
+
+M = TypeVar("M", bound=BaseModel)
+FACTS = ("role", "company", "location", "language", "employment_type", "salary")
+NO_TEXT = "No text, no letters, no signage, no logos."
+QUOTES = re.compile(r"[\"“”„«»‚‘’]")
+STYLE_MAX = 120
+
+
+class TypographyNotes(Model):
+    """The typographer's style notes for the three zones (never the words themselves)."""
+
+    headline_style: str = Field(max_length=STYLE_MAX)
+    subline_style: str = Field(max_length=STYLE_MAX)
+    cta_style: str = Field(max_length=STYLE_MAX, description="the call-to-action button")
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, default=str)
+
+
+def with_no_text_guard(prompt: str) -> str:
+    """FLUX paints words it is not told to avoid; Gate 1a would then throw the image away."""
+    return prompt if "no text" in prompt.lower() else f"{prompt.rstrip()} {NO_TEXT}"
+
+
+def style_line(notes: TypographyNotes) -> str:
+    def clean(text: str) -> str:
+        return " ".join(QUOTES.sub("", text).split())[:STYLE_MAX]
+
+    return (
+        "Typography (style notes only; they add no text): "
+        f"headline {clean(notes.headline_style)}; subline {clean(notes.subline_style)}; "
+        f"button {clean(notes.cta_style)}."
+    )
+
+
+class OpenAITextGenerator(OpenAIResource, TextGenerator):
+    """Context fusion, copywriting, art direction and typography on an OpenAI chat model."""
+
+    model: str = Field(default="gpt-4o", description="chat model; priced by providers/prices.py")
+    max_completion_tokens: int = Field(default=4000, ge=100, description="a longer answer is an error")
+
+    def _ask(
+        self, operation: str, name: str, schema: dict[str, Any], system: str, payload: dict[str, Any]
+    ) -> tuple[Any, ProviderCall]:
+        return structured_chat(
+            self,
+            model=self.model,
+            operation=operation,
+            name=name,
+            schema=schema,
+            system=system,
+            user=_json(payload),
+            max_completion_tokens=self.max_completion_tokens,
+        )
+
+    def _validate(self, model: type[M], data: Any, call: ProviderCall, what: str, **fixed: Any) -> M:
+        try:
+            if not isinstance(data, dict):
+                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+            return model.model_validate({**drop_nulls(data, model), **fixed})
+        except (ValidationError, TypeError) as exc:
+            detail = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
+            failure = ProviderFailure(
+                INVALID_MODEL_OUTPUT,
+                f"{self.model}'s {what} does not fit {model.__name__}: {detail}; "
+                "re-run the step (the answer is not repaired silently)",
+                provider="openai",
+            )
+            raise failed_call(failure, call) from None
+
+    def fuse_context(self, job: JobPosting, research: ResearchBrief) -> Generated[CampaignContext]:
+        payload = {
+            "language": job.language,
+            "job": job.model_dump(mode="json", exclude={"logo_url", "updated_at"}),
+            "research": research.model_dump(mode="json", exclude={"calls"}),
+        }
+        schema = strict_schema(CampaignContext, omit=FACTS)
+        data, call = self._ask("context_fusion", "campaign_context", schema, prompts.CONTEXT_FUSION, payload)
+        facts = {
+            "role": job.title,
+            "company": job.company_name,
+            "location": job.location.city,
+            "language": job.language,
+            "employment_type": job.employment_type,
+            "salary": job.salary,
+        }
+        return Generated(self._validate(CampaignContext, data, call, "campaign context", **facts), [call])
+
+    def write_copy(self, context: CampaignContext) -> Generated[list[CopyVariant]]:
+        # One object keyed A–E: the variant letters come from the schema, not from the model.
+        draft = strict_schema(CopyVariant, omit={"variant"})
+        schema = object_schema({v: draft for v in VARIANTS})
+        payload = {"context": context.model_dump(mode="json")}
+        data, call = self._ask("copywriting", "copy_variants", schema, prompts.COPYWRITING, payload)
+        answer = data if isinstance(data, dict) else {}
+        variants = [
+            self._validate(CopyVariant, answer.get(v), call, f"copy variant {v}", variant=v) for v in VARIANTS
+        ]
+        return Generated(variants, [call])
+
+    def direct_images(self, context: CampaignContext, copy: CopyVariant) -> Generated[ArtDirection]:
+        concept = strict_schema(ImageConcept, omit={"image_type"})
+        meta = {"type": "string", "description": "which angle the text tests and how pictures support it"}
+        schema = object_schema({"meta_analysis": meta, **{t: concept for t in IMAGE_TYPES}})
+        payload = {"context": context.model_dump(mode="json"), "copy": copy.model_dump(mode="json")}
+        data, direction_call = self._ask(
+            "meta_analysis", "art_direction", schema, prompts.CREATIVE_DIRECTION, payload
+        )
+        answer = data if isinstance(data, dict) else {}
+        meta_analysis = answer.get("meta_analysis")
+        if not isinstance(meta_analysis, str) or not meta_analysis.strip():
+            failure = ProviderFailure(
+                INVALID_MODEL_OUTPUT,
+                f"{self.model} wrote no meta-analysis; re-run the step",
+                provider="openai",
+            )
+            raise failed_call(failure, direction_call)
+        concepts = [
+            self._validate(ImageConcept, answer.get(t), direction_call, f"{t} concept", image_type=t)
+            for t in IMAGE_TYPES
+        ]
+        prompt_schema = strict_schema(DesignerPrompt, omit={"image_type", "negative_prompt"})
+        data, design_call = self._ask(
+            "designer_prompts",
+            "designer_prompts",
+            object_schema({t: prompt_schema for t in IMAGE_TYPES}),
+            prompts.DESIGNER_PROMPTS,
+            {"style": copy.style, "concepts": [c.model_dump(mode="json") for c in concepts]},
+        )
+        answer = data if isinstance(data, dict) else {}
+        designed = [
+            self._validate(DesignerPrompt, answer.get(t), design_call, f"{t} prompt", image_type=t)
+            for t in IMAGE_TYPES
+        ]
+        guarded = [p.model_copy(update={"prompt": with_no_text_guard(p.prompt)}) for p in designed]
+        return Generated(ArtDirection(meta_analysis, concepts, guarded), [direction_call, design_call])
+
+    def design_layout(
+        self, analysis: ImageAnalysis, copy: CopyVariant, brand: BrandIdentity, image_type: ImageType
+    ) -> Generated[Layout]:
+        layout = plan_layout(analysis, copy, brand, image_type, has_logo=brand.logo is not None)
+        payload = {
+            "image_type": image_type,
+            "visual_style": copy.style,
+            "angle": copy.angle,
+            "brand": {
+                "font_family": brand.font_family,
+                "primary": brand.primary_color,
+                "accent": brand.accent_color,
+            },
+            "zones": [
+                z.model_dump(mode="json", include={"role", "align", "color", "scrim"}) for z in layout.zones
+            ],
+        }
+        schema = strict_schema(TypographyNotes)
+        data, call = self._ask("layout_design", "typography", schema, prompts.TYPOGRAPHY, payload)
+        notes = self._validate(TypographyNotes, data, call, "typography notes")
+        prompt = f"{layout.i2i_prompt}\n{style_line(notes)}"
+        return Generated(layout.model_copy(update={"i2i_prompt": prompt}), [call])

@@ -1,0 +1,171 @@
+"""Which implementation serves each capability, chosen by one environment variable at startup.
+
+    CREATIVE_ASSETS_PROVIDERS="all=real"                       every capability on its real provider
+    CREATIVE_ASSETS_PROVIDERS="text=openai,images=bfl,edit=real"  per capability (real or its name)
+    CREATIVE_ASSETS_PROVIDERS="all=real,jobs=local,fallback=none" later items override earlier ones
+    (unset or empty)                                           everything local, no key needed
+
+Capabilities and their real providers: jobs=hoc, research=perplexity, text=openai,
+brand=firecrawl, images=bfl, edit=openai, vision=openai. `fallback=local` (the default) puts
+the local painter behind BFL and the local typesetter behind gpt-image-1 for failures worth it
+(`providers/fallback.py`); `fallback=none` fails instead.
+
+A real provider chosen without its key fails when the definitions load, naming the variable;
+it never quietly becomes local. Keys stay out of the definitions: fields hold `dg.EnvVar`s,
+which Dagster resolves when a run starts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+import dagster as dg
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from creative_assets.providers import bfl, firecrawl, openai_client, perplexity
+from creative_assets.providers.base import ProviderError
+from creative_assets.providers.bfl import BflImageGenerator
+from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
+from creative_assets.providers.firecrawl import FirecrawlBrandExtractor
+from creative_assets.providers.hoc import HocJobSource
+from creative_assets.providers.local import LocalImageEditor, ProceduralImageGenerator
+from creative_assets.providers.openai_images import OpenAIImageEditor, OpenAIVisionAnalyzer
+from creative_assets.providers.openai_text import OpenAITextGenerator
+from creative_assets.providers.perplexity import PerplexityResearcher
+
+ENV_VAR = "CREATIVE_ASSETS_PROVIDERS"
+Mode = Literal["local", "real"]
+Capability = Literal["jobs", "research", "text", "brand", "images", "edit", "vision"]
+CAPABILITIES: tuple[Capability, ...] = ("jobs", "research", "text", "brand", "images", "edit", "vision")
+REAL: dict[Capability, str] = {
+    "jobs": "hoc",
+    "research": "perplexity",
+    "text": "openai",
+    "brand": "firecrawl",
+    "images": "bfl",
+    "edit": "openai",
+    "vision": "openai",
+}
+RESOURCE_KEY: dict[Capability, str] = {
+    "jobs": "job_source",
+    "research": "researcher",
+    "text": "text_generator",
+    "brand": "brand_extractor",
+    "images": "image_generator",
+    "edit": "image_editor",
+    "vision": "vision_analyzer",
+}
+KEY_VAR = {
+    "openai": "OPENAI_API_KEY",
+    "bfl": "BFL_API_KEY",
+    "perplexity": "PERPLEXITY_API_KEY",
+    "firecrawl": "FIRECRAWL_API_KEY",
+    "hoc": "HOC_API_KEY",
+}
+# Base URL variable and the public default; HOC has no public host, so its URL is required.
+URL_VAR: dict[str, tuple[str, str | None]] = {
+    "openai": ("OPENAI_BASE_URL", openai_client.DEFAULT_BASE_URL),
+    "bfl": ("BFL_BASE_URL", bfl.DEFAULT_BASE_URL),
+    "perplexity": ("PERPLEXITY_BASE_URL", perplexity.DEFAULT_BASE_URL),
+    "firecrawl": ("FIRECRAWL_BASE_URL", firecrawl.DEFAULT_BASE_URL),
+    "hoc": ("HOC_API_URL", None),
+}
+
+
+class ProviderChoice(BaseModel):
+    """local or real per capability, and whether image steps fall back to local."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    jobs: Mode = "local"
+    research: Mode = "local"
+    text: Mode = "local"
+    brand: Mode = "local"
+    images: Mode = "local"
+    edit: Mode = "local"
+    vision: Mode = "local"
+    fallback: Literal["local", "none"] = "local"
+
+    def real(self) -> list[Capability]:
+        return [c for c in CAPABILITIES if getattr(self, c) == "real"]
+
+
+def _invalid(message: str) -> ProviderError:
+    return ProviderError("invalid_provider_choice", f"{ENV_VAR}: {message}")
+
+
+def parse_choice(text: str) -> ProviderChoice:
+    values: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        key, sep, value = (s.strip().lower() for s in item.partition("="))
+        if not sep or not value:
+            raise _invalid(f"{item!r} is not key=value (e.g. all=real or text=openai)")
+        if key == "fallback":
+            values["fallback"] = value
+            continue
+        if key != "all" and key not in CAPABILITIES:
+            raise _invalid(f"unknown capability {key!r}; known: all, fallback, {', '.join(CAPABILITIES)}")
+        for capability in CAPABILITIES if key == "all" else (key,):
+            if value in ("real", REAL[capability]):  # type: ignore[index]
+                values[capability] = "real"
+            elif value == "local":
+                values[capability] = "local"
+            else:
+                raise _invalid(f"{item!r}: {capability} is local or real ({REAL[capability]})")  # type: ignore[index]
+    try:
+        return ProviderChoice.model_validate(values)
+    except ValidationError as exc:
+        raise _invalid(f"fallback is local or none, not {values.get('fallback')!r}") from exc
+
+
+def choice_from_env(environ: Mapping[str, str]) -> ProviderChoice:
+    return parse_choice(environ.get(ENV_VAR, ""))
+
+
+def _check_keys(choice: ProviderChoice, environ: Mapping[str, str]) -> None:
+    missing = []
+    for capability in choice.real():
+        provider = REAL[capability]
+        url_var, default = URL_VAR[provider]
+        for var in (KEY_VAR[provider], *([] if default else [url_var])):
+            if not environ.get(var, "").strip():
+                missing.append(f"{var} is not set but {capability}={provider} was chosen")
+    if missing:
+        raise ProviderError("missing_key", "; ".join(missing) + f" (set it, or choose local in {ENV_VAR})")
+
+
+def provider_resources(choice: ProviderChoice, environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """The resources of the capabilities chosen real, to merge over `local_resources(...)`.
+    Raises `[missing_key]` for a chosen provider whose key (or HOC URL) is not set."""
+    env = os.environ if environ is None else environ
+    _check_keys(choice, env)
+
+    def key(provider: str) -> str:
+        return dg.EnvVar(KEY_VAR[provider])
+
+    def url(provider: str) -> str:
+        var, default = URL_VAR[provider]
+        return dg.EnvVar(var) if env.get(var, "").strip() or default is None else default
+
+    build: dict[Capability, object] = {
+        "jobs": lambda: HocJobSource(api_key=key("hoc"), base_url=url("hoc")),
+        "research": lambda: PerplexityResearcher(api_key=key("perplexity"), base_url=url("perplexity")),
+        "text": lambda: OpenAITextGenerator(api_key=key("openai"), base_url=url("openai")),
+        "brand": lambda: FirecrawlBrandExtractor(api_key=key("firecrawl"), base_url=url("firecrawl")),
+        "images": lambda: BflImageGenerator(api_key=key("bfl"), base_url=url("bfl")),
+        "edit": lambda: OpenAIImageEditor(api_key=key("openai"), base_url=url("openai")),
+        "vision": lambda: OpenAIVisionAnalyzer(api_key=key("openai"), base_url=url("openai")),
+    }
+    resources: dict[str, object] = {}
+    for capability in choice.real():
+        resource = build[capability]()  # type: ignore[operator]
+        if choice.fallback == "local" and capability == "images":
+            resource = FallbackImageGenerator(primary=resource, fallback=ProceduralImageGenerator())
+        elif choice.fallback == "local" and capability == "edit":
+            resource = FallbackImageEditor(primary=resource, fallback=LocalImageEditor())
+        resources[RESOURCE_KEY[capability]] = resource
+    return resources
