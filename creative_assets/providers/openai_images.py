@@ -16,7 +16,16 @@ from pydantic import Field, ValidationError
 from creative_assets.errors import describe_validation_error
 from creative_assets.imaging.analysis import analyze_image, detail_grid
 from creative_assets.imaging.png import InvalidImageError, open_image, sha256, to_png
-from creative_assets.models import Box, CopyVariant, ImageAnalysis, Layout, Model, ProviderCall, Region
+from creative_assets.models import (
+    Box,
+    CopyVariant,
+    ImageAnalysis,
+    Layout,
+    Model,
+    ProviderCall,
+    Region,
+    VisionReview,
+)
 from creative_assets.providers import prompts
 from creative_assets.providers.base import Generated, ImageEditor, VisionAnalyzer
 from creative_assets.providers.http import (
@@ -139,17 +148,59 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
     max_side: int = Field(default=512, ge=128, le=2048, description="the image is sent scaled down")
     max_completion_tokens: int = Field(default=1000, ge=100)
 
-    def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
-        img = open_image(png, what="base image")
-        local = analyze_image(img, provider=PROVIDER)
+    review_creatives: bool = Field(
+        default=False,
+        description="also review every finished creative for Gate 1b (one vision call per attempt)",
+    )
+
+    def _image_part(self, img: Image.Image) -> dict:
         thumb = img.convert("RGB")
         thumb.thumbnail((self.max_side, self.max_side))
         buffer = io.BytesIO()
         thumb.save(buffer, format="PNG")
         url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+        return {"type": "image_url", "image_url": {"url": url, "detail": self.detail}}
+
+    def review_creative(
+        self, png: bytes, layout: Layout, copy: CopyVariant
+    ) -> Generated[VisionReview] | None:
+        if not self.review_creatives:
+            return None
+        zones = "; ".join(
+            f"{z.role} at x={z.box.x:.2f} y={z.box.y:.2f} w={z.box.w:.2f} h={z.box.h:.2f}"
+            for z in layout.zones
+        )
+        text = (
+            f"Planned areas: {zones}. "
+            f"Copy: headline {copy.headline!r}, subline {copy.subline!r}, CTA {copy.cta!r}."
+        )
+        user = [{"type": "text", "text": text}, self._image_part(open_image(png, what="final creative"))]
+        data, call = structured_chat(
+            self,
+            model=self.model,
+            operation="creative_review",
+            name="creative_review",
+            schema=strict_schema(VisionReview),
+            system=prompts.REVIEW,
+            user=user,
+            max_completion_tokens=self.max_completion_tokens,
+        )
+        try:
+            return Generated(VisionReview.model_validate(data), [call])
+        except ValidationError as exc:
+            failure = ProviderFailure(
+                INVALID_MODEL_OUTPUT,
+                f"{self.model}'s review does not fit VisionReview: {describe_validation_error(exc)}",
+                provider=PROVIDER,
+            )
+            raise failed_call(failure, call) from None
+
+    def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
+        img = open_image(png, what="base image")
+        local = analyze_image(img, provider=PROVIDER)
         user = [
             {"type": "text", "text": "Where is the subject, and where can a headline go?"},
-            {"type": "image_url", "image_url": {"url": url, "detail": self.detail}},
+            self._image_part(img),
         ]
         data, call = structured_chat(
             self,

@@ -47,3 +47,9 @@ RESEARCH = """You research the job market for a recruiting campaign. For the rol
 given, find what motivates people in this role there (at most five points), their typical
 frustrations with current employers (at most four), and a few current facts about the local
 labour market (at most four, each with its source). Answer in the posting's language."""
+
+REVIEW = """You review a finished recruiting ad for Gate 1b. The planned text areas and the exact
+copy are given. Report whether any text appears outside the planned areas, whether text lies over
+the picture's main subject (a face, a person at work), and whether any letters are malformed,
+doubled or nonsensical. List each problem in a short note a designer can act on; no notes when
+there is nothing wrong."""

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from pydantic import Field
 
+from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.png import sha256, validate_png
 from creative_assets.models import (
     IMAGE_TYPES,
@@ -19,6 +20,7 @@ from creative_assets.models import (
     JobPosting,
     Layout,
     Model,
+    VisionReview,
 )
 from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import LocalResearcher, LocalVisionAnalyzer, ProceduralImageGenerator
@@ -258,3 +260,36 @@ def test_vision_zones_are_merged_with_measured_regions(sim: Simulator, base_png:
     assert analysis.corner_detail == local.corner_detail
     (call,) = result.calls
     assert call.operation == "image_analysis" and round(call.cost_usd, 6) == round(billed(sim), 6)
+
+
+def test_vision_review_is_off_unless_configured(base_png: bytes) -> None:
+    analyzer = OpenAIVisionAnalyzer(api_key="sk-test", base_url="http://127.0.0.1:9")  # never called
+    layout = review_layout(base_png)
+    assert analyzer.review_creative(base_png, layout, COPY_FOR_REVIEW) is None
+
+
+def test_vision_review_for_gate_1b_is_parsed_and_billed(sim: Simulator, base_png: bytes) -> None:
+    configure(sim)
+    analyzer = OpenAIVisionAnalyzer(api_key="sk-test", base_url=sim.url_for("openai"), review_creatives=True)
+    layout = review_layout(base_png)
+    result = analyzer.review_creative(base_png, layout, COPY_FOR_REVIEW)
+    assert result is not None and isinstance(result.value, VisionReview)
+    (call,) = result.calls
+    assert call.operation == "creative_review" and round(call.cost_usd, 6) == round(billed(sim), 6)
+
+
+def review_layout(base_png: bytes) -> Layout:
+    analysis = LocalVisionAnalyzer().analyze(base_png).value
+    return plan_layout(analysis, COPY_FOR_REVIEW, default_brand("Acme", "test"), "lifestyle", has_logo=False)
+
+
+COPY_FOR_REVIEW = CopyVariant(
+    variant="A",
+    angle="benefits",
+    headline="Pflegefachkraft gesucht",
+    subline="Tarifliche Vergütung und 30 Tage Urlaub",
+    benefits=["30 Tage Urlaub"],
+    cta="Jetzt bewerben",
+    emotional_anchors=["Sicherheit"],
+    style="warm",
+)

@@ -31,6 +31,7 @@ PHASE_OF_OPERATION = {
     "image_analysis": "layout",
     "layout_design": "layout",
     "text_overlay": "i2i",
+    "creative_review": "gates",
 }
 
 
