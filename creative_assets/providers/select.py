@@ -3,6 +3,7 @@
     CREATIVE_ASSETS_PROVIDERS="all=real"                       every capability on its real provider
     CREATIVE_ASSETS_PROVIDERS="text=openai,images=bfl,edit=real"  per capability (real or its name)
     CREATIVE_ASSETS_PROVIDERS="all=real,jobs=local,fallback=none" later items override earlier ones
+    CREATIVE_ASSETS_PROVIDERS="all=real,review=vision"  Gate 1b also asks the vision model
     (unset or empty)                                           everything local, no key needed
 
 Capabilities and their real providers: jobs=hoc, research=perplexity, text=openai,
@@ -87,6 +88,8 @@ class ProviderChoice(BaseModel):
     edit: Mode = "local"
     vision: Mode = "local"
     fallback: Literal["local", "none"] = "local"
+    # Gate 1b's vision review of every finished creative: one more vision call per attempt.
+    review: Literal["off", "vision"] = "off"
 
     def real(self) -> list[Capability]:
         return [c for c in CAPABILITIES if getattr(self, c) == "real"]
@@ -104,8 +107,8 @@ def parse_choice(text: str) -> ProviderChoice:
         key, sep, value = (s.strip().lower() for s in item.partition("="))
         if not sep or not value:
             raise _invalid(f"{item!r} is not key=value (e.g. all=real or text=openai)")
-        if key == "fallback":
-            values["fallback"] = value
+        if key in ("fallback", "review"):
+            values[key] = value
             continue
         if key != "all" and key not in CAPABILITIES:
             raise _invalid(f"unknown capability {key!r}; known: all, fallback, {', '.join(CAPABILITIES)}")
@@ -117,9 +120,15 @@ def parse_choice(text: str) -> ProviderChoice:
             else:
                 raise _invalid(f"{item!r}: {capability} is local or real ({REAL[capability]})")  # type: ignore[index]
     try:
-        return ProviderChoice.model_validate(values)
+        choice = ProviderChoice.model_validate(values)
     except ValidationError as exc:
-        raise _invalid(f"fallback is local or none, not {values.get('fallback')!r}") from exc
+        raise _invalid(
+            f"fallback is local or none (not {values.get('fallback')!r}), "
+            f"review is off or vision (not {values.get('review')!r})"
+        ) from exc
+    if choice.review == "vision" and choice.vision != "real":
+        raise _invalid("review=vision needs the vision model: add vision=openai")
+    return choice
 
 
 def choice_from_env(environ: Mapping[str, str]) -> ProviderChoice:
@@ -158,7 +167,9 @@ def provider_resources(choice: ProviderChoice, environ: Mapping[str, str] | None
         "brand": lambda: FirecrawlBrandExtractor(api_key=key("firecrawl"), base_url=url("firecrawl")),
         "images": lambda: BflImageGenerator(api_key=key("bfl"), base_url=url("bfl")),
         "edit": lambda: OpenAIImageEditor(api_key=key("openai"), base_url=url("openai")),
-        "vision": lambda: OpenAIVisionAnalyzer(api_key=key("openai"), base_url=url("openai")),
+        "vision": lambda: OpenAIVisionAnalyzer(
+            api_key=key("openai"), base_url=url("openai"), review_creatives=choice.review == "vision"
+        ),
     }
     resources: dict[str, object] = {}
     for capability in choice.real():

@@ -167,3 +167,14 @@ def test_definitions_hold_env_var_names_not_keys(tmp_path: Path) -> None:
     assert defs.resolve_job_def("campaign_variant").name == "campaign_variant"
     no_fallback = provider_resources(parse_choice("images=bfl,fallback=none"), env)
     assert isinstance(no_fallback["image_generator"], BflImageGenerator)
+
+
+def test_vision_review_is_chosen_with_the_vision_model_only() -> None:
+    from creative_assets.providers.select import parse_choice
+
+    assert parse_choice("all=real,review=vision").review == "vision"
+    assert parse_choice("all=real").review == "off"
+    with pytest.raises(ProviderError, match="review=vision needs the vision model"):
+        parse_choice("text=openai,review=vision")
+    with pytest.raises(ProviderError, match="review is off or vision"):
+        parse_choice("all=real,review=maybe")
