@@ -7,7 +7,7 @@ import binascii
 import io
 import math
 import time
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 from PIL import Image
@@ -64,6 +64,9 @@ def edit_size(width: int, height: int) -> str:
     """gpt-image-1 edits come in three sizes; pick the one closest to the base image's shape."""
     ratio = width / height
     return "1536x1024" if ratio > 1.2 else "1024x1536" if ratio < 1 / 1.2 else "1024x1024"
+
+
+M = TypeVar("M", bound=Model)
 
 
 class OpenAIImageEditor(OpenAIResource, ImageEditor):
@@ -174,23 +177,31 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
             f"Planned areas: {zones}. "
             f"Copy: headline {copy.headline!r}, subline {copy.subline!r}, CTA {copy.cta!r}."
         )
-        user = [{"type": "text", "text": text}, self._image_part(open_image(png, what="final creative"))]
+        image = self._image_part(open_image(png, what="final creative"))
+        review, call = self._ask(VisionReview, "creative_review", prompts.REVIEW, text, image)
+        return Generated(review, [call])
+
+    def _ask(
+        self, answer: type[M], operation: str, system: str, text: str, image: dict
+    ) -> tuple[M, ProviderCall]:
+        """One vision question with a structured answer, validated by our model on receipt."""
         data, call = structured_chat(
             self,
             model=self.model,
-            operation="creative_review",
-            name="creative_review",
-            schema=strict_schema(VisionReview),
-            system=prompts.REVIEW,
-            user=user,
+            operation=operation,
+            name=operation,
+            schema=strict_schema(answer),
+            system=system,
+            user=[{"type": "text", "text": text}, image],
             max_completion_tokens=self.max_completion_tokens,
         )
         try:
-            return Generated(VisionReview.model_validate(data), [call])
+            return answer.model_validate(drop_nulls(data, answer) if isinstance(data, dict) else data), call
         except ValidationError as exc:
             failure = ProviderFailure(
                 INVALID_MODEL_OUTPUT,
-                f"{self.model}'s review does not fit VisionReview: {describe_validation_error(exc)}",
+                f"{self.model}'s {operation} answer does not fit {answer.__name__}: "
+                f"{describe_validation_error(exc)}",
                 provider=PROVIDER,
             )
             raise failed_call(failure, call) from None
@@ -198,31 +209,10 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
     def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
         img = open_image(png, what="base image")
         local = analyze_image(img, provider=PROVIDER)
-        user = [
-            {"type": "text", "text": "Where is the subject, and where can a headline go?"},
-            self._image_part(img),
-        ]
-        data, call = structured_chat(
-            self,
-            model=self.model,
-            operation="image_analysis",
-            name="text_zones",
-            schema=strict_schema(VisionZones),
-            system=prompts.VISION,
-            user=user,
-            max_completion_tokens=self.max_completion_tokens,
+        question = "Where is the subject, and where can a headline go?"
+        zones, call = self._ask(
+            VisionZones, "image_analysis", prompts.VISION, question, self._image_part(img)
         )
-        try:
-            zones = VisionZones.model_validate(
-                drop_nulls(data, VisionZones) if isinstance(data, dict) else data
-            )
-        except ValidationError as exc:
-            failure = ProviderFailure(
-                INVALID_MODEL_OUTPUT,
-                f"{self.model}'s text zones do not fit VisionZones: {describe_validation_error(exc)}",
-                provider=PROVIDER,
-            )
-            raise failed_call(failure, call) from None
         return Generated(merge_analysis(local, zones, img), [call])
 
 
