@@ -24,7 +24,7 @@ from creative_assets.models.base import ImageType
 IMAGE_TYPE_DESCRIPTIONS: dict[ImageType, str] = {
     "job_focus": "Stylised workplace: a person at a desk with a screen or parcels, a cabinet, a calm wall.",
     "lifestyle": "Warm, soft outdoor scene: sunset sky, bokeh lights, friends by a tree seen from behind.",
-    "artistic": "Abstract geometric composition: overlapping bold shapes and broad bands in strong colours.",
+    "artistic": "Abstract geometric composition: large overlapping shapes and broad bands in strong colours.",
     "location": "Landscape or skyline: layered hills or blocky buildings under a gradient sky, sun or moon.",
 }
 
@@ -231,16 +231,17 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
     colors = [*accents * 2, *(_hsl(hue + o, rng.uniform(0.7, 0.9), rng.uniform(0.45, 0.6)) for o in offsets)]
     calm_top = rng.random() < 0.5  # the empty third is at the top or the bottom
     cx = rng.uniform(0.35, 0.65)  # the composition's centre of gravity
-    d = ImageDraw.Draw(img, "RGBA")
-    for i in range(rng.randint(7, 10)):
-        r = m * (rng.uniform(0.2, 0.26) if i == 0 else rng.uniform(0.08, 0.2))
+    d = ImageDraw.Draw(img)
+    # A few large, opaque shapes: many small or translucent ones leave slivers and overlaps that
+    # OCR reads as 'L', '7' or 'V'.
+    for i in range(rng.randint(5, 7)):
+        r = m * (rng.uniform(0.2, 0.26) if i == 0 else rng.uniform(0.11, 0.2))
         x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), h * rng.uniform(0.0, 0.66)
         kind = "circle" if i == 0 else rng.choice(("circle", "square", "tri", "quarter", "band", "band"))
         pts = _shape(rng, kind, x, y + (h * 0.34 if calm_top else 0.0), r, m)
         ys = [p[1] for p in pts]  # shift the shape so it stays out of the calm third
         dy = max(0.0, h * 0.34 - min(ys)) if calm_top else min(0.0, h * 0.66 - max(ys))
-        fill = (*rng.choice(colors), 255 if i == 0 else rng.randint(170, 235))
-        d.polygon([(px, py + dy) for px, py in pts], fill=fill)
+        d.polygon([(px, py + dy) for px, py in pts], fill=rng.choice(colors))
     return img
 
 
