@@ -232,16 +232,26 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
     calm_top = rng.random() < 0.5  # the empty third is at the top or the bottom
     cx = rng.uniform(0.35, 0.65)  # the composition's centre of gravity
     d = ImageDraw.Draw(img)
-    # A few large, opaque shapes: many small or translucent ones leave slivers and overlaps that
-    # OCR reads as 'L', '7' or 'V'.
+    # A few large, opaque shapes, drawn largest first with centres kept apart: small, translucent
+    # or nearly covered shapes leave slivers that OCR reads as 'L', '7', 'V' or '二'.
+    specs: list[tuple[float, float, float]] = []
     for i in range(rng.randint(5, 7)):
         r = m * (rng.uniform(0.2, 0.26) if i == 0 else rng.uniform(0.11, 0.2))
-        x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), h * rng.uniform(0.0, 0.66)
-        kind = "circle" if i == 0 else rng.choice(("circle", "square", "tri", "quarter", "band", "band"))
-        pts = _shape(rng, kind, x, y + (h * 0.34 if calm_top else 0.0), r, m)
+        for _ in range(8):
+            x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), h * rng.uniform(0.0, 0.66)
+            if all(math.hypot(x - sx, y - sy) >= 0.5 * max(r, sr) for sx, sy, sr in specs):
+                break
+        specs.append((x, y + (h * 0.34 if calm_top else 0.0), r))
+    last = None
+    for x, y, r in sorted(specs, key=lambda spec: -spec[2]):
+        kind = (
+            "circle" if last is None else rng.choice(("circle", "square", "tri", "quarter", "band", "band"))
+        )
+        pts = _shape(rng, kind, x, y, r, m)
         ys = [p[1] for p in pts]  # shift the shape so it stays out of the calm third
         dy = max(0.0, h * 0.34 - min(ys)) if calm_top else min(0.0, h * 0.66 - max(ys))
-        d.polygon([(px, py + dy) for px, py in pts], fill=rng.choice(colors))
+        last = rng.choice([c for c in colors if c != last] or colors)  # neighbours differ in colour
+        d.polygon([(px, py + dy) for px, py in pts], fill=last)
     return img
 
 

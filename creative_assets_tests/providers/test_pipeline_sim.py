@@ -1,5 +1,6 @@
-"""One whole campaign (job-level run + variant A) with every real client, pointed at the
-simulator purely through environment variables, wired the way `deployment_resources()` is."""
+"""One whole campaign (job-level run, variants A–E, roll-up: 20 creatives) with every real
+client, pointed at the simulator purely through environment variables, wired the way
+`deployment_resources()` is."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
 from creative_assets.definitions import build_definitions, local_resources
 from creative_assets.imaging.png import validate_png
-from creative_assets.models import IMAGE_TYPES, ProviderCall
+from creative_assets.models import IMAGE_TYPES, VARIANTS, ProviderCall
 from creative_assets.providers.select import choice_from_env, provider_resources
 from creative_assets.sim import fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
@@ -40,7 +41,7 @@ def campaign(
         with dg.instance_for_test() as instance:
             with dg.build_resources({"job_source": resources["job_source"]}) as built:
                 ensure_job_partition(instance, built.job_source, JOB_ID)
-            outcome = run_campaign(defs, instance, JOB_ID, variants=["A"])
+            outcome = run_campaign(defs, instance, JOB_ID)
             sim.wait_idle()
             events = "\n".join(str(e) for run in outcome.runs for e in instance.all_logs(run.run_id))
             yield outcome, storage, sim.stats(), events
@@ -52,10 +53,16 @@ def record(storage: Path, asset: str, *parts: str) -> dict[str, Any]:
 
 def test_campaign_runs_on_the_real_clients(campaign) -> None:
     outcome, storage, _, _ = campaign
-    assert [r.job_name for r in outcome.runs] == ["campaign_text", "campaign_variant"]
+    assert [r.job_name for r in outcome.runs] == [
+        "campaign_text",
+        *["campaign_variant"] * 5,
+        "campaign_rollup",
+    ]
     assert outcome.success, [r.error for r in outcome.runs if r.error]
-    finals = [storage / "final_creatives" / JOB_ID / "A" / f"{t}.png" for t in IMAGE_TYPES]
+    finals = [storage / "final_creatives" / JOB_ID / v / f"{t}.png" for v in VARIANTS for t in IMAGE_TYPES]
+    assert len(finals) == 20
     assert {validate_png(p.read_bytes()) for p in finals} == {(1024, 1024)}
+    assert record(storage, "campaign_summary")["creatives_total"] == 20
 
 
 def test_every_step_was_done_by_the_real_providers(campaign) -> None:
@@ -86,7 +93,7 @@ def test_ledger_cost_equals_what_the_simulator_billed(campaign) -> None:
             *record(storage, "research")["calls"],
             *record(storage, "brand_identity")["calls"],
             *record(storage, "copy_variants")["calls"],
-            *record(storage, "gate_reports", "A")["calls"],
+            *(call for v in VARIANTS for call in record(storage, "gate_reports", v)["calls"]),
         ]
     ]
     assert REAL <= {c.provider for c in calls} <= REAL | {"local"}
@@ -96,6 +103,8 @@ def test_ledger_cost_equals_what_the_simulator_billed(campaign) -> None:
     billed = stats["totals"]["billed_usd"]
     assert ledger > 0
     assert round(ledger, 2) == round(billed, 2), (ledger, billed)
+    # The campaign summary reports the same money the providers billed.
+    assert round(record(storage, "campaign_summary")["costs"]["total_usd"], 4) == round(billed, 4)
     for provider in REAL:
         mine = sum(c.cost_usd for c in calls if c.provider == provider)
         assert round(mine, 4) == round(stats["providers"][provider]["billed_usd"], 4), provider
