@@ -128,6 +128,9 @@ def gate_1b_semantic(
             "zones": {z.role: _box(z.box) for z in layout.zones},
             "lines_read": len(text),
         },
+        # Text where no zone was planned is the editor's doing; text on the subject was planned
+        # there, so only a new picture (and with it a new layout) moves it.
+        on_fail="regenerate_i2i" if stray else "regenerate_bfl",
     )
 
 
@@ -148,6 +151,7 @@ def _reviewed_1b(review: VisionReview, ocr_result: GateResult) -> GateResult:
         0.0 if fail else ocr_result.score,
         summary=summary,
         evidence={**ocr_result.evidence, "vision_review": review.model_dump(mode="json")},
+        on_fail=ocr_result.action if ocr_result.status == "FAIL" else "regenerate_i2i",
     )
 
 
@@ -331,7 +335,8 @@ def decide_next_action(
     |--------------------------------------------------------|-------------------|
     | verdict is PASS or PASS_WITH_WARNINGS                  | "none"            |
     | attempt >= max_attempts (budget spent)                 | "none"            |
-    | only text gates (1b, 2) failed and i2i_failures >= 2   | "typeset_locally" |
+    | only text gates (1b, 2) failed, none blaming the       | "typeset_locally" |
+    | picture, and i2i_failures >= 2                         |                   |
     | i2i_failures >= 2 (repeated failure)                   | "regenerate_bfl"  |
     | otherwise (first failure: retry the edit)              | "regenerate_i2i"  |
 
@@ -344,7 +349,7 @@ def decide_next_action(
     if verdict_of(results) != "FAIL" or attempt >= max_attempts:
         return "none"
     failed = [r for r in results if r.status == "FAIL"]
-    if i2i_failures >= 2 and all(r.gate in TEXT_GATES for r in failed):
+    if i2i_failures >= 2 and all(r.gate in TEXT_GATES and r.action != "regenerate_bfl" for r in failed):
         return "typeset_locally"
     if i2i_failures >= 2:
         return "regenerate_bfl"

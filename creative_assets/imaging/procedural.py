@@ -242,15 +242,13 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
             if all(math.hypot(x - sx, y - sy) >= 0.5 * max(r, sr) for sx, sy, sr in specs):
                 break
         specs.append((x, y + (h * 0.34 if calm_top else 0.0), r))
-    last = None
-    for x, y, r in sorted(specs, key=lambda spec: -spec[2]):
-        kind = (
-            "circle" if last is None else rng.choice(("circle", "square", "tri", "quarter", "band", "band"))
-        )
-        pts = _shape(rng, kind, x, y, r, m)
+    kinds, last = ("circle", "circle", "tri", "quarter", "band", "band"), None  # squares read as "口"
+    for k, (x, y, r) in enumerate(sorted(specs, key=lambda spec: -spec[2])):
+        pts = _shape(rng, "circle" if k == 0 else rng.choice(kinds), x, y, r, m)
         ys = [p[1] for p in pts]  # shift the shape so it stays out of the calm third
         dy = max(0.0, h * 0.34 - min(ys)) if calm_top else min(0.0, h * 0.66 - max(ys))
-        last = rng.choice([c for c in colors if c != last] or colors)  # neighbours differ in colour
+        # The anchor circle takes the brand colour; after that, neighbours differ in colour.
+        last = accents[0] if accents and k == 0 else rng.choice([c for c in colors if c != last] or colors)
         d.polygon([(px, py + dy) for px, py in pts], fill=last)
     return img
 

@@ -190,6 +190,8 @@ def test_gate_1b_text_over_the_subject(
     result = gate_1b_semantic(good[1], make_layout(salient), logo_box=LOGO)
     assert result.status == status
     assert result.evidence["salient_overlap"]
+    # Text planned onto the subject needs a new picture and layout, not another edit.
+    assert result.action == ("regenerate_bfl" if status == "FAIL" else "none")
 
 
 # Gate 2 ----------------------------------------------------------------------------------
@@ -308,6 +310,7 @@ def result(gate: str, status: str = "FAIL", action: str = "regenerate_i2i") -> G
 PASSING = [result("1b", "PASS"), result("2", "PASS"), result("3", "WARN"), result("4", "PASS")]
 TEXT_ONLY = [result("1b", "PASS"), result("2"), result("3", "PASS"), result("4", "PASS")]
 LAYOUT_FAIL = [result("1b"), result("2", "PASS"), result("3", "PASS"), result("4", "PASS")]
+SUBJECT_COVERED = [result("1b", action="regenerate_bfl"), result("2", "PASS"), result("3", "PASS")]
 READABILITY_FAIL = [result("1b", "PASS"), result("2", "PASS"), result("3", "PASS"), result("4")]
 BFL_ASKED = [result("1a", action="regenerate_bfl"), result("2", "PASS")]
 
@@ -325,6 +328,8 @@ BFL_ASKED = [result("1a", action="regenerate_bfl"), result("2", "PASS")]
         ([*TEXT_ONLY[:1], result("2"), result("4")], 2, 2, "regenerate_bfl"),  # not text alone
         (TEXT_ONLY, 2, 2, "typeset_locally"),  # the editor keeps mangling the copy
         (LAYOUT_FAIL, 2, 2, "typeset_locally"),  # the editor keeps misplacing the copy
+        (SUBJECT_COVERED, 1, 1, "regenerate_i2i"),  # the picture is blamed, the cheap edit goes first
+        (SUBJECT_COVERED, 2, 2, "regenerate_bfl"),  # a new picture brings a new layout
     ],
 )
 def test_decide_next_action(
