@@ -198,12 +198,7 @@ def _lifestyle(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.
     return img
 
 
-_POLYGONS = {
-    "circle": (64, math.tau),
-    "quarter": (16, math.pi / 2),
-    "square": (4, math.tau),
-    "tri": (3, math.tau),
-}
+_POLYGONS = {"circle": (64, math.tau), "quarter": (16, math.pi / 2), "tri": (3, math.tau)}  # (corners, arc)
 
 
 def _shape(
@@ -231,6 +226,7 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
     colors = [*accents * 2, *(_hsl(hue + o, rng.uniform(0.7, 0.9), rng.uniform(0.45, 0.6)) for o in offsets)]
     calm_top = rng.random() < 0.5  # the empty third is at the top or the bottom
     cx = rng.uniform(0.35, 0.65)  # the composition's centre of gravity
+    y0 = h * 0.34 if calm_top else 0.0
     d = ImageDraw.Draw(img)
     # A few large, opaque shapes, drawn largest first with centres kept apart: small, translucent
     # or nearly covered shapes leave slivers that OCR reads as 'L', '7', 'V' or '二'.
@@ -238,10 +234,10 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.I
     for i in range(rng.randint(5, 7)):
         r = m * (rng.uniform(0.2, 0.26) if i == 0 else rng.uniform(0.11, 0.2))
         for _ in range(8):
-            x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), h * rng.uniform(0.0, 0.66)
+            x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), y0 + h * rng.uniform(0.0, 0.66)
             if all(math.hypot(x - sx, y - sy) >= 0.5 * max(r, sr) for sx, sy, sr in specs):
                 break
-        specs.append((x, y + (h * 0.34 if calm_top else 0.0), r))
+        specs.append((x, y, r))
     kinds, last = ("circle", "circle", "tri", "quarter", "band", "band"), None  # squares read as "口"
     for k, (x, y, r) in enumerate(sorted(specs, key=lambda spec: -spec[2])):
         pts = _shape(rng, "circle" if k == 0 else rng.choice(kinds), x, y, r, m)
