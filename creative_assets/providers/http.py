@@ -131,24 +131,28 @@ def provider_detail(response: httpx.Response, secrets: Sequence[str]) -> str:
     return redact(text, secrets)
 
 
+def status_code_and_hint(status: int, *, provider: str, key_var: str) -> tuple[str, str]:
+    """The stable error code of an HTTP status, and what a person can do about it."""
+    if status in (401, 403):
+        return AUTH_FAILED, f"check that {key_var} holds a valid key for {provider}"
+    if status == 402:
+        return AUTH_FAILED, f"the {provider} account behind {key_var} is out of credits; top it up"
+    if status == 429:
+        return RATE_LIMITED, HINTS[RATE_LIMITED]
+    if status == 408:
+        return TIMEOUT, HINTS[TIMEOUT]
+    if status >= 500:
+        return SERVER_ERROR, HINTS[SERVER_ERROR]
+    return BAD_REQUEST, HINTS[BAD_REQUEST]
+
+
 def classify(
     response: httpx.Response, *, provider: str, what: str, key_var: str, secrets: Sequence[str]
 ) -> ProviderFailure:
     status = response.status_code
     detail = provider_detail(response, secrets)
     said = f" ({detail})" if detail else ""
-    if status in (401, 403):
-        code, hint = AUTH_FAILED, f"check that {key_var} holds a valid key for {provider}"
-    elif status == 402:
-        code, hint = AUTH_FAILED, f"the {provider} account behind {key_var} is out of credits; top it up"
-    elif status == 429:
-        code, hint = RATE_LIMITED, HINTS[RATE_LIMITED]
-    elif status == 408:
-        code, hint = TIMEOUT, HINTS[TIMEOUT]
-    elif status >= 500:
-        code, hint = SERVER_ERROR, HINTS[SERVER_ERROR]
-    else:
-        code, hint = BAD_REQUEST, HINTS[BAD_REQUEST]
+    code, hint = status_code_and_hint(status, provider=provider, key_var=key_var)
     message = f"{provider} answered {what} with HTTP {status}{said}; {hint}"
     return ProviderFailure(code, message, provider=provider, status=status)
 

@@ -20,18 +20,17 @@ from pydantic import Field
 
 from creative_assets.models import ProviderCall
 from creative_assets.providers.http import (
-    AUTH_FAILED,
     BAD_REQUEST,
     HINTS,
     INVALID_MODEL_OUTPUT,
     INVALID_RESPONSE,
     MODERATED,
-    RATE_LIMITED,
     SERVER_ERROR,
     TIMEOUT,
     ProviderFailure,
     failed_call,
     redact,
+    status_code_and_hint,
     timed,
 )
 from creative_assets.providers.prices import CHAT_PER_1K_TOKENS, TokenPrice, chat_cost
@@ -80,16 +79,8 @@ def openai_failure(exc: Exception, what: str, *, secrets: list[str]) -> Provider
         request = f" [request {exc.request_id}]" if exc.request_id else ""
         if body.get("code") == "moderation_blocked":
             code, hint = MODERATED, "the safety system refused it; change the prompt or the image"
-        elif status in (401, 403):
-            code, hint = AUTH_FAILED, "check that OPENAI_API_KEY holds a valid key with access to this model"
-        elif status == 429:
-            code, hint = RATE_LIMITED, HINTS[RATE_LIMITED]
-        elif status == 408:
-            code, hint = TIMEOUT, HINTS[TIMEOUT]
-        elif status >= 500:
-            code, hint = SERVER_ERROR, HINTS[SERVER_ERROR]
         else:
-            code, hint = BAD_REQUEST, HINTS[BAD_REQUEST]
+            code, hint = status_code_and_hint(status, provider=PROVIDER, key_var="OPENAI_API_KEY")
         return ProviderFailure(
             code,
             f"OpenAI answered {what} with HTTP {status}{said}{request}; {hint}",
