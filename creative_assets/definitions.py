@@ -13,6 +13,8 @@ from creative_assets.defs.images.assets import base_images, image_prompts
 from creative_assets.defs.layout.assets import brand_identity, layouts
 from creative_assets.defs.reports.assets import campaign_summary, gate_reports
 from creative_assets.defs.text.assets import copy_variants, job_posting, research
+from creative_assets.gateway.config import gateway_from_env
+from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.io import ObjectStoreIOManager
 from creative_assets.providers.local import (
     LocalBrandExtractor,
@@ -58,10 +60,23 @@ def default_storage_url() -> str:
     return str(Path(os.environ.get("DAGSTER_HOME", ".dagster_home")).resolve() / "storage")
 
 
-def local_resources(storage_url: str) -> dict[str, object]:
-    """The embedded default: no key, no network, real PNGs and real OCR."""
+def beside_storage_gateway(storage_url: str) -> ProviderGateway:
+    """A gateway whose cache and (for a local folder) state live under the storage root: what a
+    test or a throwaway run wants; deployments configure theirs from the environment."""
+    cache_url = f"{storage_url.rstrip('/')}/_cache"
+    if "://" in storage_url and not storage_url.startswith("file://"):
+        return ProviderGateway(cache_url=cache_url)
+    state = Path(storage_url.removeprefix("file://")).resolve() / "_state" / "state.db"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    return ProviderGateway(cache_url=cache_url, state_url=f"sqlite:///{state}")
+
+
+def local_resources(storage_url: str, gateway: ProviderGateway | None = None) -> dict[str, object]:
+    """The embedded default: no key, no network, real PNGs and real OCR. The gateway is there
+    too (its ledger feeds the campaign summary) though local providers never pay through it."""
     return {
         "io_manager": ObjectStoreIOManager(base_url=storage_url),
+        "gateway": gateway or beside_storage_gateway(storage_url),
         "job_source": LocalJobSource(),
         "researcher": LocalResearcher(),
         "text_generator": TemplateTextGenerator(),
@@ -87,7 +102,11 @@ def deployment_resources() -> dict[str, object]:
     default, with each capability that CREATIVE_ASSETS_PROVIDERS selects swapped for its real
     client. A real provider chosen without its key fails here, naming the variable."""
     storage = os.environ.get("CREATIVE_ASSETS_STORAGE_URL") or default_storage_url()
-    return {**local_resources(storage), **provider_resources(choice_from_env(os.environ))}
+    gateway = gateway_from_env(os.environ, cache_url=f"{storage.rstrip('/')}/_cache")
+    return {
+        **local_resources(storage, gateway),
+        **provider_resources(choice_from_env(os.environ), gateway),
+    }
 
 
 @dg.definitions

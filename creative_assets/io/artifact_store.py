@@ -12,7 +12,6 @@ replaces what an earlier materialization stored.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 import dagster as dg
@@ -20,6 +19,7 @@ from pydantic import Field
 from upath import UPath
 
 from creative_assets.imaging.png import validate_png
+from creative_assets.io.atomic import write_atomically
 from creative_assets.io.registry import model_named
 from creative_assets.models import Artifact, Model
 
@@ -54,8 +54,8 @@ class ArtifactStore(dg.UPathIOManager):
         }
         encoded = json.dumps(record, ensure_ascii=False, indent=1).encode()
         for name, data in files.items():
-            self._write_atomically(path / name, data)
-        self._write_atomically(path / RECORD_FILE, encoded)
+            write_atomically(path / name, data)
+        write_atomically(path / RECORD_FILE, encoded)
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> Model:
         record_path = path / RECORD_FILE
@@ -84,17 +84,6 @@ class ArtifactStore(dg.UPathIOManager):
                 {name: str(folder / name) for name in [RECORD_FILE, *sorted(files)]}
             ),
         }
-
-    def _write_atomically(self, target: UPath, data: bytes) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.protocol in ("", "file", "local"):
-            # Local files: write aside, then rename, so readers never see half a PNG.
-            temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-            temp.write_bytes(data)
-            temp.fs.mv(temp.path, target.path)
-        else:
-            # Object stores publish a PUT whole or not at all.
-            target.write_bytes(data)
 
 
 def _check_file_name(name: str) -> None:

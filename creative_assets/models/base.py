@@ -85,7 +85,7 @@ class ProviderCall(Model):
     cost_usd: float = 0.0
     duration_s: float = 0.0
     cached: bool = False
-    outcome: Literal["ok", "error", "moderated", "fallback"] = "ok"
+    outcome: Literal["ok", "error", "moderated", "fallback", "circuit_open"] = "ok"
     request_hash: str | None = None
 
 

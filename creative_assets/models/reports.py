@@ -61,6 +61,40 @@ class CostBreakdown(Model):
     calls: int
 
 
+class LedgerCosts(Model):
+    """What the job spent according to the durable ledger: every run, retry and failure."""
+
+    total_usd: float
+    per_approved_creative_usd: float | None
+    by_phase_usd: dict[str, float]
+    by_provider_usd: dict[str, float]
+    paid_calls: int
+    cached_calls: int
+    failed_calls: int
+    refused_calls: int = Field(description="refused by the budget guard or an open circuit breaker")
+
+
+class PhaseTiming(Model):
+    phase: str
+    partitions: int
+    step_seconds: float = Field(description="summed over the phase's partitions")
+    wall_seconds: float = Field(description="first step start to last step end")
+    started_at: float
+    ended_at: float
+
+
+class CampaignKpis(Model):
+    throughput_seconds: float | None = Field(description="first phase start to last phase end")
+    phases: list[PhaseTiming]
+    run_success_rate: float | None
+    runs_finished: int
+    creative_success_rate: float = Field(description="creatives produced of the 20 planned")
+    approval_rate: float
+    cost_per_creative_usd: float | None
+    estimate_usd: float = Field(description="pre-flight: list prices, every first attempt passing")
+    budget_drift: float | None = Field(description="spent / estimate - 1")
+
+
 class CampaignSummary(Artifact):
     """The per-job roll-up: 20 creatives, manifest, costs and a contact sheet (in `files`)."""
 
@@ -73,4 +107,6 @@ class CampaignSummary(Artifact):
     failures_by_gate: dict[str, int]
     gate_1a_regenerations: int
     costs: CostBreakdown
+    ledger: LedgerCosts
+    kpis: CampaignKpis
     manifest: list[ManifestRow] = Field(min_length=1)

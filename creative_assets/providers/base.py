@@ -51,6 +51,14 @@ class ProviderError(CreativeAssetsError):
     """A provider failed in a way the caller should report, with a stable code."""
 
 
+class Priced:
+    """List price per operation (USD per call of typical size), for the pre-flight estimate.
+    Local providers cost nothing, which is the default."""
+
+    def list_prices(self) -> dict[str, float]:
+        return {}
+
+
 class JobSource(dg.ConfigurableResource, ABC):
     """Where HOC jobs come from (the HOC jobs API, or a folder of JSON files)."""
 
@@ -61,14 +69,14 @@ class JobSource(dg.ConfigurableResource, ABC):
     def list_jobs(self, updated_since: datetime | None = None) -> list[JobRef]: ...
 
 
-class Researcher(dg.ConfigurableResource, ABC):
+class Researcher(Priced, dg.ConfigurableResource, ABC):
     """Role and location research (Perplexity)."""
 
     @abstractmethod
     def research(self, job: JobPosting) -> ResearchBrief: ...
 
 
-class TextGenerator(dg.ConfigurableResource, ABC):
+class TextGenerator(Priced, dg.ConfigurableResource, ABC):
     """The language-model steps: context fusion, copywriting, art direction, layout design."""
 
     @abstractmethod
@@ -90,7 +98,7 @@ class TextGenerator(dg.ConfigurableResource, ABC):
     ) -> Generated[Layout]: ...
 
 
-class BrandExtractor(dg.ConfigurableResource, ABC):
+class BrandExtractor(Priced, dg.ConfigurableResource, ABC):
     """Brand identity of the employer (Firecrawl). Must not raise for a missing brand:
     the asset falls back to defaults and says why."""
 
@@ -98,7 +106,7 @@ class BrandExtractor(dg.ConfigurableResource, ABC):
     def extract(self, job: JobPosting) -> BrandIdentity: ...
 
 
-class ImageGenerator(dg.ConfigurableResource, ABC):
+class ImageGenerator(Priced, dg.ConfigurableResource, ABC):
     """Text-to-image (BFL FLUX). Returns PNG bytes."""
 
     @abstractmethod
@@ -107,7 +115,7 @@ class ImageGenerator(dg.ConfigurableResource, ABC):
     ) -> Generated[bytes]: ...
 
 
-class ImageEditor(dg.ConfigurableResource, ABC):
+class ImageEditor(Priced, dg.ConfigurableResource, ABC):
     """Image-to-image text overlay (OpenAI gpt-image-1). Never draws the logo. Returns PNG bytes."""
 
     @abstractmethod
@@ -116,7 +124,7 @@ class ImageEditor(dg.ConfigurableResource, ABC):
     ) -> Generated[bytes]: ...
 
 
-class VisionAnalyzer(dg.ConfigurableResource, ABC):
+class VisionAnalyzer(Priced, dg.ConfigurableResource, ABC):
     """Finds free space for text on a base image (vision model, or local calm-region analysis),
     and, where a vision model is configured, reviews a finished creative for Gate 1b."""
 

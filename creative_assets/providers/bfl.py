@@ -15,6 +15,7 @@ import httpx
 from PIL import Image
 from pydantic import Field
 
+from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.imaging.png import InvalidImageError, open_image, to_png
 from creative_assets.models import DesignerPrompt, ProviderCall
 from creative_assets.providers.base import Generated, ImageGenerator
@@ -64,6 +65,10 @@ class BflImageGenerator(ImageGenerator):
     poll_interval_s: float = Field(default=0.5, ge=0, description="BFL suggests polling about every 0.5 s")
     max_wait_s: float = Field(default=180.0, gt=0, description="give up on a task after this long")
     http: HttpSettings = Field(default_factory=HttpSettings)
+    gateway: ProviderGateway = Field(description="limits, cache, budget and ledger shared by all runs")
+
+    def list_prices(self) -> dict[str, float]:
+        return {"text_to_image": self.price_per_image}
 
     def generate(
         self, prompt: DesignerPrompt, *, seed: int, width: int, height: int, palette: list[str]
@@ -80,21 +85,33 @@ class BflImageGenerator(ImageGenerator):
             "prompt_upsampling": False,
             "safety_tolerance": self.safety_tolerance,
         }
-        call = ProviderCall(provider=PROVIDER, model=self.model, operation="text_to_image", unit="image")
-        started = time.monotonic()
-        with http_client(self.http) as client:
-            try:
-                polling_url = self._submit(client, body)
-                # From here BFL bills the task (the simulator does too), whatever happens next;
-                # a moderated task is not billed.
-                call = call.model_copy(update={"cost_usd": self.price_per_image})
-                sample_url = self._wait(client, polling_url)
-                png = self._download(client, sample_url, (width, height))
-            except ProviderFailure as exc:
-                if exc.code == MODERATED:
-                    call = call.model_copy(update={"cost_usd": 0.0})
-                raise failed_call(exc, timed(call, started)) from None
-        return Generated(png, [timed(call, started)])
+        spec = CallSpec(
+            provider=PROVIDER,
+            operation="text_to_image",
+            model=self.model,
+            request={**body, "delivered_size": [width, height]},
+            expected_cost_usd=self.price_per_image,
+        )
+
+        def run() -> Answer:
+            call = ProviderCall(provider=PROVIDER, model=self.model, operation="text_to_image", unit="image")
+            started = time.monotonic()
+            with http_client(self.http) as client:
+                try:
+                    polling_url = self._submit(client, body)
+                    # From here BFL bills the task (the simulator does too), whatever happens
+                    # next; a moderated task is not billed.
+                    call = call.model_copy(update={"cost_usd": self.price_per_image})
+                    sample_url = self._wait(client, polling_url)
+                    png = self._download(client, sample_url, (width, height))
+                except ProviderFailure as exc:
+                    if exc.code == MODERATED:
+                        call = call.model_copy(update={"cost_usd": 0.0})
+                    raise failed_call(exc, timed(call, started)) from None
+            return Answer(call=timed(call, started), blobs={"image.png": png})
+
+        answer = self.gateway.call(spec, run)
+        return Generated(answer.blobs["image.png"], [answer.call])
 
     def _send(self, client: httpx.Client, request: httpx.Request, what: str) -> httpx.Response:
         return send(

@@ -59,6 +59,9 @@ class FallbackImageGenerator(ImageGenerator):
     primary: ImageGenerator
     fallback: ImageGenerator
 
+    def list_prices(self) -> dict[str, float]:
+        return self.primary.list_prices()
+
     def generate(
         self, prompt: DesignerPrompt, *, seed: int, width: int, height: int, palette: list[str]
     ) -> Generated[bytes]:
@@ -75,6 +78,9 @@ class FallbackImageEditor(ImageEditor):
 
     primary: ImageEditor
     fallback: ImageEditor
+
+    def list_prices(self) -> dict[str, float]:
+        return self.primary.list_prices()
 
     def overlay_text(
         self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int

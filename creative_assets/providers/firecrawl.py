@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import Field
 
+from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.models import BrandIdentity, JobPosting, LogoInfo, ProviderCall
 from creative_assets.models.brand import LOGO_FILE
 from creative_assets.providers.base import BrandExtractor
@@ -21,6 +22,7 @@ from creative_assets.providers.http import (
     INVALID_RESPONSE,
     HttpSettings,
     ProviderFailure,
+    failed_call,
     http_client,
     json_body,
     redact,
@@ -34,6 +36,7 @@ from creative_assets.providers.safe_fetch import MAX_LOGO_BYTES, FetchRefused, f
 DEFAULT_BASE_URL = "https://api.firecrawl.dev"
 PROVIDER = "firecrawl"
 KEY_VAR = "FIRECRAWL_API_KEY"
+BRAND_TTL_S = 90 * 24 * 3600.0
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 _RGB = re.compile(r"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})")
 
@@ -63,29 +66,60 @@ class FirecrawlBrandExtractor(BrandExtractor):
     max_logo_bytes: int = Field(default=MAX_LOGO_BYTES, gt=0)
     logo_timeout_s: float = Field(default=10.0, gt=0)
     http: HttpSettings = Field(default_factory=lambda: HttpSettings(timeout_s=90.0))
+    gateway: ProviderGateway = Field(description="limits, cache, budget and ledger shared by all runs")
+
+    def list_prices(self) -> dict[str, float]:
+        return {"brand_identity": self.price_per_scrape}
 
     def extract(self, job: JobPosting) -> BrandIdentity:
         company = job.company_name
         if job.company_website is None:
             return default_brand(company, "the job names no company website to read a brand from")
         website = str(job.company_website)
+        spec = CallSpec(
+            provider=PROVIDER,
+            operation="brand_identity",
+            model="scrape/branding",
+            request={"url": website, "formats": ["branding"], "logo_url": str(job.logo_url or "")},
+            expected_cost_usd=self.price_per_scrape,
+            ttl_s=BRAND_TTL_S,
+            # The design's key: a company's brand is the same for every job it posts.
+            cache_key={"company": " ".join(company.casefold().split()), "website": website},
+        )
+        try:
+            answer = self.gateway.call(spec, lambda: self._read_brand(job, website))
+        except ProviderFailure as exc:  # a refused or failed scrape is not billed
+            failed = [exc.call] if exc.call else []
+            return default_brand(company, f"Firecrawl could not read {website}: {exc}", failed)
+        brand = BrandIdentity.model_validate(answer.data)
+        return brand.model_copy(update={"files": dict(answer.blobs), "calls": [answer.call]})
+
+    def _read_brand(self, job: JobPosting, website: str) -> Answer:
+        """Scrape and build the brand; only a brand actually read from the site is cached (a
+        fallback to defaults is asked again next time)."""
+        company = job.company_name
         call = ProviderCall(
             provider=PROVIDER, model="scrape/branding", operation="brand_identity", unit="scrape"
         )
         started = time.monotonic()
         try:
             data = self._scrape(website)
-        except ProviderFailure as exc:  # failed calls are not billed
-            failed = timed(call, started).model_copy(update={"outcome": "error"})
-            return default_brand(company, f"Firecrawl could not read {website}: {exc}", [failed])
+        except ProviderFailure as exc:
+            raise failed_call(exc, timed(call, started)) from None
         call = timed(call, started).model_copy(update={"cost_usd": self.price_per_scrape})
         try:
-            return self._brand(job, website, data, call)
+            brand = self._brand(job, website, data, call)
         except Exception as exc:  # untrusted data must not fail the campaign; the reason is kept
             reason = redact(
                 f"Firecrawl's answer for {website} is unusable ({type(exc).__name__}: {exc})", [self.api_key]
             )
-            return default_brand(company, reason[:500], [call])
+            brand = default_brand(company, reason[:500], [call])
+        return Answer(
+            call=call,
+            data=brand.model_dump(mode="json", exclude={"calls"}),
+            blobs=brand.files,
+            cacheable=brand.source == "firecrawl",
+        )
 
     def _scrape(self, website: str) -> dict[str, Any]:
         with http_client(self.http) as client:

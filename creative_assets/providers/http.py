@@ -33,9 +33,10 @@ RATE_LIMITED, SERVER_ERROR, TIMEOUT = "rate_limited", "server_error", "timeout"
 AUTH_FAILED, BAD_REQUEST, MODERATED = "auth_failed", "bad_request", "moderated"
 INVALID_RESPONSE = "invalid_response"  # cut off or not what the API documents
 INVALID_MODEL_OUTPUT = "invalid_model_output"  # the API answered fine; the model's content does not fit
+CIRCUIT_OPEN = "circuit_open"  # our breaker refused to send: the provider failed too often just now
 # Worth another provider: the failure says nothing about our request. auth_failed and
 # bad_request would fail the same way again (and hide a broken key), so they fail fast.
-FALLBACK_CODES = frozenset({RATE_LIMITED, SERVER_ERROR, TIMEOUT, MODERATED, INVALID_RESPONSE})
+FALLBACK_CODES = frozenset({RATE_LIMITED, SERVER_ERROR, TIMEOUT, MODERATED, INVALID_RESPONSE, CIRCUIT_OPEN})
 HINTS = {
     RATE_LIMITED: "wait a little and re-run the step, or lower this provider's concurrency limit",
     SERVER_ERROR: "the provider is having trouble; re-run the step later",

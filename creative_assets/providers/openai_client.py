@@ -8,16 +8,17 @@ the loopback simulator via `base_url` instead of patching.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import dagster as dg
 import openai
 from pydantic import Field
 
+from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.models import ProviderCall
 from creative_assets.providers.http import (
     BAD_REQUEST,
@@ -41,6 +42,18 @@ REFUSAL, OUTPUT_TRUNCATED = "refusal", "output_truncated"
 # What a call can raise for provider reasons. The SDK lets a cut-off or non-JSON body escape as
 # a plain JSONDecodeError; anything else (a TypeError from our own code) is a bug and propagates.
 SDK_FAILURES = (openai.OpenAIError, json.JSONDecodeError, UnicodeDecodeError)
+T = TypeVar("T")
+# Typical (prompt, completion) tokens per operation, measured on the sample jobs: the basis of
+# the pre-flight estimate, not of the budget guard (which reserves the upper bound per call).
+TYPICAL_TOKENS: dict[str, tuple[int, int]] = {
+    "context_fusion": (1800, 700),
+    "copywriting": (900, 1600),
+    "meta_analysis": (900, 1300),
+    "designer_prompts": (700, 700),
+    "layout_design": (500, 120),
+    "image_analysis": (350, 150),
+    "creative_review": (400, 120),
+}
 
 
 class OpenAIResource(dg.ConfigurableResource):
@@ -50,6 +63,7 @@ class OpenAIResource(dg.ConfigurableResource):
     base_url: str = Field(default=DEFAULT_BASE_URL, description="OPENAI_BASE_URL; the simulator in tests")
     timeout_s: float = Field(default=120.0, gt=0, description="per request, retries excluded")
     max_retries: int = Field(default=2, ge=0, le=6, description="the SDK's retries: the only retry layer")
+    gateway: ProviderGateway = Field(description="limits, cache, budget and ledger shared by all runs")
 
     def client(self) -> openai.OpenAI:
         return openai.OpenAI(
@@ -110,8 +124,26 @@ def price_of(model: str) -> TokenPrice:
     return price
 
 
-def request_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+def typical_chat_prices(model: str, operations: tuple[str, ...]) -> dict[str, float]:
+    price = price_of(model)
+    return {op: chat_cost(*TYPICAL_TOKENS[op], price) for op in operations}
+
+
+def expected_chat_cost(
+    messages: list[dict[str, Any]], max_completion_tokens: int, price: TokenPrice
+) -> float:
+    """What the budget guard reserves for a chat call: the prompt's tokens estimated generously
+    (3 characters a token; a low-detail image is 85 tokens) plus the whole completion allowance.
+    An upper bound on purpose: the guard must not let a cap be overrun by an estimate."""
+    chars, images = 0, 0
+    for message in messages:
+        content = message["content"]
+        for part in content if isinstance(content, list) else [{"type": "text", "text": content}]:
+            if part.get("type") == "text":
+                chars += len(part["text"])
+            else:
+                images += 1
+    return chat_cost(chars // 3 + 85 * images, max_completion_tokens, price)
 
 
 def structured_chat(
@@ -124,41 +156,62 @@ def structured_chat(
     system: str,
     user: str | list[dict[str, Any]],
     max_completion_tokens: int,
-) -> tuple[Any, ProviderCall]:
-    """One strict json_schema chat completion; returns the parsed JSON and the call record.
-    A refusal and a length cut-off are their own codes, not JSON to parse."""
+    parse: Callable[[Any, ProviderCall], T] = lambda data, call: data,
+) -> tuple[T, ProviderCall]:
+    """One strict json_schema chat completion through the gateway; returns `parse(json, call)`
+    and the call record. A refusal and a length cut-off are their own codes, not JSON to parse.
+
+    `parse` validates the answer inside the paid call, so an answer that does not fit is
+    recorded as a failure and never cached; a cache hit is parsed again on the way out."""
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     response_format = {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
-    call = ProviderCall(
-        provider=PROVIDER,
-        model=model,
-        operation=operation,
-        unit="token",
-        units=0,
-        request_hash=request_hash({"model": model, "messages": messages, "format": response_format}),
-    )
     price = price_of(model)
-    started = time.monotonic()
-    try:
-        with resource.client() as client:
-            completion = client.chat.completions.create(
-                model=model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=response_format,  # type: ignore[arg-type]
-                max_completion_tokens=max_completion_tokens,
-            )
-    except SDK_FAILURES as exc:  # they leave with a stable code and no key in them
-        raise failed_call(resource.failure(exc, operation), timed(call, started)) from None
-    usage = completion.usage
-    prompt_tokens = usage.prompt_tokens if usage else 0
-    completion_tokens = usage.completion_tokens if usage else 0
-    call = timed(call, started).model_copy(
-        update={
-            "model": completion.model or model,
-            "units": float(prompt_tokens + completion_tokens),
-            "cost_usd": chat_cost(prompt_tokens, completion_tokens, price),
-        }
+    spec = CallSpec(
+        provider=PROVIDER,
+        operation=operation,
+        model=model,
+        request={
+            "messages": messages,
+            "format": response_format,
+            "max_completion_tokens": max_completion_tokens,
+        },
+        expected_cost_usd=expected_chat_cost(messages, max_completion_tokens, price),
     )
+
+    def run() -> Answer:
+        call = ProviderCall(provider=PROVIDER, model=model, operation=operation, unit="token", units=0)
+        started = time.monotonic()
+        try:
+            with resource.client() as client:
+                completion = client.chat.completions.create(
+                    model=model,
+                    messages=messages,  # type: ignore[arg-type]
+                    response_format=response_format,  # type: ignore[arg-type]
+                    max_completion_tokens=max_completion_tokens,
+                )
+        except SDK_FAILURES as exc:  # they leave with a stable code and no key in them
+            raise failed_call(resource.failure(exc, operation), timed(call, started)) from None
+        usage = completion.usage
+        prompt_tokens = usage.prompt_tokens if usage else 0
+        completion_tokens = usage.completion_tokens if usage else 0
+        call = timed(call, started).model_copy(
+            update={
+                "model": completion.model or model,
+                "units": float(prompt_tokens + completion_tokens),
+                "cost_usd": chat_cost(prompt_tokens, completion_tokens, price),
+            }
+        )
+        data = _answer_json(completion, model, operation, max_completion_tokens, call)
+        parse(data, call)
+        return Answer(call=call, data=data)
+
+    answer = resource.gateway.call(spec, run)
+    return parse(answer.data, answer.call), answer.call
+
+
+def _answer_json(
+    completion: Any, model: str, operation: str, max_completion_tokens: int, call: ProviderCall
+) -> Any:
     if not completion.choices:
         raise failed_call(_model_output(f"{model} returned no choices for {operation}"), call)
     choice = completion.choices[0]
@@ -179,7 +232,7 @@ def structured_chat(
         )
         raise failed_call(failure, call)
     try:
-        return json.loads(choice.message.content or ""), call
+        return json.loads(choice.message.content or "")
     except ValueError:
         raise failed_call(_model_output(f"{model}'s answer to {operation} is not JSON"), call) from None
 

@@ -14,6 +14,7 @@ from PIL import Image
 from pydantic import Field, ValidationError
 
 from creative_assets.errors import describe_validation_error
+from creative_assets.gateway.resource import Answer, CallSpec
 from creative_assets.imaging.analysis import analyze_image, detail_grid
 from creative_assets.imaging.png import InvalidImageError, open_image, sha256, to_png
 from creative_assets.models import (
@@ -39,8 +40,8 @@ from creative_assets.providers.openai_client import (
     PROVIDER,
     SDK_FAILURES,
     OpenAIResource,
-    request_hash,
     structured_chat,
+    typical_chat_prices,
 )
 from creative_assets.providers.prices import IMAGE_EDIT_PER_IMAGE
 from creative_assets.providers.strict_schema import drop_nulls, strict_schema
@@ -79,59 +80,77 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
     price_per_image: float = Field(default=IMAGE_EDIT_PER_IMAGE["gpt-image-1"], ge=0)
     timeout_s: float = Field(default=300.0, gt=0, description="edits take 8–25 s typically, up to ~2 min")
 
+    def list_prices(self) -> dict[str, float]:
+        return {"text_overlay": self.price_per_image}
+
     def overlay_text(
         self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         base = open_image(base_png, what="base image")
         quality = self.quality if attempt <= 1 else self.retry_quality
         size = edit_size(*base.size)
-        call = ProviderCall(
+        mask = zone_mask(base.size, layout)
+        spec = CallSpec(
             provider=PROVIDER,
-            model=self.model,
             operation="text_overlay",
-            unit="image",
-            request_hash=request_hash(
-                {
-                    "model": self.model,
-                    "image": sha256(base_png),
-                    "prompt": layout.i2i_prompt,
-                    "quality": quality,
-                }
-            ),
+            model=self.model,
+            request={
+                "image": sha256(base_png),
+                "mask": sha256(mask),
+                "prompt": layout.i2i_prompt,
+                "size": size,
+                "quality": quality,
+                "input_fidelity": self.input_fidelity,
+                # Not sent: a retry asks for a new sample, so it must not be answered from the
+                # cache with the attempt that just failed.
+                "attempt": attempt,
+            },
+            expected_cost_usd=self.price_per_image,
         )
-        started = time.monotonic()
-        try:
-            with self.client() as client:
-                result = client.images.edit(
-                    model=self.model,
-                    image=("base.png", base_png, "image/png"),
-                    mask=("mask.png", zone_mask(base.size, layout), "image/png"),
-                    prompt=layout.i2i_prompt,
-                    size=size,
-                    quality=quality,
-                    input_fidelity=self.input_fidelity,
-                    output_format="png",
-                    n=1,
-                )
-        except SDK_FAILURES as exc:  # they leave with a stable code and no key in them
-            raise failed_call(self.failure(exc, "the text overlay"), timed(call, started)) from None
-        # The edit was done and is billed even if its bytes turn out unusable.
-        call = timed(call, started).model_copy(update={"cost_usd": self.price_per_image})
-        encoded = result.data[0].b64_json if result.data else None
-        try:
-            if not encoded:
-                raise ValueError("no b64_json image in the answer")
-            img = open_image(base64.b64decode(encoded, validate=True), what="edited image", require_png=True)
-        except (ValueError, binascii.Error, InvalidImageError) as exc:
-            failure = ProviderFailure(
-                INVALID_RESPONSE,
-                f"OpenAI's text overlay is not a usable PNG ({exc}); re-run the step",
-                provider=PROVIDER,
-            )
-            raise failed_call(failure, call) from None
-        if img.size != base.size:  # 1536x1024 edits of a 1200x800 base come back larger
-            img = img.resize(base.size, Image.Resampling.LANCZOS)
-        return Generated(to_png(img), [call])
+
+        def run() -> Answer:
+            call = ProviderCall(provider=PROVIDER, model=self.model, operation="text_overlay", unit="image")
+            started = time.monotonic()
+            try:
+                with self.client() as client:
+                    result = client.images.edit(
+                        model=self.model,
+                        image=("base.png", base_png, "image/png"),
+                        mask=("mask.png", mask, "image/png"),
+                        prompt=layout.i2i_prompt,
+                        size=size,
+                        quality=quality,
+                        input_fidelity=self.input_fidelity,
+                        output_format="png",
+                        n=1,
+                    )
+            except SDK_FAILURES as exc:  # they leave with a stable code and no key in them
+                raise failed_call(self.failure(exc, "the text overlay"), timed(call, started)) from None
+            # The edit was done and is billed even if its bytes turn out unusable.
+            call = timed(call, started).model_copy(update={"cost_usd": self.price_per_image})
+            return Answer(call=call, blobs={"image.png": _edited_png(result, base.size, call)})
+
+        answer = self.gateway.call(spec, run)
+        return Generated(answer.blobs["image.png"], [answer.call])
+
+
+def _edited_png(result: object, size: tuple[int, int], call: ProviderCall) -> bytes:
+    data = getattr(result, "data", None)
+    encoded = data[0].b64_json if data else None
+    try:
+        if not encoded:
+            raise ValueError("no b64_json image in the answer")
+        img = open_image(base64.b64decode(encoded, validate=True), what="edited image", require_png=True)
+    except (ValueError, binascii.Error, InvalidImageError) as exc:
+        failure = ProviderFailure(
+            INVALID_RESPONSE,
+            f"OpenAI's text overlay is not a usable PNG ({exc}); re-run the step",
+            provider=PROVIDER,
+        )
+        raise failed_call(failure, call) from None
+    if img.size != size:  # 1536x1024 edits of a 1200x800 base come back larger
+        img = img.resize(size, Image.Resampling.LANCZOS)
+    return to_png(img)
 
 
 class VisionZones(Model):
@@ -155,6 +174,10 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
         default=False,
         description="also review every finished creative for Gate 1b (one vision call per attempt)",
     )
+
+    def list_prices(self) -> dict[str, float]:
+        reviewed = ("creative_review",) if self.review_creatives else ()
+        return typical_chat_prices(self.model, ("image_analysis", *reviewed))
 
     def _image_part(self, img: Image.Image) -> dict:
         thumb = img.convert("RGB")
@@ -185,7 +208,20 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
         self, answer: type[M], operation: str, system: str, text: str, image: dict
     ) -> tuple[M, ProviderCall]:
         """One vision question with a structured answer, validated by our model on receipt."""
-        data, call = structured_chat(
+
+        def parse(data: object, call: ProviderCall) -> M:
+            try:
+                return answer.model_validate(drop_nulls(data, answer) if isinstance(data, dict) else data)
+            except ValidationError as exc:
+                failure = ProviderFailure(
+                    INVALID_MODEL_OUTPUT,
+                    f"{self.model}'s {operation} answer does not fit {answer.__name__}: "
+                    f"{describe_validation_error(exc)}",
+                    provider=PROVIDER,
+                )
+                raise failed_call(failure, call) from None
+
+        return structured_chat(
             self,
             model=self.model,
             operation=operation,
@@ -194,17 +230,8 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
             system=system,
             user=[{"type": "text", "text": text}, image],
             max_completion_tokens=self.max_completion_tokens,
+            parse=parse,
         )
-        try:
-            return answer.model_validate(drop_nulls(data, answer) if isinstance(data, dict) else data), call
-        except ValidationError as exc:
-            failure = ProviderFailure(
-                INVALID_MODEL_OUTPUT,
-                f"{self.model}'s {operation} answer does not fit {answer.__name__}: "
-                f"{describe_validation_error(exc)}",
-                provider=PROVIDER,
-            )
-            raise failed_call(failure, call) from None
 
     def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
         img = open_image(png, what="base image")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -40,10 +41,11 @@ from creative_assets.models import (
 from creative_assets.providers import prompts
 from creative_assets.providers.base import ArtDirection, Generated, TextGenerator
 from creative_assets.providers.http import INVALID_MODEL_OUTPUT, ProviderFailure, failed_call
-from creative_assets.providers.openai_client import OpenAIResource, structured_chat
+from creative_assets.providers.openai_client import OpenAIResource, structured_chat, typical_chat_prices
 from creative_assets.providers.strict_schema import drop_nulls, object_schema, strict_schema
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 FACTS = ("role", "company", "location", "language", "employment_type", "salary")
 NO_TEXT = "No text, no letters, no signage, no logos."
 QUOTES = re.compile(r"[\"“”„«»‚‘’]")
@@ -84,9 +86,21 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
     model: str = Field(default="gpt-4o", description="chat model; priced by providers/prices.py")
     max_completion_tokens: int = Field(default=4000, ge=100, description="a longer answer is an error")
 
+    def list_prices(self) -> dict[str, float]:
+        return typical_chat_prices(
+            self.model,
+            ("context_fusion", "copywriting", "meta_analysis", "designer_prompts", "layout_design"),
+        )
+
     def _ask(
-        self, operation: str, name: str, schema: dict[str, Any], system: str, payload: dict[str, Any]
-    ) -> tuple[Any, ProviderCall]:
+        self,
+        operation: str,
+        name: str,
+        schema: dict[str, Any],
+        system: str,
+        payload: dict[str, Any],
+        parse: Callable[[Any, ProviderCall], T],
+    ) -> tuple[T, ProviderCall]:
         return structured_chat(
             self,
             model=self.model,
@@ -96,6 +110,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             system=system,
             user=_json(payload),
             max_completion_tokens=self.max_completion_tokens,
+            parse=parse,
         )
 
     def _validate(self, model: type[M], data: Any, call: ProviderCall, what: str, **fixed: Any) -> M:
@@ -120,7 +135,6 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             "research": research.model_dump(mode="json", exclude={"calls"}),
         }
         schema = strict_schema(CampaignContext, omit=FACTS)
-        data, call = self._ask("context_fusion", "campaign_context", schema, prompts.CONTEXT_FUSION, payload)
         facts = {
             "role": job.title,
             "company": job.company_name,
@@ -129,18 +143,32 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             "employment_type": job.employment_type,
             "salary": job.salary,
         }
-        return Generated(self._validate(CampaignContext, data, call, "campaign context", **facts), [call])
+        context, call = self._ask(
+            "context_fusion",
+            "campaign_context",
+            schema,
+            prompts.CONTEXT_FUSION,
+            payload,
+            lambda data, call: self._validate(CampaignContext, data, call, "campaign context", **facts),
+        )
+        return Generated(context, [call])
 
     def write_copy(self, context: CampaignContext) -> Generated[list[CopyVariant]]:
         # One object keyed A–E: the variant letters come from the schema, not from the model.
         draft = strict_schema(CopyVariant, omit={"variant"})
         schema = object_schema({v: draft for v in VARIANTS})
         payload = {"context": context.model_dump(mode="json")}
-        data, call = self._ask("copywriting", "copy_variants", schema, prompts.COPYWRITING, payload)
-        answer = data if isinstance(data, dict) else {}
-        variants = [
-            self._validate(CopyVariant, answer.get(v), call, f"copy variant {v}", variant=v) for v in VARIANTS
-        ]
+
+        def parse(data: Any, call: ProviderCall) -> list[CopyVariant]:
+            answer = data if isinstance(data, dict) else {}
+            return [
+                self._validate(CopyVariant, answer.get(v), call, f"copy variant {v}", variant=v)
+                for v in VARIANTS
+            ]
+
+        variants, call = self._ask(
+            "copywriting", "copy_variants", schema, prompts.COPYWRITING, payload, parse
+        )
         return Generated(variants, [call])
 
     def direct_images(self, context: CampaignContext, copy: CopyVariant) -> Generated[ArtDirection]:
@@ -148,9 +176,30 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
         meta = {"type": "string", "description": "which angle the text tests and how pictures support it"}
         schema = object_schema({"meta_analysis": meta, **{t: concept for t in IMAGE_TYPES}})
         payload = {"context": context.model_dump(mode="json"), "copy": copy.model_dump(mode="json")}
-        data, direction_call = self._ask(
-            "meta_analysis", "art_direction", schema, prompts.CREATIVE_DIRECTION, payload
+        (meta_analysis, concepts), direction_call = self._ask(
+            "meta_analysis", "art_direction", schema, prompts.CREATIVE_DIRECTION, payload, self._direction
         )
+        prompt_schema = strict_schema(DesignerPrompt, omit={"image_type", "negative_prompt"})
+
+        def parse_prompts(data: Any, call: ProviderCall) -> list[DesignerPrompt]:
+            answer = data if isinstance(data, dict) else {}
+            return [
+                self._validate(DesignerPrompt, answer.get(t), call, f"{t} prompt", image_type=t)
+                for t in IMAGE_TYPES
+            ]
+
+        designed, design_call = self._ask(
+            "designer_prompts",
+            "designer_prompts",
+            object_schema({t: prompt_schema for t in IMAGE_TYPES}),
+            prompts.DESIGNER_PROMPTS,
+            {"style": copy.style, "concepts": [c.model_dump(mode="json") for c in concepts]},
+            parse_prompts,
+        )
+        guarded = [p.model_copy(update={"prompt": with_no_text_guard(p.prompt)}) for p in designed]
+        return Generated(ArtDirection(meta_analysis, concepts, guarded), [direction_call, design_call])
+
+    def _direction(self, data: Any, call: ProviderCall) -> tuple[str, list[ImageConcept]]:
         answer = data if isinstance(data, dict) else {}
         meta_analysis = answer.get("meta_analysis")
         if not isinstance(meta_analysis, str) or not meta_analysis.strip():
@@ -159,26 +208,12 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
                 f"{self.model} wrote no meta-analysis; re-run the step",
                 provider="openai",
             )
-            raise failed_call(failure, direction_call)
+            raise failed_call(failure, call)
         concepts = [
-            self._validate(ImageConcept, answer.get(t), direction_call, f"{t} concept", image_type=t)
+            self._validate(ImageConcept, answer.get(t), call, f"{t} concept", image_type=t)
             for t in IMAGE_TYPES
         ]
-        prompt_schema = strict_schema(DesignerPrompt, omit={"image_type", "negative_prompt"})
-        data, design_call = self._ask(
-            "designer_prompts",
-            "designer_prompts",
-            object_schema({t: prompt_schema for t in IMAGE_TYPES}),
-            prompts.DESIGNER_PROMPTS,
-            {"style": copy.style, "concepts": [c.model_dump(mode="json") for c in concepts]},
-        )
-        answer = data if isinstance(data, dict) else {}
-        designed = [
-            self._validate(DesignerPrompt, answer.get(t), design_call, f"{t} prompt", image_type=t)
-            for t in IMAGE_TYPES
-        ]
-        guarded = [p.model_copy(update={"prompt": with_no_text_guard(p.prompt)}) for p in designed]
-        return Generated(ArtDirection(meta_analysis, concepts, guarded), [direction_call, design_call])
+        return meta_analysis, concepts
 
     def design_layout(
         self, analysis: ImageAnalysis, copy: CopyVariant, brand: BrandIdentity, image_type: ImageType
@@ -198,7 +233,13 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             ],
         }
         schema = strict_schema(TypographyNotes)
-        data, call = self._ask("layout_design", "typography", schema, prompts.TYPOGRAPHY, payload)
-        notes = self._validate(TypographyNotes, data, call, "typography notes")
+        notes, call = self._ask(
+            "layout_design",
+            "typography",
+            schema,
+            prompts.TYPOGRAPHY,
+            payload,
+            lambda data, call: self._validate(TypographyNotes, data, call, "typography notes"),
+        )
         prompt = f"{layout.i2i_prompt}\n{style_line(notes)}"
         return Generated(layout.model_copy(update={"i2i_prompt": prompt}), [call])

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from creative_assets.errors import describe_validation_error
+from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.models import JobPosting, Model, ProviderCall, ResearchBrief
 from creative_assets.providers import prompts
 from creative_assets.providers.base import Researcher
@@ -33,6 +34,7 @@ from creative_assets.providers.strict_schema import drop_nulls, strict_schema
 DEFAULT_BASE_URL = "https://api.perplexity.ai"
 PROVIDER = "perplexity"
 KEY_VAR = "PERPLEXITY_API_KEY"
+RESEARCH_TTL_S = 7 * 24 * 3600.0
 
 
 class Findings(Model):
@@ -53,6 +55,10 @@ class PerplexityResearcher(Researcher):
         default=PERPLEXITY_PER_RESEARCH, ge=0, description="used when the answer reports no cost"
     )
     http: HttpSettings = Field(default_factory=lambda: HttpSettings(timeout_s=90.0))
+    gateway: ProviderGateway = Field(description="limits, cache, budget and ledger shared by all runs")
+
+    def list_prices(self) -> dict[str, float]:
+        return {"research": self.price_per_research}
 
     def research(self, job: JobPosting) -> ResearchBrief:
         location = ", ".join(p for p in (job.location.city, job.location.region, job.location.country) if p)
@@ -69,6 +75,35 @@ class PerplexityResearcher(Researcher):
                 "json_schema": {"name": "research_findings", "schema": strict_schema(Findings)},
             },
         }
+        spec = CallSpec(
+            provider=PROVIDER,
+            operation="research",
+            model=self.preset,
+            request=body,
+            expected_cost_usd=self.price_per_research,
+            ttl_s=RESEARCH_TTL_S,
+            # The design's key: the same role in the same place is the same research for a week,
+            # whichever employer asks.
+            cache_key={
+                "role": " ".join(job.title.casefold().split()),
+                "location": location.casefold(),
+                "language": job.language,
+            },
+        )
+        answer = self.gateway.call(spec, lambda: self._ask(body))
+        findings = Findings.model_validate(answer.data["findings"])
+        return ResearchBrief(
+            role=job.title,
+            location=location,
+            motivators=findings.motivators,
+            pain_points=findings.pain_points,
+            market_notes=findings.market_notes,
+            citations=answer.data["citations"],
+            source=f"perplexity ({self.preset})" + (", cached" if answer.call.cached else ""),
+            calls=[answer.call],
+        )
+
+    def _ask(self, body: dict[str, Any]) -> Answer:
         call = ProviderCall(provider=PROVIDER, model=self.preset, operation="research", unit="research")
         started = time.monotonic()
         with http_client(self.http) as client:
@@ -93,16 +128,7 @@ class PerplexityResearcher(Researcher):
                 findings, citations = _read(answer)
             except ProviderFailure as exc:
                 raise failed_call(exc, _priced(call, None, 0.0, started)) from None
-        return ResearchBrief(
-            role=job.title,
-            location=location,
-            motivators=findings.motivators,
-            pain_points=findings.pain_points,
-            market_notes=findings.market_notes,
-            citations=citations,
-            source=f"perplexity ({self.preset})",
-            calls=[call],
-        )
+        return Answer(call=call, data={"findings": findings.model_dump(mode="json"), "citations": citations})
 
 
 def _priced(call: ProviderCall, answer: Any, fallback: float, started: float) -> ProviderCall:

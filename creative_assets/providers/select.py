@@ -25,6 +25,7 @@ from typing import Literal
 import dagster as dg
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.providers import bfl, firecrawl, openai_client, perplexity
 from creative_assets.providers.base import ProviderError
 from creative_assets.providers.bfl import BflImageGenerator
@@ -147,9 +148,12 @@ def _check_keys(choice: ProviderChoice, environ: Mapping[str, str]) -> None:
         raise ProviderError("missing_key", "; ".join(missing) + f" (set it, or choose local in {ENV_VAR})")
 
 
-def provider_resources(choice: ProviderChoice, environ: Mapping[str, str] | None = None) -> dict[str, object]:
-    """The resources of the capabilities chosen real, to merge over `local_resources(...)`.
-    Raises `[missing_key]` for a chosen provider whose key (or HOC URL) is not set."""
+def provider_resources(
+    choice: ProviderChoice, gateway: ProviderGateway, environ: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """The resources of the capabilities chosen real, to merge over `local_resources(...)`; every
+    paid client goes through `gateway`. Raises `[missing_key]` for a chosen provider whose key
+    (or HOC URL) is not set."""
     env = os.environ if environ is None else environ
     _check_keys(choice, env)
 
@@ -162,13 +166,20 @@ def provider_resources(choice: ProviderChoice, environ: Mapping[str, str] | None
 
     build: dict[Capability, object] = {
         "jobs": lambda: HocJobSource(api_key=key("hoc"), base_url=url("hoc")),
-        "research": lambda: PerplexityResearcher(api_key=key("perplexity"), base_url=url("perplexity")),
-        "text": lambda: OpenAITextGenerator(api_key=key("openai"), base_url=url("openai")),
-        "brand": lambda: FirecrawlBrandExtractor(api_key=key("firecrawl"), base_url=url("firecrawl")),
-        "images": lambda: BflImageGenerator(api_key=key("bfl"), base_url=url("bfl")),
-        "edit": lambda: OpenAIImageEditor(api_key=key("openai"), base_url=url("openai")),
+        "research": lambda: PerplexityResearcher(
+            api_key=key("perplexity"), base_url=url("perplexity"), gateway=gateway
+        ),
+        "text": lambda: OpenAITextGenerator(api_key=key("openai"), base_url=url("openai"), gateway=gateway),
+        "brand": lambda: FirecrawlBrandExtractor(
+            api_key=key("firecrawl"), base_url=url("firecrawl"), gateway=gateway
+        ),
+        "images": lambda: BflImageGenerator(api_key=key("bfl"), base_url=url("bfl"), gateway=gateway),
+        "edit": lambda: OpenAIImageEditor(api_key=key("openai"), base_url=url("openai"), gateway=gateway),
         "vision": lambda: OpenAIVisionAnalyzer(
-            api_key=key("openai"), base_url=url("openai"), review_creatives=choice.review == "vision"
+            api_key=key("openai"),
+            base_url=url("openai"),
+            review_creatives=choice.review == "vision",
+            gateway=gateway,
         ),
     }
     resources: dict[str, object] = {}

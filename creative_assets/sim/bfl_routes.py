@@ -81,18 +81,35 @@ class BflTask:
 
 
 class BflState:
-    """Tasks by id; the lock makes the active-task check and the insert one step."""
+    """Tasks by id; the lock makes the active-task check and the insert one step.
+
+    BFL limits active tasks (submitted, not yet finished), not HTTP requests: a submit returns at
+    once while its task keeps counting. The peak is taken on insert, under the lock, since a
+    task only ever leaves the active set by time passing: no peak can fall between submits.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.tasks: dict[str, BflTask] = {}
+        self.max_active_tasks = 0
 
     def clear(self) -> None:
         with self.lock:
             self.tasks.clear()
+            self.max_active_tasks = 0
 
-    def active(self, key: str, now: float) -> int:
-        return sum(1 for t in self.tasks.values() if t.key == key and t.done_at > now)
+    def active(self, key: str | None, now: float) -> int:
+        """Active tasks of one key, or of every key when `key` is None. Call under the lock."""
+        return sum(1 for t in self.tasks.values() if (key is None or t.key == key) and t.done_at > now)
+
+    def add(self, task: BflTask) -> None:
+        """Insert a task and update the peak. Call under the lock."""
+        self.tasks[task.id] = task
+        self.max_active_tasks = max(self.max_active_tasks, self.active(None, task.created))
+
+    def stats(self) -> dict[str, int]:
+        with self.lock:
+            return {"active_tasks": self.active(None, time.time()), "max_active_tasks": self.max_active_tasks}
 
 
 def _detail(field: str, problem: tuple[str, str, dict[str, Any] | None], value: Any) -> dict[str, Any]:
@@ -196,7 +213,7 @@ def submit(call: Call) -> Response:
             outcome=outcome,
             text_in_image=call.fault == "text_in_image",
         )
-        sim.bfl.tasks[task.id] = task
+        sim.bfl.add(task)
     payload = {
         "id": task.id,
         "polling_url": f"{sim.alt_base_url}/bfl/v1/get_result?id={task.id}",

@@ -164,7 +164,7 @@ class Simulator:
             self.jobs.load(self._config.hoc)
 
     def stats(self) -> dict[str, Any]:
-        return self.ledger.snapshot(self._config.time_scale)
+        return {**self.ledger.snapshot(self._config.time_scale), "bfl": self.bfl.stats()}
 
     def wait_idle(self, timeout_s: float = 5.0) -> bool:
         """Wait until no request is in flight (held 'timeout' faults finish after the client

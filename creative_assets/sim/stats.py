@@ -1,7 +1,10 @@
 """The ledger: calls, in-flight counts, limits, faults and billed cost per endpoint.
 
 Admission (the concurrency and per-minute limits) happens here under one lock, so the
-in-flight count a test reads back is exactly what the server enforced.
+in-flight count a test reads back is exactly what the server enforced. The per-provider peak is
+taken at the same moment, because our gateway limits a provider as a whole (OpenAI chat and image
+edits count together) and a sum of per-endpoint peaks, which may have happened at different
+times, would overstate it.
 """
 
 from __future__ import annotations
@@ -46,11 +49,15 @@ class Ledger:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._endpoints = {name: EndpointStats() for name in ENDPOINTS}
+        self._provider_in_flight: Counter[str] = Counter()
+        self._provider_max_in_flight: Counter[str] = Counter()
         self._recent: deque[dict[str, Any]] = deque(maxlen=RECENT_REQUESTS)
 
     def reset(self) -> None:
         with self._lock:
             self._endpoints = {name: EndpointStats() for name in ENDPOINTS}
+            # The provider in-flight count is kept: requests held across a reset still release.
+            self._provider_max_in_flight = Counter()
             self._recent.clear()
 
     def call(self, endpoint: str) -> None:
@@ -76,11 +83,17 @@ class Ledger:
                 stats.admitted_at.append(now)
             stats.in_flight += 1
             stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+            provider = ENDPOINTS[endpoint].provider
+            self._provider_in_flight[provider] += 1
+            self._provider_max_in_flight[provider] = max(
+                self._provider_max_in_flight[provider], self._provider_in_flight[provider]
+            )
             return None
 
     def release(self, endpoint: str) -> None:
         with self._lock:
             self._endpoints[endpoint].in_flight -= 1
+            self._provider_in_flight[ENDPOINTS[endpoint].provider] -= 1
 
     def record(
         self,
@@ -108,9 +121,13 @@ class Ledger:
     def snapshot(self, time_scale: float) -> dict[str, Any]:
         with self._lock:
             endpoints = {name: stats.as_dict() for name, stats in self._endpoints.items()}
+            provider_max = dict(self._provider_max_in_flight)
         providers: dict[str, dict[str, Any]] = {}
         for name, data in endpoints.items():
-            totals = providers.setdefault(ENDPOINTS[name].provider, {"calls": 0, "billed_usd": 0.0})
+            provider = ENDPOINTS[name].provider
+            totals = providers.setdefault(
+                provider, {"calls": 0, "billed_usd": 0.0, "max_in_flight": provider_max.get(provider, 0)}
+            )
             totals["calls"] += data["calls"]
             totals["billed_usd"] = round(totals["billed_usd"] + data["billed_usd"], 6)
         return {

@@ -3,11 +3,14 @@ per test (faults, keys), and retry settings that keep the suite fast without cha
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import JobPosting
 from creative_assets.providers.http import HttpSettings
 from creative_assets.providers.local import LocalJobSource
@@ -19,6 +22,26 @@ SECRET = "sk-live-9f8e7d6c5b4a3928"  # a key shaped like a real one, to search e
 # (timeout_hold_s 660 × time_scale 0.001 = 0.66 s).
 FAST = HttpSettings(timeout_s=5.0, backoff_s=0.001, max_backoff_s=0.005)
 SHORT = HttpSettings(timeout_s=0.15, backoff_s=0.001, max_backoff_s=0.005)
+
+
+_GATEWAY_ROOT: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _gateway_root(tmp_path: Path) -> Iterator[None]:
+    _GATEWAY_ROOT.append(tmp_path)
+    yield
+    _GATEWAY_ROOT.pop()
+
+
+def gateway(**config: Any) -> ProviderGateway:
+    """A gateway of its own (empty cache and ledger) under the test's tmp_path: every client a
+    test builds starts cold unless the test hands the same gateway to several."""
+    root = _GATEWAY_ROOT[-1] / f"gateway-{uuid.uuid4().hex[:8]}"
+    root.mkdir()
+    return ProviderGateway(
+        cache_url=str(root / "cache"), state_url=f"sqlite:///{root / 'state.db'}", **config
+    )
 
 
 @pytest.fixture(scope="module")

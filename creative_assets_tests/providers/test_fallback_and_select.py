@@ -25,7 +25,15 @@ from creative_assets.providers.local.brand import default_brand
 from creative_assets.providers.openai_images import OpenAIImageEditor
 from creative_assets.providers.select import ProviderChoice, choice_from_env, parse_choice, provider_resources
 from creative_assets.sim import Simulator
-from creative_assets_tests.providers.conftest import FAST, SECRET, SHORT, configure, endpoint_stats, faults
+from creative_assets_tests.providers.conftest import (
+    FAST,
+    SECRET,
+    SHORT,
+    configure,
+    endpoint_stats,
+    faults,
+    gateway,
+)
 
 PROMPT = DesignerPrompt(image_type="job_focus", prompt="a nurse at a bright hospital bedside. No text.")
 ALL_KEYS = {
@@ -44,6 +52,7 @@ def flux_or_paint(sim: Simulator, http: HttpSettings = FAST, **bfl: object) -> F
         base_url=sim.url_for("bfl"),
         http=http,
         poll_interval_s=0.005,
+        gateway=gateway(),
         **bfl,  # type: ignore[arg-type]
     )
     return FallbackImageGenerator(primary=primary, fallback=ProceduralImageGenerator())
@@ -102,7 +111,7 @@ def test_edit_falls_back_to_local_typesetting_only_when_worth_it(sim: Simulator,
 
     def chain(model: str = "gpt-image-1") -> FallbackImageEditor:
         primary = OpenAIImageEditor(
-            api_key="sk-test", base_url=sim.url_for("openai"), model=model, max_retries=0
+            api_key="sk-test", base_url=sim.url_for("openai"), model=model, max_retries=0, gateway=gateway()
         )
         return FallbackImageEditor(primary=primary, fallback=LocalImageEditor())
 
@@ -140,18 +149,20 @@ def test_choice_syntax() -> None:
 def test_a_real_provider_without_its_key_fails_at_startup_naming_it(tmp_path: Path) -> None:
     env = {"CREATIVE_ASSETS_PROVIDERS": "text=openai,jobs=hoc", "HOC_API_KEY": SECRET}
     with pytest.raises(ProviderError) as info:
-        build_definitions({**local_resources(str(tmp_path)), **provider_resources(choice_from_env(env), env)})
+        build_definitions(
+            {**local_resources(str(tmp_path)), **provider_resources(choice_from_env(env), gateway(), env)}
+        )
     message = str(info.value)
     assert message.startswith("[missing_key] ")
     assert "OPENAI_API_KEY is not set but text=openai was chosen" in message
     assert "HOC_API_URL is not set but jobs=hoc was chosen" in message
     assert "HOC_API_KEY is not set" not in message and SECRET not in message
-    assert provider_resources(choice_from_env({}), {}) == {}  # all local: no key needed
+    assert provider_resources(choice_from_env({}), gateway(), {}) == {}  # all local: no key needed
 
 
 def test_definitions_hold_env_var_names_not_keys(tmp_path: Path) -> None:
     env = {**ALL_KEYS, "CREATIVE_ASSETS_PROVIDERS": "all=real"}
-    resources = provider_resources(choice_from_env(env), env)
+    resources = provider_resources(choice_from_env(env), gateway(), env)
     assert set(resources) == {
         "job_source",
         "researcher",
@@ -165,7 +176,7 @@ def test_definitions_hold_env_var_names_not_keys(tmp_path: Path) -> None:
     assert isinstance(resources["image_generator"], FallbackImageGenerator)
     defs = build_definitions({**local_resources(str(tmp_path)), **resources})
     assert defs.resolve_job_def("campaign_variant").name == "campaign_variant"
-    no_fallback = provider_resources(parse_choice("images=bfl,fallback=none"), env)
+    no_fallback = provider_resources(parse_choice("images=bfl,fallback=none"), gateway(), env)
     assert isinstance(no_fallback["image_generator"], BflImageGenerator)
 
 

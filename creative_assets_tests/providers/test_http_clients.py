@@ -28,6 +28,7 @@ from creative_assets_tests.providers.conftest import (
     endpoint_stats,
     error_text,
     faults,
+    gateway,
 )
 
 PROMPT = DesignerPrompt(image_type="location", prompt="Konstanz harbour at dawn, calm sky. No text.")
@@ -35,7 +36,7 @@ PROMPT = DesignerPrompt(image_type="location", prompt="Konstanz harbour at dawn,
 
 def bfl(sim: Simulator, key: str = "bfl-test", **config: object) -> BflImageGenerator:
     settings = {"http": FAST, "poll_interval_s": 0.005, **config}
-    return BflImageGenerator(api_key=key, base_url=sim.url_for("bfl"), **settings)  # type: ignore[arg-type]
+    return BflImageGenerator(api_key=key, base_url=sim.url_for("bfl"), gateway=gateway(), **settings)  # type: ignore[arg-type]
 
 
 def generate(generator: BflImageGenerator, width: int = 1024, height: int = 1024):
@@ -106,7 +107,7 @@ def test_bfl_wrong_key_fails_fast_without_the_key_in_the_error(sim: Simulator) -
 
 # ----------------------------------------------------------------------------- Perplexity
 def researcher(sim: Simulator, key: str = "pplx-test") -> PerplexityResearcher:
-    return PerplexityResearcher(api_key=key, base_url=sim.url_for("perplexity"), http=FAST)
+    return PerplexityResearcher(api_key=key, base_url=sim.url_for("perplexity"), http=FAST, gateway=gateway())
 
 
 def test_perplexity_research_keeps_citations_and_its_cost(sim: Simulator, job: JobPosting) -> None:
@@ -210,7 +211,9 @@ def test_retry_after_forms() -> None:
 # ----------------------------------------------------------------------------- Firecrawl
 def extractor(sim: Simulator, key: str = "fc-test", **config: object) -> FirecrawlBrandExtractor:
     settings = {"http": FAST, "allow_private_hosts": True, **config}
-    return FirecrawlBrandExtractor(api_key=key, base_url=sim.url_for("firecrawl"), **settings)  # type: ignore[arg-type]
+    return FirecrawlBrandExtractor(
+        api_key=key, base_url=sim.url_for("firecrawl"), gateway=gateway(), **settings
+    )  # type: ignore[arg-type]
 
 
 def test_firecrawl_maps_colours_font_and_logo(sim: Simulator, job: JobPosting) -> None:

@@ -14,7 +14,7 @@ from creative_assets.models import JobPosting
 from creative_assets.providers.firecrawl import FirecrawlBrandExtractor
 from creative_assets.providers.safe_fetch import FetchRefused, fetch_logo
 from creative_assets.sim import Simulator
-from creative_assets_tests.providers.conftest import FAST, configure
+from creative_assets_tests.providers.conftest import FAST, configure, gateway
 
 
 def serve(sim: Simulator, name: str, data: bytes, content_type: str = "image/png") -> str:
@@ -94,7 +94,11 @@ def test_a_refused_logo_keeps_the_scraped_colours_and_says_why(sim: Simulator, j
     configure(sim, firecrawl={"default_site": {"branding": "no_logo"}})
     hostile = job.model_copy(update={"logo_url": serve(sim, "bomb", bomb())})
     extractor = FirecrawlBrandExtractor(
-        api_key="fc-test", base_url=sim.url_for("firecrawl"), http=FAST, allow_private_hosts=True
+        api_key="fc-test",
+        base_url=sim.url_for("firecrawl"),
+        http=FAST,
+        allow_private_hosts=True,
+        gateway=gateway(),
     )
     brand = extractor.extract(hostile)
     assert brand.source == "firecrawl" and brand.primary_color == "#0b6e4f"
@@ -106,8 +110,8 @@ def test_a_refused_logo_keeps_the_scraped_colours_and_says_why(sim: Simulator, j
 
 def test_by_default_the_simulators_loopback_logo_is_refused(sim: Simulator, job: JobPosting) -> None:
     configure(sim)
-    brand = FirecrawlBrandExtractor(api_key="fc-test", base_url=sim.url_for("firecrawl"), http=FAST).extract(
-        job
-    )
+    brand = FirecrawlBrandExtractor(
+        api_key="fc-test", base_url=sim.url_for("firecrawl"), http=FAST, gateway=gateway()
+    ).extract(job)
     assert brand.source == "firecrawl" and brand.logo is None
     assert "non-public address 127.0.0.1" in (brand.fallback_reason or "")

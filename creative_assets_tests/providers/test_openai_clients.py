@@ -37,14 +37,21 @@ from creative_assets.providers.openai_text import OpenAITextGenerator, Typograph
 from creative_assets.providers.strict_schema import SchemaError, drop_nulls, strict_schema
 from creative_assets.sim import Simulator
 from creative_assets.sim.schema_strict import strict_schema_error
-from creative_assets_tests.providers.conftest import SECRET, configure, endpoint_stats, error_text, faults
+from creative_assets_tests.providers.conftest import (
+    SECRET,
+    configure,
+    endpoint_stats,
+    error_text,
+    faults,
+    gateway,
+)
 
 CHAT = "openai.chat_completions"
 EDITS = "openai.images_edits"
 
 
 def writer(sim: Simulator, key: str = "sk-test", **config: object) -> OpenAITextGenerator:
-    return OpenAITextGenerator(api_key=key, base_url=sim.url_for("openai"), **config)  # type: ignore[arg-type]
+    return OpenAITextGenerator(api_key=key, base_url=sim.url_for("openai"), gateway=gateway(), **config)  # type: ignore[arg-type]
 
 
 def billed(sim: Simulator) -> float:
@@ -142,17 +149,31 @@ class Slogan(Model):
     slogan: str = Field(min_length=80)  # strict mode cannot enforce this: only validation can
 
 
-def test_an_answer_that_breaks_the_model_is_invalid_model_output(sim: Simulator) -> None:
+def test_an_answer_that_breaks_the_model_is_invalid_model_output_and_never_cached(sim: Simulator) -> None:
     configure(sim)
     text = writer(sim)
-    data, call = text._ask(
-        "copywriting", "slogan", strict_schema(Slogan), "Write a slogan.", {"job": "nurse"}
-    )
+
+    def ask() -> None:
+        text._ask(
+            "copywriting",
+            "slogan",
+            strict_schema(Slogan),
+            "Write a slogan.",
+            {"job": "nurse"},
+            lambda data, call: text._validate(Slogan, data, call, "slogan"),
+        )
+
     with pytest.raises(ProviderFailure) as info:
-        text._validate(Slogan, data, call, "slogan")
+        ask()
     assert info.value.code == "invalid_model_output" and "slogan: String should have at least 80" in str(
         info.value
     )
+    with pytest.raises(ProviderFailure):
+        ask()  # asked again, not replayed from the cache
+    assert endpoint_stats(sim, CHAT)["calls"] == 2
+    entries = text.gateway.ledger()
+    assert [e.error_code for e in entries] == ["invalid_model_output"] * 2
+    assert all(e.cost_usd > 0 and not e.cached for e in entries)  # billed, so on the ledger
 
 
 @pytest.mark.parametrize(("fault", "status"), [("rate_limit_429", "429"), ("server_500", "500")])
@@ -197,7 +218,7 @@ def test_wrong_key_and_unpriced_model_fail_fast(sim: Simulator, job: JobPosting)
 
 # ----------------------------------------------------------------------------- image edit + vision
 def editor(sim: Simulator, **config: object) -> OpenAIImageEditor:
-    return OpenAIImageEditor(api_key="sk-test", base_url=sim.url_for("openai"), **config)  # type: ignore[arg-type]
+    return OpenAIImageEditor(api_key="sk-test", base_url=sim.url_for("openai"), gateway=gateway(), **config)  # type: ignore[arg-type]
 
 
 def test_edit_renders_the_copy_and_costs_one_image(
@@ -252,7 +273,9 @@ def test_edit_moderation_and_server_errors(
 def test_vision_zones_are_merged_with_measured_regions(sim: Simulator, base_png: bytes) -> None:
     configure(sim)
     local = LocalVisionAnalyzer().analyze(base_png).value
-    result = OpenAIVisionAnalyzer(api_key="sk-test", base_url=sim.url_for("openai")).analyze(base_png)
+    result = OpenAIVisionAnalyzer(
+        api_key="sk-test", base_url=sim.url_for("openai"), gateway=gateway()
+    ).analyze(base_png)
     analysis = result.value
     assert analysis.provider == "openai" and analysis.sha256 == local.sha256 == sha256(base_png)
     assert len(analysis.regions) >= len(local.regions)
@@ -263,14 +286,18 @@ def test_vision_zones_are_merged_with_measured_regions(sim: Simulator, base_png:
 
 
 def test_vision_review_is_off_unless_configured(base_png: bytes) -> None:
-    analyzer = OpenAIVisionAnalyzer(api_key="sk-test", base_url="http://127.0.0.1:9")  # never called
+    analyzer = OpenAIVisionAnalyzer(
+        api_key="sk-test", base_url="http://127.0.0.1:9", gateway=gateway()
+    )  # never called
     layout = review_layout(base_png)
     assert analyzer.review_creative(base_png, layout, COPY_FOR_REVIEW) is None
 
 
 def test_vision_review_for_gate_1b_is_parsed_and_billed(sim: Simulator, base_png: bytes) -> None:
     configure(sim)
-    analyzer = OpenAIVisionAnalyzer(api_key="sk-test", base_url=sim.url_for("openai"), review_creatives=True)
+    analyzer = OpenAIVisionAnalyzer(
+        api_key="sk-test", base_url=sim.url_for("openai"), review_creatives=True, gateway=gateway()
+    )
     layout = review_layout(base_png)
     result = analyzer.review_creative(base_png, layout, COPY_FOR_REVIEW)
     assert result is not None and isinstance(result.value, VisionReview)

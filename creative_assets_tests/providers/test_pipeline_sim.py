@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ from creative_assets.definitions import build_definitions, local_resources
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS, ProviderCall
 from creative_assets.providers.select import choice_from_env, provider_resources
-from creative_assets.sim import fast_config, running_simulator
+from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.partitions import variant_key
+from creative_assets.sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
 
 REAL = {"openai", "bfl", "perplexity", "firecrawl"}
@@ -26,17 +29,31 @@ REAL = {"openai", "bfl", "perplexity", "firecrawl"}
 KEYS = {p: f"{p}-key-PIPELINE-7f3a9c" for p in ("openai", "bfl", "perplexity", "firecrawl", "hoc")}
 
 
+@dataclass
+class Campaign:
+    outcome: CampaignOutcome
+    storage: Path
+    stats: dict[str, Any]
+    events: str
+    defs: dg.Definitions
+    instance: dg.DagsterInstance
+    sim: Simulator
+    gateway: ProviderGateway
+
+    def __iter__(self) -> Iterator[Any]:  # the first four, as the older tests unpack them
+        return iter((self.outcome, self.storage, self.stats, self.events))
+
+
 @pytest.fixture(scope="module")
-def campaign(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[CampaignOutcome, Path, dict[str, Any], str]]:
+def campaign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Campaign]:
     storage = tmp_path_factory.mktemp("storage")
     with pytest.MonkeyPatch.context() as env, running_simulator(fast_config(api_keys=KEYS)) as sim:
         for name, value in sim.env().items():
             env.setenv(name, value)
         env.setenv("CREATIVE_ASSETS_PROVIDERS", "all=real")
         # Exactly what deployment_resources() does with the wiring proposed for it.
-        resources = {**local_resources(str(storage)), **provider_resources(choice_from_env(os.environ))}
+        local = local_resources(str(storage))
+        resources = {**local, **provider_resources(choice_from_env(os.environ), local["gateway"])}
         defs = build_definitions(resources)
         with dg.instance_for_test() as instance:
             with dg.build_resources({"job_source": resources["job_source"]}) as built:
@@ -44,7 +61,7 @@ def campaign(
             outcome = run_campaign(defs, instance, JOB_ID)
             sim.wait_idle()
             events = "\n".join(str(e) for run in outcome.runs for e in instance.all_logs(run.run_id))
-            yield outcome, storage, sim.stats(), events
+            yield Campaign(outcome, storage, sim.stats(), events, defs, instance, sim, resources["gateway"])
 
 
 def record(storage: Path, asset: str, *parts: str) -> dict[str, Any]:
@@ -108,6 +125,45 @@ def test_ledger_cost_equals_what_the_simulator_billed(campaign) -> None:
     for provider in REAL:
         mine = sum(c.cost_usd for c in calls if c.provider == provider)
         assert round(mine, 4) == round(stats["providers"][provider]["billed_usd"], 4), provider
+
+
+def test_the_durable_ledger_equals_the_simulators_billing_exactly(campaign: Campaign) -> None:
+    entries = campaign.gateway.ledger(JOB_ID)
+    assert entries and all(e.outcome != "reserved" for e in entries)
+    assert {e.run_id for e in entries} <= {r.run_id for r in campaign.outcome.runs}
+    assert {e.phase for e in entries} >= {"research", "brand_identity", "copy_variants", "base_images"}
+    assert {e.variant for e in entries if e.phase == "base_images"} == set(VARIANTS)
+    for provider in REAL:
+        billed = campaign.stats["providers"][provider]["billed_usd"]
+        spent = sum(e.cost_usd for e in entries if e.provider == provider and not e.cached)
+        assert round(spent, 6) == round(billed, 6), provider
+    summary = record(campaign.storage, "campaign_summary")
+    assert summary["ledger"]["total_usd"] == round(campaign.stats["totals"]["billed_usd"], 6)
+    kpis = summary["kpis"]
+    assert kpis["throughput_seconds"] > 0 and kpis["run_success_rate"] == 1.0
+    assert {p["phase"] for p in kpis["phases"]} >= {"job_posting", "base_images", "final_creatives"}
+    assert kpis["estimate_usd"] > 0 and kpis["budget_drift"] is not None
+
+
+def test_rerunning_unchanged_partitions_pays_nothing_and_rewrites_the_same_pngs(campaign: Campaign) -> None:
+    finals = campaign.storage / "final_creatives" / JOB_ID / "A"
+    before = {p.name: p.read_bytes() for p in finals.glob("*.png")}
+    billed = campaign.sim.stats()["totals"]["billed_usd"]
+    paid = len([e for e in campaign.gateway.ledger(JOB_ID) if not e.cached])
+    for job_name, partition in (("campaign_text", JOB_ID), ("campaign_variant", variant_key(JOB_ID, "A"))):
+        result = campaign.defs.resolve_job_def(job_name).execute_in_process(
+            partition_key=partition, instance=campaign.instance
+        )
+        assert result.success
+    campaign.sim.wait_idle()
+    stats = campaign.sim.stats()
+    assert stats["totals"]["billed_usd"] == billed
+    for endpoint in ("openai.chat_completions", "openai.images_edits", "bfl.submit", "perplexity.responses"):
+        assert stats["endpoints"][endpoint]["calls"] == campaign.stats["endpoints"][endpoint]["calls"], endpoint
+    entries = campaign.gateway.ledger(JOB_ID)
+    assert len([e for e in entries if not e.cached]) == paid
+    assert any(e.cached for e in entries)
+    assert {p.name: p.read_bytes() for p in finals.glob("*.png")} == before
 
 
 def test_no_key_reaches_storage_paths_files_or_the_event_log(campaign) -> None:

@@ -156,7 +156,7 @@ def test_control_api_stats_reset_and_config(http: httpx.Client) -> None:
     with running_simulator(fast_config()) as sim:
         http.get(sim.url_for("hoc") + "/jobs")
         stats = http.get(sim.base_url + "/_sim/stats").json()
-        assert set(stats) == {"time_scale", "totals", "providers", "endpoints"}
+        assert set(stats) == {"time_scale", "totals", "providers", "endpoints", "bfl"}
         entry = stats["endpoints"]["hoc.list_jobs"]
         assert set(entry) == {
             "calls",
@@ -195,3 +195,73 @@ def test_cli_serves_on_the_requested_port() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_bfl_peak_active_tasks_counts_tasks_not_requests(http: httpx.Client) -> None:
+    # time_scale 0.001: a 600 s task stays active 0.6 s, long after its submit has answered.
+    config = fast_config(bfl={"task_duration": {"kind": "fixed", "seconds": 600.0}})
+    body = {"prompt": "x", "width": 256, "height": 256}
+    with running_simulator(config) as sim:
+        barrier = threading.Barrier(3)
+
+        def submit(key: str) -> int:
+            with httpx.Client(timeout=5) as client:
+                barrier.wait()
+                url = sim.url_for("bfl") + "/v1/flux-pro-1.1"
+                return client.post(url, json=body, headers={"x-key": key}).status_code
+
+        with ThreadPoolExecutor(3) as pool:
+            assert list(pool.map(submit, ["key-a", "key-a", "key-b"])) == [200] * 3  # across keys
+        assert sim.stats()["bfl"] == {"active_tasks": 3, "max_active_tasks": 3}
+        assert sim.stats()["endpoints"]["bfl.submit"]["in_flight"] == 0  # the HTTP side is long done
+        time.sleep(0.7)
+        served = http.get(sim.base_url + "/_sim/stats").json()["bfl"]
+        assert served == {"active_tasks": 0, "max_active_tasks": 3}
+        sim.reset()
+        assert sim.stats()["bfl"] == {"active_tasks": 0, "max_active_tasks": 0}
+
+
+def test_provider_max_in_flight_counts_all_its_endpoints_together() -> None:
+    # Every OpenAI request is held 0.3 s, so the four below overlap.
+    config = fast_config(endpoints={"openai": {"latency": {"kind": "fixed", "seconds": 300}}})
+    chat = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
+    with running_simulator(config) as sim:
+        barrier = threading.Barrier(4)
+
+        def call(kind: str) -> int:
+            with httpx.Client(timeout=10) as client:
+                barrier.wait()
+                if kind == "chat":
+                    return client.post(sim.url_for("openai") + "/chat/completions", json=chat).status_code
+                return client.post(
+                    sim.url_for("openai") + "/images/edits",
+                    data={"model": "gpt-image-1", "prompt": '"Hi"'},
+                    files=[("image", ("a.png", png_bytes((256, 256)), "image/png"))],
+                ).status_code
+
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(call, ["chat", "chat", "edit", "edit"])) == [200] * 4
+        stats = sim.stats()
+        assert stats["endpoints"]["openai.chat_completions"]["max_in_flight"] == 2
+        assert stats["endpoints"]["openai.images_edits"]["max_in_flight"] == 2
+        assert stats["providers"]["openai"]["max_in_flight"] == 4
+        assert stats["providers"]["bfl"]["max_in_flight"] == 0
+        sim.reset()
+        assert sim.stats()["providers"]["openai"]["max_in_flight"] == 0
+
+
+def test_provider_max_in_flight_is_a_true_peak_not_a_sum_of_endpoint_peaks(http: httpx.Client) -> None:
+    with running_simulator(fast_config()) as sim:
+        chat = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
+        assert http.post(sim.url_for("openai") + "/chat/completions", json=chat).status_code == 200
+        edit = http.post(
+            sim.url_for("openai") + "/images/edits",
+            data={"model": "gpt-image-1", "prompt": '"Hi"'},
+            files=[("image", ("a.png", png_bytes((256, 256)), "image/png"))],
+        )
+        assert edit.status_code == 200
+        stats = sim.stats()
+        endpoints = stats["endpoints"]
+        assert endpoints["openai.chat_completions"]["max_in_flight"] == 1
+        assert endpoints["openai.images_edits"]["max_in_flight"] == 1
+        assert stats["providers"]["openai"]["max_in_flight"] == 1  # one after the other

@@ -6,6 +6,14 @@ import dagster as dg
 import pandas as pd
 
 from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.reports.kpis import (
+    campaign_estimate,
+    kpis,
+    ledger_costs,
+    ledger_table,
+    phase_timings,
+    run_success_rate,
+)
 from creative_assets.defs.reports.summary import (
     build_gate_report,
     cost_breakdown,
@@ -14,6 +22,7 @@ from creative_assets.defs.reports.summary import (
     manifest_rows,
     render_contact_sheet,
 )
+from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import (
     VARIANTS,
     BaseImageSet,
@@ -29,6 +38,25 @@ from creative_assets.models import (
 )
 from creative_assets.models.reports import CONTACT_SHEET_FILE, MANIFEST_CSV_FILE, MANIFEST_JSON_FILE
 from creative_assets.partitions import job_partitions, job_variant_partitions
+from creative_assets.providers.base import (
+    BrandExtractor,
+    ImageEditor,
+    ImageGenerator,
+    Researcher,
+    TextGenerator,
+    VisionAnalyzer,
+)
+
+LEDGER_TABLE_SCHEMA = dg.TableSchema(
+    columns=[
+        dg.TableColumn("phase", "string"),
+        dg.TableColumn("provider", "string"),
+        dg.TableColumn("calls", "int"),
+        dg.TableColumn("cached", "int"),
+        dg.TableColumn("failed", "int"),
+        dg.TableColumn("cost_usd", "float"),
+    ]
+)
 
 
 @dg.asset(partitions_def=job_variant_partitions, group_name="reports", kinds={"json"})
@@ -63,6 +91,14 @@ def gate_reports(
 
 @dg.asset(partitions_def=job_partitions, group_name="reports", kinds={"json", "csv", "png"})
 def campaign_summary(
+    context: dg.AssetExecutionContext,
+    gateway: ProviderGateway,
+    researcher: Researcher,
+    text_generator: TextGenerator,
+    brand_extractor: BrandExtractor,
+    image_generator: ImageGenerator,
+    image_editor: ImageEditor,
+    vision_analyzer: VisionAnalyzer,
     job_posting: JobPosting,
     research: ResearchBrief,
     brand_identity: BrandIdentity,
@@ -71,8 +107,11 @@ def campaign_summary(
     final_creatives: dict[str, CreativeSet],
 ) -> dg.MaterializeResult[CampaignSummary]:
     """The campaign: all 20 creatives with their status, the A/B-test manifest (CSV and JSON),
-    approval rate, gate failures, cost per campaign, phase and approved creative, and a contact
-    sheet of every creative. Reads all five variants of its job."""
+    approval rate, gate failures, cost per campaign, phase and approved creative (from the
+    creatives' lineage and from the durable ledger, which also counts failed runs), KPIs
+    (throughput per phase, success and approval rates, budget drift against the pre-flight
+    estimate) and a contact sheet. Reads all five variants of its job; the providers are here
+    only for their list prices."""
     sets = sorted(final_creatives.values(), key=lambda s: s.variant)
     reports = sorted(gate_reports.values(), key=lambda r: r.variant)
     if [s.variant for s in sets] != list(VARIANTS) or [r.variant for r in reports] != list(VARIANTS):
@@ -89,6 +128,26 @@ def campaign_summary(
     ]
     rows = manifest_rows(sets)
     costs = cost_breakdown(calls, approved)
+    entries = gateway.ledger(job_posting.job_id)
+    spent = ledger_costs(entries, approved)
+    prices: dict[str, float] = {}
+    for provider in (
+        researcher,
+        text_generator,
+        brand_extractor,
+        image_generator,
+        image_editor,
+        vision_analyzer,
+    ):
+        prices.update(provider.list_prices())
+    kpi = kpis(
+        phase_timings(context.instance, job_posting.job_id),
+        run_success_rate(context.instance, job_posting.job_id),
+        creatives=len(creatives),
+        approved=approved,
+        spent_usd=spent.total_usd,
+        estimate_usd=campaign_estimate(prices),
+    )
     sheet = render_contact_sheet(sets, title=f"{job_posting.title} · {job_posting.company_name}")
     summary = CampaignSummary(
         job_id=job_posting.job_id,
@@ -100,6 +159,8 @@ def campaign_summary(
         failures_by_gate=failures_by_gate(creatives),
         gate_1a_regenerations=sum(r.gate_1a_regenerations for r in reports),
         costs=costs,
+        ledger=spent,
+        kpis=kpi,
         manifest=rows,
         files={
             CONTACT_SHEET_FILE: sheet,
@@ -121,6 +182,28 @@ def campaign_summary(
             "gate_1a_regenerations": summary.gate_1a_regenerations,
             "cost_by_phase_usd": dg.MetadataValue.json(costs.by_phase_usd),
             "cost_per_approved_creative_usd": costs.per_approved_creative_usd,
+            "ledger_total_usd": spent.total_usd,
+            "ledger_per_approved_creative_usd": spent.per_approved_creative_usd,
+            "ledger_calls": dg.MetadataValue.json(
+                {
+                    "paid": spent.paid_calls,
+                    "cached": spent.cached_calls,
+                    "failed": spent.failed_calls,
+                    "refused": spent.refused_calls,
+                }
+            ),
+            "ledger_by_phase": dg.MetadataValue.table(
+                records=[dg.TableRecord(row) for row in ledger_table(entries).to_dict("records")],
+                schema=LEDGER_TABLE_SCHEMA,
+            ),
+            "throughput_seconds": kpi.throughput_seconds,
+            "phase_seconds": dg.MetadataValue.json(
+                {t.phase: {"step": t.step_seconds, "wall": t.wall_seconds} for t in kpi.phases}
+            ),
+            "run_success_rate": kpi.run_success_rate,
+            "cost_per_creative_usd": kpi.cost_per_creative_usd,
+            "preflight_estimate_usd": kpi.estimate_usd,
+            "budget_drift": kpi.budget_drift,
             "ab_test_manifest": dg.MetadataValue.md(manifest_table.to_markdown(index=False)),
             **calls_metadata(calls),
         },

@@ -1,0 +1,153 @@
+"""The campaign's KPIs, read from where the facts already are: step timings from Dagster's event
+log (the latest materialization of each phase and its run's step stats), spending from the
+gateway's durable ledger, and the pre-flight estimate from the configured clients' prices."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import dagster as dg
+import pandas as pd
+
+from creative_assets.gateway.models import LedgerEntry
+from creative_assets.models import VARIANTS
+from creative_assets.models.reports import CampaignKpis, LedgerCosts, PhaseTiming
+from creative_assets.partitions import variant_key
+
+JOB_LEVEL_PHASES = ("job_posting", "research", "brand_identity", "copy_variants")
+VARIANT_PHASES = ("image_prompts", "base_images", "layouts", "final_creatives", "gate_reports")
+SETTLED = ("ok", "error", "moderated")
+IMAGE_TYPES_PER_VARIANT = 4
+
+
+def phase_timings(instance: dg.DagsterInstance, job_id: str) -> list[PhaseTiming]:
+    """Per phase: how long its steps ran (summed over the job's partitions) and the wall-clock
+    span from the first step's start to the last step's end."""
+    stats_of_run: dict[str, dict[str, tuple[float | None, float | None]]] = {}
+    timings = []
+    for phase in (*JOB_LEVEL_PHASES, *VARIANT_PHASES):
+        partitions = (
+            [job_id] if phase in JOB_LEVEL_PHASES else [str(variant_key(job_id, v)) for v in VARIANTS]
+        )
+        spans = []
+        for partition in partitions:
+            records = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=dg.AssetKey(phase), asset_partitions=[partition]), limit=1
+            ).records
+            if not records:
+                continue
+            entry = records[0].event_log_entry
+            if entry.run_id not in stats_of_run:
+                stats_of_run[entry.run_id] = {
+                    s.step_key: (s.start_time, s.end_time) for s in instance.get_run_step_stats(entry.run_id)
+                }
+            start, end = stats_of_run[entry.run_id].get(entry.step_key or "", (None, None))
+            if start is not None and end is not None:
+                spans.append((start, end))
+        if spans:
+            timings.append(
+                PhaseTiming(
+                    phase=phase,
+                    partitions=len(spans),
+                    step_seconds=round(sum(end - start for start, end in spans), 3),
+                    wall_seconds=round(max(e for _, e in spans) - min(s for s, _ in spans), 3),
+                    started_at=min(s for s, _ in spans),
+                    ended_at=max(e for _, e in spans),
+                )
+            )
+    return timings
+
+
+def run_success_rate(instance: dg.DagsterInstance, job_id: str) -> tuple[int, int]:
+    """(succeeded, finished) runs of this job's partitions, job-level and per variant."""
+    finished = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
+    runs = [
+        *instance.get_run_records(dg.RunsFilter(tags={"dagster/partition": job_id}, statuses=finished)),
+        *instance.get_run_records(dg.RunsFilter(tags={"dagster/partition/job": job_id}, statuses=finished)),
+    ]
+    unique = {r.dagster_run.run_id: r.dagster_run.status for r in runs}
+    return sum(s == dg.DagsterRunStatus.SUCCESS for s in unique.values()), len(unique)
+
+
+def ledger_costs(entries: Iterable[LedgerEntry], approved: int) -> LedgerCosts:
+    """Everything this job spent, in every run, retries, regenerations and failed runs included."""
+    rows = list(entries)
+    paid = [e for e in rows if e.outcome in SETTLED and not e.cached]
+    by_phase: Counter[str] = Counter()
+    by_provider: Counter[str] = Counter()
+    for e in paid:
+        by_phase[e.phase or "unknown"] += e.cost_usd
+        by_provider[e.provider] += e.cost_usd
+    total = round(sum(e.cost_usd for e in paid), 6)
+    return LedgerCosts(
+        total_usd=total,
+        per_approved_creative_usd=round(total / approved, 6) if approved else None,
+        by_phase_usd={k: round(v, 6) for k, v in sorted(by_phase.items())},
+        by_provider_usd={k: round(v, 6) for k, v in sorted(by_provider.items())},
+        paid_calls=len(paid),
+        cached_calls=sum(e.cached for e in rows),
+        failed_calls=sum(e.outcome in ("error", "moderated") for e in rows),
+        refused_calls=sum(e.outcome in ("refused", "circuit_open") for e in rows),
+    )
+
+
+def ledger_table(entries: Iterable[LedgerEntry]) -> pd.DataFrame:
+    """Cost per phase × provider (paid, cached and failed calls counted apart)."""
+    frame = pd.DataFrame([e.model_dump() for e in entries])
+    if frame.empty:
+        return pd.DataFrame(columns=["phase", "provider", "calls", "cached", "failed", "cost_usd"])
+    frame["phase"] = frame["phase"].fillna("unknown")
+    frame["failed"] = frame["outcome"].isin(["error", "moderated", "refused", "circuit_open"])
+    grouped = frame.groupby(["phase", "provider"], as_index=False).agg(
+        calls=("id", "count"),
+        cached=("cached", "sum"),
+        failed=("failed", "sum"),
+        cost_usd=("cost_usd", "sum"),
+    )
+    grouped["cost_usd"] = grouped["cost_usd"].round(6)
+    return grouped
+
+
+def campaign_estimate(unit_costs: Mapping[str, float]) -> float:
+    """What one campaign costs at list prices if every first attempt passes: research, brand,
+    fusion and copy once; per variant art direction (2 chat calls), then per image a base
+    image, its analysis, its layout and its overlay (and a review when configured)."""
+    per_image = sum(
+        unit_costs.get(op, 0.0)
+        for op in ("text_to_image", "image_analysis", "layout_design", "text_overlay", "creative_review")
+    )
+    per_variant = (
+        unit_costs.get("meta_analysis", 0.0)
+        + unit_costs.get("designer_prompts", 0.0)
+        + IMAGE_TYPES_PER_VARIANT * per_image
+    )
+    once = sum(
+        unit_costs.get(op, 0.0) for op in ("research", "brand_identity", "context_fusion", "copywriting")
+    )
+    return round(once + len(VARIANTS) * per_variant, 6)
+
+
+def kpis(
+    timings: list[PhaseTiming],
+    runs: tuple[int, int],
+    *,
+    creatives: int,
+    approved: int,
+    spent_usd: float,
+    estimate_usd: float,
+) -> CampaignKpis:
+    started = min((t.started_at for t in timings), default=None)
+    ended = max((t.ended_at for t in timings), default=None)
+    succeeded, finished = runs
+    return CampaignKpis(
+        throughput_seconds=round(ended - started, 3) if started is not None and ended is not None else None,
+        phases=timings,
+        run_success_rate=round(succeeded / finished, 4) if finished else None,
+        runs_finished=finished,
+        creative_success_rate=round(creatives / (len(VARIANTS) * IMAGE_TYPES_PER_VARIANT), 4),
+        approval_rate=round(approved / creatives, 4) if creatives else 0.0,
+        cost_per_creative_usd=round(spent_usd / creatives, 6) if creatives else None,
+        estimate_usd=estimate_usd,
+        budget_drift=round(spent_usd / estimate_usd - 1, 4) if estimate_usd else None,
+    )

@@ -1,0 +1,85 @@
+"""The gateway of a deployment, from environment variables read when the definitions load:
+
+    CREATIVE_ASSETS_STATE_URL          sqlite:///… (default: beside the Dagster instance) or postgresql://…
+    CREATIVE_ASSETS_JOB_BUDGET_USD     cap per HOC job over all its runs (unset: no cap)
+    CREATIVE_ASSETS_MONTHLY_BUDGET_USD cap per calendar month, UTC (unset: no cap)
+    CREATIVE_ASSETS_PROVIDER_LIMITS    e.g. "bfl=5,openai=50,bfl.rpm=120,perplexity.burst=3"
+
+A value that does not parse fails the load with its name, like a missing key does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+
+from creative_assets.errors import CreativeAssetsError
+from creative_assets.gateway.models import ProviderLimit
+from creative_assets.gateway.resource import DEFAULT_LIMITS, ProviderGateway
+
+STATE_URL_VAR = "CREATIVE_ASSETS_STATE_URL"
+JOB_BUDGET_VAR = "CREATIVE_ASSETS_JOB_BUDGET_USD"
+MONTHLY_BUDGET_VAR = "CREATIVE_ASSETS_MONTHLY_BUDGET_USD"
+LIMITS_VAR = "CREATIVE_ASSETS_PROVIDER_LIMITS"
+LIMIT_FIELDS = {
+    "": "max_in_flight",
+    "in_flight": "max_in_flight",
+    "rpm": "requests_per_minute",
+    "burst": "burst",
+}
+
+
+def _invalid(message: str) -> CreativeAssetsError:
+    return CreativeAssetsError("invalid_setting", message)
+
+
+def _money(environ: Mapping[str, str], var: str) -> float | None:
+    text = environ.get(var, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise _invalid(f"{var}={text!r} is not an amount in USD (e.g. 25 or 12.50)")
+    return value
+
+
+def parse_limits(text: str) -> dict[str, ProviderLimit]:
+    limits = {name: limit.model_dump() for name, limit in DEFAULT_LIMITS.items()}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        target, sep, value = (s.strip().lower() for s in item.partition("="))
+        provider, _, knob = target.partition(".")
+        if not sep or not provider or knob not in LIMIT_FIELDS:
+            raise _invalid(f"{LIMITS_VAR}: {item!r} is not provider=N or provider.rpm|burst=N")
+        try:
+            number = float(value) if knob == "rpm" else int(value)
+        except ValueError:
+            raise _invalid(f"{LIMITS_VAR}: {item!r} needs a number") from None
+        limits.setdefault(provider, {"max_in_flight": 4})[LIMIT_FIELDS[knob]] = number
+    try:
+        return {name: ProviderLimit(**fields) for name, fields in limits.items()}
+    except Exception as exc:  # pydantic's message names the field and the bound
+        raise _invalid(f"{LIMITS_VAR}: {exc}") from None
+
+
+def gateway_from_env(
+    environ: Mapping[str, str], cache_url: str, storage_options: dict[str, Any] | None = None
+) -> ProviderGateway:
+    fields: dict[str, Any] = {
+        "cache_url": cache_url,
+        "cache_storage_options": storage_options or {},
+        "limits": parse_limits(environ.get(LIMITS_VAR, "")),
+        "job_budget_usd": _money(environ, JOB_BUDGET_VAR),
+        "monthly_budget_usd": _money(environ, MONTHLY_BUDGET_VAR),
+    }
+    if environ.get(STATE_URL_VAR, "").strip():
+        # Resolved when a run starts: a Postgres URL may carry a password.
+        fields["state_url"] = dg.EnvVar(STATE_URL_VAR)
+    return ProviderGateway(**fields)
