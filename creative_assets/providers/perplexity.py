@@ -99,7 +99,8 @@ class PerplexityResearcher(Researcher):
             pain_points=findings.pain_points,
             market_notes=findings.market_notes,
             citations=answer.data["citations"],
-            source=f"perplexity ({self.preset})" + (", cached" if answer.call.cached else ""),
+            # The same words whether fresh or cached: the brief feeds later requests' content address.
+            source=f"perplexity ({self.preset})",
             calls=[answer.call],
         )
 

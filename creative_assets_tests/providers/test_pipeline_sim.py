@@ -16,11 +16,11 @@ import pytest
 
 from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
 from creative_assets.definitions import build_definitions, local_resources
+from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS, ProviderCall
-from creative_assets.providers.select import choice_from_env, provider_resources
-from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.partitions import variant_key
+from creative_assets.providers.select import choice_from_env, provider_resources
 from creative_assets.sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
 
@@ -159,7 +159,9 @@ def test_rerunning_unchanged_partitions_pays_nothing_and_rewrites_the_same_pngs(
     stats = campaign.sim.stats()
     assert stats["totals"]["billed_usd"] == billed
     for endpoint in ("openai.chat_completions", "openai.images_edits", "bfl.submit", "perplexity.responses"):
-        assert stats["endpoints"][endpoint]["calls"] == campaign.stats["endpoints"][endpoint]["calls"], endpoint
+        assert stats["endpoints"][endpoint]["calls"] == campaign.stats["endpoints"][endpoint]["calls"], (
+            endpoint
+        )
     entries = campaign.gateway.ledger(JOB_ID)
     assert len([e for e in entries if not e.cached]) == paid
     assert any(e.cached for e in entries)
