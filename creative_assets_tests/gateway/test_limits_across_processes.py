@@ -51,7 +51,9 @@ def _provider_s(real_s: float) -> float:
 
 def _third_job() -> dict[str, Any]:
     job = json.loads((SAMPLE_JOBS / "hoc-5120-warehouse.json").read_text(encoding="utf-8"))
-    job.update(job_id=THIRD_ID, title="Warehouse Operative - Day Shift", updated_at="2026-11-20T09:00:00+00:00")
+    job.update(
+        job_id=THIRD_ID, title="Warehouse Operative - Day Shift", updated_at="2026-11-20T09:00:00+00:00"
+    )
     return job
 
 
@@ -110,7 +112,8 @@ class Worker:
         return outcome
 
     def logs(self) -> str:
-        return f"\n--- stdout ---\n{self.stdout.read_text()}\n--- stderr (tail) ---\n{self.stderr.read_text()[-6000:]}"
+        stderr = self.stderr.read_text()[-6000:]
+        return f"\n--- stdout ---\n{self.stdout.read_text()}\n--- stderr (tail) ---\n{stderr}"
 
 
 def start_worker(deployment: Deployment, job_id: str, variant: str) -> Worker:
@@ -206,14 +209,19 @@ def test_three_processes_never_exceed_the_limits(deployment: Deployment) -> None
 
 
 def test_a_killed_run_gives_its_slot_back(deployment: Deployment) -> None:
+    # Runs after the test above (file order): it leaves a reserved row and a stuck BFL task behind.
     sim = deployment.sim
     sim.apply_config(_sim_config(STUCK_TASK_S))
-    billed_before = sim.stats()["totals"]["billed_usd"]
+    before = sim.stats()
     worker = start_worker(deployment, JOBS[0], "B")  # a variant not run yet: nothing cached
+
+    def polling() -> bool:  # its BFL task is submitted (so billed) and it polls for the result
+        polls = sim.stats()["endpoints"]["bfl.get_result"]["calls"]
+        return polls > before["endpoints"]["bfl.get_result"]["calls"]
+
     slots = deployment.slots
     deadline = time.monotonic() + RUN_TIMEOUT_S
-    # Holding a slot and with its BFL task submitted (and so billed by the provider).
-    while not (slots.in_use("bfl", LIMIT) >= 1 and sim.stats()["bfl"]["active_tasks"] >= 1):
+    while not (polling() and slots.in_use("bfl", LIMIT) == 1):
         assert worker.proc.poll() is None, f"worker exited {worker.proc.returncode}{worker.logs()}"
         assert time.monotonic() < deadline, f"worker never took a BFL slot{worker.logs()}"
         time.sleep(0.05)
@@ -238,6 +246,6 @@ def test_a_killed_run_gives_its_slot_back(deployment: Deployment) -> None:
     stuck = [e for e in rows if e.outcome == "reserved"]
     assert [(e.provider, e.operation) for e in stuck] == [("bfl", "text_to_image")], rows
     assert stuck[0].cost_usd == 0 and stuck[0].expected_cost_usd > 0
-    billed = sim.stats()["totals"]["billed_usd"] - billed_before
+    billed = sim.stats()["totals"]["billed_usd"] - before["totals"]["billed_usd"]
     settled = sum(e.cost_usd for e in rows)
     assert round(billed - settled, 6) == round(stuck[0].expected_cost_usd, 6), (billed, settled, stuck)
