@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from creative_assets.defs.automation.sensors import SELF_CHAINED_TAG
 from creative_assets.models import VARIANTS
 from creative_assets.partitions import job_partitions, validate_job_id, variant_key
 from creative_assets.providers.base import JobSource
@@ -66,7 +67,11 @@ def first_step_error(result: dg.ExecuteInProcessResult) -> str | None:
 def _run(defs: dg.Definitions, instance: dg.DagsterInstance, job_name: str, partition: str) -> RunOutcome:
     started = time.perf_counter()
     result = defs.resolve_job_def(job_name).execute_in_process(
-        partition_key=partition, instance=instance, raise_on_error=False
+        partition_key=partition,
+        instance=instance,
+        raise_on_error=False,
+        # This call runs every phase itself; the chain sensor must not launch them again.
+        tags={SELF_CHAINED_TAG: "cli"},
     )
     return RunOutcome(
         job_name=job_name,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import time
 
 import dagster as dg
 
+from creative_assets.approvals import parse_creative_id, record_decision
 from creative_assets.campaign import ensure_job_partition, run_campaign
 from creative_assets.definitions import build_definitions, deployment_resources
 from creative_assets.errors import CreativeAssetsError
@@ -47,7 +47,7 @@ def _campaign(args: argparse.Namespace) -> int:
         f"campaign {args.job_id}: {'succeeded' if outcome.success else 'failed'} "
         f"in {time.perf_counter() - started:.1f}s, peak memory {peak_mib:.0f} MiB"
     )
-    storage = os.environ.get("CREATIVE_ASSETS_STORAGE_URL") or resources["io_manager"].base_url  # type: ignore[attr-defined]
+    storage = resources["io_manager"].base_url.rstrip("/")  # type: ignore[attr-defined]
     print(f"creatives: {storage}/final_creatives/{args.job_id}/")
     print(f"summary:   {storage}/campaign_summary/{args.job_id}/")
     return 0 if outcome.success else 1
@@ -61,6 +61,29 @@ def _jobs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decide(args: argparse.Namespace) -> int:
+    job_id, variant, image_type = parse_creative_id(args.creative_id)
+    defs = build_definitions(deployment_resources())
+    with dg.DagsterInstance.get() as instance:
+        approval = record_decision(
+            instance,
+            defs,
+            job_id=job_id,
+            variant=variant,
+            image_type=image_type,
+            decision=args.decision,
+            by=args.by,
+            note=args.note or "",
+        )
+    print(f"{approval.decision} {approval.creative_id} by {approval.by} at {approval.at.isoformat()}")
+    if approval.note:
+        print(f"note:    {approval.note}")
+    print(f"image:   sha256 {approval.sha256}")
+    print(f"UI:      Assets → final_creatives → Partitions → {job_id}|{variant} (its events)")
+    print(f"refresh the A/B-test manifest: materialize campaign_summary for {job_id} (job campaign_rollup)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="creative-assets", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +93,17 @@ def main(argv: list[str] | None = None) -> int:
     campaign.set_defaults(func=_campaign)
     jobs = sub.add_parser("jobs", help="list the jobs the job source offers")
     jobs.set_defaults(func=_jobs)
+    for command, decision, help_text in (
+        ("approve", "approved", "approve a final creative for publication"),
+        ("reject", "rejected", "reject a final creative (it leaves the A/B test)"),
+    ):
+        decide = sub.add_parser(command, help=help_text)
+        decide.add_argument(
+            "creative_id", help="<job>-<variant>-<image_type>, e.g. hoc-4711-pflege-A-job_focus"
+        )
+        decide.add_argument("--by", required=True, help="who decides")
+        decide.add_argument("--note", required=decision == "rejected", help="why (required to reject)")
+        decide.set_defaults(func=_decide, decision=decision)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -5,7 +5,8 @@
     CREATIVE_ASSETS_MONTHLY_BUDGET_USD cap per calendar month, UTC (unset: no cap)
     CREATIVE_ASSETS_PROVIDER_LIMITS    e.g. "bfl=5,openai=50,bfl.rpm=120,perplexity.burst=3"
 
-A value that does not parse fails the load with its name, like a missing key does.
+A value that does not parse fails the load with its name, like a missing key does. Where the
+response cache lives (URL, S3 endpoint and key pair) comes from `creative_assets/io/storage.py`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import dagster as dg
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.gateway.models import ProviderLimit
 from creative_assets.gateway.resource import DEFAULT_LIMITS, ProviderGateway
+from creative_assets.io.storage import S3Connection
 
 STATE_URL_VAR = "CREATIVE_ASSETS_STATE_URL"
 JOB_BUDGET_VAR = "CREATIVE_ASSETS_JOB_BUDGET_USD"
@@ -70,11 +72,12 @@ def parse_limits(text: str) -> dict[str, ProviderLimit]:
 
 
 def gateway_from_env(
-    environ: Mapping[str, str], cache_url: str, storage_options: dict[str, Any] | None = None
+    environ: Mapping[str, str], cache_url: str, cache_s3: S3Connection | None = None
 ) -> ProviderGateway:
+    """`cache_url` and `cache_s3` come from `io.storage.storage_from_env`, like the IO manager's."""
     fields: dict[str, Any] = {
         "cache_url": cache_url,
-        "cache_storage_options": storage_options or {},
+        "cache_s3": cache_s3,
         "limits": parse_limits(environ.get(LIMITS_VAR, "")),
         "job_budget_usd": _money(environ, JOB_BUDGET_VAR),
         "monthly_budget_usd": _money(environ, MONTHLY_BUDGET_VAR),

@@ -35,6 +35,7 @@ from creative_assets.gateway.models import BudgetCaps, CachedResponse, LedgerEnt
 from creative_assets.gateway.scope import CallScope, current_scope
 from creative_assets.gateway.slots import SlotPool, slots_for
 from creative_assets.gateway.store import StateStore
+from creative_assets.io.storage import S3Connection, fsspec_options
 from creative_assets.models import ProviderCall
 from creative_assets.providers.base import ProviderError
 from creative_assets.providers.http import CIRCUIT_OPEN, ProviderFailure
@@ -128,7 +129,12 @@ class ProviderGateway(dg.ConfigurableResource):
         default=None, description="lock files of the SQLite setup (default beside it)"
     )
     cache_url: str = Field(description="response cache: any fsspec URL (local folder, s3://…)")
-    cache_storage_options: dict[str, Any] = Field(default_factory=dict)
+    cache_s3: S3Connection | None = Field(
+        default=None, description="endpoint and key pair of an s3:// cache_url, as env var references"
+    )
+    cache_storage_options: dict[str, Any] = Field(
+        default_factory=dict, description="other fsspec options; the UI shows them, so no secrets here"
+    )
     limits: dict[str, ProviderLimit] = Field(default_factory=lambda: dict(DEFAULT_LIMITS))
     job_budget_usd: float | None = Field(default=None, ge=0, description="cap per HOC job, all runs")
     monthly_budget_usd: float | None = Field(default=None, ge=0, description="cap per calendar month (UTC)")
@@ -146,7 +152,7 @@ class ProviderGateway(dg.ConfigurableResource):
 
     @property
     def cache(self) -> ResponseCache:
-        return ResponseCache(self.cache_url, self.cache_storage_options or None)
+        return ResponseCache(self.cache_url, fsspec_options(self.cache_s3, self.cache_storage_options))
 
     def limit_of(self, provider: str) -> ProviderLimit:
         return self.limits.get(provider) or ProviderLimit(max_in_flight=4)

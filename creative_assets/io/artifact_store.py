@@ -3,7 +3,8 @@
     <base>/<asset>/<job>/record.json                 job-level values
     <base>/<asset>/<job>/<variant>/<image_type>.png  job × variant images, beside their record
 
-`base` is a local folder by default and any fsspec URL (`s3://bucket/prefix`) by configuration.
+`base` is a local folder by default and any fsspec URL (`s3://bucket/prefix`) by configuration
+(`io/storage.py` reads it from the environment).
 Every PNG is decoded and size-checked before anything is written, files are written before the
 record that lists them, and each file lands atomically — so a failed or invalid output never
 replaces what an earlier materialization stored.
@@ -21,6 +22,7 @@ from upath import UPath
 from creative_assets.imaging.png import validate_png
 from creative_assets.io.atomic import write_atomically
 from creative_assets.io.registry import model_named
+from creative_assets.io.storage import S3Connection, fsspec_options
 from creative_assets.models import Artifact, Model
 
 RECORD_FILE = "record.json"
@@ -35,6 +37,11 @@ class ArtifactStore(dg.UPathIOManager):
         if any(part in ("", ".", "..") for part in partition.split("/")):
             raise ValueError(f"[unsafe_partition_key] {partition!r} cannot be a storage path")
         return base_path / partition
+
+    def make_directory(self, path: UPath) -> None:
+        # write_atomically makes local folders itself; on an object store a mkdir is a wasted
+        # request per output, and s3fs would create the bucket if it looked missing.
+        return None
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
         if not isinstance(obj, Model):
@@ -96,9 +103,12 @@ class ObjectStoreIOManager(dg.ConfigurableIOManagerFactory):
     """Stores asset values under `base_url`: a local folder (default) or an fsspec URL."""
 
     base_url: str = Field(description="local folder or fsspec URL, e.g. s3://bucket/creatives")
+    s3: S3Connection | None = Field(
+        default=None, description="endpoint and key pair of an s3:// base_url, as env var references"
+    )
     storage_options: dict[str, str] = Field(
-        default_factory=dict, description="fsspec options, e.g. endpoint_url, key, secret for S3"
+        default_factory=dict, description="other fsspec options; the UI shows them, so no secrets here"
     )
 
     def create_io_manager(self, context: dg.InitResourceContext) -> ArtifactStore:
-        return ArtifactStore(base_path=UPath(self.base_url, **self.storage_options))
+        return ArtifactStore(base_path=UPath(self.base_url, **fsspec_options(self.s3, self.storage_options)))

@@ -1,5 +1,6 @@
 """Pydantic models for every value that crosses an asset or provider boundary."""
 
+from creative_assets.models.approvals import Approval, Decision, Review
 from creative_assets.models.base import (
     IMAGE_TYPES,
     VARIANTS,
@@ -42,6 +43,7 @@ from creative_assets.models.text import CampaignContext, CopyDeck, CopyVariant, 
 __all__ = [
     "IMAGE_TYPES",
     "VARIANTS",
+    "Approval",
     "Artifact",
     "BaseImage",
     "BaseImageSet",
@@ -55,6 +57,7 @@ __all__ = [
     "Creative",
     "CreativeAttempt",
     "CreativeSet",
+    "Decision",
     "DesignerPrompt",
     "Gate1aAttempt",
     "GateReport",
@@ -78,6 +81,7 @@ __all__ = [
     "ProviderCall",
     "Region",
     "ResearchBrief",
+    "Review",
     "TextZone",
     "Variant",
     "VisionReview",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field
 
+from creative_assets.models.approvals import Review
 from creative_assets.models.base import Artifact, ImageType, Model, ProviderCall, Variant
 from creative_assets.models.gates import GateId, Verdict
 
@@ -35,7 +38,8 @@ class GateReport(Model):
 
 
 class ManifestRow(Model):
-    """One row of the A/B-test manifest: a creative and the cell it is tested in."""
+    """One row of the A/B-test manifest: a creative and the cell it is tested in. A creative is
+    tested when its gates passed and no person rejected it."""
 
     creative_id: str
     job_id: str
@@ -51,6 +55,9 @@ class ManifestRow(Model):
     cost_usd: float
     storage_key: str = Field(description="path of the PNG relative to the storage base")
     test_cell: str
+    review: Review = Field(default="pending", description="a person's decision on this very PNG")
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
 
 
 class CostBreakdown(Model):

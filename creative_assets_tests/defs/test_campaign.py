@@ -5,32 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
+from creative_assets.campaign import CampaignOutcome
 from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, read_back
 from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.png import open_image, validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS
-from creative_assets.providers.local import LocalJobSource
 from creative_assets_tests.conftest import make_defs
+from creative_assets_tests.defs.conftest import SharedCampaign
 
 JOB = "hoc-4711-pflege"
 
 
 @pytest.fixture(scope="module")
-def campaign(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[CampaignOutcome, Path, dg.DagsterInstance]]:
-    storage = tmp_path_factory.mktemp("storage")
-    with dg.instance_for_test() as instance:
-        defs = make_defs(storage)
-        ensure_job_partition(instance, LocalJobSource(), JOB)
-        yield run_campaign(defs, instance, JOB), storage, instance
+def campaign(shared_campaign: SharedCampaign) -> tuple[CampaignOutcome, Path, dg.DagsterInstance]:
+    return shared_campaign.outcome, shared_campaign.storage, shared_campaign.instance
 
 
 def test_every_phase_succeeds(campaign) -> None:
@@ -111,3 +104,58 @@ def test_materializations_carry_previews_costs_and_check_results(campaign) -> No
         [dg.AssetCheckKey(dg.AssetKey("base_images"), "gate_1a_no_text")]
     )
     assert check
+
+
+def test_each_final_creative_shows_its_whole_lineage_in_one_place(campaign) -> None:
+    _, storage, instance = campaign
+    record = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("final_creatives"), asset_partitions=[f"{JOB}|B"]),
+        limit=1,
+    ).records[0]
+    lineage = record.asset_materialization.metadata["lineage"].value
+    stored = json.loads((storage / "final_creatives" / JOB / "B" / "record.json").read_text())["data"]
+    deck = json.loads((storage / "copy_variants" / JOB / "record.json").read_text())["data"]
+    copy = next(v for v in deck["variants"] if v["variant"] == "B")
+    for creative in stored["creatives"]:
+        assert f"#### {creative['creative_id']}" in lineage
+        assert f"seed {creative['attempts'][0]['base_seed']}" in lineage
+    assert copy["headline"] in lineage and copy["cta"] in lineage
+    assert "by local/procedural-v1" in lineage and "local/pillow-typesetter-v1" in lineage
+    for key in ("base_images/", "layouts/", "copy_variants/", "image_prompts/", "brand_identity/"):
+        assert key in lineage
+    for parent in ("job_focus.png", "record.json"):
+        assert (storage / "base_images" / JOB / "B" / parent).exists()
+
+
+def _materializations(instance: dg.DagsterInstance, asset: str, partition: str) -> list:
+    records = dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[partition])
+    return instance.fetch_materializations(records, limit=100).records
+
+
+def test_regeneration_recomputes_only_what_is_downstream_and_new_seeds_on_request(campaign) -> None:
+    _, storage, instance = campaign
+    defs = make_defs(storage)
+    partition = f"{JOB}|C"
+    before = {
+        a: len(_materializations(instance, a, partition))
+        for a in ("base_images", "layouts", "final_creatives")
+    }
+    seeds = json.loads((storage / "base_images" / JOB / "C" / "record.json").read_text())["data"]["images"]
+    creatives = defs.resolve_job_def("regenerate_creatives").execute_in_process(
+        partition_key=partition, instance=instance
+    )
+    assert creatives.success
+    after = {a: len(_materializations(instance, a, partition)) for a in before}
+    assert after == {**before, "final_creatives": before["final_creatives"] + 1}
+
+    images = defs.resolve_job_def("regenerate_images").execute_in_process(
+        partition_key=partition, instance=instance, tags={"creative_assets/generation": "1"}
+    )
+    assert images.success
+    regenerated = json.loads((storage / "base_images" / JOB / "C" / "record.json").read_text())["data"][
+        "images"
+    ]
+    assert {i["image_type"]: i["seed"] for i in regenerated} != {i["image_type"]: i["seed"] for i in seeds}
+    assert len(_materializations(instance, "base_images", partition)) == before["base_images"] + 1
+    # The job-level phase was not touched by either regeneration.
+    assert len(_materializations(instance, "copy_variants", JOB)) == 1

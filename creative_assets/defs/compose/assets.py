@@ -5,6 +5,7 @@ from collections import Counter
 import dagster as dg
 
 from creative_assets.defs.compose.attempts import Providers, make_creative
+from creative_assets.defs.compose.lineage import lineage_markdown
 from creative_assets.defs.metadata import calls_metadata, cost_usd, preview
 from creative_assets.imaging.png import open_image, sha256
 from creative_assets.models import (
@@ -155,6 +156,21 @@ def creatives(
             "headline": copy.headline,
             "subline": copy.subline,
             "cta": copy.cta,
+            "lineage": dg.MetadataValue.md(
+                "\n\n".join(
+                    lineage_markdown(
+                        c,
+                        job_id=job_id,
+                        variant=variant,
+                        deck=copy_variants,
+                        prompts=image_prompts,
+                        base=next(b for b in base_images.images if b.image_type == c.image_type),
+                        layout=c.attempts[-1].layout,
+                        brand=brand_identity,
+                    )
+                    for c in finals
+                )
+            ),
             **calls_metadata(calls),
         },
     )

@@ -39,11 +39,22 @@ def image_prompts(
     )
 
 
+GENERATION_TAG = "creative_assets/generation"
+
+
 class BaseImagesConfig(dg.Config):
     generation: int = Field(
         default=0,
-        description="bump to draw new pictures: every generation has its own seeds (regeneration backfills)",
+        description="bump to draw new pictures: every generation has its own seeds; a run tag "
+        f"{GENERATION_TAG}=N does the same for backfills, which take tags but no config",
     )
+
+
+def generation_of(context: dg.AssetExecutionContext, config: BaseImagesConfig) -> int:
+    tagged = context.run.tags.get(GENERATION_TAG, "0")
+    if not tagged.isdigit():
+        raise ValueError(f"[invalid_tag] {GENERATION_TAG}={tagged!r} must be a whole number")
+    return max(config.generation, int(tagged))
 
 
 GATE_1A = dg.AssetCheckSpec(
@@ -68,6 +79,7 @@ def base_images(
     """Four text-free base images (BFL FLUX). Gate 1a runs OCR on each right after it is made;
     an image with rendered text is regenerated with a new seed before anything is spent on it."""
     job_id, variant = split_key(context)
+    generation = generation_of(context, config)
     palette = [brand_identity.primary_color, brand_identity.secondary_color, brand_identity.accent_color]
     images, files = [], {}
     for image_type in IMAGE_TYPES:
@@ -77,7 +89,7 @@ def base_images(
             settings=settings,
             prompt=image_prompts.prompt_for(image_type),
             palette=palette,
-            seed_parts=(job_id, variant, image_type, config.generation),
+            seed_parts=(job_id, variant, image_type, generation),
             file=f"{image_type}.png",
         )
         if len(image.attempts) > 1:

@@ -1,10 +1,12 @@
 """Phase 5 roll-ups: a gate report per variant and the campaign summary per job."""
 
 import json
+from collections import Counter
 
 import dagster as dg
 import pandas as pd
 
+from creative_assets.approvals import latest_decisions
 from creative_assets.defs.metadata import calls_metadata, preview
 from creative_assets.defs.reports.kpis import (
     campaign_estimate,
@@ -111,7 +113,8 @@ def campaign_summary(
     creatives' lineage and from the durable ledger, which also counts failed runs), KPIs
     (throughput per phase, success and approval rates, budget drift against the pre-flight
     estimate) and a contact sheet. Reads all five variants of its job; the providers are here
-    only for their list prices."""
+    only for their list prices. People's approvals and rejections (observations on
+    final_creatives, see approvals.py) go into the manifest as they stand when this runs."""
     sets = sorted(final_creatives.values(), key=lambda s: s.variant)
     reports = sorted(gate_reports.values(), key=lambda r: r.variant)
     if [s.variant for s in sets] != list(VARIANTS) or [r.variant for r in reports] != list(VARIANTS):
@@ -126,7 +129,8 @@ def campaign_summary(
         *copy_variants.calls,
         *(call for report in reports for call in report.calls),
     ]
-    rows = manifest_rows(sets)
+    rows = manifest_rows(sets, latest_decisions(context.instance, job_posting.job_id))
+    reviews = Counter(r.review for r in rows)
     costs = cost_breakdown(calls, approved)
     entries = gateway.ledger(job_posting.job_id)
     spent = ledger_costs(entries, approved)
@@ -169,7 +173,13 @@ def campaign_summary(
         },
     )
     manifest_table = pd.DataFrame(
-        [r.model_dump(include={"creative_id", "angle", "status", "attempts", "test_cell"}) for r in rows]
+        [
+            r.model_dump(
+                mode="json",
+                include={"creative_id", "angle", "status", "attempts", "test_cell", "review", "reviewed_by"},
+            )
+            for r in rows
+        ]
     )
     return dg.MaterializeResult(
         value=summary,
@@ -204,6 +214,9 @@ def campaign_summary(
             "cost_per_creative_usd": kpi.cost_per_creative_usd,
             "preflight_estimate_usd": kpi.estimate_usd,
             "budget_drift": kpi.budget_drift,
+            "reviews": dg.MetadataValue.json(
+                {review: reviews[review] for review in ("approved", "rejected", "pending")}
+            ),
             "ab_test_manifest": dg.MetadataValue.md(manifest_table.to_markdown(index=False)),
             **calls_metadata(calls),
         },

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from creative_assets.imaging.contact_sheet import ContactTile, contact_sheet
 from creative_assets.imaging.png import to_png
 from creative_assets.models import (
+    Approval,
     Creative,
     CreativeSet,
     GateReport,
@@ -79,12 +80,20 @@ def build_gate_report(
     )
 
 
-def manifest_rows(sets: list[CreativeSet]) -> list[ManifestRow]:
+def manifest_rows(
+    sets: list[CreativeSet], decisions: Mapping[str, Approval] | None = None
+) -> list[ManifestRow]:
     """One row per creative; the test cell groups the creatives that share a copy variant, so an
-    A/B test compares texts while the four images rotate inside each cell."""
+    A/B test compares texts while the four images rotate inside each cell. A creative a person
+    rejected is left out even when its gates passed; a decision on an earlier image of the
+    creative (another SHA-256: it was regenerated since) counts as pending."""
+    decisions = decisions or {}
     rows = []
     for s in sets:
         for c in s.creatives:
+            decision = decisions.get(c.creative_id)
+            if decision is not None and decision.sha256 != c.sha256:
+                decision = None
             rows.append(
                 ManifestRow(
                     creative_id=c.creative_id,
@@ -100,14 +109,21 @@ def manifest_rows(sets: list[CreativeSet]) -> list[ManifestRow]:
                     attempts=len(c.attempts),
                     cost_usd=c.cost_usd,
                     storage_key=f"final_creatives/{s.job_id}/{s.variant}/{c.file}",
-                    test_cell=f"cell-{s.variant}" if c.approved else "excluded",
+                    test_cell=(
+                        f"cell-{s.variant}"
+                        if c.approved and (decision is None or decision.decision == "approved")
+                        else "excluded"
+                    ),
+                    review=decision.decision if decision else "pending",
+                    reviewed_by=decision.by if decision else None,
+                    reviewed_at=decision.at if decision else None,
                 )
             )
     return rows
 
 
 def manifest_csv(rows: list[ManifestRow]) -> bytes:
-    frame = pd.DataFrame([r.model_dump() for r in rows])
+    frame = pd.DataFrame([r.model_dump(mode="json") for r in rows])
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     return buffer.getvalue().encode()

@@ -1,0 +1,150 @@
+"""A person approves or rejects a final creative for publication (the seed's approve endpoint).
+
+A decision is a runless `AssetObservation` on the creative's `final_creatives` partition
+(`<job>|<variant>`), so it lives in the Dagster event log beside the materialization it judges:
+the UI lists it on that partition's events, with who, when, the note and the SHA-256 of the PNG
+that was reviewed. `campaign_summary` reads the latest decision per creative into the A/B-test
+manifest; a decision on an older image (the creative was regenerated since) counts as pending.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import dagster as dg
+from pydantic import ValidationError
+
+from creative_assets.errors import CreativeAssetsError
+from creative_assets.models import IMAGE_TYPES, VARIANTS, Approval, CreativeSet
+from creative_assets.models.approvals import DECISIONS
+from creative_assets.partitions import InvalidJobIdError, job_partitions, validate_job_id, variant_key
+
+FINAL_CREATIVES = dg.AssetKey("final_creatives")
+# Decisions per page when reading them back; a job has 20 creatives, so one page usually does.
+_PAGE = 100
+
+
+def parse_creative_id(creative_id: str) -> tuple[str, str, str]:
+    """(job_id, variant, image_type) of `<job>-<variant>-<image_type>`. Job ids may contain
+    hyphens, variants and image types do not, so the last two parts are split off the right."""
+    parts = creative_id.strip().rsplit("-", 2)
+    if len(parts) != 3 or not all(parts):
+        raise CreativeAssetsError(
+            "invalid_creative_id",
+            f"{creative_id!r} is not a creative id: use <job>-<variant>-<image_type>, "
+            "e.g. hoc-4711-pflege-A-job_focus",
+        )
+    job_id, variant, image_type = parts
+    return job_id, variant, image_type
+
+
+def record_decision(
+    instance: dg.DagsterInstance,
+    defs: dg.Definitions,
+    *,
+    job_id: str,
+    variant: str,
+    image_type: str,
+    decision: str,
+    by: str,
+    note: str = "",
+) -> Approval:
+    """Record that `by` approved or rejected one final creative, as it is stored now. Everything
+    is checked before anything is written: a bad input records nothing. `defs` supplies the IO
+    manager that reads the stored creative (for the SHA-256 of the reviewed PNG)."""
+    by, note = by.strip(), note.strip()
+    if decision not in DECISIONS:
+        raise CreativeAssetsError(
+            "invalid_decision", f"{decision!r} is not a decision: use approved or rejected"
+        )
+    if not by:
+        raise CreativeAssetsError("missing_reviewer", "say who decides (--by NAME)")
+    if decision == "rejected" and not note:
+        raise CreativeAssetsError("missing_note", "a rejection needs a note saying why (--note TEXT)")
+    creative_id = f"{job_id}-{variant}-{image_type}"
+    creative_set = _stored_creatives(instance, defs, job_id, variant, image_type)
+    creative = creative_set.creative(image_type)  # type: ignore[arg-type]
+    approval = Approval(
+        creative_id=creative_id,
+        decision=decision,  # type: ignore[arg-type]
+        by=by,
+        at=datetime.now(UTC).replace(microsecond=0),
+        note=note,
+        sha256=creative.sha256,
+    )
+    instance.report_runless_asset_event(
+        dg.AssetObservation(
+            asset_key=FINAL_CREATIVES,
+            partition=str(variant_key(job_id, variant)),
+            description=f"{decision} {image_type} by {by}" + (f": {note}" if note else ""),
+            metadata=approval.model_dump(mode="json"),
+        )
+    )
+    return approval
+
+
+def latest_decisions(instance: dg.DagsterInstance, job_id: str) -> dict[str, Approval]:
+    """The newest decision per creative of a job, keyed by creative id. Observations on
+    `final_creatives` that are not decisions are skipped."""
+    partitions = [str(variant_key(job_id, variant)) for variant in VARIANTS]
+    records_filter = dg.AssetRecordsFilter(asset_key=FINAL_CREATIVES, asset_partitions=partitions)
+    decisions: dict[str, Approval] = {}
+    cursor = None
+    while True:
+        page = instance.fetch_observations(records_filter, limit=_PAGE, cursor=cursor)  # newest first
+        for record in page.records:
+            approval = _approval_of(record)
+            if approval is not None and approval.creative_id not in decisions:
+                decisions[approval.creative_id] = approval
+        if not page.has_more or len(decisions) == len(partitions) * len(IMAGE_TYPES):
+            return decisions
+        cursor = page.cursor
+
+
+def _stored_creatives(
+    instance: dg.DagsterInstance, defs: dg.Definitions, job_id: str, variant: str, image_type: str
+) -> CreativeSet:
+    try:
+        validate_job_id(job_id)
+    except InvalidJobIdError as exc:
+        raise CreativeAssetsError("invalid_job_id", str(exc).removeprefix("[invalid_job_id] ")) from None
+    if variant not in VARIANTS:
+        raise CreativeAssetsError(
+            "unknown_variant", f"{variant!r} is not a variant: use {', '.join(VARIANTS)}"
+        )
+    if image_type not in IMAGE_TYPES:
+        raise CreativeAssetsError(
+            "unknown_image_type", f"{image_type!r} is not an image type: use {', '.join(IMAGE_TYPES)}"
+        )
+    if not instance.has_dynamic_partition(job_partitions.name, job_id):  # type: ignore[arg-type]
+        raise CreativeAssetsError(
+            "unknown_job", f"{job_id} has no campaign on this instance: run creative-assets campaign {job_id}"
+        )
+    partition = str(variant_key(job_id, variant))
+    materialized = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=FINAL_CREATIVES, asset_partitions=[partition]), limit=1
+    )
+    if not materialized.records:
+        raise CreativeAssetsError(
+            "not_materialized",
+            f"final_creatives {partition} has not been materialized: run campaign_variant for it first",
+        )
+    try:
+        creative_set = defs.load_asset_value(FINAL_CREATIVES, partition_key=partition, instance=instance)
+    except FileNotFoundError:
+        raise CreativeAssetsError(
+            "not_materialized",
+            f"final_creatives {partition} is missing from storage: run the campaign_variant job for it again",
+        ) from None
+    assert isinstance(creative_set, CreativeSet)
+    return creative_set
+
+
+def _approval_of(record: dg.EventLogRecord) -> Approval | None:
+    observation = record.asset_observation
+    if observation is None or "decision" not in observation.metadata:
+        return None
+    try:
+        return Approval.model_validate({k: v.value for k, v in observation.metadata.items()})
+    except ValidationError:
+        return None

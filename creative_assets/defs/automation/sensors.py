@@ -1,0 +1,154 @@
+"""Unattended campaigns: a sensor that turns new or changed HOC jobs into campaign launches, and
+a run-status sensor that chains a campaign's runs (job-level → five variants → roll-up).
+
+Why sensors and not declarative automation: a campaign spends money, so every launch must be
+exactly-once and explainable. Run keys give that (`<job>@<updated_at>` for a job version, the
+text run's id per variant, the variants' materialization ids for the roll-up); the chain reacts
+within seconds of a run finishing; and a partition that already exists is handled like a new
+one (eager automation never runs a partition that was not "newly missing" when it first looked).
+The chain listens to what runs materialized, not to which job ran them, so a launch from the
+UI's asset graph, a backfill and the sensor all continue the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import dagster as dg
+from pydantic import Field
+
+from creative_assets.defs.jobs import campaign_summary_job, campaign_variant_job
+from creative_assets.errors import CreativeAssetsError
+from creative_assets.models import VARIANTS
+from creative_assets.models.base import Model
+from creative_assets.partitions import InvalidJobIdError, job_partitions, validate_job_id, variant_key
+from creative_assets.providers.base import JobSource
+
+CAMPAIGN_TAG = "creative_assets/campaign"
+JOB_VERSION_TAG = "creative_assets/job_version"
+# Runs that chain themselves (the command line runs all phases in one call) carry this tag so
+# the chain sensor leaves them alone.
+SELF_CHAINED_TAG = "creative_assets/self_chained"
+CHAIN_TRIGGERS = {"copy_variants": "variants", "gate_reports": "rollup"}
+
+
+class JobsCursor(Model):
+    """The job versions already handled: started, or skipped as malformed (until they change)."""
+
+    started: dict[str, str] = Field(default_factory=dict, description="job id → updated_at launched")
+    skipped: dict[str, str] = Field(default_factory=dict, description="job id → version skipped, why")
+
+
+def _version(updated_at: datetime) -> str:
+    return updated_at.isoformat()
+
+
+@dg.sensor(
+    job_name="campaign_text",
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Polls the HOC jobs API (or the local jobs folder) and starts a campaign for every "
+    "new or changed job; a malformed job is skipped with its reason until it changes.",
+)
+def hoc_jobs_sensor(context: dg.SensorEvaluationContext, job_source: JobSource) -> dg.SensorResult:
+    cursor = JobsCursor.model_validate_json(context.cursor) if context.cursor else JobsCursor()
+    started, skipped = dict(cursor.started), dict(cursor.skipped)
+    requests, new_partitions, reasons = [], [], []
+    for ref in job_source.list_jobs():
+        version = _version(ref.updated_at)
+        if started.get(ref.job_id) == version or skipped.get(ref.job_id, "").startswith(version):
+            continue
+        try:
+            validate_job_id(ref.job_id)
+            job = job_source.get_job(ref.job_id)
+        except (CreativeAssetsError, InvalidJobIdError) as exc:
+            # Reported once per version, not every tick: a broken file must not crash-loop.
+            code = getattr(exc, "code", "invalid_job_id")
+            context.log.warning(f"skipped job {ref.job_id!r} (version {version}): {exc}")
+            skipped[ref.job_id] = f"{version} {code}"
+            reasons.append(f"{ref.job_id}: {exc}")
+            continue
+        version = _version(job.updated_at)
+        if not context.instance.has_dynamic_partition(job_partitions.name, job.job_id):  # type: ignore[arg-type]
+            new_partitions.append(job.job_id)
+        changed = job.job_id in started
+        started[job.job_id] = version
+        skipped.pop(job.job_id, None)
+        context.log.info(f"{'regenerating' if changed else 'starting'} campaign {job.job_id} ({version})")
+        requests.append(
+            dg.RunRequest(
+                run_key=f"{job.job_id}@{version}",
+                partition_key=job.job_id,
+                tags={CAMPAIGN_TAG: job.job_id, JOB_VERSION_TAG: version},
+            )
+        )
+    return dg.SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=[job_partitions.build_add_request(new_partitions)]
+        if new_partitions
+        else [],
+        skip_reason=None if requests else ("; ".join(reasons) or "no new or changed jobs"),
+        cursor=JobsCursor(started=started, skipped=skipped).model_dump_json(),
+    )
+
+
+def _materialized(instance: dg.DagsterInstance, run_id: str) -> dict[str, set[str]]:
+    """Asset name → partition keys a run materialized."""
+    found: dict[str, set[str]] = {}
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+    for record in records:
+        event = record.event_log_entry.asset_materialization
+        if event is not None and event.partition:
+            found.setdefault(event.asset_key.to_user_string(), set()).add(event.partition)
+    return found
+
+
+def _latest_storage_id(instance: dg.DagsterInstance, asset: str, partition: str) -> int | None:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[partition]), limit=1
+    ).records
+    return records[0].storage_id if records else None
+
+
+def rollup_key(instance: dg.DagsterInstance, job_id: str) -> str | None:
+    """The run key of the roll-up once every variant's gate report is newer than the copy it was
+    made from; None while a variant is missing or stale. Equal variant sets give equal keys, so
+    two variants finishing together request one roll-up."""
+    copy_id = _latest_storage_id(instance, "copy_variants", job_id)
+    ids = [_latest_storage_id(instance, "gate_reports", str(variant_key(job_id, v))) for v in VARIANTS]
+    if copy_id is None or any(i is None or i < copy_id for i in ids):
+        return None
+    return f"rollup:{job_id}:" + ",".join(str(i) for i in ids)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    request_jobs=[campaign_variant_job, campaign_summary_job],
+    minimum_interval_seconds=5,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Chains a campaign: new copy → the five variant runs; all variants' gate "
+    "reports newer than the copy → the roll-up.",
+)
+def campaign_chain_sensor(context: dg.RunStatusSensorContext):  # yields run requests
+    run = context.dagster_run
+    if run.tags.get(SELF_CHAINED_TAG):
+        return
+    materialized = _materialized(context.instance, run.run_id)
+    tags = {k: v for k, v in run.tags.items() if k in (CAMPAIGN_TAG, JOB_VERSION_TAG)}
+    for job_id in sorted(materialized.get("copy_variants", set())):
+        for variant in VARIANTS:
+            yield dg.RunRequest(
+                run_key=f"{run.run_id}:{variant}",
+                job_name="campaign_variant",
+                partition_key=str(variant_key(job_id, variant)),
+                tags={**tags, CAMPAIGN_TAG: job_id},
+            )
+    jobs = {key.split("|", 1)[0] for key in materialized.get("gate_reports", set())}
+    for job_id in sorted(jobs):
+        key = rollup_key(context.instance, job_id)
+        if key is None:
+            context.log.info(f"{job_id}: roll-up waits for the other variants")
+            continue
+        yield dg.RunRequest(
+            run_key=key, job_name="campaign_rollup", partition_key=job_id, tags={**tags, CAMPAIGN_TAG: job_id}
+        )

@@ -1,0 +1,57 @@
+"""The campaign's jobs. One run cannot mix partitions definitions, so a campaign is three jobs
+run in order — the job-level phase, one run per variant (A–E), the roll-up — chained by
+`automation/sensors.py` (or by `creative-assets campaign` in one call)."""
+
+import dagster as dg
+
+from creative_assets.defs.compose.assets import creatives
+from creative_assets.defs.images.assets import base_images, image_prompts
+from creative_assets.defs.layout.assets import brand_identity, layouts
+from creative_assets.defs.reports.assets import campaign_summary, gate_reports
+from creative_assets.defs.text.assets import copy_variants, job_posting, research
+
+JOB_LEVEL_ASSETS = [job_posting, research, brand_identity, copy_variants]
+VARIANT_ASSETS = [image_prompts, base_images, layouts, creatives, gate_reports]
+ROLLUP_ASSETS = [campaign_summary]
+
+campaign_text_job = dg.define_asset_job(
+    "campaign_text",
+    selection=dg.AssetSelection.assets(*JOB_LEVEL_ASSETS),
+    executor_def=dg.in_process_executor,
+    description="Phase 1 and brand identity for one HOC job.",
+)
+campaign_variant_job = dg.define_asset_job(
+    "campaign_variant",
+    selection=dg.AssetSelection.assets(*VARIANT_ASSETS),
+    executor_def=dg.in_process_executor,
+    description="Images, Gate 1a, layouts, i2i, logo and gates 1b–4 for one job × variant.",
+)
+campaign_summary_job = dg.define_asset_job(
+    "campaign_rollup",
+    selection=dg.AssetSelection.assets(*ROLLUP_ASSETS),
+    executor_def=dg.in_process_executor,
+    description="Campaign summary, A/B-test manifest, costs and contact sheet for one job.",
+)
+# Regeneration: only what is downstream of the change, for any set of job × variant partitions,
+# as a backfill (UI: Jobs → regenerate_… → Materialize → partitions; CLI: `dagster job backfill`).
+# The chain sensor runs the roll-up once every variant's gate report is current again.
+regenerate_creatives_job = dg.define_asset_job(
+    "regenerate_creatives",
+    selection=dg.AssetSelection.assets(creatives, gate_reports),
+    executor_def=dg.in_process_executor,
+    description="Overlay, logo and gates again on the stored base images and layouts.",
+)
+regenerate_images_job = dg.define_asset_job(
+    "regenerate_images",
+    selection=dg.AssetSelection.assets(base_images, layouts, creatives, gate_reports),
+    executor_def=dg.in_process_executor,
+    description="New base images (tag creative_assets/generation=N for new seeds), then layouts, "
+    "overlays, logo and gates.",
+)
+CAMPAIGN_JOBS = [
+    campaign_text_job,
+    campaign_variant_job,
+    campaign_summary_job,
+    regenerate_creatives_job,
+    regenerate_images_job,
+]

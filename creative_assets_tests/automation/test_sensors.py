@@ -1,0 +1,146 @@
+"""The HOC jobs sensor and the campaign chain, evaluated the way the daemon evaluates them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from creative_assets.defs.automation.sensors import (
+    CAMPAIGN_TAG,
+    JOB_VERSION_TAG,
+    campaign_chain_sensor,
+    hoc_jobs_sensor,
+    rollup_key,
+)
+from creative_assets.models import VARIANTS
+from creative_assets.partitions import job_partitions, variant_key
+from creative_assets.providers.local import LocalJobSource
+from creative_assets_tests.conftest import make_defs
+
+SAMPLES = ["hoc-4711-pflege", "hoc-5120-warehouse"]
+
+
+def tick(instance: dg.DagsterInstance, jobs_dir: Path, cursor: str | None) -> dg.SensorResult:
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"job_source": LocalJobSource(folder=str(jobs_dir))}
+    )
+    result = hoc_jobs_sensor(context)
+    assert isinstance(result, dg.SensorResult)
+    for request in result.dynamic_partitions_requests or []:  # what the daemon does with them
+        instance.add_dynamic_partitions(job_partitions.name, list(request.partition_keys))  # type: ignore[arg-type]
+    return result
+
+
+def test_new_jobs_start_once_and_a_changed_job_is_regenerated(
+    instance: dg.DagsterInstance, jobs_dir: Path
+) -> None:
+    first = tick(instance, jobs_dir, None)
+    assert sorted(r.partition_key for r in first.run_requests) == SAMPLES
+    assert instance.get_dynamic_partitions(job_partitions.name) == SAMPLES  # type: ignore[arg-type]
+    request = next(r for r in first.run_requests if r.partition_key == SAMPLES[1])
+    assert request.run_key == f"{SAMPLES[1]}@2026-11-19T16:05:00+00:00"
+    assert request.tags[CAMPAIGN_TAG] == SAMPLES[1] and request.tags[JOB_VERSION_TAG].startswith("2026-11-19")
+
+    again = tick(instance, jobs_dir, first.cursor)
+    assert (
+        again.run_requests == []
+        and again.skip_reason
+        and "no new or changed" in again.skip_reason.skip_message
+    )
+
+    path = jobs_dir / f"{SAMPLES[1]}.json"
+    job = json.loads(path.read_text())
+    job["updated_at"] = "2026-11-21T08:00:00+00:00"
+    path.write_text(json.dumps(job))
+    changed = tick(instance, jobs_dir, again.cursor)
+    assert [(r.partition_key, r.run_key) for r in changed.run_requests] == [
+        (SAMPLES[1], f"{SAMPLES[1]}@2026-11-21T08:00:00+00:00")
+    ]
+    assert not changed.dynamic_partitions_requests  # the partition exists: its history is kept
+
+
+def test_a_malformed_job_is_skipped_with_its_reason_once_until_it_changes(
+    instance: dg.DagsterInstance, jobs_dir: Path
+) -> None:
+    broken = jobs_dir / "hoc-9999-broken.json"
+    broken.write_text('{"job_id": "hoc-9999-broken", "title": ""}')
+    first = tick(instance, jobs_dir, None)
+    assert sorted(r.partition_key for r in first.run_requests) == SAMPLES
+    assert "hoc-9999-broken" not in instance.get_dynamic_partitions(job_partitions.name)  # type: ignore[arg-type]
+    cursor = json.loads(first.cursor or "{}")
+    assert "hoc-9999-broken" in cursor["skipped"] and "malformed_job" in cursor["skipped"]["hoc-9999-broken"]
+
+    quiet = tick(instance, jobs_dir, first.cursor)  # the same broken version: not re-reported
+    assert quiet.run_requests == []
+
+    fixed = json.loads((jobs_dir / f"{SAMPLES[1]}.json").read_text())
+    fixed.update(job_id="hoc-9999-broken", updated_at="2026-11-22T09:00:00+00:00")
+    broken.write_text(json.dumps(fixed))
+    repaired = tick(instance, jobs_dir, quiet.cursor)
+    assert [r.partition_key for r in repaired.run_requests] == ["hoc-9999-broken"]
+
+
+def test_a_bad_job_id_in_the_listing_is_skipped_not_added(
+    instance: dg.DagsterInstance, jobs_dir: Path
+) -> None:
+    (jobs_dir / "a..b.json").write_text("{}")
+    result = tick(instance, jobs_dir, None)
+    assert sorted(r.partition_key for r in result.run_requests) == SAMPLES
+    assert "a..b" in json.loads(result.cursor or "{}")["skipped"]
+
+
+def _materialize(instance: dg.DagsterInstance, asset: str, partition: str) -> None:
+    instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=asset, partition=partition))
+
+
+def test_the_roll_up_waits_for_every_variant_newer_than_the_copy(instance: dg.DagsterInstance) -> None:
+    job = "hoc-4711-pflege"
+    instance.add_dynamic_partitions(job_partitions.name, [job])  # type: ignore[arg-type]
+    assert rollup_key(instance, job) is None
+    _materialize(instance, "copy_variants", job)
+    for variant in VARIANTS[:-1]:
+        _materialize(instance, "gate_reports", str(variant_key(job, variant)))
+    assert rollup_key(instance, job) is None  # E is missing
+    _materialize(instance, "gate_reports", str(variant_key(job, "E")))
+    ready = rollup_key(instance, job)
+    assert ready is not None and ready == rollup_key(instance, job)  # stable: one roll-up
+    _materialize(instance, "copy_variants", job)  # new copy: the variants are stale again
+    assert rollup_key(instance, job) is None
+
+
+@pytest.fixture
+def text_run(tmp_path: Path, instance: dg.DagsterInstance) -> dg.DagsterRun:
+    defs = make_defs(tmp_path / "storage")
+    instance.add_dynamic_partitions(job_partitions.name, ["hoc-4711-pflege"])  # type: ignore[arg-type]
+    result = defs.resolve_job_def("campaign_text").execute_in_process(
+        partition_key="hoc-4711-pflege", instance=instance, tags={CAMPAIGN_TAG: "hoc-4711-pflege"}
+    )
+    assert result.success
+    run = instance.get_run_by_id(result.run_id)
+    assert run is not None
+    return run
+
+
+def test_new_copy_chains_the_five_variant_runs_exactly_once(
+    instance: dg.DagsterInstance, text_run: dg.DagsterRun
+) -> None:
+    success = next(
+        e.dagster_event
+        for e in instance.all_logs(text_run.run_id)
+        if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_SUCCESS
+    )
+    context = dg.build_run_status_sensor_context(
+        sensor_name=campaign_chain_sensor.name,
+        dagster_event=success,
+        dagster_instance=instance,
+        dagster_run=text_run,
+    )
+    requests = list(campaign_chain_sensor(context) or [])
+    assert [(r.job_name, r.partition_key) for r in requests] == [
+        ("campaign_variant", str(variant_key("hoc-4711-pflege", v))) for v in VARIANTS
+    ]
+    assert len({r.run_key for r in requests}) == 5 and all(text_run.run_id in r.run_key for r in requests)
+    assert all(r.tags[CAMPAIGN_TAG] == "hoc-4711-pflege" for r in requests)
