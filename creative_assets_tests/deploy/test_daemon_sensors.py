@@ -1,0 +1,100 @@
+"""Unattended operation through the real daemon on the Postgres instance: `dagster-daemon run`
+evaluates the HOC jobs sensor, which adds the job's partition and launches its job-level run;
+when that run succeeds the chain sensor requests the job's five variant runs.
+
+The variant runs are held in the queue by a tag limit of 0 on `dagster/partition/variant` (added
+to a copy of the production instance file), so the test sees exactly what the chain requested
+without paying for five variant runs on CI's two cores; the campaign itself is tested elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import yaml
+
+from creative_assets.defs.automation.sensors import CAMPAIGN_TAG, JOB_VERSION_TAG
+from creative_assets.models import VARIANTS
+from creative_assets.partitions import job_partitions
+from creative_assets.providers.local.paths import SAMPLE_JOBS_DIR
+from creative_assets_tests.deploy.test_postgres_instance import POSTGRES_YAML, REPO, PgDatabase, pg_database
+
+__all__ = ["pg_database"]  # the fixture, shared with the instance tests
+JOB = "hoc-5120-warehouse"
+DEADLINE_S = 300.0  # a safeguard for a loaded CI machine, not a measurement
+
+
+@pytest.fixture
+def daemon_home(tmp_path: Path, pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = yaml.safe_load(POSTGRES_YAML.read_text())
+    config["run_coordinator"]["config"]["tag_concurrency_limits"] = [
+        {"key": "dagster/partition/variant", "value": {"applyLimitPerUniqueValue": False}, "limit": 0}
+    ]
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    (jobs / f"{JOB}.json").write_bytes((SAMPLE_JOBS_DIR / f"{JOB}.json").read_bytes())
+    env = {
+        **pg_database.env,
+        "DAGSTER_HOME": str(home),
+        "CREATIVE_ASSETS_STORAGE_URL": str(tmp_path / "storage"),
+        "CREATIVE_ASSETS_STATE_URL": pg_database.url,
+        "CREATIVE_ASSETS_JOBS_DIR": str(jobs),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("CREATIVE_ASSETS_PROVIDERS", raising=False)
+    return home
+
+
+def _runs(instance: dg.DagsterInstance, job_name: str) -> list[dg.DagsterRun]:
+    return [r.dagster_run for r in instance.get_run_records(dg.RunsFilter(job_name=job_name))]
+
+
+def test_the_daemon_starts_a_new_jobs_campaign_and_chains_its_variant_runs(daemon_home: Path) -> None:
+    log = daemon_home / "daemon.log"  # a file, not a pipe: a full pipe would stall the daemon
+    daemon = subprocess.Popen(
+        [str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", str(REPO / "workspace.yaml")],
+        cwd=REPO,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+        start_new_session=True,
+    )
+    try:
+        with dg.DagsterInstance.get() as instance:
+            deadline = time.monotonic() + DEADLINE_S
+            variants: list[dg.DagsterRun] = []
+            while time.monotonic() < deadline and len(variants) < len(VARIANTS):
+                assert daemon.poll() is None, (
+                    f"the daemon exited: {daemon.stderr.read() if daemon.stderr else ''}"
+                )
+                time.sleep(2)
+                variants = _runs(instance, "campaign_variant")
+            texts = _runs(instance, "campaign_text")
+            assert [r.status for r in texts] == [dg.DagsterRunStatus.SUCCESS], log.read_text()[-3000:]
+            text = texts[0]
+            assert text.tags[CAMPAIGN_TAG] == JOB and text.tags["dagster/partition"] == JOB
+            assert text.tags[JOB_VERSION_TAG].startswith("2026-11-19")
+            assert instance.get_dynamic_partitions(job_partitions.name) == [JOB]  # type: ignore[arg-type]
+            assert sorted(r.tags["dagster/partition"] for r in variants) == [f"{JOB}|{v}" for v in VARIANTS]
+            assert all(r.tags[CAMPAIGN_TAG] == JOB for r in variants)
+            assert {r.status for r in variants} == {dg.DagsterRunStatus.QUEUED}  # held by the tag limit
+            for run in variants:  # nothing left for a later daemon to pick up
+                instance.delete_run(run.run_id)
+    finally:
+        os.killpg(daemon.pid, signal.SIGTERM)
+        try:
+            daemon.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(daemon.pid, signal.SIGKILL)
+            daemon.wait(10)
