@@ -2,6 +2,7 @@
 
     <base>/<asset>/<job>/record.json                 job-level values
     <base>/<asset>/<job>/<variant>/<image_type>.png  job × variant images, beside their record
+    <partition folder>/_versions/<run_id>/…          every materialization, kept unchanged
 
 `base` is a local folder by default and any fsspec URL (`s3://bucket/prefix`) by configuration
 (`io/storage.py` reads it from the environment).
@@ -26,6 +27,7 @@ from creative_assets.io.storage import S3Connection, fsspec_options
 from creative_assets.models import Artifact, Model
 
 RECORD_FILE = "record.json"
+VERSIONS_DIR = "_versions"
 FORMAT_VERSION = 1
 
 
@@ -60,9 +62,13 @@ class ArtifactStore(dg.UPathIOManager):
             "data": obj.model_dump(mode="json"),
         }
         encoded = json.dumps(record, ensure_ascii=False, indent=1).encode()
-        for name, data in files.items():
-            write_atomically(path / name, data)
-        write_atomically(path / RECORD_FILE, encoded)
+        # Each run's output is kept under its run id and never rewritten, so an earlier
+        # materialization (a regenerated job, a regeneration backfill) stays browsable from its
+        # metadata; the partition folder itself holds the current one, which downstream loads.
+        for folder in (version_folder(path, context.run_id), path):
+            for name, data in files.items():
+                write_atomically(folder / name, data)
+            write_atomically(folder / RECORD_FILE, encoded)
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> Model:
         record_path = path / RECORD_FILE
@@ -90,12 +96,17 @@ class ArtifactStore(dg.UPathIOManager):
             "stored_files": dg.MetadataValue.json(
                 {name: str(folder / name) for name in [RECORD_FILE, *sorted(files)]}
             ),
+            "this_version": dg.MetadataValue.path(str(version_folder(folder, context.run_id))),
         }
+
+
+def version_folder(path: UPath, run_id: str) -> UPath:
+    return path / VERSIONS_DIR / run_id
 
 
 def _check_file_name(name: str) -> None:
     parts = name.split("/")
-    if name == RECORD_FILE or any(part in ("", ".", "..") for part in parts):
+    if name == RECORD_FILE or parts[0] == VERSIONS_DIR or any(part in ("", ".", "..") for part in parts):
         raise ValueError(f"[unsafe_file_name] artifact file name {name!r} is not allowed")
 
 

@@ -74,12 +74,30 @@ def test_invalid_png_fails_the_step_and_keeps_the_previous_artifact(
 ) -> None:
     assert materialize(tmp_path, brand(), instance).success
     folder = tmp_path / "brand_identity" / "job-1"
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     result = materialize(tmp_path, brand(payload), instance)
     assert not result.success
     assert code in (first_step_error(result) or "")
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_every_materialization_stays_browsable_under_its_run(
+    tmp_path: Path, instance: dg.DagsterInstance
+) -> None:
+    newer = to_png(Image.new("RGBA", (120, 60), (200, 30, 30, 255)))
+    first, second = materialize(tmp_path, brand(), instance), materialize(tmp_path, brand(newer), instance)
+    assert first.success and second.success
+    folder = tmp_path / "brand_identity" / "job-1"
+    assert (folder / "logo.png").read_bytes() == newer  # the current one, which downstream reads
+    for result, logo in ((first, LOGO), (second, newer)):
+        kept = folder / "_versions" / result.run_id
+        assert (kept / "logo.png").read_bytes() == logo
+        assert json.loads((kept / "record.json").read_text())["files"] == ["logo.png"]
+        (event,) = [
+            e for e in result.get_asset_materialization_events() if e.asset_key.path == ["brand_identity"]
+        ]
+        assert event.materialization.metadata["this_version"].value == str(kept)
 
 
 def test_jpeg_disguised_as_png_is_refused(tmp_path: Path, instance: dg.DagsterInstance) -> None:
