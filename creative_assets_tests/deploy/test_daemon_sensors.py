@@ -98,3 +98,23 @@ def test_the_daemon_starts_a_new_jobs_campaign_and_chains_its_variant_runs(daemo
         except subprocess.TimeoutExpired:
             os.killpg(daemon.pid, signal.SIGKILL)
             daemon.wait(10)
+
+
+def test_a_regeneration_backfill_from_the_command_line_names_the_chosen_partitions(
+    daemon_home: Path,
+) -> None:
+    with dg.DagsterInstance.get() as instance:
+        instance.add_dynamic_partitions(job_partitions.name, [JOB])  # type: ignore[arg-type]
+        chosen = [f"{JOB}|A", f"{JOB}|C"]
+        command = [
+            str(Path(sys.executable).parent / "dagster"),
+            *("job", "backfill", "-w", str(REPO / "workspace.yaml"), "-j", "regenerate_images"),
+            *("--partitions", ",".join(chosen), "--noprompt"),
+            *("--tags", '{"creative_assets/generation": "1"}'),
+        ]
+        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr[-3000:]
+        (backfill,) = instance.get_backfills()
+        assert backfill.job_name == "regenerate_images"
+        assert sorted(backfill.partition_names or []) == chosen
+        assert backfill.tags["creative_assets/generation"] == "1"
