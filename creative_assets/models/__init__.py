@@ -38,9 +38,19 @@ from creative_assets.models.reports import (
     GateReportRow,
     ManifestRow,
 )
-from creative_assets.models.text import CampaignContext, CopyDeck, CopyVariant, ResearchBrief
+from creative_assets.models.text import (
+    DEFAULT_LOCALE,
+    CampaignContext,
+    CopyDeck,
+    CopyVariant,
+    Locale,
+    LocalizedCopy,
+    ResearchBrief,
+    language_of,
+)
 
 __all__ = [
+    "DEFAULT_LOCALE",
     "IMAGE_TYPES",
     "VARIANTS",
     "Approval",
@@ -71,6 +81,8 @@ __all__ = [
     "JobRef",
     "Layout",
     "LayoutSet",
+    "Locale",
+    "LocalizedCopy",
     "Location",
     "LogoInfo",
     "ManifestRow",
@@ -85,5 +97,6 @@ __all__ = [
     "TextZone",
     "Variant",
     "VisionReview",
+    "language_of",
     "verdict_of",
 ]

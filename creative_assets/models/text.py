@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, model_validator
 
 from creative_assets.models.base import VARIANTS, Language, Model, ProviderCall, Variant
+
+# A BCP 47 language-region tag as ad platforms use it ("de-DE", "en-GB"); the language part picks
+# the copy templates, the compliance rules and the typesetter's hyphenation.
+Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[A-Z]{2}$")]
+DEFAULT_LOCALE: dict[str, str] = {"de": "de-DE", "en": "en-GB"}
+
+
+def language_of(locale: str) -> str:
+    return locale.split("-", 1)[0]
+
+
+def _check_variants(variants: list[CopyVariant]) -> None:
+    if tuple(v.variant for v in variants) != VARIANTS:
+        raise ValueError(f"copy deck must hold variants {', '.join(VARIANTS)} in order")
 
 
 class ResearchBrief(Model):
@@ -48,20 +64,52 @@ class CopyVariant(Model):
     style: str = Field(description="visual mood for the art director, e.g. 'warm, calm, human'")
 
 
+class LocalizedCopy(Model):
+    """The five variants in one further locale, written from the same context and concepts."""
+
+    locale: Locale
+    variants: list[CopyVariant]
+
+    @model_validator(mode="after")
+    def _one_per_variant(self) -> LocalizedCopy:
+        _check_variants(self.variants)
+        return self
+
+
 class CopyDeck(Model):
-    """The copy variants of one job, with the context they were written from."""
+    """The copy variants of one job, with the context they were written from: `variants` in the
+    primary locale, `translations` in every further locale the job asks for."""
 
     job_id: str
     language: Language
     context: CampaignContext
     variants: list[CopyVariant]
+    locale: Locale | None = Field(default=None, description="primary locale; None: the language's default")
+    translations: list[LocalizedCopy] = Field(default_factory=list)
     calls: list[ProviderCall] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_per_variant(self) -> CopyDeck:
-        if tuple(v.variant for v in self.variants) != VARIANTS:
-            raise ValueError(f"copy deck must hold variants {', '.join(VARIANTS)} in order")
+        _check_variants(self.variants)
+        if len(set(self.locales)) != len(self.locales):
+            raise ValueError(f"copy deck lists a locale twice: {', '.join(self.locales)}")
         return self
 
-    def variant(self, key: str) -> CopyVariant:
-        return next(v for v in self.variants if v.variant == key)
+    @property
+    def primary_locale(self) -> str:
+        return self.locale or DEFAULT_LOCALE[self.language]
+
+    @property
+    def locales(self) -> list[str]:
+        """Every locale of the deck, the primary one first."""
+        return [self.primary_locale, *(t.locale for t in self.translations)]
+
+    def variant(self, key: str, locale: str | None = None) -> CopyVariant:
+        if locale is None or locale == self.primary_locale:
+            variants = self.variants
+        else:
+            found = [t.variants for t in self.translations if t.locale == locale]
+            if not found:
+                raise KeyError(f"[unknown_locale] {locale!r} is not one of {', '.join(self.locales)}")
+            variants = found[0]
+        return next(v for v in variants if v.variant == key)
