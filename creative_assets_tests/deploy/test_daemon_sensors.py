@@ -24,9 +24,8 @@ from creative_assets.defs.automation.sensors import CAMPAIGN_TAG, JOB_VERSION_TA
 from creative_assets.models import VARIANTS
 from creative_assets.partitions import job_partitions
 from creative_assets.providers.local.paths import SAMPLE_JOBS_DIR
-from creative_assets_tests.deploy.test_postgres_instance import POSTGRES_YAML, REPO, PgDatabase, pg_database
+from creative_assets_tests.deploy.conftest import POSTGRES_YAML, REPO, PgDatabase
 
-__all__ = ["pg_database"]  # the fixture, shared with the instance tests
 JOB = "hoc-5120-warehouse"
 DEADLINE_S = 300.0  # a safeguard for a loaded CI machine, not a measurement
 
