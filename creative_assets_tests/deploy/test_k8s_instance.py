@@ -98,6 +98,8 @@ def test_a_typo_in_the_launcher_config_is_rejected_by_dagster(
     home = tmp_path / "home"
     home.mkdir()
     (home / "dagster.yaml").write_text(yaml.safe_dump(config))
-    with pytest.raises(dg.DagsterInvalidConfigError, match="job_namespce"):
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            _ = instance.run_launcher
+    with (
+        pytest.raises(dg.DagsterInvalidConfigError, match="job_namespce"),
+        dg.DagsterInstance.from_config(str(home)) as instance,
+    ):
+        _ = instance.run_launcher
