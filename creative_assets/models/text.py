@@ -63,6 +63,9 @@ class ComplianceFinding(Model):
     category: ComplianceCategory
     why: str = Field(description="one sentence a recruiter understands (AGG §1 for German ads)")
     suggestion: str = Field(description="a neutral alternative")
+    replacement: str | None = Field(
+        default=None, description="a drop-in for the phrase ('' deletes it); None: rephrase"
+    )
     locale: str
     field: str | None = Field(default=None, description="title, headline, subline, benefits[i], cta")
     variant: Variant | None = None
