@@ -61,8 +61,18 @@ def _apply(text: str, findings: Sequence[ComplianceFinding]) -> str:
     """Replace each flagged phrase that has a drop-in alternative."""
     for finding in findings:
         if finding.replacement is not None and finding.phrase:
-            text = re.sub(re.escape(finding.phrase), finding.replacement, text, flags=re.IGNORECASE)
+            text = re.sub(
+                re.escape(finding.phrase),
+                lambda m, new=finding.replacement: _same_case(m.group(0), new),
+                text,
+                flags=re.IGNORECASE,
+            )
     return " ".join(text.split()).strip(" ,;")
+
+
+def _same_case(old: str, new: str) -> str:
+    """A benefit that opened with a capital still does after its phrase was replaced."""
+    return new[:1].upper() + new[1:] if old[:1].isupper() and new else new
 
 
 def _clean_benefits(benefits: list[str], feedback: Sequence[ComplianceFinding], locale: str) -> list[str]:
