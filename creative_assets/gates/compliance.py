@@ -34,7 +34,17 @@ from creative_assets.gates.compliance_rules import (
 from creative_assets.models.text import ComplianceCategory, ComplianceFinding, CopyVariant, language_of
 
 _I = re.IGNORECASE
-__all__ = ["RULES", "Rule", "check_variant", "check_variants", "find_violations", "has_gender_marker"]
+__all__ = [
+    "RULES",
+    "Rule",
+    "check_variant",
+    "check_variants",
+    "describe",
+    "find_violations",
+    "has_gender_marker",
+    "normalise",
+    "variant_fields",
+]
 
 
 def has_gender_marker(text: str) -> bool:
