@@ -6,9 +6,21 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
+from creative_assets.gates.text_match import read_back
+from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.hyphenation import HYPHEN_KEEP, INSERTED, OWN, SPACE, break_points
-from creative_assets.imaging.typesetting import HYPHENATE_GAIN, FittedText, _line_width, fit_text
+from creative_assets.imaging.layout_rules import plan_layout
+from creative_assets.imaging.ocr import read_text
+from creative_assets.imaging.typesetting import (
+    HYPHENATE_GAIN,
+    FittedText,
+    _line_width,
+    fit_text,
+    typeset_with_boxes,
+)
+from creative_assets.models import BrandIdentity, CopyVariant, TextZone
+from creative_assets.models.base import Box
 
 CASES = [
     ("Pflegefachkraftausbildungsplatz", 300, 300, "de-DE"),
@@ -102,3 +114,37 @@ def test_umlauts_and_eszett_are_drawn_with_the_bundled_font() -> None:
     assert all(any(ink) for ink in inks.values())
     assert all(ink != missing for ink in inks.values())
     assert len(set(inks.values())) == len(inks)
+
+
+def test_a_hyphenated_headline_is_drawn_inside_its_zone_and_read_back() -> None:
+    copy = CopyVariant(
+        variant="A",
+        angle="benefits",
+        headline="Pflegefachkraftausbildungsplatz",
+        subline="Größere Straße, schöne Grüße",
+        benefits=["b"],
+        cta="Jetzt bewerben",
+        emotional_anchors=["a"],
+        style="calm",
+    )
+    base = Image.new("RGB", (1024, 1024), (20, 50, 80))
+    zone = TextZone(role="headline", box=Box(x=0.08, y=0.1, w=0.3, h=0.4), color="#ffffff")
+    brand = BrandIdentity(
+        company_name="Acme",
+        primary_color="#0a4d68",
+        secondary_color="#088395",
+        accent_color="#f97316",
+        source="defaults",
+    )
+    layout = plan_layout(analyze_image(base), copy, brand, "job_focus", has_logo=False)
+    layout = layout.model_copy(update={"zones": [zone]})
+    out, boxes = typeset_with_boxes(base, layout, copy, locale="de-DE")
+    assert zone.box.contains(boxes["headline"], tolerance=1 / 1024)
+    left, top, right, bottom = zone.box.to_pixels(1024, 1024)
+    outside = base.copy()
+    outside.paste(out.crop((left, top, right, bottom)), (left, top))
+    assert outside.tobytes() == out.tobytes()  # nothing changed outside the zone
+    lines = read_text(out)
+    assert len(lines) >= 2  # it was broken
+    text, score = read_back(copy.headline, lines, zone.box)
+    assert score >= 0.85, text  # Gate 2's threshold: the inserted hyphen does not cost the match
