@@ -50,6 +50,7 @@ LEGIBLE_P10 = 3.0  # contrast the worst tenth of a zone's background must keep w
 _font = lru_cache(maxsize=256)(load_font)
 
 MAX_INSERTED, MAX_INSERTED_PER_WORD = 3, 2  # a compound in three pieces at most
+MIN_MIDDLE_LETTERS = 5  # a piece with breaks on both sides keeps at least this many letters
 HYPHENATE_GAIN = 1.25  # hyphenate only when it allows type at least this much larger
 
 
@@ -84,6 +85,10 @@ def _length(size: int, bold: bool, text: str) -> float:
     return _font(size, bold).getlength(text)
 
 
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
 def _line_width(size: int, bold: bool, text: str, tracking: int, stroke: int) -> float:
     return _length(size, bold, text) + tracking * max(0, len(text) - 1) + 2 * stroke
 
@@ -111,10 +116,11 @@ def _wrap(
     lines: list[str] = []
     joints: list[str] = []
     current = ""
-    queue = [(word, 0) for word in words]  # (word or its tail, hyphens inserted into it so far)
+    # (word or the tail of a broken one, hyphens inserted into it so far, is it a tail)
+    queue = [(word, 0, False) for word in words]
     inserted = 0
     while queue:
-        word, word_breaks = queue.pop(0)
+        word, word_breaks, is_tail = queue.pop(0)
         candidate = f"{current} {word}" if current else word
         if fits(candidate):
             current = candidate
@@ -129,8 +135,13 @@ def _wrap(
         prefix = f"{current} " if current else ""
         # More breaks than this read as a stutter; a smaller size is better then.
         allow_inserted = inserted < MAX_INSERTED and word_breaks < MAX_INSERTED_PER_WORD
+        # A piece between two breaks ("Mitarbei-|ter-|Rabatt") is a stutter too.
+        shortest = MIN_MIDDLE_LETTERS if is_tail else 0
         piece = best_break(
-            word, lambda head, prefix=prefix: fits(prefix + head), language, allow_inserted=allow_inserted
+            word,
+            lambda head, prefix=prefix, shortest=shortest: fits(prefix + head) and _letters(head) >= shortest,
+            language,
+            allow_inserted=allow_inserted,
         )
         if piece is None:
             if not current:
@@ -138,7 +149,7 @@ def _wrap(
             lines.append(current)
             joints.append(SPACE)
             current = ""
-            queue.insert(0, (word, word_breaks))
+            queue.insert(0, (word, word_breaks, is_tail))
             continue
         head, tail, joint = piece
         lines.append(prefix + head)
@@ -146,7 +157,7 @@ def _wrap(
         current = ""
         added = joint == INSERTED
         inserted += added
-        queue.insert(0, (tail, word_breaks + added))
+        queue.insert(0, (tail, word_breaks + added, True))
     return ([*lines, current], joints) if current else (lines, joints[:-1])
 
 
