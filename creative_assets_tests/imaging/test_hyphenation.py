@@ -14,6 +14,7 @@ from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.typesetting import (
     HYPHENATE_GAIN,
+    MIN_MIDDLE_LETTERS,
     FittedText,
     _line_width,
     fit_text,
@@ -65,6 +66,9 @@ def test_inserted_breaks_keep_three_letters_on_each_side(
             tail = fitted.lines[i + 1].split()[0]
             assert sum(c.isalpha() for c in head) >= HYPHEN_KEEP, fitted.lines
             assert sum(c.isalpha() for c in tail.split("-")[0]) >= HYPHEN_KEEP, fitted.lines
+    for i in range(1, len(fitted.lines) - 1):  # no stutter: a piece between two breaks is a real piece
+        if fitted.joints[i - 1] != SPACE and fitted.joints[i] != SPACE:
+            assert sum(c.isalpha() for c in fitted.lines[i]) >= MIN_MIDDLE_LETTERS, fitted.lines
 
 
 def test_a_compound_wider_than_the_box_is_hyphenated_instead_of_shrunk() -> None:
