@@ -48,3 +48,14 @@ def test_feedback_replaces_flagged_wording_in_the_postings_benefits() -> None:
     written = {b for v in second for b in v.benefits}
     assert "Engagiertes und motiviertes Team" in written  # the drop-in, capitalised like the original
     assert not any("Festanstellung" in b for b in written)  # no drop-in: the benefit is left out
+
+
+def test_a_missing_marker_in_a_benefit_is_added_once() -> None:
+    job = LocalJobSource().get_job("hoc-4711-pflege")
+    context = context_of(job, key_benefits=["Ausbildung zum Krankenpfleger", "30 Tage Urlaub"])
+    findings = check_variants(WRITER.write_copy(context, "de-DE").value, "de-DE")
+    assert {(f.category, f.phrase) for f in findings} == {("gender_marker", "Krankenpfleger")}
+    assert len(findings) > 1  # the same benefit in several variants
+    fixed = WRITER.write_copy(context, "de-DE", findings).value
+    assert check_variants(fixed, "de-DE") == []
+    assert "Ausbildung zum Krankenpfleger (m/w/d)" in fixed[0].benefits  # one marker, not one per finding

@@ -59,14 +59,18 @@ def _first_fitting(
 
 def _apply(text: str, findings: Sequence[ComplianceFinding]) -> str:
     """Replace each flagged phrase that has a drop-in alternative."""
-    for finding in findings:
-        if finding.replacement is not None and finding.phrase:
-            text = re.sub(
-                re.escape(finding.phrase),
-                lambda m, new=finding.replacement: _same_case(m.group(0), new),
-                text,
-                flags=re.IGNORECASE,
-            )
+    # Each fix once: the same phrase is found in every variant, and a replacement may contain
+    # its phrase ("Krankenpfleger" → "Krankenpfleger (m/w/d)").
+    fixes = {(f.phrase, f.replacement) for f in findings if f.replacement is not None and f.phrase}
+    for phrase, replacement in sorted(fixes, key=lambda fix: -len(fix[0])):
+        if replacement and replacement.lower() in text.lower():
+            continue
+        text = re.sub(
+            re.escape(phrase),
+            lambda m, new=replacement: _same_case(m.group(0), new),
+            text,
+            flags=re.IGNORECASE,
+        )
     return " ".join(text.split()).strip(" ,;")
 
 
@@ -75,13 +79,19 @@ def _same_case(old: str, new: str) -> str:
     return new[:1].upper() + new[1:] if old[:1].isupper() and new else new
 
 
+def banned_phrases(feedback: Sequence[ComplianceFinding]) -> list[str]:
+    """Biased wording and banned claims must not come back; a title flagged for its missing
+    marker may, with the marker."""
+    return [f.phrase for f in feedback if f.category != "gender_marker"]
+
+
 def _clean_benefits(benefits: list[str], feedback: Sequence[ComplianceFinding], locale: str) -> list[str]:
     """Benefits come from the posting; flagged wording is replaced where a drop-in exists and
     the benefit is dropped where not (at least one is kept, so the variant stays valid)."""
     if not feedback:
         return benefits
     cleaned = [_apply(b, feedback) for b in benefits]
-    kept = [b for b in cleaned if b and not find_violations(b, locale, [f.phrase for f in feedback])]
+    kept = [b for b in cleaned if b and not find_violations(b, locale, banned_phrases(feedback))]
     return kept or cleaned[:1]
 
 
@@ -130,9 +140,7 @@ class TemplateTextGenerator(TextGenerator):
         if any(f.category == "gender_marker" for f in feedback) and language == "de":
             short = marked_title(short)
         benefits = _clean_benefits(list(context.key_benefits), feedback, locale)
-        # Biased wording and banned claims must not come back; a title flagged for its missing
-        # marker may, with the marker.
-        flagged = [f.phrase for f in feedback if f.category != "gender_marker"]
+        flagged = banned_phrases(feedback)
 
         def ok(text: str) -> bool:
             return not feedback or not find_violations(text, locale, flagged)
