@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from creative_assets.defs.automation.sensors import SELF_CHAINED_TAG
+from creative_assets.defs.automation.sensors import SELF_CHAINED_TAG, compliance_block, compliance_verdicts
 from creative_assets.models import VARIANTS
 from creative_assets.partitions import job_partitions, validate_job_id, variant_key
 from creative_assets.providers.base import JobSource
@@ -95,6 +95,10 @@ def run_campaign(
     text = _run(defs, instance, "campaign_text", job_id)
     outcome.runs.append(text)
     if not text.success:
+        # The compliance gate's verdict says more than Dagster's "blocking check failed".
+        verdict = compliance_verdicts(instance, text.run_id).get(job_id)
+        if verdict is not None and not verdict.passed:
+            text.error = compliance_block(instance, text.run_id, job_id)
         return outcome
     for variant in variants:
         outcome.runs.append(_run(defs, instance, "campaign_variant", variant_key(job_id, variant)))

@@ -10,6 +10,7 @@ import dagster as dg
 
 from creative_assets.defs.automation.sensors import campaign_chain_sensor, hoc_jobs_sensor
 from creative_assets.defs.jobs import CAMPAIGN_JOBS, JOB_LEVEL_ASSETS, ROLLUP_ASSETS, VARIANT_ASSETS
+from creative_assets.defs.text.compliance import ComplianceRules
 from creative_assets.gateway.config import gateway_from_env
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.io import ObjectStoreIOManager
@@ -53,6 +54,7 @@ def local_resources(
         "job_source": LocalJobSource(),
         "researcher": LocalResearcher(),
         "text_generator": TemplateTextGenerator(),
+        "compliance_rules": ComplianceRules(),
         "brand_extractor": LocalBrandExtractor(),
         "image_generator": ProceduralImageGenerator(),
         "image_editor": LocalImageEditor(),

@@ -4,6 +4,11 @@ Each text zone gets the largest font size at which its word-wrapped text fits (b
 drawn inside the zone only: panels and glyphs are masked to the zone boxes, so nothing ever
 spills outside them. The layout rules size their zones with the same `fit_text`, so the plan
 and the drawing agree on font sizes.
+
+A word wider than the whole line (German compounds: "Pflegefachkraftausbildungsplatz") is
+hyphenated with the locale's LibreOffice dictionary (pyphen), at an existing hyphen first and
+never within the first or last three letters, when that buys clearly larger type than shrinking
+the whole text until the word fits; otherwise the text is only word-wrapped, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +23,13 @@ from creative_assets.imaging.analysis import contrast_p10
 from creative_assets.imaging.color import hex_to_rgb, relative_luminance
 from creative_assets.imaging.compositing import DARK, LIGHT, Panel, panel_layer
 from creative_assets.imaging.fonts import load_font
+from creative_assets.imaging.hyphenation import (
+    INSERTED,
+    OWN_ONLY,
+    SPACE,
+    best_break,
+    hyphenation_language,
+)
 from creative_assets.models.base import Box
 from creative_assets.models.layout import Layout, TextRole, TextZone
 from creative_assets.models.text import CopyVariant
@@ -37,6 +49,10 @@ LEGIBLE_P10 = 3.0  # contrast the worst tenth of a zone's background must keep w
 # Binary searches touch ~40 sizes per text; a wider cache than fonts.load_font's keeps them warm.
 _font = lru_cache(maxsize=256)(load_font)
 
+MAX_INSERTED, MAX_INSERTED_PER_WORD = 3, 2  # a compound in three pieces at most
+MIN_MIDDLE_LETTERS = 5  # a piece with breaks on both sides keeps at least this many letters
+HYPHENATE_GAIN = 1.25  # hyphenate only when it allows type at least this much larger
+
 
 @dataclass(frozen=True)
 class FittedText:
@@ -50,12 +66,27 @@ class FittedText:
     tracking: int = 0  # extra pixels between letters
     stroke: int = 0  # faux-bold outline in the text colour
     fits: bool = True  # False only when even ABS_MIN_PX overflowed (drawing then clips)
+    joints: tuple[str, ...] = ()  # per line break: SPACE, INSERTED or OWN; () = all spaces
+
+    @property
+    def text(self) -> str:
+        """The lines put back together: what was typeset, without the inserted hyphens."""
+        out = self.lines[0] if self.lines else ""
+        for joint, line in zip(self.joints or (SPACE,) * len(self.lines), self.lines[1:], strict=False):
+            out = (
+                f"{out} {line}" if joint == SPACE else (out[:-1] + line if joint == INSERTED else out + line)
+            )
+        return out
 
 
 @lru_cache(maxsize=65536)
 def _length(size: int, bold: bool, text: str) -> float:
     # Fitting measures the same words and prefixes over and over (binary search × wrapping).
     return _font(size, bold).getlength(text)
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
 
 
 def _line_width(size: int, bold: bool, text: str, tracking: int, stroke: int) -> float:
@@ -68,52 +99,143 @@ def _block_height(size: int, bold: bool, lines: int, stroke: int) -> int:
 
 
 def _wrap(
-    words: list[str], max_w: float, size: int, bold: bool, tracking: int, stroke: int
-) -> list[str] | None:
-    """Greedy word wrap; None when a single word is wider than the line (we never hyphenate)."""
+    words: list[str],
+    max_w: float,
+    size: int,
+    bold: bool,
+    tracking: int,
+    stroke: int,
+    language: str | None = None,
+) -> tuple[list[str], list[str]] | None:
+    """Greedy word wrap: (lines, joints). A word wider than a whole line is hyphenated when
+    `language` is given; None when it cannot be made to fit."""
+
+    def fits(text: str) -> bool:
+        return _line_width(size, bold, text, tracking, stroke) <= max_w
+
     lines: list[str] = []
+    joints: list[str] = []
     current = ""
-    for word in words:
+    # (word or the tail of a broken one, hyphens inserted into it so far, is it a tail)
+    queue = [(word, 0, False) for word in words]
+    inserted = 0
+    while queue:
+        word, word_breaks, is_tail = queue.pop(0)
         candidate = f"{current} {word}" if current else word
-        if _line_width(size, bold, candidate, tracking, stroke) <= max_w:
+        if fits(candidate):
             current = candidate
             continue
-        if not current or _line_width(size, bold, word, tracking, stroke) > max_w:
+        if current and fits(word):
+            lines.append(current)
+            joints.append(SPACE)
+            current = word
+            continue
+        if language is None:
             return None
-        lines.append(current)
-        current = word
-    return [*lines, current] if current else lines
+        prefix = f"{current} " if current else ""
+        # More breaks than this read as a stutter; a smaller size is better then.
+        allow_inserted = inserted < MAX_INSERTED and word_breaks < MAX_INSERTED_PER_WORD
+        # A piece between two breaks ("Mitarbei-|ter-|Rabatt") is a stutter too.
+        shortest = MIN_MIDDLE_LETTERS if is_tail else 0
+        piece = best_break(
+            word,
+            lambda head, prefix=prefix, shortest=shortest: fits(prefix + head) and _letters(head) >= shortest,
+            language,
+            allow_inserted=allow_inserted,
+        )
+        if piece is None:
+            if not current:
+                return None
+            lines.append(current)
+            joints.append(SPACE)
+            current = ""
+            queue.insert(0, (word, word_breaks, is_tail))
+            continue
+        head, tail, joint = piece
+        lines.append(prefix + head)
+        joints.append(joint)
+        current = ""
+        added = joint == INSERTED
+        inserted += added
+        queue.insert(0, (tail, word_breaks + added, True))
+    return ([*lines, current], joints) if current else (lines, joints[:-1])
 
 
 def _attempt(
-    text: str, size: int, max_w: float, max_h: float, bold: bool, tracking_em: float, stroke: int
+    text: str,
+    size: int,
+    max_w: float,
+    max_h: float,
+    bold: bool,
+    tracking_em: float,
+    stroke: int,
+    language: str | None = None,
 ) -> FittedText | None:
     tracking = round(size * tracking_em)
-    lines = _wrap(text.split(), max_w, size, bold, tracking, stroke)
-    if lines is None:
+    wrapped = _wrap(text.split(), max_w, size, bold, tracking, stroke, language)
+    if wrapped is None:
         return None
+    lines, joints = wrapped
     height = _block_height(size, bold, len(lines), stroke)
     if height > max_h:
         return None
     width = max(_line_width(size, bold, line, tracking, stroke) for line in lines)
-    return FittedText(size, tuple(lines), int(width + 0.999), height, bold, tracking, stroke)
+    return FittedText(
+        size, tuple(lines), int(width + 0.999), height, bold, tracking, stroke, joints=tuple(joints)
+    )
 
 
 def _balance(fitted: FittedText, max_w: float) -> FittedText:
     """Same line count, but the narrowest measure that keeps it: avoids a lonely last word,
-    which looks amateurish in a headline."""
+    which looks amateurish in a headline. Hyphenated text is left as it is: a narrower
+    measure would only move its breaks."""
+    if any(j != SPACE for j in fitted.joints):
+        return fitted
     args = (fitted.size, fitted.bold, fitted.tracking, fitted.stroke)
     words, lines = " ".join(fitted.lines).split(), list(fitted.lines)
     lo, hi = max(_line_width(fitted.size, fitted.bold, w, *args[2:]) for w in words), max_w
     for _ in range(10 if len(lines) > 1 else 0):
         mid = (lo + hi) / 2
         trial = _wrap(words, mid, *args)
-        if trial is not None and len(trial) <= len(fitted.lines):
-            lines, hi = trial, mid
+        if trial is not None and len(trial[0]) <= len(fitted.lines):
+            lines, hi = trial[0], mid
         else:
             lo = mid
     width = max(_line_width(fitted.size, fitted.bold, ln, *args[2:]) for ln in lines)
-    return FittedText(fitted.size, tuple(lines), int(width + 0.999), fitted.height, *args[1:])
+    return FittedText(
+        fitted.size,
+        tuple(lines),
+        int(width + 0.999),
+        fitted.height,
+        *args[1:],
+        joints=(SPACE,) * (len(lines) - 1),
+    )
+
+
+def _largest(
+    text: str,
+    max_w: float,
+    max_h: float,
+    bold: bool,
+    max_size: int,
+    lo: int,
+    tracking_em: float,
+    stroke: int,
+    language: str | None,
+) -> FittedText | None:
+    """Binary search for the largest size in [lo, max_size] that fits; None when lo does not."""
+    best = _attempt(text, lo, max_w, max_h, bold, tracking_em, stroke, language)
+    if best is None:
+        return None
+    hi = max_size
+    while lo < hi:  # invariant: lo fits
+        mid = (lo + hi + 1) // 2
+        trial = _attempt(text, mid, max_w, max_h, bold, tracking_em, stroke, language)
+        if trial is None:
+            hi = mid - 1
+        else:
+            lo, best = mid, trial
+    return best
 
 
 def fit_text(
@@ -126,26 +248,25 @@ def fit_text(
     min_size: int,
     tracking_em: float = 0.0,
     stroke: int = 0,
+    locale: str | None = None,
 ) -> FittedText:
     """The largest size in [min_size, max_size] whose wrapped text fits max_w × max_h.
 
-    When nothing fits, the minimum shrinks (down to ABS_MIN_PX) rather than overflowing; only
-    if even that fails is a clipped result returned with fits=False.
+    Words wider than the line are hyphenated (the locale's dictionary; without a locale the
+    language is guessed from the text) when that allows type HYPHENATE_GAIN times larger than
+    plain wrapping. When nothing fits, the minimum shrinks (down to ABS_MIN_PX) rather than
+    overflowing; only if even that fails is a clipped result returned with fits=False.
     """
     min_size = max(1, min(min_size, max_size))
+    # Most preferred first: plain wrapping, breaks at the words' own hyphens, dictionary breaks.
+    modes = (None, OWN_ONLY, hyphenation_language(text, locale))
     for lo in (min_size, min(min_size, ABS_MIN_PX)):
-        best = _attempt(text, lo, max_w, max_h, bold, tracking_em, stroke)
-        if best is None:
-            continue
-        hi = max_size
-        while lo < hi:  # invariant: lo fits
-            mid = (lo + hi + 1) // 2
-            trial = _attempt(text, mid, max_w, max_h, bold, tracking_em, stroke)
-            if trial is None:
-                hi = mid - 1
-            else:
-                lo, best = mid, trial
-        return _balance(best, max_w)
+        args = (text, max_w, max_h, bold, max_size, lo, tracking_em, stroke)
+        found = [f for f in (_largest(*args, mode) for mode in modes) if f is not None]
+        if found:
+            best = max(f.size for f in found)
+            chosen = next(f for f in found if f.size * HYPHENATE_GAIN >= best)
+            return _balance(chosen, max_w)
     size = min(min_size, ABS_MIN_PX)
     lines = (text,)
     width = int(_line_width(size, bold, text, 0, stroke))
@@ -212,9 +333,10 @@ def _draw_lines(
 
 
 def typeset_with_boxes(
-    base: Image.Image, layout: Layout, copy: CopyVariant, *, emphasis: int = 0
+    base: Image.Image, layout: Layout, copy: CopyVariant, *, emphasis: int = 0, locale: str | None = None
 ) -> tuple[Image.Image, dict[TextRole, Box]]:
-    """The typeset image and, per role, the box its text block was drawn in (image fractions)."""
+    """The typeset image and, per role, the box its text block was drawn in (image fractions).
+    `locale` picks the hyphenation dictionary (None: guessed from the copy)."""
     width, height = base.size
     canvas = base.convert("RGBA")
     base_px = np.asarray(canvas, dtype=np.float32)[..., :3]
@@ -253,6 +375,7 @@ def typeset_with_boxes(
             min_size=min_size,
             tracking_em=tracking_em,
             stroke=stroke if role == "subline" else 0,  # bold faces would clog (i reads as l)
+            locale=locale,
         )
         if role == "headline":
             headline_size = fitted.size
@@ -294,6 +417,8 @@ def typeset_with_boxes(
     return canvas.convert("RGB"), boxes
 
 
-def typeset(base: Image.Image, layout: Layout, copy: CopyVariant, *, emphasis: int = 0) -> Image.Image:
+def typeset(
+    base: Image.Image, layout: Layout, copy: CopyVariant, *, emphasis: int = 0, locale: str | None = None
+) -> Image.Image:
     """Draw headline, subline and CTA into the layout's zones; RGB, same size as `base`."""
-    return typeset_with_boxes(base, layout, copy, emphasis=emphasis)[0]
+    return typeset_with_boxes(base, layout, copy, emphasis=emphasis, locale=locale)[0]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
-from pydantic import AnyHttpUrl, Field, field_validator
+from pydantic import AnyHttpUrl, Field, field_validator, model_validator
 
 from creative_assets.models.base import Language, Model
+from creative_assets.models.text import DEFAULT_LOCALE, Locale, language_of
 
 JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -35,6 +37,31 @@ class JobPosting(Model):
     language: Language
     logo_url: AnyHttpUrl | None = None
     updated_at: datetime
+    locales: list[Locale] = Field(
+        default_factory=list,
+        max_length=6,
+        description="locales to write the copy in, primary first (its language is `language`); "
+        "absent or empty: the language's default locale",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_locale(cls, data: Any) -> Any:
+        # Filled in before validation so the stored posting always names its locales.
+        if isinstance(data, dict) and not data.get("locales") and data.get("language") in DEFAULT_LOCALE:
+            return {**data, "locales": [DEFAULT_LOCALE[data["language"]]]}
+        return data
+
+    @model_validator(mode="after")
+    def _locales_fit_language(self) -> JobPosting:
+        if self.locales and language_of(self.locales[0]) != self.language:
+            raise ValueError(
+                f"locales: the first locale ({self.locales[0]}) is the primary one and must be in the "
+                f"job's language {self.language!r}, e.g. {DEFAULT_LOCALE[self.language]}"
+            )
+        if len(set(self.locales)) != len(self.locales):
+            raise ValueError(f"locales: {', '.join(self.locales)} lists a locale twice")
+        return self
 
     @field_validator("job_id")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -51,6 +51,35 @@ class CampaignContext(Model):
     salary: str | None = None
 
 
+ComplianceCategory = Literal[
+    "gender_marker", "age", "gender", "origin", "religion", "disability", "prohibited_claim"
+]
+
+
+class ComplianceFinding(Model):
+    """One thing a job ad must not say (or fails to say), found by `gates/compliance.py`."""
+
+    phrase: str = Field(description="the words as they appear in the copy")
+    category: ComplianceCategory
+    why: str = Field(description="one sentence a recruiter understands (AGG §1 for German ads)")
+    suggestion: str = Field(description="a neutral alternative")
+    replacement: str | None = Field(
+        default=None, description="a drop-in for the phrase ('' deletes it); None: rephrase"
+    )
+    locale: str
+    field: str | None = Field(default=None, description="title, headline, subline, benefits[i], cta")
+    variant: Variant | None = None
+
+
+class ComplianceRound(Model):
+    """One pass of the compliance gate over a locale's five variants; round 0 is the first
+    draft, each later round was written with the previous round's findings as feedback."""
+
+    locale: Locale
+    round: int = Field(ge=0)
+    findings: list[ComplianceFinding] = Field(default_factory=list)
+
+
 class CopyVariant(Model):
     """One of the five texts A–E. Headline, subline and CTA are rendered on the creative."""
 
@@ -62,6 +91,12 @@ class CopyVariant(Model):
     cta: str = Field(min_length=2, max_length=30)
     emotional_anchors: list[str] = Field(min_length=1, max_length=6)
     style: str = Field(description="visual mood for the art director, e.g. 'warm, calm, human'")
+    job_title: str | None = Field(
+        default=None,
+        max_length=120,
+        description="the job title as this ad uses it (German: with its gender marker); "
+        "None: the posting's title",
+    )
 
 
 class LocalizedCopy(Model):
@@ -86,6 +121,9 @@ class CopyDeck(Model):
     variants: list[CopyVariant]
     locale: Locale | None = Field(default=None, description="primary locale; None: the language's default")
     translations: list[LocalizedCopy] = Field(default_factory=list)
+    compliance: list[ComplianceRound] = Field(
+        default_factory=list, description="every round of the compliance gate, per locale"
+    )
     calls: list[ProviderCall] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -103,6 +141,13 @@ class CopyDeck(Model):
     def locales(self) -> list[str]:
         """Every locale of the deck, the primary one first."""
         return [self.primary_locale, *(t.locale for t in self.translations)]
+
+    def final_findings(self) -> dict[str, list[ComplianceFinding]]:
+        """Per locale, the findings of its last compliance round (empty: compliant)."""
+        last: dict[str, list[ComplianceFinding]] = {loc: [] for loc in self.locales}
+        for done in sorted(self.compliance, key=lambda r: r.round):
+            last[done.locale] = list(done.findings)
+        return last
 
     def variant(self, key: str, locale: str | None = None) -> CopyVariant:
         if locale is None or locale == self.primary_locale:

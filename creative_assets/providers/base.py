@@ -4,6 +4,7 @@ where a real provider exists, a client for it; assets never know which one they 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -26,6 +27,7 @@ from creative_assets.models import (
     ResearchBrief,
     VisionReview,
 )
+from creative_assets.models.text import ComplianceFinding
 
 T = TypeVar("T")
 
@@ -83,7 +85,15 @@ class TextGenerator(Priced, dg.ConfigurableResource, ABC):
     def fuse_context(self, job: JobPosting, research: ResearchBrief) -> Generated[CampaignContext]: ...
 
     @abstractmethod
-    def write_copy(self, context: CampaignContext) -> Generated[list[CopyVariant]]: ...
+    def write_copy(
+        self,
+        context: CampaignContext,
+        locale: str | None = None,
+        feedback: Sequence[ComplianceFinding] = (),
+    ) -> Generated[list[CopyVariant]]:
+        """The five variants A–E in `locale` (None: the context language's default locale).
+        `feedback` holds the compliance gate's findings on the previous draft of this locale:
+        the new draft must not repeat them (use the suggested alternatives)."""
 
     @abstractmethod
     def direct_images(self, context: CampaignContext, copy: CopyVariant) -> Generated[ArtDirection]: ...

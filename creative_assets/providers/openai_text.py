@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -38,6 +38,7 @@ from creative_assets.models import (
     ProviderCall,
     ResearchBrief,
 )
+from creative_assets.models.text import DEFAULT_LOCALE, ComplianceFinding
 from creative_assets.providers import prompts
 from creative_assets.providers.base import ArtDirection, Generated, TextGenerator
 from creative_assets.providers.http import INVALID_MODEL_OUTPUT, ProviderFailure, failed_call
@@ -50,6 +51,15 @@ FACTS = ("role", "company", "location", "language", "employment_type", "salary")
 NO_TEXT = "No text, no letters, no signage, no logos."
 QUOTES = re.compile(r"[\"“”„«»‚‘’]")
 STYLE_MAX = 120
+# Appended to prompts.COPYWRITING: the locale and the compliance gate's feedback travel in the
+# user message as data, the instruction how to use them stays a constant.
+COPYWRITING_LOCALE = """
+Write every text in the locale given as `locale` (a BCP 47 tag such as de-DE or en-GB: its
+language, spelling and conventions), translating facts from the context where needed.
+German ads: the job title carries a gender marker such as (m/w/d); set `job_title` to the
+title as the ad uses it. Never use wording that excludes people by age, gender, origin,
+religion or disability. When `feedback` lists findings on an earlier draft, the new draft must
+not contain any flagged phrase: use the suggested alternative or rephrase."""
 
 
 class TypographyNotes(Model):
@@ -153,11 +163,26 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
         )
         return Generated(context, [call])
 
-    def write_copy(self, context: CampaignContext) -> Generated[list[CopyVariant]]:
+    def write_copy(
+        self,
+        context: CampaignContext,
+        locale: str | None = None,
+        feedback: Sequence[ComplianceFinding] = (),
+    ) -> Generated[list[CopyVariant]]:
         # One object keyed A–E: the variant letters come from the schema, not from the model.
         draft = strict_schema(CopyVariant, omit={"variant"})
         schema = object_schema({v: draft for v in VARIANTS})
-        payload = {"context": context.model_dump(mode="json")}
+        payload: dict[str, Any] = {
+            "context": context.model_dump(mode="json"),
+            "locale": locale or DEFAULT_LOCALE[context.language],
+        }
+        if feedback:
+            payload["feedback"] = [
+                f.model_dump(
+                    mode="json", include={"variant", "field", "phrase", "category", "why", "suggestion"}
+                )
+                for f in feedback
+            ]
 
         def parse(data: Any, call: ProviderCall) -> list[CopyVariant]:
             answer = data if isinstance(data, dict) else {}
@@ -167,7 +192,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             ]
 
         variants, call = self._ask(
-            "copywriting", "copy_variants", schema, prompts.COPYWRITING, payload, parse
+            "copywriting", "copy_variants", schema, prompts.COPYWRITING + COPYWRITING_LOCALE, payload, parse
         )
         return Generated(variants, [call])
 

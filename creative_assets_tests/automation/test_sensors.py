@@ -20,7 +20,7 @@ from creative_assets.partitions import job_partitions, variant_key
 from creative_assets.providers.local import LocalJobSource
 from creative_assets_tests.conftest import make_defs
 
-SAMPLES = ["hoc-4711-pflege", "hoc-5120-warehouse"]
+SAMPLES = ["hoc-4711-pflege", "hoc-5120-warehouse", "hoc-6230-pflege-bilingual"]
 
 
 def tick(instance: dg.DagsterInstance, jobs_dir: Path, cursor: str | None) -> dg.SensorResult:

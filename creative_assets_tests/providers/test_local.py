@@ -99,5 +99,6 @@ def test_corrupt_logo_falls_back_to_defaults(tmp_path: Path) -> None:
     assert brand.source == "defaults" and "logo" in (brand.fallback_reason or "")
 
 
-def test_job_listing_sees_both_samples() -> None:
-    assert {r.job_id for r in LocalJobSource().list_jobs()} == {GERMAN, ENGLISH}
+def test_job_listing_sees_every_sample() -> None:
+    samples = {GERMAN, ENGLISH, "hoc-6230-pflege-bilingual"}  # the last one asks for de-DE and en-GB
+    assert {r.job_id for r in LocalJobSource().list_jobs()} == samples

@@ -139,9 +139,11 @@ def test_hoc_listing_pages_with_a_cursor_and_filters_by_update_time(http: httpx.
             cursor = page["next_cursor"]
             if cursor is None:
                 break
-        assert seen == ["hoc-4711-pflege", "hoc-5120-warehouse", "extra-0", "extra-1", "extra-2"]
+        # oldest update first; the bilingual sample was updated on 2026-11-24, after the extras
+        bilingual = "hoc-6230-pflege-bilingual"
+        assert seen == ["hoc-4711-pflege", "hoc-5120-warehouse", "extra-0", "extra-1", "extra-2", bilingual]
         recent = http.get(url, params={"updated_since": "2026-11-20T12:00:00Z"}, headers=headers).json()
-        assert [j["job_id"] for j in recent["jobs"]] == ["extra-1", "extra-2"]
+        assert [j["job_id"] for j in recent["jobs"]] == ["extra-1", "extra-2", bilingual]
         for params in ({"updated_since": "2026-11-20"}, {"limit": 0}, {"cursor": "bogus"}):
             assert http.get(url, params=params, headers=headers).status_code == 400
         assert http.get(url).status_code == 401

@@ -30,6 +30,7 @@ JOB_VERSION_TAG = "creative_assets/job_version"
 # the chain sensor leaves them alone.
 SELF_CHAINED_TAG = "creative_assets/self_chained"
 CHAIN_TRIGGERS = {"copy_variants": "variants", "gate_reports": "rollup"}
+COMPLIANCE_CHECK = "gate_compliance"
 
 
 class JobsCursor(Model):
@@ -103,6 +104,38 @@ def _materialized(instance: dg.DagsterInstance, run_id: str) -> dict[str, set[st
     return found
 
 
+def compliance_verdicts(instance: dg.DagsterInstance, run_id: str) -> dict[str, dg.AssetCheckEvaluation]:
+    """Job id → the `gate_compliance` verdict this run recorded on its copy_variants partition."""
+    found: dict[str, dg.AssetCheckEvaluation] = {}
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        evaluation = event.event_specific_data if event else None
+        if (
+            isinstance(evaluation, dg.AssetCheckEvaluation)
+            and evaluation.check_name == COMPLIANCE_CHECK
+            and evaluation.partition
+        ):
+            found[evaluation.partition] = evaluation
+    return found
+
+
+def compliance_block(instance: dg.DagsterInstance, run_id: str, job_id: str) -> str | None:
+    """Why the images of `job_id` must not be made from this run's copy; None when its copy
+    passed the compliance gate. No verdict at all (the check was left out of the run) blocks
+    too: images cost money and must never be made from copy nobody checked."""
+    verdict = compliance_verdicts(instance, run_id).get(job_id)
+    if verdict is None:
+        return f"[compliance_unchecked] the copy of {job_id} has no compliance verdict; re-run copy_variants"
+    if verdict.passed:
+        return None
+    return (
+        f"[compliance_failed] the copy of {job_id} still breaks the recruiting-compliance rules "
+        f"({verdict.description}); fix the wording in the posting or the customer's rules "
+        "(compliance.json beside the brand kit) and re-run campaign_text"
+    )
+
+
 def _latest_storage_id(instance: dg.DagsterInstance, asset: str, partition: str) -> int | None:
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[partition]), limit=1
@@ -126,8 +159,8 @@ def rollup_key(instance: dg.DagsterInstance, job_id: str) -> str | None:
     request_jobs=[campaign_variant_job, campaign_summary_job],
     minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Chains a campaign: new copy → the five variant runs; all variants' gate "
-    "reports newer than the copy → the roll-up.",
+    description="Chains a campaign: new copy that passed the compliance gate → the five variant "
+    "runs; all variants' gate reports newer than the copy → the roll-up.",
 )
 def campaign_chain_sensor(context: dg.RunStatusSensorContext):  # yields run requests
     run = context.dagster_run
@@ -136,6 +169,9 @@ def campaign_chain_sensor(context: dg.RunStatusSensorContext):  # yields run req
     materialized = _materialized(context.instance, run.run_id)
     tags = {k: v for k, v in run.tags.items() if k in (CAMPAIGN_TAG, JOB_VERSION_TAG)}
     for job_id in sorted(materialized.get("copy_variants", set())):
+        if blocked := compliance_block(context.instance, run.run_id, job_id):
+            context.log.warning(f"{job_id}: no variant runs — {blocked}")
+            continue
         for variant in VARIANTS:
             yield dg.RunRequest(
                 run_key=f"{run.run_id}:{variant}",

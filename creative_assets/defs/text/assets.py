@@ -1,9 +1,13 @@
-"""Phase 1 — text: the job posting, research, and five copy variants (context fusion → copy)."""
+"""Phase 1 — text: the job posting, research, and five copy variants per locale (context fusion →
+copy → compliance gate)."""
 
 import dagster as dg
 
 from creative_assets.defs.metadata import calls_metadata
-from creative_assets.models import CopyDeck, JobPosting, ResearchBrief
+from creative_assets.defs.text.compliance import ComplianceRules, write_compliant_copy
+from creative_assets.gates.compliance import describe
+from creative_assets.models import CopyDeck, CopyVariant, JobPosting, LocalizedCopy, ResearchBrief
+from creative_assets.models.text import ComplianceFinding
 from creative_assets.partitions import job_partitions
 from creative_assets.providers.base import JobSource, Researcher, TextGenerator
 
@@ -42,30 +46,123 @@ def research(researcher: Researcher, job_posting: JobPosting) -> dg.MaterializeR
     )
 
 
-@dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"})
+GATE_COMPLIANCE = dg.AssetCheckSpec(
+    "gate_compliance",
+    asset="copy_variants",
+    partitions_def=job_partitions,
+    blocking=True,
+    description="Recruiting compliance: gender marker in German job titles, no wording that "
+    "discriminates by age, gender, origin, religion or disability (AGG §1), none of the customer's "
+    "prohibited claims; verdict after the bounded feedback rounds. A failure stops the images.",
+)
+
+
+def _variants_table(locale: str, variants: list[CopyVariant]) -> str:
+    rows = [f"| {v.variant} | {v.angle} | {v.headline} | {v.subline} | {v.cta} |" for v in variants]
+    return "\n".join(
+        [
+            f"**{locale}**",
+            "",
+            "| variant | angle | headline | subline | CTA |",
+            "|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+
+
+def _findings_table(findings: list[ComplianceFinding]) -> str:
+    if not findings:
+        return "(none)"
+    rows = [
+        f"| {f.locale} | {f.variant} | {f.field} | {f.category} | {f.phrase} | {f.suggestion} | {f.why} |"
+        for f in findings
+    ]
+    head = [
+        "| locale | variant | field | category | phrase | suggestion | why |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    return "\n".join([*head, *rows])
+
+
+@dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"}, check_specs=[GATE_COMPLIANCE])
 def copy_variants(
-    text_generator: TextGenerator, job_posting: JobPosting, research: ResearchBrief
-) -> dg.MaterializeResult[CopyDeck]:
-    """Five copy variants A–E (headline, subline, benefits, CTA, emotional anchors, style),
-    written from the fused context of job and research."""
+    context: dg.AssetExecutionContext,
+    text_generator: TextGenerator,
+    compliance_rules: ComplianceRules,
+    job_posting: JobPosting,
+    research: ResearchBrief,
+):  # Returns MaterializeResult[CopyDeck]; an annotation would clash with the check output.
+    """Five copy variants A–E (headline, subline, benefits, CTA, emotional anchors, style) per
+    locale of the job, all written from one fused context of job and research; each locale's
+    copy passes the compliance gate, rewritten with its findings as feedback when it does not."""
     fused = text_generator.fuse_context(job_posting, research)
-    written = text_generator.write_copy(fused.value)
+    rules = compliance_rules.for_job(job_posting)
+    written = [
+        write_compliant_copy(
+            text_generator,
+            fused.value,
+            locale,
+            title=job_posting.title,
+            rules=rules,
+            max_rounds=compliance_rules.max_rounds,
+        )
+        for locale in job_posting.locales
+    ]
+    primary, *others = written
     deck = CopyDeck(
         job_id=job_posting.job_id,
         language=job_posting.language,
         context=fused.value,
-        variants=written.value,
-        calls=[*fused.calls, *written.calls],
+        variants=primary.variants,
+        locale=primary.locale,
+        translations=[LocalizedCopy(locale=w.locale, variants=w.variants) for w in others],
+        compliance=[r for w in written for r in w.rounds],
+        calls=[*fused.calls, *(c for w in written for c in w.calls)],
     )
-    table = "\n".join(
-        ["| variant | angle | headline | subline | CTA |", "|---|---|---|---|---|"]
-        + [f"| {v.variant} | {v.angle} | {v.headline} | {v.subline} | {v.cta} |" for v in deck.variants]
-    )
+    final = [f for w in written for f in w.rounds[-1].findings]
+    for w in written:
+        if len(w.rounds) > 1:
+            context.log.warning(
+                f"{w.locale}: compliance needed {len(w.rounds) - 1} rewrite(s); "
+                f"{'passed' if w.passed else 'still failing'}"
+            )
+    for finding in final:
+        context.log.error(describe(finding))
+    rounds = {w.locale: len(w.rounds) - 1 for w in written}
     return dg.MaterializeResult(
         value=deck,
         metadata={
-            "variants": dg.MetadataValue.md(table),
+            "locales": ", ".join(deck.locales),
+            "variants": dg.MetadataValue.md(
+                "\n\n".join(_variants_table(w.locale, w.variants) for w in written)
+            ),
             "audience": fused.value.audience,
+            "compliance_rewrites": dg.MetadataValue.json(rounds),
+            "compliance_findings": len(final),
             **calls_metadata(deck.calls),
         },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=GATE_COMPLIANCE.name,
+                passed=not final,
+                description=(
+                    "compliant in " + ", ".join(deck.locales)
+                    if not final
+                    else f"{len(final)} finding(s) left after {max(rounds.values())} rewrite(s): "
+                    + "; ".join(sorted({f"„{f.phrase}“ ({f.category}, {f.locale})" for f in final})[:5])
+                ),
+                metadata={
+                    "rewrites": dg.MetadataValue.json(rounds),
+                    "findings": dg.MetadataValue.md(_findings_table(final)),
+                    "findings_per_round": dg.MetadataValue.json(
+                        [
+                            {"locale": r.locale, "round": r.round, "findings": [f.phrase for f in r.findings]}
+                            for r in deck.compliance
+                        ]
+                    ),
+                    "prohibited_claims": dg.MetadataValue.json(rules.prohibited_claims),
+                    "church_employer": rules.church_employer,
+                },
+            )
+        ],
     )

@@ -2,11 +2,15 @@
 
 Each field lists candidates from most to least specific; the writer takes the first that fits
 the limits of the CopyVariant model, so long job titles degrade to shorter lines, never to
-truncated ones.
+truncated ones. The last candidates name no person, so the writer has a compliant line
+to fall back on when the compliance gate rejects a title without its gender marker.
+
+Templates are per language; a locale only changes spelling (`localise`: en-US vs en-GB).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from creative_assets.models import Variant
@@ -27,7 +31,13 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
     "de": {
         "A": AngleTemplate(
             angle="benefits",
-            headlines=("{short} gesucht", "{short} in {city}", "Jetzt {short} werden"),
+            headlines=(
+                "{short} gesucht",
+                "{short} in {city}",
+                "Jetzt {short} werden",
+                "{short}",
+                "{company} sucht dich",
+            ),
             sublines=("{b0} und {b1} bei {company}", "{b0} bei {company}", "Bei {company} in {city}"),
             ctas=("Jetzt bewerben",),
             anchors=("Sicherheit", "Wertschätzung"),
@@ -89,7 +99,7 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
     "en": {
         "A": AngleTemplate(
             angle="benefits",
-            headlines=("{short} wanted", "{short} in {city}", "Now hiring in {city}"),
+            headlines=("{short} wanted", "{short} in {city}", "Now hiring in {city}", "{company} is hiring"),
             sublines=("{b0} and {b1} at {company}", "{b0} at {company}", "Join {company} in {city}"),
             ctas=("Apply now",),
             anchors=("security", "respect"),
@@ -151,3 +161,23 @@ AUDIENCE = {
     "en": "people looking for {short} work in and around {city}",
 }
 TONE = {"de": "du-Ansprache, herzlich, klar", "en": "direct, warm, plain English"}
+
+# British spelling is the English default (DEFAULT_LOCALE); American English differs only here.
+US_SPELLING = {
+    "centre": "center",
+    "colour": "color",
+    "organisation": "organization",
+    "programme": "program",
+    "rota": "schedule",
+    "travelling": "traveling",
+}
+
+
+def localise(text: str, locale: str) -> str:
+    """Locale-specific spelling of a line written from the language's templates."""
+    if locale != "en-US":
+        return text
+    for british, american in US_SPELLING.items():
+        text = re.sub(rf"\b{british}(s?)\b", rf"{american}\1", text)
+        text = re.sub(rf"\b{british.capitalize()}(s?)\b", rf"{american.capitalize()}\1", text)
+    return text

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
+from creative_assets.gates.compliance import find_violations, has_gender_marker
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.models import (
     IMAGE_TYPES,
@@ -21,8 +22,9 @@ from creative_assets.models import (
     ProviderCall,
     ResearchBrief,
 )
+from creative_assets.models.text import DEFAULT_LOCALE, ComplianceFinding, language_of
 from creative_assets.providers.base import ArtDirection, Generated, TextGenerator
-from creative_assets.providers.local.copy_templates import AUDIENCE, TEMPLATES, TONE
+from creative_assets.providers.local.copy_templates import AUDIENCE, TEMPLATES, TONE, localise
 from creative_assets.providers.local.knowledge import role_family
 
 HEADLINE_MAX = 42
@@ -37,9 +39,60 @@ def short_title(title: str) -> str:
     return " ".join(title.split())
 
 
-def _first_fitting(candidates: Iterable[str], values: dict[str, str], limit: int) -> str:
-    rendered = [c.format(**values) for c in candidates]
-    return next((r for r in rendered if len(r) <= limit), rendered[-1][:limit].rsplit(" ", 1)[0])
+def marked_title(title: str) -> str:
+    """The posting's title with a gender marker: German job titles must address all genders."""
+    return title if has_gender_marker(title) else f"{title} (m/w/d)"
+
+
+def _first_fitting(
+    candidates: Iterable[str], values: dict[str, str], limit: int, ok: Callable[[str], bool] = bool
+) -> str:
+    """The first candidate that fits `limit` and passes `ok` (the compliance gate once it has
+    complained); else the first that fits; else the last, cut at a word."""
+    # A title that already carries its marker must not get the template's second one.
+    rendered = [re.sub(r"\(m/w/d\)(\s*\(m/w/d\))+", "(m/w/d)", c.format(**values)) for c in candidates]
+    fitting = [r for r in rendered if len(r) <= limit]
+    return next(
+        (r for r in fitting if ok(r)), fitting[0] if fitting else rendered[-1][:limit].rsplit(" ", 1)[0]
+    )
+
+
+def _apply(text: str, findings: Sequence[ComplianceFinding]) -> str:
+    """Replace each flagged phrase that has a drop-in alternative."""
+    # Each fix once: the same phrase is found in every variant, and a replacement may contain
+    # its phrase ("Krankenpfleger" → "Krankenpfleger (m/w/d)").
+    fixes = {(f.phrase, f.replacement) for f in findings if f.replacement is not None and f.phrase}
+    for phrase, replacement in sorted(fixes, key=lambda fix: -len(fix[0])):
+        if replacement and replacement.lower() in text.lower():
+            continue
+        text = re.sub(
+            re.escape(phrase),
+            lambda m, new=replacement: _same_case(m.group(0), new),
+            text,
+            flags=re.IGNORECASE,
+        )
+    return " ".join(text.split()).strip(" ,;")
+
+
+def _same_case(old: str, new: str) -> str:
+    """A benefit that opened with a capital still does after its phrase was replaced."""
+    return new[:1].upper() + new[1:] if old[:1].isupper() and new else new
+
+
+def banned_phrases(feedback: Sequence[ComplianceFinding]) -> list[str]:
+    """Biased wording and banned claims must not come back; a title flagged for its missing
+    marker may, with the marker."""
+    return [f.phrase for f in feedback if f.category != "gender_marker"]
+
+
+def _clean_benefits(benefits: list[str], feedback: Sequence[ComplianceFinding], locale: str) -> list[str]:
+    """Benefits come from the posting; flagged wording is replaced where a drop-in exists and
+    the benefit is dropped where not (at least one is kept, so the variant stays valid)."""
+    if not feedback:
+        return benefits
+    cleaned = [_apply(b, feedback) for b in benefits]
+    kept = [b for b in cleaned if b and not find_violations(b, locale, banned_phrases(feedback))]
+    return kept or cleaned[:1]
 
 
 def _call(operation: str) -> ProviderCall:
@@ -67,12 +120,34 @@ class TemplateTextGenerator(TextGenerator):
         )
         return Generated(context, [_call("context_fusion")])
 
-    def write_copy(self, context: CampaignContext) -> Generated[list[CopyVariant]]:
+    def write_copy(
+        self,
+        context: CampaignContext,
+        locale: str | None = None,
+        feedback: Sequence[ComplianceFinding] = (),
+    ) -> Generated[list[CopyVariant]]:
+        """Templates of the locale's language (the posting's own facts — title, benefits — stay
+        as written: templates cannot translate them). With feedback, flagged phrases get their
+        drop-in alternatives, a title that lacked its gender marker keeps it, and every line is
+        the first candidate the compliance gate accepts."""
+        locale = locale or DEFAULT_LOCALE[context.language]
+        language = language_of(locale)
+        if language not in TEMPLATES:
+            raise ValueError(
+                f"[unsupported_locale] the local writer has no {language!r} templates ({locale})"
+            )
         short = short_title(context.role)
-        benefits = context.key_benefits
+        if any(f.category == "gender_marker" for f in feedback) and language == "de":
+            short = marked_title(short)
+        benefits = _clean_benefits(list(context.key_benefits), feedback, locale)
+        flagged = banned_phrases(feedback)
+
+        def ok(text: str) -> bool:
+            return not feedback or not find_violations(text, locale, flagged)
+
         variants = []
         for key in VARIANTS:
-            template = TEMPLATES[context.language][key]
+            template = TEMPLATES[language][key]
             rotated = [benefits[(template.benefit_offset + i) % len(benefits)] for i in range(len(benefits))]
             values = {
                 "short": short,
@@ -86,12 +161,13 @@ class TemplateTextGenerator(TextGenerator):
                 CopyVariant(
                     variant=key,
                     angle=template.angle,
-                    headline=_first_fitting(template.headlines, values, HEADLINE_MAX),
-                    subline=_first_fitting(template.sublines, values, SUBLINE_MAX),
+                    headline=localise(_first_fitting(template.headlines, values, HEADLINE_MAX, ok), locale),
+                    subline=localise(_first_fitting(template.sublines, values, SUBLINE_MAX, ok), locale),
                     benefits=rotated[:3],
-                    cta=_first_fitting(template.ctas, values, 30),
+                    cta=localise(_first_fitting(template.ctas, values, 30, ok), locale),
                     emotional_anchors=[*template.anchors, *context.motivators[:2]],
                     style=template.style,
+                    job_title=marked_title(context.role) if language == "de" else None,
                 )
             )
         return Generated(variants, [_call("copywriting")])
