@@ -12,12 +12,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from creative_assets.campaign import ensure_job_partition, run_campaign
+from creative_assets.campaign import ensure_job_partition, first_step_error, run_campaign
 from creative_assets.defs.automation.sensors import campaign_chain_sensor, compliance_verdicts
 from creative_assets.defs.text.compliance import ComplianceRules
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import CampaignContext, CopyDeck, CopyVariant, DesignerPrompt, JobPosting
 from creative_assets.models.text import ComplianceFinding
+from creative_assets.partitions import variant_key
 from creative_assets.providers.base import Generated
 from creative_assets.providers.local import LocalJobSource, ProceduralImageGenerator, TemplateTextGenerator
 from creative_assets.sim.hoc_routes import SAMPLE_JOBS
@@ -180,6 +181,15 @@ def test_stubborn_copy_fails_the_gate_and_nothing_downstream_runs(
         dagster_run=run,
     )
     assert list(campaign_chain_sensor(context) or []) == []
+
+    # Nor does a variant run launched by hand (UI, backfill) render from the stored deck.
+    by_hand = defs.resolve_job_def("campaign_variant").execute_in_process(
+        partition_key=variant_key(GERMAN, "A"), instance=instance, raise_on_error=False
+    )
+    assert not by_hand.success
+    step_error = first_step_error(by_hand) or ""
+    assert step_error.startswith("image_prompts:") and "[compliance_failed]" in step_error
+    assert images.calls == 0
 
 
 class CountingImages(ProceduralImageGenerator):

@@ -5,6 +5,7 @@ from pydantic import Field
 
 from creative_assets.defs.images.generation import generate_clean_base_image
 from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import IMAGE_TYPES, BaseImageSet, BrandIdentity, CopyDeck, ImagePromptSet
 from creative_assets.partitions import job_variant_partitions, split_key
 from creative_assets.providers.base import ImageGenerator, TextGenerator
@@ -18,6 +19,16 @@ def image_prompts(
     """Creative-director meta-analysis → four image concepts → four designer prompts
     (job_focus, lifestyle, artistic, location) for this variant's copy."""
     job_id, variant = split_key(context)
+    # gate_compliance blocks images inside the text run; a variant run launched by hand (UI,
+    # backfill) reads the stored deck, so the verdict recorded in it is checked again here.
+    failing = {loc: found for loc, found in copy_variants.final_findings().items() if found}
+    if failing:
+        phrases = sorted({f"„{f.phrase}“ ({loc})" for loc, found in failing.items() for f in found})
+        raise CreativeAssetsError(
+            "compliance_failed",
+            f"the copy of {job_id} failed gate_compliance ({', '.join(phrases[:5])}); nothing is "
+            "rendered from it: fix the job or the customer's rules and re-run campaign_text",
+        )
     directed = text_generator.direct_images(copy_variants.context, copy_variants.variant(variant))
     prompts = ImagePromptSet(
         job_id=job_id,
