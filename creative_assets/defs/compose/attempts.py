@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from creative_assets.defs.images.generation import generate_clean_base_image
+from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.gates.checks import (
     decide_next_action,
     gate_1b_semantic,
@@ -20,7 +21,8 @@ from creative_assets.gates.checks import (
     logo_present,
 )
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
-from creative_assets.imaging.png import open_image, sha256, to_png
+from creative_assets.imaging.formats import ad_format
+from creative_assets.imaging.png import open_image, to_png
 from creative_assets.models import (
     BaseImage,
     BrandIdentity,
@@ -113,9 +115,16 @@ def make_creative(
     copy: CopyVariant,
     brand: BrandIdentity,
     seed_parts: tuple[object, ...],
+    tag: str = "",
 ) -> CreativeOutcome:
+    """One rendition's loop. `base_png` is the picture the text is set on — the base image
+    framed for the layout's format (defs/layout/framing.py) — and `tag` names its attempt files
+    (default: the image type). A regenerated base image is framed and planned again for the
+    same format and locale; its seed depends on the creative, not the rendition, so the
+    renditions that need one share it (and a real provider answers the repeats from its cache)."""
     settings = providers.settings
     name = base.image_type
+    tag = tag or name
     attempts: list[CreativeAttempt] = []
     files: dict[str, bytes] = {}
     trigger: Action = "none"
@@ -125,21 +134,21 @@ def make_creative(
         calls: list[ProviderCall] = []
         if trigger == "regenerate_bfl":
             palette = [brand.primary_color, brand.secondary_color, brand.accent_color]
-            base, base_png = generate_clean_base_image(
+            base, new_png = generate_clean_base_image(
                 generator=providers.generator,
                 ocr=providers.ocr,
                 settings=settings,
                 prompt=prompt,
                 palette=palette,
                 seed_parts=(*seed_parts, "retry", n),
-                file=f"attempts/{name}-{n}-base.png",
+                file=f"attempts/{tag}-{n}-base.png",
             )
-            files[base.file] = base_png
-            calls += base.calls
-            analysis = providers.vision.analyze(base_png)
-            redesigned = providers.text.design_layout(analysis.value, copy, brand, name)
-            layout = redesigned.value
-            calls += [*analysis.calls, *redesigned.calls]
+            files[base.file] = new_png
+            analysis = providers.vision.analyze(new_png)
+            framed = frame(providers.vision, new_png, analysis.value, ad_format(layout.format))
+            layout, design_calls = plan(providers.text, framed, copy, brand, name, layout.locale)
+            base_png = framed.png
+            calls += [*base.calls, *analysis.calls, *framed.calls, *design_calls]
         if trigger == "typeset_locally":
             # The plain first-attempt typesetting: it is the fallback, not another escalation.
             overlay = LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1)
@@ -155,14 +164,14 @@ def make_creative(
         next_action = decide_next_action(
             gates, n, max_attempts=settings.max_creative_attempts, i2i_failures=i2i_failures
         )
-        overlay_file, final_file = f"attempts/{name}-{n}-overlay.png", f"attempts/{name}-{n}-final.png"
+        overlay_file, final_file = f"attempts/{tag}-{n}-overlay.png", f"attempts/{tag}-{n}-final.png"
         files[overlay_file], files[final_file] = overlay_png, final_png
         attempts.append(
             CreativeAttempt(
                 attempt=n,
                 trigger=trigger,
                 base_seed=base.seed,
-                base_sha256=sha256(base_png),
+                base_sha256=base.sha256,
                 overlay_file=overlay_file,
                 final_file=final_file,
                 overlay_provider=f"{overlay.calls[-1].provider}/{overlay.calls[-1].model}",
