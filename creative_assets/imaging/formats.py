@@ -92,16 +92,3 @@ def reframe(base: Image.Image, crop: Box, fmt: AdFormat) -> Image.Image:
     return base.convert("RGB").crop((left, top, right, bottom)).resize(fmt.size, Image.Resampling.LANCZOS)
 
 
-def within_crop(box: Box, crop: Box) -> Box | None:
-    """`box` (fractions of the base image) in the crop's coordinates, clipped to it; None when
-    nothing of it is inside the crop."""
-    x0, y0 = max(box.x, crop.x), max(box.y, crop.y)
-    x1, y1 = min(box.x + box.w, crop.x + crop.w), min(box.y + box.h, crop.y + crop.h)
-    if x1 <= x0 or y1 <= y0:
-        return None
-    return Box(
-        x=(x0 - crop.x) / crop.w,
-        y=(y0 - crop.y) / crop.h,
-        w=min(1.0, (x1 - x0) / crop.w),
-        h=min(1.0, (y1 - y0) / crop.h),
-    )
