@@ -90,5 +90,3 @@ def reframe(base: Image.Image, crop: Box, fmt: AdFormat) -> Image.Image:
     """Cut `crop` out of the base image and scale it uniformly to the format's pixels."""
     left, top, right, bottom = crop.to_pixels(base.width, base.height)
     return base.convert("RGB").crop((left, top, right, bottom)).resize(fmt.size, Image.Resampling.LANCZOS)
-
-
