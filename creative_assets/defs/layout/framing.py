@@ -31,7 +31,7 @@ def canvas(base_png: bytes, layout: Layout) -> bytes:
     Deterministic, so it is recomputed from the stored base image rather than stored twice."""
     base = open_image(base_png, what="base image")
     fmt = ad_format(layout.format)
-    return to_png(reframe(base, layout.crop, fmt))
+    return to_png(reframe(base, layout.crop, fmt), fast=True)
 
 
 def frame(vision: VisionAnalyzer, base_png: bytes, base_analysis: ImageAnalysis, fmt: AdFormat) -> Frame:
