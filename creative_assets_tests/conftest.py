@@ -12,6 +12,16 @@ import pytest
 from creative_assets.definitions import build_definitions, local_resources
 from creative_assets.providers.local.paths import SAMPLE_JOBS_DIR
 from creative_assets.resources import CampaignSettings
+from creative_assets.resources.settings import FORMATS_VAR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_ad_format() -> Iterator[None]:
+    """Deployment-wired tests (deployment_resources(), dagster dev, the daemon, worker processes)
+    read the formats from the environment: one format for them too, as for make_defs."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(FORMATS_VAR, ",".join(TEST_SETTINGS.formats))
+        yield
 
 
 @pytest.fixture

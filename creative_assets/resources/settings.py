@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 import dagster as dg
 from pydantic import Field, field_validator
 
 from creative_assets.imaging.formats import FORMATS, AdFormat
+
+FORMATS_VAR = "CREATIVE_ASSETS_FORMATS"
 
 
 class CampaignSettings(dg.ConfigurableResource):
@@ -46,3 +49,19 @@ class CampaignSettings(dg.ConfigurableResource):
         unchanged inputs draws the same picture; a new generation draws a new one."""
         digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
         return int.from_bytes(digest[:4], "big") % 2_147_483_647
+
+
+def settings_from_env(env: Mapping[str, str]) -> CampaignSettings:
+    """The deployment's settings: `CREATIVE_ASSETS_FORMATS="1:1,9:16"` picks the ad formats (the
+    first is the primary one); unset or empty, all four. An unknown format stops the code
+    location from loading, naming it, like a missing key does."""
+    raw = env.get(FORMATS_VAR, "").strip()
+    if not raw:
+        return CampaignSettings()
+    formats = [f.strip() for f in raw.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(
+            f"[unknown_format] {FORMATS_VAR} names {', '.join(unknown)}: use {', '.join(FORMATS)}"
+        )
+    return CampaignSettings(formats=formats)

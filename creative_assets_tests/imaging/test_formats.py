@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.formats import FORMATS, FULL_FRAME, ad_format, crop_box, crop_pixels, reframe
 from creative_assets.models import Box
-from creative_assets.resources import CampaignSettings
+from creative_assets.resources import CampaignSettings, settings_from_env
 
 SIZES = {"1:1": (1080, 1080), "4:5": (1080, 1350), "9:16": (1080, 1920), "16:9": (1920, 1080)}
 
@@ -94,3 +94,10 @@ def test_a_box_of_the_crop_maps_back_to_the_base_image() -> None:
     scale = fmt.width / round(crop.w * 1024)
     x = round((350 - round(crop.x * 1024)) * scale)
     assert out.getpixel((x, round(150 * scale))) == (255, 0, 0)
+
+
+def test_a_deployment_picks_its_formats_from_the_environment() -> None:
+    assert settings_from_env({}).formats == list(SIZES)
+    assert settings_from_env({"CREATIVE_ASSETS_FORMATS": " 9:16, 1:1 "}).formats == ["9:16", "1:1"]
+    with pytest.raises(ValueError, match=r"\[unknown_format\] CREATIVE_ASSETS_FORMATS names 9x16"):
+        settings_from_env({"CREATIVE_ASSETS_FORMATS": "9x16"})

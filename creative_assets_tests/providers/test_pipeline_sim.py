@@ -21,6 +21,7 @@ from creative_assets.imaging.png import validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS, ProviderCall
 from creative_assets.partitions import variant_key
 from creative_assets.providers.select import choice_from_env, provider_resources
+from creative_assets.resources import settings_from_env
 from creative_assets.sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
 
@@ -52,7 +53,7 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Campaign]:
             env.setenv(name, value)
         env.setenv("CREATIVE_ASSETS_PROVIDERS", "all=real")
         # Exactly what deployment_resources() does with the wiring proposed for it.
-        local = local_resources(str(storage))
+        local = {**local_resources(str(storage)), "settings": settings_from_env(os.environ)}
         resources = {**local, **provider_resources(choice_from_env(os.environ), local["gateway"])}
         defs = build_definitions(resources)
         with dg.instance_for_test() as instance:
