@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from PIL import Image
+
 from creative_assets.defs.images.generation import generate_clean_base_image
 from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.gates.checks import (
@@ -59,6 +61,7 @@ class CreativeOutcome:
     final_png: bytes
     base: BaseImage
     files: dict[str, bytes] = field(default_factory=dict)
+    final_size: tuple[int, int] = (0, 0)
 
     @property
     def calls(self) -> list[ProviderCall]:
@@ -67,20 +70,21 @@ class CreativeOutcome:
 
 def judge(
     final_png: bytes,
-    overlay_png: bytes,
+    final: Image.Image,
+    overlay: Image.Image,
     layout: Layout,
     copy: CopyVariant,
     brand: BrandIdentity,
     providers: Providers,
 ) -> tuple[list[GateResult], list[ProviderCall]]:
-    """Gates 1b–4 on a finished creative, and the calls a vision review cost."""
-    final = open_image(final_png, what="final creative")
+    """Gates 1b–4 on a finished creative (as PNG for a vision review, and decoded once for the
+    rest), and the calls a vision review cost."""
     lines = providers.ocr.read(final)
     review = providers.vision.review_creative(final_png, layout, copy)
     logo_found = False
     if layout.logo_box is not None and brand.logo is not None:
         box_px = logo_pixel_box(final.size, (brand.logo.width, brand.logo.height), layout.logo_box)
-        logo_found = logo_present(final, open_image(overlay_png, what="text overlay"), box_px)
+        logo_found = logo_present(final, overlay, box_px)
     gates = [
         gate_1b_semantic(lines, layout, logo_box=layout.logo_box, review=review.value if review else None),
         gate_2_text_correctness(lines, copy, layout),
@@ -97,12 +101,12 @@ def judge(
     return gates, review.calls if review else []
 
 
-def add_logo(overlay_png: bytes, layout: Layout, brand: BrandIdentity) -> bytes:
-    """Phase 4b: composite the logo with Pillow (never drawn by the image model)."""
+def add_logo(overlay: Image.Image, layout: Layout, brand: BrandIdentity) -> Image.Image:
+    """Phase 4b: composite the logo with Pillow (never drawn by the image model); the overlay
+    itself when there is no logo to add."""
     if brand.logo_png is None or layout.logo_box is None:
-        return overlay_png
-    logo = open_image(brand.logo_png, what="logo")
-    return to_png(composite_logo(open_image(overlay_png, what="text overlay"), logo, layout.logo_box))
+        return overlay
+    return composite_logo(overlay, open_image(brand.logo_png, what="logo"), layout.logo_box)
 
 
 def make_creative(
@@ -130,6 +134,7 @@ def make_creative(
     trigger: Action = "none"
     i2i_failures = 0
     overlay_png = final_png = b""
+    final = Image.new("RGB", (1, 1))
     for n in range(1, settings.max_creative_attempts + 1):
         calls: list[ProviderCall] = []
         if trigger == "regenerate_bfl":
@@ -155,9 +160,13 @@ def make_creative(
         else:
             overlay = providers.editor.overlay_text(base_png, layout, copy, attempt=n)
         overlay_png = overlay.value
-        final_png = add_logo(overlay_png, layout, brand)
+        # Decoded once (which also validates the editor's bytes) and handed on as pixels: a
+        # rendition is up to 1920 px, and decoding it again per gate cost as much as a gate.
+        overlay_img = open_image(overlay_png, what="text overlay")
+        final = add_logo(overlay_img, layout, brand)
+        final_png = overlay_png if final is overlay_img else to_png(final)
         calls += overlay.calls
-        gates, review_calls = judge(final_png, overlay_png, layout, copy, brand, providers)
+        gates, review_calls = judge(final_png, final, overlay_img, layout, copy, brand, providers)
         calls += review_calls
         verdict = verdict_of(gates)
         i2i_failures += verdict == "FAIL"
@@ -186,5 +195,10 @@ def make_creative(
             break
         trigger = next_action
     return CreativeOutcome(
-        attempts=attempts, overlay_png=overlay_png, final_png=final_png, base=base, files=files
+        attempts=attempts,
+        overlay_png=overlay_png,
+        final_png=final_png,
+        base=base,
+        files=files,
+        final_size=final.size,
     )

@@ -14,7 +14,7 @@ from creative_assets.defs.compose.attempts import Providers, make_creative
 from creative_assets.defs.layout.framing import canvas
 from creative_assets.defs.metadata import cost_usd
 from creative_assets.imaging.formats import ad_format
-from creative_assets.imaging.png import open_image, sha256
+from creative_assets.imaging.png import sha256
 from creative_assets.models import (
     BaseImage,
     BrandIdentity,
@@ -89,7 +89,7 @@ def render_creative(
                 tag=name if primary else f"{name}_{locale}_{ad_format(format_id).slug}",
             )
             last = outcome.attempts[-1]
-            width, height = open_image(outcome.final_png, what=f"{name} {format_id} final").size
+            width, height = outcome.final_size
             overlay_files[file] = outcome.overlay_png
             final_files |= {file: outcome.final_png, **outcome.files}
             overlays.append(
