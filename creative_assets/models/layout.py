@@ -87,4 +87,7 @@ class LayoutSet(Model):
                 and (locale is None or lay.locale in (None, locale))
             ):
                 return lay
-        raise KeyError(f"[missing_layout] no layout for {image_type} {format or ''} {locale or ''}")
+        raise KeyError(
+            f"[missing_layout] no layout for {image_type} {format or ''} {locale or ''}: the layouts "
+            "were planned for other formats or locales; materialize layouts again (regenerate_images)"
+        )
