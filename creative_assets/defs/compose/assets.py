@@ -180,6 +180,11 @@ def creatives(
                 "summaries": dg.MetadataValue.md(
                     "\n".join(f"- **{t}**: {r.summary}" for t, r in results.items())
                 ),
+                # the gate's evidence for each rendition that did not pass (all of it would be
+                # dozens of OCR line lists); passing ones are in the final_creatives record
+                "evidence": dg.MetadataValue.json(
+                    {t: r.evidence for t, r in results.items() if r.status != "PASS"}
+                ),
             },
         )
 
