@@ -5,6 +5,8 @@ A decision is a runless `AssetObservation` on the creative's `final_creatives` p
 the UI lists it on that partition's events, with who, when, the note and the SHA-256 of the PNG
 that was reviewed. `campaign_summary` reads the latest decision per creative into the A/B-test
 manifest; a decision on an older image (the creative was regenerated since) counts as pending.
+A creative is the concept (copy variant × image type): one decision covers all its renditions
+(locales × ad formats), and the SHA-256 is that of its primary rendition, the one the UI shows.
 """
 
 from __future__ import annotations
