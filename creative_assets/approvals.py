@@ -17,6 +17,7 @@ import dagster as dg
 from pydantic import ValidationError
 
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.io.artifact_store import StaleRecordError
 from creative_assets.models import IMAGE_TYPES, VARIANTS, Approval, CreativeSet
 from creative_assets.models.approvals import DECISIONS
 from creative_assets.partitions import InvalidJobIdError, job_partitions, validate_job_id, variant_key
@@ -138,6 +139,8 @@ def _stored_creatives(
             "not_materialized",
             f"final_creatives {partition} is missing from storage: run the campaign_variant job for it again",
         ) from None
+    except StaleRecordError as exc:  # stored before creatives had renditions
+        raise CreativeAssetsError(exc.code, exc.message) from None
     assert isinstance(creative_set, CreativeSet)
     return creative_set
 
