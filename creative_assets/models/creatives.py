@@ -72,11 +72,6 @@ class Rendition(Model):
     attempts: list[CreativeAttempt] = Field(min_length=1)
     cost_usd: float
 
-    @property
-    def key(self) -> str:
-        """`<locale>_<format slug>`, e.g. de-DE_9x16: unique within a creative, path-safe."""
-        return f"{self.locale}_{self.format.replace(':', 'x')}"
-
 
 class Creative(Model):
     """A final creative — the concept a person approves: one copy variant on one base image —
