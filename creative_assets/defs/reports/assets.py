@@ -200,6 +200,9 @@ def campaign_summary(
         value=summary,
         metadata={
             "contact_sheet": preview({"contact sheet": sheet}, side=640),
+            # the sheet's title is the job's; which rendition its tiles show is said here
+            "contact_sheet_shows": f"{rows[0].format} {rows[0].locale} (primary rendition), "
+            "framed in each creative's status over all renditions",
             "creatives": summary.creatives_total,
             "renditions": summary.renditions_total,
             "formats": ", ".join(summary.formats),

@@ -174,10 +174,5 @@ def render_contact_sheet(sets: list[CreativeSet], title: str) -> bytes:
         for s in sets
         for c in s.creatives
     ]
-    renditions = [r for s in sets for c in s.creatives for r in c.renditions]
-    if renditions and len({(r.locale, r.format) for r in renditions}) > 1:
-        first = renditions[0]
-        formats = len({r.format for r in renditions})
-        locales = len({r.locale for r in renditions})
-        title += f" · {first.format} {first.locale} of {formats} format(s) × {locales} locale(s)"
+
     return to_png(contact_sheet(tiles, columns=4, title=title))
