@@ -5,6 +5,8 @@ A decision is a runless `AssetObservation` on the creative's `final_creatives` p
 the UI lists it on that partition's events, with who, when, the note and the SHA-256 of the PNG
 that was reviewed. `campaign_summary` reads the latest decision per creative into the A/B-test
 manifest; a decision on an older image (the creative was regenerated since) counts as pending.
+A creative is the concept (copy variant × image type): one decision covers all its renditions
+(locales × ad formats), and the SHA-256 is that of its primary rendition, the one the UI shows.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import dagster as dg
 from pydantic import ValidationError
 
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.io.artifact_store import StaleRecordError
 from creative_assets.models import IMAGE_TYPES, VARIANTS, Approval, CreativeSet
 from creative_assets.models.approvals import DECISIONS
 from creative_assets.partitions import InvalidJobIdError, job_partitions, validate_job_id, variant_key
@@ -136,6 +139,8 @@ def _stored_creatives(
             "not_materialized",
             f"final_creatives {partition} is missing from storage: run the campaign_variant job for it again",
         ) from None
+    except StaleRecordError as exc:  # stored before creatives had renditions
+        raise CreativeAssetsError(exc.code, exc.message) from None
     assert isinstance(creative_set, CreativeSet)
     return creative_set
 

@@ -25,7 +25,7 @@ from creative_assets.providers.local import (
     TemplateTextGenerator,
 )
 from creative_assets.providers.select import choice_from_env, provider_resources
-from creative_assets.resources import CampaignSettings, OcrReader
+from creative_assets.resources import CampaignSettings, OcrReader, settings_from_env
 
 JOBS_DIR_VAR = "CREATIVE_ASSETS_JOBS_DIR"
 
@@ -76,11 +76,15 @@ def build_definitions(resources: dict[str, object]) -> dg.Definitions:
 def deployment_resources() -> dict[str, object]:
     """Resources of this deployment, read when the definitions load (never at import): the local
     default, with each capability that CREATIVE_ASSETS_PROVIDERS selects swapped for its real
-    client. A real provider chosen without its key fails here, naming the variable, and so does
-    an s3:// storage URL without s3fs (io/storage.py)."""
+    client, and the ad formats of CREATIVE_ASSETS_FORMATS. A real provider chosen without its key
+    fails here, naming the variable, and so do an s3:// storage URL without s3fs (io/storage.py)
+    and an unknown format."""
     storage = storage_from_env(os.environ)
     gateway = gateway_from_env(os.environ, cache_url=storage.child("_cache"), cache_s3=storage.s3)
-    resources = local_resources(storage.url, gateway, storage.s3)
+    resources = {
+        **local_resources(storage.url, gateway, storage.s3),
+        "settings": settings_from_env(os.environ),
+    }
     if jobs_dir := os.environ.get(JOBS_DIR_VAR, "").strip():  # the local job source's folder
         resources["job_source"] = LocalJobSource(folder=jobs_dir)
     return {**resources, **provider_resources(choice_from_env(os.environ), gateway)}

@@ -11,6 +11,17 @@ import pytest
 
 from creative_assets.definitions import build_definitions, local_resources
 from creative_assets.providers.local.paths import SAMPLE_JOBS_DIR
+from creative_assets.resources import CampaignSettings
+from creative_assets.resources.settings import FORMATS_VAR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_ad_format() -> Iterator[None]:
+    """Deployment-wired tests (deployment_resources(), dagster dev, the daemon, worker processes)
+    read the formats from the environment: one format for them too, as for make_defs."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(FORMATS_VAR, ",".join(TEST_SETTINGS.formats))
+        yield
 
 
 @pytest.fixture
@@ -27,10 +38,20 @@ def jobs_dir(tmp_path: Path) -> Path:
     return target
 
 
+# Campaigns in tests render one ad format: four would quadruple the slowest fixtures' rendering
+# and gates for nothing they check. The format tests (defs/test_formats.py) render all four.
+TEST_SETTINGS = CampaignSettings(formats=["1:1"])
+
+
+def local_test_resources(storage: str) -> dict[str, object]:
+    """The embedded default with the test suite's single format."""
+    return {**local_resources(storage), "settings": TEST_SETTINGS}
+
+
 def make_defs(storage: Path, jobs_dir: Path | None = None, **overrides: object) -> dg.Definitions:
     from creative_assets.providers.local import LocalJobSource
 
-    resources = local_resources(str(storage))
+    resources = local_test_resources(str(storage))
     if jobs_dir is not None:
         resources["job_source"] = LocalJobSource(folder=str(jobs_dir))
     resources.update(overrides)

@@ -7,7 +7,14 @@ import dagster as dg
 from creative_assets.definitions import defs
 from creative_assets.partitions import job_partitions, job_variant_partitions
 
-JOB_LEVEL = {"job_posting", "research", "copy_variants", "brand_identity", "campaign_summary"}
+JOB_LEVEL = {
+    "job_posting",
+    "research",
+    "copy_variants",
+    "brand_identity",
+    "campaign_summary",
+    "export_bundle",
+}
 VARIANT_LEVEL = {
     "image_prompts",
     "base_images",
@@ -39,6 +46,7 @@ def test_lineage_edges_follow_the_phases() -> None:
     assert parents("base_images") == {"image_prompts", "brand_identity"}
     assert "text_overlays" in parents("final_creatives")
     assert parents("campaign_summary") >= {"gate_reports", "final_creatives", "copy_variants"}
+    assert parents("export_bundle") == {"campaign_summary", "final_creatives"}
 
 
 def test_gates_are_checks_on_the_assets_they_judge() -> None:
@@ -56,3 +64,5 @@ def test_campaign_jobs_exist() -> None:
     loaded = defs()
     for name in ("campaign_text", "campaign_variant", "campaign_rollup"):
         assert loaded.resolve_job_def(name)
+    rollup = loaded.resolve_job_def("campaign_rollup").asset_layer.selected_asset_keys
+    assert {k.to_user_string() for k in rollup} == {"campaign_summary", "export_bundle"}

@@ -8,11 +8,12 @@ from creative_assets.defs.compose.assets import creatives
 from creative_assets.defs.images.assets import base_images, image_prompts
 from creative_assets.defs.layout.assets import brand_identity, layouts
 from creative_assets.defs.reports.assets import campaign_summary, gate_reports
+from creative_assets.defs.reports.export import export_bundle
 from creative_assets.defs.text.assets import copy_variants, job_posting, research
 
 JOB_LEVEL_ASSETS = [job_posting, research, brand_identity, copy_variants]
 VARIANT_ASSETS = [image_prompts, base_images, layouts, creatives, gate_reports]
-ROLLUP_ASSETS = [campaign_summary]
+ROLLUP_ASSETS = [campaign_summary, export_bundle]
 
 campaign_text_job = dg.define_asset_job(
     "campaign_text",
@@ -30,7 +31,8 @@ campaign_summary_job = dg.define_asset_job(
     "campaign_rollup",
     selection=dg.AssetSelection.assets(*ROLLUP_ASSETS),
     executor_def=dg.in_process_executor,
-    description="Campaign summary, A/B-test manifest, costs and contact sheet for one job.",
+    description="Campaign summary, A/B-test manifest, costs, contact sheet and the export bundle "
+    "(ZIP) for one job.",
 )
 # Regeneration: only what is downstream of the change, for any set of job × variant partitions,
 # as a backfill (UI: Jobs → regenerate_… → Materialize → partitions; CLI: `dagster job backfill`).

@@ -18,6 +18,12 @@ from creative_assets.models.images import OcrLine
 # Bigger inputs cost time without helping: the detector resizes internally anyway, and ad
 # copy is large type. 1280 keeps 1024² creatives untouched.
 MAX_OCR_SIDE = 1280
+# rapidocr's detector scales its input so the shorter side is at least 736 px and then rounds
+# both sides to multiples of 32 with a plain linear resize. At the ad formats' 1080 px that
+# rounding (1080 → 1088) smears the gaps between bold glyphs: "Ein Team, das trägt" was read
+# "EinTeam,c dastragt". So the image is handed over at exactly such a size, scaled with
+# LANCZOS here, and the detector leaves it alone. 1024-px images are unaffected.
+DET_MIN_SIDE, DET_MULTIPLE, MAX_SCALED_SIDE = 736, 32, 4096
 
 _engine: RapidOCR | None = None
 # One lock for creation and for every call: RapidOCR mutates per-call state on the instance
@@ -60,16 +66,27 @@ def reading_order(lines: list[OcrLine]) -> list[OcrLine]:
     return [line for row in rows for line in sorted(row, key=lambda ln: ln.box.x)]
 
 
+def detector_size(width: int, height: int) -> tuple[int, int]:
+    """The size OCR reads an image at: long side at most MAX_OCR_SIDE, short side at least the
+    detector's minimum, both multiples of 32 (so the detector does not resize it again)."""
+    scale = max(DET_MIN_SIDE / min(width, height), min(1.0, MAX_OCR_SIDE / max(width, height)))
+    scale = min(scale, MAX_SCALED_SIDE / max(width, height))
+
+    def snap(side: int) -> int:
+        return max(DET_MULTIPLE, round(side * scale / DET_MULTIPLE) * DET_MULTIPLE)
+
+    return snap(width), snap(height)
+
+
 def read_text(img: Image.Image, *, min_confidence: float = 0.5) -> list[OcrLine]:
     """Every text line OCR reads with at least `min_confidence`, in reading order."""
     rgb = _to_rgb(img)
     width, height = rgb.size
-    scale = 1.0
-    if max(width, height) > MAX_OCR_SIDE:
-        scale = MAX_OCR_SIDE / max(width, height)
-        rgb = rgb.resize(
-            (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.LANCZOS
-        )
+    size = detector_size(width, height)
+    # Per axis: snapping to multiples of 32 changes the aspect by at most a few per cent.
+    sx, sy = size[0] / width, size[1] / height
+    if size != rgb.size:
+        rgb = rgb.resize(size, Image.Resampling.LANCZOS)
     # rapidocr treats a 3-channel ndarray as BGR (the models were trained on cv2 input).
     bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
     with _lock:
@@ -81,8 +98,8 @@ def read_text(img: Image.Image, *, min_confidence: float = 0.5) -> list[OcrLine]
         text = str(text).strip()
         if not text or float(score) < min_confidence:
             continue
-        xs = [float(p[0]) / scale for p in points]
-        ys = [float(p[1]) / scale for p in points]
+        xs = [float(p[0]) / sx for p in points]
+        ys = [float(p[1]) / sy for p in points]
         box = Box.from_pixels(min(xs), min(ys), max(xs), max(ys), width, height)
         lines.append(OcrLine(text=text, confidence=min(1.0, max(0.0, float(score))), box=box))
     return reading_order(lines)

@@ -67,10 +67,11 @@ def validate_png(data: bytes, *, what: str = "image") -> tuple[int, int]:
     return open_image(data, what=what, require_png=True).size
 
 
-def to_png(img: Image.Image) -> bytes:
-    """Encode deterministically: same pixels, same bytes (no timestamps, fixed settings)."""
+def to_png(img: Image.Image, *, fast: bool = False) -> bytes:
+    """Encode deterministically: same pixels, same bytes (no timestamps, fixed settings).
+    `fast` trades size for speed, for images that are handed on but never stored."""
     buffer = io.BytesIO()
-    img.save(buffer, format="PNG", optimize=False, compress_level=6)
+    img.save(buffer, format="PNG", optimize=False, compress_level=1 if fast else 6)
     return buffer.getvalue()
 
 

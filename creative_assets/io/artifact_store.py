@@ -17,9 +17,10 @@ import json
 from typing import Any
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, ValidationError
 from upath import UPath
 
+from creative_assets.errors import CreativeAssetsError, describe_validation_error
 from creative_assets.imaging.png import validate_png
 from creative_assets.io.atomic import write_atomically
 from creative_assets.io.registry import model_named
@@ -29,6 +30,10 @@ from creative_assets.models import Artifact, Model
 RECORD_FILE = "record.json"
 VERSIONS_DIR = "_versions"
 FORMAT_VERSION = 1
+
+
+class StaleRecordError(CreativeAssetsError):
+    """A stored record no longer fits its model."""
 
 
 class ArtifactStore(dg.UPathIOManager):
@@ -82,7 +87,18 @@ class ArtifactStore(dg.UPathIOManager):
         data = record["data"]
         if issubclass(model, Artifact):
             data = {**data, "files": {name: (path / name).read_bytes() for name in record["files"]}}
-        return model.model_validate(data)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            # A record written before its model changed (e.g. creatives before ad formats gave
+            # them renditions): say which and how to renew it rather than fail with pydantic's dump.
+            asset = context.asset_key.to_user_string() if context.has_asset_key else "the upstream asset"
+            raise StaleRecordError(
+                "stale_record",
+                f"{record_path} was stored by an older version of {model.__name__} "
+                f"({describe_validation_error(exc)[:300]}): materialize {asset} again for this "
+                "partition (for final_creatives: the regenerate_creatives job)",
+            ) from None
 
     def get_metadata(self, context: dg.OutputContext, obj: Any) -> dict[str, dg.RawMetadataValue]:
         files = obj.files if isinstance(obj, Artifact) else {}

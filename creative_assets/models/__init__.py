@@ -18,6 +18,7 @@ from creative_assets.models.creatives import (
     CreativeSet,
     Overlay,
     OverlaySet,
+    Rendition,
 )
 from creative_assets.models.gates import GateResult, VisionReview, verdict_of
 from creative_assets.models.images import (
@@ -32,8 +33,10 @@ from creative_assets.models.images import (
 from creative_assets.models.job import JobPosting, JobRef, Location
 from creative_assets.models.layout import ImageAnalysis, Layout, LayoutSet, Region, TextZone
 from creative_assets.models.reports import (
+    BundleEntry,
     CampaignSummary,
     CostBreakdown,
+    ExportBundle,
     GateReport,
     GateReportRow,
     ManifestRow,
@@ -59,6 +62,7 @@ __all__ = [
     "BaseImageSet",
     "Box",
     "BrandIdentity",
+    "BundleEntry",
     "CampaignContext",
     "CampaignSummary",
     "CopyDeck",
@@ -69,6 +73,7 @@ __all__ = [
     "CreativeSet",
     "Decision",
     "DesignerPrompt",
+    "ExportBundle",
     "Gate1aAttempt",
     "GateReport",
     "GateReportRow",
@@ -92,6 +97,7 @@ __all__ = [
     "OverlaySet",
     "ProviderCall",
     "Region",
+    "Rendition",
     "ResearchBrief",
     "Review",
     "TextZone",

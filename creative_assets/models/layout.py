@@ -1,4 +1,4 @@
-"""Phase 3 values: image analysis (calm regions) and the layout per creative."""
+"""Phase 3 values: image analysis (calm regions) and the layout per creative, format and locale."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from typing import Literal
 from pydantic import Field
 
 from creative_assets.models.base import Box, HexColor, ImageType, Model, ProviderCall, Variant
+from creative_assets.models.text import Locale
 
+# Ad platform sizes (imaging/formats.py has their pixels); in file names ":" becomes "x".
+FormatId = Literal["1:1", "4:5", "9:16", "16:9"]
+FORMAT_IDS: tuple[FormatId, ...] = ("1:1", "4:5", "9:16", "16:9")
 Corner = Literal["top_left", "top_right", "bottom_left", "bottom_right"]
 TextRole = Literal["headline", "subline", "cta"]
 
@@ -51,17 +55,39 @@ class Layout(Model):
     logo_position: Corner | None
     logo_box: Box | None
     i2i_prompt: str
-    analysis: ImageAnalysis
+    analysis: ImageAnalysis = Field(description="of the reframed image the text is set on")
+    format: FormatId = "1:1"
+    locale: Locale | None = Field(default=None, description="of the copy; None: the deck's primary")
+    crop: Box = Field(
+        default=Box(x=0.0, y=0.0, w=1.0, h=1.0),
+        description="the part of the base image this format shows, in fractions of the base image",
+    )
 
     def zone(self, role: TextRole) -> TextZone:
         return next(z for z in self.zones if z.role == role)
 
 
 class LayoutSet(Model):
+    """One layout per image type × format × locale of a job × variant."""
+
     job_id: str
     variant: Variant
     layouts: list[Layout]
     calls: list[ProviderCall] = Field(default_factory=list)
 
-    def layout(self, image_type: ImageType) -> Layout:
-        return next(lay for lay in self.layouts if lay.image_type == image_type)
+    def layout(
+        self, image_type: ImageType, format: FormatId | None = None, locale: str | None = None
+    ) -> Layout:
+        """The layout of one rendition; with format or locale left out, the first planned (the
+        primary locale comes first, the formats in the configured order)."""
+        for lay in self.layouts:
+            if (
+                lay.image_type == image_type
+                and format in (None, lay.format)
+                and (locale is None or lay.locale in (None, locale))
+            ):
+                return lay
+        raise KeyError(
+            f"[missing_layout] no layout for {image_type} {format or ''} {locale or ''}: the layouts "
+            "were planned for other formats or locales; materialize layouts again (regenerate_images)"
+        )

@@ -9,6 +9,7 @@ from pydantic import Field
 from creative_assets.models.approvals import Review
 from creative_assets.models.base import Artifact, ImageType, Model, ProviderCall, Variant
 from creative_assets.models.gates import GateId, Verdict
+from creative_assets.models.layout import FormatId
 
 CONTACT_SHEET_FILE = "contact_sheet.png"
 MANIFEST_CSV_FILE = "ab_test_manifest.csv"
@@ -16,8 +17,13 @@ MANIFEST_JSON_FILE = "ab_test_manifest.json"
 
 
 class GateReportRow(Model):
+    """One rendition (creative × locale × format) and the gates of its final attempt."""
+
     creative_id: str
     image_type: ImageType
+    locale: str
+    format: FormatId
+    file: str
     verdict: Verdict
     attempts: int
     gate_status: dict[GateId, str]
@@ -38,22 +44,29 @@ class GateReport(Model):
 
 
 class ManifestRow(Model):
-    """One row of the A/B-test manifest: a creative and the cell it is tested in. A creative is
-    tested when its gates passed and no person rejected it."""
+    """One row of the A/B-test manifest: a rendition (creative × locale × format) and the cell it
+    is tested in. A creative is tested, in all its renditions, when every rendition passed its
+    gates and no person rejected it."""
 
     creative_id: str
     job_id: str
     variant: Variant
     image_type: ImageType
+    locale: str
+    format: FormatId
+    width: int
+    height: int
     angle: str
     headline: str
     subline: str
     cta: str
-    status: str
+    status: str = Field(description="this rendition's gate status")
     verdict: Verdict
+    creative_status: str = Field(description="the creative's, the worst of its renditions'")
     attempts: int
-    cost_usd: float
+    cost_usd: float = Field(description="this rendition's layout, overlay, retries and reviews")
     storage_key: str = Field(description="path of the PNG relative to the storage base")
+    ad_name: str = Field(description="the file name in the export bundle, without folder")
     test_cell: str
     review: Review = Field(default="pending", description="a person's decision on this very PNG")
     reviewed_by: str | None = None
@@ -110,6 +123,9 @@ class CampaignSummary(Artifact):
     title: str
     creatives_total: int
     creatives_approved: int
+    renditions_total: int = 0
+    formats: list[FormatId] = Field(default_factory=list)
+    locales: list[str] = Field(default_factory=list)
     approval_rate: float
     failures_by_gate: dict[str, int]
     gate_1a_regenerations: int
@@ -117,3 +133,27 @@ class CampaignSummary(Artifact):
     ledger: LedgerCosts
     kpis: CampaignKpis
     manifest: list[ManifestRow] = Field(min_length=1)
+
+
+class BundleEntry(Model):
+    """One file inside the export bundle's ZIP."""
+
+    path: str = Field(description="inside the ZIP: <format>/<ad name>.png, captions/…, manifest")
+    size: int = Field(description="bytes")
+    sha256: str
+
+
+class ExportBundle(Artifact):
+    """Per job, the ZIP an ad manager uploads: every approved creative in every format, a
+    captions file per variant and locale, and the A/B-test manifest of what is inside. `files`
+    holds the ZIP itself."""
+
+    job_id: str
+    file: str = Field(description="the ZIP's name in the partition folder")
+    selection: str = Field(description="which creatives are in it, in words")
+    creatives: list[str] = Field(description="creative ids in the bundle")
+    left_out: dict[str, str] = Field(description="creative id → why it is not in the bundle")
+    formats: list[FormatId]
+    locales: list[str]
+    entries: list[BundleEntry]
+    zip_bytes: int

@@ -50,13 +50,19 @@ Quality = Literal["low", "medium", "high", "auto"]
 MIN_ZONE = 0.05  # a suggested text zone thinner than this cannot hold a line of text
 
 
-def zone_mask(size: tuple[int, int], layout: Layout) -> bytes:
+Rect = tuple[int, int, int, int]
+
+
+def zone_mask(size: tuple[int, int], layout: Layout, frame: Rect | None = None) -> bytes:
     """An RGBA mask, transparent (editable) only inside the text zones: the model may paint
-    there and must leave the photo, the subject and the logo corner alone everywhere else."""
+    there and must leave the photo, the subject and the logo corner alone everywhere else.
+    `frame` is where the picture sits in a padded edit canvas of `size` (default: all of it)."""
+    left, top, right, bottom = frame or (0, 0, *size)
     mask = Image.new("RGBA", size, (0, 0, 0, 255))
     clear = Image.new("RGBA", size, (0, 0, 0, 0))
     for zone in layout.zones:
-        box = zone.box.to_pixels(*size)
+        x0, y0, x1, y1 = zone.box.to_pixels(right - left, bottom - top)
+        box = (left + x0, top + y0, left + x1, top + y1)
         mask.paste(clear.crop(box), box[:2])
     return to_png(mask)
 
@@ -65,6 +71,31 @@ def edit_size(width: int, height: int) -> str:
     """gpt-image-1 edits come in three sizes; pick the one closest to the base image's shape."""
     ratio = width / height
     return "1536x1024" if ratio > 1.2 else "1024x1536" if ratio < 1 / 1.2 else "1024x1024"
+
+
+def edit_frame(size: tuple[int, int], edit: str) -> Rect:
+    """Where a picture of `size` sits in the edit canvas: scaled uniformly to fit, centred. The
+    ad formats' 4:5 and 9:16 are narrower than 2:3 and the model would otherwise stretch them
+    to its size; the padding is masked (kept) and cut off again afterwards."""
+    canvas_w, canvas_h = (int(v) for v in edit.split("x"))
+    scale = min(canvas_w / size[0], canvas_h / size[1])
+    w, h = round(size[0] * scale), round(size[1] * scale)
+    x, y = (canvas_w - w) // 2, (canvas_h - h) // 2
+    return x, y, x + w, y + h
+
+
+def edit_canvas(base: Image.Image, base_png: bytes, edit: str) -> tuple[bytes, Rect]:
+    """The image sent for an edit of size `edit`, and where the picture sits in it. A picture of
+    exactly that size goes as it is, so its request (and cache key) stays what it always was."""
+    canvas_w, canvas_h = (int(v) for v in edit.split("x"))
+    frame = edit_frame(base.size, edit)
+    if base.size == (canvas_w, canvas_h):
+        return base_png, frame
+    rgb = base.convert("RGB")
+    mean = tuple(round(c) for c in np.asarray(rgb, dtype=np.float32).reshape(-1, 3).mean(axis=0))
+    canvas = Image.new("RGB", (canvas_w, canvas_h), mean)  # type: ignore[arg-type]
+    canvas.paste(rgb.resize((frame[2] - frame[0], frame[3] - frame[1]), Image.Resampling.LANCZOS), frame[:2])
+    return to_png(canvas), frame
 
 
 M = TypeVar("M", bound=Model)
@@ -89,13 +120,14 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
         base = open_image(base_png, what="base image")
         quality = self.quality if attempt <= 1 else self.retry_quality
         size = edit_size(*base.size)
-        mask = zone_mask(base.size, layout)
+        image_png, frame = edit_canvas(base, base_png, size)
+        mask = zone_mask(tuple(int(v) for v in size.split("x")), layout, frame)  # type: ignore[arg-type]
         spec = CallSpec(
             provider=PROVIDER,
             operation="text_overlay",
             model=self.model,
             request={
-                "image": sha256(base_png),
+                "image": sha256(image_png),
                 "mask": sha256(mask),
                 "prompt": layout.i2i_prompt,
                 "size": size,
@@ -115,7 +147,7 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
                 with self.client() as client:
                     result = client.images.edit(
                         model=self.model,
-                        image=("base.png", base_png, "image/png"),
+                        image=("base.png", image_png, "image/png"),
                         mask=("mask.png", mask, "image/png"),
                         prompt=layout.i2i_prompt,
                         size=size,
@@ -128,13 +160,16 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
                 raise failed_call(self.failure(exc, "the text overlay"), timed(call, started)) from None
             # The edit was done and is billed even if its bytes turn out unusable.
             call = timed(call, started).model_copy(update={"cost_usd": self.price_per_image})
-            return Answer(call=call, blobs={"image.png": _edited_png(result, base.size, call)})
+            edited = _edited_png(result, size, frame, base.size, call)
+            return Answer(call=call, blobs={"image.png": edited})
 
         answer = self.gateway.call(spec, run)
         return Generated(answer.blobs["image.png"], [answer.call])
 
 
-def _edited_png(result: object, size: tuple[int, int], call: ProviderCall) -> bytes:
+def _edited_png(result: object, edit: str, frame: Rect, size: tuple[int, int], call: ProviderCall) -> bytes:
+    """The edited picture at the base image's size: the padding of the edit canvas cut off, then
+    scaled uniformly (the frame has the picture's aspect)."""
     data = getattr(result, "data", None)
     encoded = data[0].b64_json if data else None
     try:
@@ -148,7 +183,12 @@ def _edited_png(result: object, size: tuple[int, int], call: ProviderCall) -> by
             provider=PROVIDER,
         )
         raise failed_call(failure, call) from None
-    if img.size != size:  # 1536x1024 edits of a 1200x800 base come back larger
+    canvas = tuple(int(v) for v in edit.split("x"))
+    if img.size != canvas:  # not seen from the API; scaled so the frame still fits
+        img = img.resize(canvas, Image.Resampling.LANCZOS)  # type: ignore[arg-type]
+    if frame != (0, 0, *canvas):
+        img = img.crop(frame)
+    if img.size != size:  # a 1080×1920 story came back at 864×1536 inside 1024×1536
         img = img.resize(size, Image.Resampling.LANCZOS)
     return to_png(img)
 

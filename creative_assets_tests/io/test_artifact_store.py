@@ -126,3 +126,24 @@ def test_any_fsspec_url_works_not_only_local_folders(instance: dg.DagsterInstanc
     folder = UPath("memory://creatives-test") / "brand_identity" / "job-1"
     assert (folder / "logo.png").read_bytes() == LOGO
     assert json.loads((folder / "record.json").read_bytes())["files"] == ["logo.png"]
+
+
+def test_a_record_stored_by_an_older_model_says_how_to_renew_it(
+    tmp_path: Path, instance: dg.DagsterInstance
+) -> None:
+    """E.g. final_creatives stored before creatives had renditions: a coded error, not a dump."""
+    from upath import UPath
+
+    from creative_assets.io.artifact_store import ArtifactStore, StaleRecordError
+
+    assert materialize(tmp_path, brand(), instance).success
+    folder = tmp_path / "brand_identity" / "job-1"
+    record = json.loads((folder / "record.json").read_text())
+    record["data"]["attempts"] = []  # a field the model no longer has
+    (folder / "record.json").write_text(json.dumps(record))
+    store = ArtifactStore(base_path=UPath(tmp_path))
+    context = dg.build_input_context(asset_key=dg.AssetKey("brand_identity"))
+    with pytest.raises(StaleRecordError) as info:
+        store.load_from_path(context, UPath(folder))
+    assert info.value.code == "stale_record"
+    assert "materialize brand_identity again" in str(info.value) and "attempts" in str(info.value)

@@ -198,7 +198,7 @@ def test_a_zero_key_campaign_writes_its_creatives_to_s3_and_nothing_local(
     stored = {key.removeprefix(folder): data for key, data in objects(s3_endpoint, folder).items()}
     pngs = {name: data for name, data in stored.items() if name.endswith(".png") and "/" not in name}
     assert set(pngs) == {f"{t}.png" for t in IMAGE_TYPES}
-    assert {validate_png(data) for data in pngs.values()} == {(1024, 1024)}
+    assert {validate_png(data) for data in pngs.values()} == {(1080, 1080)}  # the tests' one format, 1:1
 
     # Locally there are Dagster's own instance files and, of ours, the gateway's SQLite state only.
     assert resources["gateway"].state_url == f"sqlite:///{home.resolve()}/creative_assets_state.db"

@@ -15,6 +15,7 @@ from creative_assets.definitions import build_definitions, local_resources
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.partitions import variant_key
 from creative_assets.providers.select import choice_from_env, provider_resources
+from creative_assets.resources import settings_from_env
 from creative_assets.sim import fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
 
@@ -28,6 +29,7 @@ def defs_with(storage: Path, state: Path, cap: float | None) -> dg.Definitions:
     )
     resources = {
         **local_resources(str(storage), gateway),
+        "settings": settings_from_env(os.environ),  # as deployment_resources(): one format in tests
         **provider_resources(choice_from_env(os.environ), gateway),
     }
     return build_definitions(resources)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from pydantic import Field
 
 from creative_assets.imaging.layout_rules import plan_layout
-from creative_assets.imaging.png import sha256, validate_png
+from creative_assets.imaging.png import open_image, sha256, to_png, validate_png
 from creative_assets.models import (
     IMAGE_TYPES,
     VARIANTS,
@@ -30,6 +30,7 @@ from creative_assets.providers.openai_images import (
     OpenAIImageEditor,
     OpenAIVisionAnalyzer,
     VisionZones,
+    edit_frame,
     edit_size,
     zone_mask,
 )
@@ -256,6 +257,43 @@ def test_edit_of_a_wide_image_comes_back_at_its_size(
     assert edit_size(1200, 800) == "1536x1024"
     edited = editor(sim).overlay_text(picture(1200, 800), layout, local_copy, attempt=2)
     assert validate_png(edited.value) == (1200, 800)
+
+
+@pytest.mark.parametrize(
+    ("size", "edit"),
+    [
+        ((1080, 1920), "1024x1536"),
+        ((1080, 1350), "1024x1536"),
+        ((1920, 1080), "1536x1024"),
+        ((1080, 1080), "1024x1024"),
+    ],
+)
+def test_an_ad_format_is_edited_padded_to_the_models_size_and_comes_back_unstretched(
+    sim: Simulator, layout: Layout, local_copy: CopyVariant, size: tuple[int, int], edit: str
+) -> None:
+    """gpt-image-1 has three sizes; a 9:16 story is sent fitted into 1024×1536 with masked
+    padding and cut out again, so a circle stays a circle."""
+    configure(sim)
+    assert edit_size(*size) == edit
+    left, top, right, bottom = edit_frame(size, edit)
+    assert abs((right - left) / (bottom - top) - size[0] / size[1]) < 0.01
+    img = Image.new("RGB", size, (200, 210, 220))
+    radius = round(0.08 * min(size))
+    # a red disc where no text zone is (the simulator paints the quoted copy into the zones)
+    fy = next(
+        f
+        for f in (0.8, 0.2, 0.5, 0.65, 0.35)
+        if not any(z.box.y - 0.1 < f < z.box.y + z.box.h + 0.1 for z in layout.zones)
+    )
+    cx, cy = size[0] // 2, round(fy * size[1])
+    ImageDraw.Draw(img).ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=(255, 0, 0))
+    edited = editor(sim).overlay_text(to_png(img), layout, local_copy, attempt=1)
+    out = open_image(edited.value).convert("RGB")
+    assert out.size == size
+    mask = Image.new("L", size)
+    mask.putdata([255 if r > 200 and g < 60 and b < 60 else 0 for r, g, b in out.getdata()])
+    x0, y0, x1, y1 = mask.getbbox()  # type: ignore[misc]
+    assert abs((x1 - x0) / (y1 - y0) - 1.0) < 0.03
 
 
 def test_edit_moderation_and_server_errors(

@@ -21,6 +21,7 @@ from creative_assets.imaging.png import validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS, ProviderCall
 from creative_assets.partitions import variant_key
 from creative_assets.providers.select import choice_from_env, provider_resources
+from creative_assets.resources import settings_from_env
 from creative_assets.sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
 
@@ -52,7 +53,7 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Campaign]:
             env.setenv(name, value)
         env.setenv("CREATIVE_ASSETS_PROVIDERS", "all=real")
         # Exactly what deployment_resources() does with the wiring proposed for it.
-        local = local_resources(str(storage))
+        local = {**local_resources(str(storage)), "settings": settings_from_env(os.environ)}
         resources = {**local, **provider_resources(choice_from_env(os.environ), local["gateway"])}
         defs = build_definitions(resources)
         with dg.instance_for_test() as instance:
@@ -78,7 +79,7 @@ def test_campaign_runs_on_the_real_clients(campaign) -> None:
     assert outcome.success, [r.error for r in outcome.runs if r.error]
     finals = [storage / "final_creatives" / JOB_ID / v / f"{t}.png" for v in VARIANTS for t in IMAGE_TYPES]
     assert len(finals) == 20
-    assert {validate_png(p.read_bytes()) for p in finals} == {(1024, 1024)}
+    assert {validate_png(p.read_bytes()) for p in finals} == {(1080, 1080)}  # the tests' one format, 1:1
     assert record(storage, "campaign_summary")["creatives_total"] == 20
 
 
@@ -91,15 +92,14 @@ def test_every_step_was_done_by_the_real_providers(campaign) -> None:
     assert {i["provider"] for i in record(storage, "base_images", "A")["images"]} == {"bfl"}
     creatives = record(storage, "final_creatives", "A")["creatives"]
     assert len(creatives) == 4
-    for creative in creatives:
-        for attempt in creative["attempts"]:
-            if attempt["trigger"] == "typeset_locally":
-                # The retry policy's zero-cost fallback after the editor failed twice on the text.
-                assert attempt["overlay_provider"] == "local/pillow-typesetter-v1"
-                assert all(c["cost_usd"] == 0 for c in attempt["calls"] if c["provider"] == "local")
-            else:
-                assert attempt["overlay_provider"] == "openai/gpt-image-1"
-                assert {c["provider"] for c in attempt["calls"]} <= REAL
+    for attempt in (a for c in creatives for r in c["renditions"] for a in r["attempts"]):
+        if attempt["trigger"] == "typeset_locally":
+            # The retry policy's zero-cost fallback after the editor failed twice on the text.
+            assert attempt["overlay_provider"] == "local/pillow-typesetter-v1"
+            assert all(c["cost_usd"] == 0 for c in attempt["calls"] if c["provider"] == "local")
+        else:
+            assert attempt["overlay_provider"] == "openai/gpt-image-1"
+            assert {c["provider"] for c in attempt["calls"]} <= REAL
 
 
 def test_ledger_cost_equals_what_the_simulator_billed(campaign) -> None:

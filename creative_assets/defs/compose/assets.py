@@ -4,10 +4,10 @@ from collections import Counter
 
 import dagster as dg
 
-from creative_assets.defs.compose.attempts import Providers, make_creative
+from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.lineage import lineage_markdown
-from creative_assets.defs.metadata import calls_metadata, cost_usd, preview
-from creative_assets.imaging.png import open_image, sha256
+from creative_assets.defs.compose.renditions import render_creative
+from creative_assets.defs.metadata import calls_metadata, preview
 from creative_assets.models import (
     BaseImageSet,
     BrandIdentity,
@@ -16,7 +16,6 @@ from creative_assets.models import (
     CreativeSet,
     ImagePromptSet,
     LayoutSet,
-    Overlay,
     OverlaySet,
 )
 from creative_assets.partitions import job_variant_partitions, split_key
@@ -29,7 +28,6 @@ GATE_CHECKS = {
     "3": "gate_3_layout_brand",
     "4": "gate_4_readability",
 }
-STATUS = {"PASS": "approved", "PASS_WITH_WARNINGS": "approved_with_warnings", "FAIL": "failed"}
 
 
 @dg.multi_asset(
@@ -78,69 +76,49 @@ def creatives(
     copy_variants: CopyDeck,
     brand_identity: BrandIdentity,
 ):
-    """Compose and judge the four creatives of a variant. One step holds the retry loop because
-    a failed gate must be able to send a creative back to the i2i step or to a new base image."""
+    """Compose and judge the four creatives of a variant, each in every locale of the deck and
+    every configured ad format (a rendition: reframed base image, its own layout, typesetting or
+    i2i, logo and gates 1b–4 with the retry loop). One step holds the retry loops because a
+    failed gate must be able to send a rendition back to the i2i step or to a new base image."""
     job_id, variant = split_key(context)
-    copy = copy_variants.variant(variant)
     providers = Providers(image_editor, image_generator, vision_analyzer, text_generator, ocr, settings)
-    overlays, finals, overlay_files, final_files = [], [], {}, {}
-    for base in base_images.images:
-        name = base.image_type
-        outcome = make_creative(
+    rendered = [
+        render_creative(
             providers=providers,
+            job_id=job_id,
+            variant=variant,
             base=base,
             base_png=base_images.files[base.file],
-            layout=layouts.layout(name),
-            prompt=image_prompts.prompt_for(name),
-            copy=copy,
+            layouts=layouts,
+            prompt=image_prompts.prompt_for(base.image_type),
+            deck=copy_variants,
             brand=brand_identity,
-            seed_parts=(job_id, variant, name),
         )
-        last = outcome.attempts[-1]
-        width, height = open_image(outcome.final_png, what=f"{name} final").size
-        overlay_files[f"{name}.png"] = outcome.overlay_png
-        final_files |= {f"{name}.png": outcome.final_png, **outcome.files}
-        overlays.append(
-            Overlay(
-                image_type=name,
-                file=f"{name}.png",
-                provider=last.overlay_provider,
-                model=last.overlay_provider.split("/", 1)[-1],
-                attempt=last.attempt,
-                sha256=sha256(outcome.overlay_png),
-            )
-        )
-        finals.append(
-            Creative(
-                creative_id=f"{job_id}-{variant}-{name}",
-                image_type=name,
-                file=f"{name}.png",
-                status=STATUS[last.verdict],  # type: ignore[arg-type]
-                verdict=last.verdict,
-                width=width,
-                height=height,
-                sha256=sha256(outcome.final_png),
-                has_logo=brand_identity.logo is not None and last.layout.logo_box is not None,
-                base_seed=outcome.base.seed,
-                attempts=outcome.attempts,
-                cost_usd=cost_usd(outcome.calls),
-            )
-        )
+        for base in base_images.images
+    ]
+    finals = [r.creative for r in rendered]
+    overlays = [o for r in rendered for o in r.overlays]
+    overlay_files = {k: v for r in rendered for k, v in r.overlay_files.items()}
+    final_files = {k: v for r in rendered for k, v in r.final_files.items()}
+    copy = copy_variants.variant(variant)
     calls = [call for c in finals for a in c.attempts for call in a.calls]
     overlay_set = OverlaySet(job_id=job_id, variant=variant, overlays=overlays, files=overlay_files)  # type: ignore[arg-type]
     creative_set = CreativeSet(
         job_id=job_id,
-        variant=variant,
+        variant=variant,  # type: ignore[arg-type]
         copy_variant=copy,
+        copy_by_locale={loc: copy_variants.variant(variant, loc) for loc in copy_variants.locales},
         creatives=finals,
         calls=calls,
-        files=final_files,  # type: ignore[arg-type]
+        files=final_files,
     )
+    renditions = [r for c in finals for r in c.renditions]
     yield dg.Output(
         overlay_set,
         output_name="text_overlays",
         metadata={
-            "preview": preview(overlay_files),
+            "preview": preview({c.image_type: overlay_files[c.file] for c in finals}),
+            "renditions": len(overlays),
             "providers": ", ".join(sorted({o.provider for o in overlays})),
         },
     )
@@ -149,10 +127,18 @@ def creatives(
         output_name="final_creatives",
         metadata={
             "preview": preview({c.image_type: final_files[c.file] for c in finals}),
+            "formats_preview": preview(
+                {f"{r.format} {r.locale}": final_files[r.file] for r in finals[0].renditions}, side=120
+            ),
             "approved": sum(c.approved for c in finals),
             "failed": sum(not c.approved for c in finals),
+            "renditions": len(renditions),
+            "renditions_failed": sum(r.verdict == "FAIL" for r in renditions),
+            "formats": ", ".join(settings.formats),
+            "locales": ", ".join(copy_variants.locales),
             "attempts": sum(len(c.attempts) for c in finals),
             "status": dg.MetadataValue.json({c.image_type: c.status for c in finals}),
+            "rendition_table": dg.MetadataValue.md(renditions_markdown(finals)),
             "headline": copy.headline,
             "subline": copy.subline,
             "cta": copy.cta,
@@ -165,7 +151,6 @@ def creatives(
                         deck=copy_variants,
                         prompts=image_prompts,
                         base=next(b for b in base_images.images if b.image_type == c.image_type),
-                        layout=c.attempts[-1].layout,
                         brand=brand_identity,
                     )
                     for c in finals
@@ -175,7 +160,13 @@ def creatives(
         },
     )
     for gate, check_name in GATE_CHECKS.items():
-        results = {c.image_type: next(g for g in c.attempts[-1].gates if g.gate == gate) for c in finals}
+        # One check per gate over every rendition: it fails when any rendition's final attempt
+        # failed it, and names each rendition's result so the failing format is one click away.
+        results = {
+            f"{c.image_type} {r.locale} {r.format}": next(g for g in r.attempts[-1].gates if g.gate == gate)
+            for c in finals
+            for r in c.renditions
+        }
         statuses = Counter(r.status for r in results.values())
         yield dg.AssetCheckResult(
             asset_key="final_creatives",
@@ -183,9 +174,30 @@ def creatives(
             passed=statuses["FAIL"] == 0,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={
+                "renditions": len(results),
+                "counts": dg.MetadataValue.json(dict(sorted(statuses.items()))),
                 "status": dg.MetadataValue.json({t: r.status for t, r in results.items()}),
                 "summaries": dg.MetadataValue.md(
                     "\n".join(f"- **{t}**: {r.summary}" for t, r in results.items())
                 ),
+                # the gate's evidence for each rendition that did not pass (all of it would be
+                # dozens of OCR line lists); passing ones are in the final_creatives record
+                "evidence": dg.MetadataValue.json(
+                    {t: r.evidence for t, r in results.items() if r.status != "PASS"}
+                ),
             },
         )
+
+
+def renditions_markdown(finals: list[Creative]) -> str:
+    lines = [
+        "| creative | locale | format | px | verdict | attempts | file |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {c.creative_id} | {r.locale} | {r.format} | {r.width}×{r.height} | {r.verdict} | "
+        f"{len(r.attempts)} | `{r.file}` |"
+        for c in finals
+        for r in c.renditions
+    ]
+    return "\n".join(lines)

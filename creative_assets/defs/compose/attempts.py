@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from PIL import Image
+
 from creative_assets.defs.images.generation import generate_clean_base_image
+from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.gates.checks import (
     decide_next_action,
     gate_1b_semantic,
@@ -20,7 +23,8 @@ from creative_assets.gates.checks import (
     logo_present,
 )
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
-from creative_assets.imaging.png import open_image, sha256, to_png
+from creative_assets.imaging.formats import ad_format
+from creative_assets.imaging.png import open_image, to_png
 from creative_assets.models import (
     BaseImage,
     BrandIdentity,
@@ -57,6 +61,7 @@ class CreativeOutcome:
     final_png: bytes
     base: BaseImage
     files: dict[str, bytes] = field(default_factory=dict)
+    final_size: tuple[int, int] = (0, 0)
 
     @property
     def calls(self) -> list[ProviderCall]:
@@ -65,20 +70,21 @@ class CreativeOutcome:
 
 def judge(
     final_png: bytes,
-    overlay_png: bytes,
+    final: Image.Image,
+    overlay: Image.Image,
     layout: Layout,
     copy: CopyVariant,
     brand: BrandIdentity,
     providers: Providers,
 ) -> tuple[list[GateResult], list[ProviderCall]]:
-    """Gates 1b–4 on a finished creative, and the calls a vision review cost."""
-    final = open_image(final_png, what="final creative")
+    """Gates 1b–4 on a finished creative (as PNG for a vision review, and decoded once for the
+    rest), and the calls a vision review cost."""
     lines = providers.ocr.read(final)
     review = providers.vision.review_creative(final_png, layout, copy)
     logo_found = False
     if layout.logo_box is not None and brand.logo is not None:
         box_px = logo_pixel_box(final.size, (brand.logo.width, brand.logo.height), layout.logo_box)
-        logo_found = logo_present(final, open_image(overlay_png, what="text overlay"), box_px)
+        logo_found = logo_present(final, overlay, box_px)
     gates = [
         gate_1b_semantic(lines, layout, logo_box=layout.logo_box, review=review.value if review else None),
         gate_2_text_correctness(lines, copy, layout),
@@ -95,12 +101,12 @@ def judge(
     return gates, review.calls if review else []
 
 
-def add_logo(overlay_png: bytes, layout: Layout, brand: BrandIdentity) -> bytes:
-    """Phase 4b: composite the logo with Pillow (never drawn by the image model)."""
+def add_logo(overlay: Image.Image, layout: Layout, brand: BrandIdentity) -> Image.Image:
+    """Phase 4b: composite the logo with Pillow (never drawn by the image model); the overlay
+    itself when there is no logo to add."""
     if brand.logo_png is None or layout.logo_box is None:
-        return overlay_png
-    logo = open_image(brand.logo_png, what="logo")
-    return to_png(composite_logo(open_image(overlay_png, what="text overlay"), logo, layout.logo_box))
+        return overlay
+    return composite_logo(overlay, open_image(brand.logo_png, what="logo"), layout.logo_box)
 
 
 def make_creative(
@@ -113,56 +119,68 @@ def make_creative(
     copy: CopyVariant,
     brand: BrandIdentity,
     seed_parts: tuple[object, ...],
+    tag: str = "",
 ) -> CreativeOutcome:
+    """One rendition's loop. `base_png` is the picture the text is set on — the base image
+    framed for the layout's format (defs/layout/framing.py) — and `tag` names its attempt files
+    (default: the image type). A regenerated base image is framed and planned again for the
+    same format and locale; its seed depends on the creative, not the rendition, so the
+    renditions that need one share it (and a real provider answers the repeats from its cache)."""
     settings = providers.settings
     name = base.image_type
+    tag = tag or name
     attempts: list[CreativeAttempt] = []
     files: dict[str, bytes] = {}
     trigger: Action = "none"
     i2i_failures = 0
     overlay_png = final_png = b""
+    final = Image.new("RGB", (1, 1))
     for n in range(1, settings.max_creative_attempts + 1):
         calls: list[ProviderCall] = []
         if trigger == "regenerate_bfl":
             palette = [brand.primary_color, brand.secondary_color, brand.accent_color]
-            base, base_png = generate_clean_base_image(
+            base, new_png = generate_clean_base_image(
                 generator=providers.generator,
                 ocr=providers.ocr,
                 settings=settings,
                 prompt=prompt,
                 palette=palette,
                 seed_parts=(*seed_parts, "retry", n),
-                file=f"attempts/{name}-{n}-base.png",
+                file=f"attempts/{tag}-{n}-base.png",
             )
-            files[base.file] = base_png
-            calls += base.calls
-            analysis = providers.vision.analyze(base_png)
-            redesigned = providers.text.design_layout(analysis.value, copy, brand, name)
-            layout = redesigned.value
-            calls += [*analysis.calls, *redesigned.calls]
+            files[base.file] = new_png
+            analysis = providers.vision.analyze(new_png)
+            framed = frame(providers.vision, new_png, analysis.value, ad_format(layout.format))
+            layout, design_calls = plan(providers.text, framed, copy, brand, name, layout.locale)
+            base_png = framed.png
+            calls += [*base.calls, *analysis.calls, *framed.calls, *design_calls]
         if trigger == "typeset_locally":
             # The plain first-attempt typesetting: it is the fallback, not another escalation.
             overlay = LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1)
         else:
             overlay = providers.editor.overlay_text(base_png, layout, copy, attempt=n)
         overlay_png = overlay.value
-        final_png = add_logo(overlay_png, layout, brand)
+        # Decoded once (which also validates the editor's bytes) and handed on as pixels: a
+        # rendition is up to 1920 px, and decoding it again per gate cost as much as a gate.
+        overlay_img = open_image(overlay_png, what="text overlay")
+        final = add_logo(overlay_img, layout, brand)
+        final_png = overlay_png if final is overlay_img else to_png(final)
         calls += overlay.calls
-        gates, review_calls = judge(final_png, overlay_png, layout, copy, brand, providers)
+        gates, review_calls = judge(final_png, final, overlay_img, layout, copy, brand, providers)
         calls += review_calls
         verdict = verdict_of(gates)
         i2i_failures += verdict == "FAIL"
         next_action = decide_next_action(
             gates, n, max_attempts=settings.max_creative_attempts, i2i_failures=i2i_failures
         )
-        overlay_file, final_file = f"attempts/{name}-{n}-overlay.png", f"attempts/{name}-{n}-final.png"
+        overlay_file, final_file = f"attempts/{tag}-{n}-overlay.png", f"attempts/{tag}-{n}-final.png"
         files[overlay_file], files[final_file] = overlay_png, final_png
         attempts.append(
             CreativeAttempt(
                 attempt=n,
                 trigger=trigger,
                 base_seed=base.seed,
-                base_sha256=sha256(base_png),
+                base_sha256=base.sha256,
                 overlay_file=overlay_file,
                 final_file=final_file,
                 overlay_provider=f"{overlay.calls[-1].provider}/{overlay.calls[-1].model}",
@@ -177,5 +195,10 @@ def make_creative(
             break
         trigger = next_action
     return CreativeOutcome(
-        attempts=attempts, overlay_png=overlay_png, final_png=final_png, base=base, files=files
+        attempts=attempts,
+        overlay_png=overlay_png,
+        final_png=final_png,
+        base=base,
+        files=files,
+        final_size=final.size,
     )

@@ -4,7 +4,7 @@ every attempt with its gates and cost, and where each parent artifact is stored.
 
 from __future__ import annotations
 
-from creative_assets.models import BaseImage, BrandIdentity, CopyDeck, Creative, ImagePromptSet, Layout
+from creative_assets.models import BaseImage, BrandIdentity, CopyDeck, Creative, ImagePromptSet
 
 
 def parent_paths(job_id: str, variant: str, image_type: str) -> dict[str, str]:
@@ -20,6 +20,7 @@ def parent_paths(job_id: str, variant: str, image_type: str) -> dict[str, str]:
         "layout": f"layouts/{per_variant}/record.json",
         "text_overlay": f"text_overlays/{per_variant}/{image_type}.png",
         "final_creative": f"final_creatives/{per_variant}/{image_type}.png",
+        "other renditions": f"final_creatives/{per_variant}/{image_type}/<locale>_<format>.png",
     }
 
 
@@ -36,33 +37,56 @@ def lineage_markdown(
     deck: CopyDeck,
     prompts: ImagePromptSet,
     base: BaseImage,
-    layout: Layout,
     brand: BrandIdentity,
 ) -> str:
+    """The creative's lineage: what every rendition shares (job, prompt, base image), then one
+    row per rendition (locale × format: crop, layout, verdict, file) and one per attempt."""
     copy = deck.variant(variant)  # type: ignore[arg-type]
-    zones = ", ".join(
-        f"{z.role} ({z.box.x:.2f},{z.box.y:.2f} {z.box.w:.2f}×{z.box.h:.2f})" for z in layout.zones
-    )
     steps = sorted({f"{c.provider}/{c.model}" for c in calls_behind(deck, prompts, base, creative)})
     lines = [
         f"#### {creative.creative_id} — {creative.status}",
         f"**Job** {job_id} · **variant** {variant} ({_cell(copy.angle, 60)}) · **brand** {brand.source}",
-        f"**Copy** headline “{_cell(copy.headline)}” · subline “{_cell(copy.subline)}” · CTA “{copy.cta}”",
+    ]
+    for locale in sorted({r.locale for r in creative.renditions}, key=deck.locales.index):
+        c = deck.variant(variant, locale)
+        lines.append(
+            f"**Copy {locale}** headline “{_cell(c.headline)}” · subline “{_cell(c.subline)}” · CTA “{c.cta}”"
+        )
+    lines += [
         f"**Prompt** {_cell(prompts.prompt_for(creative.image_type).prompt, 300)}",
         f"**Base image** seed {base.seed} by {base.provider}/{base.model}, "
         f"{len(base.attempts)} generation(s) for Gate 1a, sha256 {base.sha256[:12]} "
-        "(a retry's new base image is in the attempts)",
-        f"**Layout** {zones}; logo {layout.logo_position or 'none'}",
+        "(shared by every rendition; a retry's new base image is in the attempts)",
         f"**Providers** {', '.join(steps)}",
         "",
-        "| attempt | trigger | base seed | overlay by | verdict | failed gates | cost USD |",
+        "| rendition | px | crop of the base (x, y, w×h) | text block | logo | verdict | file |",
         "|---|---|---|---|---|---|---|",
     ]
-    for a in creative.attempts:
-        failed = ", ".join(g.gate for g in a.gates if g.status == "FAIL") or "—"
-        cost = round(sum(c.cost_usd for c in a.calls), 6)
-        cells = (a.attempt, a.trigger, a.base_seed, a.overlay_provider, a.verdict, failed, cost)
-        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    for r in creative.renditions:
+        layout, crop = r.attempts[-1].layout, r.crop
+        head = layout.zone("headline").box
+        cells = (
+            f"{r.locale} {r.format}",
+            f"{r.width}×{r.height}",
+            f"{crop.x:.2f}, {crop.y:.2f} {crop.w:.2f}×{crop.h:.2f}",
+            f"{head.x:.2f},{head.y:.2f} {head.w:.2f}×{head.h:.2f}",
+            layout.logo_position or "none",
+            r.verdict,
+            f"`final_creatives/{job_id}/{variant}/{r.file}`",
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| rendition | attempt | trigger | base seed | overlay by | verdict | failed gates | cost USD |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in creative.renditions:
+        for a in r.attempts:
+            failed = ", ".join(g.gate for g in a.gates if g.status == "FAIL") or "—"
+            cost = round(sum(c.cost_usd for c in a.calls), 6)
+            cells = (f"{r.locale} {r.format}", a.attempt, a.trigger, a.base_seed, a.overlay_provider)
+            cells += (a.verdict, failed, cost)  # type: ignore[assignment]
+            lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     lines += ["", "| parent | storage key |", "|---|---|"]
     lines += [
         f"| {name} | `{key}` |" for name, key in parent_paths(job_id, variant, creative.image_type).items()

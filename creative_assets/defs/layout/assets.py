@@ -2,10 +2,12 @@
 
 import dagster as dg
 
+from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.defs.metadata import calls_metadata, preview
 from creative_assets.models import BaseImageSet, BrandIdentity, CopyDeck, JobPosting, LayoutSet
 from creative_assets.partitions import job_partitions, job_variant_partitions, split_key
 from creative_assets.providers.base import BrandExtractor, TextGenerator, VisionAnalyzer
+from creative_assets.resources import CampaignSettings
 
 
 @dg.asset(partitions_def=job_partitions, group_name="layout", kinds={"json", "png"})
@@ -45,23 +47,37 @@ def layouts(
     context: dg.AssetExecutionContext,
     vision_analyzer: VisionAnalyzer,
     text_generator: TextGenerator,
+    settings: CampaignSettings,
     base_images: BaseImageSet,
     brand_identity: BrandIdentity,
     copy_variants: CopyDeck,
 ) -> dg.MaterializeResult[LayoutSet]:
-    """Per creative: image analysis for calm, free text zones, then the layout designer's plan —
-    overlay zones for headline, subline and CTA, the logo corner and the i2i prompt."""
+    """Per creative and per rendition (ad format × locale): the base image is analysed once for
+    its subject, each format is cut around that subject and analysed again for calm, free text
+    zones, and the layout designer plans each locale's copy on it — overlay zones for headline,
+    subline and CTA, the logo corner and the i2i prompt. The crop box is recorded in the layout.
+    Formats and locales are a loop here, not partitions: one step per job × variant, whatever
+    the number of renditions."""
     job_id, variant = split_key(context)
-    copy = copy_variants.variant(variant)
     planned, calls = [], []
     for image in base_images.images:
-        analysis = vision_analyzer.analyze(base_images.files[image.file])
-        layout = text_generator.design_layout(analysis.value, copy, brand_identity, image.image_type)
-        planned.append(layout.value)
-        calls += [*analysis.calls, *layout.calls]
+        base_png = base_images.files[image.file]
+        analysis = vision_analyzer.analyze(base_png)
+        calls += analysis.calls
+        for fmt in settings.ad_formats:
+            framed = frame(vision_analyzer, base_png, analysis.value, fmt)
+            calls += framed.calls
+            for locale in copy_variants.locales:
+                copy = copy_variants.variant(variant, locale)
+                layout, design_calls = plan(
+                    text_generator, framed, copy, brand_identity, image.image_type, locale
+                )
+                planned.append(layout)
+                calls += design_calls
     result = LayoutSet(job_id=job_id, variant=variant, layouts=planned, calls=calls)  # type: ignore[arg-type]
     summary = {
-        lay.image_type: {
+        f"{lay.image_type} {lay.format} {lay.locale}": {
+            "crop": {k: round(v, 4) for k, v in lay.crop.model_dump().items()},
             "text_block": lay.zone("headline").box.model_dump(),
             "logo": lay.logo_position,
             "scrim": lay.zone("headline").scrim is not None,
@@ -71,6 +87,9 @@ def layouts(
     return dg.MaterializeResult(
         value=result,
         metadata={
+            "renditions": len(planned),
+            "formats": ", ".join(settings.formats),
+            "locales": ", ".join(copy_variants.locales),
             "zones": dg.MetadataValue.json(summary),
             "i2i_prompt_example": dg.MetadataValue.md(planned[0].i2i_prompt),
             **calls_metadata(calls),

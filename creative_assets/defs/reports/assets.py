@@ -65,8 +65,8 @@ LEDGER_TABLE_SCHEMA = dg.TableSchema(
 def gate_reports(
     image_prompts: ImagePromptSet, base_images: BaseImageSet, layouts: LayoutSet, final_creatives: CreativeSet
 ) -> dg.MaterializeResult[GateReport]:
-    """Per variant: each creative's verdict, the gates behind it, the retries taken and what
-    every provider call of the variant cost."""
+    """Per variant: each rendition's verdict (creative × locale × format), the gates behind it,
+    the retries taken and what every provider call of the variant cost."""
     calls = [
         *image_prompts.calls,
         *(call for image in base_images.images for call in image.calls),
@@ -83,6 +83,7 @@ def gate_reports(
         metadata={
             "approved": report.approved,
             "failed": report.failed,
+            "renditions": len(report.rows),
             "gate_1a_regenerations": regenerations,
             "failures_by_gate": dg.MetadataValue.json(report.failures_by_gate),
             "report": dg.MetadataValue.md(frame.to_markdown(index=False)),
@@ -108,7 +109,8 @@ def campaign_summary(
     gate_reports: dict[str, GateReport],
     final_creatives: dict[str, CreativeSet],
 ) -> dg.MaterializeResult[CampaignSummary]:
-    """The campaign: all 20 creatives with their status, the A/B-test manifest (CSV and JSON),
+    """The campaign: all 20 creatives with their status, the A/B-test manifest (CSV and JSON, a
+    row per rendition: creative × locale × format),
     approval rate, gate failures, cost per campaign, phase and approved creative (from the
     creatives' lineage and from the durable ledger, which also counts failed runs), KPIs
     (throughput per phase, success and approval rates, budget drift against the pre-flight
@@ -159,6 +161,9 @@ def campaign_summary(
         title=job_posting.title,
         creatives_total=len(creatives),
         creatives_approved=approved,
+        renditions_total=len(rows),
+        formats=list(dict.fromkeys(r.format for r in rows)),
+        locales=copy_variants.locales,
         approval_rate=round(approved / len(creatives), 4),
         failures_by_gate=failures_by_gate(creatives),
         gate_1a_regenerations=sum(r.gate_1a_regenerations for r in reports),
@@ -176,7 +181,17 @@ def campaign_summary(
         [
             r.model_dump(
                 mode="json",
-                include={"creative_id", "angle", "status", "attempts", "test_cell", "review", "reviewed_by"},
+                include={
+                    "creative_id",
+                    "locale",
+                    "format",
+                    "headline",
+                    "status",
+                    "attempts",
+                    "test_cell",
+                    "review",
+                    "reviewed_by",
+                },
             )
             for r in rows
         ]
@@ -185,7 +200,13 @@ def campaign_summary(
         value=summary,
         metadata={
             "contact_sheet": preview({"contact sheet": sheet}, side=640),
+            # the sheet's title is the job's; which rendition its tiles show is said here
+            "contact_sheet_shows": f"{rows[0].format} {rows[0].locale} (primary rendition), "
+            "framed in each creative's status over all renditions",
             "creatives": summary.creatives_total,
+            "renditions": summary.renditions_total,
+            "formats": ", ".join(summary.formats),
+            "locales": ", ".join(summary.locales),
             "approved": approved,
             "approval_rate": summary.approval_rate,
             "failures_by_gate": dg.MetadataValue.json(summary.failures_by_gate),

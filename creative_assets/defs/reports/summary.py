@@ -37,21 +37,26 @@ PHASE_OF_OPERATION = {
 
 
 def gate_report_rows(creatives: CreativeSet) -> list[GateReportRow]:
+    """One row per rendition: a format that failed is visible as itself."""
     rows = []
     for c in creatives.creatives:
-        final = c.attempts[-1]
-        rows.append(
-            GateReportRow(
-                creative_id=c.creative_id,
-                image_type=c.image_type,
-                verdict=c.verdict,
-                attempts=len(c.attempts),
-                gate_status={g.gate: g.status for g in final.gates},
-                failed_gates=[g.gate for g in final.gates if g.status == "FAIL"],
-                actions_taken=[a.trigger for a in c.attempts[1:]],
-                cost_usd=c.cost_usd,
+        for r in c.renditions:
+            final = r.attempts[-1]
+            rows.append(
+                GateReportRow(
+                    creative_id=c.creative_id,
+                    image_type=c.image_type,
+                    locale=r.locale,
+                    format=r.format,
+                    file=r.file,
+                    verdict=r.verdict,
+                    attempts=len(r.attempts),
+                    gate_status={g.gate: g.status for g in final.gates},
+                    failed_gates=[g.gate for g in final.gates if g.status == "FAIL"],
+                    actions_taken=[a.trigger for a in r.attempts[1:]],
+                    cost_usd=r.cost_usd,
+                )
             )
-        )
     return rows
 
 
@@ -72,21 +77,31 @@ def build_gate_report(
         job_id=creatives.job_id,
         variant=creatives.variant,
         rows=rows,
-        approved=sum(r.verdict != "FAIL" for r in rows),
-        failed=sum(r.verdict == "FAIL" for r in rows),
+        approved=sum(c.approved for c in creatives.creatives),
+        failed=sum(not c.approved for c in creatives.creatives),
         gate_1a_regenerations=gate_1a_regenerations,
         failures_by_gate=failures_by_gate(creatives.creatives),
         calls=calls,
     )
 
 
+def ad_name(job_id: str, variant: str, image_type: str, locale: str, format_id: str) -> str:
+    """The name bulk uploads accept: ASCII letters, digits, `-` and `_` only, e.g.
+    hoc-4711-pflege_A_job-focus_de-DE_9x16 (job ids are validated to that alphabet already)."""
+    name = "_".join((job_id, variant, image_type.replace("_", "-"), locale, format_id.replace(":", "x")))
+    if not name.isascii() or any(not (ch.isalnum() or ch in "-_") for ch in name):
+        raise ValueError(f"[unsafe_ad_name] {name!r} is not a bulk-upload file name")
+    return name
+
+
 def manifest_rows(
     sets: list[CreativeSet], decisions: Mapping[str, Approval] | None = None
 ) -> list[ManifestRow]:
-    """One row per creative; the test cell groups the creatives that share a copy variant, so an
-    A/B test compares texts while the four images rotate inside each cell. A creative a person
-    rejected is left out even when its gates passed; a decision on an earlier image of the
-    creative (another SHA-256: it was regenerated since) counts as pending."""
+    """One row per rendition; the test cell groups the creatives that share a copy variant, so an
+    A/B test compares texts while the four images (in every format and locale) rotate inside
+    each cell. A creative a person rejected is left out, in every rendition, even when its gates
+    passed; a decision on an earlier image of the creative (another SHA-256 of its primary
+    rendition: it was regenerated since) counts as pending."""
     decisions = decisions or {}
     rows = []
     for s in sets:
@@ -94,31 +109,36 @@ def manifest_rows(
             decision = decisions.get(c.creative_id)
             if decision is not None and decision.sha256 != c.sha256:
                 decision = None
-            rows.append(
-                ManifestRow(
-                    creative_id=c.creative_id,
-                    job_id=s.job_id,
-                    variant=s.variant,
-                    image_type=c.image_type,
-                    angle=s.copy_variant.angle,
-                    headline=s.copy_variant.headline,
-                    subline=s.copy_variant.subline,
-                    cta=s.copy_variant.cta,
-                    status=c.status,
-                    verdict=c.verdict,
-                    attempts=len(c.attempts),
-                    cost_usd=c.cost_usd,
-                    storage_key=f"final_creatives/{s.job_id}/{s.variant}/{c.file}",
-                    test_cell=(
-                        f"cell-{s.variant}"
-                        if c.approved and (decision is None or decision.decision == "approved")
-                        else "excluded"
-                    ),
-                    review=decision.decision if decision else "pending",
-                    reviewed_by=decision.by if decision else None,
-                    reviewed_at=decision.at if decision else None,
+            tested = c.approved and (decision is None or decision.decision == "approved")
+            for r in c.renditions:
+                copy = s.copy_for(r.locale)
+                rows.append(
+                    ManifestRow(
+                        creative_id=c.creative_id,
+                        job_id=s.job_id,
+                        variant=s.variant,
+                        image_type=c.image_type,
+                        locale=r.locale,
+                        format=r.format,
+                        width=r.width,
+                        height=r.height,
+                        angle=copy.angle,
+                        headline=copy.headline,
+                        subline=copy.subline,
+                        cta=copy.cta,
+                        status=r.status,
+                        verdict=r.verdict,
+                        creative_status=c.status,
+                        attempts=len(r.attempts),
+                        cost_usd=r.cost_usd,
+                        storage_key=f"final_creatives/{s.job_id}/{s.variant}/{r.file}",
+                        ad_name=ad_name(s.job_id, s.variant, c.image_type, r.locale, r.format),
+                        test_cell=f"cell-{s.variant}" if tested else "excluded",
+                        review=decision.decision if decision else "pending",
+                        reviewed_by=decision.by if decision else None,
+                        reviewed_at=decision.at if decision else None,
+                    )
                 )
-            )
     return rows
 
 
@@ -146,9 +166,13 @@ def cost_breakdown(calls: list[ProviderCall], approved: int) -> CostBreakdown:
 
 
 def render_contact_sheet(sets: list[CreativeSet], title: str) -> bytes:
+    """One tile per creative: its primary rendition (primary locale, first format) under the
+    creative's status, the worst of all its renditions'. Twenty tiles stay readable; eighty
+    (four formats of different shapes) would not."""
     tiles = [
         ContactTile(label=f"{s.variant} · {c.image_type}", png=s.files[c.file], status=c.status)
         for s in sets
         for c in s.creatives
     ]
+
     return to_png(contact_sheet(tiles, columns=4, title=title))
