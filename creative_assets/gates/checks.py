@@ -6,6 +6,8 @@ Every gate returns a GateResult whose summary a recruiter can act on and whose e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from PIL import Image
 from pydantic import JsonValue
@@ -16,7 +18,7 @@ from creative_assets.models.base import Box
 from creative_assets.models.gates import Action, GateId, GateResult, GateStatus, VisionReview, verdict_of
 from creative_assets.models.images import OcrLine
 from creative_assets.models.layout import Layout, TextRole
-from creative_assets.models.text import CopyVariant
+from creative_assets.models.text import ComplianceFinding, CopyVariant
 
 ROLES: tuple[TextRole, ...] = ("headline", "subline", "cta")
 SALIENT_WARN, SALIENT_FAIL = 0.35, 0.60
@@ -159,8 +161,15 @@ def _zone_box(layout: Layout, role: TextRole) -> Box | None:
     return next((z.box for z in layout.zones if z.role == role), None)
 
 
-def gate_2_text_correctness(lines: list[OcrLine], copy: CopyVariant, layout: Layout) -> GateResult:
-    """The headline, subline and CTA read back as written (OCR, normalised, per zone)."""
+def gate_2_text_correctness(
+    lines: list[OcrLine],
+    copy: CopyVariant,
+    layout: Layout,
+    violations: Sequence[ComplianceFinding] = (),
+) -> GateResult:
+    """The headline, subline and CTA read back as written (OCR, normalised, per zone), and the
+    creative says nothing the compliance gate forbids (`violations`, found in its OCR text:
+    wording an image editor added that the checked copy did not have)."""
     roles: dict[str, JsonValue] = {}
     bad: list[str] = []
     scores: list[float] = []
@@ -174,10 +183,13 @@ def gate_2_text_correctness(lines: list[OcrLine], copy: CopyVariant, layout: Lay
             bad.append(f"the {role} “{expected}” is missing")
         elif score < TEXT_MATCH_THRESHOLD or typos:
             bad.append(f"the {role} reads “{read}” instead of “{expected}”")
+    bad += [f"it says „{f.phrase}“ ({f.category}; use {f.suggestion})" for f in violations]
     summary = f"The copy on the image is wrong: {'; '.join(bad)}."
     if not bad:
         summary = "Headline, subline and call to action read back as written."
-    evidence = {"roles": roles, "threshold": TEXT_MATCH_THRESHOLD}
+    evidence: dict[str, JsonValue] = {"roles": roles, "threshold": TEXT_MATCH_THRESHOLD}
+    if violations:
+        evidence["compliance"] = [f.model_dump(mode="json") for f in violations]
     return _result("2", "Text correctness", bool(bad), False, min(scores), summary=summary, evidence=evidence)
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "Rule",
     "check_variant",
     "check_variants",
+    "creative_violations",
     "describe",
     "find_violations",
     "has_gender_marker",
@@ -148,6 +149,19 @@ def find_violations(
                 )
             )
     return _without_overlaps(spans)
+
+
+def creative_violations(
+    text: str, locale: str, prohibited: Sequence[str] = (), *, church_employer: bool = False
+) -> list[ComplianceFinding]:
+    """What the OCR of a finished creative must not say: the bias and claim rules, but not the
+    gender marker. The copy's marker was checked before rendering, and OCR often drops or
+    garbles "(m/w/d)"; what this adds is catching words the image editor put there itself."""
+    return [
+        f
+        for f in find_violations(text, locale, prohibited, church_employer=church_employer, field="creative")
+        if f.category != "gender_marker"
+    ]
 
 
 def _claim_suggestion(language: str) -> str:

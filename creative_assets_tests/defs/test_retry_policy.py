@@ -51,6 +51,20 @@ class StrayTextEditor(ImageEditor):
         )
 
 
+class BiasedEditor(ImageEditor):
+    """An i2i model that renders the copy faithfully but adds a few words of its own to the
+    subline — words the checked copy never had and an ad must not say (AGG: age)."""
+
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
+        biased = copy.model_copy(update={"subline": f"{copy.subline} im jungen Team"})
+        img = typeset(open_image(base_png), layout, biased)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
+        )
+
+
 class FadedEditor(ImageEditor):
     """An i2i model that renders the copy right, but washed out: pale grey on a pale panel."""
 
@@ -102,6 +116,7 @@ def setup(editor: ImageEditor) -> dict:
         "copy": copy,
         "brand": brand,
         "seed_parts": ("t", "B", prompt.image_type),
+        "locale": "de-DE",
     }
 
 
@@ -127,6 +142,18 @@ def test_misplaced_text_retries_i2i_then_typesets_locally() -> None:
     assert [a.trigger for a in outcome.attempts] == ["none", "regenerate_i2i", "typeset_locally"]
     assert any(g.gate == "1b" and g.status == "FAIL" for g in outcome.attempts[0].gates)
     assert outcome.attempts[-1].verdict != "FAIL"
+
+
+def test_biased_words_added_by_the_editor_fail_gate_2_then_the_copy_is_typeset_locally() -> None:
+    outcome = make_creative(**setup(BiasedEditor()))
+    assert [a.trigger for a in outcome.attempts] == ["none", "regenerate_i2i", "typeset_locally"]
+    gate_2 = next(g for g in outcome.attempts[0].gates if g.gate == "2")
+    assert gate_2.status == "FAIL" and "jungen Team" in gate_2.summary
+    found = gate_2.evidence["compliance"]
+    assert [(f["category"], f["field"]) for f in found] == [("age", "creative")]
+    last = outcome.attempts[-1]
+    assert last.verdict != "FAIL"
+    assert "compliance" not in next(g for g in last.gates if g.gate == "2").evidence
 
 
 def test_repeated_unreadable_result_regenerates_the_base_image_and_stops_after_three_attempts() -> None:

@@ -8,6 +8,7 @@ from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.lineage import lineage_markdown
 from creative_assets.defs.compose.renditions import render_creative
 from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.text.compliance import ComplianceRules
 from creative_assets.models import (
     BaseImageSet,
     BrandIdentity,
@@ -70,6 +71,7 @@ def creatives(
     text_generator: TextGenerator,
     ocr: OcrReader,
     settings: CampaignSettings,
+    compliance_rules: ComplianceRules,
     base_images: BaseImageSet,
     layouts: LayoutSet,
     image_prompts: ImagePromptSet,
@@ -81,7 +83,10 @@ def creatives(
     i2i, logo and gates 1b–4 with the retry loop). One step holds the retry loops because a
     failed gate must be able to send a rendition back to the i2i step or to a new base image."""
     job_id, variant = split_key(context)
-    providers = Providers(image_editor, image_generator, vision_analyzer, text_generator, ocr, settings)
+    rules = compliance_rules.for_company(brand_identity.company_name)
+    providers = Providers(
+        image_editor, image_generator, vision_analyzer, text_generator, ocr, settings, rules
+    )
     rendered = [
         render_creative(
             providers=providers,

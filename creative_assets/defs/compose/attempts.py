@@ -14,6 +14,7 @@ from PIL import Image
 
 from creative_assets.defs.images.generation import generate_clean_base_image
 from creative_assets.defs.layout.framing import frame, plan
+from creative_assets.defs.text.compliance import CustomerRules
 from creative_assets.gates.checks import (
     decide_next_action,
     gate_1b_semantic,
@@ -22,6 +23,7 @@ from creative_assets.gates.checks import (
     gate_4_readability,
     logo_present,
 )
+from creative_assets.gates.compliance import creative_violations
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
 from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.png import open_image, to_png
@@ -52,6 +54,8 @@ class Providers:
     text: TextGenerator
     ocr: OcrReader
     settings: CampaignSettings
+    # The customer's compliance rules, held against what OCR reads on each finished creative.
+    rules: CustomerRules = field(default_factory=CustomerRules)
 
 
 @dataclass
@@ -76,10 +80,17 @@ def judge(
     copy: CopyVariant,
     brand: BrandIdentity,
     providers: Providers,
+    locale: str,
 ) -> tuple[list[GateResult], list[ProviderCall]]:
     """Gates 1b–4 on a finished creative (as PNG for a vision review, and decoded once for the
     rest), and the calls a vision review cost."""
     lines = providers.ocr.read(final)
+    violations = creative_violations(
+        " ".join(line.text for line in lines),
+        locale,
+        providers.rules.prohibited_claims,
+        church_employer=providers.rules.church_employer,
+    )
     review = providers.vision.review_creative(final_png, layout, copy)
     logo_found = False
     if layout.logo_box is not None and brand.logo is not None:
@@ -87,7 +98,7 @@ def judge(
         logo_found = logo_present(final, overlay, box_px)
     gates = [
         gate_1b_semantic(lines, layout, logo_box=layout.logo_box, review=review.value if review else None),
-        gate_2_text_correctness(lines, copy, layout),
+        gate_2_text_correctness(lines, copy, layout, violations),
         gate_3_layout_brand(
             lines,
             layout,
@@ -119,6 +130,7 @@ def make_creative(
     copy: CopyVariant,
     brand: BrandIdentity,
     seed_parts: tuple[object, ...],
+    locale: str,
     tag: str = "",
 ) -> CreativeOutcome:
     """One rendition's loop. `base_png` is the picture the text is set on — the base image
@@ -166,7 +178,7 @@ def make_creative(
         final = add_logo(overlay_img, layout, brand)
         final_png = overlay_png if final is overlay_img else to_png(final)
         calls += overlay.calls
-        gates, review_calls = judge(final_png, final, overlay_img, layout, copy, brand, providers)
+        gates, review_calls = judge(final_png, final, overlay_img, layout, copy, brand, providers, locale)
         calls += review_calls
         verdict = verdict_of(gates)
         i2i_failures += verdict == "FAIL"

@@ -86,6 +86,7 @@ def render_creative(
                 copy=copy,
                 brand=brand,
                 seed_parts=(job_id, variant, name),
+                locale=locale,
                 tag=name if primary else f"{name}_{locale}_{ad_format(format_id).slug}",
             )
             last = outcome.attempts[-1]

@@ -45,7 +45,10 @@ class ComplianceRules(dg.ConfigurableResource):
     )
 
     def for_job(self, job: JobPosting) -> CustomerRules:
-        path = Path(self.folder) / slugify(job.company_name) / COMPLIANCE_FILE
+        return self.for_company(job.company_name)
+
+    def for_company(self, company_name: str) -> CustomerRules:
+        path = Path(self.folder) / slugify(company_name) / COMPLIANCE_FILE
         if not path.is_file():
             return CustomerRules()
         try:

@@ -32,7 +32,9 @@ class LocalImageEditor(ImageEditor):
         self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         emphasis = min(attempt - 1, MAX_EMPHASIS)
-        img = typeset(open_image(base_png, what="base image"), layout, copy, emphasis=emphasis)
+        img = typeset(
+            open_image(base_png, what="base image"), layout, copy, emphasis=emphasis, locale=layout.locale
+        )
         call = ProviderCall(
             provider="local", model="pillow-typesetter-v1", operation="text_overlay", unit="image"
         )
