@@ -142,8 +142,12 @@ def test_a_record_stored_by_an_older_model_says_how_to_renew_it(
     record["data"]["attempts"] = []  # a field the model no longer has
     (folder / "record.json").write_text(json.dumps(record))
     store = ArtifactStore(base_path=UPath(tmp_path))
-    context = dg.build_input_context(asset_key=dg.AssetKey("brand_identity"))
-    with pytest.raises(StaleRecordError) as info:
+    # As a context manager: an unclosed input context leaves its ephemeral instance "current"
+    # for every later Definitions load in the session.
+    with (
+        dg.build_input_context(asset_key=dg.AssetKey("brand_identity"), instance=instance) as context,
+        pytest.raises(StaleRecordError) as info,
+    ):
         store.load_from_path(context, UPath(folder))
     assert info.value.code == "stale_record"
     assert "materialize brand_identity again" in str(info.value) and "attempts" in str(info.value)
