@@ -211,7 +211,7 @@ def report_overhead(r: dict[str, Any]) -> dict[str, float]:
     print("3. Orchestration overhead (zero provider latency, one campaign)")
     print(f"   wall time                  {r['wall_s']:8.1f} s   (target ≤ 10 s)")
     print(f"   CPU time (incl. children)  {r['cpu_s']:8.1f} s   (+{r['setup_cpu_s']:.1f} s loading)")
-    print(f"   peak memory (RSS)          {r['peak_rss_mib']:8.0f} MiB")
+    print(f"   peak memory (RSS)          {r['peak_rss_mib']:8.0f} MiB   (largest of {r['workers']} workers)")
     print(f"   simulator CPU (apart)      {r['sim_cpu_s']:8.1f} s")
     print(f"   load average               {r['load_before']} → {r['load_after']}")
     print(f"   runs: {runs_summary(r)}")
@@ -223,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default=str(PROFILE_PATH))
     parser.add_argument("--time-scale", type=float, help="override the profile's time_scale")
     parser.add_argument("--campaigns", type=int, default=10, help="campaigns queued in scenario 2")
-    parser.add_argument("--runs", type=int, default=10, help="runs executing at once (the run queue)")
+    parser.add_argument("--runs", type=int, default=10, help="runs at once in scenario 2 (the run queue)")
+    parser.add_argument(
+        "--campaign-runs", type=int, default=5, help="runs at once in scenarios 1 and 3 (1: one by one)"
+    )
     parser.add_argument("--only", default="single,throughput,overhead")
     parser.add_argument("--trials", type=int, default=2000, help="draws of the seed-schedule model")
     parser.add_argument("--json", help="write every figure and raw result here")
@@ -246,14 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, Any] = {"profile": data, "load_start": load()}
     try:
         if "single" in only:
-            r = run_scenario(sim, ["bench-single"], 5, env, workdir)
+            r = run_scenario(sim, ["bench-single"], args.campaign_runs, env, workdir)
             figures["single"] = report_single(profile, r, args.trials) | {"raw": r}
         if "throughput" in only:
             r = run_scenario(sim, queued, args.runs, env, workdir)
             figures["throughput"] = report_throughput(profile, r, len(queued)) | {"raw": r}
         if "overhead" in only:
             sim.configure(sim_config(profile, jobs, zero_latency=True))
-            r = run_scenario(sim, ["bench-zero"], 5, env, workdir)
+            r = run_scenario(sim, ["bench-zero"], args.campaign_runs, env, workdir)
             figures["overhead"] = report_overhead(r) | {"raw": r}
     finally:
         sim.stop()

@@ -47,6 +47,33 @@ def _rusage() -> dict[str, float]:
     }
 
 
+def _live_children_cpu_s() -> float:
+    """CPU of our live child processes (the forkserver the workers fork from), from /proc."""
+    me, total = str(os.getpid()), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def worker_usage(outcomes: list[Any]) -> dict[str, float]:
+    """Each worker reports its cumulative CPU and peak RSS with every run; keep its last report."""
+    last: dict[int, tuple[float, float]] = {}
+    for run in (r for o in outcomes for r in o.runs):
+        if run.worker_pid is not None:
+            cpu, rss = last.get(run.worker_pid, (0.0, 0.0))
+            last[run.worker_pid] = (max(cpu, run.worker_cpu_s or 0), max(rss, run.worker_peak_rss_mib or 0))
+    return {
+        "workers": len(last),
+        "cpu_s": sum(cpu for cpu, _ in last.values()),
+        "peak_rss_mib": max((rss for _, rss in last.values()), default=0.0),
+    }
+
+
 def _run_records(instance: Any, run_ids: list[str]) -> list[dict[str, Any]]:
     """Start/end of each run and of each of its steps, from Dagster's own records."""
     out = []
@@ -112,7 +139,8 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) ->
             instance, job_ids, max_concurrent_runs=max_runs, run_config=quiet_run_config()
         )
         wall = time.time() - started
-        cpu = _rusage()["cpu_s"] - cpu0
+        workers = worker_usage(outcomes)
+        cpu = _rusage()["cpu_s"] - cpu0 + workers["cpu_s"] + _live_children_cpu_s()
         run_ids = [r.run_id for o in outcomes for r in o.runs]
         records = _run_records(instance, run_ids)
         creatives = _creatives_made(instance, run_ids)
@@ -122,7 +150,8 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) ->
         "wall_s": wall,
         "cpu_s": cpu,
         "setup_cpu_s": cpu0 - before["cpu_s"],
-        "peak_rss_mib": _rusage()["peak_rss_mib"],
+        "peak_rss_mib": max(_rusage()["peak_rss_mib"], workers["peak_rss_mib"]),
+        "workers": workers["workers"],
         "success": all(o.success for o in outcomes),
         "errors": [r.error for o in outcomes for r in o.runs if r.error],
         "campaigns": [

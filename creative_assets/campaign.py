@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import resource
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -30,6 +31,11 @@ class RunOutcome:
     success: bool
     seconds: float
     error: str | None = None
+    # Set when the run went to a worker process: its pid, and its CPU seconds and peak RSS so far
+    # (a forked worker is not our child, so our rusage never sees it).
+    worker_pid: int | None = None
+    worker_cpu_s: float | None = None
+    worker_peak_rss_mib: float | None = None
 
 
 @dataclass
@@ -138,7 +144,22 @@ def _init_worker(instance_ref: Any, load_defs: Callable[[], dg.Definitions]) -> 
 
 
 def _run_in_worker(job_name: str, partition: str, run_config: Mapping[str, Any] | None) -> RunOutcome:
-    return _run(_worker["defs"], _worker["instance"], job_name, partition, run_config)
+    outcome = _run(_worker["defs"], _worker["instance"], job_name, partition, run_config)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    outcome.worker_pid = os.getpid()
+    outcome.worker_cpu_s = round(usage.ru_utime + usage.ru_stime, 3)
+    outcome.worker_peak_rss_mib = round(usage.ru_maxrss / 1024, 1)
+    return outcome
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a forkserver that has imported Dagster and the definitions once: a
+    spawned worker imports them itself (seconds of CPU each, all at once when the variant runs
+    start), while a fork of the server is ready in milliseconds and shares its pages. Never a
+    plain fork of this process, which may hold threads and locks."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dagster", "creative_assets.definitions"])
+    return context
 
 
 def _ready() -> int:
@@ -167,10 +188,9 @@ def run_campaigns(
     Outcomes list each campaign's runs in order (text, the variants, roll-up)."""
     if max_concurrent_runs < 1:
         raise ValueError("max_concurrent_runs must be at least 1")
-    spawn = multiprocessing.get_context("spawn")  # never fork a process that holds threads/locks
     with ProcessPoolExecutor(
         max_concurrent_runs,
-        mp_context=spawn,
+        mp_context=_worker_context(),
         initializer=_init_worker,
         initargs=(instance.get_ref(), load_defs),
     ) as pool:

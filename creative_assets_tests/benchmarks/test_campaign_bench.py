@@ -119,3 +119,14 @@ def test_the_simulator_reports_each_endpoints_busy_window() -> None:
         assert 0 <= busy["first_admitted_s"] <= busy["last_released_s"]
         sim.reset()
         assert sim.stats()["endpoints"]["hoc.get_job"]["first_admitted_s"] is None
+
+
+def test_worker_usage_keeps_each_workers_last_report() -> None:
+    from benchmarks.scenario import worker_usage
+    from creative_assets.campaign import CampaignOutcome, RunOutcome
+
+    def run(pid: int | None, cpu: float, rss: float) -> RunOutcome:
+        return RunOutcome("campaign_variant", "j|A", "r", True, 1.0, None, pid, cpu, rss)
+
+    outcome = CampaignOutcome("j", [run(11, 2.0, 500), run(11, 5.0, 700), run(12, 3.0, 600), run(None, 9, 9)])
+    assert worker_usage([outcome]) == {"workers": 2, "cpu_s": 8.0, "peak_rss_mib": 700}
