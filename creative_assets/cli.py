@@ -47,6 +47,8 @@ def _campaign(args: argparse.Namespace) -> int:
         if run.error:
             print(f"       {run.error}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # With --parallel the runs were in worker processes, which report their own peaks.
+    peak_mib = max([peak_mib, *(r.worker_peak_rss_mib or 0 for r in outcome.runs)])
     print(
         f"campaign {args.job_id}: {'succeeded' if outcome.success else 'failed'} "
         f"in {time.perf_counter() - started:.1f}s, peak memory {peak_mib:.0f} MiB"
