@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 JOB ?= hoc-4711-pflege
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install install-test run dev test lint clean
+.PHONY: install install-test run dev test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ dev: install $(DAGSTER_HOME)/dagster.yaml
 
 test: install-test
 	$(BIN)/pytest -q
+
+# The campaign benchmark (issue #7): the real clients against the provider simulator with the
+# latency profile in benchmarks/profile.json; prints every figure and the load average.
+# BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--only single --time-scale 0.5".
+bench: install
+	$(BIN)/python -m benchmarks.campaign $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -11,7 +11,7 @@ import time
 import dagster as dg
 
 from creative_assets.approvals import parse_creative_id, record_decision
-from creative_assets.campaign import ensure_job_partition, run_campaign
+from creative_assets.campaign import ensure_job_partition, run_campaign, run_campaigns
 from creative_assets.definitions import build_definitions, deployment_resources
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import VARIANTS
@@ -36,13 +36,19 @@ def _campaign(args: argparse.Namespace) -> int:
         except CreativeAssetsError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        outcome = run_campaign(defs, instance, args.job_id, variants)
+        if args.parallel > 1:
+            # Variant runs side by side, each in a worker process (see campaign.run_campaigns).
+            outcome = run_campaigns(instance, [args.job_id], variants, max_concurrent_runs=args.parallel)[0]
+        else:
+            outcome = run_campaign(defs, instance, args.job_id, variants)
     for run in outcome.runs:
         status = "ok    " if run.success else "FAILED"
         print(f"{status} {run.job_name:<16} {run.partition:<28} {run.seconds:>7.1f}s  run {run.run_id}")
         if run.error:
             print(f"       {run.error}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # With --parallel the runs were in worker processes, which report their own peaks.
+    peak_mib = max([peak_mib, *(r.worker_peak_rss_mib or 0 for r in outcome.runs)])
     print(
         f"campaign {args.job_id}: {'succeeded' if outcome.success else 'failed'} "
         f"in {time.perf_counter() - started:.1f}s, peak memory {peak_mib:.0f} MiB"
@@ -90,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     campaign = sub.add_parser("campaign", help="materialize every phase of a job's campaign")
     campaign.add_argument("job_id")
     campaign.add_argument("--variants", help="comma-separated subset of A-E (the roll-up needs all five)")
+    campaign.add_argument(
+        "--parallel",
+        type=int,
+        default=1,
+        metavar="N",
+        help="runs at once: N > 1 runs the variant runs side by side in N worker processes",
+    )
     campaign.set_defaults(func=_campaign)
     jobs = sub.add_parser("jobs", help="list the jobs the job source offers")
     jobs.set_defaults(func=_jobs)

@@ -31,6 +31,10 @@ class EndpointStats:
     billed_usd: float = 0.0
     units: Counter[str] = field(default_factory=Counter)
     admitted_at: deque[float] = field(default_factory=deque)
+    # Wall seconds since the last reset of the first admission and the last release: the window
+    # in which the endpoint was busy, so a benchmark can compute a rate (images per minute).
+    first_admitted_s: float | None = None
+    last_released_s: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,7 +46,13 @@ class EndpointStats:
             "limited": dict(sorted(self.limited.items())),
             "billed_usd": round(self.billed_usd, 6),
             "units": dict(sorted(self.units.items())),
+            "first_admitted_s": _rounded(self.first_admitted_s),
+            "last_released_s": _rounded(self.last_released_s),
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 class Ledger:
@@ -52,9 +62,11 @@ class Ledger:
         self._provider_in_flight: Counter[str] = Counter()
         self._provider_max_in_flight: Counter[str] = Counter()
         self._recent: deque[dict[str, Any]] = deque(maxlen=RECENT_REQUESTS)
+        self._epoch = time.monotonic()
 
     def reset(self) -> None:
         with self._lock:
+            self._epoch = time.monotonic()
             self._endpoints = {name: EndpointStats() for name in ENDPOINTS}
             # The provider in-flight count is kept: requests held across a reset still release.
             self._provider_max_in_flight = Counter()
@@ -82,6 +94,8 @@ class Ledger:
                     return "rpm", stats.admitted_at[0] + window_s - now
                 stats.admitted_at.append(now)
             stats.in_flight += 1
+            if stats.first_admitted_s is None:
+                stats.first_admitted_s = now - self._epoch
             stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
             provider = ENDPOINTS[endpoint].provider
             self._provider_in_flight[provider] += 1
@@ -92,7 +106,9 @@ class Ledger:
 
     def release(self, endpoint: str) -> None:
         with self._lock:
-            self._endpoints[endpoint].in_flight -= 1
+            stats = self._endpoints[endpoint]
+            stats.in_flight -= 1
+            stats.last_released_s = time.monotonic() - self._epoch
             self._provider_in_flight[ENDPOINTS[endpoint].provider] -= 1
 
     def record(

@@ -167,6 +167,8 @@ def test_control_api_stats_reset_and_config(http: httpx.Client) -> None:
             "limited",
             "billed_usd",
             "units",
+            "first_admitted_s",
+            "last_released_s",
         }
         assert entry["calls"] == 1 and entry["responses"] == {"200": 1}
         assert http.post(sim.base_url + "/_sim/config", json={"seeed": 1}).status_code == 400

@@ -115,6 +115,7 @@ def test_strict_mode_accepts_what_the_sdk_builds_and_rejects_raw_pydantic_schema
         note: str | None
 
     assert strict_schema_error(to_strict_json_schema(Strict), "strict") is None
+
     # Real API wording for a keyword outside the strict subset, and for optional fields.
     class Bounded(BaseModel):
         model_config = ConfigDict(extra="forbid")

@@ -1,0 +1,271 @@
+"""Campaign benchmark (issue #7): the real pipeline against the provider simulator.
+
+    python -m benchmarks.campaign [--profile benchmarks/profile.json] [--time-scale S]
+                                  [--campaigns 10] [--only single,throughput,overhead]
+
+Starts the simulator as a subprocess on loopback with the latency profile, then runs three
+scenarios, each in a fresh process on a fresh Dagster instance (`benchmarks/scenario.py`):
+  1. single:     one campaign; wall time against its critical-path bound and against the seed
+                 design's schedule simulated on the same numbers (`benchmarks/model.py`);
+  2. throughput: N campaigns queued at once; base images per minute against BFL slots / BFL
+                 latency; the peak in flight per provider from the simulator (asserted ≤ limit);
+  3. overhead:   one campaign with zero provider latency: wall, CPU (incl. children), peak RSS.
+Every figure is printed with the load average, because the 2-core machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.model import (
+    PROFILE_PATH,
+    Profile,
+    critical_path_bound,
+    seed_schedule,
+    throughput_bound_per_min,
+)
+from benchmarks.scenario import provider_env
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_JOB = REPO / "creative_assets" / "sample_jobs" / "jobs" / "hoc-4711-pflege.json"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def sim_config(profile: Profile, jobs: list[dict[str, Any]], *, zero_latency: bool = False) -> dict[str, Any]:
+    """The profile in the simulator's terms, with its limits set to the gateway's: a request
+    beyond them would be refused with a 429, as the real provider would."""
+    endpoints: dict[str, Any] = {"*": {"latency": {"kind": "fixed", "seconds": 0.0}}}
+    if not zero_latency:
+        for name, latency in profile.latency.items():
+            if name != "bfl.task":
+                endpoints[name] = {"latency": latency.simulator()}
+    for provider in ("openai", "perplexity", "firecrawl"):
+        endpoints.setdefault(provider, {})["max_concurrency"] = profile.limits[provider]
+    task = {"kind": "fixed", "seconds": 0.0} if zero_latency else profile.latency["bfl.task"].simulator()
+    return {
+        "seed": profile.seed,
+        "time_scale": profile.time_scale,
+        "endpoints": endpoints,
+        "bfl": {"task_duration": task, "max_active_tasks": profile.limits["bfl"]},
+        "hoc": {"include_samples": True, "jobs": jobs},
+    }
+
+
+def bench_jobs(ids: list[str]) -> list[dict[str, Any]]:
+    sample = json.loads(SAMPLE_JOB.read_text(encoding="utf-8"))
+    return [{**copy.deepcopy(sample), "job_id": job_id} for job_id in ids]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class SimProcess:
+    def __init__(self, config: dict[str, Any], workdir: Path) -> None:
+        path = workdir / "sim.json"
+        path.write_text(json.dumps(config), encoding="utf-8")
+        self.url = f"http://127.0.0.1:{free_port()}"
+        port = self.url.rsplit(":", 1)[1]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "creative_assets.sim", "--port", port, "--config", str(path)],
+            stdout=subprocess.DEVNULL,
+            stderr=(workdir / "sim.log").open("w"),
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.url}/_sim/health", timeout=1).raise_for_status()
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the simulator did not come up within 30 s; see sim.log")
+
+    def configure(self, config: dict[str, Any]) -> None:
+        httpx.post(f"{self.url}/_sim/config", json=config, timeout=10).raise_for_status()
+
+    def cpu_s(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def load() -> str:
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_scenario(sim: SimProcess, job_ids: list[str], runs: int, env: dict[str, str], workdir: Path) -> dict:
+    out = workdir / f"result-{job_ids[0]}.json"
+    load_before, sim_cpu = load(), sim.cpu_s()
+    cmd = [sys.executable, "-m", "benchmarks.scenario", "--sim", sim.url, "--jobs", ",".join(job_ids)]
+    cmd += ["--runs", str(runs), "--env", json.dumps(env), "--out", str(out)]
+    with (workdir / f"scenario-{job_ids[0]}.log").open("w") as log:
+        subprocess.run(cmd, cwd=REPO, stdout=log, stderr=log, check=False)
+    if not out.exists():
+        raise RuntimeError(f"scenario {job_ids[0]} produced no result; see {log.name} in {workdir}")
+    result = json.loads(out.read_text(encoding="utf-8"))
+    result |= {"load_before": load_before, "load_after": load(), "sim_cpu_s": sim.cpu_s() - sim_cpu}
+    if not result["success"]:
+        print(f"  !! runs failed: {result['errors'][:3]}")
+    return result
+
+
+def bfl_images(stats: dict[str, Any]) -> int:
+    """Base images the providers made: BFL submits that were accepted (each one a billed task)."""
+    return int(stats["endpoints"]["bfl.submit"]["responses"].get("200", 0))
+
+
+def check_limits(stats: dict[str, Any], limits: dict[str, int]) -> list[str]:
+    """Peak in flight per provider from the simulator, against each limit; raises on a breach."""
+    lines, breaches = [], []
+    peaks = {p: stats["providers"][p]["max_in_flight"] for p in limits}
+    peaks["bfl (active tasks)"] = stats["bfl"]["max_active_tasks"]
+    for name, peak in peaks.items():
+        limit = limits[name.split()[0]]
+        lines.append(f"{name} {peak}/{limit}")
+        if peak > limit:
+            breaches.append(f"{name}: {peak} > {limit}")
+    assert not breaches, f"provider limit exceeded: {breaches}"
+    return lines
+
+
+def runs_summary(result: dict[str, Any]) -> str:
+    by_job: dict[str, list[float]] = {}
+    for r in result["runs"]:
+        if r["start"] and r["end"]:
+            by_job.setdefault(r["job"], []).append(r["end"] - r["start"])
+    return ", ".join(f"{job} ×{len(d)} max {max(d):.1f}s" for job, d in by_job.items())
+
+
+def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str, float]:
+    ts, stats = profile.time_scale, r["sim"]
+    images, creatives = bfl_images(stats), r["creatives"] or 20
+    bound = critical_path_bound(profile, images)
+    seed = seed_schedule(profile, base_images=images, creatives=creatives, trials=trials) * ts
+    bound_s, wall = bound.total_s * ts, r["wall_s"]
+    edits = stats["endpoints"]["openai.images_edits"]["responses"].get("200", 0)
+    print("1. One campaign")
+    print(f"   wall time                  {wall:8.1f} s   (load {r['load_before']} → {r['load_after']})")
+    print(
+        f"   critical-path bound        {bound_s:8.1f} s   = ({bound.text_chain_s:.2f} text + "
+        f"⌈{images}/{profile.bfl_slots}⌉={bound.bfl_rounds} × {bound.bfl_latency_s:.2f} BFL + "
+        f"{bound.downstream_s:.2f} downstream) × {ts:g}"
+    )
+    print(f"   wall / bound               {wall / bound_s:8.2f}     (target ≤ 1.10)")
+    print(f"   seed schedule (simulated)  {seed:8.1f} s   ({trials} trials on the same profile)")
+    print(f"   speed-up over the seed     {seed / wall:8.2f} ×   (target ≥ 1.3)")
+    print(f"   work: {images} BFL images, {edits} image edits, {creatives} creatives; CPU {r['cpu_s']:.1f} s")
+    print(f"   runs: {runs_summary(r)}")
+    return {
+        "wall_s": wall,
+        "bound_s": bound_s,
+        "ratio": wall / bound_s,
+        "seed_s": seed,
+        "speedup": seed / wall,
+    }
+
+
+def report_throughput(profile: Profile, r: dict[str, Any], n: int) -> dict[str, float]:
+    stats = r["sim"]
+    images = bfl_images(stats)
+    submit, delivery = stats["endpoints"]["bfl.submit"], stats["endpoints"]["bfl.delivery"]
+    window = (delivery["last_released_s"] or 0) - (submit["first_admitted_s"] or 0)
+    rate = images / window * 60 if window > 0 else 0.0
+    overall = images / r["wall_s"] * 60
+    bound = throughput_bound_per_min(profile)
+    print(f"2. {n} campaigns queued at once")
+    print(
+        f"   wall time                  {r['wall_s']:8.1f} s   (load {r['load_before']} → {r['load_after']})"
+    )
+    print(
+        f"   base images per minute     {rate:8.1f}     ({images} images while BFL was busy, "
+        f"{window:.1f} s; over the whole wall {overall:.1f}/min)"
+    )
+    print(
+        f"   bound (slots / latency)    {bound:8.1f}     "
+        f"({profile.bfl_slots} / {profile.bfl_latency_s * profile.time_scale:.3f} s)"
+    )
+    print(f"   ratio                      {rate / bound:8.1%}     (target ≥ 90 %)")
+    print(f"   max in flight / limit      {', '.join(check_limits(stats, profile.limits))}  (asserted)")
+    print(f"   runs: {runs_summary(r)}; CPU {r['cpu_s']:.1f} s; campaigns ok: {r['success']}")
+    return {"rate_per_min": rate, "bound_per_min": bound, "ratio": rate / bound}
+
+
+def report_overhead(r: dict[str, Any]) -> dict[str, float]:
+    print("3. Orchestration overhead (zero provider latency, one campaign)")
+    print(f"   wall time                  {r['wall_s']:8.1f} s   (target ≤ 10 s)")
+    print(f"   CPU time (incl. children)  {r['cpu_s']:8.1f} s   (+{r['setup_cpu_s']:.1f} s loading)")
+    print(f"   peak memory (RSS)          {r['peak_rss_mib']:8.0f} MiB   (largest of {r['workers']} workers)")
+    print(f"   simulator CPU (apart)      {r['sim_cpu_s']:8.1f} s")
+    print(f"   load average               {r['load_before']} → {r['load_after']}")
+    print(f"   runs: {runs_summary(r)}")
+    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "peak_rss_mib": r["peak_rss_mib"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.campaign", description=__doc__)
+    parser.add_argument("--profile", default=str(PROFILE_PATH))
+    parser.add_argument("--time-scale", type=float, help="override the profile's time_scale")
+    parser.add_argument("--campaigns", type=int, default=10, help="campaigns queued in scenario 2")
+    parser.add_argument("--runs", type=int, default=10, help="runs at once in scenario 2 (the run queue)")
+    parser.add_argument(
+        "--campaign-runs", type=int, default=5, help="runs at once in scenarios 1 and 3 (1: one by one)"
+    )
+    parser.add_argument("--only", default="single,throughput,overhead")
+    parser.add_argument("--trials", type=int, default=2000, help="draws of the seed-schedule model")
+    parser.add_argument("--json", help="write every figure and raw result here")
+    args = parser.parse_args(argv)
+    data = json.loads(Path(args.profile).read_text(encoding="utf-8"))
+    if args.time_scale:
+        data["time_scale"] = args.time_scale
+    profile = Profile.from_dict(data)
+    only = set(args.only.split(","))
+    queued = [f"bench-q{i:02d}" for i in range(1, args.campaigns + 1)]
+    jobs = bench_jobs(["bench-single", "bench-zero", *queued])
+    # Per-minute limits are real-time limits of the provider; on a compressed clock they scale.
+    rpm = {"bfl": 120 / profile.time_scale, "openai": 500 / profile.time_scale}
+    env = provider_env("", profile.limits, rpm)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    print(f"campaign benchmark · profile {args.profile} · time scale {profile.time_scale:g}")
+    print(f"  {os.cpu_count()} cores, load average {load()} (1/5/15 min) · logs in {workdir}")
+    sim = SimProcess(sim_config(profile, jobs), workdir)
+    env = provider_env(sim.url, profile.limits, rpm)
+    figures: dict[str, Any] = {"profile": data, "load_start": load()}
+    try:
+        if "single" in only:
+            r = run_scenario(sim, ["bench-single"], args.campaign_runs, env, workdir)
+            figures["single"] = report_single(profile, r, args.trials) | {"raw": r}
+        if "throughput" in only:
+            r = run_scenario(sim, queued, args.runs, env, workdir)
+            figures["throughput"] = report_throughput(profile, r, len(queued)) | {"raw": r}
+        if "overhead" in only:
+            sim.configure(sim_config(profile, jobs, zero_latency=True))
+            r = run_scenario(sim, ["bench-zero"], args.campaign_runs, env, workdir)
+            figures["overhead"] = report_overhead(r) | {"raw": r}
+    finally:
+        sim.stop()
+    figures["load_end"] = load()
+    print(f"load average at the end {figures['load_end']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

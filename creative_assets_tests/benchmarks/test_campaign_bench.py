@@ -1,0 +1,132 @@
+"""The benchmark's pure parts: the critical-path bound, the seed-schedule model and the throughput
+bound on a tiny profile (arithmetic asserted exactly), the simulator config it derives, the limit
+check, and the busy window the simulator now reports. No timings are asserted."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import httpx
+import pytest
+
+from benchmarks.campaign import bench_jobs, check_limits, sim_config
+from benchmarks.model import (
+    Profile,
+    critical_path_bound,
+    seed_schedule,
+    seed_schedule_once,
+    throughput_bound_per_min,
+)
+from creative_assets.sim import SimConfig, fast_config, running_simulator
+
+CHAT = "openai.chat_completions"
+TINY: dict[str, Any] = {
+    "time_scale": 0.25,
+    "seed": 3,
+    "limits": {"bfl": 2, "openai": 4, "perplexity": 1, "firecrawl": 1},
+    "latency": {
+        "hoc.get_job": {"mean_s": 1},
+        "perplexity.responses": {"mean_s": 4},
+        "firecrawl.scrape": {"mean_s": 3},
+        CHAT: {"mean_s": 2},
+        "openai.images_edits": {"mean_s": 10},
+        "bfl.submit": {"mean_s": 1},
+        "bfl.task": {"mean_s": 5},
+        "bfl.get_result": {"mean_s": 0},
+        "bfl.delivery": {"mean_s": 2},
+    },
+    "pipeline": {
+        "text_stages": [["hoc.get_job"], ["perplexity.responses", "firecrawl.scrape"], [CHAT], [CHAT]],
+        "variant_prompt_chain": [CHAT, CHAT],
+        "bfl_image": ["bfl.submit", "bfl.task", "bfl.get_result", "bfl.delivery"],
+        "image_downstream": [CHAT, CHAT, "openai.images_edits"],
+    },
+    "seed_schedule": {"bfl_batch_size": 2, "bfl_batch_pause_s": 1},
+}
+
+
+def test_critical_path_bound_is_text_plus_bfl_rounds_plus_the_last_images_chain() -> None:
+    bound = critical_path_bound(Profile.from_dict(TINY), base_images=5)
+    # text: 1 + max(4, 3) + 2 + 2, then the variant's two art-direction calls 2 + 2
+    assert bound.text_chain_s == 13
+    assert (bound.bfl_rounds, bound.bfl_latency_s) == (3, 8)  # ⌈5/2⌉; 1 + 5 + 0 + 2
+    assert bound.downstream_s == 14  # analysis 2 + layout 2 + edit 10
+    assert bound.total_s == 13 + 3 * 8 + 14
+
+
+def test_seed_schedule_adds_barriers_batches_pauses_and_a_late_brand_scrape() -> None:
+    profile = Profile.from_dict(TINY)
+    # phase 1: 1 + 4 + 2 + 2 (no brand); 2a: 2 + 2; 2b: 3 batches × 8 + 2 pauses × 1;
+    # phase 3: brand 3 + analysis 2; phase 4: layout 2 + edit 10
+    expected = 9 + 4 + (3 * 8 + 2) + (3 + 2) + 12
+    assert seed_schedule(profile, base_images=5, creatives=5) == expected
+    assert seed_schedule_once(profile, base_images=5, creatives=5, rng=None) == expected
+
+
+def test_seed_schedule_with_spread_is_reproducible_and_never_below_its_fastest_draws() -> None:
+    data = copy.deepcopy(TINY)
+    data["latency"]["bfl.task"] = {"mean_s": 5, "spread_s": 4}
+    profile = Profile.from_dict(data)
+    first = seed_schedule(profile, base_images=6, creatives=6, trials=200)
+    assert first == seed_schedule(profile, base_images=6, creatives=6, trials=200)
+    fastest = 9 + 4 + 3 * (1 + 1 + 0 + 2) + 2 + 5 + 12  # every task at its minimum, 1 s
+    assert first > fastest
+
+
+def test_throughput_bound_is_slots_over_the_scaled_bfl_latency() -> None:
+    assert throughput_bound_per_min(Profile.from_dict(TINY)) == 2 / (8 * 0.25) * 60 == 60.0
+
+
+def test_a_profile_naming_a_call_without_latency_is_refused() -> None:
+    data = copy.deepcopy(TINY)
+    data["pipeline"]["image_downstream"].append("openai.vision_typo")
+    with pytest.raises(ValueError, match=r"openai\.vision_typo"):
+        Profile.from_dict(data)
+
+
+def test_the_simulator_config_carries_the_profile_and_the_gateways_limits() -> None:
+    profile = Profile.from_dict({**TINY, "latency": {**TINY["latency"], CHAT: {"mean_s": 2, "spread_s": 1}}})
+    config = SimConfig.model_validate(sim_config(profile, bench_jobs(["bench-x"])))
+    chat = config.endpoint(CHAT)
+    assert (chat.latency.kind, chat.latency.min_s, chat.latency.max_s) == ("uniform", 1, 3)  # type: ignore[union-attr]
+    assert chat.max_concurrency == 4 and config.endpoint("firecrawl.scrape").max_concurrency == 1
+    assert config.bfl.max_active_tasks == 2 and config.bfl.task_duration.seconds == 5  # type: ignore[union-attr]
+    assert config.time_scale == 0.25 and config.hoc.jobs[0]["job_id"] == "bench-x"
+    zero = SimConfig.model_validate(sim_config(profile, [], zero_latency=True))
+    assert zero.endpoint(CHAT).latency.kind == "fixed" and zero.bfl.task_duration.seconds == 0  # type: ignore[union-attr]
+
+
+def test_check_limits_passes_at_the_limit_and_fails_beyond_it() -> None:
+    limits = {"bfl": 5, "openai": 50}
+    stats = {"providers": {"bfl": {"max_in_flight": 5}, "openai": {"max_in_flight": 12}}}
+    assert check_limits({**stats, "bfl": {"max_active_tasks": 5}}, limits) == [
+        "bfl 5/5",
+        "openai 12/50",
+        "bfl (active tasks) 5/5",
+    ]
+    with pytest.raises(AssertionError, match="active tasks"):
+        check_limits({**stats, "bfl": {"max_active_tasks": 6}}, limits)
+
+
+def test_the_simulator_reports_each_endpoints_busy_window() -> None:
+    with running_simulator(fast_config()) as sim:
+        idle = sim.stats()["endpoints"]["hoc.get_job"]
+        assert idle["first_admitted_s"] is None and idle["last_released_s"] is None
+        httpx.get(f"{sim.url_for('hoc')}/jobs/hoc-4711-pflege", timeout=5)
+        sim.wait_idle()
+        busy = sim.stats()["endpoints"]["hoc.get_job"]
+        assert 0 <= busy["first_admitted_s"] <= busy["last_released_s"]
+        sim.reset()
+        assert sim.stats()["endpoints"]["hoc.get_job"]["first_admitted_s"] is None
+
+
+def test_worker_usage_keeps_each_workers_last_report() -> None:
+    from benchmarks.scenario import worker_usage
+    from creative_assets.campaign import CampaignOutcome, RunOutcome
+
+    def run(pid: int | None, cpu: float, rss: float) -> RunOutcome:
+        return RunOutcome("campaign_variant", "j|A", "r", True, 1.0, None, pid, cpu, rss)
+
+    outcome = CampaignOutcome("j", [run(11, 2.0, 500), run(11, 5.0, 700), run(12, 3.0, 600), run(None, 9, 9)])
+    assert worker_usage([outcome]) == {"workers": 2, "cpu_s": 8.0, "peak_rss_mib": 700}
