@@ -73,7 +73,12 @@ def test_the_daemon_starts_a_new_jobs_campaign_and_chains_its_variant_runs(daemo
         with dg.DagsterInstance.get() as instance:
             deadline = time.monotonic() + DEADLINE_S
             variants: list[dg.DagsterRun] = []
-            while time.monotonic() < deadline and len(variants) < len(VARIANTS):
+            # A sensor's run is created (NOT_STARTED) and then submitted to the queue: wait for
+            # all five to be submitted before judging where they are held.
+            while time.monotonic() < deadline and (
+                len(variants) < len(VARIANTS)
+                or any(r.status == dg.DagsterRunStatus.NOT_STARTED for r in variants)
+            ):
                 assert daemon.poll() is None, (
                     f"the daemon exited: {daemon.stderr.read() if daemon.stderr else ''}"
                 )
