@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass
 
 from creative_assets.imaging.compositing import corner_logo_box, cta_colors, pick_colors
-from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y, fit_text, size_limits, text_padding
+from creative_assets.imaging.text_fit import fit_text, size_limits, text_padding
+from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y
 from creative_assets.models.base import Box, ImageType
 from creative_assets.models.brand import BrandIdentity
 from creative_assets.models.layout import Corner, ImageAnalysis, Layout, Region, TextZone

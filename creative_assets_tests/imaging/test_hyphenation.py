@@ -12,14 +12,14 @@ from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.hyphenation import HYPHEN_KEEP, INSERTED, OWN, SPACE, break_points
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.ocr import read_text
-from creative_assets.imaging.typesetting import (
+from creative_assets.imaging.text_fit import (
     HYPHENATE_GAIN,
     MIN_MIDDLE_LETTERS,
     FittedText,
-    _line_width,
     fit_text,
-    typeset_with_boxes,
+    line_width,
 )
+from creative_assets.imaging.typesetting import typeset_with_boxes
 from creative_assets.models import BrandIdentity, CopyVariant, TextZone
 from creative_assets.models.base import Box
 
@@ -36,7 +36,7 @@ CASES = [
 
 def widest(fitted: FittedText) -> float:
     return max(
-        _line_width(fitted.size, fitted.bold, ln, fitted.tracking, fitted.stroke) for ln in fitted.lines
+        line_width(fitted.size, fitted.bold, ln, fitted.tracking, fitted.stroke) for ln in fitted.lines
     )
 
 
@@ -76,7 +76,7 @@ def test_a_compound_wider_than_the_box_is_hyphenated_instead_of_shrunk() -> None
     fitted = fit_text(text, 300, 300, bold=True, max_size=90, min_size=22, locale="de-DE")
     assert len(fitted.lines) > 1 and INSERTED in fitted.joints
     # Unbroken, the word would have to shrink until it fits on one line:
-    unbroken = next(s for s in range(90, 0, -1) if _line_width(s, True, text, 0, 0) <= 300)
+    unbroken = next(s for s in range(90, 0, -1) if line_width(s, True, text, 0, 0) <= 300)
     assert unbroken < 22 <= fitted.size  # readable, where shrinking would not be
     assert fitted.size >= HYPHENATE_GAIN * unbroken
     assert len(fitted.lines) <= 3  # at most three pieces: more reads as a stutter

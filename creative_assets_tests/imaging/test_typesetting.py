@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw, ImageFilter
 from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.ocr import read_text
-from creative_assets.imaging.typesetting import fit_text, typeset, typeset_with_boxes
+from creative_assets.imaging.text_fit import fit_text
+from creative_assets.imaging.typesetting import typeset, typeset_with_boxes
 from creative_assets.models import BrandIdentity, CopyVariant, Layout, TextZone
 from creative_assets.models.base import Box
 
