@@ -22,7 +22,12 @@ from creative_assets.gates.compliance import find_violations
 PHRASES = Path(__file__).resolve().parents[1] / "creative_assets_tests" / "gates" / "compliance_phrases.json"
 
 
+def labelled_phrases() -> list[dict]:
+    return json.loads(PHRASES.read_text(encoding="utf-8"))["phrases"]
+
+
 def predicted(entry: dict) -> set[str]:
+    """The categories the gate finds in one labelled phrase (the test pins these per phrase)."""
     findings = find_violations(
         entry["text"],
         entry["locale"],
@@ -37,7 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="store_true", help="list every miss and false alarm")
     args = parser.parse_args()
-    entries = json.loads(PHRASES.read_text(encoding="utf-8"))["phrases"]
+    entries = labelled_phrases()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "tn": 0})
     wrong = []
     for entry in entries:

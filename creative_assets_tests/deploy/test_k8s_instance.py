@@ -6,6 +6,7 @@ only the kube-config loading is replaced; everything else is dagster-k8s's code.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -34,43 +35,46 @@ def k8s_env(pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch) -> list[di
     return kube_config_loads
 
 
+@pytest.fixture
+def k8s_instance(k8s_env: list[dict[str, object]], tmp_path: Path) -> Iterator[dg.DagsterInstance]:
+    """The instance Dagster builds from an exact copy of deploy/k8s/dagster.yaml."""
+    with dg.DagsterInstance.from_config(str(dagster_home_with(K8S_YAML, tmp_path / "home"))) as instance:
+        yield instance
+
+
 def test_k8s_instance_loads_with_a_k8s_run_launcher_on_postgres(
-    k8s_env: list[dict[str, object]], tmp_path: Path
+    k8s_env: list[dict[str, object]], k8s_instance: dg.DagsterInstance
 ) -> None:
-    home = dagster_home_with(K8S_YAML, tmp_path / "home")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        launcher = instance.run_launcher
-        assert isinstance(launcher, K8sRunLauncher)
-        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
-        assert isinstance(instance.run_coordinator, dg.QueuedRunCoordinator)
-        assert launcher.job_image == IMAGE
-        assert launcher.job_namespace == "creative-assets"
-        assert launcher.env_config_maps == ["creative-assets-env"]
-        assert launcher.env_secrets == ["creative-assets-keys"]
+    launcher = k8s_instance.run_launcher
+    assert isinstance(launcher, K8sRunLauncher)
+    assert type(k8s_instance.run_storage).__name__ == "PostgresRunStorage"
+    assert isinstance(k8s_instance.run_coordinator, dg.QueuedRunCoordinator)
+    assert launcher.job_image == IMAGE
+    assert launcher.job_namespace == "creative-assets"
+    assert launcher.env_config_maps == ["creative-assets-env"]
+    assert launcher.env_secrets == ["creative-assets-keys"]
     assert k8s_env and k8s_env[0]["load_incluster_config"] is True
 
 
 def test_a_campaign_run_becomes_a_kubernetes_job_with_config_and_keys_from_the_cluster(
-    k8s_env: list[dict[str, object]], tmp_path: Path
+    k8s_instance: dg.DagsterInstance,
 ) -> None:
-    home = dagster_home_with(K8S_YAML, tmp_path / "home")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        launcher = instance.run_launcher
-        assert isinstance(launcher, K8sRunLauncher)
-        run = DagsterRun(
-            job_name="campaign_variant",
-            run_id=str(uuid.uuid4()),
-            tags={"dagster/partition": "hoc-4711-pflege|A"},
-        )
-        context = launcher.get_container_context_for_run(run)
-        job = construct_dagster_k8s_job(
-            job_config=context.get_k8s_job_config(job_image=None, run_launcher=launcher),
-            args=["dagster", "api", "execute_run"],
-            job_name=get_job_name_from_run_id(run.run_id),
-            component="run_worker",
-            user_defined_k8s_config=context.run_k8s_config,
-            labels={"dagster/job": run.job_name},
-        )
+    launcher = k8s_instance.run_launcher
+    assert isinstance(launcher, K8sRunLauncher)
+    run = DagsterRun(
+        job_name="campaign_variant",
+        run_id=str(uuid.uuid4()),
+        tags={"dagster/partition": "hoc-4711-pflege|A"},
+    )
+    context = launcher.get_container_context_for_run(run)
+    job = construct_dagster_k8s_job(
+        job_config=context.get_k8s_job_config(job_image=None, run_launcher=launcher),
+        args=["dagster", "api", "execute_run"],
+        job_name=get_job_name_from_run_id(run.run_id),
+        component="run_worker",
+        user_defined_k8s_config=context.run_k8s_config,
+        labels={"dagster/job": run.job_name},
+    )
     pod = job.spec.template.spec
     container = pod.containers[0]
     assert context.namespace == "creative-assets"
