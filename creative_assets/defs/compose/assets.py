@@ -6,10 +6,12 @@ import dagster as dg
 
 from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.lineage import lineage_markdown
-from creative_assets.defs.compose.renditions import render_creative
+from creative_assets.defs.compose.renditions import RenderedCreative, render_creative
 from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.parallel import side_by_side
 from creative_assets.defs.text.compliance import ComplianceRules
 from creative_assets.models import (
+    BaseImage,
     BaseImageSet,
     BrandIdentity,
     CopyDeck,
@@ -87,8 +89,9 @@ def creatives(
     providers = Providers(
         image_editor, image_generator, vision_analyzer, text_generator, ocr, settings, rules
     )
-    rendered = [
-        render_creative(
+
+    def render(base: BaseImage) -> RenderedCreative:
+        return render_creative(
             providers=providers,
             job_id=job_id,
             variant=variant,
@@ -99,8 +102,8 @@ def creatives(
             deck=copy_variants,
             brand=brand_identity,
         )
-        for base in base_images.images
-    ]
+
+    rendered = side_by_side(render, base_images.images)
     finals = [r.creative for r in rendered]
     overlays = [o for r in rendered for o in r.overlays]
     overlay_files = {k: v for r in rendered for k, v in r.overlay_files.items()}

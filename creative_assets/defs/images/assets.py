@@ -5,8 +5,16 @@ from pydantic import Field
 
 from creative_assets.defs.images.generation import generate_clean_base_image
 from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.parallel import side_by_side
 from creative_assets.errors import CreativeAssetsError
-from creative_assets.models import IMAGE_TYPES, BaseImageSet, BrandIdentity, CopyDeck, ImagePromptSet
+from creative_assets.models import (
+    IMAGE_TYPES,
+    BaseImage,
+    BaseImageSet,
+    BrandIdentity,
+    CopyDeck,
+    ImagePromptSet,
+)
 from creative_assets.partitions import job_variant_partitions, split_key
 from creative_assets.providers.base import ImageGenerator, TextGenerator
 from creative_assets.resources import CampaignSettings, OcrReader
@@ -93,16 +101,19 @@ def base_images(
     generation = generation_of(context, config)
     palette = [brand_identity.primary_color, brand_identity.secondary_color, brand_identity.accent_color]
     images, files = [], {}
-    for image_type in IMAGE_TYPES:
-        image, png = generate_clean_base_image(
+
+    def generate(image_type: str) -> tuple[BaseImage, bytes]:
+        return generate_clean_base_image(
             generator=image_generator,
             ocr=ocr,
             settings=settings,
-            prompt=image_prompts.prompt_for(image_type),
+            prompt=image_prompts.prompt_for(image_type),  # type: ignore[arg-type]
             palette=palette,
             seed_parts=(job_id, variant, image_type, generation),
             file=f"{image_type}.png",
         )
+
+    for image_type, (image, png) in zip(IMAGE_TYPES, side_by_side(generate, IMAGE_TYPES), strict=True):
         if len(image.attempts) > 1:
             context.log.warning(
                 f"Gate 1a: {image_type} had text in {len(image.attempts) - 1} generation(s); "

@@ -4,7 +4,17 @@ import dagster as dg
 
 from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.defs.metadata import calls_metadata, preview
-from creative_assets.models import BaseImageSet, BrandIdentity, CopyDeck, JobPosting, LayoutSet
+from creative_assets.defs.parallel import side_by_side
+from creative_assets.models import (
+    BaseImage,
+    BaseImageSet,
+    BrandIdentity,
+    CopyDeck,
+    JobPosting,
+    Layout,
+    LayoutSet,
+    ProviderCall,
+)
 from creative_assets.partitions import job_partitions, job_variant_partitions, split_key
 from creative_assets.providers.base import BrandExtractor, TextGenerator, VisionAnalyzer
 from creative_assets.resources import CampaignSettings
@@ -59,11 +69,11 @@ def layouts(
     Formats and locales are a loop here, not partitions: one step per job × variant, whatever
     the number of renditions."""
     job_id, variant = split_key(context)
-    planned, calls = [], []
-    for image in base_images.images:
+
+    def plan_renditions(image: BaseImage) -> tuple[list[Layout], list[ProviderCall]]:
         base_png = base_images.files[image.file]
         analysis = vision_analyzer.analyze(base_png)
-        calls += analysis.calls
+        layouts, calls = [], list(analysis.calls)
         for fmt in settings.ad_formats:
             framed = frame(vision_analyzer, base_png, analysis.value, fmt)
             calls += framed.calls
@@ -72,8 +82,13 @@ def layouts(
                 layout, design_calls = plan(
                     text_generator, framed, copy, brand_identity, image.image_type, locale
                 )
-                planned.append(layout)
+                layouts.append(layout)
                 calls += design_calls
+        return layouts, calls
+
+    per_image = side_by_side(plan_renditions, base_images.images)
+    planned = [layout for layouts, _ in per_image for layout in layouts]
+    calls = [call for _, image_calls in per_image for call in image_calls]
     result = LayoutSet(job_id=job_id, variant=variant, layouts=planned, calls=calls)  # type: ignore[arg-type]
     summary = {
         f"{lay.image_type} {lay.format} {lay.locale}": {
