@@ -13,6 +13,7 @@ import pytest
 from creative_assets.campaign import ensure_job_partition, first_step_error
 from creative_assets.definitions import build_definitions, local_resources
 from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.models import IMAGE_TYPES
 from creative_assets.partitions import variant_key
 from creative_assets.providers.select import choice_from_env, provider_resources
 from creative_assets.resources import settings_from_env
@@ -61,8 +62,14 @@ def test_a_budget_cap_stops_the_campaign_cleanly_and_a_raised_cap_resumes_it(tmp
             entries = gateway.ledger(JOB_ID)
             sim.wait_idle()
             billed = sim.stats()["totals"]["billed_usd"]
-            assert [e.outcome for e in entries].count("refused") == 1
-            assert entries[-1].outcome == "refused"  # spending stopped at the refusal
+            # The image types run side by side, so each thread that reaches the cap is refused on
+            # its own; after the first refusal only a call cheaper than the refused one can still
+            # fit under the cap (the guard reserves what fits), and the total stays under it.
+            outcomes = [e.outcome for e in entries]
+            assert 1 <= outcomes.count("refused") <= len(IMAGE_TYPES), outcomes
+            first = outcomes.index("refused")
+            later_paid = [e for e in entries[first:] if e.outcome == "ok" and not e.cached]
+            assert all(e.expected_cost_usd < entries[first].expected_cost_usd for e in later_paid), entries
             assert gateway.store.spent(job_id=JOB_ID) <= CAP_USD
             assert round(sum(e.cost_usd for e in entries), 6) == round(billed, 6)
             # What was produced before the stop is kept; the failed step stored nothing.
