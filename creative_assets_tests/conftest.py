@@ -56,3 +56,23 @@ def make_defs(storage: Path, jobs_dir: Path | None = None, **overrides: object) 
         resources["job_source"] = LocalJobSource(folder=str(jobs_dir))
     resources.update(overrides)
     return build_definitions(resources)
+
+
+def chain_sensor_requests(
+    instance: dg.DagsterInstance, run: dg.DagsterRun, event_type: dg.DagsterEventType
+) -> list[dg.RunRequest]:
+    """What `campaign_chain_sensor` requests when it is shown `run`'s terminal event."""
+    from creative_assets.defs.automation.sensors import campaign_chain_sensor
+
+    event = next(
+        e.dagster_event
+        for e in instance.all_logs(run.run_id)
+        if e.dagster_event and e.dagster_event.event_type == event_type
+    )
+    context = dg.build_run_status_sensor_context(
+        sensor_name=campaign_chain_sensor.name,
+        dagster_event=event,
+        dagster_instance=instance,
+        dagster_run=run,
+    )
+    return list(campaign_chain_sensor(context) or [])

@@ -11,14 +11,13 @@ import pytest
 from creative_assets.defs.automation.sensors import (
     CAMPAIGN_TAG,
     JOB_VERSION_TAG,
-    campaign_chain_sensor,
     hoc_jobs_sensor,
     rollup_key,
 )
 from creative_assets.models import VARIANTS
 from creative_assets.partitions import job_partitions, variant_key
 from creative_assets.providers.local import LocalJobSource
-from creative_assets_tests.conftest import make_defs
+from creative_assets_tests.conftest import chain_sensor_requests, make_defs
 
 SAMPLES = ["hoc-4711-pflege", "hoc-5120-warehouse", "hoc-6230-pflege-bilingual"]
 
@@ -127,18 +126,7 @@ def text_run(tmp_path: Path, instance: dg.DagsterInstance) -> dg.DagsterRun:
 def test_new_copy_chains_the_five_variant_runs_exactly_once(
     instance: dg.DagsterInstance, text_run: dg.DagsterRun
 ) -> None:
-    success = next(
-        e.dagster_event
-        for e in instance.all_logs(text_run.run_id)
-        if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_SUCCESS
-    )
-    context = dg.build_run_status_sensor_context(
-        sensor_name=campaign_chain_sensor.name,
-        dagster_event=success,
-        dagster_instance=instance,
-        dagster_run=text_run,
-    )
-    requests = list(campaign_chain_sensor(context) or [])
+    requests = chain_sensor_requests(instance, text_run, dg.DagsterEventType.RUN_SUCCESS)
     assert [(r.job_name, r.partition_key) for r in requests] == [
         ("campaign_variant", str(variant_key("hoc-4711-pflege", v))) for v in VARIANTS
     ]

@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 
 from creative_assets.campaign import ensure_job_partition, first_step_error, run_campaign
-from creative_assets.defs.automation.sensors import campaign_chain_sensor, compliance_verdicts
+from creative_assets.defs.automation.sensors import compliance_verdicts
 from creative_assets.defs.text.compliance import ComplianceRules
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import CampaignContext, CopyDeck, CopyVariant, DesignerPrompt, JobPosting
@@ -22,7 +22,7 @@ from creative_assets.partitions import variant_key
 from creative_assets.providers.base import Generated
 from creative_assets.providers.local import LocalJobSource, ProceduralImageGenerator, TemplateTextGenerator
 from creative_assets.sim.hoc_routes import SAMPLE_JOBS
-from creative_assets_tests.conftest import make_defs
+from creative_assets_tests.conftest import chain_sensor_requests, make_defs
 
 BILINGUAL = "hoc-6230-pflege-bilingual"
 GERMAN = "hoc-4711-pflege"
@@ -169,18 +169,7 @@ def test_stubborn_copy_fails_the_gate_and_nothing_downstream_runs(
     # The chain sensor would not launch the variant runs for this copy either.
     run = instance.get_run_by_id(outcome.runs[0].run_id)
     assert run is not None and compliance_verdicts(instance, run.run_id)[GERMAN].passed is False
-    failure = next(
-        e.dagster_event
-        for e in instance.all_logs(run.run_id)
-        if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_FAILURE
-    )
-    context = dg.build_run_status_sensor_context(
-        sensor_name=campaign_chain_sensor.name,
-        dagster_event=failure,
-        dagster_instance=instance,
-        dagster_run=run,
-    )
-    assert list(campaign_chain_sensor(context) or []) == []
+    assert chain_sensor_requests(instance, run, dg.DagsterEventType.RUN_FAILURE) == []
 
     # Nor does a variant run launched by hand (UI, backfill) render from the stored deck.
     by_hand = defs.resolve_job_def("campaign_variant").execute_in_process(
