@@ -14,6 +14,7 @@ from creative_assets.models import (
     BrandIdentity,
     CopyDeck,
     ImagePromptSet,
+    ImageType,
 )
 from creative_assets.partitions import job_variant_partitions, split_key
 from creative_assets.providers.base import ImageGenerator, TextGenerator
@@ -102,12 +103,12 @@ def base_images(
     palette = [brand_identity.primary_color, brand_identity.secondary_color, brand_identity.accent_color]
     images, files = [], {}
 
-    def generate(image_type: str) -> tuple[BaseImage, bytes]:
+    def generate(image_type: ImageType) -> tuple[BaseImage, bytes]:
         return generate_clean_base_image(
             generator=image_generator,
             ocr=ocr,
             settings=settings,
-            prompt=image_prompts.prompt_for(image_type),  # type: ignore[arg-type]
+            prompt=image_prompts.prompt_for(image_type),
             palette=palette,
             seed_parts=(job_id, variant, image_type, generation),
             file=f"{image_type}.png",

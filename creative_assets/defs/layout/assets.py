@@ -73,7 +73,7 @@ def layouts(
     def plan_renditions(image: BaseImage) -> tuple[list[Layout], list[ProviderCall]]:
         base_png = base_images.files[image.file]
         analysis = vision_analyzer.analyze(base_png)
-        layouts, calls = [], list(analysis.calls)
+        renditions, calls = [], list(analysis.calls)
         for fmt in settings.ad_formats:
             framed = frame(vision_analyzer, base_png, analysis.value, fmt)
             calls += framed.calls
@@ -82,12 +82,12 @@ def layouts(
                 layout, design_calls = plan(
                     text_generator, framed, copy, brand_identity, image.image_type, locale
                 )
-                layouts.append(layout)
+                renditions.append(layout)
                 calls += design_calls
-        return layouts, calls
+        return renditions, calls
 
     per_image = side_by_side(plan_renditions, base_images.images)
-    planned = [layout for layouts, _ in per_image for layout in layouts]
+    planned = [layout for renditions, _ in per_image for layout in renditions]
     calls = [call for _, image_calls in per_image for call in image_calls]
     result = LayoutSet(job_id=job_id, variant=variant, layouts=planned, calls=calls)  # type: ignore[arg-type]
     summary = {
