@@ -6,7 +6,11 @@ list out, boxes in image fractions so they compare directly with layout zones.
 
 from __future__ import annotations
 
+import os
+import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from PIL import Image
@@ -25,18 +29,42 @@ MAX_OCR_SIDE = 1280
 # LANCZOS here, and the detector leaves it alone. 1024-px images are unaffected.
 DET_MIN_SIDE, DET_MULTIPLE, MAX_SCALED_SIDE = 736, 32, 4096
 
-_engine: RapidOCR | None = None
-# One lock for creation and for every call: RapidOCR mutates per-call state on the instance
-# (the detector's preprocess op, thresholds), so concurrent calls on one engine are unsafe.
-# onnxruntime already uses every core, so serialising costs little throughput.
-_lock = threading.Lock()
+# RapidOCR mutates per-call state on the instance (the detector's preprocess op, thresholds),
+# so an engine serves one call at a time. Each engine runs onnxruntime on a single thread, and a
+# process holds up to one engine per core: concurrent callers (a variant's image types side by
+# side) each get their own, and no onnxruntime thread pool spins on a core another caller or
+# another run's process needs. (Its default, a pool per session as wide as the machine, burnt
+# about twice the CPU per image with five runs sharing two cores.)
+MAX_ENGINES = os.cpu_count() or 1
+_idle: queue.LifoQueue[RapidOCR] = queue.LifoQueue()
+_created = 0
+_create_lock = threading.Lock()
 
 
-def _get_engine() -> RapidOCR:
-    global _engine
-    if _engine is None:
-        _engine = RapidOCR()
-    return _engine
+def _new_engine() -> RapidOCR:
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+
+
+@contextmanager
+def _engine() -> Iterator[RapidOCR]:
+    """An idle engine, a new one while fewer than MAX_ENGINES exist, else the next one freed."""
+    global _created
+    try:
+        engine = _idle.get_nowait()
+    except queue.Empty:
+        with _create_lock:
+            grow = _created < MAX_ENGINES
+            _created += grow
+        try:
+            engine = _new_engine() if grow else _idle.get()
+        except BaseException:
+            with _create_lock:
+                _created -= grow
+            raise
+    try:
+        yield engine
+    finally:
+        _idle.put(engine)
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
@@ -89,8 +117,7 @@ def read_text(img: Image.Image, *, min_confidence: float = 0.5) -> list[OcrLine]
         rgb = rgb.resize(size, Image.Resampling.LANCZOS)
     # rapidocr treats a 3-channel ndarray as BGR (the models were trained on cv2 input).
     bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
-    with _lock:
-        engine = _get_engine()
+    with _engine() as engine:
         # Passing the thresholds explicitly resets any value a previous call left behind.
         result, _ = engine(bgr, text_score=min_confidence, box_thresh=0.5, unclip_ratio=1.6)
     lines = []

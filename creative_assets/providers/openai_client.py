@@ -33,6 +33,7 @@ from creative_assets.providers.http import (
     redact,
     status_code_and_hint,
     timed,
+    tls_context,
 )
 from creative_assets.providers.prices import CHAT_PER_1K_TOKENS, TokenPrice, chat_cost
 
@@ -67,7 +68,12 @@ class OpenAIResource(dg.ConfigurableResource):
 
     def client(self) -> openai.OpenAI:
         return openai.OpenAI(
-            api_key=self.api_key, base_url=self.base_url, timeout=self.timeout_s, max_retries=self.max_retries
+            api_key=self.api_key,
+            base_url=self.base_url,
+            timeout=self.timeout_s,
+            max_retries=self.max_retries,
+            # The SDK's own httpx defaults (limits, redirects), on the process's one TLS context.
+            http_client=openai.DefaultHttpxClient(verify=tls_context()),
         )
 
     def failure(self, exc: Exception, what: str) -> ProviderFailure:

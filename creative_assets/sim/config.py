@@ -78,7 +78,7 @@ Latency = Annotated[
 ]
 
 GENERIC_FAULTS = ("rate_limit_429", "server_500", "server_503", "timeout", "truncated_json", "malformed_json")
-SPECIAL_FAULTS = ("moderated", "text_in_image", "misspelt_overlay")
+SPECIAL_FAULTS = ("moderated", "text_in_image", "misspelt_overlay", "misplaced_overlay")
 FAULT_KINDS = GENERIC_FAULTS + SPECIAL_FAULTS
 
 
@@ -94,6 +94,9 @@ class FaultRates(StrictModel):
     moderated: float = Field(default=0.0, ge=0, le=1)
     text_in_image: float = Field(default=0.0, ge=0, le=1, description="BFL image with rendered text")
     misspelt_overlay: float = Field(default=0.0, ge=0, le=1, description="image edit with a typo")
+    misplaced_overlay: float = Field(
+        default=0.0, ge=0, le=1, description="image edit ignoring the boxes: all text in one block"
+    )
 
     @model_validator(mode="after")
     def _at_most_one(self) -> FaultRates:
@@ -142,7 +145,7 @@ def _fixed(seconds: float) -> dict[str, Any]:
 ENDPOINTS: dict[str, EndpointSpec] = {
     "openai.chat_completions": EndpointSpec("openai", frozenset({"moderated"}), _lognormal(2.0, 6.0)),
     "openai.images_edits": EndpointSpec(
-        "openai", frozenset({"moderated", "misspelt_overlay"}), _lognormal(15.0, 40.0)
+        "openai", frozenset({"moderated", "misspelt_overlay", "misplaced_overlay"}), _lognormal(15.0, 40.0)
     ),
     "openai.files": EndpointSpec("openai", frozenset(), _fixed(0.05)),
     "bfl.submit": EndpointSpec("bfl", frozenset({"moderated", "text_in_image"}), _fixed(0.3)),

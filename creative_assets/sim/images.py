@@ -141,7 +141,7 @@ def render_lines(
     size = max(14, min(height // 10, max_h // max(1, len(lines)) * 3 // 4))
     while True:
         font = font_of(size)
-        wrapped = [row for line in lines for row in _wrap(line, font, max_w - size)]
+        wrapped = [row for line in lines for row in wrap(line, font, max_w - size)]
         line_h = round(size * 1.25)
         if len(wrapped) * line_h + size // 2 <= max_h or size <= 14:
             break
@@ -161,7 +161,7 @@ def render_lines(
     return Image.alpha_composite(out, overlay)
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
     rows: list[str] = []
     current = ""
     for word in text.split():

@@ -1,8 +1,9 @@
 """OpenAI POST /v1/images/edits (multipart), plus the URLs DALL·E 2 answers with.
 
-The edit returns the first input image, re-rendered at the requested size, with every
-double-quoted string of the prompt drawn on it (inside the mask's transparent area when a
-mask is sent): what the OCR text gate downstream must read back. Without a `model` field the
+The edit returns the first input image, re-rendered at the requested size, with the prompt's
+texts drawn on it: each in the box, colour and panel its prompt names (`sim/overlay.py`), or,
+for a prompt that names no boxes, every double-quoted string in one block inside the mask's
+transparent area. That is what the OCR gates downstream read back. Without a `model` field the
 real API falls back to dall-e-2, which wants a square RGBA PNG and answers with a URL; the
 simulator does the same, so a client that forgets `model` fails here as it would for real.
 """
@@ -13,11 +14,12 @@ import base64
 import io
 import secrets
 import time
+from dataclasses import replace
 from typing import Any
 
 from PIL import Image
 
-from creative_assets.sim import images
+from creative_assets.sim import images, overlay
 from creative_assets.sim.openai_wire import WIRE, OpenAIError, estimate_tokens, image_tokens, openai_error
 from creative_assets.sim.wire import (
     BadRequestBody,
@@ -146,7 +148,7 @@ def _edit(call: Call) -> Response:
             )
     elif "response_format" in fields:
         raise _bad("Unknown parameter: 'response_format'.", "response_format", "unknown_parameter")
-    area = None
+    area, mask = None, None
     if mask_part is not None:
         mask = _decode(mask_part, "mask", "mask")
         if mask.size != decoded[0].size or "A" not in mask.getbands():
@@ -183,19 +185,26 @@ def _edit(call: Call) -> Response:
         return resp
 
     width, height = _resolve_size(size, decoded[0])
-    texts = images.quoted_texts(prompt)
+    zones = overlay.zone_texts(prompt)
+    texts = [z.text for z in zones] or images.quoted_texts(prompt)
     applied = None
     if call.fault == "misspelt_overlay" and texts:
         index = call.rng.randrange(len(texts))
         texts[index] = images.misspell(texts[index], call.rng)
+        zones = [z if i != index else replace(z, text=texts[i]) for i, z in enumerate(zones)]
         applied = "misspelt_overlay"
-    scaled_area = None
-    if area is not None:
-        sx, sy = width / decoded[0].width, height / decoded[0].height
-        scaled_area = (round(area[0] * sx), round(area[1] * sy), round(area[2] * sx), round(area[3] * sy))
-    edited = images.render_lines(
-        images.fit_cover(decoded[0].convert("RGBA"), width, height), texts, scaled_area
-    )
+    elif call.fault == "misplaced_overlay" and texts:
+        zones, applied = [], "misplaced_overlay"  # every string in one block, ignoring the boxes
+    canvas = images.fit_cover(decoded[0].convert("RGBA"), width, height)
+    if zones:
+        fitted_mask = images.fit_cover(mask, width, height) if mask is not None else None
+        edited = overlay.render_zones(canvas, zones, fitted_mask)
+    else:
+        scaled_area = None
+        if area is not None:
+            sx, sy = width / decoded[0].width, height / decoded[0].height
+            scaled_area = (round(area[0] * sx), round(area[1] * sy), round(area[2] * sx), round(area[3] * sy))
+        edited = images.render_lines(canvas, texts, scaled_area)
     if background != "transparent":
         edited = edited.convert("RGB")
     compression = int(fields.get("output_compression", "90") or 90)

@@ -44,7 +44,8 @@ PREFIXES = {
 POLL_INTERVAL_S = 0.05  # how fast serve_forever notices stop(): short, so test teardown is quick
 ERROR_LATENCY_SHARE = 0.1  # validation errors come back faster than real work
 TRANSPORT_FAULTS = frozenset(GENERIC_FAULTS)
-BILLED_CONTENT_FAULTS = frozenset({"text_in_image", "misspelt_overlay"})  # the provider did the work
+# The provider did the work, so these bill.
+BILLED_CONTENT_FAULTS = frozenset({"text_in_image", "misspelt_overlay", "misplaced_overlay"})
 
 
 class Simulator:

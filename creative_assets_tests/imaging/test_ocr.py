@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 from functools import cache
 from pathlib import Path
@@ -93,18 +94,54 @@ def test_rgba_input_is_flattened_not_inverted() -> None:
     assert [ln.text for ln in read_text(img)] == ["Teamwork"]
 
 
-def test_engine_is_one_per_process_and_safe_across_threads() -> None:
-    assert ocr._get_engine() is ocr._get_engine()
+def test_engines_are_reused_one_per_concurrent_caller_up_to_the_core_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Concurrent reads each get an engine of their own, never more than MAX_ENGINES exist,
+    a caller beyond that waits for one to come free, and every result is the same."""
+    monkeypatch.setattr(ocr, "MAX_ENGINES", 2)
+    monkeypatch.setattr(ocr, "_idle", queue.LifoQueue())
+    monkeypatch.setattr(ocr, "_created", 0)
+    made: list[object] = []
+    real_new = ocr._new_engine
+
+    def counted() -> object:
+        made.append(engine := real_new())
+        return engine
+
+    monkeypatch.setattr(ocr, "_new_engine", counted)
     img = Image.new("RGB", (512, 256), (255, 255, 255))
     ImageDraw.Draw(img).text((40, 90), "Teamwork", font=font(56), fill=(0, 0, 0))
+    start = threading.Barrier(5)
     results: list[list[OcrLine]] = []
-    threads = [threading.Thread(target=lambda: results.append(read_text(img))) for _ in range(3)]
+
+    def read() -> None:
+        start.wait()
+        results.append(read_text(img))
+
+    threads = [threading.Thread(target=read) for _ in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(results) == 3
+    assert len(results) == 5
     assert all(r == results[0] and [ln.text for ln in r] == ["Teamwork"] for r in results)
+    assert 1 <= len(made) <= 2 and ocr._created == len(made) and ocr._idle.qsize() == len(made)
+    read_text(img)  # a later call takes an idle engine instead of making one
+    assert ocr._created == len(made)
+
+
+def test_a_failed_engine_creation_is_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "_idle", queue.LifoQueue())
+    monkeypatch.setattr(ocr, "_created", 0)
+
+    def broken() -> object:
+        raise RuntimeError("model file missing")
+
+    monkeypatch.setattr(ocr, "_new_engine", broken)
+    with pytest.raises(RuntimeError, match="model file missing"):
+        read_text(Image.new("RGB", (64, 64)))
+    assert ocr._created == 0
 
 
 def _line(text: str, x: float, y: float, h: float = 0.04) -> OcrLine:
