@@ -70,8 +70,25 @@ def test_image_without_text_reads_nothing() -> None:
     assert read_text(gradient()) == []
 
 
-def test_large_images_are_downscaled_and_boxes_mapped_back() -> None:
-    # 2000 px wide is OCR'd at 1280; the box must still land on the drawn text in fractions.
+@pytest.mark.parametrize(
+    ("size", "read_at"),
+    [
+        ((1024, 1024), (736, 736)),  # the feed square: half the detector's pixels
+        ((1080, 1920), (736, 1312)),  # a story: shorter side 736, the aspect kept within 32 px
+        ((1920, 1080), (1312, 736)),
+        ((2000, 500), (2944, 736)),  # a thin banner is scaled up, never below the minimum
+        ((300, 4000), (320, 4096)),  # the longest side the detector accepts wins over the 736
+    ],
+)
+def test_the_detector_reads_every_image_at_a_shorter_side_of_736(
+    size: tuple[int, int], read_at: tuple[int, int]
+) -> None:
+    assert ocr.detector_size(*size) == read_at
+    assert all(side % 32 == 0 for side in read_at)
+
+
+def test_large_images_are_rescaled_and_boxes_mapped_back() -> None:
+    # 2000×500 is read at 2944×736; the box must still land on the drawn text in fractions.
     img = Image.new("RGB", (2000, 500), (255, 255, 255))
     ImageDraw.Draw(img).text((1000, 200), "Teamwork", font=font(80), fill=(0, 0, 0))
     (line,) = read_text(img)
