@@ -152,6 +152,15 @@ def expected_chat_cost(
     return chat_cost(chars // 3 + 85 * images, max_completion_tokens, price)
 
 
+# An answer the strict schema allowed but our model rejects (a CTA over 30 characters: strict
+# mode cannot express maxLength) is sent back once with the rejection; the second answer must fit.
+CORRECTIONS = 1
+CORRECTION = (
+    "That answer was rejected: {problem}. Reply with the complete JSON object again, changed only "
+    "where the rejection says, and within every limit the instructions give."
+)
+
+
 def structured_chat(
     resource: OpenAIResource,
     *,
@@ -163,13 +172,57 @@ def structured_chat(
     user: str | list[dict[str, Any]],
     max_completion_tokens: int,
     parse: Callable[[Any, ProviderCall], T] = lambda data, call: data,
-) -> tuple[T, ProviderCall]:
-    """One strict json_schema chat completion through the gateway; returns `parse(json, call)`
-    and the call record. A refusal and a length cut-off are their own codes, not JSON to parse.
+) -> tuple[T, list[ProviderCall]]:
+    """A strict json_schema chat completion through the gateway; returns `parse(json, call)` and
+    the call records. A refusal and a length cut-off are their own codes, not JSON to parse.
 
     `parse` validates the answer inside the paid call, so an answer that does not fit is
-    recorded as a failure and never cached; a cache hit is parsed again on the way out."""
-    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    recorded as a failure and never cached; a cache hit is parsed again on the way out. An
+    answer `parse` rejects as invalid model output is answered with one correction request
+    (CORRECTIONS): both calls are billed, on the ledger and in the returned records."""
+    messages: list[dict[str, Any]] = [
+        {"role": "system", "content": system},
+        {"role": "user", "content": user},
+    ]
+    failed: list[ProviderCall] = []
+    for correction in range(CORRECTIONS + 1):
+        try:
+            value, call = _chat_once(
+                resource, model, operation, name, schema, messages, max_completion_tokens, parse
+            )
+            return value, [*failed, call]
+        except _RejectedAnswer as rejected:
+            if correction == CORRECTIONS:
+                raise rejected.failure from None
+            if rejected.failure.call is not None:
+                failed.append(rejected.failure.call)
+            messages = [
+                *messages,
+                {"role": "assistant", "content": json.dumps(rejected.answer, ensure_ascii=False)},
+                {"role": "user", "content": CORRECTION.format(problem=rejected.problem)},
+            ]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _RejectedAnswer(ProviderFailure):
+    """`parse` rejected a well-formed answer: the failure, and what to send back about it."""
+
+    def __init__(self, failure: ProviderFailure, answer: Any) -> None:
+        super().__init__(failure.code, failure.message, provider=failure.provider, call=failure.call)
+        self.failure, self.answer = failure, answer
+        self.problem = failure.message.split("; re-run the step")[0]
+
+
+def _chat_once(
+    resource: OpenAIResource,
+    model: str,
+    operation: str,
+    name: str,
+    schema: dict[str, Any],
+    messages: list[dict[str, Any]],
+    max_completion_tokens: int,
+    parse: Callable[[Any, ProviderCall], T],
+) -> tuple[T, ProviderCall]:
     response_format = {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
     price = price_of(model)
     spec = CallSpec(
@@ -208,7 +261,12 @@ def structured_chat(
             }
         )
         data = _answer_json(completion, model, operation, max_completion_tokens, call)
-        parse(data, call)
+        try:
+            parse(data, call)
+        except ProviderFailure as exc:
+            if exc.code == INVALID_MODEL_OUTPUT:
+                raise _RejectedAnswer(exc, data) from None
+            raise
         return Answer(call=call, data=data)
 
     answer = resource.gateway.call(spec, run)

@@ -241,12 +241,12 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
             f"Copy: headline {copy.headline!r}, subline {copy.subline!r}, CTA {copy.cta!r}."
         )
         image = self._image_part(open_image(png, what="final creative"))
-        review, call = self._ask(VisionReview, "creative_review", prompts.REVIEW, text, image)
-        return Generated(review, [call])
+        review, calls = self._ask(VisionReview, "creative_review", prompts.REVIEW, text, image)
+        return Generated(review, calls)
 
     def _ask(
         self, answer: type[M], operation: str, system: str, text: str, image: dict
-    ) -> tuple[M, ProviderCall]:
+    ) -> tuple[M, list[ProviderCall]]:
         """One vision question with a structured answer, validated by our model on receipt."""
 
         def parse(data: object, call: ProviderCall) -> M:
@@ -277,10 +277,10 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
         img = open_image(png, what="base image")
         local = analyze_image(img, provider=PROVIDER)
         question = "Where is the subject, and where can a headline go?"
-        zones, call = self._ask(
+        zones, calls = self._ask(
             VisionZones, "image_analysis", prompts.VISION, question, self._image_part(img)
         )
-        return Generated(merge_analysis(local, zones, img), [call])
+        return Generated(merge_analysis(local, zones, img), calls)
 
 
 def _clip(box: Box) -> Box | None:

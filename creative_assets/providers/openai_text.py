@@ -110,7 +110,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
         system: str,
         payload: dict[str, Any],
         parse: Callable[[Any, ProviderCall], T],
-    ) -> tuple[T, ProviderCall]:
+    ) -> tuple[T, list[ProviderCall]]:
         return structured_chat(
             self,
             model=self.model,
@@ -153,7 +153,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             "employment_type": job.employment_type,
             "salary": job.salary,
         }
-        context, call = self._ask(
+        context, calls = self._ask(
             "context_fusion",
             "campaign_context",
             schema,
@@ -161,7 +161,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             payload,
             lambda data, call: self._validate(CampaignContext, data, call, "campaign context", **facts),
         )
-        return Generated(context, [call])
+        return Generated(context, calls)
 
     def write_copy(
         self,
@@ -191,17 +191,17 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
                 for v in VARIANTS
             ]
 
-        variants, call = self._ask(
+        variants, calls = self._ask(
             "copywriting", "copy_variants", schema, prompts.COPYWRITING + COPYWRITING_LOCALE, payload, parse
         )
-        return Generated(variants, [call])
+        return Generated(variants, calls)
 
     def direct_images(self, context: CampaignContext, copy: CopyVariant) -> Generated[ArtDirection]:
         concept = strict_schema(ImageConcept, omit={"image_type"})
         meta = {"type": "string", "description": "which angle the text tests and how pictures support it"}
         schema = object_schema({"meta_analysis": meta, **{t: concept for t in IMAGE_TYPES}})
         payload = {"context": context.model_dump(mode="json"), "copy": copy.model_dump(mode="json")}
-        (meta_analysis, concepts), direction_call = self._ask(
+        (meta_analysis, concepts), direction_calls = self._ask(
             "meta_analysis", "art_direction", schema, prompts.CREATIVE_DIRECTION, payload, self._direction
         )
         prompt_schema = strict_schema(DesignerPrompt, omit={"image_type", "negative_prompt"})
@@ -213,7 +213,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
                 for t in IMAGE_TYPES
             ]
 
-        designed, design_call = self._ask(
+        designed, design_calls = self._ask(
             "designer_prompts",
             "designer_prompts",
             object_schema({t: prompt_schema for t in IMAGE_TYPES}),
@@ -222,7 +222,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             parse_prompts,
         )
         guarded = [p.model_copy(update={"prompt": with_no_text_guard(p.prompt)}) for p in designed]
-        return Generated(ArtDirection(meta_analysis, concepts, guarded), [direction_call, design_call])
+        return Generated(ArtDirection(meta_analysis, concepts, guarded), [*direction_calls, *design_calls])
 
     def _direction(self, data: Any, call: ProviderCall) -> tuple[str, list[ImageConcept]]:
         answer = data if isinstance(data, dict) else {}
@@ -258,7 +258,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             ],
         }
         schema = strict_schema(TypographyNotes)
-        notes, call = self._ask(
+        notes, calls = self._ask(
             "layout_design",
             "typography",
             schema,
@@ -267,4 +267,4 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             lambda data, call: self._validate(TypographyNotes, data, call, "typography notes"),
         )
         prompt = f"{layout.i2i_prompt}\n{style_line(notes)}"
-        return Generated(layout.model_copy(update={"i2i_prompt": prompt}), [call])
+        return Generated(layout.model_copy(update={"i2i_prompt": prompt}), calls)

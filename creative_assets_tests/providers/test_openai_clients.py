@@ -4,6 +4,7 @@ which enforces the strict structured-output schema rules as the real API does.""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from PIL import Image, ImageDraw
@@ -20,8 +21,10 @@ from creative_assets.models import (
     JobPosting,
     Layout,
     Model,
+    ProviderCall,
     VisionReview,
 )
+from creative_assets.providers import openai_client
 from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import LocalResearcher, LocalVisionAnalyzer, ProceduralImageGenerator
 from creative_assets.providers.local.brand import default_brand
@@ -151,6 +154,8 @@ class Slogan(Model):
 
 
 def test_an_answer_that_breaks_the_model_is_invalid_model_output_and_never_cached(sim: Simulator) -> None:
+    """Strict mode cannot carry min/maxLength, so only our validation can refuse such an answer.
+    It is sent back once with the problem (CORRECTIONS); a second misfit fails the call."""
     configure(sim)
     text = writer(sim)
 
@@ -169,12 +174,47 @@ def test_an_answer_that_breaks_the_model_is_invalid_model_output_and_never_cache
     assert info.value.code == "invalid_model_output" and "slogan: String should have at least 80" in str(
         info.value
     )
+    assert endpoint_stats(sim, CHAT)["calls"] == 1 + openai_client.CORRECTIONS
     with pytest.raises(ProviderFailure):
         ask()  # asked again, not replayed from the cache
-    assert endpoint_stats(sim, CHAT)["calls"] == 2
+    assert endpoint_stats(sim, CHAT)["calls"] == 2 * (1 + openai_client.CORRECTIONS)
     entries = text.gateway.ledger()
-    assert [e.error_code for e in entries] == ["invalid_model_output"] * 2
+    assert [e.error_code for e in entries] == ["invalid_model_output"] * 2 * (1 + openai_client.CORRECTIONS)
     assert all(e.cost_usd > 0 and not e.cached for e in entries)  # billed, so on the ledger
+
+
+def test_a_rejected_answer_is_sent_back_once_and_the_corrected_one_is_kept(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The correction request carries the rejected answer and what was wrong with it (not the
+    hint meant for people); both calls are billed and both are in the records returned."""
+    configure(sim)
+    text = writer(sim)
+    sent: list[list[dict]] = []
+    real = openai_client._chat_once
+
+    def spy(resource, model, operation, name, schema, messages, *rest):  # type: ignore[no-untyped-def]
+        sent.append(messages)
+        return real(resource, model, operation, name, schema, messages, *rest)
+
+    monkeypatch.setattr(openai_client, "_chat_once", spy)
+    answers: list[object] = []
+
+    def parse(data: object, call: ProviderCall) -> object:
+        answers.append(data)  # the first answer is held to a length no sample reaches
+        return text._validate(Slogan, data, call, "slogan") if len(answers) == 1 else data
+
+    value, calls = text._ask("copywriting", "slogan", strict_schema(Slogan), "Write a slogan.", {}, parse)
+    assert value == answers[1] != answers[0]
+    assert [(c.outcome, c.cost_usd > 0) for c in calls] == [("error", True), ("ok", True)]
+    first, second = sent
+    assert second[: len(first)] == first
+    assert second[-2] == {"role": "assistant", "content": json.dumps(answers[0], ensure_ascii=False)}
+    correction = second[-1]["content"]
+    assert "slogan: String should have at least 80" in correction and "re-run the step" not in correction
+    entries = text.gateway.ledger()
+    assert [(e.outcome, e.error_code) for e in entries] == [("error", "invalid_model_output"), ("ok", None)]
+    assert round(sum(e.cost_usd for e in entries), 6) == round(billed(sim), 6)
 
 
 @pytest.mark.parametrize(("fault", "status"), [("rate_limit_429", "429"), ("server_500", "500")])
