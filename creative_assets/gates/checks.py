@@ -136,6 +136,38 @@ def gate_1b_semantic(
     )
 
 
+def gate_1b_plan(layout: Layout) -> GateResult:
+    """Gate 1b's subject rule on the plan, before an edit is paid: each zone as if its copy
+    filled it. The planner puts copy on the subject only when the picture has no calm space
+    clear of it; the edit would then fail Gate 1b whatever it renders, twice, before the loop
+    got to a new picture. Like Gate 1a, this replaces the picture before anything is spent."""
+    salient = layout.analysis.salient
+    shares = {z.role: salient.overlap(z.box) if salient else 0.0 for z in layout.zones}
+    role, worst = max(shares.items(), key=lambda item: item[1], default=("headline", 0.0))
+    fail = worst > SALIENT_FAIL
+    summary = "The planned text areas leave the picture's main subject free."
+    if fail:
+        summary = (
+            f"The layout can only put the {role} on the picture's main subject ({worst:.0%} of its "
+            "area): the picture has no room for the copy beside it, so it is replaced before an edit."
+        )
+    return _result(
+        "1b",
+        "Text placement and subject (plan)",
+        fail,
+        False,
+        1.0 - worst,
+        summary=summary,
+        evidence={
+            "planned": True,
+            "salient": _box(salient) if salient else None,
+            "zone_on_subject": {r: _r(v) for r, v in shares.items()},
+            "limit": SALIENT_FAIL,
+        },
+        on_fail="regenerate_bfl",
+    )
+
+
 def _reviewed_1b(review: VisionReview, ocr_result: GateResult) -> GateResult:
     """The stricter of the OCR rules and the vision model's review."""
     fail = ocr_result.status == "FAIL" or review.text_outside_zones or review.garbled_text

@@ -19,11 +19,11 @@ from rapidocr_onnxruntime import RapidOCR
 from creative_assets.models.base import Box
 from creative_assets.models.images import OcrLine
 
-# The detector reads every image with its shorter side at 736 px, rapidocr's own minimum: ad
-# copy is large type (Gate 4 wants at least 2 % of the height), and at 736 the labelled set of
-# benchmarks/eval_gates.py scores as well as at full size (Gate 1a P/R 1.000/0.962, Gate 2
-# 1.000/1.000; at 1024 Gate 2's precision was 0.952) for half the detector's pixels and ~40 %
-# of the OCR time. At 640 Gate 1a starts missing painted text.
+# The detector finds lines with the image's shorter side at 736 px, rapidocr's own minimum: ad
+# copy is large type (Gate 4 wants at least 2 % of the height), and the detector is most of the
+# OCR cost, which this halves on a 1024 px square. The recogniser still reads each line at full
+# resolution (read_text). On the labelled set of benchmarks/eval_gates.py that scores exactly as
+# reading everything at full size: Gate 1a P/R 1.000/0.962, Gate 2 0.952/1.000.
 # rapidocr would round both sides to multiples of 32 with a plain linear resize. At the ad
 # formats' 1080 px that rounding (1080 → 1088) smeared the gaps between bold glyphs: "Ein Team,
 # das trägt" was read "EinTeam,c dastragt". So the image is handed over at exactly such a size,
@@ -106,27 +106,47 @@ def detector_size(width: int, height: int) -> tuple[int, int]:
     return snap(width), snap(height)
 
 
+def _bgr(img: Image.Image) -> np.ndarray:
+    # rapidocr treats a 3-channel ndarray as BGR (the models were trained on cv2 input).
+    return np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
+
+
 def read_text(img: Image.Image, *, min_confidence: float = 0.5) -> list[OcrLine]:
-    """Every text line OCR reads with at least `min_confidence`, in reading order."""
+    """Every text line OCR reads with at least `min_confidence`, in reading order.
+
+    rapidocr's own stages, run in two resolutions: the detector (most of the cost) finds the
+    lines at `detector_size`; the recogniser reads each line cut from the image at full
+    resolution, or from the detector's image where that is the larger. Recognising from the
+    downscaled image lost the gaps between small words ("AlsPflegefachkraftIntensivstation")."""
     rgb = _to_rgb(img)
     width, height = rgb.size
     size = detector_size(width, height)
     # Per axis: snapping to multiples of 32 changes the aspect by at most a few per cent.
     sx, sy = size[0] / width, size[1] / height
-    if size != rgb.size:
-        rgb = rgb.resize(size, Image.Resampling.LANCZOS)
-    # rapidocr treats a 3-channel ndarray as BGR (the models were trained on cv2 input).
-    bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+    detected = _bgr(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
+    upscaled = sx * sy > 1.0
+    source = detected if upscaled else _bgr(rgb)
     with _engine() as engine:
-        # Passing the thresholds explicitly resets any value a previous call left behind.
-        result, _ = engine(bgr, text_score=min_confidence, box_thresh=0.5, unclip_ratio=1.6)
+        # Set on every call: they live on the shared engine and must not depend on the last caller.
+        engine.text_det.postprocess_op.box_thresh = 0.5
+        engine.text_det.postprocess_op.unclip_ratio = 1.6
+        boxes, _ = engine.auto_text_det(detected)
+        if boxes is None:
+            return []
+        if not upscaled:
+            boxes = [np.asarray(b, dtype=np.float32) / np.array([sx, sy], dtype=np.float32) for b in boxes]
+        crops, _, _ = engine.text_cls(engine.get_crop_img_list(source, boxes))
+        recognised, _ = engine.text_rec(crops)
     lines = []
-    for points, text, score in result or []:
+    scale = (sx, sy) if upscaled else (1.0, 1.0)
+    for points, (text, score, *_) in zip(boxes, recognised, strict=True):
         text = str(text).strip()
         if not text or float(score) < min_confidence:
             continue
-        xs = [float(p[0]) / sx for p in points]
-        ys = [float(p[1]) / sy for p in points]
-        box = Box.from_pixels(min(xs), min(ys), max(xs), max(ys), width, height)
+        xs = [float(p[0]) / scale[0] for p in points]
+        ys = [float(p[1]) / scale[1] for p in points]
+        box = Box.from_pixels(
+            max(0.0, min(xs)), max(0.0, min(ys)), min(width, max(xs)), min(height, max(ys)), width, height
+        )
         lines.append(OcrLine(text=text, confidence=min(1.0, max(0.0, float(score))), box=box))
     return reading_order(lines)

@@ -20,15 +20,17 @@ STATUS_OF: dict[Verdict, Status] = {
 
 
 class CreativeAttempt(Model):
-    """One pass of i2i → logo → gates 1b–4. Files are relative to the final_creatives folder."""
+    """One pass of i2i → logo → gates 1b–4. Files are relative to the final_creatives folder.
+    A pass whose plan already failed (gates.gate_1b_plan) has no edit: no files, no overlay
+    provider, and the plan's gate result as its only gate."""
 
     attempt: int = Field(ge=1)
     trigger: Action = Field(description="what started this attempt ('none' for the first)")
     base_seed: int
     base_sha256: str
-    overlay_file: str
-    final_file: str
-    overlay_provider: str
+    overlay_file: str | None
+    final_file: str | None
+    overlay_provider: str | None
     layout: Layout
     gates: list[GateResult]
     verdict: Verdict

@@ -2,8 +2,10 @@
 
 The design's policy, in order of cost: retry the i2i step first; regenerate the base image only
 after repeated failure; when the editor keeps mangling the copy, typeset it locally on the same
-base image (no provider cost). The loop lives inside one step because a Dagster check cannot send
-a run back upstream; every pass is recorded so the gate report shows what was tried and paid.
+base image (no provider cost). A plan that can only put the copy on the picture's subject
+(gates.gate_1b_plan) gets a new picture before any edit, as Gate 1a does for text in it.
+The loop lives inside one step because a Dagster check cannot send a run back upstream; every
+pass is recorded so the gate report shows what was tried and paid.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.defs.text.compliance import CustomerRules
 from creative_assets.gates.checks import (
     decide_next_action,
+    gate_1b_plan,
     gate_1b_semantic,
     gate_2_text_correctness,
     gate_3_layout_brand,
@@ -166,6 +169,26 @@ def make_creative(
             layout, design_calls = plan(providers.text, framed, copy, brand, name, layout.locale)
             base_png = framed.png
             calls += [*base.calls, *analysis.calls, *framed.calls, *design_calls]
+        plan_check = gate_1b_plan(layout)
+        if plan_check.status == "FAIL" and n < settings.max_creative_attempts:
+            attempts.append(
+                CreativeAttempt(
+                    attempt=n,
+                    trigger=trigger,
+                    base_seed=base.seed,
+                    base_sha256=base.sha256,
+                    overlay_file=None,
+                    final_file=None,
+                    overlay_provider=None,
+                    layout=layout,
+                    gates=[plan_check],
+                    verdict="FAIL",
+                    next_action="regenerate_bfl",
+                    calls=calls,
+                )
+            )
+            trigger = "regenerate_bfl"
+            continue
         if trigger == "typeset_locally":
             # The plain first-attempt typesetting: it is the fallback, not another escalation.
             overlay = LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1)

@@ -84,7 +84,8 @@ def lineage_markdown(
         for a in r.attempts:
             failed = ", ".join(g.gate for g in a.gates if g.status == "FAIL") or "—"
             cost = round(sum(c.cost_usd for c in a.calls), 6)
-            cells = (f"{r.locale} {r.format}", a.attempt, a.trigger, a.base_seed, a.overlay_provider)
+            editor = a.overlay_provider or "— (plan failed, no edit)"
+            cells = (f"{r.locale} {r.format}", a.attempt, a.trigger, a.base_seed, editor)
             cells += (a.verdict, failed, cost)  # type: ignore[assignment]
             lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     lines += ["", "| parent | storage key |", "|---|---|"]

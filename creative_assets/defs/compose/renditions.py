@@ -89,7 +89,8 @@ def render_creative(
                 locale=locale,
                 tag=name if primary else f"{name}_{locale}_{ad_format(format_id).slug}",
             )
-            last = outcome.attempts[-1]
+            last = outcome.attempts[-1]  # the last attempt always has an edit (attempts.py)
+            assert last.overlay_provider is not None
             width, height = outcome.final_size
             overlay_files[file] = outcome.overlay_png
             final_files |= {file: outcome.final_png, **outcome.files}
