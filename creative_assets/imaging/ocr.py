@@ -117,7 +117,9 @@ def read_text(img: Image.Image, *, min_confidence: float = 0.5) -> list[OcrLine]
     rapidocr's own stages, run in two resolutions: the detector (most of the cost) finds the
     lines at `detector_size`; the recogniser reads each line cut from the image at full
     resolution, or from the detector's image where that is the larger. Recognising from the
-    downscaled image lost the gaps between small words ("AlsPflegefachkraftIntensivstation")."""
+    downscaled image lost more gaps between small words ("AlsPflegefachkraftIntensivstation"):
+    of 60 typeset headlines, sublines and CTAs at 768 and 1080 px, 52 were read exactly from
+    full resolution, 47 from the detector's image and 48 detecting at full size."""
     rgb = _to_rgb(img)
     width, height = rgb.size
     size = detector_size(width, height)
