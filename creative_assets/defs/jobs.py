@@ -6,12 +6,13 @@ import dagster as dg
 
 from creative_assets.defs.compose.assets import creatives
 from creative_assets.defs.images.assets import base_images, image_prompts
-from creative_assets.defs.layout.assets import brand_identity, layouts
+from creative_assets.defs.layout.assets import layouts
 from creative_assets.defs.reports.assets import campaign_summary, gate_reports
 from creative_assets.defs.reports.export import export_bundle
-from creative_assets.defs.text.assets import copy_variants, job_posting, research
+from creative_assets.defs.text.assets import copy_variants, job_posting
+from creative_assets.defs.text.lookups import posting_lookups
 
-JOB_LEVEL_ASSETS = [job_posting, research, brand_identity, copy_variants]
+JOB_LEVEL_ASSETS = [job_posting, posting_lookups, copy_variants]
 VARIANT_ASSETS = [image_prompts, base_images, layouts, creatives, gate_reports]
 ROLLUP_ASSETS = [campaign_summary, export_bundle]
 

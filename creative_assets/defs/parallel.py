@@ -3,7 +3,8 @@
 Dagster has no threaded executor, and a step per image type would add about a second of
 orchestration each (DAGSTER_NOTES.md), so a step overlaps its own provider I/O instead: four BFL
 generations, vision analyses or i2i loops in flight at once, held to each provider's limit by
-the gateway's shared slots. Local (CPU) work gains little: OCR serialises on its own lock.
+the gateway's shared slots. Local CPU work overlaps up to the core count (imaging/ocr.py keeps
+one OCR engine per core).
 
 Every task runs in a copy of the step's contextvars, taken in the step's thread: the gateway
 finds the Dagster step (job, variant, phase, run) through `AssetExecutionContext.get()`, a

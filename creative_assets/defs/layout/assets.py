@@ -1,55 +1,23 @@
-"""Phase 3 — brand identity and layout: where the copy and the logo go on each base image."""
+"""Phase 3 — layout: where the copy and the logo go on each base image (the brand identity it
+uses is fetched with the research, `defs/text/lookups.py`)."""
 
 import dagster as dg
 
 from creative_assets.defs.layout.framing import frame, plan
-from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.metadata import calls_metadata
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.models import (
     BaseImage,
     BaseImageSet,
     BrandIdentity,
     CopyDeck,
-    JobPosting,
     Layout,
     LayoutSet,
     ProviderCall,
 )
-from creative_assets.partitions import job_partitions, job_variant_partitions, split_key
-from creative_assets.providers.base import BrandExtractor, TextGenerator, VisionAnalyzer
+from creative_assets.partitions import job_variant_partitions, split_key
+from creative_assets.providers.base import TextGenerator, VisionAnalyzer
 from creative_assets.resources import CampaignSettings
-
-
-@dg.asset(partitions_def=job_partitions, group_name="layout", kinds={"json", "png"})
-def brand_identity(
-    context: dg.AssetExecutionContext, brand_extractor: BrandExtractor, job_posting: JobPosting
-) -> dg.MaterializeResult[BrandIdentity]:
-    """Colours, font and logo of the employer (Firecrawl, cached 90 days). When nothing usable is
-    found the brand falls back to sane defaults and says why; the campaign goes on without a logo."""
-    brand = brand_extractor.extract(job_posting)
-    if brand.fallback_reason:
-        context.log.warning(f"Brand identity of {brand.company_name}: {brand.fallback_reason}")
-    swatches = " ".join(
-        f"`{name}` {color}"
-        for name, color in (
-            ("primary", brand.primary_color),
-            ("secondary", brand.secondary_color),
-            ("accent", brand.accent_color),
-            ("text", brand.text_color),
-        )
-    )
-    metadata: dict[str, dg.RawMetadataValue] = {
-        "source": brand.source,
-        "colors": dg.MetadataValue.md(swatches),
-        "font": brand.font_family,
-        "has_logo": brand.logo is not None,
-        **calls_metadata(brand.calls),
-    }
-    if brand.fallback_reason:
-        metadata["fallback_reason"] = brand.fallback_reason
-    if brand.logo_png:
-        metadata["logo"] = preview({"logo": brand.logo_png}, side=96)
-    return dg.MaterializeResult(value=brand, metadata=metadata)
 
 
 @dg.asset(partitions_def=job_variant_partitions, group_name="layout", kinds={"json"})

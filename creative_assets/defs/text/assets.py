@@ -1,5 +1,5 @@
-"""Phase 1 — text: the job posting, research, and five copy variants per locale (context fusion →
-copy → compliance gate)."""
+"""Phase 1 — text: the job posting and five copy variants per locale (context fusion → copy →
+compliance gate). Research is fetched beside the brand identity (`lookups.py`)."""
 
 import dagster as dg
 
@@ -9,7 +9,7 @@ from creative_assets.gates.compliance import describe
 from creative_assets.models import CopyDeck, CopyVariant, JobPosting, LocalizedCopy, ResearchBrief
 from creative_assets.models.text import ComplianceFinding
 from creative_assets.partitions import job_partitions
-from creative_assets.providers.base import JobSource, Researcher, TextGenerator
+from creative_assets.providers.base import JobSource, TextGenerator
 
 
 @dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"})
@@ -27,21 +27,6 @@ def job_posting(context: dg.AssetExecutionContext, job_source: JobSource) -> dg.
             "benefits": len(job.benefits),
             "has_logo_url": job.logo_url is not None,
             "updated_at": job.updated_at.isoformat(),
-        },
-    )
-
-
-@dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"})
-def research(researcher: Researcher, job_posting: JobPosting) -> dg.MaterializeResult[ResearchBrief]:
-    """What motivates people in this role and place (Perplexity, cached 7 days)."""
-    brief = researcher.research(job_posting)
-    return dg.MaterializeResult(
-        value=brief,
-        metadata={
-            "source": brief.source,
-            "motivators": dg.MetadataValue.md("\n".join(f"- {m}" for m in brief.motivators)),
-            "citations": len(brief.citations),
-            **calls_metadata(brief.calls),
         },
     )
 
