@@ -136,8 +136,10 @@ def contrast_p10(pixels: np.ndarray, text_lum: float, scrim: np.ndarray, alpha: 
     return float(np.percentile(ratio, 10))
 
 
-def analyze_image(img: Image.Image, *, provider: str = "local") -> ImageAnalysis:
-    """Candidate text regions (calmest first), the subject's box and the corners' detail."""
+def analyze_image(img: Image.Image, *, provider: str = "local", digest: str | None = None) -> ImageAnalysis:
+    """Candidate text regions (calmest first), the subject's box and the corners' detail.
+    `digest` is the sha256 of the PNG the caller decoded `img` from; without it the image is
+    encoded to be hashed (a PNG encode is slower than the whole analysis)."""
     rgb = img.convert("RGB")
     grid = detail_grid(rgb)
     # Luminance is linearised before averaging (at 2× the grid), so a checkerboard of black
@@ -166,6 +168,6 @@ def analyze_image(img: Image.Image, *, provider: str = "local") -> ImageAnalysis
         regions=regions,
         salient=_salient(_block_mean(grid, SALIENT_GRID, SALIENT_GRID)),
         corner_detail=corners,
-        sha256=sha256(to_png(img)),
+        sha256=digest or sha256(to_png(img)),
         provider=provider,
     )

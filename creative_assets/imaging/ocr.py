@@ -43,7 +43,10 @@ _create_lock = threading.Lock()
 
 
 def _new_engine() -> RapidOCR:
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    # One line per recogniser batch: a batch is padded to its widest line, and a creative's lines
+    # range from a three-word CTA to a full-width subline; alone, each is read at its own width
+    # (on a 1080 px creative of six lines: 180 ms of recognition instead of 325).
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
 
 
 @contextmanager
@@ -118,8 +121,9 @@ def read_text(img: Image.Image, *, min_confidence: float = 0.5) -> list[OcrLine]
     lines at `detector_size`; the recogniser reads each line cut from the image at full
     resolution, or from the detector's image where that is the larger. Recognising from the
     downscaled image lost more gaps between small words ("AlsPflegefachkraftIntensivstation"):
-    of 60 typeset headlines, sublines and CTAs at 768 and 1080 px, 52 were read exactly from
-    full resolution, 47 from the detector's image and 48 detecting at full size."""
+    of 60 typeset headlines, sublines and CTAs at 768 and 1080 px (recogniser batches of six),
+    52 were read exactly from full resolution, 47 from the detector's image and 48 detecting at
+    full size; with one line per batch (_new_engine), 54."""
     rgb = _to_rgb(img)
     width, height = rgb.size
     size = detector_size(width, height)

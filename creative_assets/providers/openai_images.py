@@ -275,7 +275,7 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
 
     def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
         img = open_image(png, what="base image")
-        local = analyze_image(img, provider=PROVIDER)
+        local = analyze_image(img, provider=PROVIDER, digest=sha256(png))
         question = "Where is the subject, and where can a headline go?"
         zones, calls = self._ask(
             VisionZones, "image_analysis", prompts.VISION, question, self._image_part(img)

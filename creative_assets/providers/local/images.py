@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from creative_assets.imaging.analysis import analyze_image
-from creative_assets.imaging.png import open_image, to_png
+from creative_assets.imaging.png import open_image, sha256, to_png
 from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.imaging.typesetting import typeset
 from creative_assets.models import CopyVariant, DesignerPrompt, ImageAnalysis, Layout, ProviderCall
@@ -45,6 +45,6 @@ class LocalVisionAnalyzer(VisionAnalyzer):
     """Stands in for the vision model: finds calm, low-detail regions for text."""
 
     def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
-        analysis = analyze_image(open_image(png, what="base image"), provider="local")
+        analysis = analyze_image(open_image(png, what="base image"), provider="local", digest=sha256(png))
         call = ProviderCall(provider="local", model="calm-regions-v1", operation="image_analysis")
         return Generated(analysis, [call])
