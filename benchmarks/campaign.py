@@ -227,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--campaign-runs", type=int, default=5, help="runs at once in scenarios 1 and 3 (1: one by one)"
     )
+    parser.add_argument(
+        "--formats",
+        default="1:1",
+        help="ad formats rendered (CREATIVE_ASSETS_FORMATS); the profile's downstream chain and the "
+        "bound count one edit per creative, i.e. one format",
+    )
     parser.add_argument("--only", default="single,throughput,overhead")
     parser.add_argument("--trials", type=int, default=2000, help="draws of the seed-schedule model")
     parser.add_argument("--json", help="write every figure and raw result here")
@@ -240,12 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     jobs = bench_jobs(["bench-single", "bench-zero", *queued])
     # Per-minute limits are real-time limits of the provider; on a compressed clock they scale.
     rpm = {"bfl": 120 / profile.time_scale, "openai": 500 / profile.time_scale}
-    env = provider_env("", profile.limits, rpm)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    print(f"campaign benchmark · profile {args.profile} · time scale {profile.time_scale:g}")
+    print(
+        f"campaign benchmark · profile {args.profile} · time scale {profile.time_scale:g} · "
+        f"formats {args.formats}"
+    )
     print(f"  {os.cpu_count()} cores, load average {load()} (1/5/15 min) · logs in {workdir}")
     sim = SimProcess(sim_config(profile, jobs), workdir)
-    env = provider_env(sim.url, profile.limits, rpm)
+    env = provider_env(sim.url, profile.limits, rpm) | {"CREATIVE_ASSETS_FORMATS": args.formats}
     figures: dict[str, Any] = {"profile": data, "load_start": load()}
     try:
         if "single" in only:
