@@ -20,6 +20,11 @@ The seed schedule (design doc 000_252060415653bb77) is a small discrete-event mo
 It is run on latencies drawn from the profile (the same distributions the simulator draws
 from), averaged over many trials; with zero spread it reduces to plain sums, which the tests
 assert exactly.
+
+The pipeline schedule is the same kind of model of *our* step structure (`pipeline_schedule_once`)
+with no overhead and no retries: the bound is on mean latencies, so even a perfect implementation
+exceeds it by what the spread costs (each step waits for its slowest image); this figure says how
+much, so the rest of the gap is ours.
 """
 
 from __future__ import annotations
@@ -185,6 +190,40 @@ def seed_schedule(
         seed_schedule_once(profile, base_images=base_images, creatives=creatives, rng=rng)
         for _ in range(trials)
     )
+
+
+def pipeline_schedule_once(
+    profile: Profile, *, variants: int = 5, images_per_variant: int = 4, rng: random.Random | None
+) -> float:
+    """One campaign under this pipeline's own schedule with no overhead, no CPU and no retries,
+    provider seconds: what a perfect implementation of our step structure would take on these
+    draws. Unlike the bound it pays for the spread (a step ends with its slowest image):
+      text:      the text stages (the lookups side by side, `posting_lookups`);
+      variants:  all side by side; each its art direction, then its images on the shared BFL
+                 slots (first come, first served), then `layouts` (analysis → layout per image)
+                 once its last image is in, then `creatives` (the edit per image)."""
+    text = sum(max(profile.latency[c].draw(rng) for c in stage) for stage in profile.text_stages)
+    ready = [text + profile.draw(profile.variant_prompt_chain, rng) for _ in range(variants)]
+    slots = [0.0] * profile.bfl_slots
+    done: list[list[float]] = [[] for _ in range(variants)]
+    for start, v in sorted((ready[v], v) for v in range(variants) for _ in range(images_per_variant)):
+        slot = min(range(len(slots)), key=slots.__getitem__)
+        slots[slot] = max(slots[slot], start) + profile.draw(profile.bfl_image, rng)
+        done[v].append(slots[slot])
+    analysis_and_layout, edit = profile.image_downstream[:-1], profile.image_downstream[-1:]
+    ends = []
+    for images in done:
+        layouts_end = max(images) + max(profile.draw(analysis_and_layout, rng) for _ in images)
+        ends.append(layouts_end + max(profile.draw(edit, rng) for _ in images))
+    return max(ends)
+
+
+def pipeline_schedule(profile: Profile, *, trials: int = 2000, seed: int | None = None) -> float:
+    """Expected duration of `pipeline_schedule_once` (exact when the profile has no spread)."""
+    if all(lat.spread_s == 0 for lat in profile.latency.values()):
+        return pipeline_schedule_once(profile, rng=None)
+    rng = random.Random(profile.seed if seed is None else seed)
+    return fmean(pipeline_schedule_once(profile, rng=rng) for _ in range(trials))
 
 
 def throughput_bound_per_min(profile: Profile) -> float:

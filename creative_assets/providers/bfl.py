@@ -185,6 +185,6 @@ class BflImageGenerator(ImageGenerator):
                 f"BFL's sample is not a usable PNG ({exc}); re-run the step",
                 provider=PROVIDER,
             ) from None
-        if img.size != size:
-            img = img.resize(size, Image.Resampling.LANCZOS)
-        return to_png(img)
+        if img.size == size:
+            return response.content  # a PNG that decodes at the size asked for: kept as delivered
+        return to_png(img.resize(size, Image.Resampling.LANCZOS))

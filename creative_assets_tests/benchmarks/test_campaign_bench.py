@@ -14,6 +14,8 @@ from benchmarks.campaign import bench_jobs, check_limits, sim_config
 from benchmarks.model import (
     Profile,
     critical_path_bound,
+    pipeline_schedule,
+    pipeline_schedule_once,
     seed_schedule,
     seed_schedule_once,
     throughput_bound_per_min,
@@ -62,6 +64,27 @@ def test_seed_schedule_adds_barriers_batches_pauses_and_a_late_brand_scrape() ->
     expected = 9 + 4 + (3 * 8 + 2) + (3 + 2) + 12
     assert seed_schedule(profile, base_images=5, creatives=5) == expected
     assert seed_schedule_once(profile, base_images=5, creatives=5, rng=None) == expected
+
+
+def test_our_schedule_without_spread_is_the_bound_for_one_variant_and_queues_the_rest() -> None:
+    profile = Profile.from_dict(TINY)
+    # One variant of 5 images on 2 slots: exactly the bound (text 13, 3 rounds of 8, chain 14).
+    alone = pipeline_schedule_once(profile, variants=1, images_per_variant=5, rng=None)
+    assert alone == critical_path_bound(profile, base_images=5).total_s
+    # Five variants of 4: 20 images on 2 slots = 10 rounds; the last variant's images are served
+    # last (first come, first served), then its analysis 2 + layout 2 + edit 10.
+    assert pipeline_schedule(profile) == 13 + 10 * 8 + 14
+
+
+def test_our_schedule_pays_for_the_spread_and_stays_between_the_bound_and_the_seed() -> None:
+    data = copy.deepcopy(TINY)
+    data["latency"]["openai.images_edits"] = {"mean_s": 10, "spread_s": 6}
+    data["latency"]["bfl.task"] = {"mean_s": 5, "spread_s": 4}
+    profile = Profile.from_dict(data)
+    ours = pipeline_schedule(profile, trials=300)
+    assert ours == pipeline_schedule(profile, trials=300)  # seeded, so reproducible
+    assert critical_path_bound(profile, base_images=20).total_s < ours
+    assert ours < seed_schedule(profile, base_images=20, creatives=20, trials=300)
 
 
 def test_seed_schedule_with_spread_is_reproducible_and_never_below_its_fastest_draws() -> None:
