@@ -41,7 +41,7 @@ from creative_assets.models import (
     ProviderCall,
     verdict_of,
 )
-from creative_assets.models.gates import Action
+from creative_assets.models.gates import Action, Verdict
 from creative_assets.providers.base import ImageEditor, ImageGenerator, TextGenerator, VisionAnalyzer
 from creative_assets.providers.local import LocalImageEditor
 from creative_assets.resources import CampaignSettings, OcrReader
@@ -150,6 +150,30 @@ def make_creative(
     i2i_failures = 0
     overlay_png = final_png = b""
     final = Image.new("RGB", (1, 1))
+
+    def record(
+        gates: list[GateResult], verdict: Verdict, action: Action, edit: tuple[str, str, str] | None = None
+    ) -> None:
+        """Pass `n` on the current base image and layout; `edit`: its overlay and final files and
+        the editor (None when the plan failed before an edit)."""
+        overlay_file, final_file, editor = edit or (None, None, None)
+        attempts.append(
+            CreativeAttempt(
+                attempt=n,
+                trigger=trigger,
+                base_seed=base.seed,
+                base_sha256=base.sha256,
+                overlay_file=overlay_file,
+                final_file=final_file,
+                overlay_provider=editor,
+                layout=layout,
+                gates=gates,
+                verdict=verdict,
+                next_action=action,
+                calls=calls,
+            )
+        )
+
     for n in range(1, settings.max_creative_attempts + 1):
         calls: list[ProviderCall] = []
         if trigger == "regenerate_bfl":
@@ -171,22 +195,7 @@ def make_creative(
             calls += [*base.calls, *analysis.calls, *framed.calls, *design_calls]
         plan_check = gate_1b_plan(layout)
         if plan_check.status == "FAIL" and n < settings.max_creative_attempts:
-            attempts.append(
-                CreativeAttempt(
-                    attempt=n,
-                    trigger=trigger,
-                    base_seed=base.seed,
-                    base_sha256=base.sha256,
-                    overlay_file=None,
-                    final_file=None,
-                    overlay_provider=None,
-                    layout=layout,
-                    gates=[plan_check],
-                    verdict="FAIL",
-                    next_action="regenerate_bfl",
-                    calls=calls,
-                )
-            )
+            record([plan_check], "FAIL", "regenerate_bfl")
             trigger = "regenerate_bfl"
             continue
         if trigger == "typeset_locally":
@@ -210,22 +219,8 @@ def make_creative(
         )
         overlay_file, final_file = f"attempts/{tag}-{n}-overlay.png", f"attempts/{tag}-{n}-final.png"
         files[overlay_file], files[final_file] = overlay_png, final_png
-        attempts.append(
-            CreativeAttempt(
-                attempt=n,
-                trigger=trigger,
-                base_seed=base.seed,
-                base_sha256=base.sha256,
-                overlay_file=overlay_file,
-                final_file=final_file,
-                overlay_provider=f"{overlay.calls[-1].provider}/{overlay.calls[-1].model}",
-                layout=layout,
-                gates=gates,
-                verdict=verdict,
-                next_action=next_action,
-                calls=calls,
-            )
-        )
+        editor = f"{overlay.calls[-1].provider}/{overlay.calls[-1].model}"
+        record(gates, verdict, next_action, (overlay_file, final_file, editor))
         if verdict != "FAIL" or next_action == "none":
             break
         trigger = next_action
