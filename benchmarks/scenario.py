@@ -145,6 +145,12 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) ->
         records = _run_records(instance, run_ids)
         creatives = _creatives_made(instance, run_ids)
     stats = _wait_idle_stats(sim_url)
+    served = httpx.get(f"{sim_url}/_sim/requests", timeout=30).json()["requests"]
+    bfl = [
+        {"endpoint": r["endpoint"], "ended_s": r["ended_s"], "duration_s": r["duration_s"]}
+        for r in served
+        if r["endpoint"] in ("bfl.submit", "bfl.delivery") and r["status"] == 200
+    ]
     return {
         "started": started,
         "wall_s": wall,
@@ -160,6 +166,7 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) ->
         "runs": records,
         "creatives": creatives,
         "sim": stats,
+        "bfl_requests": bfl,
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from creative_assets.sim.config import ENDPOINTS
 
-RECENT_REQUESTS = 2000
+RECENT_REQUESTS = 20000  # ten queued campaigns poll BFL about 2000 times
 
 
 @dataclass
@@ -132,7 +132,10 @@ class Ledger:
                 stats.limited[limited] += 1
             stats.billed_usd += billed_usd
             stats.units.update(units)
-            self._recent.append({"endpoint": endpoint, "status": status, "fault": fault, **info})
+            ended_s = round(time.monotonic() - self._epoch, 4)  # on the stats' clock, like *_admitted_s
+            self._recent.append(
+                {"endpoint": endpoint, "status": status, "fault": fault, "ended_s": ended_s, **info}
+            )
 
     def snapshot(self, time_scale: float) -> dict[str, Any]:
         with self._lock:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from benchmarks.campaign import bench_jobs, check_limits, sim_config
+from benchmarks.campaign import bench_jobs, bfl_occupancy, check_limits, sim_config
 from benchmarks.model import (
     Profile,
     critical_path_bound,
@@ -142,6 +142,21 @@ def test_the_simulator_reports_each_endpoints_busy_window() -> None:
         assert 0 <= busy["first_admitted_s"] <= busy["last_released_s"]
         sim.reset()
         assert sim.stats()["endpoints"]["hoc.get_job"]["first_admitted_s"] is None
+
+
+def test_bfl_occupancy_counts_images_between_their_submit_and_their_download() -> None:
+    def submit(start: float) -> dict[str, Any]:
+        return {"endpoint": "bfl.submit", "ended_s": start + 0.5, "duration_s": 0.5}
+
+    def delivery(end: float) -> dict[str, Any]:
+        return {"endpoint": "bfl.delivery", "ended_s": end, "duration_s": 0.1}
+
+    # Two slots over 0–10 s: one image 0–10, another 0–5, a third 6–10 (a 1 s gap on slot two).
+    log = [submit(0), delivery(10), submit(0), delivery(5), submit(6), delivery(10)]
+    held, full = bfl_occupancy(log, slots=2)
+    assert held == pytest.approx((10 + 5 + 4) / 20)
+    assert full == pytest.approx(9 / 10)
+    assert bfl_occupancy([], slots=2) == (0.0, 0.0)
 
 
 def test_worker_usage_keeps_each_workers_last_report() -> None:
