@@ -11,6 +11,7 @@ import hashlib
 import io
 import random
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -85,6 +86,8 @@ def _paint_stray_text(img: Image.Image, rng: random.Random) -> None:
     draw.text((x + 10 - box[0], y + 10 - box[1]), text, font=font, fill=(20, 20, 20))
 
 
+# Fitting text tries a dozen sizes per string: each size's face is loaded once, as text_fit does.
+@lru_cache(maxsize=256)
 def font_of(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), size)
 
@@ -204,5 +207,6 @@ def encode(img: Image.Image, output_format: str = "png", quality: int = 90) -> t
     elif pil_format == "WEBP":
         img.save(buffer, format="WEBP", quality=quality)
     else:
-        img.save(buffer, format="PNG", optimize=False, compress_level=6)
+        # The simulator shares the benchmark's cores with the pipeline; its PNGs need not be small.
+        img.save(buffer, format="PNG", optimize=False, compress_level=1)
     return buffer.getvalue(), content_type
