@@ -131,16 +131,17 @@ def read_text(img: Image.Image, *, min_confidence: float = 0.5) -> list[OcrLine]
     sx, sy = size[0] / width, size[1] / height
     detected = _bgr(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
     upscaled = sx * sy > 1.0
-    source = detected if upscaled else _bgr(rgb)
     with _engine() as engine:
         # Set on every call: they live on the shared engine and must not depend on the last caller.
         engine.text_det.postprocess_op.box_thresh = 0.5
         engine.text_det.postprocess_op.unclip_ratio = 1.6
         boxes, _ = engine.auto_text_det(detected)
-        if boxes is None:
+        if boxes is None:  # most base images: no full-size copy is made for them
             return []
+        source = detected
         if not upscaled:
             boxes = [np.asarray(b, dtype=np.float32) / np.array([sx, sy], dtype=np.float32) for b in boxes]
+            source = _bgr(rgb)
         crops, _, _ = engine.text_cls(engine.get_crop_img_list(source, boxes))
         recognised, _ = engine.text_rec(crops)
     lines = []

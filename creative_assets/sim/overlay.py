@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
+from creative_assets.imaging.color import hex_to_rgb
 from creative_assets.sim.images import font_of, wrap
 
 _ZONE = re.compile(
@@ -66,10 +67,6 @@ def zone_texts(prompt: str) -> list[ZoneText]:
             )
         )
     return found
-
-
-def _rgb(color: str) -> tuple[int, int, int]:
-    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
 def _placed(zones: list[ZoneText], size: tuple[int, int], editable: np.ndarray | None) -> list[Rect]:
@@ -144,10 +141,10 @@ def render_zones(img: Image.Image, zones: list[ZoneText], mask: Image.Image | No
                     min(right, int(x0 + block_w) + pad_x),
                     min(bottom, y + block_h + pad_y),
                 )
-            draw.rounded_rectangle(panel, radius=max(2, size // 3), fill=(*_rgb(zone.panel), alpha))
+            draw.rounded_rectangle(panel, radius=max(2, size // 3), fill=(*hex_to_rgb(zone.panel), alpha))
         for row, row_w in zip(rows, widths, strict=True):
             x = left + (right - left - row_w) / 2 if centred else left + pad_x
             box = draw.textbbox((0, 0), row, font=font)
-            draw.text((x - box[0], y), row, font=font, fill=(*_rgb(zone.color), 255))
+            draw.text((x - box[0], y), row, font=font, fill=(*hex_to_rgb(zone.color), 255))
             y += line_h
     return Image.alpha_composite(out, overlay)
