@@ -29,7 +29,7 @@ from creative_assets.gates.checks import gate_1a_base_image_text, gate_2_text_co
 from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.layout_rules import plan_layout
-from creative_assets.imaging.ocr import read_text
+from creative_assets.imaging.ocr import COPY_DET_SIDE, DET_SIDE, read_text
 from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.imaging.typesetting import typeset
 from creative_assets.models import IMAGE_TYPES, CopyVariant
@@ -76,9 +76,11 @@ class Score:
         )
 
 
-def timed_ocr(img: Image.Image, times: list[float]):
+def timed_ocr(img: Image.Image, times: list[float], det_side: int):
+    """OCR as the pipeline runs it for that gate (OcrReader: base images at DET_SIDE, finished
+    creatives at COPY_DET_SIDE)."""
     started = time.perf_counter()
-    lines = read_text(img)
+    lines = read_text(img, det_side=det_side)
     times.append(time.perf_counter() - started)
     return lines
 
@@ -147,13 +149,13 @@ def main() -> None:
     times: list[float] = []
     score_1a, misses = Score(), []
     for name, img, has_text in gate_1a_set(args.seeds):
-        failed = gate_1a_base_image_text(timed_ocr(img, times)).status == "FAIL"
+        failed = gate_1a_base_image_text(timed_ocr(img, times, DET_SIDE)).status == "FAIL"
         score_1a.add(failed, has_text)
         if failed != has_text:
             misses.append(name)
     score_2, misses_2 = Score(), []
     for name, img, copy, layout, wrong in gate_2_set(args.seeds):
-        failed = gate_2_text_correctness(timed_ocr(img, times), copy, layout).status == "FAIL"
+        failed = gate_2_text_correctness(timed_ocr(img, times, COPY_DET_SIDE), copy, layout).status == "FAIL"
         score_2.add(failed, wrong)
         if failed != wrong:
             misses_2.append(name)

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ from typing import Any
 import httpx
 
 ENV_KEYS = {"openai": "OPENAI", "bfl": "BFL", "perplexity": "PERPLEXITY", "firecrawl": "FIRECRAWL"}
+REPO = Path(__file__).resolve().parent.parent
 PREFIXES = {"openai": "/openai/v1", "bfl": "/bfl", "perplexity": "/perplexity", "firecrawl": "/firecrawl"}
 
 
@@ -118,7 +120,8 @@ def _creatives_made(instance: Any, run_ids: list[str]) -> int:
 
 def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="bench-home-"))
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    # The instance `make run` gets (the project's dagster.yaml), in a fresh home.
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     os.environ.update(env)
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ["CREATIVE_ASSETS_STORAGE_URL"] = str(home / "storage")

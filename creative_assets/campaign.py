@@ -160,9 +160,10 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers fork from a forkserver that has imported Dagster and the definitions once: a
     spawned worker imports them itself (seconds of CPU each, all at once when the variant runs
     start), while a fork of the server is ready in milliseconds and shares its pages. Never a
-    plain fork of this process, which may hold threads and locks."""
+    plain fork of this process, which may hold threads and locks. `worker_preload` also loads
+    what every worker's first run would load again (storage modules, OCR models, dictionaries)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dagster", "creative_assets.definitions"])
+    context.set_forkserver_preload(["dagster", "creative_assets.definitions", "creative_assets.worker_preload"])
     return context
 
 

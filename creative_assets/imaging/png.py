@@ -26,12 +26,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def open_image(data: bytes, *, what: str = "image", require_png: bool = False) -> Image.Image:
-    """Decode untrusted bytes into a fully loaded RGB(A) image, or raise InvalidImageError.
-
-    The pixel cap is checked from the header before decoding, so a decompression bomb
-    is refused without allocating it.
-    """
+def _opened(data: bytes, what: str, *, require_png: bool, load: bool) -> Image.Image:
+    """Open untrusted bytes with every check that needs no pixels (byte and side caps, format,
+    minimum size), then decode them (`load`) or verify them without decoding (PNG: every
+    chunk's CRC up to IEND, which a truncated or altered file fails). The pixel cap is checked
+    from the header before decoding, so a decompression bomb is refused without allocating it."""
     if len(data) > MAX_BYTES:
         raise InvalidImageError("image_too_large", f"{what} is {len(data)} bytes; the limit is {MAX_BYTES}")
     try:
@@ -44,7 +43,16 @@ def open_image(data: bytes, *, what: str = "image", require_png: bool = False) -
                 raise InvalidImageError(
                     "image_too_large", f"{what} is {width}×{height}; the limit is {MAX_SIDE} px a side"
                 )
-            img.load()
+            if require_png and fmt != "PNG":
+                raise InvalidImageError("not_png", f"{what} is {fmt or 'unknown'}, expected PNG")
+            if width < MIN_SIDE or height < MIN_SIDE:
+                raise InvalidImageError(
+                    "image_too_small", f"{what} is {width}×{height}; at least {MIN_SIDE} px a side"
+                )
+            if load:
+                img.load()
+            else:
+                img.verify()
     except InvalidImageError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
@@ -53,18 +61,20 @@ def open_image(data: bytes, *, what: str = "image", require_png: bool = False) -
         raise InvalidImageError("not_an_image", f"{what} is not a decodable image") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise InvalidImageError("corrupt_image", f"{what} is corrupt or truncated: {exc}") from exc
-    if require_png and fmt != "PNG":
-        raise InvalidImageError("not_png", f"{what} is {fmt or 'unknown'}, expected PNG")
-    if width < MIN_SIDE or height < MIN_SIDE:
-        raise InvalidImageError(
-            "image_too_small", f"{what} is {width}×{height}; at least {MIN_SIDE} px a side"
-        )
+    return img
+
+
+def open_image(data: bytes, *, what: str = "image", require_png: bool = False) -> Image.Image:
+    """Decode untrusted bytes into a fully loaded RGB(A) image, or raise InvalidImageError."""
+    img = _opened(data, what, require_png=require_png, load=True)
     return img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB")
 
 
 def validate_png(data: bytes, *, what: str = "image") -> tuple[int, int]:
-    """Check that bytes are a PNG that decodes with sane dimensions; returns (width, height)."""
-    return open_image(data, what=what, require_png=True).size
+    """Check that bytes are a whole PNG with sane dimensions, without decoding the pixels
+    (what the artifact store checks before every write: decoding each PNG again cost about as
+    much as encoding it); returns (width, height)."""
+    return _opened(data, what, require_png=True, load=False).size
 
 
 def to_png(img: Image.Image, *, fast: bool = False) -> bytes:

@@ -64,7 +64,7 @@ def zone_mask(size: tuple[int, int], layout: Layout, frame: Rect | None = None) 
         x0, y0, x1, y1 = zone.box.to_pixels(right - left, bottom - top)
         box = (left + x0, top + y0, left + x1, top + y1)
         mask.paste(clear.crop(box), box[:2])
-    return to_png(mask)
+    return to_png(mask, fast=True)  # flat shapes: ~20 KB at level 1 (6 KB at 6), a third less CPU
 
 
 def edit_size(width: int, height: int) -> str:

@@ -6,14 +6,36 @@ import dagster as dg
 from PIL import Image
 from pydantic import Field
 
-from creative_assets.imaging.ocr import read_text
+from creative_assets.imaging.ocr import COPY_DET_SIDE, DET_SIDE, read_text
 from creative_assets.imaging.png import open_image
 from creative_assets.models import OcrLine
 
 
 class OcrReader(dg.ConfigurableResource):
     min_confidence: float = Field(default=0.5, ge=0, le=1, description="lines read with less are ignored")
+    search_side: int = Field(
+        default=DET_SIDE,
+        ge=320,
+        le=2048,
+        description="shorter side (px) at which the detector searches a base image for any text "
+        "(Gate 1a)",
+    )
+    copy_side: int = Field(
+        default=COPY_DET_SIDE,
+        ge=320,
+        le=2048,
+        description="shorter side (px) at which the detector finds the copy on a finished creative "
+        "(gates 1b–4: large type in planned zones); each line is still read at full resolution",
+    )
 
     def read(self, image: Image.Image | bytes) -> list[OcrLine]:
-        img = open_image(image, what="image for OCR") if isinstance(image, bytes) else image
-        return read_text(img, min_confidence=self.min_confidence)
+        """Any text on the image (Gate 1a: a base image must have none)."""
+        return read_text(_decoded(image), min_confidence=self.min_confidence, det_side=self.search_side)
+
+    def read_copy(self, image: Image.Image | bytes) -> list[OcrLine]:
+        """The copy on a finished creative, for the gates that judge it."""
+        return read_text(_decoded(image), min_confidence=self.min_confidence, det_side=self.copy_side)
+
+
+def _decoded(image: Image.Image | bytes) -> Image.Image:
+    return open_image(image, what="image for OCR") if isinstance(image, bytes) else image

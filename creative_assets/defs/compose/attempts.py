@@ -87,7 +87,7 @@ def judge(
 ) -> tuple[list[GateResult], list[ProviderCall]]:
     """Gates 1b–4 on a finished creative (as PNG for a vision review, and decoded once for the
     rest), and the calls a vision review cost."""
-    lines = providers.ocr.read(final)
+    lines = providers.ocr.read_copy(final)
     violations = creative_violations(
         " ".join(line.text for line in lines),
         locale,

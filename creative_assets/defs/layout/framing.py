@@ -21,9 +21,21 @@ class Frame:
 
     fmt: AdFormat
     crop: Box
-    png: bytes
+    base_png: bytes
     analysis: ImageAnalysis
     calls: list[ProviderCall]
+    framed_png: bytes | None = None  # made already when the frame had to be analysed
+
+    @property
+    def png(self) -> bytes:
+        """The framed picture. Made only when asked for if the frame needed no analysis of its
+        own: `layouts` plans a full-frame format from the base analysis alone, and only the
+        retry loop sets text on this picture."""
+        return self.framed_png or _reframed(self.base_png, self.crop, self.fmt)
+
+
+def _reframed(base_png: bytes, crop: Box, fmt: AdFormat) -> bytes:
+    return to_png(reframe(open_image(base_png, what="base image"), crop, fmt))
 
 
 def canvas(base_png: bytes, layout: Layout) -> bytes:
@@ -40,12 +52,12 @@ def frame(vision: VisionAnalyzer, base_png: bytes, base_analysis: ImageAnalysis,
     base image (1:1 of a square) reuses the base analysis, which is in fractions, so no
     further vision call is made for it."""
     crop = crop_box(base_analysis, fmt)
-    png = to_png(reframe(open_image(base_png, what="base image"), crop, fmt))
     if crop == FULL_FRAME:
         update = {"width": fmt.width, "height": fmt.height}
-        return Frame(fmt, crop, png, base_analysis.model_copy(update=update), [])
+        return Frame(fmt, crop, base_png, base_analysis.model_copy(update=update), [])
+    png = _reframed(base_png, crop, fmt)
     analysis = vision.analyze(png)
-    return Frame(fmt, crop, png, analysis.value, analysis.calls)
+    return Frame(fmt, crop, base_png, analysis.value, analysis.calls, png)
 
 
 def plan(
