@@ -164,19 +164,34 @@ _STYLE = {
 }
 
 
+def _zone_instruction(z: TextZone, copy: CopyVariant) -> str:
+    text = {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}
+    b, align = z.box, "" if z.role == "cta" else f", {z.align}-aligned"
+    style = _STYLE[z.role].format(scrim=z.scrim)
+    panel = f" Behind it a rounded {z.scrim} panel at {z.scrim_opacity:.0%} opacity, hugging the text."
+    return (
+        f'{z.role.upper()}: render "{text[z.role]}" in {z.color} as {style}'
+        f"{align}, inside the box spanning x {b.x:.0%}–{b.x + b.w:.0%} of the width and "
+        f"y {b.y:.0%}–{b.y + b.h:.0%} of the height." + (panel if z.scrim and z.role != "cta" else "")
+    )
+
+
+def restate_zones(layout: Layout, zones: list[TextZone], copy: CopyVariant) -> Layout:
+    """The layout with `zones` in place of its own, and each changed zone's line of the i2i
+    prompt rewritten to match (the rest of the prompt, e.g. the designer's typography notes,
+    is kept as it was)."""
+    lines = layout.i2i_prompt.split("\n")
+    for old, new in zip(layout.zones, zones, strict=True):
+        if new != old:
+            head = f"{new.role.upper()}: "
+            lines = [_zone_instruction(new, copy) if ln.startswith(head) else ln for ln in lines]
+    return layout.model_copy(update={"zones": zones, "i2i_prompt": "\n".join(lines)})
+
+
 def i2i_prompt(zones: list[TextZone], copy: CopyVariant, logo_position: Corner | None) -> str:
     """Instructions for gpt-image-1: each text verbatim, where, in what colour and style."""
-    text = {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}
     parts = ["Add exactly three pieces of text to this photo for a recruiting ad, typeset professionally."]
-    for z in zones:
-        b, align = z.box, "" if z.role == "cta" else f", {z.align}-aligned"
-        style = _STYLE[z.role].format(scrim=z.scrim)
-        panel = f" Behind it a rounded {z.scrim} panel at {z.scrim_opacity:.0%} opacity, hugging the text."
-        parts.append(
-            f'{z.role.upper()}: render "{text[z.role]}" in {z.color} as {style}'
-            f"{align}, inside the box spanning x {b.x:.0%}–{b.x + b.w:.0%} of the width and "
-            f"y {b.y:.0%}–{b.y + b.h:.0%} of the height." + (panel if z.scrim and z.role != "cta" else "")
-        )
+    parts += [_zone_instruction(z, copy) for z in zones]
     parts.append(
         "Reproduce every text exactly as quoted, letter for letter, including umlauts, capitalisation "
         "and punctuation; no hyphenation, break lines only between words; line spacing at least 1.15."

@@ -76,6 +76,12 @@ def _engine() -> Iterator[RapidOCR]:
         _idle.put(engine)
 
 
+def limit_engines(count: int) -> None:
+    """At most `count` engines in this process (engines already made are kept)."""
+    global MAX_ENGINES
+    MAX_ENGINES = max(1, count)
+
+
 def warm() -> None:
     """Create this process's first engine now (loading the three models takes over a second):
     a process forked afterwards inherits it, idle, instead of loading its own on first use."""

@@ -57,6 +57,17 @@ def _legible(zone: TextZone, pixels: np.ndarray) -> TextZone:
     return zone.model_copy(update={"scrim": scrim, "scrim_opacity": alpha})
 
 
+def legible_zones(base: Image.Image, layout: Layout) -> list[TextZone]:
+    """`_legible` for every zone over the pixels of `base` under it (sampled every third pixel,
+    as the typesetter does): what the plan needs before any editor sets text on this picture."""
+    base_px = np.asarray(base.convert("RGB"), dtype=np.float32)
+    zones = []
+    for zone in layout.zones:
+        left, top, right, bottom = zone.box.to_pixels(base.width, base.height)
+        zones.append(_legible(zone, base_px[top:bottom:3, left:right:3].reshape(-1, 3)))
+    return zones
+
+
 def _draw_lines(
     draw: ImageDraw.ImageDraw, fitted: FittedText, left: int, top: int, width: int, align: str, fill: str
 ) -> None:

@@ -17,8 +17,7 @@ class OcrReader(dg.ConfigurableResource):
         default=DET_SIDE,
         ge=320,
         le=2048,
-        description="shorter side (px) at which the detector searches a base image for any text "
-        "(Gate 1a)",
+        description="shorter side (px) at which the detector searches a base image for any text (Gate 1a)",
     )
     copy_side: int = Field(
         default=COPY_DET_SIDE,

@@ -9,6 +9,7 @@ from PIL import ImageDraw
 from creative_assets.defs.compose.attempts import Providers, make_creative
 from creative_assets.defs.images.generation import generate_clean_base_image
 from creative_assets.imaging.fonts import load_font
+from creative_assets.imaging.layout_rules import restate_zones
 from creative_assets.imaging.png import open_image, to_png
 from creative_assets.imaging.typesetting import typeset
 from creative_assets.models import Box, BrandIdentity, CopyVariant, Layout
@@ -23,6 +24,7 @@ from creative_assets.providers.local import (
     TemplateTextGenerator,
 )
 from creative_assets.resources import CampaignSettings, OcrReader
+from creative_assets.sim.overlay import render_zones, zone_texts
 
 SETTINGS = CampaignSettings(width=768, height=768)
 
@@ -218,3 +220,43 @@ def test_on_the_last_attempt_a_failed_plan_is_still_edited_and_reported() -> Non
     (only,) = outcome.attempts
     assert CountingEditor.edits == [1] and only.overlay_provider is not None
     assert only.verdict == "FAIL" and any(g.gate == "1b" and g.status == "FAIL" for g in only.gates)
+
+
+class PromptEditor(ImageEditor):
+    """An i2i model that paints exactly what the layout prompt names (the simulator's edit):
+    each text in its box and colour, on a panel only where the prompt asks for one."""
+
+    prompts: ClassVar[list[str]] = []
+
+    def overlay_text(
+        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
+        PromptEditor.prompts.append(layout.i2i_prompt)
+        img = render_zones(open_image(base_png).convert("RGB"), zone_texts(layout.i2i_prompt), None)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
+        )
+
+
+def test_a_plan_whose_colours_the_picture_defeats_gets_its_panel_before_the_edit() -> None:
+    """Dark text planned over a dark patch (a plan made from region averages can do that): the
+    editor is asked for a light panel behind it in the first prompt, so one edit passes Gate 4
+    instead of failing it and being retried."""
+    editor, PromptEditor.prompts[:] = PromptEditor(), []
+    args = setup(editor)
+    layout: Layout = args["layout"]
+    dark = {"color": "#111111", "scrim": None, "scrim_opacity": 0.0}
+    zones = [z if z.role == "cta" else z.model_copy(update=dark) for z in layout.zones]
+    args["layout"] = restate_zones(layout, zones, args["copy"])
+    base = open_image(args["base_png"]).convert("RGB")
+    for zone in zones[:2]:
+        ImageDraw.Draw(base).rectangle(zone.box.to_pixels(*base.size), fill="#262626")
+    args["base_png"] = to_png(base)
+
+    outcome = make_creative(**args)
+    (only,) = outcome.attempts
+    assert only.verdict != "FAIL"
+    assert next(g for g in only.gates if g.gate == "4").status != "FAIL"
+    (prompt,) = PromptEditor.prompts
+    assert prompt.count("panel at") >= 2  # headline and subline, as the stored layout says
+    assert all(z.scrim for z in only.layout.zones if z.role != "cta")

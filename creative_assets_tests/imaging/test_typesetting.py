@@ -11,10 +11,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from creative_assets.imaging.analysis import analyze_image
-from creative_assets.imaging.layout_rules import plan_layout
+from creative_assets.imaging.layout_rules import plan_layout, restate_zones
 from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.text_fit import fit_text
-from creative_assets.imaging.typesetting import typeset, typeset_with_boxes
+from creative_assets.imaging.typesetting import legible_zones, typeset, typeset_with_boxes
 from creative_assets.models import BrandIdentity, CopyVariant, Layout, TextZone
 from creative_assets.models.base import Box
 
@@ -220,3 +220,29 @@ def test_ocr_reads_headline_subline_and_cta(kind: str, seed: int, copy: CopyVari
     read = normalise("".join(line.text for line in read_text(out)))
     for role, text in (("headline", copy.headline), ("subline", copy.subline), ("cta", copy.cta)):
         assert found(normalise(text), read) >= 0.85, (role, text, read)
+
+
+def test_the_plan_gets_the_panel_before_any_editor_sees_it() -> None:
+    """What the i2i editor is told (the layout's prompt), not only what the local typesetter
+    draws: a dark headline planned over a background that is half black gets a light panel,
+    its line of the prompt says so, and every other line (the designer's notes) is kept."""
+    a = np.full((SIZE, SIZE, 3), 250, np.uint8)
+    for x in range(0, SIZE, 200):
+        a[:, x : x + 100] = 15
+    base = Image.fromarray(a)
+    planned = layout_for(base, GERMAN)
+    dark = planned.zones[0].model_copy(update={"color": "#111111", "scrim": None, "scrim_opacity": 0.0})
+    zones = [dark, *planned.zones[1:]]
+    layout = restate_zones(planned, zones, GERMAN)
+    layout = layout.model_copy(update={"i2i_prompt": layout.i2i_prompt + "\nTypography: airy, modern."})
+
+    legible = legible_zones(base, layout)
+    assert legible[0].scrim is not None and legible[0].scrim_opacity >= 0.55
+    fixed = restate_zones(layout, legible, GERMAN)
+    before, after = layout.i2i_prompt.split("\n"), fixed.i2i_prompt.split("\n")
+    changed = [(b, c) for b, c in zip(before, after, strict=True) if b != c]
+    assert len(changed) == 1 and changed[0][1].startswith("HEADLINE: ")
+    assert f"a rounded {legible[0].scrim} panel at {legible[0].scrim_opacity:.0%} opacity" in changed[0][1]
+    assert after[-1] == "Typography: airy, modern."
+    # A plan that is already legible comes back unchanged, so its prompt is never rewritten.
+    assert legible_zones(base, fixed) == fixed.zones
