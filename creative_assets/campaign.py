@@ -9,11 +9,13 @@ import multiprocessing
 import os
 import re
 import resource
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from typing import Any
 
 import dagster as dg
@@ -181,6 +183,19 @@ def _ready() -> int:
     return os.getpid()
 
 
+def _let_children_be_stopped() -> None:
+    """Undo a side effect of Dagster's interrupt handling. Each run on the main thread maps
+    SIGTERM to SIGINT's handler and, when it ends, back to SIGINT's original one. A process
+    that started with SIGINT ignored (a background job of a script, some CI runners) is left
+    ignoring SIGTERM too, and every process it starts inherits that: Dagster's compute-log
+    `tail`s of the text runs here could then not be stopped, and each run waited 2 × 30 s for
+    them at its end ("Exception while cleaning up compute log capture"). Only the main thread
+    may set handlers; elsewhere the disposition is left as it is."""
+    ignored = signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    if ignored and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def deployment_definitions() -> dg.Definitions:
     """What a worker loads: the deployment's definitions, from the environment it inherited."""
     from creative_assets.definitions import build_definitions, deployment_resources
@@ -210,9 +225,14 @@ def run_campaigns(
         raise ValueError("max_concurrent_runs must be at least 1")
     here = threading.Lock()  # in-process runs in threads of one process deadlock (above)
     defs: list[dg.Definitions] = []
+    _let_children_be_stopped()
+    context = _worker_context()
+    # Started before a run here redirects this process's stdout and stderr into its compute
+    # log, so the workers' output never lands in the log of whichever text run was capturing.
+    forkserver.ensure_running()
     with ProcessPoolExecutor(
         max_concurrent_runs,
-        mp_context=_worker_context(),
+        mp_context=context,
         initializer=_init_worker,
         initargs=(instance.get_ref(), load_defs, max_concurrent_runs),
     ) as pool:

@@ -5,6 +5,8 @@ job-level run in this process, the variant runs in worker processes forked from 
 from __future__ import annotations
 
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -18,8 +20,20 @@ from creative_assets.providers.local import LocalJobSource
 JOB = "hoc-4711-pflege"
 
 
+@pytest.fixture
+def started_as_a_background_job() -> Iterator[None]:
+    """SIGINT ignored, as a script's background job (and some CI runners) start a process, and
+    SIGTERM ignored, as Dagster leaves such a process after any run on its main thread."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in saved:
+        signal.signal(sig, signal.SIG_IGN)
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
 def test_the_text_run_goes_here_and_the_variant_runs_to_workers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started_as_a_background_job: None
 ) -> None:
     # The workers read the deployment from the environment they inherit (the forkserver starts
     # with the first pool, here).
@@ -35,6 +49,11 @@ def test_the_text_run_goes_here_and_the_variant_runs_to_workers(
         text, *variants = outcome.runs
         assert [r.job_name for r in outcome.runs] == ["campaign_text", "campaign_variant", "campaign_variant"]
         assert text.worker_pid is None  # in this process, while the workers started
+        # Its compute-log tails could be stopped: it did not wait 2 × 30 s for them at its end.
+        engine = [
+            e.user_message for e in instance.all_logs(text.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
+        ]
+        assert not [m for m in engine if "compute log capture" in m], engine
         pids = {r.worker_pid for r in variants}
         assert None not in pids and os.getpid() not in pids and len(pids) == 2
         assert all(r.worker_cpu_s and r.worker_cpu_s > 0 for r in variants)
