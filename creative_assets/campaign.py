@@ -20,7 +20,6 @@ from typing import Any
 
 import dagster as dg
 
-from creative_assets import worker_preload
 from creative_assets.defs.automation.sensors import SELF_CHAINED_TAG, compliance_block, compliance_verdicts
 from creative_assets.imaging import ocr
 from creative_assets.models import VARIANTS
@@ -150,11 +149,10 @@ _worker: dict[str, Any] = {}
 def _init_worker(instance_ref: Any, load_defs: Callable[[], dg.Definitions], workers: int) -> None:
     _worker["instance"] = dg.DagsterInstance.from_ref(instance_ref)
     _worker["defs"] = load_defs()
-    # The workers share the machine's cores: one OCR engine each unless there are more cores
-    # than workers. Another engine per worker would cost a second of CPU to load and add no
-    # throughput; the first one loads now, beside the text run (worker_preload.py).
+    # The workers share the machine's cores: one OCR engine each (the one forked with the
+    # worker, worker_preload.py) unless there are more cores than workers. Another engine per
+    # worker would cost a second of CPU to load and add no throughput.
     ocr.limit_engines((os.cpu_count() or 1) // workers)
-    threading.Thread(target=worker_preload.warm, name="warm-up", daemon=True).start()
 
 
 def _run_in_worker(job_name: str, partition: str, run_config: Mapping[str, Any] | None) -> RunOutcome:
@@ -170,8 +168,8 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers fork from a forkserver that has imported Dagster and the definitions once: a
     spawned worker imports them itself (seconds of CPU each, all at once when the variant runs
     start), while a fork of the server is ready in milliseconds and shares its pages. Never a
-    plain fork of this process, which may hold threads and locks. `worker_preload` also imports
-    the storage modules every worker's first run would import again."""
+    plain fork of this process, which may hold threads and locks. `worker_preload` also loads
+    what every worker's first run would load again (storage modules, OCR models, dictionaries)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
         ["dagster", "creative_assets.definitions", "creative_assets.worker_preload"]

@@ -37,7 +37,8 @@ def _campaign(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         if args.parallel > 1:
-            # Variant runs side by side, each in a worker process (see campaign.run_campaigns).
+            # The text run here, the variant runs side by side in worker processes
+            # (see campaign.run_campaigns).
             outcome = run_campaigns(instance, [args.job_id], variants, max_concurrent_runs=args.parallel)[0]
         else:
             outcome = run_campaign(defs, instance, args.job_id, variants)
@@ -47,7 +48,7 @@ def _campaign(args: argparse.Namespace) -> int:
         if run.error:
             print(f"       {run.error}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # With --parallel the runs were in worker processes, which report their own peaks.
+    # With --parallel the variant runs were in worker processes, which report their own peaks.
     peak_mib = max([peak_mib, *(r.worker_peak_rss_mib or 0 for r in outcome.runs)])
     print(
         f"campaign {args.job_id}: {'succeeded' if outcome.success else 'failed'} "

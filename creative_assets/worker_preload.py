@@ -1,13 +1,17 @@
-"""What the campaign workers load before their first run.
+"""What the campaign workers load before their first run, once, in the forkserver they fork
+from (`campaign._worker_context` preloads this module): every worker then has it copy-on-write
+from its fork instead of loading it again.
 
-The forkserver the workers fork from (`campaign._worker_context`) imports this module once:
-Dagster's storage modules (~290 of them, imported by a worker's first `DagsterInstance.from_ref`,
-which every run needs at once) and the image codecs are then shared copy-on-write by every
-worker. `warm()` runs in each worker, on a thread, as soon as it starts: the OCR models (three
-onnxruntime sessions, over a second to load) and the German hyphenation dictionary (~0.5 s)
-load while the campaign's text run, which needs neither, waits on its providers, instead of
-at the same moment in every worker when the variant runs start (py-spy over the zero-latency
-benchmark). Loading them in the forkserver instead delayed the text run by their load time.
+Measured with py-spy over the zero-latency benchmark (five workers on two cores): Dagster's
+storage modules (~290 of them, imported by a worker's first `DagsterInstance.from_ref`), the
+OCR models (three onnxruntime sessions, over a second per engine) and the German hyphenation
+dictionary (~0.5 s to parse) were each loaded five times, all at once, when the variant runs
+started. The forkserver does this while the campaign's text run, which needs none of it, runs
+in the calling process (`run_campaigns`).
+
+Only what is safe to share across fork belongs here: imports, parsed read-only data, and one
+OCR engine whose onnxruntime sessions run on the calling thread (`ocr._new_engine`: no thread
+pool exists to be lost in the child). Nothing that holds a connection, a file lock or a thread.
 """
 
 from __future__ import annotations
@@ -30,8 +34,5 @@ with contextlib.suppress(ImportError):  # the production instance's storage, whe
 
 Image.init()  # every PIL codec plugin, instead of on the first image of each kind per worker
 tls_context()
-
-
-def warm() -> None:
-    warm_dictionaries(DICTIONARIES)
-    ocr.warm()
+warm_dictionaries(DICTIONARIES)
+ocr.warm()
