@@ -76,11 +76,13 @@ class Score:
         )
 
 
-def timed_ocr(img: Image.Image, times: list[float], det_side: int):
-    """OCR as the pipeline runs it for that gate (OcrReader: base images at DET_SIDE, finished
-    creatives at COPY_DET_SIDE)."""
+def timed_ocr(img: Image.Image, times: list[float], *, copy: bool):
+    """OCR as the pipeline runs it for that gate (OcrReader: `read` searches a base image at
+    DET_SIDE, `read_copy` reads a finished creative at COPY_DET_SIDE, upright)."""
     started = time.perf_counter()
-    lines = read_text(img, det_side=det_side)
+    lines = (
+        read_text(img, det_side=COPY_DET_SIDE, upright=True) if copy else read_text(img, det_side=DET_SIDE)
+    )
     times.append(time.perf_counter() - started)
     return lines
 
@@ -149,13 +151,13 @@ def main() -> None:
     times: list[float] = []
     score_1a, misses = Score(), []
     for name, img, has_text in gate_1a_set(args.seeds):
-        failed = gate_1a_base_image_text(timed_ocr(img, times, DET_SIDE)).status == "FAIL"
+        failed = gate_1a_base_image_text(timed_ocr(img, times, copy=False)).status == "FAIL"
         score_1a.add(failed, has_text)
         if failed != has_text:
             misses.append(name)
     score_2, misses_2 = Score(), []
     for name, img, copy, layout, wrong in gate_2_set(args.seeds):
-        failed = gate_2_text_correctness(timed_ocr(img, times, COPY_DET_SIDE), copy, layout).status == "FAIL"
+        failed = gate_2_text_correctness(timed_ocr(img, times, copy=True), copy, layout).status == "FAIL"
         score_2.add(failed, wrong)
         if failed != wrong:
             misses_2.append(name)

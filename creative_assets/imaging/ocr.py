@@ -132,7 +132,9 @@ def _bgr(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
 
 
-def read_text(img: Image.Image, *, min_confidence: float = 0.5, det_side: int = DET_SIDE) -> list[OcrLine]:
+def read_text(
+    img: Image.Image, *, min_confidence: float = 0.5, det_side: int = DET_SIDE, upright: bool = False
+) -> list[OcrLine]:
     """Every text line OCR reads with at least `min_confidence`, in reading order.
 
     rapidocr's own stages, run in two resolutions: the detector (most of the cost) finds the
@@ -141,7 +143,12 @@ def read_text(img: Image.Image, *, min_confidence: float = 0.5, det_side: int = 
     downscaled image lost more gaps between small words ("AlsPflegefachkraftIntensivstation"):
     of 60 typeset headlines, sublines and CTAs at 768 and 1080 px (recogniser batches of six),
     52 were read exactly from full resolution, 47 from the detector's image and 48 detecting at
-    full size; with one line per batch (_new_engine), 54."""
+    full size; with one line per batch (_new_engine), 54.
+
+    `upright`: the text is known to be set upright (a creative's copy), so rapidocr's angle
+    classifier is skipped. It took a correct 1080-px subline ("Tarifliche Vergütung nach TVöD
+    und 30 Tage Urlaub bei Klinikum am See") for upside down at 0.91 and read the flipped crop
+    as "a we wnui laq qnen abei …", failing Gate 2 on a creative that was right."""
     rgb = _to_rgb(img)
     width, height = rgb.size
     size = detector_size(width, height, det_side)
@@ -161,7 +168,9 @@ def read_text(img: Image.Image, *, min_confidence: float = 0.5, det_side: int = 
         if not upscaled:
             boxes = [np.asarray(b, dtype=np.float32) / np.array([sx, sy], dtype=np.float32) for b in boxes]
             source = _bgr(rgb)
-        crops, _, _ = engine.text_cls(engine.get_crop_img_list(source, boxes))
+        crops = engine.get_crop_img_list(source, boxes)
+        if not upright:
+            crops, _, _ = engine.text_cls(crops)
         recognised, _ = engine.text_rec(crops)
     lines = []
     scale = (sx, sy) if upscaled else (1.0, 1.0)

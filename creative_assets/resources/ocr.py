@@ -32,8 +32,11 @@ class OcrReader(dg.ConfigurableResource):
         return read_text(_decoded(image), min_confidence=self.min_confidence, det_side=self.search_side)
 
     def read_copy(self, image: Image.Image | bytes) -> list[OcrLine]:
-        """The copy on a finished creative, for the gates that judge it."""
-        return read_text(_decoded(image), min_confidence=self.min_confidence, det_side=self.copy_side)
+        """The copy on a finished creative, for the gates that judge it: set upright by the
+        typesetter or as the i2i prompt asks, so it is read as it stands (`read_text`)."""
+        return read_text(
+            _decoded(image), min_confidence=self.min_confidence, det_side=self.copy_side, upright=True
+        )
 
 
 def _decoded(image: Image.Image | bytes) -> Image.Image:

@@ -12,9 +12,9 @@ import pytest
 
 from creative_assets.campaign import CampaignOutcome
 from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, read_back
-from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.png import open_image, validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS
+from creative_assets.resources import OcrReader
 from creative_assets_tests.conftest import make_defs
 from creative_assets_tests.defs.conftest import SharedCampaign
 
@@ -53,7 +53,7 @@ def test_text_read_back_from_every_final_creative_matches_its_copy(campaign) -> 
         )
         for creative in record["data"]["creatives"]:
             png = (storage / "final_creatives" / JOB / variant["variant"] / creative["file"]).read_bytes()
-            lines = read_text(open_image(png))
+            lines = OcrReader().read_copy(open_image(png))  # as Gate 2 reads it
             for role in ("headline", "subline", "cta"):
                 read, score = read_back(variant[role], lines, None)
                 assert score >= TEXT_MATCH_THRESHOLD, (creative["creative_id"], role, variant[role], read)
