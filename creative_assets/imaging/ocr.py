@@ -30,9 +30,10 @@ from creative_assets.models.images import OcrLine
 # scaled with LANCZOS here, and the detector leaves it alone.
 DET_SIDE, DET_MULTIPLE, MAX_SCALED_SIDE = 736, 32, 4096
 # Reading a finished creative back (gates 1b–4) needs less: its copy is large type in planned
-# zones. eval_gates.py with the detector at 608 px: Gate 2 1.000/1.000 (at 736: 0.952/1.000) in
-# 0.44 s instead of 0.54 s per image; Gate 1a at 608 took two textures for text (precision 0.926),
-# so base images are still searched at DET_SIDE.
+# zones. eval_gates.py reading the copy at 608 px, upright: Gate 2 1.000/1.000 (at 736 with the
+# angle classifier: 0.952/1.000); the detector's share of a creative's OCR falls by a third.
+# Gate 1a at 608 took two textures for text (precision 0.926), so base images are still searched
+# at DET_SIDE.
 COPY_DET_SIDE = 608
 
 # RapidOCR mutates per-call state on the instance (the detector's preprocess op, thresholds),
