@@ -57,15 +57,17 @@ def _legible(zone: TextZone, pixels: np.ndarray) -> TextZone:
     return zone.model_copy(update={"scrim": scrim, "scrim_opacity": alpha})
 
 
+def _behind(base_px: np.ndarray, rect: tuple[int, int, int, int]) -> np.ndarray:
+    """The background a zone's text sits on, every third pixel (N×3): what `_legible` judges."""
+    left, top, right, bottom = rect
+    return base_px[top:bottom:3, left:right:3, :3].reshape(-1, 3)
+
+
 def legible_zones(base: Image.Image, layout: Layout) -> list[TextZone]:
-    """`_legible` for every zone over the pixels of `base` under it (sampled every third pixel,
-    as the typesetter does): what the plan needs before any editor sets text on this picture."""
+    """`_legible` for every zone over the pixels of `base` under it, as the typesetter judges
+    them: what the plan needs before any editor sets text on this picture."""
     base_px = np.asarray(base.convert("RGB"), dtype=np.float32)
-    zones = []
-    for zone in layout.zones:
-        left, top, right, bottom = zone.box.to_pixels(base.width, base.height)
-        zones.append(_legible(zone, base_px[top:bottom:3, left:right:3].reshape(-1, 3)))
-    return zones
+    return [_legible(z, _behind(base_px, z.box.to_pixels(base.width, base.height))) for z in layout.zones]
 
 
 def _draw_lines(
@@ -111,7 +113,7 @@ def typeset_with_boxes(
         left, top, right, bottom = zone.box.to_pixels(width, height)
         if right - left < 4 or bottom - top < 4:
             continue
-        zone = _legible(_emphasised(zone, emphasis), base_px[top:bottom:3, left:right:3].reshape(-1, 3))
+        zone = _legible(_emphasised(zone, emphasis), _behind(base_px, (left, top, right, bottom)))
         mask_draw.rectangle((left, top, right - 1, bottom - 1), fill=255)
         max_size, min_size = size_limits(role, height, headline_size)
         px, py = (
