@@ -12,8 +12,9 @@ import numpy as np
 from PIL import Image
 from pydantic import JsonValue
 
+from creative_assets.gates.contrast import luminance, text_contrast
 from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, centre_in, misspelt_words, read_back
-from creative_assets.imaging.color import contrast_ratio, hex_to_rgb
+from creative_assets.imaging.color import hex_to_rgb
 from creative_assets.models.base import Box
 from creative_assets.models.gates import Action, GateId, GateResult, GateStatus, VisionReview, verdict_of
 from creative_assets.models.images import OcrLine
@@ -296,30 +297,6 @@ def gate_3_layout_brand(
     )
 
 
-def _luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG relative luminance per pixel of an sRGB array (vectorised
-    imaging.color.relative_luminance)."""
-    c = rgb.astype(np.float64) / 255.0
-    linear = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
-
-
-def _text_contrast(lum: np.ndarray) -> float:
-    """Contrast between ink and background inside one OCR box: split the luminances into two
-    clusters (1-D 2-means) and compare their medians, which anti-aliased edges barely move."""
-    values = lum.ravel()
-    threshold = float(values.mean())
-    for _ in range(20):
-        low, high = values[values <= threshold], values[values > threshold]
-        if low.size == 0 or high.size == 0:
-            return 1.0
-        updated = (float(low.mean()) + float(high.mean())) / 2
-        if abs(updated - threshold) < 1e-4:
-            break
-        threshold = updated
-    return contrast_ratio(float(np.median(high)), float(np.median(low)))
-
-
 def gate_4_readability(img: Image.Image, lines: list[OcrLine], layout: Layout) -> GateResult:
     """Enough contrast between text and background (WCAG ratio) and big enough type."""
     # Only the pixels under the text are measured, so only they are converted: the whole
@@ -331,10 +308,10 @@ def gate_4_readability(img: Image.Image, lines: list[OcrLine], layout: Layout) -
         measured = []
         for ln in (ln for ln in lines if centre_in(ln.box, zone.box)):
             left, top, right, bottom = ln.box.to_pixels(img.width, img.height)
-            patch = _luminance(rgb[top:bottom, left:right])
+            patch = luminance(rgb[top:bottom, left:right])
             if patch.size >= 16:
                 measured.append(
-                    {"text": ln.text, "contrast": _r(_text_contrast(patch)), "height": _r(ln.box.h)}
+                    {"text": ln.text, "contrast": _r(text_contrast(patch)), "height": _r(ln.box.h)}
                 )
         if measured:
             worst_contrast = min(worst_contrast, *(m["contrast"] for m in measured))

@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from PIL import Image
+
 from creative_assets.imaging.compositing import corner_logo_box, cta_colors, pick_colors
 from creative_assets.imaging.text_fit import fit_text, size_limits, text_padding
-from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y
+from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y, legible_zones
 from creative_assets.models.base import Box, ImageType
 from creative_assets.models.brand import BrandIdentity
 from creative_assets.models.layout import Corner, ImageAnalysis, Layout, Region, TextZone
@@ -186,6 +188,15 @@ def restate_zones(layout: Layout, zones: list[TextZone], copy: CopyVariant) -> L
             head = f"{new.role.upper()}: "
             lines = [_zone_instruction(new, copy) if ln.startswith(head) else ln for ln in lines]
     return layout.model_copy(update={"zones": zones, "i2i_prompt": "\n".join(lines)})
+
+
+def legible_plan(base: Image.Image, layout: Layout, copy: CopyVariant) -> Layout:
+    """The layout as an editor should get it for `base`: a zone whose real background would
+    leave its text below Gate 4's bar gets a panel (`typesetting.legible_zones`) and its line of
+    the prompt says so. A plan is made from region averages, which a bright patch under white
+    text barely moves; this looks at the pixels. Unchanged when no zone needs it."""
+    zones = legible_zones(base, layout)
+    return layout if zones == layout.zones else restate_zones(layout, zones, copy)
 
 
 def i2i_prompt(zones: list[TextZone], copy: CopyVariant, logo_position: Corner | None) -> str:

@@ -27,7 +27,9 @@ from creative_assets.models.layout import Layout, TextRole, TextZone
 from creative_assets.models.text import CopyVariant
 
 CTA_PAD_X, CTA_PAD_Y = 0.42, 0.2  # button padding, fractions of the button height
-LEGIBLE_P10 = 3.0  # contrast the worst tenth of a zone's background must keep without a panel
+# The contrast the worst tenth of a zone's background must keep without a panel: Gate 4's pass
+# bar, which it measures on the worst tenth of the ink (gates/contrast.py).
+LEGIBLE_P10 = 4.5
 
 
 def _emphasised(zone: TextZone, emphasis: int) -> TextZone:
@@ -43,8 +45,8 @@ def _emphasised(zone: TextZone, emphasis: int) -> TextZone:
 
 def _legible(zone: TextZone, pixels: np.ndarray) -> TextZone:
     """Safety net for plans made from region averages (a mean can hide a bright blob under
-    white text): when a tenth of the real background drops below 3:1, add or thicken the
-    panel until that tenth reaches 4.5:1."""
+    white text): when a tenth of the real background drops below 4.5:1, add or thicken the
+    panel until that tenth reaches it."""
     if zone.role == "cta" or pixels.size == 0:
         return zone
     text_lum = relative_luminance(hex_to_rgb(zone.color))
@@ -53,7 +55,7 @@ def _legible(zone: TextZone, pixels: np.ndarray) -> TextZone:
     if contrast_p10(pixels, text_lum, rgb, zone.scrim_opacity if zone.scrim else 0.0) >= LEGIBLE_P10:
         return zone
     steps = [a for a in (0.55, 0.65, 0.75, 0.85, 0.95) if a > zone.scrim_opacity] or [zone.scrim_opacity]
-    alpha = next((a for a in steps if contrast_p10(pixels, text_lum, rgb, a) >= 4.5), steps[-1])
+    alpha = next((a for a in steps if contrast_p10(pixels, text_lum, rgb, a) >= LEGIBLE_P10), steps[-1])
     return zone.model_copy(update={"scrim": scrim, "scrim_opacity": alpha})
 
 

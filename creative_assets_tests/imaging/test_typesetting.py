@@ -241,7 +241,10 @@ def test_the_plan_gets_the_panel_before_any_editor_sees_it() -> None:
     fixed = restate_zones(layout, legible, GERMAN)
     before, after = layout.i2i_prompt.split("\n"), fixed.i2i_prompt.split("\n")
     changed = [(b, c) for b, c in zip(before, after, strict=True) if b != c]
-    assert len(changed) == 1 and changed[0][1].startswith("HEADLINE: ")
+    # Exactly the zones that got a stronger panel have their line rewritten (the subline's
+    # panel is thickened too: over these stripes a tenth of it stays below 4.5:1).
+    roles = [z.role.upper() for z, new in zip(layout.zones, legible, strict=True) if new != z]
+    assert [c.split(":")[0] for _, c in changed] == roles and roles[0] == "HEADLINE"
     assert f"a rounded {legible[0].scrim} panel at {legible[0].scrim_opacity:.0%} opacity" in changed[0][1]
     assert after[-1] == "Typography: airy, modern."
     # A plan that is already legible comes back unchanged, so its prompt is never rewritten.

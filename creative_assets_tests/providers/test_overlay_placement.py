@@ -12,6 +12,7 @@ from creative_assets.gates.checks import (
     gate_3_layout_brand,
     gate_4_readability,
 )
+from creative_assets.imaging.layout_rules import legible_plan
 from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.png import open_image, to_png
 from creative_assets.imaging.procedural import draw_base_image
@@ -37,7 +38,9 @@ def planned(
     base = to_png(draw_base_image(image_type, 11, *size))
     analysis = LocalVisionAnalyzer().analyze(base).value
     brand = default_brand(job.company_name, "test")
-    return base, TemplateTextGenerator().design_layout(analysis, copy, brand, image_type).value
+    layout = TemplateTextGenerator().design_layout(analysis, copy, brand, image_type).value
+    # As make_creative hands it to the editor.
+    return base, legible_plan(open_image(base), layout, copy)
 
 
 def judged(png: bytes, layout: Layout, copy: CopyVariant) -> dict[str, GateResult]:

@@ -29,9 +29,8 @@ from creative_assets.gates.checks import (
 from creative_assets.gates.compliance import creative_violations
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
 from creative_assets.imaging.formats import ad_format
-from creative_assets.imaging.layout_rules import restate_zones
+from creative_assets.imaging.layout_rules import legible_plan
 from creative_assets.imaging.png import open_image, to_png
-from creative_assets.imaging.typesetting import legible_zones
 from creative_assets.models import (
     BaseImage,
     BrandIdentity,
@@ -200,12 +199,8 @@ def make_creative(
             record([plan_check], "FAIL", "regenerate_bfl")
             trigger = "regenerate_bfl"
             continue
-        # Gate 4's contrast, planned for: a zone whose real background would leave a tenth of
-        # it below 3:1 gets a panel now, before an edit is paid for (the plan was made from
-        # region averages, which a bright patch under white text does not move much).
-        legible = legible_zones(open_image(base_png, what="canvas"), layout)
-        if legible != layout.zones:
-            layout = restate_zones(layout, legible, copy)
+        # Gate 4's contrast, planned for before an edit is paid for.
+        layout = legible_plan(open_image(base_png, what="canvas"), layout, copy)
         if trigger == "typeset_locally":
             # The plain first-attempt typesetting: it is the fallback, not another escalation.
             overlay = LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1)
