@@ -29,6 +29,7 @@ much, so the rest of the gap is ours.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import random
@@ -193,37 +194,69 @@ def seed_schedule(
 
 
 def pipeline_schedule_once(
-    profile: Profile, *, variants: int = 5, images_per_variant: int = 4, rng: random.Random | None
+    profile: Profile,
+    *,
+    variants: int = 5,
+    images_per_variant: int = 4,
+    redrawn: int = 0,
+    replaced: int = 0,
+    rng: random.Random | None,
 ) -> float:
-    """One campaign under this pipeline's own schedule with no overhead, no CPU and no retries,
-    provider seconds: what a perfect implementation of our step structure would take on these
-    draws. Unlike the bound it pays for the spread (a step ends with its slowest image):
+    """One campaign under this pipeline's own schedule with no overhead and no CPU, provider
+    seconds: what a perfect implementation of our step structure would take on these draws.
+    Unlike the bound it pays for the spread (a step ends with its slowest image):
       text:      the text stages (the lookups side by side, `posting_lookups`);
       variants:  all side by side; each its art direction, then its images on the shared BFL
                  slots (first come, first served), then `layouts` (analysis → layout per image)
-                 once its last image is in, then `creatives` (the edit per image)."""
+                 once its last image is in, then `creatives` (the edit per image).
+    Retries, on images picked at random: `redrawn` base images are drawn again as soon as they
+    arrive (Gate 1a), `replaced` pictures are replaced in `creatives` (a failed plan): a new
+    image, its analysis and layout, then its edit, after the variant's layouts."""
+    pick = rng or random.Random(0)
     text = sum(max(profile.latency[c].draw(rng) for c in stage) for stage in profile.text_stages)
     ready = [text + profile.draw(profile.variant_prompt_chain, rng) for _ in range(variants)]
+    images = [(v, i) for v in range(variants) for i in range(images_per_variant)]
+    redraw = pick.sample(images, min(redrawn, len(images)))
     slots = [0.0] * profile.bfl_slots
-    done: list[list[float]] = [[] for _ in range(variants)]
-    for start, v in sorted((ready[v], v) for v in range(variants) for _ in range(images_per_variant)):
+
+    def bfl(start: float) -> float:
         slot = min(range(len(slots)), key=slots.__getitem__)
         slots[slot] = max(slots[slot], start) + profile.draw(profile.bfl_image, rng)
-        done[v].append(slots[slot])
+        return slots[slot]
+
+    done: list[list[float]] = [[] for _ in range(variants)]
+    queue = [(ready[v], v, i) for v, i in images]
+    heapq.heapify(queue)
+    while queue:
+        start, v, i = heapq.heappop(queue)
+        end = bfl(start)
+        if (v, i) in redraw:
+            redraw.remove((v, i))
+            heapq.heappush(queue, (end, v, i))
+        else:
+            done[v].append(end)
     analysis_and_layout, edit = profile.image_downstream[:-1], profile.image_downstream[-1:]
+    replace = {v for v, _ in pick.sample(images, min(replaced, len(images)))}
     ends = []
-    for images in done:
-        layouts_end = max(images) + max(profile.draw(analysis_and_layout, rng) for _ in images)
-        ends.append(layouts_end + max(profile.draw(edit, rng) for _ in images))
+    for v, arrived in enumerate(done):
+        layouts_end = max(arrived) + max(profile.draw(analysis_and_layout, rng) for _ in arrived)
+        end = layouts_end + max(profile.draw(edit, rng) for _ in arrived)
+        if v in replace:
+            end = max(end, bfl(layouts_end) + profile.draw(profile.image_downstream, rng))
+        ends.append(end)
     return max(ends)
 
 
-def pipeline_schedule(profile: Profile, *, trials: int = 2000, seed: int | None = None) -> float:
-    """Expected duration of `pipeline_schedule_once` (exact when the profile has no spread)."""
-    if all(lat.spread_s == 0 for lat in profile.latency.values()):
-        return pipeline_schedule_once(profile, rng=None)
+def pipeline_schedule(
+    profile: Profile, *, trials: int = 2000, seed: int | None = None, redrawn: int = 0, replaced: int = 0
+) -> float:
+    """Expected duration of `pipeline_schedule_once` (exact when the profile has no spread and
+    there are no retries)."""
+    retries = {"redrawn": redrawn, "replaced": replaced}
+    if all(lat.spread_s == 0 for lat in profile.latency.values()) and not redrawn + replaced:
+        return pipeline_schedule_once(profile, rng=None, **retries)
     rng = random.Random(profile.seed if seed is None else seed)
-    return fmean(pipeline_schedule_once(profile, rng=rng) for _ in range(trials))
+    return fmean(pipeline_schedule_once(profile, rng=rng, **retries) for _ in range(trials))
 
 
 def throughput_bound_per_min(profile: Profile) -> float:

@@ -99,23 +99,27 @@ def _run_records(instance: Any, run_ids: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _creatives_made(instance: Any, run_ids: list[str]) -> int:
-    """Creatives as the pipeline reports them: approved + failed on each final_creatives
-    materialization (metadata, not the model), so more renditions per creative count as made."""
+def _metadata_sums(instance: Any, run_ids: list[str]) -> dict[str, int]:
+    """What the pipeline reports on its materializations (metadata, not the model): creatives
+    made (approved + failed on final_creatives, so more renditions per creative count as made),
+    base images drawn again for text in them (Gate 1a) and pictures replaced later (after a
+    failed plan or repeated gate failures)."""
     import dagster as dg
 
-    total = 0
+    wanted = {
+        "final_creatives": ("approved", "failed", "pictures_replaced"),
+        "base_images": ("gate_1a_regenerations",),
+    }
+    sums = {key: 0 for keys in wanted.values() for key in keys}
     for run_id in run_ids:
         records = instance.get_records_for_run(
             run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
         ).records
         for record in records:
             mat = record.event_log_entry.asset_materialization
-            if mat is None or mat.asset_key != dg.AssetKey("final_creatives"):
-                continue
-            meta = mat.metadata
-            total += sum(int(meta[k].value) for k in ("approved", "failed") if k in meta)
-    return total
+            for key in wanted.get(mat.asset_key.to_user_string(), ()) if mat else ():
+                sums[key] += int(mat.metadata[key].value) if key in mat.metadata else 0
+    return sums
 
 
 def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) -> dict[str, Any]:
@@ -146,7 +150,7 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) ->
         cpu = _rusage()["cpu_s"] - cpu0 + workers["cpu_s"] + _live_children_cpu_s()
         run_ids = [r.run_id for o in outcomes for r in o.runs]
         records = _run_records(instance, run_ids)
-        creatives = _creatives_made(instance, run_ids)
+        reported = _metadata_sums(instance, run_ids)
     stats = _wait_idle_stats(sim_url)
     served = httpx.get(f"{sim_url}/_sim/requests", timeout=30).json()["requests"]
     bfl = [
@@ -167,7 +171,9 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) ->
             {"job_id": o.job_id, "runs": [r.__dict__ for r in o.runs], "success": o.success} for o in outcomes
         ],
         "runs": records,
-        "creatives": creatives,
+        "creatives": reported["approved"] + reported["failed"],
+        "gate_1a_regenerations": reported["gate_1a_regenerations"],
+        "pictures_replaced": reported["pictures_replaced"],
         "sim": stats,
         "bfl_requests": bfl,
     }

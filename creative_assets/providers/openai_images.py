@@ -95,7 +95,8 @@ def edit_canvas(base: Image.Image, base_png: bytes, edit: str) -> tuple[bytes, R
     mean = tuple(round(c) for c in np.asarray(rgb, dtype=np.float32).reshape(-1, 3).mean(axis=0))
     canvas = Image.new("RGB", (canvas_w, canvas_h), mean)  # type: ignore[arg-type]
     canvas.paste(rgb.resize((frame[2] - frame[0], frame[3] - frame[1]), Image.Resampling.LANCZOS), frame[:2])
-    return to_png(canvas), frame
+    # Sent, never stored: encoded for speed (the request's hash is of these bytes, still stable).
+    return to_png(canvas, fast=True), frame
 
 
 M = TypeVar("M", bound=Model)

@@ -76,6 +76,19 @@ def test_our_schedule_without_spread_is_the_bound_for_one_variant_and_queues_the
     assert pipeline_schedule(profile) == 13 + 10 * 8 + 14
 
 
+def test_our_schedule_with_retries_adds_the_redraw_and_the_replacement_chain() -> None:
+    profile = Profile.from_dict(TINY)
+    one = {"variants": 1, "images_per_variant": 2, "rng": None}
+    # Text 13; two images on two slots, one round of 8; analysis 2 + layout 2; edit 10.
+    assert pipeline_schedule_once(profile, **one) == 13 + 8 + 4 + 10
+    # Gate 1a: the redrawn image goes back into BFL when it arrives: a second round.
+    assert pipeline_schedule_once(profile, redrawn=1, **one) == 13 + 2 * 8 + 4 + 10
+    # A picture replaced in creatives: after layouts, a new image 8, its analysis and layout 4
+    # and its edit 10, instead of only the edit.
+    assert pipeline_schedule_once(profile, replaced=1, **one) == 13 + 8 + 4 + (8 + 4 + 10)
+    assert pipeline_schedule(profile, redrawn=1, replaced=1) > pipeline_schedule(profile)
+
+
 def test_our_schedule_pays_for_the_spread_and_stays_between_the_bound_and_the_seed() -> None:
     data = copy.deepcopy(TINY)
     data["latency"]["openai.images_edits"] = {"mean_s": 10, "spread_s": 6}

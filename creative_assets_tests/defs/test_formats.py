@@ -268,6 +268,7 @@ def test_lineage_lists_every_rendition(formats_run, locales_run) -> None:
         for _, r in _renditions(run):
             assert f"`final_creatives/{JOB}/{VARIANT}/{r['file']}`" in metadata["lineage"].value
         assert metadata["renditions"].value == len(_renditions(run))
+        assert metadata["pictures_replaced"].value == _regenerated_bases(run)
     assert "**Copy en-GB**" in metadata["lineage"].value and "**Copy de-DE**" in metadata["lineage"].value
 
 
