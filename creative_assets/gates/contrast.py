@@ -56,6 +56,8 @@ def text_contrast(lum: np.ndarray) -> float:
         ink_level = float(np.median(level[depth >= INK_DEPTH * deepest]))
         coloured = np.abs(level - ink_level) <= INK_TOLERANCE
         ink = coloured & (lift >= MIN_LIFT)
+        if not ink.any():  # strokes barely deeper than MIN_LIFT, all of them anti-aliased
+            continue
         # Ink is thin wherever it is, so nearly every pixel of its colour stands out; the gaps
         # between strokes, taken for ink of the other polarity, share their colour with the
         # wide background around the line.

@@ -79,6 +79,15 @@ def test_on_a_flat_background_light_and_dark_ink_give_the_wcag_ratio(ink: str, b
     assert min(measured(img)) == pytest.approx(contrast_of(hex_to_rgb(ink), hex_to_rgb(background)), rel=0.03)
 
 
+@pytest.mark.parametrize("grey", [150, 140, 128])
+def test_faint_ink_is_measured_or_found_invisible_never_an_error(grey: int) -> None:
+    # Ink at 1.1–1.3:1 on mid grey: right at MIN_LIFT (1.15:1), where few pixels count as ink.
+    img = line_over(Image.new("RGB", (SIDE, SIDE), (160, 160, 160)), f"#{grey:02x}{grey:02x}{grey:02x}")
+    patch = luminance(np.asarray(img)[450:560, 40:1000])
+    true = contrast_of((160, 160, 160), (grey, grey, grey))
+    assert text_contrast(patch) in (1.0, pytest.approx(true, rel=0.1))
+
+
 def test_a_box_without_ink_is_not_credited_with_contrast() -> None:
     flat = luminance(np.full((40, 300, 3), 128, np.uint8))
     assert text_contrast(flat) == 1.0
