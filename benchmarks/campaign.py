@@ -182,7 +182,11 @@ def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str,
     )
     print(f"   seed schedule (simulated)  {seed:8.1f} s   ({trials} trials on the same profile)")
     print(f"   speed-up over the seed     {seed / wall:8.2f} ×   (target ≥ 1.3)")
-    print(f"   work: {images} BFL images, {edits} image edits, {creatives} creatives; CPU {r['cpu_s']:.1f} s")
+    failed = r.get("creatives_failed", 0)
+    print(
+        f"   work: {images} BFL images, {edits} image edits, {creatives} creatives ({failed} failed); "
+        f"CPU {r['cpu_s']:.1f} s"
+    )
     print(f"   runs: {runs_summary(r)}")
     return {
         "wall_s": wall,

@@ -172,6 +172,7 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) ->
         ],
         "runs": records,
         "creatives": reported["approved"] + reported["failed"],
+        "creatives_failed": reported["failed"],
         "gate_1a_regenerations": reported["gate_1a_regenerations"],
         "pictures_replaced": reported["pictures_replaced"],
         "sim": stats,
