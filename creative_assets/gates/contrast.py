@@ -3,10 +3,11 @@
 The background behind text is often not one tone: an i2i edit sets a line across a disc and a
 sky, a gradient, a photograph. Splitting the box's luminances into two clusters then separates
 the two background tones and reports their ratio instead of the ink's (black on pink and pale
-sky, ≥ 5.1:1, measured 2.6:1). Strokes are thin, so a grey-level closing with a window wider
-than a stroke erases them and leaves the local background behind every ink pixel; the ink is
-what the closing lifted. Text is set in one solid colour, so of the two polarities (dark ink,
-light ink) the one whose lifted pixels are the more uniform is the ink.
+sky, ≥ 5.1:1, measured 2.6:1). Strokes are thin, so a grey-level closing (for dark ink) and an
+opening (for light ink) with a window wider than a stroke erase them and leave the local
+background behind every ink pixel. Text is set in one solid colour: the deepest strokes give
+its level, and of the two polarities the ink is the one whose colour stands out from that
+background nearly everywhere it occurs.
 
 `benchmarks/eval_readability.py` scores this against labelled lines over such backgrounds.
 """
@@ -19,8 +20,10 @@ import numpy as np
 # A reader meets a line at its weakest part: the line's contrast is that of its worst tenth of
 # ink pixels, each against the background right behind it.
 WEAKEST_PERCENTILE = 10
-# Stroke width of a bold face is about a tenth of the line box; the window must cover it with
-# room to spare, and stay narrow enough to keep tone changes of the background.
+# Stroke width of a bold face is about a tenth of the line box; the window must cover it also
+# in an OCR box tighter than the line (0.3 did not, on a box cut through the middle of a line
+# in test_checks.py::test_gate_4_small_text), and
+# stay narrow enough to keep the background's changes of tone.
 WINDOW_OF_LINE_HEIGHT = 0.45
 INK_DEPTH = 0.5  # the strokes that give the ink's colour: lifted at least half as much as the deepest
 INK_TOLERANCE = 0.1  # in log luminance: ±10 % of the ink's luminance (+0.05)
@@ -47,9 +50,10 @@ def text_contrast(lum: np.ndarray) -> float:
     # one line can be both, yellow ink over black and over a pale sky.
     closed = cv2.morphologyEx(level, cv2.MORPH_CLOSE, window, borderType=cv2.BORDER_REPLICATE)
     opened = cv2.morphologyEx(level, cv2.MORPH_OPEN, window, borderType=cv2.BORDER_REPLICATE)
-    lift = np.maximum(closed - level, level - opened)
+    dark, light = closed - level, level - opened
+    lift = np.maximum(dark, light)
     best: tuple[float, np.ndarray] | None = None
-    for depth in (closed - level, level - opened):
+    for depth in (dark, light):
         deepest = float(np.percentile(depth, 99))
         if deepest <= MIN_LIFT:
             continue
