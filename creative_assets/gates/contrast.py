@@ -20,10 +20,9 @@ import numpy as np
 # A reader meets a line at its weakest part: the line's contrast is that of its worst tenth of
 # ink pixels, each against the background right behind it.
 WEAKEST_PERCENTILE = 10
-# Stroke width of a bold face is about a tenth of the line box; the window must cover it also
-# in an OCR box tighter than the line (0.3 did not, on a box cut through the middle of a line
-# in test_checks.py::test_gate_4_small_text), and
-# stay narrow enough to keep the background's changes of tone.
+# Stroke width of a bold face is about a tenth of the line box. The window must cover it also in
+# an OCR box tighter than the line (0.3 did not, on the box cut through the middle of a line in
+# test_checks.py::test_gate_4_small_text) and stay narrow enough to keep the background's tones.
 WINDOW_OF_LINE_HEIGHT = 0.45
 INK_DEPTH = 0.5  # the strokes that give the ink's colour: lifted at least half as much as the deepest
 INK_TOLERANCE = 0.1  # in log luminance: ±10 % of the ink's luminance (+0.05)
