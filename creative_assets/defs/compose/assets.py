@@ -145,7 +145,8 @@ def creatives(
             "formats": ", ".join(settings.formats),
             "locales": ", ".join(copy_variants.locales),
             "attempts": sum(len(c.attempts) for c in finals),
-            # Pictures drawn again after Gate 1a (a failed plan, or Gate 1b–4 failing twice).
+            # New pictures drawn here (a failed plan, or gates 1b–4 failing again after an i2i
+            # retry); Gate 1a's redraws are counted on base_images.
             "pictures_replaced": sum(a.trigger == "regenerate_bfl" for c in finals for a in c.attempts),
             "status": dg.MetadataValue.json({c.image_type: c.status for c in finals}),
             "rendition_table": dg.MetadataValue.md(renditions_markdown(finals)),
