@@ -122,8 +122,8 @@ def _metadata_sums(instance: Any, run_ids: list[str]) -> dict[str, int]:
     return sums
 
 
-def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str]) -> dict[str, Any]:
-    home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str], home: Path) -> dict[str, Any]:
+    home.mkdir(parents=True)
     # The instance `make run` gets (the project's dagster.yaml), in a fresh home.
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     os.environ.update(env)
@@ -197,8 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs executing at once")
     parser.add_argument("--env", required=True, help="JSON object of environment variables")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--home", help="a new folder for the Dagster home and storage (default: a temp one)")
     args = parser.parse_args(argv)
-    result = run(args.sim, args.jobs.split(","), args.runs, json.loads(args.env))
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="bench-home-")) / "home"
+    result = run(args.sim, args.jobs.split(","), args.runs, json.loads(args.env), home)
     Path(args.out).write_text(json.dumps(result, default=str), encoding="utf-8")
     return 0 if result["success"] else 1
 
