@@ -6,7 +6,7 @@ Every gate returns a GateResult whose summary a recruiter can act on and whose e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from PIL import Image
@@ -137,20 +137,25 @@ def gate_1b_semantic(
     )
 
 
-def gate_1b_plan(layout: Layout) -> GateResult:
-    """Gate 1b's subject rule on the plan, before an edit is paid: each zone as if its copy
-    filled it. The planner puts copy on the subject only when the picture has no calm space
-    clear of it; the edit would then fail Gate 1b whatever it renders, twice, before the loop
-    got to a new picture. Like Gate 1a, this replaces the picture before anything is spent."""
+def gate_1b_plan(layout: Layout, lines: Mapping[TextRole, list[Box]]) -> GateResult:
+    """Gate 1b's subject rule on the plan, before an edit is paid: each line of copy where it
+    will be set (`typesetting.planned_lines`), judged as Gate 1b judges a line read back. The
+    planner puts copy on the subject only when the picture has no calm space clear of it; the
+    edit would then fail Gate 1b whatever it renders, twice, before the loop got to a new
+    picture. Like Gate 1a, this replaces the picture before anything is spent. A zone's share
+    is not enough: a headline zone half on the subject holds a first line wholly on it."""
     salient = layout.analysis.salient
-    shares = {z.role: salient.overlap(z.box) if salient else 0.0 for z in layout.zones}
+    shares = {
+        role: max((salient.overlap(b) for b in boxes), default=0.0) if salient else 0.0
+        for role, boxes in lines.items()
+    }
     role, worst = max(shares.items(), key=lambda item: item[1], default=("headline", 0.0))
     fail = worst > SALIENT_FAIL
-    summary = "The planned text areas leave the picture's main subject free."
+    summary = "The planned text leaves the picture's main subject free."
     if fail:
         summary = (
-            f"The layout can only put the {role} on the picture's main subject ({worst:.0%} of its "
-            "area): the picture has no room for the copy beside it, so it is replaced before an edit."
+            f"The layout can only put the {role} on the picture's main subject ({worst:.0%} of a "
+            "line): the picture has no room for the copy beside it, so it is replaced before an edit."
         )
     return _result(
         "1b",
@@ -162,7 +167,8 @@ def gate_1b_plan(layout: Layout) -> GateResult:
         evidence={
             "planned": True,
             "salient": _box(salient) if salient else None,
-            "zone_on_subject": {r: _r(v) for r, v in shares.items()},
+            "line_on_subject": {r: _r(v) for r, v in shares.items()},
+            "lines": {r: [_box(b) for b in boxes] for r, boxes in lines.items()},
             "limit": SALIENT_FAIL,
         },
         on_fail="regenerate_bfl",

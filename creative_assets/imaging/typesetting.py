@@ -7,6 +7,8 @@ zone boxes, so nothing ever spills outside them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
@@ -91,6 +93,90 @@ def _draw_lines(
             x += font.getlength(chunk) + fitted.tracking
 
 
+@dataclass(frozen=True)
+class _Set:
+    """One role's text as the typesetter sets it: the fitted lines and where the block starts."""
+
+    fitted: FittedText
+    left: int
+    top: int
+
+
+def _set_text(
+    zone: TextZone,
+    copy: CopyVariant,
+    size: tuple[int, int],
+    *,
+    headline_size: int | None,
+    emphasis: int,
+    locale: str | None,
+) -> _Set | None:
+    """Fit the role's copy into its zone and place it; None for a zone too small to hold text."""
+    width, height = size
+    left, top, right, bottom = zone.box.to_pixels(width, height)
+    if right - left < 4 or bottom - top < 4:
+        return None
+    role = zone.role
+    pad, pad_y = text_padding(height)
+    max_size, min_size = size_limits(role, height, headline_size)
+    px, py = (
+        (int(CTA_PAD_X * (bottom - top)), int(CTA_PAD_Y * (bottom - top))) if role == "cta" else (pad, pad_y)
+    )
+    inner = (left + px, top + py, right - px, bottom - py)
+    inner_w, inner_h = max(1, inner[2] - inner[0]), max(1, inner[3] - inner[1])
+    fitted = fit_text(
+        {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}[role],
+        inner_w,
+        inner_h,
+        bold=role != "subline",
+        max_size=max_size,
+        min_size=min_size,
+        tracking_em=0.015 * emphasis,
+        stroke=1 if emphasis >= 2 and role == "subline" else 0,  # bold faces would clog (i reads as l)
+        locale=locale,
+    )
+    # Headlines sit on the bottom of their zone (next to the subline), the rest on top; the CTA
+    # label is centred on its button.
+    slack = max(0, inner_h - fitted.height)
+    text_top = inner[1] + (slack if role == "headline" else slack // 2 if role == "cta" else 0)
+    text_left = inner[0] + ((inner_w - fitted.width) // 2 if role == "cta" or zone.align == "center" else 0)
+    return _Set(fitted, text_left, text_top)
+
+
+def _set_all(
+    layout: Layout, copy: CopyVariant, size: tuple[int, int], emphasis: int, locale: str | None
+) -> list[tuple[TextZone, _Set]]:
+    """Every zone's text in drawing order (the headline's size bounds the others')."""
+    placed, headline_size = [], None
+    for role in ("headline", "subline", "cta"):
+        zone = next((z for z in layout.zones if z.role == role), None)
+        done = zone and _set_text(
+            zone, copy, size, headline_size=headline_size, emphasis=emphasis, locale=locale
+        )
+        if zone and done:
+            headline_size = done.fitted.size if role == "headline" else headline_size
+            placed.append((zone, done))
+    return placed
+
+
+def planned_lines(layout: Layout, copy: CopyVariant) -> dict[TextRole, list[Box]]:
+    """Where each line of copy will be, per role (image fractions of the layout's canvas), as
+    the typesetter sets it on a first attempt: what Gate 1b reads back, known before anything
+    is drawn or paid for."""
+    size = (layout.analysis.width, layout.analysis.height)
+    out: dict[TextRole, list[Box]] = {}
+    for zone, done in _set_all(layout, copy, size, 0, layout.locale):
+        f, step = done.fitted, round(done.fitted.size * LINE_SPACING)
+        boxes = []
+        for i, line in enumerate(f.lines):
+            line_w = line_width(f.size, f.bold, line, f.tracking, f.stroke)
+            x = done.left + ((f.width - line_w) / 2 if zone.align == "center" else 0)
+            y = done.top + i * step
+            boxes.append(Box.from_pixels(x, y, x + line_w, y + step, *size))
+        out[zone.role] = boxes
+    return out
+
+
 def typeset_with_boxes(
     base: Image.Image, layout: Layout, copy: CopyVariant, *, emphasis: int = 0, locale: str | None = None
 ) -> tuple[Image.Image, dict[TextRole, Box]]:
@@ -103,49 +189,14 @@ def typeset_with_boxes(
     glyphs = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
     mask = Image.new("L", canvas.size, 0)
     glyph_draw, mask_draw = ImageDraw.Draw(glyphs), ImageDraw.Draw(mask)
-    tracking_em, stroke = 0.015 * emphasis, 1 if emphasis >= 2 else 0
     pad, pad_y = text_padding(height)
     boxes: dict[TextRole, Box] = {}
-    headline_size: int | None = None
 
-    for role in ("headline", "subline", "cta"):
-        zone = next((z for z in layout.zones if z.role == role), None)
-        if zone is None:
-            continue
-        left, top, right, bottom = zone.box.to_pixels(width, height)
-        if right - left < 4 or bottom - top < 4:
-            continue
-        zone = _legible(_emphasised(zone, emphasis), _behind(base_px, (left, top, right, bottom)))
+    for planned, done in _set_all(layout, copy, base.size, emphasis, locale):
+        role, fitted, text_left, text_top = planned.role, done.fitted, done.left, done.top
+        left, top, right, bottom = planned.box.to_pixels(width, height)
+        zone = _legible(_emphasised(planned, emphasis), _behind(base_px, (left, top, right, bottom)))
         mask_draw.rectangle((left, top, right - 1, bottom - 1), fill=255)
-        max_size, min_size = size_limits(role, height, headline_size)
-        px, py = (
-            (int(CTA_PAD_X * (bottom - top)), int(CTA_PAD_Y * (bottom - top)))
-            if role == "cta"
-            else (pad, pad_y)
-        )
-        inner = (left + px, top + py, right - px, bottom - py)
-        inner_w, inner_h = max(1, inner[2] - inner[0]), max(1, inner[3] - inner[1])
-        fitted = fit_text(
-            {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}[role],
-            inner_w,
-            inner_h,
-            bold=role != "subline",
-            max_size=max_size,
-            min_size=min_size,
-            tracking_em=tracking_em,
-            stroke=stroke if role == "subline" else 0,  # bold faces would clog (i reads as l)
-            locale=locale,
-        )
-        if role == "headline":
-            headline_size = fitted.size
-        # Headlines sit on the bottom of their zone (next to the subline), the rest on top;
-        # the CTA label is centred on its button.
-        slack = max(0, inner_h - fitted.height)
-        text_top = inner[1] + (slack if role == "headline" else slack // 2 if role == "cta" else 0)
-        text_left = inner[0] + (
-            (inner_w - fitted.width) // 2 if role == "cta" or zone.align == "center" else 0
-        )
-
         if zone.scrim is not None and zone.scrim_opacity > 0:
             if role == "cta":
                 rect = (left, top, right - 1, bottom - 1)

@@ -14,6 +14,7 @@ import creative_assets
 from creative_assets.gates.checks import (
     decide_next_action,
     gate_1a_base_image_text,
+    gate_1b_plan,
     gate_1b_semantic,
     gate_2_text_correctness,
     gate_3_layout_brand,
@@ -21,6 +22,7 @@ from creative_assets.gates.checks import (
     logo_present,
 )
 from creative_assets.imaging.ocr import read_text
+from creative_assets.imaging.typesetting import planned_lines, typeset
 from creative_assets.models import CopyVariant, GateResult, ImageAnalysis, Layout, OcrLine, TextZone
 from creative_assets.models.base import Box
 
@@ -192,6 +194,25 @@ def test_gate_1b_text_over_the_subject(
     assert result.evidence["salient_overlap"]
     # Text planned onto the subject needs a new picture and layout, not another edit.
     assert result.action == ("regenerate_bfl" if status == "FAIL" else "none")
+
+
+HEADLINE_ZONE = make_layout().zones[0].box
+
+
+@pytest.mark.parametrize("covered", [0.0, 0.25, 0.55, 0.7, 1.0])
+def test_the_plan_check_fails_exactly_the_plans_whose_typeset_lines_gate_1b_fails(covered: float) -> None:
+    """The subject covers the top `covered` of the headline zone. At 0.55 the zone's own share
+    (under SALIENT_FAIL) passed the old plan check, yet its first line lay wholly on the subject
+    and Gate 1b failed every edit: the plan check now judges the lines where they will be set."""
+    bottom = HEADLINE_ZONE.y + covered * HEADLINE_ZONE.h
+    salient = Box(x=0.0, y=0.0, w=1.0, h=max(bottom, 0.01)) if covered else None
+    layout = make_layout(salient)
+    plan = gate_1b_plan(layout, planned_lines(layout, COPY))
+    img = typeset(Image.new("RGB", (SIDE, SIDE), PRIMARY), layout, COPY)
+    read = gate_1b_semantic(read_text(img), layout, logo_box=None)
+    assert (plan.status == "FAIL") == (read.status == "FAIL"), (plan.evidence, read.evidence)
+    assert plan.status == ("FAIL" if covered >= 0.55 else "PASS")
+    assert plan.action == ("regenerate_bfl" if covered >= 0.55 else "none")
 
 
 # Gate 2 ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
 from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.layout_rules import legible_plan
 from creative_assets.imaging.png import open_image, to_png
+from creative_assets.imaging.typesetting import planned_lines
 from creative_assets.models import (
     BaseImage,
     BrandIdentity,
@@ -194,7 +195,7 @@ def make_creative(
             layout, design_calls = plan(providers.text, framed, copy, brand, name, layout.locale)
             base_png = framed.png
             calls += [*base.calls, *analysis.calls, *framed.calls, *design_calls]
-        plan_check = gate_1b_plan(layout)
+        plan_check = gate_1b_plan(layout, planned_lines(layout, copy))
         if plan_check.status == "FAIL" and n < settings.max_creative_attempts:
             record([plan_check], "FAIL", "regenerate_bfl")
             trigger = "regenerate_bfl"
