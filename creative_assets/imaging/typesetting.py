@@ -74,6 +74,13 @@ def legible_zones(base: Image.Image, layout: Layout) -> list[TextZone]:
     return [_legible(z, _behind(base_px, z.box.to_pixels(base.width, base.height))) for z in layout.zones]
 
 
+def _line_left(fitted: FittedText, line: str, left: float, width: float, align: str) -> float:
+    """Where a line of the block starts: centred lines are centred in the block's width."""
+    if align != "center":
+        return left
+    return left + (width - line_width(fitted.size, fitted.bold, line, fitted.tracking, fitted.stroke)) / 2
+
+
 def _draw_lines(
     draw: ImageDraw.ImageDraw, fitted: FittedText, left: int, top: int, width: int, align: str, fill: str
 ) -> None:
@@ -81,9 +88,7 @@ def _draw_lines(
     ascent, _ = font.getmetrics()
     step = round(fitted.size * LINE_SPACING)
     for i, line in enumerate(fitted.lines):
-        line_w = line_width(fitted.size, fitted.bold, line, fitted.tracking, fitted.stroke)
-        x = left + (width - line_w) / 2 if align == "center" else left
-        x += fitted.stroke
+        x = _line_left(fitted, line, left, width, align) + fitted.stroke
         y = top + fitted.stroke + ascent + i * step
         chunks = [line] if fitted.tracking == 0 else list(line)
         for chunk in chunks:
@@ -147,15 +152,18 @@ def _set_all(
     layout: Layout, copy: CopyVariant, size: tuple[int, int], emphasis: int, locale: str | None
 ) -> list[tuple[TextZone, _Set]]:
     """Every zone's text in drawing order (the headline's size bounds the others')."""
-    placed, headline_size = [], None
+    placed: list[tuple[TextZone, _Set]] = []
+    headline_size = None
     for role in ("headline", "subline", "cta"):
         zone = next((z for z in layout.zones if z.role == role), None)
-        done = zone and _set_text(
-            zone, copy, size, headline_size=headline_size, emphasis=emphasis, locale=locale
-        )
-        if zone and done:
-            headline_size = done.fitted.size if role == "headline" else headline_size
-            placed.append((zone, done))
+        if zone is None:
+            continue
+        done = _set_text(zone, copy, size, headline_size=headline_size, emphasis=emphasis, locale=locale)
+        if done is None:
+            continue
+        if role == "headline":
+            headline_size = done.fitted.size
+        placed.append((zone, done))
     return placed
 
 
@@ -169,9 +177,8 @@ def planned_lines(layout: Layout, copy: CopyVariant) -> dict[TextRole, list[Box]
         f, step = done.fitted, round(done.fitted.size * LINE_SPACING)
         boxes = []
         for i, line in enumerate(f.lines):
+            x, y = _line_left(f, line, done.left, f.width, zone.align), done.top + i * step
             line_w = line_width(f.size, f.bold, line, f.tracking, f.stroke)
-            x = done.left + ((f.width - line_w) / 2 if zone.align == "center" else 0)
-            y = done.top + i * step
             boxes.append(Box.from_pixels(x, y, x + line_w, y + step, *size))
         out[zone.role] = boxes
     return out
