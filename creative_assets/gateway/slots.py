@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from creative_assets.errors import CreativeAssetsError
-from creative_assets.gateway.store import database_url
+from creative_assets.gateway.database import database_url
 
 # Retry pacing while every slot is taken: short enough that a freed slot is picked up quickly,
 # jittered so waiting processes do not retry in lock step.

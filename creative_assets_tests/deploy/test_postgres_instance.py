@@ -18,9 +18,9 @@ from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, Postgr
 
 from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
 from creative_assets.definitions import build_definitions, deployment_resources
+from creative_assets.gateway.database import database_url
 from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.gateway.scope import call_scope
-from creative_assets.gateway.store import database_url
 from creative_assets.models import ProviderCall
 from creative_assets.partitions import variant_key
 from creative_assets.providers.local import LocalJobSource
