@@ -195,7 +195,7 @@ def legible_plan(base: Image.Image, layout: Layout, copy: CopyVariant) -> Layout
     leave its text below Gate 4's bar gets a panel (`typesetting.legible_zones`) and its line of
     the prompt says so. A plan is made from region averages, which a bright patch under white
     text barely moves; this looks at the pixels. Unchanged when no zone needs it."""
-    zones = legible_zones(base, layout)
+    zones = legible_zones(base, layout, copy)
     return layout if zones == layout.zones else restate_zones(layout, zones, copy)
 
 

@@ -28,6 +28,7 @@ from creative_assets.models.base import Box
 from creative_assets.models.layout import Layout, TextRole, TextZone
 from creative_assets.models.text import CopyVariant
 
+Rect = tuple[int, int, int, int]
 CTA_PAD_X, CTA_PAD_Y = 0.42, 0.2  # button padding, fractions of the button height
 # The contrast the worst tenth of a zone's background must keep without a panel: Gate 4's pass
 # bar, which it measures on the worst tenth of the ink (gates/contrast.py).
@@ -45,33 +46,43 @@ def _emphasised(zone: TextZone, emphasis: int) -> TextZone:
     return zone.model_copy(update={"scrim_opacity": min(0.95, zone.scrim_opacity + 0.12 * emphasis)})
 
 
-def _legible(zone: TextZone, pixels: np.ndarray) -> TextZone:
+def _legible(zone: TextZone, backgrounds: list[np.ndarray]) -> TextZone:
     """Safety net for plans made from region averages (a mean can hide a bright blob under
-    white text): when a tenth of the real background drops below 4.5:1, add or thicken the
-    panel until that tenth reaches it."""
-    if zone.role == "cta" or pixels.size == 0:
+    white text): when a tenth of the real background behind any line drops below 4.5:1, add or
+    thicken the panel until every line's tenth reaches it. Per line, because Gate 4 judges each
+    line: a dark patch under the end of one line is a small share of the zone."""
+    backgrounds = [px for px in backgrounds if px.size]
+    if zone.role == "cta" or not backgrounds:
         return zone
     text_lum = relative_luminance(hex_to_rgb(zone.color))
     scrim = zone.scrim or (DARK if text_lum > 0.4 else LIGHT)
     rgb = np.array(hex_to_rgb(scrim), dtype=np.float32)
-    if contrast_p10(pixels, text_lum, rgb, zone.scrim_opacity if zone.scrim else 0.0) >= LEGIBLE_P10:
+
+    def worst(alpha: float) -> float:
+        return min(contrast_p10(px, text_lum, rgb, alpha) for px in backgrounds)
+
+    if worst(zone.scrim_opacity if zone.scrim else 0.0) >= LEGIBLE_P10:
         return zone
     steps = [a for a in (0.55, 0.65, 0.75, 0.85, 0.95) if a > zone.scrim_opacity] or [zone.scrim_opacity]
-    alpha = next((a for a in steps if contrast_p10(pixels, text_lum, rgb, a) >= LEGIBLE_P10), steps[-1])
+    alpha = next((a for a in steps if worst(a) >= LEGIBLE_P10), steps[-1])
     return zone.model_copy(update={"scrim": scrim, "scrim_opacity": alpha})
 
 
 def _behind(base_px: np.ndarray, rect: tuple[int, int, int, int]) -> np.ndarray:
-    """The background a zone's text sits on, every third pixel (N×3): what `_legible` judges."""
+    """The background a line's text sits on, every third pixel (N×3): what `_legible` judges."""
     left, top, right, bottom = rect
     return base_px[top:bottom:3, left:right:3, :3].reshape(-1, 3)
 
 
-def legible_zones(base: Image.Image, layout: Layout) -> list[TextZone]:
-    """`_legible` for every zone over the pixels of `base` under it, as the typesetter judges
-    them: what the plan needs before any editor sets text on this picture."""
+def legible_zones(base: Image.Image, layout: Layout, copy: CopyVariant) -> list[TextZone]:
+    """`_legible` for every zone over the pixels of `base` behind its lines, as the typesetter
+    judges them: what the plan needs before any editor sets text on this picture."""
     base_px = np.asarray(base.convert("RGB"), dtype=np.float32)
-    return [_legible(z, _behind(base_px, z.box.to_pixels(base.width, base.height))) for z in layout.zones]
+    lines = {z.role: _line_rects(z, done) for z, done in _set_all(layout, copy, base.size, 0, layout.locale)}
+    return [
+        _legible(z, [_behind(base_px, r) for r in lines.get(z.role, [z.box.to_pixels(*base.size)])])
+        for z in layout.zones
+    ]
 
 
 def _line_left(fitted: FittedText, line: str, left: float, width: float, align: str) -> float:
@@ -167,21 +178,27 @@ def _set_all(
     return placed
 
 
+def _line_rects(zone: TextZone, done: _Set) -> list[Rect]:
+    """The pixel rect of each line of a zone's set text."""
+    f, step = done.fitted, round(done.fitted.size * LINE_SPACING)
+    rects = []
+    for i, line in enumerate(f.lines):
+        x, y = _line_left(f, line, done.left, f.width, zone.align), done.top + i * step
+        rects.append(
+            (round(x), y, round(x + line_width(f.size, f.bold, line, f.tracking, f.stroke)), y + step)
+        )
+    return rects
+
+
 def planned_lines(layout: Layout, copy: CopyVariant) -> dict[TextRole, list[Box]]:
     """Where each line of copy will be, per role (image fractions of the layout's canvas), as
     the typesetter sets it on a first attempt: what Gate 1b reads back, known before anything
     is drawn or paid for."""
     size = (layout.analysis.width, layout.analysis.height)
-    out: dict[TextRole, list[Box]] = {}
-    for zone, done in _set_all(layout, copy, size, 0, layout.locale):
-        f, step = done.fitted, round(done.fitted.size * LINE_SPACING)
-        boxes = []
-        for i, line in enumerate(f.lines):
-            x, y = _line_left(f, line, done.left, f.width, zone.align), done.top + i * step
-            line_w = line_width(f.size, f.bold, line, f.tracking, f.stroke)
-            boxes.append(Box.from_pixels(x, y, x + line_w, y + step, *size))
-        out[zone.role] = boxes
-    return out
+    return {
+        zone.role: [Box.from_pixels(*rect, *size) for rect in _line_rects(zone, done)]
+        for zone, done in _set_all(layout, copy, size, 0, layout.locale)
+    }
 
 
 def typeset_with_boxes(
@@ -202,7 +219,8 @@ def typeset_with_boxes(
     for planned, done in _set_all(layout, copy, base.size, emphasis, locale):
         role, fitted, text_left, text_top = planned.role, done.fitted, done.left, done.top
         left, top, right, bottom = planned.box.to_pixels(width, height)
-        zone = _legible(_emphasised(planned, emphasis), _behind(base_px, (left, top, right, bottom)))
+        behind = [_behind(base_px, r) for r in _line_rects(planned, done)]
+        zone = _legible(_emphasised(planned, emphasis), behind)
         mask_draw.rectangle((left, top, right - 1, bottom - 1), fill=255)
         if zone.scrim is not None and zone.scrim_opacity > 0:
             if role == "cta":

@@ -14,7 +14,7 @@ from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.layout_rules import plan_layout, restate_zones
 from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.text_fit import fit_text
-from creative_assets.imaging.typesetting import legible_zones, typeset, typeset_with_boxes
+from creative_assets.imaging.typesetting import legible_zones, planned_lines, typeset, typeset_with_boxes
 from creative_assets.models import BrandIdentity, CopyVariant, Layout, TextZone
 from creative_assets.models.base import Box
 
@@ -236,7 +236,7 @@ def test_the_plan_gets_the_panel_before_any_editor_sees_it() -> None:
     layout = restate_zones(planned, zones, GERMAN)
     layout = layout.model_copy(update={"i2i_prompt": layout.i2i_prompt + "\nTypography: airy, modern."})
 
-    legible = legible_zones(base, layout)
+    legible = legible_zones(base, layout, GERMAN)
     assert legible[0].scrim is not None and legible[0].scrim_opacity >= 0.55
     fixed = restate_zones(layout, legible, GERMAN)
     before, after = layout.i2i_prompt.split("\n"), fixed.i2i_prompt.split("\n")
@@ -248,4 +248,28 @@ def test_the_plan_gets_the_panel_before_any_editor_sees_it() -> None:
     assert f"a rounded {legible[0].scrim} panel at {legible[0].scrim_opacity:.0%} opacity" in changed[0][1]
     assert after[-1] == "Typography: airy, modern."
     # A plan that is already legible comes back unchanged, so its prompt is never rewritten.
-    assert legible_zones(base, fixed) == fixed.zones
+    assert legible_zones(base, fixed, GERMAN) == fixed.zones
+
+
+def test_a_dark_patch_under_one_lines_end_gets_that_zone_a_panel() -> None:
+    """Gate 4 judges each line: a dark patch under the end of the subline's last line is a
+    small share of the zone's background but a large one of that line's, so the plan's check
+    (like the typesetter) now gives the zone a panel."""
+    light = Image.new("RGB", (SIZE, SIZE), (245, 245, 245))
+    planned = layout_for(light, GERMAN)
+    dark_text = [
+        z.model_copy(update={"color": "#111111", "scrim": None, "scrim_opacity": 0.0}) for z in planned.zones
+    ]
+    layout = restate_zones(planned, dark_text, GERMAN)
+    *_, last = planned_lines(layout, GERMAN)["subline"]
+    left, top, right, bottom = last.to_pixels(SIZE, SIZE)
+    base = light.copy()
+    ImageDraw.Draw(base).rectangle((right - (right - left) // 6, top, right, bottom), fill=(40, 60, 40))
+    subline = next(z for z in layout.zones if z.role == "subline")
+    zone_px = np.asarray(base, dtype=np.float32)[
+        slice(*subline.box.to_pixels(SIZE, SIZE)[1::2]), slice(*subline.box.to_pixels(SIZE, SIZE)[::2])
+    ].reshape(-1, 3)
+    assert np.mean(zone_px.sum(axis=1) < 300) < 0.1  # under a tenth of the zone: its p10 holds
+    legible = {z.role: z for z in legible_zones(base, layout, GERMAN)}
+    assert legible["subline"].scrim is not None and legible["subline"].scrim_opacity >= 0.55
+    assert legible["headline"] == next(z for z in layout.zones if z.role == "headline")
