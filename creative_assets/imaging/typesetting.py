@@ -30,8 +30,8 @@ from creative_assets.models.text import CopyVariant
 
 Rect = tuple[int, int, int, int]
 CTA_PAD_X, CTA_PAD_Y = 0.42, 0.2  # button padding, fractions of the button height
-# The contrast the worst tenth of a zone's background must keep without a panel: Gate 4's pass
-# bar, which it measures on the worst tenth of the ink (gates/contrast.py).
+# The contrast the worst tenth of the background behind each line must keep without a panel:
+# Gate 4's pass bar, which it measures per line on the worst tenth of the ink (gates/contrast.py).
 LEGIBLE_P10 = 4.5
 
 
@@ -68,7 +68,7 @@ def _legible(zone: TextZone, backgrounds: list[np.ndarray]) -> TextZone:
     return zone.model_copy(update={"scrim": scrim, "scrim_opacity": alpha})
 
 
-def _behind(base_px: np.ndarray, rect: tuple[int, int, int, int]) -> np.ndarray:
+def _behind(base_px: np.ndarray, rect: Rect) -> np.ndarray:
     """The background a line's text sits on, every third pixel (N×3): what `_legible` judges."""
     left, top, right, bottom = rect
     return base_px[top:bottom:3, left:right:3, :3].reshape(-1, 3)
