@@ -13,7 +13,7 @@ from PIL import Image
 
 from creative_assets.imaging.compositing import corner_logo_box, cta_colors, pick_colors
 from creative_assets.imaging.text_fit import fit_text, size_limits, text_padding
-from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y, legible_zones
+from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y, Rect, legible_zones
 from creative_assets.models.base import Box, ImageType
 from creative_assets.models.brand import BrandIdentity
 from creative_assets.models.layout import Corner, ImageAnalysis, Layout, Region, TextZone
@@ -33,7 +33,6 @@ DEFAULT_LOGO_ASPECT = 3.0  # wordmarks are usually wide; used when the brand has
 _FALLBACKS = tuple(
     Region(box=Box(x=SAFE, y=y, w=1 - 2 * SAFE, h=0.95 - y), detail=1.0, luminance=0.2) for y in (0.6, SAFE)
 )
-Rect = tuple[int, int, int, int]
 
 
 def _calm_limit(detail: float) -> float:
