@@ -33,3 +33,10 @@ def calls_metadata(calls: list[ProviderCall]) -> dict[str, dg.RawMetadataValue]:
 
 def preview(pngs: dict[str, bytes], side: int = 160) -> dg.MetadataValue:
     return dg.MetadataValue.md(thumbnail_markdown(pngs, side=side))
+
+
+def preview_of(thumbnails: Iterable[str]) -> dg.MetadataValue:
+    """A preview from thumbnails made already (`imaging.png.thumbnail`): a step that makes its
+    images side by side makes each one's thumbnail in the same thread, so the step does not end
+    with a row of PNG decodes after its last image."""
+    return dg.MetadataValue.md(" ".join(thumbnails))

@@ -85,14 +85,16 @@ def to_png(img: Image.Image, *, fast: bool = False) -> bytes:
     return buffer.getvalue()
 
 
+def thumbnail(label: str, data: bytes, *, side: int = 160) -> str:
+    """One small inline preview for Dagster metadata: a markdown image of a JPEG data URI."""
+    img = open_image(data, what=label).convert("RGB")
+    img.thumbnail((side, side))
+    buffer = io.BytesIO()
+    img.save(buffer, format="JPEG", quality=70)
+    encoded = base64.b64encode(buffer.getvalue()).decode()
+    return f"![{label}](data:image/jpeg;base64,{encoded})"
+
+
 def thumbnail_markdown(pngs: dict[str, bytes], *, side: int = 160) -> str:
-    """A small inline preview (JPEG data URIs) for Dagster metadata: one row of thumbnails."""
-    parts = []
-    for label, data in pngs.items():
-        img = open_image(data, what=label).convert("RGB")
-        img.thumbnail((side, side))
-        buffer = io.BytesIO()
-        img.save(buffer, format="JPEG", quality=70)
-        encoded = base64.b64encode(buffer.getvalue()).decode()
-        parts.append(f"![{label}](data:image/jpeg;base64,{encoded})")
-    return " ".join(parts)
+    """One row of thumbnails (`thumbnail` of each image)."""
+    return " ".join(thumbnail(label, data, side=side) for label, data in pngs.items())

@@ -1,15 +1,17 @@
 """Phase 4 and 5 — compose and judge: i2i text overlay (4a), logo (4b), gates 1b–4 with retries."""
 
 from collections import Counter
+from typing import NamedTuple
 
 import dagster as dg
 
 from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.lineage import lineage_markdown
 from creative_assets.defs.compose.renditions import RenderedCreative, render_creative
-from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.metadata import calls_metadata, preview_of
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.defs.text.compliance import ComplianceRules
+from creative_assets.imaging.png import thumbnail
 from creative_assets.models import (
     BaseImage,
     BaseImageSet,
@@ -90,8 +92,8 @@ def creatives(
         image_editor, image_generator, vision_analyzer, text_generator, ocr, settings, rules
     )
 
-    def render(base: BaseImage) -> RenderedCreative:
-        return render_creative(
+    def render(base: BaseImage) -> tuple[RenderedCreative, _Thumbnails]:
+        rendered = render_creative(
             providers=providers,
             job_id=job_id,
             variant=variant,
@@ -102,8 +104,23 @@ def creatives(
             deck=copy_variants,
             brand=brand_identity,
         )
+        # This creative's previews, made here while the others are still in flight: made after
+        # the last one, they were nine PNG decodes in a row at the end of the step.
+        c = rendered.creative
+        return rendered, _Thumbnails(
+            overlay=thumbnail(c.image_type, rendered.overlay_files[c.file]),
+            final=thumbnail(c.image_type, rendered.final_files[c.file]),
+            renditions=[  # the formats preview shows every rendition of the first creative
+                thumbnail(f"{r.format} {r.locale}", rendered.final_files[r.file], side=120)
+                for r in c.renditions
+            ]
+            if base == base_images.images[0]
+            else [],
+        )
 
-    rendered = side_by_side(render, base_images.images)
+    results = side_by_side(render, base_images.images)
+    rendered = [r for r, _ in results]
+    thumbs = [t for _, t in results]
     finals = [r.creative for r in rendered]
     overlays = [o for r in rendered for o in r.overlays]
     overlay_files = {k: v for r in rendered for k, v in r.overlay_files.items()}
@@ -125,7 +142,7 @@ def creatives(
         overlay_set,
         output_name="text_overlays",
         metadata={
-            "preview": preview({c.image_type: overlay_files[c.file] for c in finals}),
+            "preview": preview_of(t.overlay for t in thumbs),
             "renditions": len(overlays),
             "providers": ", ".join(sorted({o.provider for o in overlays})),
         },
@@ -134,10 +151,8 @@ def creatives(
         creative_set,
         output_name="final_creatives",
         metadata={
-            "preview": preview({c.image_type: final_files[c.file] for c in finals}),
-            "formats_preview": preview(
-                {f"{r.format} {r.locale}": final_files[r.file] for r in finals[0].renditions}, side=120
-            ),
+            "preview": preview_of(t.final for t in thumbs),
+            "formats_preview": preview_of(thumbs[0].renditions),
             "approved": sum(c.approved for c in finals),
             "failed": sum(not c.approved for c in finals),
             "renditions": len(renditions),
@@ -198,6 +213,12 @@ def creatives(
                 ),
             },
         )
+
+
+class _Thumbnails(NamedTuple):
+    overlay: str
+    final: str
+    renditions: list[str]
 
 
 def renditions_markdown(finals: list[Creative]) -> str:

@@ -4,9 +4,10 @@ import dagster as dg
 from pydantic import Field
 
 from creative_assets.defs.images.generation import generate_clean_base_image
-from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.metadata import calls_metadata, preview_of
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.imaging.png import thumbnail
 from creative_assets.models import (
     IMAGE_TYPES,
     BaseImage,
@@ -101,10 +102,10 @@ def base_images(
     job_id, variant = split_key(context)
     generation = generation_of(context, config)
     palette = [brand_identity.primary_color, brand_identity.secondary_color, brand_identity.accent_color]
-    images, files = [], {}
+    images, files, thumbnails = [], {}, []
 
-    def generate(image_type: ImageType) -> tuple[BaseImage, bytes]:
-        return generate_clean_base_image(
+    def generate(image_type: ImageType) -> tuple[BaseImage, bytes, str]:
+        image, png = generate_clean_base_image(
             generator=image_generator,
             ocr=ocr,
             settings=settings,
@@ -113,8 +114,9 @@ def base_images(
             seed_parts=(job_id, variant, image_type, generation),
             file=f"{image_type}.png",
         )
+        return image, png, thumbnail(image.file, png)
 
-    for image_type, (image, png) in zip(IMAGE_TYPES, side_by_side(generate, IMAGE_TYPES), strict=True):
+    for image_type, (image, png, thumb) in zip(IMAGE_TYPES, side_by_side(generate, IMAGE_TYPES), strict=True):
         if len(image.attempts) > 1:
             context.log.warning(
                 f"Gate 1a: {image_type} had text in {len(image.attempts) - 1} generation(s); "
@@ -122,12 +124,13 @@ def base_images(
             )
         images.append(image)
         files[image.file] = png
+        thumbnails.append(thumb)
     result = BaseImageSet(job_id=job_id, variant=variant, images=images, files=files)  # type: ignore[arg-type]
     calls = [call for image in images for call in image.calls]
     return dg.MaterializeResult(
         value=result,
         metadata={
-            "preview": preview(files),
+            "preview": preview_of(thumbnails),
             "seeds": dg.MetadataValue.json({i.image_type: i.seed for i in images}),
             "gate_1a_regenerations": sum(len(i.attempts) - 1 for i in images),
             "gate_1a_passed": sum(i.gate_1a_passed for i in images),
