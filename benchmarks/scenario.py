@@ -178,9 +178,7 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str], ho
         "sim": stats,
         "bfl_requests": bfl,
         # Every request the simulator served, for reading a run's timeline (`--keep`).
-        "requests": [
-            {k: r.get(k) for k in ("endpoint", "status", "ended_s", "duration_s")} for r in served
-        ],
+        "requests": [{k: r.get(k) for k in ("endpoint", "status", "ended_s", "duration_s")} for r in served],
     }
 
 

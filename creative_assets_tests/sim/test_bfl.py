@@ -129,7 +129,9 @@ def test_the_sample_is_drawn_while_the_task_runs_not_in_the_download(
         return base_image(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(images, "base_image", recording)
-    config = fast_config(api_keys={"bfl": "bfl-test"}, bfl={"task_duration": {"kind": "fixed", "seconds": 0.3}})
+    config = fast_config(
+        api_keys={"bfl": "bfl-test"}, bfl={"task_duration": {"kind": "fixed", "seconds": 0.3}}
+    )
     with running_simulator(config) as sim:
         task = submit(http, sim, output_format="png", seed=7, prompt="a sample drawn ahead").json()
         sample = poll_until_done(http, task["polling_url"])["result"]["sample"]  # type: ignore[index]
