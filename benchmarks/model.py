@@ -200,6 +200,7 @@ def pipeline_schedule_once(
     images_per_variant: int = 4,
     redrawn: int = 0,
     replaced: int = 0,
+    barriers: bool = True,
     rng: random.Random | None,
 ) -> float:
     """One campaign under this pipeline's own schedule with no overhead and no CPU, provider
@@ -211,7 +212,10 @@ def pipeline_schedule_once(
                  once its last image is in, then `creatives` (the edit per image).
     Retries, on images picked at random: `redrawn` base images are drawn again as soon as they
     arrive (Gate 1a), `replaced` pictures are replaced in `creatives` (a failed plan): a new
-    image, its analysis and layout, then its edit, after the variant's layouts."""
+    image, its analysis and layout, then its edit, after the variant's layouts.
+    `barriers=False` models the alternative structure without step boundaries between the
+    images of a variant: each image's analysis, layout and edit start as soon as it arrives
+    (a replaced picture right after its own layout), so no image waits for its variant's slowest."""
     pick = rng or random.Random(0)
     text = sum(max(profile.latency[c].draw(rng) for c in stage) for stage in profile.text_stages)
     ready = [text + profile.draw(profile.variant_prompt_chain, rng) for _ in range(variants)]
@@ -239,6 +243,13 @@ def pipeline_schedule_once(
     replace = {v for v, _ in pick.sample(images, min(replaced, len(images)))}
     ends = []
     for v, arrived in enumerate(done):
+        if not barriers:
+            laid = [t + profile.draw(analysis_and_layout, rng) for t in arrived]
+            chains = [t + profile.draw(edit, rng) for t in laid]
+            if v in replace:
+                chains.append(bfl(laid[-1]) + profile.draw(profile.image_downstream, rng))
+            ends.append(max(chains))
+            continue
         layouts_end = max(arrived) + max(profile.draw(analysis_and_layout, rng) for _ in arrived)
         end = layouts_end + max(profile.draw(edit, rng) for _ in arrived)
         if v in replace:
@@ -248,15 +259,21 @@ def pipeline_schedule_once(
 
 
 def pipeline_schedule(
-    profile: Profile, *, trials: int = 2000, seed: int | None = None, redrawn: int = 0, replaced: int = 0
+    profile: Profile,
+    *,
+    trials: int = 2000,
+    seed: int | None = None,
+    redrawn: int = 0,
+    replaced: int = 0,
+    barriers: bool = True,
 ) -> float:
     """Expected duration of `pipeline_schedule_once` (exact when the profile has no spread and
     there are no retries)."""
-    retries = {"redrawn": redrawn, "replaced": replaced}
+    options = {"redrawn": redrawn, "replaced": replaced, "barriers": barriers}
     if all(lat.spread_s == 0 for lat in profile.latency.values()) and not redrawn + replaced:
-        return pipeline_schedule_once(profile, rng=None, **retries)
+        return pipeline_schedule_once(profile, rng=None, **options)
     rng = random.Random(profile.seed if seed is None else seed)
-    return fmean(pipeline_schedule_once(profile, rng=rng, **retries) for _ in range(trials))
+    return fmean(pipeline_schedule_once(profile, rng=rng, **options) for _ in range(trials))
 
 
 def throughput_bound_per_min(profile: Profile) -> float:

@@ -49,6 +49,25 @@ def _pixels(box: Box, width: int, height: int) -> Rect:
     )
 
 
+def _beside(salient: Box) -> list[Region]:
+    """The bands above and below the subject and the columns left and right of it. Not measured
+    regions, so counted as busy like the fallbacks (the text gets a panel), and offered only when
+    every measured region puts the copy on the subject: readable text beside a big subject beats
+    a new picture, which costs an image, its analysis and a layout before the edit can start."""
+    right, bottom = salient.x + salient.w, salient.y + salient.h
+    boxes = [
+        (0.0, 0.0, 1.0, salient.y),
+        (0.0, bottom, 1.0, 1.0 - bottom),
+        (0.0, 0.0, salient.x, 1.0),
+        (right, 0.0, 1.0 - right, 1.0),
+    ]
+    return [
+        Region(box=Box(x=x, y=y, w=w, h=h), detail=1.0, luminance=0.2)
+        for x, y, w, h in boxes
+        if w > 0 and h > 0
+    ]
+
+
 def _safe(box: Box) -> Box | None:
     x0, y0 = max(box.x, SAFE), max(box.y, SAFE)
     x1, y1 = min(box.x + box.w, 1 - SAFE), min(box.y + box.h, 1 - SAFE)
@@ -224,13 +243,13 @@ def _luminances(analysis: ImageAnalysis, region: Region, boxes: dict[str, Box]) 
     return [region.luminance, *inside]
 
 
-def _choose(analysis: ImageAnalysis, copy: CopyVariant, centred: bool) -> _Option:
-    """Placements clear of the subject first, properly sized ones first within that; then the
-    calmest, and among the about equally calm the one allowing the biggest headline (a
-    full-width sky beats a narrow column of the same calm)."""
+def _options(
+    analysis: ImageAnalysis, copy: CopyVariant, centred: bool, regions: list[Region]
+) -> list[_Option]:
+    """Each region where the copy fits, with its block placed and judged against the subject."""
     salient, (width, height) = analysis.salient, (analysis.width, analysis.height)
     options = []
-    for region in [*analysis.regions, *_FALLBACKS]:
+    for region in regions:
         grown = _grown(region, analysis)
         area = _safe(grown.box)
         block = _block(area, copy, width, height) if area else None
@@ -244,6 +263,17 @@ def _choose(analysis: ImageAnalysis, copy: CopyVariant, centred: bool) -> _Optio
         touches = salient is not None and any(b.overlap(salient) > 0.05 for b in boxes.values())
         clear = cover <= SALIENT_OVERLAP and not touches
         options.append(_Option(grown, boxes, align, block[1], block[2], clear, cover))
+    return options
+
+
+def _choose(analysis: ImageAnalysis, copy: CopyVariant, centred: bool) -> _Option:
+    """Placements clear of the subject first, properly sized ones first within that; then the
+    calmest, and among the about equally calm the one allowing the biggest headline (a
+    full-width sky beats a narrow column of the same calm)."""
+    salient, height = analysis.salient, analysis.height
+    options = _options(analysis, copy, centred, [*analysis.regions, *_FALLBACKS])
+    if salient is not None and not any(o.clear for o in options):
+        options += _options(analysis, copy, centred, _beside(salient))
     if not options:
         raise ValueError("the copy does not fit on the image at any font size")
     options.sort(key=lambda o: (not o.clear, 0.0 if o.clear else o.cover, o.region.detail))

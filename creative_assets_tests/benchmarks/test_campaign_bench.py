@@ -100,6 +100,23 @@ def test_our_schedule_pays_for_the_spread_and_stays_between_the_bound_and_the_se
     assert ours < seed_schedule(profile, base_images=20, creatives=20, trials=300)
 
 
+def test_without_step_barriers_no_image_waits_for_its_variants_slowest() -> None:
+    data = copy.deepcopy(TINY)
+    data["latency"]["openai.images_edits"] = {"mean_s": 10, "spread_s": 6}
+    profile = Profile.from_dict(data)
+    one = {"variants": 1, "images_per_variant": 2, "rng": None}
+    # Without spread both structures are the same sums: text 13, one BFL round 8, analysis and
+    # layout 4, edit 10 (with a replaced picture: its new image, layout and edit after its layout).
+    flat = Profile.from_dict(TINY)
+    assert pipeline_schedule_once(flat, barriers=False, **one) == 13 + 8 + 4 + 10
+    assert pipeline_schedule_once(flat, barriers=False, replaced=1, **one) == 13 + 8 + 4 + (8 + 4 + 10)
+    # With spread the step barriers cost something, and the chains never beat the bound.
+    chains = pipeline_schedule(profile, trials=300, barriers=False)
+    assert (
+        critical_path_bound(profile, base_images=20).total_s < chains < pipeline_schedule(profile, trials=300)
+    )
+
+
 def test_seed_schedule_with_spread_is_reproducible_and_never_below_its_fastest_draws() -> None:
     data = copy.deepcopy(TINY)
     data["latency"]["bfl.task"] = {"mean_s": 5, "spread_s": 4}

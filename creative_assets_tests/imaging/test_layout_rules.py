@@ -10,7 +10,9 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.color import contrast_ratio, hex_to_rgb, relative_luminance
+from creative_assets.gates.checks import gate_1b_plan
 from creative_assets.imaging.layout_rules import plan_layout
+from creative_assets.imaging.typesetting import planned_lines
 from creative_assets.models import BrandIdentity, CopyVariant, ImageAnalysis, Layout, LogoInfo, Region
 from creative_assets.models.base import Box
 
@@ -227,3 +229,37 @@ def test_vision_regions_at_the_edge_are_pulled_inside_the_margin() -> None:
 def test_deterministic() -> None:
     img = sky_and_shapes()
     assert plan(img, COPIES[2]) == plan(img, COPIES[2])
+
+
+def test_a_subject_over_every_measured_region_gets_the_copy_in_the_band_beside_it() -> None:
+    # From a benchmark run: the vision answer's subject covers 80 % × 69 % of a location picture
+    # and every calm region it measured; the plan put all three texts on the subject, so the
+    # picture was replaced before its edit (a new image, analysis and layout on the critical
+    # path). The band under the subject holds the copy.
+    regions = [
+        Region(box=Box(x=0.05, y=y, w=0.9, h=h), detail=0.005 + y / 50, luminance=0.7)
+        for y, h in ((0.05, 0.24), (0.05, 0.32), (0.15, 0.32), (0.35, 0.24), (0.5, 0.3))
+    ] + [Region(box=Box(x=0.05, y=0.05, w=0.45, h=0.45), detail=0.004, luminance=0.74)]
+    analysis = ImageAnalysis(
+        width=1080,
+        height=1080,
+        regions=regions,
+        salient=Box(x=0.062, y=0.077, w=0.796, h=0.691),
+        sha256="0" * 64,
+        provider="vision",
+    )
+    copy = make_copy("Typeset subline benefits", "Characters visual Headline", "Anchors benefits growth")
+    layout = plan_layout(analysis, copy, make_brand(), "location", has_logo=True)
+    subject_bottom = 0.077 + 0.691
+    for zone in layout.zones:
+        assert zone.box.y >= subject_bottom - 1e-9, (zone.role, zone.box)
+        assert zone.box.y + zone.box.h <= 0.95 + 1e-9
+    assert layout.zone("headline").scrim is not None  # an unmeasured band gets a panel
+    assert gate_1b_plan(layout, planned_lines(layout, copy)).status == "PASS"
+    # A picture with a calm region clear of its subject is planned there, as before.
+    calm_sky = Region(box=Box(x=0.05, y=0.05, w=0.9, h=0.3), detail=0.003, luminance=0.8)
+    low_subject = analysis.model_copy(
+        update={"regions": [calm_sky], "salient": Box(x=0.2, y=0.45, w=0.6, h=0.5)}
+    )
+    kept = plan_layout(low_subject, copy, make_brand(), "location", has_logo=True)
+    assert all(z.box.y + z.box.h <= 0.35 + 1e-9 for z in kept.zones)
