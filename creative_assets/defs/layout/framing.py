@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from creative_assets.imaging.formats import FULL_FRAME, AdFormat, ad_format, crop_box, reframe
-from creative_assets.imaging.png import open_image, to_png
+from creative_assets.imaging.png import open_image, to_png, validate_png
 from creative_assets.models import BrandIdentity, CopyVariant, ImageAnalysis, ImageType, Layout, ProviderCall
 from creative_assets.models.base import Box
 from creative_assets.providers.base import TextGenerator, VisionAnalyzer
@@ -40,9 +40,13 @@ def _reframed(base_png: bytes, crop: Box, fmt: AdFormat) -> bytes:
 
 def canvas(base_png: bytes, layout: Layout) -> bytes:
     """The picture a rendition's text is set on: the base image reframed as its layout says.
-    Deterministic, so it is recomputed from the stored base image rather than stored twice."""
-    base = open_image(base_png, what="base image")
+    Deterministic, so it is recomputed from the stored base image rather than stored twice.
+    A format that shows the whole base image at its own size is the base image, as it is: no
+    decoding, resampling and encoding it again (~70 ms of CPU per creative at 1080 px)."""
     fmt = ad_format(layout.format)
+    if layout.crop == FULL_FRAME and validate_png(base_png, what="base image") == fmt.size:
+        return base_png
+    base = open_image(base_png, what="base image")
     return to_png(reframe(base, layout.crop, fmt), fast=True)
 
 
