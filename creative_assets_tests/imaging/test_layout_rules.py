@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
+from creative_assets.gates.checks import gate_1b_plan
 from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.color import contrast_ratio, hex_to_rgb, relative_luminance
-from creative_assets.gates.checks import gate_1b_plan
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.typesetting import planned_lines
 from creative_assets.models import BrandIdentity, CopyVariant, ImageAnalysis, Layout, LogoInfo, Region
