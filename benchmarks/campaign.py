@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import json
 import os
 import shutil
@@ -163,6 +164,31 @@ def runs_summary(result: dict[str, Any]) -> str:
     return ", ".join(f"{job} ×{len(d)} max {max(d):.1f}s" for job, d in by_job.items())
 
 
+def last_chain(result: dict[str, Any]) -> str:
+    """Where the campaign's wall time went along the variant run that ended last: the text run,
+    the gap to that run's first step, its steps (and the gaps between them), the roll-up."""
+    runs = [r for r in result["runs"] if r["start"] and r["end"]]
+    text = next((r for r in runs if r["job"] == "campaign_text"), None)
+    variants = [r for r in runs if r["job"] == "campaign_variant" and r["steps"]]
+    if text is None or not variants:
+        return "(no text run or variant run on record)"
+    last, t0 = max(variants, key=lambda r: r["end"]), result["started"]
+    steps = sorted((s for s in last["steps"] if s["start"] and s["end"]), key=lambda s: s["start"])
+    parts = [
+        f"text run {text['end'] - t0:.1f} s",
+        f"to {last['partition']}'s first step +{steps[0]['start'] - text['end']:.1f}",
+    ]
+    parts += [f"{s['step']} {s['end'] - s['start']:.1f}" for s in steps]
+    gaps = sum(b["start"] - a["end"] for a, b in itertools.pairwise(steps))
+    parts.append(f"between steps {gaps:.1f}")
+    rollup = next((r for r in runs if r["job"] == "campaign_rollup"), None)
+    if rollup is not None:
+        parts.append(
+            f"roll-up +{rollup['start'] - steps[-1]['end']:.1f} then {rollup['end'] - rollup['start']:.1f}"
+        )
+    return " · ".join(parts)
+
+
 def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str, float]:
     ts, stats = profile.time_scale, r["sim"]
     images, creatives = bfl_images(stats), r["creatives"] or 20
@@ -203,6 +229,7 @@ def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str,
         f"CPU {r['cpu_s']:.1f} s"
     )
     print(f"   runs: {runs_summary(r)}")
+    print(f"   last chain: {last_chain(r)}")
     return {
         "wall_s": wall,
         "bound_s": bound_s,

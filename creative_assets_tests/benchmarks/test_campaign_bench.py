@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from benchmarks.campaign import bench_jobs, bfl_occupancy, check_limits, sim_config
+from benchmarks.campaign import bench_jobs, bfl_occupancy, check_limits, last_chain, sim_config
 from benchmarks.model import (
     Profile,
     critical_path_bound,
@@ -198,3 +198,43 @@ def test_worker_usage_keeps_each_workers_last_report() -> None:
 
     outcome = CampaignOutcome("j", [run(11, 2.0, 500), run(11, 5.0, 700), run(12, 3.0, 600), run(None, 9, 9)])
     assert worker_usage([outcome]) == {"workers": 2, "cpu_s": 8.0, "peak_rss_mib": 700}
+
+
+def test_the_last_chain_follows_the_variant_run_that_ended_last() -> None:
+    def run(job: str, partition: str, start: float, end: float, *steps: tuple[str, float, float]) -> dict:
+        return {
+            "job": job,
+            "partition": partition,
+            "start": start,
+            "end": end,
+            "steps": [{"step": k, "start": a, "end": b} for k, a, b in steps],
+        }
+
+    result = {
+        "started": 100.0,
+        "runs": [
+            run("campaign_text", "j", 100.2, 112.0, ("copy_variants", 107.0, 111.9)),
+            run(
+                "campaign_variant",
+                "j|A",
+                112.3,
+                150.0,
+                ("image_prompts", 112.6, 116.0),
+                ("creatives", 116.0, 149.8),
+            ),
+            run(
+                "campaign_variant",
+                "j|B",
+                112.4,
+                160.0,
+                ("image_prompts", 113.0, 117.0),
+                ("creatives", 117.5, 159.9),
+            ),
+            run("campaign_rollup", "j", 160.3, 161.5),
+        ],
+    }
+    assert last_chain(result) == (
+        "text run 12.0 s · to j|B's first step +1.0 · image_prompts 4.0 · creatives 42.4 · "
+        "between steps 0.5 · roll-up +0.4 then 1.2"
+    )
+    assert last_chain({"started": 0.0, "runs": []}) == "(no text run or variant run on record)"
