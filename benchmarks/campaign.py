@@ -246,9 +246,11 @@ def bfl_occupancy(requests: list[dict[str, Any]], slots: int) -> tuple[float, fl
     """From the simulator's log: the share of BFL's busy window during which our slots were
     held (an image between the start of its submit and the end of its download), summed over
     the slots, and the share during which all of them were. Images in flight at time t are the
-    submits begun minus the downloads finished (every accepted task is downloaded once)."""
-    events = [(r["ended_s"] - r["duration_s"], 1) for r in requests if r["endpoint"] == "bfl.submit"]
-    events += [(r["ended_s"], -1) for r in requests if r["endpoint"] == "bfl.delivery"]
+    submits begun minus the downloads finished (every accepted task is downloaded once); a
+    refused submit or a failed download holds nothing."""
+    served = [r for r in requests if r.get("status") == 200]
+    events = [(r["ended_s"] - r["duration_s"], 1) for r in served if r["endpoint"] == "bfl.submit"]
+    events += [(r["ended_s"], -1) for r in served if r["endpoint"] == "bfl.delivery"]
     events.sort()
     if len(events) < 2 or events[-1][0] <= events[0][0]:
         return 0.0, 0.0
@@ -283,7 +285,7 @@ def report_throughput(profile: Profile, r: dict[str, Any], n: int) -> dict[str, 
         f"({profile.bfl_slots} / {profile.bfl_latency_s * profile.time_scale:.3f} s)"
     )
     print(f"   ratio                      {rate / bound:8.1%}     (target ≥ 90 %)")
-    held, full = bfl_occupancy(r.get("bfl_requests", []), profile.bfl_slots)
+    held, full = bfl_occupancy(r.get("requests", []), profile.bfl_slots)
     print(
         f"   BFL slots held             {held:8.1%}     of slot time in that window; all "
         f"{profile.bfl_slots} held {full:.1%} of it (the rest: no image waiting for a slot)"

@@ -153,11 +153,6 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str], ho
         reported = _metadata_sums(instance, run_ids)
     stats = _wait_idle_stats(sim_url)
     served = httpx.get(f"{sim_url}/_sim/requests", timeout=30).json()["requests"]
-    bfl = [
-        {"endpoint": r["endpoint"], "ended_s": r["ended_s"], "duration_s": r["duration_s"]}
-        for r in served
-        if r["endpoint"] in ("bfl.submit", "bfl.delivery") and r["status"] == 200
-    ]
     return {
         "started": started,
         "wall_s": wall,
@@ -176,8 +171,8 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str], ho
         "gate_1a_regenerations": reported["gate_1a_regenerations"],
         "pictures_replaced": reported["pictures_replaced"],
         "sim": stats,
-        "bfl_requests": bfl,
-        # Every request the simulator served, for reading a run's timeline (`--keep`).
+        # Every request the simulator served: BFL's occupancy is read from it, and a run's
+        # timeline with `--keep`.
         "requests": [{k: r.get(k) for k in ("endpoint", "status", "ended_s", "duration_s")} for r in served],
     }
 

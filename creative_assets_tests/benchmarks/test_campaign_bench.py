@@ -175,14 +175,15 @@ def test_the_simulator_reports_each_endpoints_busy_window() -> None:
 
 
 def test_bfl_occupancy_counts_images_between_their_submit_and_their_download() -> None:
-    def submit(start: float) -> dict[str, Any]:
-        return {"endpoint": "bfl.submit", "ended_s": start + 0.5, "duration_s": 0.5}
+    def submit(start: float, status: int = 200) -> dict[str, Any]:
+        return {"endpoint": "bfl.submit", "status": status, "ended_s": start + 0.5, "duration_s": 0.5}
 
     def delivery(end: float) -> dict[str, Any]:
-        return {"endpoint": "bfl.delivery", "ended_s": end, "duration_s": 0.1}
+        return {"endpoint": "bfl.delivery", "status": 200, "ended_s": end, "duration_s": 0.1}
 
-    # Two slots over 0–10 s: one image 0–10, another 0–5, a third 6–10 (a 1 s gap on slot two).
-    log = [submit(0), delivery(10), submit(0), delivery(5), submit(6), delivery(10)]
+    # Two slots over 0–10 s: one image 0–10, another 0–5, a third 6–10 (a 1 s gap on slot two);
+    # a submit refused with a 429 at 5.5 s held no slot.
+    log = [submit(0), delivery(10), submit(0), delivery(5), submit(5.5, 429), submit(6), delivery(10)]
     held, full = bfl_occupancy(log, slots=2)
     assert held == pytest.approx((10 + 5 + 4) / 20)
     assert full == pytest.approx(9 / 10)
