@@ -86,7 +86,8 @@ def crop_box(analysis: ImageAnalysis, fmt: AdFormat) -> Box:
     return Box(x=left / size[0], y=top / size[1], w=(right - left) / size[0], h=(bottom - top) / size[1])
 
 
-def reframe(base: Image.Image, crop: Box, fmt: AdFormat) -> Image.Image:
+def reframe(base: Image.Image, crop: Box, fmt: AdFormat | tuple[int, int]) -> Image.Image:
     """Cut `crop` out of the base image and scale it uniformly to the format's pixels."""
+    size = fmt.size if isinstance(fmt, AdFormat) else fmt
     left, top, right, bottom = crop.to_pixels(base.width, base.height)
-    return base.convert("RGB").crop((left, top, right, bottom)).resize(fmt.size, Image.Resampling.LANCZOS)
+    return base.convert("RGB").crop((left, top, right, bottom)).resize(size, Image.Resampling.LANCZOS)

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 import dagster as dg
 
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.models import (
     BrandIdentity,
     CampaignContext,
@@ -126,11 +127,12 @@ class ImageGenerator(Priced, dg.ConfigurableResource, ABC):
 
 
 class ImageEditor(Priced, dg.ConfigurableResource, ABC):
-    """Image-to-image text overlay (OpenAI gpt-image-1). Never draws the logo. Returns PNG bytes."""
+    """Image-to-image text overlay (OpenAI gpt-image-1). Never draws the logo. Returns PNG bytes
+    at the canvas's size (the ad format's pixels)."""
 
     @abstractmethod
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]: ...
 
 

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import dagster as dg
 
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.models import CopyVariant, DesignerPrompt, Layout, ProviderCall
 from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator, ProviderError
 from creative_assets.providers.http import FALLBACK_CODES, ProviderFailure
@@ -83,10 +84,10 @@ class FallbackImageEditor(ImageEditor):
         return self.primary.list_prices()
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         def run(editor: ImageEditor) -> Callable[[], Generated[bytes]]:
-            return lambda: editor.overlay_text(base_png, layout, copy, attempt=attempt)
+            return lambda: editor.overlay_text(canvas, layout, copy, attempt=attempt)
 
         return _with_fallback(
             run(self.primary), run(self.fallback), provider=self.primary, operation="text_overlay"

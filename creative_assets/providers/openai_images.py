@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError
 from creative_assets.errors import describe_validation_error
 from creative_assets.gateway.resource import Answer, CallSpec
 from creative_assets.imaging.analysis import analyze_image, detail_grid
+from creative_assets.imaging.canvas import Canvas, Rect, fit_frame
 from creative_assets.imaging.png import InvalidImageError, open_image, sha256, to_png
 from creative_assets.models import (
     Box,
@@ -50,9 +51,6 @@ Quality = Literal["low", "medium", "high", "auto"]
 MIN_ZONE = 0.05  # a suggested text zone thinner than this cannot hold a line of text
 
 
-Rect = tuple[int, int, int, int]
-
-
 def zone_mask(size: tuple[int, int], layout: Layout, frame: Rect | None = None) -> bytes:
     """An RGBA mask, transparent (editable) only inside the text zones: the model may paint
     there and must leave the photo, the subject and the logo corner alone everywhere else.
@@ -77,26 +75,12 @@ def edit_frame(size: tuple[int, int], edit: str) -> Rect:
     """Where a picture of `size` sits in the edit canvas: scaled uniformly to fit, centred. The
     ad formats' 4:5 and 9:16 are narrower than 2:3 and the model would otherwise stretch them
     to its size; the padding is masked (kept) and cut off again afterwards."""
-    canvas_w, canvas_h = (int(v) for v in edit.split("x"))
-    scale = min(canvas_w / size[0], canvas_h / size[1])
-    w, h = round(size[0] * scale), round(size[1] * scale)
-    x, y = (canvas_w - w) // 2, (canvas_h - h) // 2
-    return x, y, x + w, y + h
+    return fit_frame(size, _pixels(edit))
 
 
-def edit_canvas(base: Image.Image, base_png: bytes, edit: str) -> tuple[bytes, Rect]:
-    """The image sent for an edit of size `edit`, and where the picture sits in it. A picture of
-    exactly that size goes as it is, so its request (and cache key) stays what it always was."""
-    canvas_w, canvas_h = (int(v) for v in edit.split("x"))
-    frame = edit_frame(base.size, edit)
-    if base.size == (canvas_w, canvas_h):
-        return base_png, frame
-    rgb = base.convert("RGB")
-    mean = tuple(round(c) for c in np.asarray(rgb, dtype=np.float32).reshape(-1, 3).mean(axis=0))
-    canvas = Image.new("RGB", (canvas_w, canvas_h), mean)  # type: ignore[arg-type]
-    canvas.paste(rgb.resize((frame[2] - frame[0], frame[3] - frame[1]), Image.Resampling.LANCZOS), frame[:2])
-    # Sent, never stored: encoded for speed (the request's hash is of these bytes, still stable).
-    return to_png(canvas, fast=True), frame
+def _pixels(edit: str) -> tuple[int, int]:
+    width, height = (int(v) for v in edit.split("x"))
+    return width, height
 
 
 M = TypeVar("M", bound=Model)
@@ -116,13 +100,14 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
         return {"text_overlay": self.price_per_image}
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
-        base = open_image(base_png, what="base image")
         quality = self.quality if attempt <= 1 else self.retry_quality
-        size = edit_size(*base.size)
-        image_png, frame = edit_canvas(base, base_png, size)
-        mask = zone_mask(tuple(int(v) for v in size.split("x")), layout, frame)  # type: ignore[arg-type]
+        size = edit_size(*canvas.size)
+        # Made from the base image's pixels at the model's size (a square base image of that
+        # size is sent as it is), not from the canvas at the format's size.
+        image_png, frame = canvas.fitted(_pixels(size))
+        mask = zone_mask(_pixels(size), layout, frame)
         spec = CallSpec(
             provider=PROVIDER,
             operation="text_overlay",
@@ -161,7 +146,7 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
                 raise failed_call(self.failure(exc, "the text overlay"), timed(call, started)) from None
             # The edit was done and is billed even if its bytes turn out unusable.
             call = timed(call, started).model_copy(update={"cost_usd": self.price_per_image})
-            edited = _edited_png(result, size, frame, base.size, call)
+            edited = _edited_png(result, size, frame, canvas.size, call)
             return Answer(call=call, blobs={"image.png": edited})
 
         answer = self.gateway.call(spec, run)
@@ -184,9 +169,9 @@ def _edited_png(result: object, edit: str, frame: Rect, size: tuple[int, int], c
             provider=PROVIDER,
         )
         raise failed_call(failure, call) from None
-    canvas = tuple(int(v) for v in edit.split("x"))
+    canvas = _pixels(edit)
     if img.size != canvas:  # not seen from the API; scaled so the frame still fits
-        img = img.resize(canvas, Image.Resampling.LANCZOS)  # type: ignore[arg-type]
+        img = img.resize(canvas, Image.Resampling.LANCZOS)
     if frame != (0, 0, *canvas):
         img = img.crop(frame)
     if img.size != size:  # a 1080×1920 story came back at 864×1536 inside 1024×1536

@@ -1,11 +1,12 @@
-"""The picture a rendition's text is set on (`defs/layout/framing.canvas`)."""
+"""The picture a rendition's text is set on (`imaging/canvas.Canvas`)."""
 
 from __future__ import annotations
 
+import numpy as np
 from PIL import Image
 
-from creative_assets.defs.layout.framing import canvas
-from creative_assets.imaging.formats import FULL_FRAME
+from creative_assets.imaging.canvas import Canvas
+from creative_assets.imaging.formats import FULL_FRAME, ad_format
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.png import open_image, to_png
 from creative_assets.models import ImageAnalysis, Layout, Region
@@ -26,12 +27,30 @@ def _layout(fmt: str, crop: Box) -> Layout:
     return layout.model_copy(update={"format": fmt, "crop": crop})
 
 
-def test_a_full_frame_format_of_the_base_images_size_is_the_base_image_itself() -> None:
-    gradient = Image.linear_gradient("L").resize((1080, 1080)).convert("RGB")
-    base_png = to_png(gradient)
-    assert canvas(base_png, _layout("1:1", FULL_FRAME)) is base_png  # not decoded and encoded again
-    # Any other frame is cut and scaled to the format's pixels.
-    story = open_image(canvas(base_png, _layout("9:16", Box(x=0.22, y=0.0, w=0.5625, h=1.0))))
-    assert story.size == (1080, 1920)
-    smaller = to_png(gradient.resize((768, 768)))
-    assert open_image(canvas(smaller, _layout("1:1", FULL_FRAME))).size == (1080, 1080)
+def test_a_square_base_image_goes_to_the_edit_as_it_is_and_to_the_typesetter_at_the_formats_size() -> None:
+    base = Image.linear_gradient("L").resize((1024, 1024)).convert("RGB")
+    base_png = to_png(base)
+    square = Canvas.framed(base_png, FULL_FRAME, ad_format("1:1"))
+    # The model's size is the base image's: its own bytes, not decoded, resampled and encoded.
+    sent, frame = square.fitted((1024, 1024))
+    assert sent is base_png and frame == (0, 0, 1024, 1024)
+    # The typesetter, the legibility check and the logo work at the format's 1080 px.
+    assert square.image().size == (1080, 1080)
+    # A base image of the format's size is taken as it is (no resampling at all).
+    exact = Canvas.framed(to_png(base.resize((1080, 1080))), FULL_FRAME, ad_format("1:1"))
+    assert np.array_equal(np.asarray(exact.image()), np.asarray(base.resize((1080, 1080))))
+
+
+def test_a_cropped_format_is_sent_to_the_edit_resampled_once_from_the_base_image() -> None:
+    """A 9:16 story cut from a square base: the edit canvas is the crop scaled straight to the
+    model's frame, not the 1080×1920 canvas scaled down again (which blurred it twice)."""
+    base = Image.radial_gradient("L").resize((1024, 1024)).convert("RGB")
+    crop = Box(x=0.21875, y=0.0, w=0.5625, h=1.0)  # 576×1024 px of the base
+    story = Canvas.framed(to_png(base), crop, ad_format("9:16"))
+    assert story.image().size == (1080, 1920)
+    sent, frame = story.fitted((1024, 1536))
+    assert frame == (80, 0, 944, 1536)
+    picture = open_image(sent).convert("RGB")
+    assert picture.size == (1024, 1536)
+    once = base.crop((224, 0, 800, 1024)).resize((864, 1536), Image.Resampling.LANCZOS)
+    assert np.array_equal(np.asarray(picture.crop(frame)), np.asarray(once))

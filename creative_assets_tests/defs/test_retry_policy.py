@@ -8,9 +8,10 @@ from PIL import ImageDraw
 
 from creative_assets.defs.compose.attempts import Providers, make_creative
 from creative_assets.defs.images.generation import generate_clean_base_image
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.layout_rules import restate_zones
-from creative_assets.imaging.png import open_image, to_png
+from creative_assets.imaging.png import to_png
 from creative_assets.imaging.typesetting import typeset
 from creative_assets.models import Box, BrandIdentity, CopyVariant, Layout
 from creative_assets.providers.base import Generated, ImageEditor
@@ -33,26 +34,22 @@ class MisspellingEditor(ImageEditor):
     """An i2i model that keeps mangling one word of the headline."""
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         wrong = copy.model_copy(update={"headline": copy.headline.replace("Deine", "Dieen")})
-        img = typeset(open_image(base_png), layout, wrong)
-        return Generated(
-            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
-        )
+        img = typeset(canvas.image(), layout, wrong)
+        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
 
 
 class StrayTextEditor(ImageEditor):
     """An i2i model that renders the copy but also paints words where no zone is planned."""
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
-        img = typeset(open_image(base_png), layout, copy)
+        img = typeset(canvas.image(), layout, copy)
         ImageDraw.Draw(img).text((40, 700), "FREE PIZZA", font=load_font(40, bold=True), fill="#ffffff")
-        return Generated(
-            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
-        )
+        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
 
 
 class BiasedEditor(ImageEditor):
@@ -60,20 +57,18 @@ class BiasedEditor(ImageEditor):
     subline — words the checked copy never had and an ad must not say (AGG: age)."""
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         biased = copy.model_copy(update={"subline": f"{copy.subline} im jungen Team"})
-        img = typeset(open_image(base_png), layout, biased)
-        return Generated(
-            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
-        )
+        img = typeset(canvas.image(), layout, biased)
+        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
 
 
 class FadedEditor(ImageEditor):
     """An i2i model that renders the copy right, but washed out: pale grey on a pale panel."""
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         faded = layout.model_copy(
             update={
@@ -83,10 +78,8 @@ class FadedEditor(ImageEditor):
                 ]
             }
         )
-        img = typeset(open_image(base_png), faded, copy)
-        return Generated(
-            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
-        )
+        img = typeset(canvas.image(), faded, copy)
+        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
 
 
 def setup(editor: ImageEditor, settings: CampaignSettings = SETTINGS) -> dict:
@@ -114,7 +107,7 @@ def setup(editor: ImageEditor, settings: CampaignSettings = SETTINGS) -> dict:
     return {
         "providers": providers,
         "base": base,
-        "base_png": png,
+        "canvas": Canvas.of(png),
         "layout": layout,
         "prompt": prompt,
         "copy": copy,
@@ -180,10 +173,10 @@ class CountingEditor(ImageEditor):
     edits: ClassVar[list[int]] = []
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         CountingEditor.edits.append(attempt)
-        return LocalImageEditor().overlay_text(base_png, layout, copy, attempt=attempt)
+        return LocalImageEditor().overlay_text(canvas, layout, copy, attempt=attempt)
 
 
 def _subject_everywhere(layout: Layout) -> Layout:
@@ -229,13 +222,11 @@ class PromptEditor(ImageEditor):
     prompts: ClassVar[list[str]] = []
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         PromptEditor.prompts.append(layout.i2i_prompt)
-        img = render_zones(open_image(base_png).convert("RGB"), zone_texts(layout.i2i_prompt), None)
-        return Generated(
-            to_png(img), LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1).calls
-        )
+        img = render_zones(canvas.image().convert("RGB"), zone_texts(layout.i2i_prompt), None)
+        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
 
 
 def test_a_plan_whose_colours_the_picture_defeats_gets_its_panel_before_the_edit() -> None:
@@ -248,10 +239,10 @@ def test_a_plan_whose_colours_the_picture_defeats_gets_its_panel_before_the_edit
     dark = {"color": "#111111", "scrim": None, "scrim_opacity": 0.0}
     zones = [z if z.role == "cta" else z.model_copy(update=dark) for z in layout.zones]
     args["layout"] = restate_zones(layout, zones, args["copy"])
-    base = open_image(args["base_png"]).convert("RGB")
+    base = args["canvas"].image().copy()
     for zone in zones[:2]:
         ImageDraw.Draw(base).rectangle(zone.box.to_pixels(*base.size), fill="#262626")
-    args["base_png"] = to_png(base)
+    args["canvas"] = Canvas.of(to_png(base))
 
     outcome = make_creative(**args)
     (only,) = outcome.attempts

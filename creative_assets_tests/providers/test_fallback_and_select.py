@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from creative_assets.definitions import build_definitions, local_resources
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import CopyVariant, DesignerPrompt, JobPosting
 from creative_assets.providers.base import ProviderError
@@ -116,12 +117,12 @@ def test_edit_falls_back_to_local_typesetting_only_when_worth_it(sim: Simulator,
         return FallbackImageEditor(primary=primary, fallback=LocalImageEditor())
 
     configure(sim, endpoints=faults("openai.images_edits", moderated=1.0))
-    result = chain().overlay_text(base, layout, copy, attempt=1)
+    result = chain().overlay_text(Canvas.of(base), layout, copy, attempt=1)
     assert [(c.provider, c.outcome) for c in result.calls] == [("openai", "fallback"), ("local", "ok")]
     assert validate_png(result.value) == (512, 512)
     configure(sim)
     with pytest.raises(ProviderError) as bad:
-        chain(model="gpt-image-0").overlay_text(base, layout, copy, attempt=1)
+        chain(model="gpt-image-0").overlay_text(Canvas.of(base), layout, copy, attempt=1)
     assert bad.value.code == "bad_request"
 
 

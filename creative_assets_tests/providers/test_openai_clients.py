@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 from pydantic import Field
 
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.png import open_image, sha256, to_png, validate_png
 from creative_assets.models import (
@@ -266,7 +267,7 @@ def test_edit_renders_the_copy_and_costs_one_image(
     sim: Simulator, base_png: bytes, layout: Layout, local_copy: CopyVariant
 ) -> None:
     configure(sim)
-    result = editor(sim).overlay_text(base_png, layout, local_copy, attempt=1)
+    result = editor(sim).overlay_text(Canvas.of(base_png), layout, local_copy, attempt=1)
     assert validate_png(result.value) == (1024, 1024)
     (call,) = result.calls
     assert (call.provider, call.model, call.operation, call.cost_usd) == (
@@ -295,7 +296,7 @@ def test_edit_of_a_wide_image_comes_back_at_its_size(
 ) -> None:
     configure(sim)
     assert edit_size(1200, 800) == "1536x1024"
-    edited = editor(sim).overlay_text(picture(1200, 800), layout, local_copy, attempt=2)
+    edited = editor(sim).overlay_text(Canvas.of(picture(1200, 800)), layout, local_copy, attempt=2)
     assert validate_png(edited.value) == (1200, 800)
 
 
@@ -327,7 +328,7 @@ def test_an_ad_format_is_edited_padded_to_the_models_size_and_comes_back_unstret
     )
     cx, cy = size[0] // 2, round(fy * size[1])
     ImageDraw.Draw(img).ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=(255, 0, 0))
-    edited = editor(sim).overlay_text(to_png(img), layout, local_copy, attempt=1)
+    edited = editor(sim).overlay_text(Canvas.of(to_png(img)), layout, local_copy, attempt=1)
     out = open_image(edited.value).convert("RGB")
     assert out.size == size
     mask = Image.new("L", size)
@@ -341,10 +342,10 @@ def test_edit_moderation_and_server_errors(
 ) -> None:
     configure(sim, endpoints=faults(EDITS, moderated=1.0))
     with pytest.raises(ProviderFailure) as info:
-        editor(sim).overlay_text(base_png, layout, local_copy, attempt=1)
+        editor(sim).overlay_text(Canvas.of(base_png), layout, local_copy, attempt=1)
     assert info.value.code == "moderated" and info.value.call.outcome == "moderated"  # type: ignore[union-attr]
     configure(sim, seed=10, endpoints=faults(EDITS, server_503=0.5))
-    assert editor(sim).overlay_text(base_png, layout, local_copy, attempt=1).value
+    assert editor(sim).overlay_text(Canvas.of(base_png), layout, local_copy, attempt=1).value
     assert endpoint_stats(sim, EDITS)["responses"] == {"503": 1, "200": 1}
 
 

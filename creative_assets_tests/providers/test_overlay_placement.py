@@ -12,6 +12,7 @@ from creative_assets.gates.checks import (
     gate_3_layout_brand,
     gate_4_readability,
 )
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.layout_rules import legible_plan
 from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.png import open_image, to_png
@@ -58,7 +59,7 @@ def judged(png: bytes, layout: Layout, copy: CopyVariant) -> dict[str, GateResul
 
 def edit(sim: Simulator, base: bytes, layout: Layout, copy: CopyVariant) -> bytes:
     editor = OpenAIImageEditor(api_key="sk-test", base_url=sim.url_for("openai"), gateway=gateway())
-    return editor.overlay_text(base, layout, copy, attempt=1).value
+    return editor.overlay_text(Canvas.of(base), layout, copy, attempt=1).value
 
 
 def test_the_prompt_names_each_text_with_its_box(job: JobPosting, copy: CopyVariant) -> None:

@@ -27,6 +27,7 @@ from creative_assets.gates.checks import (
     logo_present,
 )
 from creative_assets.gates.compliance import creative_violations
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
 from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.layout_rules import legible_plan
@@ -129,7 +130,7 @@ def make_creative(
     *,
     providers: Providers,
     base: BaseImage,
-    base_png: bytes,
+    canvas: Canvas,
     layout: Layout,
     prompt: DesignerPrompt,
     copy: CopyVariant,
@@ -138,8 +139,8 @@ def make_creative(
     locale: str,
     tag: str = "",
 ) -> CreativeOutcome:
-    """One rendition's loop. `base_png` is the picture the text is set on — the base image
-    framed for the layout's format (defs/layout/framing.py) — and `tag` names its attempt files
+    """One rendition's loop. `canvas` is the picture the text is set on — the base image
+    framed for the layout's format (imaging/canvas.py) — and `tag` names its attempt files
     (default: the image type). A regenerated base image is framed and planned again for the
     same format and locale; its seed depends on the creative, not the rendition, so the
     renditions that need one share it (and a real provider answers the repeats from its cache)."""
@@ -193,7 +194,7 @@ def make_creative(
             analysis = providers.vision.analyze(new_png)
             framed = frame(providers.vision, new_png, analysis.value, ad_format(layout.format))
             layout, design_calls = plan(providers.text, framed, copy, brand, name, layout.locale)
-            base_png = framed.png
+            canvas = Canvas.framed(new_png, framed.crop, framed.fmt)
             calls += [*base.calls, *analysis.calls, *framed.calls, *design_calls]
         plan_check = gate_1b_plan(layout, planned_lines(layout, copy))
         if plan_check.status == "FAIL" and n < settings.max_creative_attempts:
@@ -201,12 +202,12 @@ def make_creative(
             trigger = "regenerate_bfl"
             continue
         # Gate 4's contrast, planned for before an edit is paid for.
-        layout = legible_plan(open_image(base_png, what="canvas"), layout, copy)
+        layout = legible_plan(canvas.image(), layout, copy)
         if trigger == "typeset_locally":
             # The plain first-attempt typesetting: it is the fallback, not another escalation.
-            overlay = LocalImageEditor().overlay_text(base_png, layout, copy, attempt=1)
+            overlay = LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1)
         else:
-            overlay = providers.editor.overlay_text(base_png, layout, copy, attempt=n)
+            overlay = providers.editor.overlay_text(canvas, layout, copy, attempt=n)
         overlay_png = overlay.value
         # Decoded once (which also validates the editor's bytes) and handed on as pixels: a
         # rendition is up to 1920 px, and decoding it again per gate cost as much as a gate.

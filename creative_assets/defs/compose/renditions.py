@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from creative_assets.defs.compose.attempts import Providers, make_creative
-from creative_assets.defs.layout.framing import canvas
 from creative_assets.defs.metadata import cost_usd
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.png import sha256
 from creative_assets.models import (
@@ -80,7 +80,7 @@ def render_creative(
             outcome = make_creative(
                 providers=providers,
                 base=base,
-                base_png=canvas(base_png, layout),
+                canvas=Canvas.framed(base_png, layout.crop, ad_format(layout.format)),
                 layout=layout,
                 prompt=prompt,
                 copy=copy,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from creative_assets.imaging.analysis import analyze_image
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.png import open_image, sha256, to_png
 from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.imaging.typesetting import typeset
@@ -29,12 +30,10 @@ class LocalImageEditor(ImageEditor):
     Later attempts raise the emphasis (stronger panels) so a retry is not a repeat."""
 
     def overlay_text(
-        self, base_png: bytes, layout: Layout, copy: CopyVariant, *, attempt: int
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
     ) -> Generated[bytes]:
         emphasis = min(attempt - 1, MAX_EMPHASIS)
-        img = typeset(
-            open_image(base_png, what="base image"), layout, copy, emphasis=emphasis, locale=layout.locale
-        )
+        img = typeset(canvas.image(), layout, copy, emphasis=emphasis, locale=layout.locale)
         call = ProviderCall(
             provider="local", model="pillow-typesetter-v1", operation="text_overlay", unit="image"
         )

@@ -1,0 +1,80 @@
+"""The picture a rendition's text is set on: a base image cut and scaled to an ad format.
+
+A canvas is made only as far as someone asks for it, and always from the base image's own
+pixels. The i2i editor needs it at the model's size (1024² for a square), the typesetter and
+the legibility check at the format's (1080² for 1:1): made one from the other, a square base
+was scaled up to 1080 and back down to 1024 before the model saw it, two resamplings of the
+photo and ~0.3 s of CPU per edit for a blurrier picture. Here each size is one resampling of
+the base image, and a base image that already is the asked size goes as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from creative_assets.imaging.formats import FULL_FRAME, AdFormat, reframe
+from creative_assets.imaging.png import open_image, to_png, validate_png
+from creative_assets.models.base import Box
+
+Rect = tuple[int, int, int, int]
+Size = tuple[int, int]
+
+
+def fit_frame(size: Size, within: Size) -> Rect:
+    """Where a picture of `size` sits in a canvas of `within`: scaled uniformly to fit, centred."""
+    scale = min(within[0] / size[0], within[1] / size[1])
+    w, h = round(size[0] * scale), round(size[1] * scale)
+    x, y = (within[0] - w) // 2, (within[1] - h) // 2
+    return x, y, x + w, y + h
+
+
+@dataclass
+class Canvas:
+    """`crop` of the base image (fractions of it), shown at `size` pixels (the ad format's)."""
+
+    base_png: bytes
+    crop: Box
+    size: Size
+    _image: Image.Image | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, png: bytes) -> Canvas:
+        """A picture taken whole at its own size."""
+        return cls(png, FULL_FRAME, validate_png(png, what="picture"))
+
+    @classmethod
+    def framed(cls, base_png: bytes, crop: Box, fmt: AdFormat) -> Canvas:
+        return cls(base_png, crop, fmt.size)
+
+    def _base_is(self, size: Size) -> bool:
+        """The base image, whole, is already a picture of `size` (checked from its header)."""
+        return self.crop == FULL_FRAME and validate_png(self.base_png, what="base image") == size
+
+    def image(self) -> Image.Image:
+        """The canvas decoded, RGB at the format's size; made once. Callers must not draw on it
+        (the typesetter and the checks work on copies)."""
+        if self._image is None:
+            base = open_image(self.base_png, what="base image")
+            whole = self.crop == FULL_FRAME and base.size == self.size
+            self._image = base.convert("RGB") if whole else reframe(base, self.crop, self.size)
+        return self._image
+
+    def fitted(self, within: Size) -> tuple[bytes, Rect]:
+        """The canvas as a picture of `within` (an edit size) and where it sits in it: the crop
+        of the base image scaled uniformly to fit, centred, padded with its mean colour. A base
+        image of exactly that size, taken whole, goes as it is (its bytes, so the request and its
+        cache key are the base image's)."""
+        frame = fit_frame(self.size, within)
+        if self._base_is(within):
+            return self.base_png, frame
+        base = open_image(self.base_png, what="base image").convert("RGB")
+        left, top, right, bottom = self.crop.to_pixels(base.width, base.height)
+        region = base.crop((left, top, right, bottom))
+        mean = tuple(round(c) for c in np.asarray(region, dtype=np.float32).reshape(-1, 3).mean(axis=0))
+        picture = Image.new("RGB", within, mean)  # type: ignore[arg-type]
+        scaled = region.resize((frame[2] - frame[0], frame[3] - frame[1]), Image.Resampling.LANCZOS)
+        picture.paste(scaled, frame[:2])
+        return to_png(picture, fast=True), frame  # sent, never stored
