@@ -86,8 +86,7 @@ def crop_box(analysis: ImageAnalysis, fmt: AdFormat) -> Box:
     return Box(x=left / size[0], y=top / size[1], w=(right - left) / size[0], h=(bottom - top) / size[1])
 
 
-def reframe(base: Image.Image, crop: Box, fmt: AdFormat | tuple[int, int]) -> Image.Image:
-    """Cut `crop` out of the base image and scale it uniformly to the format's pixels."""
-    size = fmt.size if isinstance(fmt, AdFormat) else fmt
+def reframe(base: Image.Image, crop: Box, size: tuple[int, int]) -> Image.Image:
+    """Cut `crop` out of the base image and scale it uniformly to `size` (a format's pixels)."""
     left, top, right, bottom = crop.to_pixels(base.width, base.height)
     return base.convert("RGB").crop((left, top, right, bottom)).resize(size, Image.Resampling.LANCZOS)

@@ -169,7 +169,7 @@ def test_each_format_is_a_crop_around_the_subject_scaled_not_stretched(formats_r
         # outside the text block and the logo the rendition is the reframed base image itself
         layout = r["attempts"][-1]["layout"]
         final = open_image((final_folder / r["file"]).read_bytes()).convert("RGB")
-        expected = reframe(base, Box(**crop), fmt)
+        expected = reframe(base, Box(**crop), fmt.size)
         taken = [z["box"] for z in layout["zones"]] + ([layout["logo_box"]] if layout["logo_box"] else [])
         point = _free_point(taken, fmt.size)
         assert final.getpixel(point) == expected.getpixel(point), (creative["creative_id"], r["format"])

@@ -74,7 +74,7 @@ def test_reframing_scales_uniformly_to_the_formats_pixels(format_id: str) -> Non
     base = Image.new("RGB", (1024, 1024), "white")
     ImageDraw.Draw(base).ellipse((412, 412, 612, 612), fill="black")
     crop = crop_box(analyze_image(base), fmt)
-    out = reframe(base, crop, fmt)
+    out = reframe(base, crop, fmt.size)
     assert out.size == SIZES[format_id]
     dark = out.convert("L").point(lambda v: 255 if v < 128 else 0)
     left, top, right, bottom = dark.getbbox()  # type: ignore[misc]
@@ -90,7 +90,7 @@ def test_a_box_of_the_crop_maps_back_to_the_base_image() -> None:
     fmt = FORMATS["9:16"]
     base = Image.new("RGB", (1024, 1024), "white")
     ImageDraw.Draw(base).rectangle((300, 100, 400, 200), fill="red")
-    out = reframe(base, crop, fmt)
+    out = reframe(base, crop, fmt.size)
     scale = fmt.width / round(crop.w * 1024)
     x = round((350 - round(crop.x * 1024)) * scale)
     assert out.getpixel((x, round(150 * scale))) == (255, 0, 0)
