@@ -10,7 +10,8 @@ the base image, and a base image that already is the asked size goes as it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PIL import Image
@@ -38,7 +39,6 @@ class Canvas:
     base_png: bytes
     crop: Box
     size: Size
-    _image: Image.Image | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, png: bytes) -> Canvas:
@@ -49,32 +49,34 @@ class Canvas:
     def framed(cls, base_png: bytes, crop: Box, fmt: AdFormat) -> Canvas:
         return cls(base_png, crop, fmt.size)
 
-    def _base_is(self, size: Size) -> bool:
-        """The base image, whole, is already a picture of `size` (checked from its header)."""
-        return self.crop == FULL_FRAME and validate_png(self.base_png, what="base image") == size
+    @cached_property
+    def _base(self) -> Image.Image:
+        """The base image decoded, once for both sizes a rendition asks for."""
+        return open_image(self.base_png, what="base image").convert("RGB")
+
+    def _scaled(self, size: Size) -> Image.Image:
+        whole = self.crop == FULL_FRAME and self._base.size == size
+        return self._base if whole else reframe(self._base, self.crop, size)
+
+    @cached_property
+    def _image(self) -> Image.Image:
+        return self._scaled(self.size)
 
     def image(self) -> Image.Image:
         """The canvas decoded, RGB at the format's size; made once. Callers must not draw on it
         (the typesetter and the checks work on copies)."""
-        if self._image is None:
-            base = open_image(self.base_png, what="base image")
-            whole = self.crop == FULL_FRAME and base.size == self.size
-            self._image = base.convert("RGB") if whole else reframe(base, self.crop, self.size)
         return self._image
 
     def fitted(self, within: Size) -> tuple[bytes, Rect]:
         """The canvas as a picture of `within` (an edit size) and where it sits in it: the crop
         of the base image scaled uniformly to fit, centred, padded with its mean colour. A base
         image of exactly that size, taken whole, goes as it is (its bytes, so the request and its
-        cache key are the base image's)."""
+        cache key are the base image's; checked from the header, nothing decoded)."""
         frame = fit_frame(self.size, within)
-        if self._base_is(within):
+        if self.crop == FULL_FRAME and validate_png(self.base_png, what="base image") == within:
             return self.base_png, frame
-        base = open_image(self.base_png, what="base image").convert("RGB")
-        left, top, right, bottom = self.crop.to_pixels(base.width, base.height)
-        region = base.crop((left, top, right, bottom))
-        mean = tuple(round(c) for c in np.asarray(region, dtype=np.float32).reshape(-1, 3).mean(axis=0))
+        scaled = self._scaled((frame[2] - frame[0], frame[3] - frame[1]))
+        mean = tuple(round(c) for c in np.asarray(scaled, dtype=np.float32).reshape(-1, 3).mean(axis=0))
         picture = Image.new("RGB", within, mean)  # type: ignore[arg-type]
-        scaled = region.resize((frame[2] - frame[0], frame[3] - frame[1]), Image.Resampling.LANCZOS)
         picture.paste(scaled, frame[:2])
         return to_png(picture, fast=True), frame  # sent, never stored
