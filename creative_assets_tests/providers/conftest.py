@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from creative_assets.gateway.resource import ProviderGateway
-from creative_assets.models import JobPosting
+from creative_assets.models import DesignerPrompt, JobPosting
 from creative_assets.providers.http import HttpSettings
-from creative_assets.providers.local import LocalJobSource
+from creative_assets.providers.local import LocalJobSource, ProceduralImageGenerator
 from creative_assets.sim import Simulator, fast_config, running_simulator
 
 JOB_ID = "hoc-4711-pflege"
@@ -80,3 +80,19 @@ def error_text(exc: BaseException) -> str:
         parts += [str(current), repr(current)]
         current = current.__cause__ or current.__context__
     return "\n".join(parts)
+
+
+def billed(sim: Simulator) -> float:
+    """What the simulator billed OpenAI calls so far, in USD."""
+    return sim.stats()["providers"]["openai"]["billed_usd"]
+
+
+PALETTE = ["#1f3a5f", "#f4f1ea", "#f29e38"]
+
+
+def picture(width: int, height: int, image_type: str = "location") -> bytes:
+    """A procedural base image, as the local generator draws it (no text in it)."""
+    prompt = DesignerPrompt(image_type=image_type, prompt="a calm lake under a wide sky")  # type: ignore[arg-type]
+    return (
+        ProceduralImageGenerator().generate(prompt, seed=3, width=width, height=height, palette=PALETTE).value
+    )
