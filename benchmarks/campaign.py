@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import itertools
 import json
 import os
 import shutil
@@ -39,6 +38,7 @@ from benchmarks.model import (
     seed_schedule,
     throughput_bound_per_min,
 )
+from benchmarks.records import cpu_floor_s, fixed_costs, last_chain, runs_summary
 from benchmarks.scenario import provider_env
 
 REPO = Path(__file__).resolve().parent.parent
@@ -156,39 +156,6 @@ def check_limits(stats: dict[str, Any], limits: dict[str, int]) -> list[str]:
     return lines
 
 
-def runs_summary(result: dict[str, Any]) -> str:
-    by_job: dict[str, list[float]] = {}
-    for r in result["runs"]:
-        if r["start"] and r["end"]:
-            by_job.setdefault(r["job"], []).append(r["end"] - r["start"])
-    return ", ".join(f"{job} ×{len(d)} max {max(d):.1f}s" for job, d in by_job.items())
-
-
-def last_chain(result: dict[str, Any]) -> str:
-    """Where the campaign's wall time went along the variant run that ended last: the text run,
-    the gap to that run's first step, its steps (and the gaps between them), the roll-up."""
-    runs = [r for r in result["runs"] if r["start"] and r["end"]]
-    text = next((r for r in runs if r["job"] == "campaign_text"), None)
-    variants = [r for r in runs if r["job"] == "campaign_variant" and r["steps"]]
-    if text is None or not variants:
-        return "(no text run or variant run on record)"
-    last, t0 = max(variants, key=lambda r: r["end"]), result["started"]
-    steps = sorted((s for s in last["steps"] if s["start"] and s["end"]), key=lambda s: s["start"])
-    parts = [
-        f"text run {text['end'] - t0:.1f} s",
-        f"to {last['partition']}'s first step +{steps[0]['start'] - text['end']:.1f}",
-    ]
-    parts += [f"{s['step']} {s['end'] - s['start']:.1f}" for s in steps]
-    gaps = sum(b["start"] - a["end"] for a, b in itertools.pairwise(steps))
-    parts.append(f"between steps {gaps:.1f}")
-    rollup = next((r for r in runs if r["job"] == "campaign_rollup"), None)
-    if rollup is not None:
-        parts.append(
-            f"roll-up +{rollup['start'] - steps[-1]['end']:.1f} then {rollup['end'] - rollup['start']:.1f}"
-        )
-    return " · ".join(parts)
-
-
 def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str, float]:
     ts, stats = profile.time_scale, r["sim"]
     images, creatives = bfl_images(stats), r["creatives"] or 20
@@ -221,6 +188,15 @@ def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str,
         f"variant's slowest at a step boundary: / bound {chains * ts / bound_s:.2f}, seed / it "
         f"{seed / (chains * ts):.2f})"
     )
+    floor = None
+    if fixed := fixed_costs(r):
+        floor = chains * ts + sum(fixed.values())
+        parts = " + ".join(f"{name.replace('_', '-')} {s:.1f}" for name, s in fixed.items())
+        print(f"   not modelled, measured     {sum(fixed.values()):8.1f} s   ({parts}: records.fixed_costs)")
+        print(
+            f"   … per-image chains + them  {floor:8.1f} s   (this design's floor on this profile: "
+            f"/ bound {floor / bound_s:.2f}, seed / it {seed / floor:.2f})"
+        )
     print(f"   seed schedule (simulated)  {seed:8.1f} s   ({trials} trials on the same profile)")
     print(f"   speed-up over the seed     {seed / wall:8.2f} ×   (target ≥ 1.3)")
     failed = r.get("creatives_failed", 0)
@@ -239,6 +215,7 @@ def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str,
         "pipeline_schedule_s": ours,
         "pipeline_schedule_with_retries_s": retried,
         "per_image_chains_with_retries_s": chains * ts,
+        "design_floor_s": floor,
     }
 
 
@@ -305,11 +282,14 @@ def report_overhead(r: dict[str, Any]) -> dict[str, float]:
     print("3. Orchestration overhead (zero provider latency, one campaign)")
     print(f"   wall time                  {r['wall_s']:8.1f} s   (target ≤ 10 s)")
     print(f"   CPU time (incl. children)  {r['cpu_s']:8.1f} s   (+{r['setup_cpu_s']:.1f} s loading)")
+    cores = os.cpu_count() or 1
+    floor = cpu_floor_s(r["cpu_s"], cores)
+    print(f"   CPU floor on {cores} cores       {floor:8.1f} s   (that CPU with every core busy throughout)")
     print(f"   peak memory (RSS)          {r['peak_rss_mib']:8.0f} MiB   (largest of {r['workers']} workers)")
     print(f"   simulator CPU (apart)      {r['sim_cpu_s']:8.1f} s")
     print(f"   load average               {r['load_before']} → {r['load_after']}")
     print(f"   runs: {runs_summary(r)}")
-    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "peak_rss_mib": r["peak_rss_mib"]}
+    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "peak_rss_mib": r["peak_rss_mib"], "floor_s": floor}
 
 
 def main(argv: list[str] | None = None) -> int:

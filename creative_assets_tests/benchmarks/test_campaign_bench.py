@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from benchmarks.campaign import bench_jobs, bfl_occupancy, check_limits, last_chain, sim_config
+from benchmarks.campaign import bench_jobs, bfl_occupancy, check_limits, sim_config
 from benchmarks.model import (
     Profile,
     critical_path_bound,
@@ -20,6 +20,7 @@ from benchmarks.model import (
     seed_schedule_once,
     throughput_bound_per_min,
 )
+from benchmarks.records import cpu_floor_s, fixed_costs, last_chain
 from creative_assets.sim import SimConfig, fast_config, running_simulator
 
 CHAT = "openai.chat_completions"
@@ -201,16 +202,18 @@ def test_worker_usage_keeps_each_workers_last_report() -> None:
     assert worker_usage([outcome]) == {"workers": 2, "cpu_s": 8.0, "peak_rss_mib": 700}
 
 
-def test_the_last_chain_follows_the_variant_run_that_ended_last() -> None:
-    def run(job: str, partition: str, start: float, end: float, *steps: tuple[str, float, float]) -> dict:
-        return {
-            "job": job,
-            "partition": partition,
-            "start": start,
-            "end": end,
-            "steps": [{"step": k, "start": a, "end": b} for k, a, b in steps],
-        }
+def _run(job: str, partition: str, start: float, end: float, *steps: tuple[str, float, float]) -> dict:
+    return {
+        "job": job,
+        "partition": partition,
+        "start": start,
+        "end": end,
+        "steps": [{"step": k, "start": a, "end": b} for k, a, b in steps],
+    }
 
+
+def test_the_last_chain_follows_the_variant_run_that_ended_last() -> None:
+    run = _run
     result = {
         "started": 100.0,
         "runs": [
@@ -239,3 +242,43 @@ def test_the_last_chain_follows_the_variant_run_that_ended_last() -> None:
         "between steps 0.5 · roll-up +0.4 then 1.2"
     )
     assert last_chain({"started": 0.0, "runs": []}) == "(no text run or variant run on record)"
+
+
+def test_fixed_costs_are_the_launch_the_steps_after_creatives_and_the_roll_up() -> None:
+    """What no schedule model contains, off the variant run that ended last (B, not A)."""
+    text = _run("campaign_text", "j", 100.0, 112.0, ("copy_variants", 107.0, 111.9))
+    a = _run(
+        "campaign_variant", "j|A", 112.3, 170.0, ("image_prompts", 112.5, 116.0), ("creatives", 116.0, 169.0)
+    )
+    b = _run(
+        "campaign_variant",
+        "j|B",
+        112.4,
+        160.0,
+        ("image_prompts", 113.0, 117.0),
+        ("creatives", 117.5, 159.0),
+        ("gate_reports", 159.1, 159.5),
+    )
+    a["end"] = 150.0  # A's steps say 169, its run ended at 150: the run's end picks the last run
+    rollup = _run("campaign_rollup", "j", 160.3, 161.7)
+    costs = fixed_costs({"started": 100.0, "runs": [text, a, b, rollup]})
+    assert costs == pytest.approx({"launch": 1.0, "reports": 0.5, "roll_up": 2.2})
+    # With the simulator's log (its clock starts with the scenario's): the last edit returned at
+    # 158.2, a refused one later does not count, and B's creatives ended 0.8 s after it.
+    requests = [
+        {"endpoint": "openai.images_edits", "status": 200, "ended_s": 50.0},
+        {"endpoint": "openai.images_edits", "status": 200, "ended_s": 58.2},
+        {"endpoint": "openai.images_edits", "status": 429, "ended_s": 58.9},
+        {"endpoint": "openai.chat_completions", "status": 200, "ended_s": 58.95},
+    ]
+    logged = fixed_costs({"started": 100.0, "runs": [text, a, b, rollup], "requests": requests})
+    assert logged == pytest.approx({"launch": 1.0, "gates": 0.8, "reports": 0.5, "roll_up": 2.2})
+    # Records without a roll-up, or a last run that never reached creatives, give no figure.
+    assert fixed_costs({"started": 100.0, "runs": [text, b]}) == {}
+    failed = _run("campaign_variant", "j|C", 112.4, 180.0, ("image_prompts", 113.0, 117.0))
+    assert fixed_costs({"started": 100.0, "runs": [text, b, failed, rollup]}) == {}
+
+
+def test_the_cpu_floor_is_the_work_spread_over_every_core() -> None:
+    assert cpu_floor_s(31.9, 2) == pytest.approx(15.95)
+    assert cpu_floor_s(4.0, 0) == 4.0
