@@ -173,3 +173,24 @@ def hold_all(kind: str, target: str, provider: str, limit: int, held: Any) -> No
             stack.enter_context(pool.hold(provider, limit, timeout_s=10))
         held.set()
         time.sleep(600)  # until the test kills us
+
+
+def queue_for_slot(kind: str, target: str, provider: str, limit: int, hold_s: float, entered: Any) -> None:
+    """Wait for one of `limit` slots, report (pid, when it was got), keep it `hold_s`."""
+    with _pool(kind, target).hold(provider, limit, timeout_s=60):
+        entered.put((os.getpid(), time.monotonic()))
+        time.sleep(hold_s)
+
+
+def start_waiter(
+    kind: str, target: str, provider: str, limit: int, entered: Any, *, hold_s: float = 0.05
+) -> multiprocessing.process.BaseProcess:
+    proc = _MP.Process(
+        target=queue_for_slot, args=(kind, target, provider, limit, hold_s, entered), daemon=True
+    )
+    proc.start()
+    return proc
+
+
+def new_queue() -> Any:
+    return _MP.Queue()

@@ -1,4 +1,5 @@
-"""In-flight slots hold across threads and processes and are freed when a holder is killed."""
+"""In-flight slots hold across threads and processes, are freed when a holder is killed, and go
+to their waiters in the order they came."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from creative_assets_tests.gateway._support import (
     Workers,
     fresh_postgres_database,
     hold_repeatedly,
+    new_queue,
     start_holder,
+    start_waiter,
 )
 
 
@@ -115,6 +118,62 @@ def test_slots_of_a_killed_process_are_freed(slots: tuple[SlotPool, str, str]) -
     # Nobody released anything: the kernel (file locks) or the server (advisory locks) did.
     with pool.hold("openai", 3, timeout_s=5):
         pass
+
+
+def _until(condition: Callable[[], bool], what: str, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.01)
+
+
+def test_waiters_get_the_slot_in_the_order_they_came(slots: tuple[SlotPool, str, str]) -> None:
+    """Five processes queue one after another behind a taken slot; each gets it after the one
+    before it. (Every waiter polling the slot gave it to whichever poll came first.)"""
+    pool, kind, target = slots
+    entered = new_queue()
+    waiters = []
+    with pool.hold("bfl", 1, timeout_s=5):
+        for n in range(1, 6):
+            waiters.append(start_waiter(kind, target, "bfl", 1, entered))
+            _until(lambda n=n: pool.waiting("bfl") == n, f"{n} waiters are queued")
+    order = [entered.get(timeout=30) for _ in waiters]
+    for proc in waiters:
+        proc.join(10)
+        assert proc.exitcode == 0
+    assert [pid for pid, _ in order] == [proc.pid for proc in waiters]
+    assert [t for _, t in order] == sorted(t for _, t in order)
+    assert pool.waiting("bfl") == 0 and pool.in_use("bfl", 1) == 0
+
+
+def test_a_killed_waiter_does_not_hold_up_the_queue(slots: tuple[SlotPool, str, str]) -> None:
+    pool, kind, target = slots
+    entered = new_queue()
+    holder = start_holder(kind, target, "bfl", 1)
+    first = start_waiter(kind, target, "bfl", 1, entered)
+    _until(lambda: pool.waiting("bfl") == 1, "the first waiter is queued")
+    second = start_waiter(kind, target, "bfl", 1, entered)
+    _until(lambda: pool.waiting("bfl") == 2, "the second waiter is queued")
+    os.kill(first.pid, signal.SIGKILL)
+    first.join(10)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.join(10)
+    # Nobody left the queue in order: the kernel or the server freed the dead waiter's place.
+    pid, _ = entered.get(timeout=30)
+    assert pid == second.pid
+    second.join(10)
+    assert second.exitcode == 0
+    assert pool.waiting("bfl") == 0
+
+
+def test_a_waiter_that_times_out_leaves_the_queue(slots: tuple[SlotPool, str, str]) -> None:
+    pool, _, _ = slots
+    with pool.hold("bfl", 1, timeout_s=5):
+        with pytest.raises(SlotTimeout), pool.hold("bfl", 1, timeout_s=0.2):
+            pass
+        assert pool.waiting("bfl") == 0
+    with pool.hold("bfl", 1, timeout_s=1):
+        assert pool.waiting("bfl") == 0
 
 
 def test_slots_for_matches_the_state_database(tmp_path: Path) -> None:
