@@ -212,43 +212,10 @@ def _run(job: str, partition: str, start: float, end: float, *steps: tuple[str, 
     }
 
 
-def test_the_last_chain_follows_the_variant_run_that_ended_last() -> None:
-    run = _run
-    result = {
-        "started": 100.0,
-        "runs": [
-            run("campaign_text", "j", 100.2, 112.0, ("copy_variants", 107.0, 111.9)),
-            run(
-                "campaign_variant",
-                "j|A",
-                112.3,
-                150.0,
-                ("image_prompts", 112.6, 116.0),
-                ("creatives", 116.0, 149.8),
-            ),
-            run(
-                "campaign_variant",
-                "j|B",
-                112.4,
-                160.0,
-                ("image_prompts", 113.0, 117.0),
-                ("creatives", 117.5, 159.9),
-            ),
-            run("campaign_rollup", "j", 160.3, 161.5),
-        ],
-    }
-    assert last_chain(result) == (
-        "text run 12.0 s · to j|B's first step +1.0 · image_prompts 4.0 · creatives 42.4 · "
-        "between steps 0.5 · roll-up +0.4 then 1.2"
-    )
-    assert last_chain({"started": 0.0, "runs": []}) == "(no text run or variant run on record)"
-
-
-def test_fixed_costs_are_the_launch_the_steps_after_creatives_and_the_roll_up() -> None:
-    """What no schedule model contains, off the variant run that ended last (B, not A)."""
-    text = _run("campaign_text", "j", 100.0, 112.0, ("copy_variants", 107.0, 111.9))
+def _campaign_records() -> dict[str, Any]:
+    """A text run, variant A ending first, variant B ending last with its gate reports, a roll-up."""
     a = _run(
-        "campaign_variant", "j|A", 112.3, 170.0, ("image_prompts", 112.5, 116.0), ("creatives", 116.0, 169.0)
+        "campaign_variant", "j|A", 112.3, 150.0, ("image_prompts", 112.6, 116.0), ("creatives", 116.0, 149.8)
     )
     b = _run(
         "campaign_variant",
@@ -259,24 +226,37 @@ def test_fixed_costs_are_the_launch_the_steps_after_creatives_and_the_roll_up() 
         ("creatives", 117.5, 159.0),
         ("gate_reports", 159.1, 159.5),
     )
-    a["end"] = 150.0  # A's steps say 169, its run ended at 150: the run's end picks the last run
-    rollup = _run("campaign_rollup", "j", 160.3, 161.7)
-    costs = fixed_costs({"started": 100.0, "runs": [text, a, b, rollup]})
-    assert costs == pytest.approx({"launch": 1.0, "reports": 0.5, "roll_up": 2.2})
+    text = _run("campaign_text", "j", 100.2, 112.0, ("copy_variants", 107.0, 111.9))
+    return {"started": 100.0, "runs": [text, a, b, _run("campaign_rollup", "j", 160.3, 161.7)]}
+
+
+def test_the_last_chain_follows_the_variant_run_that_ended_last() -> None:
+    assert last_chain(_campaign_records()) == (
+        "text run 12.0 s · to j|B's first step +1.0 · image_prompts 4.0 · creatives 41.5 · "
+        "gate_reports 0.4 · between steps 0.6 · roll-up +0.8 then 1.4"
+    )
+    assert last_chain({"started": 0.0, "runs": []}) == "(no text run or variant run on record)"
+
+
+def test_fixed_costs_are_the_launch_the_gates_the_reports_and_the_roll_up() -> None:
+    """What no schedule model contains, off the variant run that ended last (B, not A)."""
+    records = _campaign_records()
+    assert fixed_costs(records) == pytest.approx({"launch": 1.0, "reports": 0.5, "roll_up": 2.2})
     # With the simulator's log (its clock starts with the scenario's): the last edit returned at
     # 158.2, a refused one later does not count, and B's creatives ended 0.8 s after it.
-    requests = [
+    records["requests"] = [
         {"endpoint": "openai.images_edits", "status": 200, "ended_s": 50.0},
         {"endpoint": "openai.images_edits", "status": 200, "ended_s": 58.2},
         {"endpoint": "openai.images_edits", "status": 429, "ended_s": 58.9},
         {"endpoint": "openai.chat_completions", "status": 200, "ended_s": 58.95},
     ]
-    logged = fixed_costs({"started": 100.0, "runs": [text, a, b, rollup], "requests": requests})
-    assert logged == pytest.approx({"launch": 1.0, "gates": 0.8, "reports": 0.5, "roll_up": 2.2})
+    costs = fixed_costs(records)
+    assert costs == pytest.approx({"launch": 1.0, "gates": 0.8, "reports": 0.5, "roll_up": 2.2})
     # Records without a roll-up, or a last run that never reached creatives, give no figure.
+    text, a, b, rollup = records["runs"]
     assert fixed_costs({"started": 100.0, "runs": [text, b]}) == {}
     failed = _run("campaign_variant", "j|C", 112.4, 180.0, ("image_prompts", 113.0, 117.0))
-    assert fixed_costs({"started": 100.0, "runs": [text, b, failed, rollup]}) == {}
+    assert fixed_costs({"started": 100.0, "runs": [text, a, b, failed, rollup]}) == {}
 
 
 def test_the_cpu_floor_is_the_work_spread_over_every_core() -> None:
