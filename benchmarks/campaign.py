@@ -156,7 +156,7 @@ def check_limits(stats: dict[str, Any], limits: dict[str, int]) -> list[str]:
     return lines
 
 
-def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str, float]:
+def report_single(profile: Profile, r: dict[str, Any], trials: int) -> dict[str, float | None]:
     ts, stats = profile.time_scale, r["sim"]
     images, creatives = bfl_images(stats), r["creatives"] or 20
     bound = critical_path_bound(profile, images)
