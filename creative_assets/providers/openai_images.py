@@ -16,7 +16,7 @@ from pydantic import Field, ValidationError
 from creative_assets.errors import describe_validation_error
 from creative_assets.gateway.resource import Answer, CallSpec
 from creative_assets.imaging.analysis import analyze_image, detail_grid
-from creative_assets.imaging.canvas import Canvas, Rect, fit_frame
+from creative_assets.imaging.canvas import Canvas, Rect
 from creative_assets.imaging.png import InvalidImageError, open_image, sha256, to_png
 from creative_assets.models import (
     Box,
@@ -71,13 +71,6 @@ def edit_size(width: int, height: int) -> str:
     return "1536x1024" if ratio > 1.2 else "1024x1536" if ratio < 1 / 1.2 else "1024x1024"
 
 
-def edit_frame(size: tuple[int, int], edit: str) -> Rect:
-    """Where a picture of `size` sits in the edit canvas: scaled uniformly to fit, centred. The
-    ad formats' 4:5 and 9:16 are narrower than 2:3 and the model would otherwise stretch them
-    to its size; the padding is masked (kept) and cut off again afterwards."""
-    return fit_frame(size, _pixels(edit))
-
-
 def _pixels(edit: str) -> tuple[int, int]:
     width, height = (int(v) for v in edit.split("x"))
     return width, height
@@ -104,10 +97,13 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
     ) -> Generated[bytes]:
         quality = self.quality if attempt <= 1 else self.retry_quality
         size = edit_size(*canvas.size)
+        pixels = _pixels(size)
         # Made from the base image's pixels at the model's size (a square base image of that
-        # size is sent as it is), not from the canvas at the format's size.
-        image_png, frame = canvas.fitted(_pixels(size))
-        mask = zone_mask(_pixels(size), layout, frame)
+        # size is sent as it is), not from the canvas at the format's size. The ad formats' 4:5
+        # and 9:16 are narrower than 2:3 and the model would stretch them to its size, so they
+        # are fitted, centred; the padding is masked (kept) and cut off again afterwards.
+        image_png, frame = canvas.fitted(pixels)
+        mask = zone_mask(pixels, layout, frame)
         spec = CallSpec(
             provider=PROVIDER,
             operation="text_overlay",

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from creative_assets.imaging.canvas import Canvas
+from creative_assets.imaging.canvas import Canvas, fit_frame
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.png import open_image, sha256, to_png, validate_png
 from creative_assets.models import (
@@ -24,7 +24,6 @@ from creative_assets.providers.local.writer import TemplateTextGenerator
 from creative_assets.providers.openai_images import (
     OpenAIImageEditor,
     OpenAIVisionAnalyzer,
-    edit_frame,
     edit_size,
     zone_mask,
 )
@@ -118,7 +117,8 @@ def test_an_ad_format_is_edited_padded_to_the_models_size_and_comes_back_unstret
     padding and cut out again, so a circle stays a circle."""
     configure(sim)
     assert edit_size(*size) == edit
-    left, top, right, bottom = edit_frame(size, edit)
+    width, height = (int(v) for v in edit.split("x"))
+    left, top, right, bottom = fit_frame(size, (width, height))
     assert abs((right - left) / (bottom - top) - size[0] / size[1]) < 0.01
     img = Image.new("RGB", size, (200, 210, 220))
     radius = round(0.08 * min(size))
