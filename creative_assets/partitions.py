@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.base import VARIANTS
 from creative_assets.models.job import JOB_ID_PATTERN
 
@@ -12,16 +13,18 @@ variant_partitions = dg.StaticPartitionsDefinition(list(VARIANTS))
 job_variant_partitions = dg.MultiPartitionsDefinition({"job": job_partitions, "variant": variant_partitions})
 
 
-class InvalidJobIdError(ValueError):
-    """A job id that cannot be a partition key or a storage path segment."""
+class InvalidJobIdError(CreativeAssetsError, ValueError):
+    """A job id that cannot be a partition key or a storage path segment: a bad input like any
+    other (coded, exit status 2 on the command line); still a ValueError for older callers."""
 
 
 def validate_job_id(job_id: str) -> str:
     """Dagster does not validate dynamic keys; '|', ',', '/' or '..' would break multi-partition
     parsing, UI backfills and storage paths, so every job id is checked before it becomes a key."""
-    if not JOB_ID_PATTERN.match(job_id):
+    if not isinstance(job_id, str) or not JOB_ID_PATTERN.match(job_id):
+        shown = repr(job_id[:80] + "…" if isinstance(job_id, str) and len(job_id) > 80 else job_id)
         raise InvalidJobIdError(
-            f"[invalid_job_id] {job_id!r} is not a valid HOC job id: use 1-64 letters, digits, '-' or '_'"
+            "invalid_job_id", f"{shown} is not a valid HOC job id: use 1-64 letters, digits, '-' or '_'"
         )
     return job_id
 

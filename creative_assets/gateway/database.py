@@ -42,6 +42,10 @@ ledger = sa.Table(
     sa.Column("error_code", sa.String(64)),
     # Wall-clock epoch of the reservation, so the TTL does not depend on the caller's `at`.
     sa.Column("reserved_at", sa.Float),
+    # The single-flight key of the call (its cache key): whoever holds its lock owns its rows.
+    sa.Column("flight_key", sa.String(64)),
+    # The cost is an upper bound: the provider billed an answer whose bill could not be read.
+    sa.Column("cost_estimated", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_ca_ledger_job_id", "job_id"),
     sa.Index("ix_ca_ledger_at", "at"),
 )
@@ -60,6 +64,22 @@ provider_state = sa.Table(
     sa.Column("open_until", sa.Float),
     sa.Column("half_open_since", sa.Float),
 )
+
+
+# Provider tasks that are paid once submitted and finish later (BFL): recorded before the
+# process can lose them, so a re-execution resumes polling instead of submitting again.
+tasks = sa.Table(
+    "ca_tasks",
+    metadata,
+    sa.Column("flight_key", sa.String(64), primary_key=True),
+    sa.Column("provider", sa.String(64), nullable=False),
+    sa.Column("task_id", sa.String(255), nullable=False),
+    sa.Column("polling_url", sa.String(2048), nullable=False),
+    sa.Column("ledger_id", sa.BigInteger, nullable=False),  # the row that paid for it
+    sa.Column("submitted_at", sa.Float, nullable=False),  # epoch seconds
+)
+# Columns added after the first release: created on existing databases when an engine starts.
+_ADDED_COLUMNS = {"ca_ledger": ("flight_key", "cost_estimated")}
 
 
 _ENGINES: dict[tuple[str, int], Engine] = {}
@@ -126,3 +146,12 @@ def _create_tables(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_DDL_LOCK_KEY)))
         metadata.create_all(conn)
+        present = {c["name"] for c in sa.inspect(conn).get_columns("ca_ledger")}
+        for table_name, names in _ADDED_COLUMNS.items():
+            table = metadata.tables[table_name]
+            for name in (n for n in names if n not in present):
+                column = table.c[name]
+                ddl = f"ALTER TABLE {table_name} ADD COLUMN {name} {column.type.compile(conn.dialect)}"
+                if column.server_default is not None:
+                    ddl += " NOT NULL DEFAULT " + ("false" if conn.dialect.name == "postgresql" else "0")
+                conn.execute(sa.text(ddl))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -9,10 +11,11 @@ import dagster as dg
 from pydantic import Field
 
 from creative_assets.errors import CreativeAssetsError
-from creative_assets.models.base import Model
+from creative_assets.models.base import Model, ProviderCall
+from creative_assets.providers.retry import RetryPolicy
 
-# reserved: budget held, request under way (a row left reserved by a killed process stops
-# counting after the store's reservation TTL); refused: the budget guard said no.
+# reserved: budget held, request under way (a row a killed process left reserved is settled by
+# the next holder of its flight, or by the gateway's sweep); refused: the budget guard said no.
 LedgerOutcome = Literal["reserved", "ok", "error", "moderated", "fallback", "circuit_open", "refused"]
 
 
@@ -37,6 +40,8 @@ class LedgerEntry(Model):
     outcome: LedgerOutcome
     duration_s: float = 0.0
     error_code: str | None = None
+    flight_key: str | None = None  # the single-flight key: whoever holds its lock owns the row
+    cost_estimated: bool = False  # an upper bound: the provider's bill could not be read
 
 
 class CachedResponse(Model):
@@ -67,3 +72,33 @@ class BudgetExceeded(CreativeAssetsError):
 
     def __init__(self, message: str) -> None:
         super().__init__("budget_exceeded", message)
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    """What a client is about to ask a provider, as content: the same spec is the same answer."""
+
+    provider: str
+    operation: str
+    model: str
+    request: Mapping[str, Any]  # everything that shapes the answer (hashes instead of bytes)
+    expected_cost_usd: float
+    ttl_s: float | None = None  # None: content-addressed, valid for ever
+    cache_key: Mapping[str, Any] | None = None  # a semantic key instead of the request (research)
+    retry: RetryPolicy = field(default_factory=RetryPolicy, compare=False)  # the call's budget
+
+    @property
+    def namespace(self) -> str:
+        return f"{self.provider}_{self.operation}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A provider's answer in cacheable form; the client turns it into domain values. `calls`:
+    every attempt the gateway made for it (failed ones that were billed included), `call` last."""
+
+    call: ProviderCall
+    data: Any = None
+    blobs: Mapping[str, bytes] = field(default_factory=dict)
+    cacheable: bool = True
+    calls: tuple[ProviderCall, ...] = ()

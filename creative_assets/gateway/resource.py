@@ -2,15 +2,21 @@
 
 Per call, in this order (cheapest refusal first):
 1. the response cache — a hit is answered from storage, costs nothing and takes no slot;
-2. the provider's circuit breaker — open means fail fast with `circuit_open` (a fallback-able
-   code: the local provider takes over where one is configured);
-3. the budget guard — reserves the call's expected cost against the job's and the month's cap
-   before anything is sent; over the cap raises `BudgetExceeded` and nothing is sent;
-4. an in-flight slot (file locks or Postgres advisory locks, freed by the OS or the database
-   when a holder dies), then a token from the provider's shared token bucket;
-5. the request itself (the client's own single retry layer runs inside the slot);
-6. settlement of the ledger row with what the provider actually billed, the breaker's verdict,
-   and the answer written to the cache.
+2. the request's single flight (`flights.py`) — the same request under way elsewhere is waited
+   for, then answered from the cache; rows a dead holder left reserved are settled (`tasks.py`);
+3. attempts, under the call's retry budget (`providers/retry.py`); each attempt:
+   the provider's circuit breaker (open: fail fast with `circuit_open`, a fallback-able code) →
+   an in-flight slot (file locks or Postgres advisory locks, freed by the OS or the database
+   when a holder dies) → a token from the provider's shared bucket → the budget reservation
+   (a ledger row; over the cap raises `BudgetExceeded` and nothing is sent) → the request →
+   settlement of that row with what the provider billed for this attempt. A transient failure
+   releases the slot before the retry waits (a `Retry-After` must not hold capacity others
+   could use), and the next attempt queues again;
+4. the breaker's verdict on the call, and the answer written to the cache.
+
+Tasks that are paid at submission and finished later (BFL) go through `call_task`: the task is
+recorded before it is polled, and every later attempt or re-execution of the same request
+resumes it instead of paying again.
 
 Who a call is for (job, variant, phase, run) comes from the Dagster step that makes it
 (`AssetExecutionContext.get()`), or from `call_scope(...)` outside Dagster.
@@ -21,8 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,19 +36,32 @@ import dagster as dg
 from pydantic import Field
 
 from creative_assets.gateway.cache import ResponseCache
-from creative_assets.gateway.models import BudgetCaps, CachedResponse, LedgerEntry, ProviderLimit
+from creative_assets.gateway.flights import Flights, flights_for
+from creative_assets.gateway.models import (
+    Answer,
+    BudgetCaps,
+    CachedResponse,
+    CallSpec,
+    LedgerEntry,
+    ProviderLimit,
+)
 from creative_assets.gateway.scope import CallScope, current_scope
 from creative_assets.gateway.slots import SlotPool, slots_for
 from creative_assets.gateway.store import StateStore
+from creative_assets.gateway.tasks import Task, TaskStore
 from creative_assets.io.storage import S3Connection, fsspec_options
 from creative_assets.models import ProviderCall
 from creative_assets.providers.base import ProviderError
-from creative_assets.providers.http import CIRCUIT_OPEN, ProviderFailure
+from creative_assets.providers.http import CIRCUIT_OPEN, MODERATED, ProviderFailure
+from creative_assets.providers.retry import RETRYABLE, CallClock, retry_call
+from creative_assets.providers.transport import call_deadline
 
+__all__ = ["Answer", "CallSpec", "ProviderGateway", "Task"]
 REFRESH_TAG = "creative_assets/refresh"
 # Failures that say the provider is unwell. A refusal, a moderation or a bad request says
 # something about our request and must not open the breaker (nor hide a broken key).
 HEALTH_FAILURES = frozenset({"rate_limited", "server_error", "timeout", "invalid_response"})
+ORPHAN_AGE_S = 60.0  # a reservation this old whose flight is free belongs to a dead process
 
 # The design's limits (BFL allows 5 tasks at once); per-minute rates are conservative tier-1 values.
 DEFAULT_LIMITS: dict[str, ProviderLimit] = {
@@ -52,33 +70,9 @@ DEFAULT_LIMITS: dict[str, ProviderLimit] = {
     "perplexity": ProviderLimit(max_in_flight=3, requests_per_minute=50, burst=3),
     "firecrawl": ProviderLimit(max_in_flight=2, requests_per_minute=100, burst=2),
 }
-
-
-@dataclass(frozen=True)
-class CallSpec:
-    """What a client is about to ask a provider, as content: the same spec is the same answer."""
-
-    provider: str
-    operation: str
-    model: str
-    request: Mapping[str, Any]  # everything that shapes the answer (hashes instead of bytes)
-    expected_cost_usd: float
-    ttl_s: float | None = None  # None: content-addressed, valid for ever
-    cache_key: Mapping[str, Any] | None = None  # a semantic key instead of the request (research)
-
-    @property
-    def namespace(self) -> str:
-        return f"{self.provider}_{self.operation}"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A provider's answer in cacheable form; the client turns it into domain values."""
-
-    call: ProviderCall
-    data: Any = None
-    blobs: Mapping[str, bytes] = field(default_factory=dict)
-    cacheable: bool = True
+# One attempt of a call: given the flight key and its ledger row, the answer and what the
+# attempt paid when that is already on the row (a submitted task), else None.
+_Attempt = Callable[[str, int], tuple[Answer, float | None]]
 
 
 def default_state_url() -> str:
@@ -94,6 +88,14 @@ def _store(url: str, pid: int) -> StateStore:
 @functools.cache
 def _slots(url: str, slots_dir: str | None, pid: int) -> SlotPool:
     return slots_for(url, slots_dir)
+
+
+@functools.cache
+def _flights(url: str, slots_dir: str | None, pid: int) -> Flights:
+    return flights_for(url, slots_dir)
+
+
+_SWEPT: set[tuple[str, int]] = set()
 
 
 def _dagster_scope() -> tuple[CallScope, bool]:
@@ -141,6 +143,9 @@ class ProviderGateway(dg.ConfigurableResource):
     breaker_threshold: int = Field(default=5, ge=1, description="consecutive failures that open it")
     breaker_cooldown_s: float = Field(default=30.0, gt=0, description="open for this long, then one trial")
     slot_timeout_s: float = Field(default=900.0, gt=0, description="longest wait for an in-flight slot")
+    flight_timeout_s: float = Field(
+        default=1800.0, gt=0, description="longest wait for the same request under way in another run"
+    )
 
     @property
     def store(self) -> StateStore:
@@ -149,6 +154,14 @@ class ProviderGateway(dg.ConfigurableResource):
     @property
     def slots(self) -> SlotPool:
         return _slots(self.state_url, self.slots_dir, os.getpid())
+
+    @property
+    def flights(self) -> Flights:
+        return _flights(self.state_url, self.slots_dir, os.getpid())
+
+    @property
+    def tasks(self) -> TaskStore:
+        return TaskStore(self.state_url)
 
     @property
     def cache(self) -> ResponseCache:
@@ -168,47 +181,131 @@ class ProviderGateway(dg.ConfigurableResource):
         )
 
     def call(self, spec: CallSpec, run: Callable[[], Answer]) -> Answer:
+        """One paid call: `run()` makes one attempt (one request and its answer) and raises
+        ProviderFailure with what that attempt was billed; the gateway retries it."""
+        return self._call(spec, lambda key, row: (run(), None))
+
+    def call_task(
+        self, spec: CallSpec, submit: Callable[[], Task], finish: Callable[[Task], Answer]
+    ) -> Answer:
+        """A call paid at submission and finished later: `submit()` starts the task (paid) and
+        returns it; `finish(task)` polls and fetches the result (free). The task is recorded, with
+        its cost on the row of the attempt that submitted it, before `finish` starts; an attempt
+        or re-execution of the same request that finds it resumes it. A failure of `finish` with
+        `task_lost` set (the provider forgot the task, its result expired) or a terminal one drops
+        the record; a moderation also takes back its cost (moderated tasks are not billed)."""
+
+        def attempt(key: str, row: int) -> tuple[Answer, float | None]:
+            record = self.tasks.pending(key)
+            if record is None:
+                task = submit()
+                self.tasks.record(key, spec.provider, task, row)
+                paid = task.cost_usd
+            else:
+                task, paid = record.task, 0.0  # its cost is on the row that submitted it
+            try:
+                answer = finish(task)
+            except ProviderFailure as exc:
+                if exc.code == MODERATED:
+                    self.tasks.drop(key, refund=True)
+                    paid = 0.0
+                elif exc.code not in RETRYABLE or getattr(exc, "task_lost", False):
+                    self.tasks.drop(key)
+                if exc.call is not None:
+                    exc.call = exc.call.model_copy(update={"cost_usd": paid})
+                raise
+            self.tasks.drop(key)
+            return answer, paid
+
+        return self._call(spec, attempt)
+
+    def _call(self, spec: CallSpec, attempt: _Attempt) -> Answer:
         scope, refresh = _dagster_scope()
         key = self.cache_key(spec)
         request_hash = key if spec.cache_key is None else self.cache.key_of(dict(spec.request))
-        started_at = datetime.now(UTC)
         if not refresh and (hit := self.cache.get(spec.namespace, key, spec.ttl_s)) is not None:
-            return self._from_cache(spec, hit, scope, started_at, request_hash)
-        entry = LedgerEntry(
-            at=started_at,
-            provider=spec.provider,
-            model=spec.model,
-            operation=spec.operation,
-            expected_cost_usd=round(spec.expected_cost_usd, 9),
-            job_id=scope.job_id,
-            variant=scope.variant,
-            phase=scope.phase,
-            run_id=scope.run_id,
-            request_hash=request_hash,
-            outcome="reserved",
-        )
-        self._check_breaker(spec, entry)
-        row = self.store.reserve(
-            entry, BudgetCaps(per_job_usd=self.job_budget_usd, per_month_usd=self.monthly_budget_usd)
-        )
-        began = time.monotonic()
-        try:
-            limit = self.limit_of(spec.provider)
-            with self.slots.hold(spec.provider, limit.max_in_flight, self.slot_timeout_s):
-                self._take_token(spec.provider, limit)
-                answer = run()
-        except ProviderError as exc:
-            self._settle_failure(spec, row, exc, time.monotonic() - began)
-            raise
-        except BaseException as exc:
-            # No slot in time, a bug, an interrupt: nothing is known to be billed, and the row must
-            # not stay reserved.
-            code = getattr(exc, "code", "internal")
-            self.store.settle(
-                row, outcome="error", error_code=code, duration_s=round(time.monotonic() - began, 3)
+            return self._from_cache(spec, hit, scope, request_hash)
+        self.settle_orphans(once=True)
+        what = f"{spec.provider} {spec.operation}"
+        with self.flights.hold(key, self.flight_timeout_s, what):
+            # Whoever held the flight before us may have paid for the answer: it is ours now.
+            if not refresh and (hit := self.cache.get(spec.namespace, key, spec.ttl_s)) is not None:
+                return self._from_cache(spec, hit, scope, request_hash)
+            for row_id, _ in self.tasks.reserved(flight_key=key):
+                self.tasks.settle_orphan(row_id)  # left by a dead holder of this flight
+            entry = LedgerEntry(
+                at=datetime.now(UTC),
+                provider=spec.provider,
+                model=spec.model,
+                operation=spec.operation,
+                expected_cost_usd=round(spec.expected_cost_usd, 9),
+                job_id=scope.job_id,
+                variant=scope.variant,
+                phase=scope.phase,
+                run_id=scope.run_id,
+                request_hash=request_hash,
+                flight_key=key,
+                outcome="reserved",
             )
-            raise
-        call = answer.call.model_copy(update={"request_hash": request_hash})
+            calls: list[ProviderCall] = []
+
+            def one(clock: CallClock) -> Answer:
+                return self._attempt(spec, entry, attempt, clock, calls)
+
+            def retrying(exc: BaseException, wait_s: float) -> None:
+                dg.get_dagster_logger().warning(f"{what}: {exc}; attempt {len(calls) + 1} in {wait_s:.1f} s")
+
+            try:
+                answer = retry_call(spec.retry, one, on_retry=retrying)
+            except ProviderError as exc:
+                if isinstance(exc, ProviderFailure):
+                    exc.calls = list(calls)
+                if calls:  # the provider was asked: its health is the call's outcome
+                    self._report_health(spec.provider, ok=exc.code not in HEALTH_FAILURES)
+                raise
+            self._report_health(spec.provider, ok=True)
+            call = answer.call.model_copy(update={"request_hash": request_hash})
+            if answer.cacheable:
+                self._cache_put(spec, key, entry.at, answer, call)
+        return Answer(
+            call=call, data=answer.data, blobs=answer.blobs, cacheable=answer.cacheable, calls=tuple(calls)
+        )
+
+    def _attempt(
+        self,
+        spec: CallSpec,
+        entry: LedgerEntry,
+        attempt: _Attempt,
+        clock: CallClock,
+        calls: list[ProviderCall],
+    ) -> Answer:
+        self._check_breaker(spec, entry)
+        limit = self.limit_of(spec.provider)
+        queued = time.monotonic()
+        with self.slots.hold(spec.provider, limit.max_in_flight, self.slot_timeout_s):
+            self._take_token(spec.provider, limit)
+            clock.queued_s += time.monotonic() - queued  # queueing is not a fault: not on the deadline
+            # Reserved just before sending, so a reservation a dead process leaves was sent.
+            row = self.store.reserve(
+                entry.model_copy(update={"at": datetime.now(UTC)}),
+                BudgetCaps(per_job_usd=self.job_budget_usd, per_month_usd=self.monthly_budget_usd),
+            )
+            began = time.monotonic()
+            try:
+                with call_deadline(clock.deadline(spec.retry)):
+                    answer, paid = attempt(entry.flight_key or "", row)
+            except ProviderError as exc:
+                failed = self._settle_failure(spec, row, exc, time.monotonic() - began)
+                calls.append(failed.model_copy(update={"request_hash": entry.request_hash}))
+                raise
+            except BaseException as exc:
+                # A bug, an interrupt: nothing is known to be billed, and the row must not stay reserved.
+                code = getattr(exc, "code", "internal")
+                self.store.settle(
+                    row, outcome="error", error_code=code, duration_s=round(time.monotonic() - began, 3)
+                )
+                raise
+        call = answer.call.model_copy(update={"cost_usd": paid} if paid is not None else {})
         self.store.settle(
             row,
             outcome=call.outcome if call.outcome != "fallback" else "error",
@@ -218,22 +315,35 @@ class ProviderGateway(dg.ConfigurableResource):
             cost_usd=call.cost_usd,
             duration_s=round(time.monotonic() - began, 3),
         )
-        self._report_health(spec.provider, ok=True)
-        if answer.cacheable:
-            response = CachedResponse(
-                created_at=started_at,
-                data=answer.data,
-                blobs=dict(answer.blobs),
-                call=call.model_dump(mode="json"),
-            )
-            try:
-                self.cache.put(spec.namespace, key, response)
-            except OSError as exc:
-                # The answer is paid for and in hand: the run goes on, the next one pays again.
-                dg.get_dagster_logger().warning(
-                    f"could not cache {spec.provider} {spec.operation} at {self.cache_url}: {exc}"
-                )
+        calls.append(call.model_copy(update={"request_hash": entry.request_hash}))
         return Answer(call=call, data=answer.data, blobs=answer.blobs, cacheable=answer.cacheable)
+
+    def _cache_put(self, spec: CallSpec, key: str, at: datetime, answer: Answer, call: ProviderCall) -> None:
+        response = CachedResponse(
+            created_at=at, data=answer.data, blobs=dict(answer.blobs), call=call.model_dump(mode="json")
+        )
+        try:
+            self.cache.put(spec.namespace, key, response)
+        except OSError as exc:
+            # The answer is paid for and in hand: the run goes on, the next one pays again.
+            dg.get_dagster_logger().warning(
+                f"could not cache {spec.provider} {spec.operation} at {self.cache_url}: {exc}"
+            )
+
+    def settle_orphans(self, *, once: bool = False) -> int:
+        """Settle reservations whose process died (their flight lock is free); the number settled.
+        `once`: only the first time in this process (the gateway calls it before its first call)."""
+        marker = (self.state_url, os.getpid())
+        if once and marker in _SWEPT:
+            return 0
+        _SWEPT.add(marker)
+        settled = 0
+        for row_id, key in self.tasks.reserved(older_than_s=ORPHAN_AGE_S):
+            with self.flights.try_hold(key) as free:
+                if free:
+                    self.tasks.settle_orphan(row_id)
+                    settled += 1
+        return settled
 
     def invalidate(self, spec: CallSpec) -> None:
         """Forget an answer that turned out unusable after it was cached (e.g. failed validation),
@@ -243,9 +353,7 @@ class ProviderGateway(dg.ConfigurableResource):
     def ledger(self, job_id: str | None = None) -> list[LedgerEntry]:
         return self.store.entries(job_id)
 
-    def _from_cache(
-        self, spec: CallSpec, hit: CachedResponse, scope: CallScope, at: datetime, request_hash: str
-    ) -> Answer:
+    def _from_cache(self, spec: CallSpec, hit: CachedResponse, scope: CallScope, request_hash: str) -> Answer:
         paid = ProviderCall.model_validate(hit.call) if hit.call else None
         call = ProviderCall(
             provider=spec.provider,
@@ -259,7 +367,7 @@ class ProviderGateway(dg.ConfigurableResource):
         )
         self.store.record(
             LedgerEntry(
-                at=at,
+                at=datetime.now(UTC),
                 provider=call.provider,
                 model=call.model,
                 operation=call.operation,
@@ -274,7 +382,7 @@ class ProviderGateway(dg.ConfigurableResource):
                 outcome="ok",
             )
         )
-        return Answer(call=call, data=hit.data, blobs=hit.blobs)
+        return Answer(call=call, data=hit.data, blobs=hit.blobs, calls=(call,))
 
     def _check_breaker(self, spec: CallSpec, entry: LedgerEntry) -> None:
         state = self.store.breaker_check(spec.provider, self.breaker_cooldown_s)
@@ -298,19 +406,24 @@ class ProviderGateway(dg.ConfigurableResource):
         while (wait := self.store.take_token(provider, limit.requests_per_minute, limit.burst)) > 0:
             time.sleep(min(wait, 5.0))
 
-    def _settle_failure(self, spec: CallSpec, row: int, exc: ProviderError, duration_s: float) -> None:
-        failed = getattr(exc, "call", None)
-        outcome = failed.outcome if failed is not None and failed.outcome != "ok" else "error"
+    def _settle_failure(
+        self, spec: CallSpec, row: int, exc: ProviderError, duration_s: float
+    ) -> ProviderCall:
+        failed = getattr(exc, "call", None) or ProviderCall(
+            provider=spec.provider, model=spec.model, operation=spec.operation, units=0.0, outcome="error"
+        )
+        outcome = failed.outcome if failed.outcome not in ("ok", "fallback") else "error"
         self.store.settle(
             row,
-            outcome="error" if outcome == "fallback" else outcome,
+            outcome=outcome,
             error_code=exc.code,
-            model=failed.model if failed else spec.model,
-            units=failed.units if failed else 0.0,
-            cost_usd=failed.cost_usd if failed else 0.0,
+            model=failed.model,
+            units=failed.units,
+            cost_usd=failed.cost_usd,
+            cost_estimated=bool(getattr(exc, "cost_estimated", False)),
             duration_s=round(duration_s, 3),
         )
-        self._report_health(spec.provider, ok=exc.code not in HEALTH_FAILURES)
+        return failed.model_copy(update={"outcome": outcome})
 
     def _report_health(self, provider: str, *, ok: bool) -> None:
         state = self.store.breaker_report(provider, ok, self.breaker_threshold, self.breaker_cooldown_s)

@@ -1,17 +1,43 @@
-"""The job posting, as the HOC jobs API (or the local job folder) delivers it."""
+"""The job posting, as the HOC jobs API (or the local job folder) delivers it.
+
+Types and required fields are strict. A field this version does not know is an error in a local
+job file (a typo must not pass), while the HOC API may grow: its client moves unknown fields into
+`extra_fields` (`with_extra_fields`), where they are kept and shown, never used. A timestamp must
+be an ISO 8601 string with a UTC offset: a number (`12345`) is not taken for seconds since 1970."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AnyHttpUrl, Field, field_validator, model_validator
+from pydantic import AnyHttpUrl, BeforeValidator, Field, JsonValue, field_validator, model_validator
 
 from creative_assets.models.base import Language, Model
 from creative_assets.models.text import DEFAULT_LOCALE, Locale, language_of
 
-JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")  # \Z: no trailing newline
+
+
+def _timestamp(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(
+            f"must be an ISO 8601 timestamp string with a UTC offset, not {type(value).__name__}"
+        )
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"{value[:40]!r} is not an ISO 8601 timestamp (e.g. 2026-11-18T09:30:00+00:00)"
+        ) from None
+    if parsed.tzinfo is None:
+        raise ValueError(f"{value[:40]!r} has no UTC offset (add +00:00 or Z)")
+    return parsed
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
 
 
 class Location(Model):
@@ -36,13 +62,24 @@ class JobPosting(Model):
     salary: str | None = Field(default=None, max_length=80)
     language: Language
     logo_url: AnyHttpUrl | None = None
-    updated_at: datetime
+    updated_at: Timestamp
     locales: list[Locale] = Field(
         default_factory=list,
         max_length=6,
         description="locales to write the copy in, primary first (its language is `language`); "
         "absent or empty: the language's default locale",
     )
+    extra_fields: dict[str, JsonValue] = Field(
+        default_factory=dict,
+        description="fields the HOC API sent that this version does not know: recorded, not used",
+    )
+
+    @classmethod
+    def with_extra_fields(cls, data: dict[str, Any]) -> JobPosting:
+        """Validate an API document: known fields strictly, unknown ones kept in `extra_fields`."""
+        known = {k: v for k, v in data.items() if k in cls.model_fields and k != "extra_fields"}
+        extra = {k: v for k, v in data.items() if k not in known}
+        return cls.model_validate({**known, "extra_fields": extra})
 
     @model_validator(mode="before")
     @classmethod
@@ -86,4 +123,4 @@ class JobRef(Model):
     """A job in a listing: enough to decide whether its campaign must (re)run."""
 
     job_id: str
-    updated_at: datetime
+    updated_at: Timestamp

@@ -1,9 +1,12 @@
 """Brand identity from Firecrawl's `branding` scrape of the employer's website.
 
-Never raises for a brand problem: a failed scrape, a site that answers 404, missing colours or an
-unusable answer give `default_brand(company, reason)`; the campaign goes on and the asset warns
-with the reason. A logo that cannot be used (refused URL, too big, not an image) keeps the
-scraped colours and drops only the logo, with the reason in `fallback_reason`.
+Never raises for a brand problem: a scrape that failed after its retries, a site that answers
+404, missing colours or an unusable answer give `default_brand(company, reason)`; the campaign
+goes on and the asset warns with the reason. A refused key (401/403) or an account out of
+credits (402) is not a brand problem: it fails the step with `[auth_failed]`, like every other
+provider, instead of quietly giving every campaign the default colours. A logo that cannot be used
+(refused URL, too big, not an image) keeps the scraped colours and drops only the logo, with the
+reason in `fallback_reason`.
 """
 
 from __future__ import annotations
@@ -19,14 +22,13 @@ from creative_assets.models import BrandIdentity, JobPosting, LogoInfo, Provider
 from creative_assets.models.brand import LOGO_FILE
 from creative_assets.providers.base import BrandExtractor
 from creative_assets.providers.http import (
+    AUTH_FAILED,
     INVALID_RESPONSE,
     HttpSettings,
     ProviderFailure,
+    ProviderHttp,
     failed_call,
-    http_client,
-    json_body,
     redact,
-    send,
     timed,
 )
 from creative_assets.providers.local.brand import DEFAULT_BRAND, default_brand
@@ -83,16 +85,19 @@ class FirecrawlBrandExtractor(BrandExtractor):
             request={"url": website, "formats": ["branding"], "logo_url": str(job.logo_url or "")},
             expected_cost_usd=self.price_per_scrape,
             ttl_s=BRAND_TTL_S,
+            retry=self.http,
             # The design's key: a company's brand is the same for every job it posts.
             cache_key={"company": " ".join(company.casefold().split()), "website": website},
         )
         try:
             answer = self.gateway.call(spec, lambda: self._read_brand(job, website))
-        except ProviderFailure as exc:  # a refused or failed scrape is not billed
-            failed = [exc.call] if exc.call else []
+        except ProviderFailure as exc:
+            if exc.code == AUTH_FAILED:
+                raise
+            failed = exc.calls or ([exc.call] if exc.call else [])
             return default_brand(company, f"Firecrawl could not read {website}: {exc}", failed)
         brand = BrandIdentity.model_validate(answer.data)
-        return brand.model_copy(update={"files": dict(answer.blobs), "calls": [answer.call]})
+        return brand.model_copy(update={"files": dict(answer.blobs), "calls": list(answer.calls)})
 
     def _read_brand(self, job: JobPosting, website: str) -> Answer:
         """Scrape and build the brand; only a brand actually read from the site is cached (a
@@ -104,8 +109,9 @@ class FirecrawlBrandExtractor(BrandExtractor):
         started = time.monotonic()
         try:
             data = self._scrape(website)
-        except ProviderFailure as exc:
-            raise failed_call(exc, timed(call, started)) from None
+        except ProviderFailure as exc:  # an answer Firecrawl sent, even cut off, is billed
+            cost = self.price_per_scrape if exc.answered else 0.0
+            raise failed_call(exc, timed(call, started).model_copy(update={"cost_usd": cost})) from None
         call = timed(call, started).model_copy(update={"cost_usd": self.price_per_scrape})
         try:
             brand = self._brand(job, website, data, call)
@@ -122,30 +128,22 @@ class FirecrawlBrandExtractor(BrandExtractor):
         )
 
     def _scrape(self, website: str) -> dict[str, Any]:
-        with http_client(self.http) as client:
+        http = ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http)
+        with http.client() as client:
             request = client.build_request(
                 "POST",
                 f"{self.base_url.rstrip('/')}/v1/scrape",
                 json={"url": website, "formats": ["branding"], "onlyMainContent": False},
                 headers={"Authorization": f"Bearer {self.api_key}"},
             )
-            response = send(
-                client,
-                request,
-                provider=PROVIDER,
-                what="the branding scrape",
-                settings=self.http,
-                key_var=KEY_VAR,
-                secrets=[self.api_key],
-            )
-            answer = json_body(response, provider=PROVIDER, what="the branding scrape")
+            answer = http.json(client, request, "the branding scrape")
         if (
             not isinstance(answer, dict)
             or answer.get("success") is not True
             or not isinstance(answer.get("data"), dict)
         ):
             raise ProviderFailure(
-                INVALID_RESPONSE, "Firecrawl's answer has no successful data", provider=PROVIDER
+                INVALID_RESPONSE, "Firecrawl's answer has no successful data", provider=PROVIDER, status=200
             )
         return answer["data"]
 

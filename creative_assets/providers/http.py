@@ -1,12 +1,11 @@
 """HTTP plumbing shared by the httpx clients (BFL, Perplexity, Firecrawl, HOC): one client factory
-with explicit timeouts, one classification of failures into stable codes, one bounded retry.
+with a total deadline and a byte cap per request (`transport.py`), one classification of failures
+into stable codes, and one request helper per provider (`ProviderHttp`).
 
-Retrying has exactly ONE layer per call, or retries multiply (3 × 3 × 3 requests for one image):
-- OpenAI: the SDK's own `max_retries` (it already honours `retry-after-ms`), nothing on top.
-- httpx clients: `send()` below — at most `max_attempts` tries, only for 429, 408, 5xx, timeouts
-  and connection failures; waits what `Retry-After` says (refusing to wait longer than
-  `max_retry_after_s`), else exponential backoff with full jitter, capped at `max_backoff_s`.
-- Dagster RetryPolicy: not used for provider calls (it would re-run whole steps on top).
+A request here is sent once. Retrying has exactly ONE layer per call (`retry.py`, tenacity): the
+gateway runs it around each paid call, outside the in-flight slot, and the HOC client around its
+requests; the OpenAI SDK's own retries are off. A failure carries what the retry layer needs: its
+code, the provider's `Retry-After`, and what the attempt was billed.
 
 Keys travel only in request headers and are never put into messages: every text that comes
 back from a provider passes `redact()` before it reaches an exception, a log or metadata.
@@ -16,29 +15,31 @@ from __future__ import annotations
 
 import email.utils
 import json
-import random
 import re
 import ssl
 import time
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import dagster as dg
 import httpx
 from pydantic import Field
 
 from creative_assets.models import ProviderCall
 from creative_assets.providers.base import ProviderError
+from creative_assets.providers.retry import INVALID_RESPONSE, RATE_LIMITED, SERVER_ERROR, TIMEOUT, RetryPolicy
+from creative_assets.providers.transport import MAX_BYTES_EXTENSION, BodyTooLarge, deadline_transport
 
-RATE_LIMITED, SERVER_ERROR, TIMEOUT = "rate_limited", "server_error", "timeout"
 AUTH_FAILED, BAD_REQUEST, MODERATED = "auth_failed", "bad_request", "moderated"
-INVALID_RESPONSE = "invalid_response"  # cut off or not what the API documents
 INVALID_MODEL_OUTPUT = "invalid_model_output"  # the API answered fine; the model's content does not fit
+TOO_LARGE = "response_too_large"  # refused at the byte cap: asking again would bring the same
 CIRCUIT_OPEN = "circuit_open"  # our breaker refused to send: the provider failed too often just now
 # Worth another provider: the failure says nothing about our request. auth_failed and
 # bad_request would fail the same way again (and hide a broken key), so they fail fast.
-FALLBACK_CODES = frozenset({RATE_LIMITED, SERVER_ERROR, TIMEOUT, MODERATED, INVALID_RESPONSE, CIRCUIT_OPEN})
+FALLBACK_CODES = frozenset(
+    {RATE_LIMITED, SERVER_ERROR, TIMEOUT, MODERATED, INVALID_RESPONSE, TOO_LARGE, CIRCUIT_OPEN}
+)
 HINTS = {
     RATE_LIMITED: "wait a little and re-run the step, or lower this provider's concurrency limit",
     SERVER_ERROR: "the provider is having trouble; re-run the step later",
@@ -47,24 +48,26 @@ HINTS = {
     INVALID_RESPONSE: "the answer was cut off or not what the API documents; re-run the step",
 }
 MAX_DETAIL = 300  # characters of a provider's own error message worth quoting
+__all__ = ["INVALID_RESPONSE", "RATE_LIMITED", "SERVER_ERROR", "TIMEOUT"]
 
 
-class HttpSettings(dg.Config):
-    """Timeouts and the retry budget of one httpx client (provider seconds)."""
+class HttpSettings(RetryPolicy):
+    """Timeouts, byte cap and retry budget of one httpx client (provider seconds)."""
 
-    timeout_s: float = Field(default=60.0, gt=0, description="read/write/pool timeout per request")
-    connect_timeout_s: float = Field(default=10.0, gt=0)
-    max_attempts: int = Field(default=3, ge=1, le=10, description="tries per request, the first included")
-    backoff_s: float = Field(default=0.5, ge=0, description="first backoff; doubles per retry")
-    max_backoff_s: float = Field(default=8.0, ge=0)
-    max_retry_after_s: float = Field(
-        default=120.0, ge=0, description="a longer Retry-After fails at once instead of holding the slot"
+    timeout_s: float = Field(
+        default=60.0, gt=0, description="total per request, from connecting to its last byte"
     )
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    max_response_bytes: int = Field(default=8 * 1024 * 1024, gt=0, description="a larger answer is refused")
 
 
 class ProviderFailure(ProviderError):
     """A failed provider call: stable code, actionable message, and the call record (with what
-    the provider billed for it) so a fallback can put the attempt on the ledger."""
+    the provider billed for it) so a fallback can put the attempt on the ledger.
+
+    `retry_after_s` is the provider's advised wait; `cost_estimated` says the attempt's cost is an
+    upper bound (the bill could not be read from the answer); `calls` holds every attempt of the
+    call once the retry layer has given up (the last one is `call`)."""
 
     def __init__(
         self,
@@ -74,15 +77,24 @@ class ProviderFailure(ProviderError):
         provider: str,
         status: int | None = None,
         call: ProviderCall | None = None,
+        retry_after_s: float | None = None,
     ) -> None:
         super().__init__(code, message)
         self.provider = provider
         self.status = status
         self.call = call
+        self.retry_after_s = retry_after_s
+        self.cost_estimated = False
+        self.calls: list[ProviderCall] = []
 
     @property
     def fallback_ok(self) -> bool:
         return self.code in FALLBACK_CODES
+
+    @property
+    def answered(self) -> bool:
+        """The provider answered 2xx: it did the work, so it bills, even if the body is unusable."""
+        return self.status is not None and 200 <= self.status < 300
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
@@ -102,12 +114,19 @@ def tls_context() -> ssl.SSLContext:
 
 def http_client(settings: HttpSettings, *, follow_redirects: bool = False) -> httpx.Client:
     """No default headers on purpose: keys go on each request, so a URL the provider hands back
-    (a signed sample, a logo on the employer's site) never receives them."""
+    (a signed sample, a logo on the employer's site) never receives them. Every request has a
+    total deadline of `timeout_s` and a byte cap (`transport.py`)."""
     timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
-    return httpx.Client(timeout=timeout, follow_redirects=follow_redirects, verify=tls_context())
+    transport = deadline_transport(
+        httpx,
+        httpx.HTTPTransport(verify=tls_context()),
+        total_s=settings.timeout_s,
+        max_bytes=settings.max_response_bytes,
+    )
+    return httpx.Client(timeout=timeout, follow_redirects=follow_redirects, transport=transport)
 
 
-def retry_after_s(headers: httpx.Headers) -> float | None:
+def retry_after_s(headers: Any) -> float | None:
     """Seconds from `retry-after-ms`, `Retry-After` (seconds or an HTTP date), or None."""
     for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
         value = headers.get(name)
@@ -116,7 +135,10 @@ def retry_after_s(headers: httpx.Headers) -> float | None:
         try:
             return max(0.0, float(value) / divisor)
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value) if name == "retry-after" else None
+            try:
+                parsed = email.utils.parsedate_to_datetime(value) if name == "retry-after" else None
+            except (TypeError, ValueError):
+                parsed = None
             if parsed is not None:
                 return max(0.0, parsed.timestamp() - time.time())
     return None
@@ -165,70 +187,63 @@ def classify(
     said = f" ({detail})" if detail else ""
     code, hint = status_code_and_hint(status, provider=provider, key_var=key_var)
     message = f"{provider} answered {what} with HTTP {status}{said}; {hint}"
-    return ProviderFailure(code, message, provider=provider, status=status)
+    advised = retry_after_s(response.headers) if code == RATE_LIMITED or status >= 500 else None
+    return ProviderFailure(code, message, provider=provider, status=status, retry_after_s=advised)
 
 
-def _backoff(attempt: int, settings: HttpSettings) -> float:
-    # Full jitter: many steps retrying at once must not hit the provider in lockstep.
-    return random.uniform(0, min(settings.max_backoff_s, settings.backoff_s * 2 ** (attempt - 1)))
+@dataclass(frozen=True)
+class ProviderHttp:
+    """How one provider is spoken to over httpx: its name, the variable its key comes from, the
+    secrets to keep out of messages, and the client settings."""
 
+    provider: str
+    key_var: str
+    secrets: Sequence[str]
+    settings: HttpSettings
 
-def send(
-    client: httpx.Client,
-    request: httpx.Request,
-    *,
-    provider: str,
-    what: str,
-    settings: HttpSettings,
-    key_var: str,
-    secrets: Sequence[str] = (),
-    accept: Collection[int] = (),
-) -> httpx.Response:
-    """Send with the bounded retry; return a 2xx/3xx response (or one whose status is in
-    `accept`), else raise ProviderFailure with a stable code."""
-    for attempt in range(1, settings.max_attempts + 1):
+    def client(self, *, follow_redirects: bool = False) -> httpx.Client:
+        return http_client(self.settings, follow_redirects=follow_redirects)
+
+    def send(
+        self,
+        client: httpx.Client,
+        request: httpx.Request,
+        what: str,
+        *,
+        accept: Collection[int] = (),
+        max_bytes: int | None = None,
+    ) -> httpx.Response:
+        """Send once; return a 2xx/3xx response (or one whose status is in `accept`), else raise
+        ProviderFailure with a stable code."""
+        if max_bytes is not None:
+            request.extensions[MAX_BYTES_EXTENSION] = max_bytes
+        provider = self.provider
         try:
             response = client.send(request)
         except httpx.TimeoutException as exc:
-            failure = ProviderFailure(
+            raise ProviderFailure(
                 TIMEOUT,
-                f"{provider} did not answer {what} within {settings.timeout_s:g} s "
+                f"{provider} did not answer {what} within {self.settings.timeout_s:g} s "
                 f"({type(exc).__name__}); {HINTS[TIMEOUT]}",
                 provider=provider,
-            )
-            wait = _backoff(attempt, settings)
+            ) from None
+        except BodyTooLarge as exc:
+            raise ProviderFailure(
+                TOO_LARGE, f"{provider}'s answer to {what} was refused: {exc}", provider=provider, status=200
+            ) from None
         except httpx.TransportError as exc:
-            failure = ProviderFailure(
+            raise ProviderFailure(
                 SERVER_ERROR,
                 f"{provider} could not be reached for {what} ({type(exc).__name__}); "
                 "check its base URL and the network, then re-run the step",
                 provider=provider,
-            )
-            wait = _backoff(attempt, settings)
-        else:
-            if response.status_code < 400 or response.status_code in accept:
-                return response
-            failure = classify(response, provider=provider, what=what, key_var=key_var, secrets=secrets)
-            if failure.code not in (RATE_LIMITED, SERVER_ERROR, TIMEOUT):
-                raise failure
-            advised = retry_after_s(response.headers)
-            if advised is not None and advised > settings.max_retry_after_s:
-                raise ProviderFailure(
-                    failure.code,
-                    f"{failure.message} (it asks to wait {advised:.0f} s, more than we hold a slot for)",
-                    provider=provider,
-                    status=failure.status,
-                )
-            wait = advised if advised is not None else _backoff(attempt, settings)
-        if attempt == settings.max_attempts:
-            break
-        time.sleep(wait)
-    raise ProviderFailure(
-        failure.code,
-        f"{failure.message} (gave up after {settings.max_attempts} attempts)",
-        provider=provider,
-        status=failure.status,
-    )
+            ) from None
+        if response.status_code < 400 or response.status_code in accept:
+            return response
+        raise classify(response, provider=provider, what=what, key_var=self.key_var, secrets=self.secrets)
+
+    def json(self, client: httpx.Client, request: httpx.Request, what: str, **send: Any) -> Any:
+        return json_body(self.send(client, request, what, **send), provider=self.provider, what=what)
 
 
 def json_body(response: httpx.Response, *, provider: str, what: str) -> Any:

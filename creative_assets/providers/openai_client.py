@@ -1,9 +1,11 @@
 """What the three OpenAI resources share: connection config, the SDK client, the mapping of SDK
 errors onto our stable codes, and one strict structured-output chat call.
 
-Retries are the SDK's (`max_retries`; it honours `retry-after-ms` and backs off itself); nothing
-here retries on top. The SDK sends through its own HTTP stack (httpx2), so tests run it against
-the loopback simulator via `base_url` instead of patching.
+The SDK's own retries are off (`max_retries=0`): the gateway's retry layer (`retry.py`) retries
+each call, outside the in-flight slot, with the `Retry-After`/`retry-after-ms` the SDK's error
+carries, and each attempt is a ledger row with what it was billed. Every request has a total
+deadline (`transport.py`, on the SDK's own HTTP stack, httpx2). Tests run the SDK against the
+loopback simulator via `base_url` instead of patching.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import dagster as dg
+import httpx2
 import openai
 from pydantic import Field
 
@@ -31,11 +34,14 @@ from creative_assets.providers.http import (
     ProviderFailure,
     failed_call,
     redact,
+    retry_after_s,
     status_code_and_hint,
     timed,
     tls_context,
 )
 from creative_assets.providers.prices import CHAT_PER_1K_TOKENS, TokenPrice, chat_cost
+from creative_assets.providers.retry import RetryPolicy
+from creative_assets.providers.transport import deadline_transport
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 PROVIDER = "openai"
@@ -62,18 +68,21 @@ class OpenAIResource(dg.ConfigurableResource):
 
     api_key: str = Field(description="OpenAI API key (pass dg.EnvVar('OPENAI_API_KEY'))")
     base_url: str = Field(default=DEFAULT_BASE_URL, description="OPENAI_BASE_URL; the simulator in tests")
-    timeout_s: float = Field(default=120.0, gt=0, description="per request, retries excluded")
-    max_retries: int = Field(default=2, ge=0, le=6, description="the SDK's retries: the only retry layer")
+    timeout_s: float = Field(default=120.0, gt=0, description="total per request, retries excluded")
+    retry: RetryPolicy = Field(default_factory=RetryPolicy, description="the call's retries (the only layer)")
     gateway: ProviderGateway = Field(description="limits, cache, budget and ledger shared by all runs")
 
     def client(self) -> openai.OpenAI:
+        transport = deadline_transport(
+            httpx2, httpx2.HTTPTransport(verify=tls_context()), total_s=self.timeout_s
+        )
         return openai.OpenAI(
             api_key=self.api_key,
             base_url=self.base_url,
             timeout=self.timeout_s,
-            max_retries=self.max_retries,
+            max_retries=0,
             # The SDK's own httpx defaults (limits, redirects), on the process's one TLS context.
-            http_client=openai.DefaultHttpxClient(verify=tls_context()),
+            http_client=openai.DefaultHttpxClient(transport=transport),
         )
 
     def failure(self, exc: Exception, what: str) -> ProviderFailure:
@@ -81,7 +90,7 @@ class OpenAIResource(dg.ConfigurableResource):
 
 
 def openai_failure(exc: Exception, what: str, *, secrets: list[str]) -> ProviderFailure:
-    """Map an SDK exception (after the SDK's own retries) onto a stable code."""
+    """Map an SDK exception (the SDK does not retry) onto a stable code, with the wait it advised."""
     if isinstance(exc, openai.APITimeoutError):
         return ProviderFailure(
             TIMEOUT, f"OpenAI did not answer {what} in time; {HINTS[TIMEOUT]}", provider=PROVIDER
@@ -106,13 +115,16 @@ def openai_failure(exc: Exception, what: str, *, secrets: list[str]) -> Provider
             f"OpenAI answered {what} with HTTP {status}{said}{request}; {hint}",
             provider=PROVIDER,
             status=status,
+            retry_after_s=retry_after_s(exc.response.headers),
         )
     if isinstance(exc, ValueError | openai.APIResponseValidationError):
+        # Only a 200 gets this far: the SDK parses the body of a successful answer.
         return ProviderFailure(
             INVALID_RESPONSE,
             f"OpenAI's answer to {what} was not valid JSON (truncated or malformed); "
             + HINTS[INVALID_RESPONSE],
             provider=PROVIDER,
+            status=200,
         )
     # Any other SDK error is raised before sending (e.g. no api_key): retrying cannot help.
     detail = redact(str(exc)[:300], secrets)
@@ -187,15 +199,15 @@ def structured_chat(
     failed: list[ProviderCall] = []
     for correction in range(CORRECTIONS + 1):
         try:
-            value, call = _chat_once(
+            value, calls = _chat_once(
                 resource, model, operation, name, schema, messages, max_completion_tokens, parse
             )
-            return value, [*failed, call]
+            return value, [*failed, *calls]
         except _RejectedAnswer as rejected:
+            failed += rejected.calls or [c for c in [rejected.failure.call] if c is not None]
             if correction == CORRECTIONS:
+                rejected.failure.calls = failed
                 raise rejected.failure from None
-            if rejected.failure.call is not None:
-                failed.append(rejected.failure.call)
             messages = [
                 *messages,
                 {"role": "assistant", "content": json.dumps(rejected.answer, ensure_ascii=False)},
@@ -222,7 +234,7 @@ def _chat_once(
     messages: list[dict[str, Any]],
     max_completion_tokens: int,
     parse: Callable[[Any, ProviderCall], T],
-) -> tuple[T, ProviderCall]:
+) -> tuple[T, list[ProviderCall]]:
     response_format = {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
     price = price_of(model)
     spec = CallSpec(
@@ -235,6 +247,7 @@ def _chat_once(
             "max_completion_tokens": max_completion_tokens,
         },
         expected_cost_usd=expected_chat_cost(messages, max_completion_tokens, price),
+        retry=resource.retry,
     )
 
     def run() -> Answer:
@@ -249,7 +262,13 @@ def _chat_once(
                     max_completion_tokens=max_completion_tokens,
                 )
         except SDK_FAILURES as exc:  # they leave with a stable code and no key in them
-            raise failed_call(resource.failure(exc, operation), timed(call, started)) from None
+            failure = resource.failure(exc, operation)
+            if failure.answered:
+                # Billed by the tokens of an answer we could not read: the reservation's upper
+                # bound goes on the ledger, flagged as an estimate.
+                failure.cost_estimated = True
+                call = call.model_copy(update={"cost_usd": spec.expected_cost_usd})
+            raise failed_call(failure, timed(call, started)) from None
         usage = completion.usage
         prompt_tokens = usage.prompt_tokens if usage else 0
         completion_tokens = usage.completion_tokens if usage else 0
@@ -270,7 +289,7 @@ def _chat_once(
         return Answer(call=call, data=data)
 
     answer = resource.gateway.call(spec, run)
-    return parse(answer.data, answer.call), answer.call
+    return parse(answer.data, answer.call), list(answer.calls)
 
 
 def _answer_json(

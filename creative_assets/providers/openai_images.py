@@ -120,6 +120,7 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
                 "attempt": attempt,
             },
             expected_cost_usd=self.price_per_image,
+            retry=self.retry,
         )
 
         def run() -> Answer:
@@ -139,14 +140,17 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
                         n=1,
                     )
             except SDK_FAILURES as exc:  # they leave with a stable code and no key in them
-                raise failed_call(self.failure(exc, "the text overlay"), timed(call, started)) from None
+                failure = self.failure(exc, "the text overlay")
+                if failure.answered:  # the edit was made and billed; its answer did not arrive whole
+                    call = call.model_copy(update={"cost_usd": self.price_per_image})
+                raise failed_call(failure, timed(call, started)) from None
             # The edit was done and is billed even if its bytes turn out unusable.
             call = timed(call, started).model_copy(update={"cost_usd": self.price_per_image})
             edited = _edited_png(result, size, frame, canvas.size, call)
             return Answer(call=call, blobs={"image.png": edited})
 
         answer = self.gateway.call(spec, run)
-        return Generated(answer.blobs["image.png"], [answer.call])
+        return Generated(answer.blobs["image.png"], list(answer.calls))
 
 
 def _edited_png(result: object, edit: str, frame: Rect, size: tuple[int, int], call: ProviderCall) -> bytes:

@@ -141,7 +141,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
     def fuse_context(self, job: JobPosting, research: ResearchBrief) -> Generated[CampaignContext]:
         payload = {
             "language": job.language,
-            "job": job.model_dump(mode="json", exclude={"logo_url", "updated_at"}),
+            "job": job.model_dump(mode="json", exclude={"logo_url", "updated_at", "extra_fields"}),
             "research": research.model_dump(mode="json", exclude={"calls"}),
         }
         schema = strict_schema(CampaignContext, omit=FACTS)

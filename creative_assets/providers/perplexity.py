@@ -23,10 +23,8 @@ from creative_assets.providers.http import (
     INVALID_RESPONSE,
     HttpSettings,
     ProviderFailure,
+    ProviderHttp,
     failed_call,
-    http_client,
-    json_body,
-    send,
 )
 from creative_assets.providers.prices import PERPLEXITY_PER_RESEARCH
 from creative_assets.providers.strict_schema import drop_nulls, strict_schema
@@ -82,6 +80,7 @@ class PerplexityResearcher(Researcher):
             request=body,
             expected_cost_usd=self.price_per_research,
             ttl_s=RESEARCH_TTL_S,
+            retry=self.http,
             # The design's key: the same role in the same place is the same research for a week,
             # whichever employer asks.
             cache_key={
@@ -101,34 +100,31 @@ class PerplexityResearcher(Researcher):
             citations=answer.data["citations"],
             # The same words whether fresh or cached: the brief feeds later requests' content address.
             source=f"perplexity ({self.preset})",
-            calls=[answer.call],
+            calls=list(answer.calls),
         )
 
     def _ask(self, body: dict[str, Any]) -> Answer:
         call = ProviderCall(provider=PROVIDER, model=self.preset, operation="research", unit="research")
         started = time.monotonic()
-        with http_client(self.http) as client:
-            request = client.build_request(
-                "POST",
-                f"{self.base_url.rstrip('/')}/v1/responses",
-                json=body,
-                headers={"Authorization": f"Bearer {self.api_key}"},
-            )
-            try:
-                response = send(
-                    client,
-                    request,
-                    provider=PROVIDER,
-                    what="the research request",
-                    settings=self.http,
-                    key_var=KEY_VAR,
-                    secrets=[self.api_key],
+        http = ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http)
+        answer: Any = None
+        try:
+            with http.client() as client:
+                request = client.build_request(
+                    "POST",
+                    f"{self.base_url.rstrip('/')}/v1/responses",
+                    json=body,
+                    headers={"Authorization": f"Bearer {self.api_key}"},
                 )
-                answer = json_body(response, provider=PROVIDER, what="the research request")
-                call = _priced(call, answer, self.price_per_research, started)
-                findings, citations = _read(answer)
-            except ProviderFailure as exc:
-                raise failed_call(exc, _priced(call, None, 0.0, started)) from None
+                answer = http.json(client, request, "the research request")
+            call = _priced(call, answer, self.price_per_research, started)
+            findings, citations = _read(answer)
+        except ProviderFailure as exc:
+            # An answer Perplexity sent (even cut off) is billed; a refused request is not.
+            billed = exc.answered or answer is not None
+            raise failed_call(
+                exc, _priced(call, answer, self.price_per_research if billed else 0.0, started)
+            ) from None
         return Answer(call=call, data={"findings": findings.model_dump(mode="json"), "citations": citations})
 
 

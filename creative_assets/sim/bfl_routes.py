@@ -239,7 +239,7 @@ def submit(call: Call) -> Response:
             sim.bfl.draw_ahead(task)
     payload = {
         "id": task.id,
-        "polling_url": f"{sim.alt_base_url}/bfl/v1/get_result?id={task.id}",
+        "polling_url": f"{_polling_base(sim)}/bfl/v1/get_result?id={task.id}",
         "cost": round(price * 100, 2),  # credits; 1 credit = $0.01
         "input_mp": 0.0,
         "output_mp": round(width * height / 1e6, 2),
@@ -248,6 +248,11 @@ def submit(call: Call) -> Response:
     resp.fault = call.fault
     resp.log = {"task_id": task.id, "outcome": outcome, "text_in_image": task.text_in_image}
     return resp
+
+
+def _polling_base(sim: Any) -> str:
+    host = sim.config.bfl.polling_host
+    return f"http://{host}:{sim.port}" if host else sim.alt_base_url
 
 
 def _signature(secret: bytes, task_id: str, expires: str) -> str:
@@ -329,7 +334,7 @@ def delivery(call: Call) -> Response:
             f"valid in the specified time frame: Expiry [{expires}] - Current [{now:.6f}]",
         )
     data, content_type = sim.bfl.sample(task)
-    return Response(200, data, content_type)
+    return Response(200, data + b"\0" * sim.config.bfl.sample_padding_bytes, content_type)
 
 
 def routes(prefix: str) -> list[Route]:

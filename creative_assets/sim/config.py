@@ -123,6 +123,9 @@ class EndpointConfig(StrictModel):
     requests_per_minute: int | None = Field(default=None, ge=1, description="sliding 60 s window; 429")
     retry_after_s: float = Field(default=1.0, ge=0, description="what 429s advise (Retry-After)")
     timeout_hold_s: float = Field(default=660.0, gt=0, description="how long a 'timeout' fault holds")
+    trickle_byte_s: float = Field(
+        default=0.0, ge=0, description="send a successful body one byte per this many seconds (0: at once)"
+    )
     faults: FaultRates = Field(default_factory=FaultRates)
 
 
@@ -207,6 +210,12 @@ class BflConfig(StrictModel):
     task_duration: Latency = Field(default_factory=lambda: LognormalLatency(median_s=4.0, p95_s=10.0))
     max_active_tasks: int = Field(default=24, ge=1, description="per API key, as real BFL")
     sample_expiry_s: float = Field(default=600.0, gt=0, description="signed sample URL lifetime")
+    polling_host: str | None = Field(
+        default=None, description="host named in polling_url instead of alt_host: a foreign one, for tests"
+    )
+    sample_padding_bytes: int = Field(
+        default=0, ge=0, description="bytes appended to every sample (an oversized sample, for tests)"
+    )
 
 
 class FirecrawlSite(StrictModel):
@@ -228,6 +237,9 @@ class HocConfig(StrictModel):
     include_samples: bool = True
     jobs: list[dict[str, Any]] = Field(default_factory=list, description="raw job JSON, not validated")
     max_page_size: int = Field(default=100, ge=1)
+    listing_fields: list[str] = Field(
+        default_factory=list, description="fields of each job copied into its listing item (an API that grew)"
+    )
 
 
 class SimConfig(StrictModel):

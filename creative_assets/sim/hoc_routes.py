@@ -149,8 +149,16 @@ def list_jobs(call: Call) -> Response:
         entries = [e for e in entries if (e[0], e[1]) > after]
     page = entries[:limit]
     next_cursor = _encode_cursor(page[-1][0], page[-1][1]) if len(entries) > limit else None
-    jobs = [{"job_id": job_id, "updated_at": stored} for _, job_id, stored in page]
+    extra = call.sim.config.hoc.listing_fields
+    jobs = [
+        {"job_id": job_id, "updated_at": stored, **_fields(call.sim.jobs.get(job_id), extra)}
+        for _, job_id, stored in page
+    ]
     return json_response({"jobs": jobs, "next_cursor": next_cursor})
+
+
+def _fields(job: dict[str, Any] | None, names: list[str]) -> dict[str, Any]:
+    return {name: job[name] for name in names if job and name in job}
 
 
 def get_job(call: Call) -> Response:

@@ -102,7 +102,14 @@ class SimHandler(BaseHTTPRequestHandler):
             for key, value in resp.headers.items():
                 self.send_header(key, value)
             self.end_headers()
-            if self.command != "HEAD":
+            if self.command == "HEAD":
+                return
+            if resp.trickle_byte_s:
+                for i in range(len(resp.body)):
+                    self.wfile.write(resp.body[i : i + 1])
+                    self.wfile.flush()
+                    self.server.sim.sleep(resp.trickle_byte_s)
+            else:
                 self.wfile.write(resp.body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (its own timeout); nothing to do

@@ -44,8 +44,10 @@ PREFIXES = {
 POLL_INTERVAL_S = 0.05  # how fast serve_forever notices stop(): short, so test teardown is quick
 ERROR_LATENCY_SHARE = 0.1  # validation errors come back faster than real work
 TRANSPORT_FAULTS = frozenset(GENERIC_FAULTS)
-# The provider did the work, so these bill.
+# The provider did the work, so these bill: content faults, and a 200 whose body was cut off or
+# garbled on its way (the provider finished and billed before the bytes went wrong).
 BILLED_CONTENT_FAULTS = frozenset({"text_in_image", "misspelt_overlay", "misplaced_overlay"})
+BILLED_BODY_FAULTS = frozenset({"truncated_json", "malformed_json"})
 
 
 class Simulator:
@@ -239,7 +241,7 @@ class Simulator:
         if resp is not None:
             resp = r.wire.finalize(resp)
         billed = 0.0
-        if resp is not None and (fault is None or fault in BILLED_CONTENT_FAULTS):
+        if resp is not None and (fault is None or fault in BILLED_CONTENT_FAULTS | BILLED_BODY_FAULTS):
             billed = resp.billed_usd
         self.ledger.record(
             name,
@@ -287,6 +289,8 @@ class Simulator:
             log.exception("simulator handler %s failed", name)
             resp = json_response({"sim_error": f"{type(exc).__name__}: {exc}"}, 500)
         self.sleep(latency if resp.status < 400 else latency * ERROR_LATENCY_SHARE)
+        if ep.trickle_byte_s and resp.status < 400:
+            resp.trickle_byte_s = cfg.scaled(ep.trickle_byte_s)
         if drawn in ("truncated_json", "malformed_json") and resp.status == 200:
             resp.body = _corrupt(resp.body, drawn)
             return resp, drawn

@@ -66,6 +66,7 @@ class Response:
     limited: str | None = None  # why a 429 was served that is not an injected fault
     fault: str | None = None  # a special fault the handler applied (moderated, text_in_image, …)
     log: dict[str, Any] = field(default_factory=dict)  # for /_sim/requests only, never sent
+    trickle_byte_s: float = 0.0  # seconds between single bytes of the body (a trickling server)
 
 
 def json_response(

@@ -112,7 +112,7 @@ def test_edit_falls_back_to_local_typesetting_only_when_worth_it(sim: Simulator,
 
     def chain(model: str = "gpt-image-1") -> FallbackImageEditor:
         primary = OpenAIImageEditor(
-            api_key="sk-test", base_url=sim.url_for("openai"), model=model, max_retries=0, gateway=gateway()
+            api_key="sk-test", base_url=sim.url_for("openai"), model=model, gateway=gateway()
         )
         return FallbackImageEditor(primary=primary, fallback=LocalImageEditor())
 

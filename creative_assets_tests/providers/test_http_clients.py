@@ -79,13 +79,21 @@ def test_bfl_timeouts_are_retried_then_reported_as_timeout(sim: Simulator) -> No
     assert endpoint_stats(sim, "bfl.submit")["calls"] == SHORT.max_attempts
 
 
-def test_bfl_truncated_poll_answer_is_invalid_response_without_retry(sim: Simulator) -> None:
+def test_bfl_cut_off_polls_are_polled_again_and_the_task_is_never_submitted_twice(sim: Simulator) -> None:
+    # Changed with #19: a cut-off poll answer used to fail the image at once. Polls are free
+    # reads, so they are repeated until the task's deadline; every retry of the call resumes
+    # the one recorded task instead of paying for another.
     configure(sim, endpoints=faults("bfl.get_result", truncated_json=1.0))
+    generator = bfl(sim, max_wait_s=0.05)
     with pytest.raises(ProviderFailure) as info:
-        generate(bfl(sim))
+        generate(generator)
     assert info.value.code == "invalid_response"
-    assert endpoint_stats(sim, "bfl.get_result")["calls"] == 1
-    assert info.value.call is not None and info.value.call.cost_usd == 0.05  # the task was billed
+    assert endpoint_stats(sim, "bfl.submit")["calls"] == 1
+    assert endpoint_stats(sim, "bfl.get_result")["calls"] > generator.http.max_attempts
+    costs = [c.cost_usd for c in info.value.calls]
+    assert costs == [0.05] + [0.0] * (generator.http.max_attempts - 1)  # the task is paid on one row
+    rows = generator.gateway.ledger()
+    assert [r.cost_usd for r in rows] == costs and sum(costs) == sim.stats()["providers"]["bfl"]["billed_usd"]
 
 
 def test_bfl_moderation_is_its_own_code(sim: Simulator) -> None:
@@ -127,12 +135,29 @@ def test_perplexity_retries_a_500(sim: Simulator, job: JobPosting) -> None:
     assert endpoint_stats(sim, "perplexity.responses")["responses"] == {"500": 1, "200": 1}
 
 
-def test_perplexity_malformed_json_is_invalid_response(sim: Simulator, job: JobPosting) -> None:
+def test_perplexity_malformed_answers_are_retried_and_each_is_on_the_ledger(
+    sim: Simulator, job: JobPosting
+) -> None:
+    # Changed with #19: a malformed 200 used to fail at once. It is retried within the call's
+    # budget, and every garbled answer, which Perplexity billed, is a ledger row at its cost.
     configure(sim, endpoints=faults("perplexity.responses", malformed_json=1.0))
+    client = researcher(sim)
     with pytest.raises(ProviderFailure) as info:
-        researcher(sim).research(job)
-    assert info.value.code == "invalid_response"
-    assert endpoint_stats(sim, "perplexity.responses")["calls"] == 1
+        client.research(job)
+    assert info.value.code == "invalid_response" and "gave up after 4 attempts" in str(info.value)
+    assert endpoint_stats(sim, "perplexity.responses")["calls"] == client.http.max_attempts
+    rows = client.gateway.ledger()
+    assert [(r.outcome, r.error_code, r.cost_usd) for r in rows] == [("error", "invalid_response", 0.1)] * 4
+    assert round(sum(r.cost_usd for r in rows), 6) == sim.stats()["providers"]["perplexity"]["billed_usd"]
+
+
+def test_a_malformed_answer_once_costs_one_retry_not_the_research(sim: Simulator, job: JobPosting) -> None:
+    configure(sim, seed=9, endpoints=faults("perplexity.responses", truncated_json=0.5))
+    client = researcher(sim)
+    brief = client.research(job)
+    assert brief.citations and [c.outcome for c in brief.calls] == ["error", "ok"]
+    assert endpoint_stats(sim, "perplexity.responses")["faults"] == {"truncated_json": 1}
+    assert sum(c.cost_usd for c in brief.calls) == sim.stats()["providers"]["perplexity"]["billed_usd"] == 0.2
 
 
 def test_perplexity_html_401_is_auth_failed_without_the_key(sim: Simulator, job: JobPosting) -> None:
@@ -242,13 +267,24 @@ def test_firecrawl_unusable_sites_fall_back_to_defaults(
     assert brand.calls[0].cost_usd == 0.01  # Firecrawl bills the scrape all the same
 
 
-def test_firecrawl_retries_a_429_and_never_raises_for_a_bad_key(sim: Simulator, job: JobPosting) -> None:
+def test_firecrawl_retries_a_429_and_a_bad_key_fails_fast(sim: Simulator, job: JobPosting) -> None:
     configure(sim, seed=8, endpoints=faults("firecrawl.scrape", rate_limit_429=0.5))
     assert extractor(sim).extract(job).source == "firecrawl"
     assert endpoint_stats(sim, "firecrawl.scrape")["responses"] == {"429": 1, "200": 1}
+    # Changed with #19: a refused key used to give default colours and a successful run.
     configure(sim, api_keys={"firecrawl": "fc-right"})
-    brand = extractor(sim, key=SECRET).extract(job)
-    assert brand.source == "defaults" and "[auth_failed]" in (brand.fallback_reason or "")
-    assert "FIRECRAWL_API_KEY" in (brand.fallback_reason or "")
-    assert SECRET not in brand.model_dump_json() and brand.calls[0].outcome == "error"
+    with pytest.raises(ProviderFailure) as info:
+        extractor(sim, key=SECRET).extract(job)
+    assert info.value.code == "auth_failed" and "FIRECRAWL_API_KEY" in str(info.value)
+    assert SECRET not in error_text(info.value)
     assert endpoint_stats(sim, "firecrawl.scrape")["calls"] == 1
+
+
+def test_firecrawl_that_keeps_failing_falls_back_to_defaults_with_its_reason(
+    sim: Simulator, job: JobPosting
+) -> None:
+    configure(sim, endpoints=faults("firecrawl.scrape", server_503=1.0))
+    brand = extractor(sim).extract(job)
+    assert brand.source == "defaults" and "[server_error]" in (brand.fallback_reason or "")
+    assert "gave up after 4 attempts" in (brand.fallback_reason or "")
+    assert len(brand.calls) == 4 and all(c.cost_usd == 0 for c in brand.calls)
