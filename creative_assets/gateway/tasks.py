@@ -74,6 +74,14 @@ class TaskStore:
         task = Task(row.task_id, row.polling_url, row.cost_nano_usd / _NANO)
         return TaskRecord(task, row.ledger_id, row.submitted_at)
 
+    def count(self, provider: str | None = None) -> int:
+        """Tasks recorded and not finished yet."""
+        query = sa.select(sa.func.count()).select_from(tasks)
+        if provider is not None:
+            query = query.where(tasks.c.provider == provider)
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def drop(self, flight_key: str, *, refund: bool = False) -> None:
         """Forget a finished (or lost) task; `refund`: the provider did not bill it after all
         (a moderated task), so its paying row's cost goes back to 0."""

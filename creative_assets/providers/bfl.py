@@ -254,9 +254,18 @@ class BflImageGenerator(ImageGenerator):
                 client, request, "the sample download", max_bytes=self.max_sample_bytes
             )
         except ProviderFailure as exc:
-            if exc.status in (403, 404):  # expired or gone: only a new task brings a picture
-                exc.task_lost = True  # type: ignore[attr-defined]
-            raise
+            if exc.status not in (403, 404):
+                raise
+            # The signed URL expired (ten minutes) or the sample is gone: the key is not the
+            # problem, and only a new task brings a picture.
+            lost = ProviderFailure(
+                SERVER_ERROR,
+                f"BFL's sample could not be downloaded any more (HTTP {exc.status}: expired or gone); "
+                "a new task is needed",
+                provider=PROVIDER,
+            )
+            lost.task_lost = True  # type: ignore[attr-defined]
+            raise lost from None
         try:
             img = open_image(response.content, what="BFL sample", require_png=True)
         except InvalidImageError as exc:

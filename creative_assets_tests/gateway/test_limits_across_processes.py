@@ -27,7 +27,7 @@ from creative_assets.campaign import ensure_job_partition, first_step_error
 from creative_assets.definitions import build_definitions, deployment_resources
 from creative_assets.gateway.slots import SlotPool, slots_for
 from creative_assets.gateway.store import StateStore
-from creative_assets.models import IMAGE_TYPES
+from creative_assets.gateway.tasks import TaskStore
 from creative_assets.sim import Simulator, fast_config, running_simulator
 from creative_assets.sim.hoc_routes import SAMPLE_JOBS
 
@@ -223,7 +223,8 @@ def test_a_killed_run_gives_its_slot_back(deployment: Deployment) -> None:
     # base_images generates the four image types side by side, so the run fills both slots.
     slots = deployment.slots
     deadline = time.monotonic() + RUN_TIMEOUT_S
-    while not (submitted() == LIMIT and slots.in_use("bfl", LIMIT) == LIMIT):
+    tasks = TaskStore(deployment.state_url)
+    while not (submitted() == LIMIT and slots.in_use("bfl", LIMIT) == LIMIT and tasks.count("bfl") == LIMIT):
         assert worker.proc.poll() is None, f"worker exited {worker.proc.returncode}{worker.logs()}"
         assert time.monotonic() < deadline, f"worker never took a BFL slot{worker.logs()}"
         time.sleep(0.05)
@@ -242,16 +243,16 @@ def test_a_killed_run_gives_its_slot_back(deployment: Deployment) -> None:
         assert slots.in_use("bfl", LIMIT) == LIMIT
     assert time.monotonic() - started < 5
 
-    # The killed calls' ledger rows were never settled: they stay `reserved`, holding their
-    # expected cost against the budget until the store's reservation TTL passes. The guard
-    # reserves before a slot is taken, so the image types still waiting for a slot hold a
-    # reservation too; only the LIMIT tasks that were sent were billed.
+    # The killed calls' ledger rows were never settled: they stay `reserved` until the next holder
+    # of their request (or the gateway's sweep) settles them. Rows are reserved just before a
+    # request is sent, so the image types still waiting for a slot have none; each sent task's
+    # cost was written on its row when BFL accepted it, so the ledger already holds what BFL billed.
     rows = [e for e in StateStore(deployment.state_url).entries(JOBS[0]) if e.variant == "B"]
     stuck = [e for e in rows if e.outcome == "reserved"]
-    assert LIMIT <= len(stuck) <= len(IMAGE_TYPES), rows
+    assert len(stuck) == LIMIT, rows
     assert {(e.provider, e.operation) for e in stuck} == {("bfl", "text_to_image")}, rows
-    assert all(e.cost_usd == 0 for e in stuck), stuck
     (price,) = {e.expected_cost_usd for e in stuck}  # one model and size: one price per task
+    assert price > 0 and all(e.cost_usd == price for e in stuck), stuck
     billed = sim.stats()["totals"]["billed_usd"] - before["totals"]["billed_usd"]
     settled = sum(e.cost_usd for e in rows)
-    assert price > 0 and round(billed - settled, 6) == round(LIMIT * price, 6), (billed, settled, stuck)
+    assert round(billed - settled, 6) == 0, (billed, settled, stuck)
