@@ -65,6 +65,8 @@ def _jobs(args: argparse.Namespace) -> int:
     with dg.build_resources({"job_source": resources["job_source"]}) as built:
         refs = built.job_source.list_jobs()
     print(json.dumps([r.model_dump(mode="json") for r in refs], indent=1))
+    for reason in getattr(refs, "skipped", []):  # malformed listing items: the good jobs are above
+        print(f"skipped: {reason}", file=sys.stderr)
     return 0
 
 

@@ -78,7 +78,7 @@ class JobPosting(Model):
     def with_extra_fields(cls, data: dict[str, Any]) -> JobPosting:
         """Validate an API document: known fields strictly, unknown ones kept in `extra_fields`."""
         known = {k: v for k, v in data.items() if k in cls.model_fields and k != "extra_fields"}
-        extra = {k: v for k, v in data.items() if k not in known}
+        extra = {k: v for k, v in data.items() if k not in cls.model_fields}
         return cls.model_validate({**known, "extra_fields": extra})
 
     @model_validator(mode="before")

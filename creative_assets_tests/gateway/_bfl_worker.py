@@ -14,8 +14,8 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import DesignerPrompt
