@@ -1,0 +1,272 @@
+"""Reliability benchmark (issue #19): campaigns of the sample job with every real client pointed
+at a fault-injecting simulator, as a new user would run them (`creative-assets campaign`).
+
+    python -m benchmarks.reliability [--seeds 10] [--time-scale 0.02] [--only faults,kill,twins]
+
+The simulator runs as a subprocess (as in `benchmarks/campaign.py`) with the issue's fault mix on
+every endpoint: 429 on 10 % of requests (with a Retry-After of a real rate-limit window), 5xx on
+5 %, a cut-off or garbled 200 on 3 %, and BFL moderation on 5 % of submits. Scenarios:
+  faults: one campaign per seed, each on a fresh Dagster home, storage and gateway state; prints
+          the campaign's outcome, creatives finished / failed (with reasons), fallbacks used,
+          BFL's peak of active tasks against the limit, and the ledger against the bill;
+  kill:   a campaign killed with SIGKILL while BFL tasks are in flight, then run again: BFL
+          tasks paid twice, and the ledger against the bill (no faults, to count exactly);
+  twins:  two campaigns of the same job started at once on one state: tasks paid twice.
+Every figure is printed with the load average: the 2-core machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.campaign import SimProcess, bench_jobs, load, sim_config
+from benchmarks.model import PROFILE_PATH, Profile
+from benchmarks.scenario import provider_env
+
+REPO = Path(__file__).resolve().parent.parent
+JOB = "bench-rel"
+FAULTS = {
+    "rate_limit_429": 0.10,
+    "server_500": 0.025,
+    "server_503": 0.025,
+    "truncated_json": 0.015,
+    "malformed_json": 0.015,
+}
+RETRY_AFTER_S = 20.0  # provider seconds a 429 asks to wait: a per-minute window, not a blink
+
+
+def fault_config(profile: Profile, seed: int, *, faults: bool) -> dict[str, Any]:
+    config = sim_config(profile, bench_jobs([JOB]))
+    config["seed"] = seed
+    if faults:
+        config["endpoints"]["*"].update(faults=dict(FAULTS), retry_after_s=RETRY_AFTER_S)
+        config["endpoints"].setdefault("bfl.submit", {})["faults"] = {**FAULTS, "moderated": 0.05}
+    return config
+
+
+def campaign_cmd(job_id: str) -> list[str]:
+    return [sys.executable, "-m", "creative_assets.cli", "campaign", job_id]
+
+
+def campaign_env(base: dict[str, str], home: Path, state: Path) -> dict[str, str]:
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    return {
+        **os.environ,
+        **base,
+        "PYTHONPATH": str(REPO),
+        "DAGSTER_HOME": str(home),
+        "CREATIVE_ASSETS_STORAGE_URL": str(state / "storage"),
+        "CREATIVE_ASSETS_STATE_URL": f"sqlite:///{state / 'gateway.db'}",
+    }
+
+
+def ledger(state: Path) -> list[Any]:
+    from creative_assets.gateway.store import StateStore
+
+    path = state / "gateway.db"
+    return StateStore(f"sqlite:///{path}").entries() if path.exists() else []
+
+
+def creatives(storage: Path, job_id: str) -> tuple[int, Counter[str], Counter[str]]:
+    """Creatives finished, failed ones by reason, and fallbacks used by what made them."""
+    finished, failed, fallbacks = 0, Counter[str](), Counter[str]()
+    for variant in "ABCDE":
+        path = storage / "final_creatives" / job_id / variant / "record.json"
+        if not path.exists():
+            failed[f"variant {variant}: no creatives (its run failed)"] += 4
+            continue
+        for creative in json.loads(path.read_text())["data"].get("creatives", []):
+            if creative.get("status") == "failed":
+                failed[creative.get("failure_reason") or f"failed gates ({creative.get('verdict')})"] += 1
+            else:
+                finished += 1
+        base = storage / "base_images" / job_id / variant / "record.json"
+        if base.exists():
+            for image in json.loads(base.read_text())["data"].get("images", []):
+                if image.get("provider") != "bfl":
+                    fallbacks[f"base image by {image.get('provider')}"] += 1
+        for creative in json.loads(path.read_text())["data"].get("creatives", []):
+            for rendition in creative.get("renditions", []):
+                for attempt in rendition.get("attempts", []):
+                    if str(attempt.get("overlay_provider", "")).startswith("local"):
+                        fallbacks["overlay typeset locally"] += 1
+    return finished, failed, fallbacks
+
+
+def paid_twice(rows: list[Any], stats: dict[str, Any]) -> tuple[int, int]:
+    """(BFL tasks billed, distinct image requests paid for): without faults they must be equal."""
+    billed_tasks = int(stats["endpoints"]["bfl.submit"]["responses"].get("200", 0))
+    paid = {r.flight_key for r in rows if r.provider == "bfl" and r.cost_usd > 0 and not r.cached}
+    return billed_tasks, len(paid)
+
+
+def money(rows: list[Any], stats: dict[str, Any]) -> str:
+    spent = round(sum(r.cost_usd for r in rows if not r.cached), 6)
+    billed = round(stats["totals"]["billed_usd"], 6)
+    estimated = [r for r in rows if r.cost_estimated]
+    over = round(sum(r.cost_usd for r in estimated), 6)
+    paid_rows = len([r for r in rows if r.cost_usd > 0])
+    verdict = "equal" if spent == billed else f"differs by ${spent - billed:+.6f}"
+    note = f"; {len(estimated)} rows at an upper bound (${over:.4f}: cut-off answers)" if estimated else ""
+    return f"ledger ${spent:.4f} on {paid_rows} paid rows vs billed ${billed:.4f}: {verdict}{note}"
+
+
+def stats_of(sim: SimProcess) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        stats = httpx.get(f"{sim.url}/_sim/stats", timeout=10).json()
+        if not any(e["in_flight"] for e in stats["endpoints"].values()) or time.monotonic() > deadline:
+            return stats
+        time.sleep(0.2)
+
+
+def run_faults(sim: SimProcess, profile: Profile, base: dict[str, str], seeds: list[int], work: Path) -> None:
+    print(f"faults: one campaign per seed; fault mix {FAULTS} (+ moderated 0.05 on BFL submits)")
+    outcomes = []
+    for seed in seeds:
+        sim.configure(fault_config(profile, seed, faults=True))
+        httpx.post(f"{sim.url}/_sim/reset", timeout=10).raise_for_status()
+        state, before = work / f"seed-{seed}", load()
+        started = time.monotonic()
+        done = subprocess.run(
+            campaign_cmd(JOB), env=campaign_env(base, state / "home", state), capture_output=True, text=True
+        )
+        wall = time.monotonic() - started
+        stats, rows = stats_of(sim), ledger(state)
+        finished, failed, fallbacks = creatives(state / "storage", JOB)
+        peak, limit = stats["bfl"]["max_active_tasks"], profile.limits["bfl"]
+        outcome = "completed" if done.returncode == 0 else f"FAILED (exit {done.returncode})"
+        outcomes.append((done.returncode == 0, finished))
+        print(f"  seed {seed}: campaign {outcome} in {wall:.0f} s (load {before} → {load()})")
+        print(f"    creatives finished {finished}/20, failed {sum(failed.values())}: {dict(failed) or '-'}")
+        print(f"    fallbacks used: {dict(fallbacks) or 'none'}")
+        print(
+            f"    BFL active tasks peak {peak} / limit {limit}{'  !! over the limit' if peak > limit else ''}"
+        )
+        print(f"    {money(rows, stats)}")
+        faults = Counter[str]()
+        for endpoint in stats["endpoints"].values():
+            faults.update(endpoint["faults"])
+        print(
+            f"    faults served: {dict(faults)}; attempts on the ledger: {len([r for r in rows if not r.cached])}"
+        )
+        if done.returncode != 0:
+            errors = [line for line in done.stdout.splitlines() if line.startswith("       ")]
+            print(f"    errors: {errors[:3]}")
+    if outcomes:
+        mean = sum(f for _, f in outcomes) / len(outcomes)
+        print(
+            f"  summary: {sum(ok for ok, _ in outcomes)}/{len(outcomes)} campaigns completed, {mean:.1f} creatives on average"
+        )
+
+
+def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path) -> None:
+    from creative_assets.gateway.tasks import TaskStore
+
+    sim.configure(fault_config(profile, 1, faults=False))
+    httpx.post(f"{sim.url}/_sim/reset", timeout=10).raise_for_status()
+    state = work / "kill"
+    env = campaign_env(base, state / "home", state)
+    proc = subprocess.Popen(
+        campaign_cmd(JOB),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 1800
+    db = state / "gateway.db"
+    while not (db.exists() and TaskStore(f"sqlite:///{db}").count("bfl") >= 2):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            print("kill: the campaign never had BFL tasks in flight; nothing measured")
+            return
+        time.sleep(0.05)
+    in_flight = TaskStore(f"sqlite:///{db}").count("bfl")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    print(f"kill: SIGKILL with {in_flight} BFL tasks in flight (load {load()}); the same command again")
+    again = subprocess.run(campaign_cmd(JOB), env=env, capture_output=True, text=True)
+    stats, rows = stats_of(sim), ledger(state)
+    billed_tasks, requests = paid_twice(rows, stats)
+    reserved = len([r for r in rows if r.outcome == "reserved"])
+    print(
+        f"  re-run exit {again.returncode}; BFL tasks billed {billed_tasks} for {requests} image requests: "
+        f"paid twice {billed_tasks - requests}; rows left reserved {reserved}"
+    )
+    print(f"  {money(rows, stats)}  (load {load()})")
+
+
+def run_twins(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path) -> None:
+    sim.configure(fault_config(profile, 2, faults=False))
+    httpx.post(f"{sim.url}/_sim/reset", timeout=10).raise_for_status()
+    state = work / "twins"
+    procs = [
+        subprocess.Popen(
+            campaign_cmd(JOB),
+            env=campaign_env(base, state / f"home-{i}", state),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for i in (1, 2)
+    ]
+    codes = [p.wait() for p in procs]
+    stats, rows = stats_of(sim), ledger(state)
+    billed_tasks, requests = paid_twice(rows, stats)
+    print(
+        f"twins: two campaigns of one job at once (exit {codes}); BFL tasks billed {billed_tasks} for "
+        f"{requests} image requests: paid twice {billed_tasks - requests}"
+    )
+    print(f"  {money(rows, stats)}  (load {load()})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.reliability", description=__doc__)
+    parser.add_argument("--profile", default=str(PROFILE_PATH))
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--time-scale", type=float, default=0.02, help="provider seconds × this = real")
+    parser.add_argument("--only", default="faults,kill,twins")
+    parser.add_argument("--keep", action="store_true", help="keep the campaigns' homes and storage")
+    args = parser.parse_args(argv)
+    data = json.loads(Path(args.profile).read_text(encoding="utf-8"))
+    data["time_scale"] = args.time_scale
+    profile = Profile.from_dict(data)
+    only = set(args.only.split(","))
+    work = Path(tempfile.mkdtemp(prefix="reliability-"))
+    print(
+        f"reliability benchmark · time scale {args.time_scale:g} · {os.cpu_count()} cores, load {load()} · {work}"
+    )
+    sim = SimProcess(fault_config(profile, 0, faults=False), work)
+    rpm = {"bfl": 120 / profile.time_scale, "openai": 500 / profile.time_scale}
+    base = provider_env(sim.url, profile.limits, rpm)
+    try:
+        if "faults" in only:
+            run_faults(sim, profile, base, list(range(1, args.seeds + 1)), work)
+        if "kill" in only:
+            run_kill(sim, profile, base, work)
+        if "twins" in only:
+            run_twins(sim, profile, base, work)
+    finally:
+        sim.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"load average at the end {load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
