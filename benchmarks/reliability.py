@@ -161,17 +161,15 @@ def run_faults(sim: SimProcess, profile: Profile, base: dict[str, str], seeds: l
         faults = Counter[str]()
         for endpoint in stats["endpoints"].values():
             faults.update(endpoint["faults"])
-        print(
-            f"    faults served: {dict(faults)}; attempts on the ledger: {len([r for r in rows if not r.cached])}"
-        )
+        attempts = len([r for r in rows if not r.cached])
+        print(f"    faults served: {dict(faults)}; attempts on the ledger: {attempts}")
         if done.returncode != 0:
             errors = [line for line in done.stdout.splitlines() if line.startswith("       ")]
             print(f"    errors: {errors[:3]}")
     if outcomes:
         mean = sum(f for _, f in outcomes) / len(outcomes)
-        print(
-            f"  summary: {sum(ok for ok, _ in outcomes)}/{len(outcomes)} campaigns completed, {mean:.1f} creatives on average"
-        )
+        completed = sum(ok for ok, _ in outcomes)
+        print(f"  summary: {completed}/{len(outcomes)} campaigns completed, {mean:.1f} creatives on average")
 
 
 def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path) -> None:
@@ -247,9 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     profile = Profile.from_dict(data)
     only = set(args.only.split(","))
     work = Path(tempfile.mkdtemp(prefix="reliability-"))
-    print(
-        f"reliability benchmark · time scale {args.time_scale:g} · {os.cpu_count()} cores, load {load()} · {work}"
-    )
+    cores = os.cpu_count()
+    print(f"reliability benchmark · time scale {args.time_scale:g} · {cores} cores, load {load()} · {work}")
     sim = SimProcess(fault_config(profile, 0, faults=False), work)
     rpm = {"bfl": 120 / profile.time_scale, "openai": 500 / profile.time_scale}
     base = provider_env(sim.url, profile.limits, rpm)
