@@ -45,15 +45,15 @@ from creative_assets.gateway.models import (
     LedgerEntry,
     ProviderLimit,
 )
-from creative_assets.gateway.scope import CallScope, current_scope
+from creative_assets.gateway.scope import CallScope, dagster_scope
 from creative_assets.gateway.slots import SlotPool, slots_for
 from creative_assets.gateway.store import StateStore
-from creative_assets.gateway.tasks import Task, TaskStore
+from creative_assets.gateway.tasks import Task, TaskStore, task_attempt
 from creative_assets.io.storage import S3Connection, fsspec_options
 from creative_assets.models import ProviderCall
 from creative_assets.providers.base import ProviderError
-from creative_assets.providers.http import CIRCUIT_OPEN, MODERATED, ProviderFailure
-from creative_assets.providers.retry import RETRYABLE, CallClock, retry_call
+from creative_assets.providers.http import CIRCUIT_OPEN, ProviderFailure
+from creative_assets.providers.retry import CallClock, retry_call
 from creative_assets.providers.transport import call_deadline
 
 __all__ = ["Answer", "CallSpec", "ProviderGateway", "Task"]
@@ -96,28 +96,6 @@ def _flights(url: str, slots_dir: str | None, pid: int) -> Flights:
 
 
 _SWEPT: set[tuple[str, int]] = set()
-
-
-def _dagster_scope() -> tuple[CallScope, bool]:
-    """The scope of the Dagster step running this call, and whether its run asks for fresh answers."""
-    scope = current_scope()
-    try:
-        context = dg.AssetExecutionContext.get()
-    except Exception:  # not inside a Dagster step: tests, the CLI's own calls
-        return scope, False
-    job_id = variant = None
-    if context.has_partition_key:
-        key = context.partition_key
-        dims = getattr(key, "keys_by_dimension", None)
-        job_id, variant = (dims["job"], dims["variant"]) if dims else (key, None)
-    tags = context.run.tags
-    dagster = CallScope(
-        job_id=scope.job_id or job_id,
-        variant=scope.variant or variant,
-        phase=scope.phase or context.op_def.name,
-        run_id=scope.run_id or context.run.run_id,
-    )
-    return dagster, tags.get(REFRESH_TAG, "").lower() in ("1", "true", "yes")
 
 
 class ProviderGateway(dg.ConfigurableResource):
@@ -195,32 +173,10 @@ class ProviderGateway(dg.ConfigurableResource):
         `task_lost` set (the provider forgot the task, its result expired) or a terminal one drops
         the record; a moderation also takes back its cost (moderated tasks are not billed)."""
 
-        def attempt(key: str, row: int) -> tuple[Answer, float | None]:
-            record = self.tasks.pending(key)
-            if record is None:
-                task = submit()
-                self.tasks.record(key, spec.provider, task, row)
-                paid = task.cost_usd
-            else:
-                task, paid = record.task, 0.0  # its cost is on the row that submitted it
-            try:
-                answer = finish(task)
-            except ProviderFailure as exc:
-                if exc.code == MODERATED:
-                    self.tasks.drop(key, refund=True)
-                    paid = 0.0
-                elif exc.code not in RETRYABLE or getattr(exc, "task_lost", False):
-                    self.tasks.drop(key)
-                if exc.call is not None:
-                    exc.call = exc.call.model_copy(update={"cost_usd": paid})
-                raise
-            self.tasks.drop(key)
-            return answer, paid
-
-        return self._call(spec, attempt)
+        return self._call(spec, task_attempt(self.tasks, spec.provider, submit, finish))
 
     def _call(self, spec: CallSpec, attempt: _Attempt) -> Answer:
-        scope, refresh = _dagster_scope()
+        scope, refresh = dagster_scope(REFRESH_TAG)
         key = self.cache_key(spec)
         request_hash = key if spec.cache_key is None else self.cache.key_of(dict(spec.request))
         if not refresh and (hit := self.cache.get(spec.namespace, key, spec.ttl_s)) is not None:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
+import dagster as dg
+
 
 @dataclass(frozen=True)
 class CallScope:
@@ -34,3 +36,25 @@ def call_scope(**fields: str | None) -> Iterator[CallScope]:
         yield scope
     finally:
         _SCOPE.reset(token)
+
+
+def dagster_scope(refresh_tag: str) -> tuple[CallScope, bool]:
+    """The scope of the Dagster step running this call, and whether its run asks for fresh answers."""
+    scope = current_scope()
+    try:
+        context = dg.AssetExecutionContext.get()
+    except Exception:  # not inside a Dagster step: tests, the CLI's own calls
+        return scope, False
+    job_id = variant = None
+    if context.has_partition_key:
+        key = context.partition_key
+        dims = getattr(key, "keys_by_dimension", None)
+        job_id, variant = (dims["job"], dims["variant"]) if dims else (key, None)
+    tags = context.run.tags
+    dagster = CallScope(
+        job_id=scope.job_id or job_id,
+        variant=scope.variant or variant,
+        phase=scope.phase or context.op_def.name,
+        run_id=scope.run_id or context.run.run_id,
+    )
+    return dagster, tags.get(refresh_tag, "").lower() in ("1", "true", "yes")

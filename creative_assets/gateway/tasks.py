@@ -14,12 +14,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from creative_assets.gateway.database import engine_for, ledger, tasks
 from creative_assets.gateway.store import _NANO
+from creative_assets.providers.http import MODERATED, ProviderFailure
+from creative_assets.providers.retry import RETRYABLE
+
+if TYPE_CHECKING:
+    from creative_assets.gateway.models import Answer
 
 ABANDONED = "abandoned"  # the error code of a reservation whose process died
 
@@ -123,3 +130,35 @@ class TaskStore:
                     cost_estimated=sa.not_(paid_task),
                 )
             )
+
+
+def task_attempt(
+    store: TaskStore, provider: str, submit: Callable[[], Task], finish: Callable[[Task], Answer]
+) -> Callable[[str, int], tuple[Answer, float | None]]:
+    """One attempt of a task call (`ProviderGateway.call_task`): resume the request's recorded task,
+    or submit one and record it on the attempt's ledger row; then finish it. Returns the answer and
+    what this attempt paid (the task's cost if it submitted, else 0)."""
+
+    def attempt(key: str, row: int) -> tuple[Answer, float | None]:
+        record = store.pending(key)
+        if record is None:
+            task = submit()
+            store.record(key, provider, task, row)
+            paid = task.cost_usd
+        else:
+            task, paid = record.task, 0.0  # its cost is on the row that submitted it
+        try:
+            answer = finish(task)
+        except ProviderFailure as exc:
+            if exc.code == MODERATED:
+                store.drop(key, refund=True)
+                paid = 0.0
+            elif exc.code not in RETRYABLE or getattr(exc, "task_lost", False):
+                store.drop(key)
+            if exc.call is not None:
+                exc.call = exc.call.model_copy(update={"cost_usd": paid})
+            raise
+        store.drop(key)
+        return answer, paid
+
+    return attempt
