@@ -1,7 +1,7 @@
 """Score the compliance gate on labelled phrases and print precision and recall per language and
 per category.
 
-    .venv/bin/python benchmarks/eval_compliance.py [--misses] [--blind-misses]
+    .venv/bin/python benchmarks/eval_compliance.py [--misses] [--blind-misses] [--no-model]
 
 Three sets, reported separately:
 - `tuning` and `blind` (`creative_assets_tests/gates/compliance_eval/`): phrases from independent
@@ -10,6 +10,10 @@ Three sets, reported separately:
   changed and only its totals are printed unless `--blind-misses` asks for its phrases.
 - `pinned` (`creative_assets_tests/gates/compliance_phrases.json`): the regression set written
   together with the rules; the test pins each phrase.
+
+Each set is scored for the rules alone and for rules + model: the model is the OpenAI reviewer
+pointed at the loopback simulator, whose answers quote phrases from a short list of its own. Its
+figures show the plumbing (the review's findings reach the verdict), not a model's quality.
 
 "Positive" means a reviewer would flag the phrase. A flag counts as a true positive when one of
 its categories is one the label accepts; a flag for another reason only is a miss and a false
@@ -22,12 +26,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from creative_assets.gates.compliance import find_violations
+from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.models import CopyVariant
+from creative_assets.providers.openai_compliance import OpenAIComplianceReviewer
+from creative_assets.sim import fast_config, running_simulator
 
 TESTS = Path(__file__).resolve().parents[1] / "creative_assets_tests" / "gates"
 PHRASES = TESTS / "compliance_phrases.json"
@@ -62,6 +72,34 @@ def predicted(entry: dict) -> set[str]:
         is_title=entry.get("field") == "title",
     )
     return {f.category for f in findings}
+
+
+def with_model(reviewer: OpenAIComplianceReviewer) -> Predict:
+    """The rules' categories plus the reviewer's for the phrase (set as a benefit, or as the
+    title for title entries, beside neutral filler the reviewer is not scored on)."""
+    is_title = {"title"}
+
+    def predict(entry: dict) -> set[str]:
+        title = entry["text"] if entry.get("field") == "title" else None
+        filler = "Stellenanzeige" if entry["locale"].startswith("de") else "Job advert"
+        variant = CopyVariant(
+            variant="A",
+            angle="evaluation",
+            headline=filler,
+            subline=filler,
+            benefits=[entry["text"] if title is None else filler],
+            cta="Apply now",
+            emotional_anchors=["-"],
+            style="-",
+        )
+        review = reviewer.review(
+            [variant], entry["locale"], title=title, church_employer=entry.get("church_employer", False)
+        )
+        where = is_title if title is not None else {"benefits[0]"}
+        found = {f.category for f in (review.findings if review else []) if f.field in where}
+        return predicted(entry) | found
+
+    return predict
 
 
 @dataclass
@@ -165,6 +203,7 @@ def main() -> None:
     parser.add_argument(
         "--blind-misses", action="store_true", help="also list the blind set's misses (final report only)"
     )
+    parser.add_argument("--no-model", action="store_true", help="the rules alone, no simulated model")
     args = parser.parse_args()
     for name in SETS:
         outcomes = run(eval_phrases(name), predicted)
@@ -174,7 +213,26 @@ def main() -> None:
     pinned = run(labelled_phrases(), predicted)
     print(table("pinned (written with the rules) — rules alone", pinned, by_category=False), end="\n\n")
     if args.misses:
-        print("\n".join(misses(pinned)))
+        print("\n".join(misses(pinned)), end="\n\n")
+    if args.no_model:
+        return
+    with tempfile.TemporaryDirectory() as root, running_simulator(fast_config()) as sim:
+        gateway = ProviderGateway(cache_url=f"{root}/cache", state_url=f"sqlite:///{root}/state.db")
+        reviewer = OpenAIComplianceReviewer(
+            api_key="sk-eval", base_url=sim.url_for("openai"), gateway=gateway
+        )
+        for name in SETS:
+            entries = eval_phrases(name)
+            started = time.monotonic()
+            outcomes = run(entries, with_model(reviewer))
+            elapsed = time.monotonic() - started
+            print(
+                table(f"{name} — rules + model (simulator: plumbing, not quality)", outcomes),
+                f"\n{len(entries)} reviews in {elapsed:.1f} s (load average {load_average()})",
+                end="\n\n",
+            )
+            if (args.misses and name != "blind") or (args.blind_misses and name == "blind"):
+                print("\n".join(misses(outcomes)), end="\n\n")
 
 
 if __name__ == "__main__":
