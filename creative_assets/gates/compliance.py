@@ -59,7 +59,7 @@ __all__ = [
 
 
 def has_gender_marker(text: str) -> bool:
-    return bool(MARKER.search(text)) or any(INCLUSIVE_WORD.search(w) for w in text.split())
+    return bool(MARKER.search(text)) or any(INCLUSIVE_WORD.search(w.rstrip(",.;!?)")) for w in text.split())
 
 
 def _person_noun_findings(text: str, *, is_title: bool) -> list[tuple[int, str, ComplianceCategory, str]]:

@@ -39,9 +39,9 @@ def test_each_labelled_phrase(entry: dict) -> None:
 
 def test_the_independent_sets_are_sourced_and_the_blind_part_is_large_and_balanced() -> None:
     sources = eval_sources()
-    blind = eval_phrases("blind")
+    blind, holdout = eval_phrases("blind"), eval_phrases("holdout")
     assert all(s["cite"] and s["url"] for s in sources.values())
-    for entry in (*TUNING, *blind):
+    for entry in (*TUNING, *blind, *holdout):
         assert entry["source"] in sources and entry["basis"] in ("quoted", "adapted", "principle")
         assert entry["category"] in CATEGORIES and set(entry["expected"]) <= {*CATEGORIES, "gender_marker"}
     assert len(blind) >= 100 and sum(bool(e["expected"]) for e in blind) * 2 == len(blind)
@@ -104,6 +104,17 @@ def test_look_alikes_pass_the_guards(text: str, locale: str) -> None:
 )
 def test_the_same_kinds_without_a_guard_are_flagged(text: str, locale: str, category: str) -> None:
     assert category in {f.category for f in find_violations(text, locale)}
+
+
+def test_a_colon_ending_a_phrase_is_not_a_gender_colon() -> None:
+    """ "Mitarbeiter:in" addresses everyone; "gesucht:" only ends a phrase."""
+    assert [f.phrase for f in find_violations("Elektriker gesucht: jetzt bewerben", "de-DE")] == [
+        "Elektriker"
+    ]
+    assert [f.phrase for f in find_violations("Wir suchen: Erzieherin für unsere Kita", "de-DE")] == [
+        "Erzieherin"
+    ]
+    assert find_violations("Mitarbeiter:innen, die anpacken, gesucht", "de-DE") == []
 
 
 def test_a_feminine_noun_addressing_the_reader_gets_a_gender_star() -> None:

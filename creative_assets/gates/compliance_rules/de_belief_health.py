@@ -49,7 +49,7 @@ RELIGION_DE: tuple[Rule, ...] = (
     Rule(
         "religion",
         r"\b\w*(?:kirchen|konfessions|religions|glaubens)(?:zugehörigkeit|mitgliedschaft)\b"
-        rf"|\b(?:Mitglied(?:schaft)?|Zugehörigkeit|angehör\w*|gehör\w*)\b[^.!?;]{{0,40}}?\b{_FAITH_BODY}\b"
+        rf"|\b(?:Mitglied(?:schaft|ern|er|s)?|Zugehörigkeit|angehör\w*|gehör\w*)\b[^.!?;]{{0,40}}?\b{_FAITH_BODY}\b"
         rf"|\b{_FAITH_BODY}\b[^.!?;]{{0,30}}?\b(?:angehör\w*|an|Mitglied\w*)\b",
         _LEITBILD,
         church_exempt=True,

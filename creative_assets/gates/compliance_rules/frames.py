@@ -23,7 +23,8 @@ WANTED_BEFORE_DE = any_of(r"suchen(?:\s+wir)?", r"sucht", r"suche")
 EXCLUDE_AFTER_DE = any_of(
     r"ausgeschlossen",
     r"unerwünscht",
-    r"nicht\s+(?:erwünscht|gewünscht|berücksichtig\w*|einstell\w*|eingestellt|geeignet|in\s+Frage|bewerben|zugelassen)",
+    r"nicht\s+(?:erwünscht|gewünscht|berücksichtig\w*|einstell\w*|eingestellt|geeignet|in\s+(?:Frage|Betracht)"
+    r"|bewerben|zugelassen)",
     r"abzusehen",
     r"keine\s+Chance",
 )

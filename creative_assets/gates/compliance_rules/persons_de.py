@@ -22,8 +22,9 @@ MARKER = re.compile(
     r"|\b[mwf]/[mwf]/[dx]\b|\((?:gn\*?|all\s+genders|alle\s+geschlechter|m/w/d/x)\)",
     _I,
 )
-# Gender star, colon, underscore, Binnen-I and slash forms on the word itself.
-INCLUSIVE_WORD = re.compile(r"[*:_](?:in(?:nen)?)?$|(?<=[a-zäöü])I(?:n|nnen)$|/-?in(?:nen)?$")
+# Gender star, colon, underscore, Binnen-I and slash forms on the word itself. A colon only
+# counts before -in/-innen: "aufgepasst:" ends a phrase, it does not address everyone.
+INCLUSIVE_WORD = re.compile(r"\*(?:in(?:nen)?)?$|[:_]in(?:nen)?$|(?<=[a-zäöü])I(?:n|nnen)$|/-?in(?:nen)?$")
 _STEMS = (
     r"pfleger|arbeiter|helfer|leiter|berater|techniker|ingenieur|entwickler|verkäufer|fahrer|koch|köchin"
     r"|elektriker|mechaniker|mechatroniker|elektroniker|erzieher|lehrer|arzt|ärztin|ärzte|kaufmann"
@@ -35,7 +36,7 @@ _STEMS = (
     r"|metzger|fleischer|schlosser|schweißer|maurer|zimmerer|dachdecker|klempner|glaser|lackierer|fotograf"
     r"|grafiker|übersetzer|dolmetscher|sachbearbeiter|einkäufer|vertreter|händler|zusteller|kurier|pilot"
     r"|polizist|sanitäter|apotheker|psychologe|psychologin|pädagoge|pädagogin|informatiker|physiker|chemiker"
-    r"|richter|notar|makler|trainer|prüfer|gutachter|bauleiter|vorarbeiter|geselle|azubi"
+    r"|richter|notar|makler|trainer|prüfer|gutachter|bauleiter|vorarbeiter|geselle|azubi|kolleg"
 )
 GENDERED_PERSON = re.compile(
     rf"\b[\wäöüß]*(?:{_STEMS})(?:in|innen|en|e|n)?(?:[*:_/]-?(?:in(?:nen)?)?|I(?:n|nnen))?"
@@ -55,7 +56,7 @@ NEUTRAL_PERSON = re.compile(r"\b[\wäöüß]*(?:kraft|kräfte|hilfe|person|perso
 AS_JOB = re.compile(
     r"(?:\bals|\bzum|\bzur|\bsuchen|\bsucht|\bsuche|\beine[nrm]?|\bbraucht|\bbrauchen"
     r"|\bbenötigen|\bbenötigt|\bgesucht(?:\s+(?:wird|werden))?(?:\s+(?:der|die|das|ein|eine|einen))?)"
-    r"\s+(?:(?:wir|ab\s+sofort)\s+)?(?:[\w-]*(?:e|en|er|es|em)\s*,?\s+(?:und\s+)?){0,3}$",
+    r":?\s+(?:(?:wir|ab\s+sofort)\s+)?(?:[\w-]*(?:e|en|er|es|em)\s*,?\s+(?:und\s+)?){0,3}$",
     _I,
 )
 JOB_AFTER = re.compile(
