@@ -15,6 +15,7 @@ from creative_assets.gateway.config import gateway_from_env
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.io import ObjectStoreIOManager
 from creative_assets.io.storage import S3Connection, storage_from_env
+from creative_assets.providers.compliance_review import RulesOnlyReviewer
 from creative_assets.providers.local import (
     LocalBrandExtractor,
     LocalImageEditor,
@@ -55,6 +56,7 @@ def local_resources(
         "researcher": LocalResearcher(),
         "text_generator": TemplateTextGenerator(),
         "compliance_rules": ComplianceRules(),
+        "compliance_reviewer": RulesOnlyReviewer(),
         "brand_extractor": LocalBrandExtractor(),
         "image_generator": ProceduralImageGenerator(),
         "image_editor": LocalImageEditor(),

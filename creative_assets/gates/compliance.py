@@ -4,13 +4,17 @@ German ads are read against the AGG (Allgemeines Gleichbehandlungsgesetz): §1 f
 disadvantaging anyone by ethnic origin, gender, religion or belief, disability, age or sexual
 identity, and §11 applies that to job ads, so a title that names a person needs a gender marker
 ("(m/w/d)" or a gender star) and wording such as "junges Team" or "Muttersprachler" is a risk.
-English ads are read for the equivalent bias terms (UK Equality Act 2010, US EEO practice).
+English ads are read against the UK Equality Act 2010 and the EHRC's advert guidance.
 Customers add their own prohibited claims ("Festanstellung garantiert").
 
-Rules are regular expressions over the copy, with the legitimate look-alikes written into them
-as exceptions ("Jugendhilfe", "Frauenklinik", "deutsche Sprachkenntnisse C1", "Junior",
-"Seniorenheim"): a skill requirement is fine, a birthplace requirement is not. The labelled
-phrases in `creative_assets_tests/gates/compliance_phrases.json` pin what is caught and what is not.
+Rules are written by kind, not by phrase (`compliance_rules/`): age by numbers, ranges and
+limits; origin by language, citizenship, passport, birthplace and residence history; gendered
+person nouns by morphology; exclusions, preferences and membership requirements by shared
+frames. Legitimate look-alikes pass through guards: a skill level ("Deutsch C1"), the people
+cared for ("Kinder im Alter von 3 bis 6"), a company's history, positive action and stated
+occupational requirements. Rules are the floor; with a language model configured, its review
+is added (`defs/text/compliance.py`). The labelled sets under
+`creative_assets_tests/gates/` measure both (benchmarks/eval_compliance.py).
 """
 
 from __future__ import annotations
@@ -19,17 +23,23 @@ import re
 from collections.abc import Iterable, Sequence
 
 from creative_assets.gates.compliance_rules import (
+    ADDRESSED_AFTER,
     AS_JOB,
-    FALSE_STEMS,
-    GENDERED_PERSON,
+    HEADLINE_AFTER,
     INCLUSIVE_WORD,
     JOB_AFTER,
+    LAWFUL,
     MARKER,
+    NAME_BEFORE,
     NEUTRAL_PERSON,
+    PREFERRED_BEFORE,
     RULES,
     WHY_DE,
     WHY_EN,
     Rule,
+    paired,
+    person_nouns,
+    star_form,
 )
 from creative_assets.models.text import ComplianceCategory, ComplianceFinding, CopyVariant, language_of
 
@@ -49,26 +59,35 @@ __all__ = [
 
 
 def has_gender_marker(text: str) -> bool:
-    return bool(MARKER.search(text)) or any(INCLUSIVE_WORD.search(w) for w in text.split())
+    return bool(MARKER.search(text)) or any(INCLUSIVE_WORD.search(w.rstrip(",.;!?)")) for w in text.split())
 
 
-def _gender_marker_findings(text: str, *, is_title: bool) -> list[tuple[int, str]]:
-    """(position, phrase) of person designations that lack a marker. In a title every person
-    designation counts; in running copy only one used as the job ("als Pfleger", "Pfleger
-    gesucht", or opening a headline)."""
+def _person_noun_findings(text: str, *, is_title: bool) -> list[tuple[int, str, ComplianceCategory, str]]:
+    """(position, phrase, category, replacement) of German person nouns in one gender. A noun
+    that names the job (a title, "als Erzieherin", "Geschäftsführer gesucht") needs a marker;
+    a feminine noun that addresses the reader ("Wiedereinsteigerinnen willkommen") speaks to
+    women only. A noun named with its counterpart ("Kolleginnen und Kollegen") passes in copy."""
     if has_gender_marker(text):
         return []
-    found: list[tuple[int, str]] = []
-    for match in GENDERED_PERSON.finditer(text):
-        word = match.group(0)
-        if FALSE_STEMS.match(word) or INCLUSIVE_WORD.search(word):
+    found: list[tuple[int, str, ComplianceCategory, str]] = []
+    nouns = person_nouns(text)
+    for i, noun in enumerate(nouns):
+        before, after = text[: noun.start], text[noun.start + len(noun.word) :]
+        if NAME_BEFORE.search(before):
             continue
-        as_job = is_title or match.start() == 0 or bool(AS_JOB.search(text[: match.start()]))
-        as_job = as_job or bool(JOB_AFTER.match(text[match.end() :]))
-        if as_job:
-            found.append((match.start(), word))
+        at_start = noun.start == 0 and not noun.surname_like and bool(HEADLINE_AFTER.match(after))
+        as_job = is_title or at_start or bool(AS_JOB.search(before)) or bool(JOB_AFTER.match(after))
+        addressed = ADDRESSED_AFTER.match(after) or PREFERRED_BEFORE.search(before)
+        if not is_title and paired(text, nouns, i):
+            continue
+        if noun.feminine and addressed and not is_title:
+            found.append((noun.start, noun.word, "gender", star_form(noun.word)))
+        elif as_job:
+            found.append((noun.start, noun.word, "gender_marker", f"{noun.word} (m/w/d)"))
     if is_title and not found:
-        found = [(m.start(), m.group(0)) for m in NEUTRAL_PERSON.finditer(text)][:1]
+        neutral = NEUTRAL_PERSON.search(text)  # a title names a person even in a neutral noun
+        if neutral:
+            found = [(neutral.start(), neutral.group(0), "gender_marker", f"{neutral.group(0)} (m/w/d)")]
     return found
 
 
@@ -78,6 +97,20 @@ def normalise(text: str) -> str:
     whitespace is one space."""
     text = re.sub(r"(?<=[a-zäöüß])-\s*\n\s*(?=[a-zäöüß])", "", text)
     return " ".join(text.split())
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(start, sentence): lawful-basis guards read the sentence a match is in, not the whole copy."""
+    return [(m.start(), m.group(0)) for m in re.finditer(r"[^.!?;]+(?:[.!?;]+|$)", text)] or [(0, text)]
+
+
+def _sentence_at(sentences: list[tuple[int, str]], position: int) -> str:
+    current = sentences[0][1]
+    for start, sentence in sentences:
+        if start > position:
+            break
+        current = sentence
+    return current
 
 
 def _finding(
@@ -114,12 +147,18 @@ def find_violations(
     and spacing); `church_employer` allows faith requirements (AGG §9)."""
     text = normalise(text)
     language = language_of(locale)
+    sentences = _sentences(text)
+    lawful = LAWFUL.get(language, {})
     spans: list[tuple[int, int, ComplianceFinding]] = []
     for rule in RULES.get(language, ()):
         if rule.church_exempt and church_employer:
             continue
         for match in rule.compiled().finditer(text):
             phrase = match.group(0).strip(" ,")
+            if not phrase or not rule.applies(
+                text, match.start(), _sentence_at(sentences, match.start()), lawful.get(rule.category)
+            ):
+                continue
             spans.append(
                 (
                     match.start(),
@@ -128,13 +167,10 @@ def find_violations(
                 )
             )
     if language == "de":
-        for start, word in _gender_marker_findings(text, is_title=is_title):
+        for start, word, category, replacement in _person_noun_findings(text, is_title=is_title):
+            suggestion = replacement if category == "gender_marker" else f"{replacement} (alle Geschlechter)"
             spans.append(
-                (
-                    start,
-                    start + len(word),
-                    _finding("gender_marker", word, f"{word} (m/w/d)", locale, field, f"{word} (m/w/d)"),
-                )
+                (start, start + len(word), _finding(category, word, suggestion, locale, field, replacement))
             )
     for claim in prohibited:
         words = [re.escape(w) for w in claim.split()]

@@ -9,7 +9,8 @@
 Capabilities and their real providers: jobs=hoc, research=perplexity, text=openai,
 brand=firecrawl, images=bfl, edit=openai, vision=openai. `fallback=local` (the default) puts
 the local painter behind BFL and the local typesetter behind gpt-image-1 for failures worth it
-(`providers/fallback.py`); `fallback=none` fails instead.
+(`providers/fallback.py`); `fallback=none` fails instead. With text=openai the compliance gate
+also has the model review each locale's copy (`compliance_reviewer`; docs/compliance.md).
 
 A real provider chosen without its key fails when the definitions load, naming the variable;
 it never quietly becomes local. Keys stay out of the definitions: fields hold `dg.EnvVar`s,
@@ -33,6 +34,7 @@ from creative_assets.providers.fallback import FallbackImageEditor, FallbackImag
 from creative_assets.providers.firecrawl import FirecrawlBrandExtractor
 from creative_assets.providers.hoc import HocJobSource
 from creative_assets.providers.local import LocalImageEditor, ProceduralImageGenerator
+from creative_assets.providers.openai_compliance import OpenAIComplianceReviewer
 from creative_assets.providers.openai_images import OpenAIImageEditor, OpenAIVisionAnalyzer
 from creative_assets.providers.openai_text import OpenAITextGenerator
 from creative_assets.providers.perplexity import PerplexityResearcher
@@ -190,4 +192,8 @@ def provider_resources(
         elif choice.fallback == "local" and capability == "edit":
             resource = FallbackImageEditor(primary=resource, fallback=LocalImageEditor())
         resources[RESOURCE_KEY[capability]] = resource
+    if choice.text == "real":  # the copywriter's model also reviews the copy for the compliance gate
+        resources["compliance_reviewer"] = OpenAIComplianceReviewer(
+            api_key=key("openai"), base_url=url("openai"), gateway=gateway
+        )
     return resources

@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image
 
+from creative_assets.sim.compliance_review import STRUCTURED_ANSWERS
 from creative_assets.sim.openai_wire import (
     WIRE,
     OpenAIError,
@@ -137,9 +138,16 @@ def read_messages(messages: Any) -> tuple[str, int]:
     return "\n".join(texts), image_cost
 
 
-def _answer(kind: str, schema: Any, call: Call, words: list[str], model: str) -> str:
+def _answer(
+    kind: str, schema: Any, call: Call, words: list[str], model: str, name: str | None, messages: Any
+) -> str:
     if kind == "json_schema":
-        return json.dumps(fill_schema(schema, call.rng, words), ensure_ascii=False)
+        # A schema whose answer must quote the request (the compliance review) has its own reader.
+        handler = STRUCTURED_ANSWERS.get(name or "")
+        answer = handler(messages) if handler else None
+        return json.dumps(
+            answer if answer is not None else fill_schema(schema, call.rng, words), ensure_ascii=False
+        )
     topic = ", ".join(words[:3]) or "your request"
     if kind == "json_object":
         return json.dumps(
@@ -195,7 +203,8 @@ def _chat(call: Call) -> Response:
             message["refusal"] = REFUSAL
             completion_tokens += estimate_tokens(REFUSAL)
         else:
-            content = _answer(kind, schema, call, words, model)
+            name = response_format.get("json_schema", {}).get("name") if kind == "json_schema" else None
+            content = _answer(kind, schema, call, words, model, name, body["messages"])
             tokens = estimate_tokens(content)
             if isinstance(limit, int) and tokens > limit:
                 content, tokens, finish = content[: limit * 4], limit, "length"

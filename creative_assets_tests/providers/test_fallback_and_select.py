@@ -172,6 +172,7 @@ def test_definitions_hold_env_var_names_not_keys(tmp_path: Path) -> None:
         "image_generator",
         "image_editor",
         "vision_analyzer",
+        "compliance_reviewer",  # text=openai also reviews the copy for the compliance gate
     }
     assert SECRET not in repr(resources)
     assert isinstance(resources["image_generator"], FallbackImageGenerator)

@@ -10,6 +10,7 @@ from creative_assets.models import CopyDeck, CopyVariant, JobPosting, LocalizedC
 from creative_assets.models.text import ComplianceFinding
 from creative_assets.partitions import job_partitions
 from creative_assets.providers.base import JobSource, TextGenerator
+from creative_assets.providers.compliance_review import ComplianceReviewer
 
 
 @dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"})
@@ -74,6 +75,7 @@ def copy_variants(
     context: dg.AssetExecutionContext,
     text_generator: TextGenerator,
     compliance_rules: ComplianceRules,
+    compliance_reviewer: ComplianceReviewer,
     job_posting: JobPosting,
     research: ResearchBrief,
 ):  # Returns MaterializeResult[CopyDeck]; an annotation would clash with the check output.
@@ -90,6 +92,7 @@ def copy_variants(
             title=job_posting.title,
             rules=rules,
             max_rounds=compliance_rules.max_rounds,
+            reviewer=compliance_reviewer,
         )
         for locale in job_posting.locales
     ]

@@ -1,6 +1,10 @@
 """The compliance gate inside the text phase: per-customer rules, and copy rewritten with the
 gate's findings as feedback until it passes (bounded), before anything is rendered.
 
+Each round reads the copy with the rules and, where a language model is configured, its review
+(`providers/compliance_review.py`): a finding from either counts. The rules are the floor: no
+model, or a model that fails, leaves their verdict standing, and the failure is logged.
+
 The loop lives in the asset, not in the check, because a check cannot send a run back to the
 copywriter; `gate_compliance` records the final verdict and blocks the images when it failed.
 """
@@ -19,6 +23,7 @@ from creative_assets.gates.compliance import check_variants
 from creative_assets.models import CampaignContext, CopyVariant, JobPosting, Model, ProviderCall
 from creative_assets.models.text import ComplianceFinding, ComplianceRound
 from creative_assets.providers.base import TextGenerator
+from creative_assets.providers.compliance_review import ComplianceReviewer, Review
 from creative_assets.providers.local.paths import SAMPLE_BRANDS_DIR, slugify
 
 COMPLIANCE_FILE = "compliance.json"
@@ -69,6 +74,7 @@ class CompliantCopy:
     variants: list[CopyVariant]
     rounds: list[ComplianceRound] = field(default_factory=list)
     calls: list[ProviderCall] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)  # the model's part of each round, if any
 
     @property
     def passed(self) -> bool:
@@ -83,9 +89,11 @@ def write_compliant_copy(
     title: str,
     rules: CustomerRules,
     max_rounds: int,
+    reviewer: ComplianceReviewer | None = None,
 ) -> CompliantCopy:
-    """Write the five variants for `locale`, check them, and rewrite with the findings as
-    feedback up to `max_rounds` times; the last round's findings are the verdict."""
+    """Write the five variants for `locale`, check them (rules, plus the reviewer's findings),
+    and rewrite with the findings as feedback up to `max_rounds` times; the last round's
+    findings are the verdict."""
     result = CompliantCopy(locale=locale, variants=[])
     feedback: list[ComplianceFinding] = []
     for round_no in range(max_rounds + 1):
@@ -99,8 +107,33 @@ def write_compliant_copy(
             prohibited=rules.prohibited_claims,
             church_employer=rules.church_employer,
         )
+        review = (
+            reviewer.review(written.value, locale, title=title, church_employer=rules.church_employer)
+            if reviewer is not None
+            else None
+        )
+        if review is not None:
+            result.reviews.append(review)
+            result.calls.extend(review.calls)
+            findings = merge_findings(findings, review.findings)
+            if review.error:
+                dg.get_dagster_logger().warning(
+                    f"{locale} round {round_no}: the {review.reviewer} compliance review is missing "
+                    f"({review.error}); the rules' findings alone decide this round"
+                )
         result.rounds.append(ComplianceRound(locale=locale, round=round_no, findings=findings))
         if not findings:
             break
         feedback = findings
     return result
+
+
+def merge_findings(rules: list[ComplianceFinding], model: list[ComplianceFinding]) -> list[ComplianceFinding]:
+    """The rules' findings and the model's; a model finding on a phrase the rules already found
+    (same variant and field, overlapping words) adds nothing and is left out."""
+
+    def same(a: ComplianceFinding, b: ComplianceFinding) -> bool:
+        x, y = a.phrase.lower(), b.phrase.lower()
+        return (a.variant, a.field) == (b.variant, b.field) and (x in y or y in x)
+
+    return [*rules, *(m for m in model if not any(same(m, r) for r in rules))]
