@@ -172,11 +172,11 @@ class ApproveRequest(Body):
 
 
 class RejectRequest(Body):
-    note: str = Field(min_length=1, max_length=2000, description="why (required)")
+    note: str = Field(max_length=2000, description="why (required: without one, 422 missing_note)")
 
 
 class ChangeRequest(Body):
-    note: str = Field(min_length=1, max_length=2000, description="what to change (required)")
+    note: str = Field(max_length=2000, description="what to change (required: without one, 422 missing_note)")
     mode: Literal["auto", "new_attempt", "new_picture"] = Field(
         default="auto",
         description="new_attempt: the copy edited onto the same picture again; new_picture: a new "
