@@ -84,9 +84,8 @@ def _decide(args: argparse.Namespace) -> int:
             override=getattr(args, "override", False),
         )
     overridden = " (override: it failed its gates)" if approval.override else ""
-    print(
-        f"{approval.decision} {approval.creative_id} by {approval.by} at {approval.at.isoformat()}{overridden}"
-    )
+    when = approval.at.isoformat()
+    print(f"{approval.decision} {approval.creative_id} by {approval.by} at {when}{overridden}")
     if approval.note:
         print(f"note:    {approval.note}")
     print(f"image:   sha256 {approval.sha256}")

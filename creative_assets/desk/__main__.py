@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "new-token":
             token = new_token()
             print(
-                f"token (give it to the client, once): {token}\ntoken_sha256 (configure it):   {token_digest(token)}"
+                f"token (give it to the client, once): {token}\n"
+                f"token_sha256 (configure it):   {token_digest(token)}"
             )
         elif args.command == "serve":
             serve(DeskSettings(), access_log=args.access_log)

@@ -40,16 +40,25 @@ from creative_assets.models.job import JOB_ID_PATTERN
 router = APIRouter(prefix="/api/v1")
 
 JobId = Annotated[str, Path(pattern=JOB_ID_PATTERN.pattern, examples=["hoc-4711-pflege"])]
+# The schema states the full form; the desk checks it itself, so that a wrong part gets the code
+# the command line prints (unknown_variant, unknown_image_type, invalid_job_id …), not a generic one.
+CREATIVE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}-[A-E]-(job_focus|lifestyle|artistic|location)$"
 CreativeId = Annotated[
-    str, Path(min_length=5, max_length=100, pattern=r"^[\w-]+$", examples=["hoc-4711-pflege-A-job_focus"])
+    str,
+    Path(
+        min_length=5,
+        max_length=100,
+        examples=["hoc-4711-pflege-A-job_focus"],
+        json_schema_extra={"pattern": CREATIVE_ID_PATTERN},
+    ),
 ]
 RunId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 FormatSlug = Annotated[Literal["1x1", "4x5", "9x16", "16x9"], Path()]
 Locale = Annotated[str, Path(pattern=r"^[a-z]{2}-[A-Z]{2}$", examples=["de-DE"])]
 RunQuery = Annotated[str | None, Query(pattern=r"^[0-9a-f-]{36}$", description="the version a run made")]
 READ = responses(401, 404, 422)
-WRITE = responses(401, 403, 404, 409, 422)
-LAUNCH = responses(401, 403, 404, 409, 422, 502, 503)
+WRITE = responses(400, 401, 403, 404, 409, 422)
+LAUNCH = responses(400, 401, 403, 404, 409, 422, 502, 503)
 PNG = {200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}}
 JPEG = {200: {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}}
 ZIP = {200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}
@@ -245,7 +254,7 @@ def rendition_jpeg(
     who: Viewer,
     desk: Desk,
     run: RunQuery = None,
-    width: Annotated[int, Query(ge=320, le=1080, description="one of 320, 480, 640, 960, 1080")] = 480,
+    width: Annotated[int, Query(ge=16, le=1920, description="pixels; served at the next offered size")] = 480,
 ) -> Response:
     """One rendition scaled to `width` pixels, as a JPEG for grids."""
     image = images.locate(desk, creative_id, format_slug, locale, run)

@@ -128,4 +128,3 @@ def create_app(
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
-

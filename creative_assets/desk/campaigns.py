@@ -215,7 +215,7 @@ def start(backend: Backend, who: Principal, job_id: str) -> StartCampaignResult:
                 started=False,
                 run_id=run.run_id,
                 url=url,
-                message=f"the campaign for this version of {job_id} was started already (run {run.run_id[:8]})",
+                message=f"this version of {job_id} was started already (run {run.run_id[:8]})",
             )
     posted = backend.instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey("job_posting"), asset_partitions=[job_id]), limit=1
@@ -233,8 +233,14 @@ def start(backend: Backend, who: Principal, job_id: str) -> StartCampaignResult:
             url=url,
             message=f"this version of {job_id} has a campaign already (run {posted[0].run_id[:8]})",
         )
+    added = not backend.instance.has_dynamic_partition(job_partitions.name, job_id)  # type: ignore[arg-type]
     ensure_job_partition(backend.instance, backend.job_source, job_id)
-    run_id = dagster_client.start_campaign(backend.launcher, job_id, version, who.label)
+    try:
+        run_id = dagster_client.start_campaign(backend.launcher, job_id, version, who.label)
+    except CreativeAssetsError:
+        if added:  # nothing was launched: leave no empty campaign behind
+            backend.instance.delete_dynamic_partition(job_partitions.name, job_id)  # type: ignore[arg-type]
+        raise
     return StartCampaignResult(
         job_id=job_id,
         version=version,

@@ -96,21 +96,27 @@ class DagsterLauncher:
                 run_config=dict(run_config or {}),
                 tags={**partition_tags, **tags},
             )
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise CreativeAssetsError(
-                "dagster_unavailable",
-                f"the Dagster webserver at {self.settings.dagster_url} does not answer ({type(exc).__name__}); "
-                "start it (make dev) or set CREATIVE_ASSETS_DESK_DAGSTER_URL",
-            ) from None
         except DagsterGraphQLClientError as exc:
-            if isinstance(exc.__cause__, requests.ConnectionError) or "connect" in str(exc).lower():
+            if _unreachable(exc):
                 raise CreativeAssetsError(
                     "dagster_unavailable",
-                    f"the Dagster webserver at {self.settings.dagster_url} does not answer: start it (make dev)",
+                    f"the Dagster webserver at {self.settings.dagster_url} does not answer: start it "
+                    "(make dev) or point CREATIVE_ASSETS_DESK_DAGSTER_URL at it",
                 ) from None
+            detail = str(exc).split("\n", 1)[0][:300]
             raise CreativeAssetsError(
-                "launch_failed", f"Dagster refused to launch {job_name}: {exc}"
+                "launch_failed", f"Dagster refused to launch {job_name}: {detail}"
             ) from None
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """The client wraps transport errors; look down the chain for one that says nobody answered."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, requests.ConnectionError | requests.Timeout):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def start_campaign(launcher: DagsterLauncher, job_id: str, version: str, by: str) -> str:

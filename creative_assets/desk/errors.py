@@ -71,7 +71,7 @@ async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed", 401: "not_signed_in", 403: "forbidden"}.get(
+    code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 401: "not_signed_in"}.get(
         exc.status_code, "http_error"
     )
     return error_response(code, str(exc.detail), exc.status_code)
@@ -80,6 +80,7 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
 def responses(*codes: int) -> dict[int | str, dict]:
     """OpenAPI `responses` for the error statuses an operation can answer."""
     text = {
+        400: "the body is not JSON (`invalid_request`)",
         401: "not signed in (`not_signed_in`, `invalid_credentials`)",
         403: "signed in without the role this needs (`forbidden`, `csrf_failed`)",
         404: "no such job, creative, run or bundle (`unknown_job`, `unknown_creative`, `not_materialized` …)",

@@ -34,7 +34,9 @@ class StoredImage:
     run_id: str
 
 
-def locate(backend: Backend, creative_id: str, format_slug: str, locale: str, run_id: str | None) -> StoredImage:
+def locate(
+    backend: Backend, creative_id: str, format_slug: str, locale: str, run_id: str | None
+) -> StoredImage:
     """Where one rendition's PNG is stored: in the version `run_id` made (read from that version
     alone: a grid of 20 images asks nothing of the instance), or the current one."""
     if run_id:
@@ -65,10 +67,7 @@ class Thumbnails:
         self._lock = threading.Lock()
 
     def get(self, backend: Backend, image: StoredImage, width: int) -> bytes:
-        if width not in WIDTHS:
-            raise CreativeAssetsError(
-                "invalid_width", f"width {width} is not offered: use {', '.join(map(str, WIDTHS))}"
-            )
+        width = next((w for w in WIDTHS if w >= width), WIDTHS[-1])
         key = (image.sha256, width)
         with self._lock:
             if key in self._cache:

@@ -266,7 +266,7 @@ def decide(
             flash(
                 request,
                 "ok",
-                f"changes requested on {creative_id}: {what} is being made (run {result.decision.run_id[:8]})",
+                f"changes requested on {creative_id}: {what} is coming (run {result.decision.run_id[:8]})",
             )
         else:
             raise CreativeAssetsError("invalid_decision", f"{action!r} is not something the desk can do")
@@ -307,7 +307,8 @@ def build_bundle(
         flash(
             request,
             "ok",
-            f"building the ZIP ({'approved only' if chosen == 'approved' else 'all that passed'}); run {run_id[:8]}",
+            f"building the ZIP ({'approved only' if chosen == 'approved' else 'all that passed'}): "
+            f"run {run_id[:8]}",
         )
     except CreativeAssetsError as exc:
         flash(request, "error", f"[{exc.code}] {exc.message}")

@@ -10,10 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from creative_assets.desk.settings import Role
 from creative_assets.desk.verdicts import GateOutcome, ReviewState
 from creative_assets.models.approvals import Action, ChangeMode
+from creative_assets.models.job import JOB_ID_PATTERN
 
 CampaignStateName = Literal["not_started", "queued", "running", "incomplete", "done", "failed"]
 BundleSelection = Literal["approved", "passed"]
 FILTERS = ("all", "needs_review", "passed", "failed", "approved", "rejected", "changes_requested", "fallback")
+# A required note is stated in the schema and checked by the desk (missing_note, as the CLI says).
+NOTE = {"minLength": 1, "pattern": r"\S"}
 Filter = Literal[
     "all", "needs_review", "passed", "failed", "approved", "rejected", "changes_requested", "fallback"
 ]
@@ -172,11 +175,17 @@ class ApproveRequest(Body):
 
 
 class RejectRequest(Body):
-    note: str = Field(max_length=2000, description="why (required: without one, 422 missing_note)")
+    note: str = Field(
+        max_length=2000, description="why (required: without one, 422 missing_note)", json_schema_extra=NOTE
+    )
 
 
 class ChangeRequest(Body):
-    note: str = Field(max_length=2000, description="what to change (required: without one, 422 missing_note)")
+    note: str = Field(
+        max_length=2000,
+        description="what to change (required: without one, 422 missing_note)",
+        json_schema_extra=NOTE,
+    )
     mode: Literal["auto", "new_attempt", "new_picture"] = Field(
         default="auto",
         description="new_attempt: the copy edited onto the same picture again; new_picture: a new "
@@ -202,7 +211,12 @@ class BulkResult(Body):
 
 
 class StartCampaignRequest(Body):
-    job_id: str = Field(min_length=1, max_length=64, examples=["hoc-4711-pflege"])
+    job_id: str = Field(
+        min_length=1,
+        max_length=64,
+        examples=["hoc-4711-pflege"],
+        json_schema_extra={"pattern": JOB_ID_PATTERN.pattern},  # checked by the desk: invalid_job_id
+    )
 
 
 class StartCampaignResult(Body):

@@ -111,6 +111,6 @@ class DeskSettings(BaseSettings):
         if not self.embedded and self.secret_key is None:
             raise CreativeAssetsError(
                 "invalid_setting",
-                f"set {ENV_PREFIX}SECRET_KEY (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))') "
-                "when users or a proxy header are configured",
+                f"set {ENV_PREFIX}SECRET_KEY when users or a proxy header are configured, e.g. to "
+                "the output of: python -c 'import secrets; print(secrets.token_urlsafe(32))'",
             )

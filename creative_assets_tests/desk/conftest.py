@@ -40,8 +40,18 @@ run_coordinator:
   class: DefaultRunCoordinator
 """
 COPY_CAMPAIGN_VAR = "CREATIVE_ASSETS_DESK_TEST_CAMPAIGN"
-REVIEWER = {"name": "rita", "display_name": "Rita Reviewer", "password": "rita-review-2026", "token": "cad_test_rita"}
-VIEWER = {"name": "victor", "display_name": "Victor Viewer", "password": "victor-look-2026", "token": "cad_test_victor"}
+REVIEWER = {
+    "name": "rita",
+    "display_name": "Rita Reviewer",
+    "password": "rita-review-2026",
+    "token": "cad_test_rita",
+}
+VIEWER = {
+    "name": "victor",
+    "display_name": "Victor Viewer",
+    "password": "victor-look-2026",
+    "token": "cad_test_victor",
+}
 
 
 @dataclass(frozen=True)
@@ -118,7 +128,9 @@ def desk_campaign(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
             check=False,
         )
     if done.returncode != 0:
-        pytest.fail(f"the campaign failed ({done.returncode}):\n{(logs / 'campaign.log').read_text()[-3000:]}")
+        pytest.fail(
+            f"the campaign failed ({done.returncode}):\n{(logs / 'campaign.log').read_text()[-3000:]}"
+        )
     return home, env, logs
 
 
@@ -135,14 +147,27 @@ def desk(desk_campaign: tuple[Path, dict[str, str], Path]) -> Iterator[DeskSessi
         "CREATIVE_ASSETS_DESK_USERS": json.dumps([_user(REVIEWER, "reviewer"), _user(VIEWER, "viewer")]),
     }
     webserver = start_server(
-        [str(Path(sys.executable).with_name("dagster-webserver")), "-h", "127.0.0.1",
-         "-p", dagster_url.rsplit(":", 1)[1], "-w", "workspace.yaml"],
-        env=env, cwd=REPO, log=logs / "webserver.log", ready_url=f"{dagster_url}/server_info",
+        [
+            str(Path(sys.executable).with_name("dagster-webserver")),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            dagster_url.rsplit(":", 1)[1],
+            "-w",
+            "workspace.yaml",
+        ],
+        env=env,
+        cwd=REPO,
+        log=logs / "webserver.log",
+        ready_url=f"{dagster_url}/server_info",
     )
     try:
         server = start_server(
             [sys.executable, "-m", "creative_assets.desk", "serve"],
-            env=desk_env, cwd=REPO, log=logs / "desk.log", ready_url=f"{desk_url}/healthz",
+            env=desk_env,
+            cwd=REPO,
+            log=logs / "desk.log",
+            ready_url=f"{desk_url}/healthz",
         )
         try:
             yield DeskSession(home, desk_env, dagster_url, desk_url, logs)

@@ -39,7 +39,9 @@ def test_nothing_is_read_or_written_anonymously(desk: DeskSession) -> None:
         _error(anonymous.post(f"/api/v1/creatives/{CREATIVE}/approve", json={}), 401, "not_signed_in")
         _error(anonymous.post("/api/v1/campaigns", json={"job_id": JOB}), 401, "not_signed_in")
         # a proxy's identity header counts only when the desk is configured to trust one
-        trusted = anonymous.post(f"/api/v1/creatives/{CREATIVE}/approve", json={}, headers={"X-Forwarded-User": "rita"})
+        trusted = anonymous.post(
+            f"/api/v1/creatives/{CREATIVE}/approve", json={}, headers={"X-Forwarded-User": "rita"}
+        )
         _error(trusted, 401, "not_signed_in")
     assert _observations(desk) == before
 
@@ -68,12 +70,19 @@ def test_a_browser_session_writes_only_with_its_csrf_token(desk: DeskSession) ->
     with desk.client(token=None) as browser:
         login_page = browser.get("/login").text
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', login_page).group(1)  # type: ignore[union-attr]
-        wrong = browser.post("/login", data={"username": REVIEWER["name"], "password": "guess", "csrf_token": csrf})
+        wrong = browser.post(
+            "/login", data={"username": REVIEWER["name"], "password": "guess", "csrf_token": csrf}
+        )
         assert wrong.status_code == 401 and "do not match" in wrong.text
         assert browser.get("/api/v1/me").status_code == 401
         signed_in = browser.post(
             "/login",
-            data={"username": REVIEWER["name"], "password": REVIEWER["password"], "csrf_token": csrf, "next": "/"},
+            data={
+                "username": REVIEWER["name"],
+                "password": REVIEWER["password"],
+                "csrf_token": csrf,
+                "next": "/",
+            },
         )
         assert signed_in.status_code == 303
         assert browser.get("/api/v1/me").json()["via"] == "session"
@@ -82,7 +91,9 @@ def test_a_browser_session_writes_only_with_its_csrf_token(desk: DeskSession) ->
         assert _observations(desk) == before
         token = re.search(r'<meta name="csrf-token" content="([^"]+)"', browser.get("/").text).group(1)  # type: ignore[union-attr]
         accepted = browser.post(
-            f"/api/v1/creatives/{CREATIVE}/reject", json={"note": "logo too small"}, headers={"X-CSRF-Token": token}
+            f"/api/v1/creatives/{CREATIVE}/reject",
+            json={"note": "logo too small"},
+            headers={"X-CSRF-Token": token},
         )
         assert accepted.status_code == 200, accepted.text
         assert accepted.json()["decision"]["by"] == "Rita Reviewer"
@@ -103,14 +114,20 @@ def test_a_reviewer_token_decides_and_the_event_is_the_clis(desk: DeskSession) -
 
 def test_approving_a_failed_creative_needs_an_explicit_override(desk: DeskSession) -> None:
     with desk.client() as reviewer:
-        failed = reviewer.get(f"/api/v1/campaigns/{JOB}/creatives", params={"filter": "failed"}).json()["items"]
+        failed = reviewer.get(f"/api/v1/campaigns/{JOB}/creatives", params={"filter": "failed"}).json()[
+            "items"
+        ]
         assert failed, "the sample campaign has a creative that failed its gates"
         creative_id = failed[0]["creative_id"]
         before = _observations(desk)
-        message = _error(reviewer.post(f"/api/v1/creatives/{creative_id}/approve", json={}), 409, "override_required")
+        message = _error(
+            reviewer.post(f"/api/v1/creatives/{creative_id}/approve", json={}), 409, "override_required"
+        )
         assert "failed its quality gates" in message
         assert _observations(desk) == before
-        bulk = reviewer.post(f"/api/v1/campaigns/{JOB}/approve-passed", json={"creative_ids": [creative_id]}).json()
+        bulk = reviewer.post(
+            f"/api/v1/campaigns/{JOB}/approve-passed", json={"creative_ids": [creative_id]}
+        ).json()
         assert bulk["approved"] == [] and "override" in bulk["skipped"][creative_id]
         response = reviewer.post(f"/api/v1/creatives/{creative_id}/approve", json={"override": True})
         assert response.status_code == 200, response.text
@@ -124,10 +141,22 @@ def test_errors_carry_the_codes_the_command_line_prints(desk: DeskSession) -> No
     with desk.client() as reviewer:
         _error(reviewer.post(f"/api/v1/creatives/{JOB}-F-job_focus/approve", json={}), 422, "unknown_variant")
         _error(reviewer.post(f"/api/v1/creatives/{JOB}-A-poster/approve", json={}), 422, "unknown_image_type")
-        _error(reviewer.post("/api/v1/creatives/hoc-0000-none-A-job_focus/approve", json={}), 404, "unknown_job")
-        _error(reviewer.post(f"/api/v1/creatives/{CREATIVE}/reject", json={"note": "  "}), 422, "missing_note")
-        _error(reviewer.post(f"/api/v1/creatives/{CREATIVE}/request-changes", json={"note": ""}), 422, "missing_note")
-        _error(reviewer.post(f"/api/v1/creatives/{CREATIVE}/approve", json={"overide": True}), 422, "invalid_request")
+        _error(
+            reviewer.post("/api/v1/creatives/hoc-0000-none-A-job_focus/approve", json={}), 404, "unknown_job"
+        )
+        _error(
+            reviewer.post(f"/api/v1/creatives/{CREATIVE}/reject", json={"note": "  "}), 422, "missing_note"
+        )
+        _error(
+            reviewer.post(f"/api/v1/creatives/{CREATIVE}/request-changes", json={"note": ""}),
+            422,
+            "missing_note",
+        )
+        _error(
+            reviewer.post(f"/api/v1/creatives/{CREATIVE}/approve", json={"overide": True}),
+            422,
+            "invalid_request",
+        )
         _error(reviewer.get("/api/v1/campaigns/hoc-0000-none"), 404, "unknown_job")
         _error(reviewer.post("/api/v1/campaigns", json={"job_id": "hoc|4711"}), 422, "invalid_job_id")
         _error(reviewer.post("/api/v1/campaigns", json={"job_id": "hoc-0000-none"}), 404, "unknown_job")
