@@ -299,6 +299,7 @@ def build_bundle(
     job_id: str,
     selection: Annotated[str, Form()] = "approved",
     csrf_token: Annotated[str, Form()] = "",
+    filter: Annotated[str, Form()] = "needs_review",
 ) -> Response:
     try:
         who = request.app.state.auth.reviewer(request, csrf_token)
@@ -312,4 +313,4 @@ def build_bundle(
         )
     except CreativeAssetsError as exc:
         flash(request, "error", f"[{exc.code}] {exc.message}")
-    return back(f"/campaigns/{job_id}#ship")
+    return back(f"/campaigns/{job_id}?filter={quote(filter)}#ship")

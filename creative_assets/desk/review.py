@@ -50,6 +50,7 @@ from creative_assets.partitions import variant_key
 
 API = "/api/v1"
 GATE_STATUS = {"PASS": "passed", "WARN": "warning", "FAIL": "failed"}
+_VERSIONS = 20  # earlier versions looked through for the image an old decision was made on
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,9 @@ def _rendition_urls(creative_id: str, rendition: Rendition, run_id: str) -> tupl
     return f"{path}.png?run={run_id}", f"{path}.jpg?run={run_id}&width=480"
 
 
-def _decision_out(backend: Backend, approval: Approval, current_sha: str) -> DecisionOut:
+def _decision_out(
+    backend: Backend, approval: Approval, current_sha: str, earlier: dict[str, str] | None = None
+) -> DecisionOut:
     return DecisionOut(
         action=approval.decision,
         by=approval.by,
@@ -105,7 +108,28 @@ def _decision_out(backend: Backend, approval: Approval, current_sha: str) -> Dec
         run_url=backend.run_url(approval.run_id) if approval.run_id else None,
         sha256=approval.sha256,
         on_current_image=approval.sha256 == current_sha,
+        image_url=(earlier or {}).get(approval.sha256) if approval.sha256 != current_sha else None,
     )
+
+
+def earlier_images(backend: Backend, stored: StoredSet, creative: Creative) -> dict[str, str]:
+    """SHA-256 → thumbnail URL of each earlier primary image of the creative that is still
+    stored (each materialization keeps its version): what a decision on it was made on."""
+    partition = str(variant_key(stored.creative_set.job_id, stored.creative_set.variant))
+    records = backend.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=FINAL_CREATIVES, asset_partitions=[partition]), limit=_VERSIONS
+    ).records
+    found: dict[str, str] = {}
+    for record in records[1:]:
+        try:
+            old = backend.storage.version("final_creatives", partition, record.run_id)
+        except CreativeAssetsError:
+            continue
+        if isinstance(old, CreativeSet):
+            for c in old.creatives:
+                if c.image_type == creative.image_type and c.sha256 not in found:
+                    found[c.sha256] = _rendition_urls(creative.creative_id, c.primary, record.run_id)[1]
+    return found
 
 
 def _copy_out(s: CreativeSet, locale: str) -> CopyOut:
@@ -133,6 +157,8 @@ def creative_view(
 ) -> CreativeOut:
     s = stored.creative_set
     state = review_state(creative, history)
+    stale = any(a.sha256 != creative.sha256 for a in history)
+    earlier = earlier_images(backend, stored, creative) if stale else {}
     renditions = []
     for r in creative.renditions:
         image, thumbnail = _rendition_urls(creative.creative_id, r, stored.run_id)
@@ -168,13 +194,14 @@ def creative_view(
         gate_label=GATE_OUTCOME_LABEL[outcome],
         review=state,
         review_label=REVIEW_LABEL[state],
-        decision=_decision_out(backend, history[0], creative.sha256) if history else None,
-        history=[_decision_out(backend, a, creative.sha256) for a in history],
+        decision=_decision_out(backend, history[0], creative.sha256, earlier) if history else None,
+        history=[_decision_out(backend, a, creative.sha256, earlier) for a in history],
         reasons=sorted(seen.values(), key=lambda line: line.status != "failed"),
         copy_text=copies,
         renditions=renditions,
         image_url=renditions[0].image_url,
         thumbnail_url=renditions[0].thumbnail_url,
+        sha256=creative.sha256,
         cost_usd=round(creative.cost_usd, 4),
         attempts=len(creative.attempts),
         made_by_fallback=made_by_fallback(creative),

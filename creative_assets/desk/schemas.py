@@ -113,6 +113,10 @@ class DecisionOut(Body):
     run_url: str | None
     sha256: str
     on_current_image: bool = Field(description="false: made on an earlier image of the creative")
+    image_url: str | None = Field(
+        default=None,
+        description="on an earlier image: a thumbnail of that image, while its version is stored",
+    )
 
 
 class RenditionOut(Body):
@@ -154,6 +158,7 @@ class CreativeOut(Body):
     renditions: list[RenditionOut]
     image_url: str
     thumbnail_url: str
+    sha256: str = Field(description="of the primary rendition: the image a decision is recorded against")
     cost_usd: float
     attempts: int
     made_by_fallback: str | None = Field(description="why it counts as made by a fallback, or null")

@@ -21,7 +21,17 @@ function showFlashes(doc) {
   const found = doc.querySelectorAll(".flash");
   if (!target || !found.length) return;
   target.replaceChildren(...Array.from(found, (f) => document.importNode(f, true)));
+  fadeFlashes();
 }
+
+// Good news fades after a while; an error stays until it is clicked away.
+function fadeFlashes() {
+  document.querySelectorAll("#flashes .flash:not(.flash-error)").forEach((flash) => {
+    setTimeout(() => flash.classList.add("fading"), 8000);
+    setTimeout(() => flash.remove(), 8500);
+  });
+}
+fadeFlashes();
 
 document.addEventListener("click", (event) => {
   const zoom = event.target.closest("a.zoomable");
@@ -45,6 +55,7 @@ document.addEventListener("click", (event) => {
     return;
   }
   if (event.target.matches("#zoom, #zoom img")) $("#zoom").close();
+  if (event.target.closest("#flashes .flash")) event.target.closest(".flash").remove();
 });
 
 document.addEventListener("submit", async (event) => {
@@ -58,12 +69,13 @@ document.addEventListener("submit", async (event) => {
   if (!card) return;
   event.preventDefault();
   const data = new FormData(form);
-  const cardUrl = `${form.action.replace(/\/decide$/, "/card")}?next=${encodeURIComponent(data.get("next") || "")}`;
-  data.set("next", new URL(cardUrl, location.href).pathname + new URL(cardUrl, location.href).search);
+  // getAttribute: the form has a field named "action", which hides the form's own property.
+  const target = form.getAttribute("action");
+  data.set("next", `${target.replace(/\/decide$/, "/card")}?next=${encodeURIComponent(data.get("next") || "")}`);
   form.querySelectorAll("button").forEach((b) => (b.disabled = true));
   card.classList.add("busy");
   try {
-    const response = await fetch(form.action, { method: "POST", body: data, credentials: "same-origin" });
+    const response = await fetch(target, { method: "POST", body: data, credentials: "same-origin" });
     const doc = parse(await response.text());
     showFlashes(doc);
     const fresh = doc.querySelector(".card");
