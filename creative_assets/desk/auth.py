@@ -71,7 +71,7 @@ class EmbeddedCredentials:
 class Authenticator:
     def __init__(self, settings: DeskSettings) -> None:
         self.settings = settings
-        users = list(settings.users)
+        users = list(settings.all_users)
         self.embedded: EmbeddedCredentials | None = None
         if settings.embedded:
             self.embedded = EmbeddedCredentials(EMBEDDED_USER, secrets.token_urlsafe(9), new_token())

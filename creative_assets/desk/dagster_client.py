@@ -38,6 +38,9 @@ IMAGE_TYPE_TAG = "creative_assets/image_type"
 BUNDLE_TAG = "creative_assets/bundle"
 NOTE_TAG_LIMIT = 1000
 
+# What a regeneration remakes today: the creative's whole job × variant partition (its four image
+# types), until the pipeline can be asked to remake one creative alone. The pages say so.
+REGENERATES_WHOLE_VARIANT = True
 JOB_FOR_MODE: dict[ChangeMode, str] = {
     "new_attempt": "regenerate_creatives",
     "new_picture": "regenerate_images",

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from creative_assets.desk import bundles, campaigns, review
 from creative_assets.desk.auth import Principal
+from creative_assets.desk.dagster_client import REGENERATES_WHOLE_VARIANT
 from creative_assets.desk.schemas import FILTERS, Filter
 from creative_assets.desk.verdicts import GATE_OUTCOME_LABEL, REVIEW_LABEL
 from creative_assets.errors import CreativeAssetsError
@@ -63,6 +64,7 @@ templates.env.filters["ago"] = ago
 templates.env.filters["usd"] = lambda v: f"${v:,.2f}" if v >= 0.01 or v == 0 else f"${v:.4f}"
 templates.env.filters["mb"] = lambda v: f"{(v or 0) / 1e6:.1f} MB"
 templates.env.globals.update(
+    REGENERATES_WHOLE_VARIANT=REGENERATES_WHOLE_VARIANT,
     FILTER_LABEL=FILTER_LABEL,
     IMAGE_TYPE_LABEL=IMAGE_TYPE_LABEL,
     STATE_LABEL=STATE_LABEL,

@@ -25,7 +25,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from creative_assets.errors import CreativeAssetsError
@@ -79,27 +79,31 @@ class DeskSettings(BaseSettings):
     cookie_secure: bool = False
     session_hours: float = Field(default=12, gt=0, le=24 * 30)
 
-    @model_validator(mode="after")
-    def _users_from_file(self) -> DeskSettings:
-        if self.users_file is None:
-            return self
-        try:
-            data = json.loads(self.users_file.read_text())
-        except (OSError, ValueError) as exc:
-            raise CreativeAssetsError(
-                "invalid_setting", f"{ENV_PREFIX}USERS_FILE={self.users_file}: cannot read it ({exc})"
-            ) from None
-        listed = [UserConfig.model_validate(u) for u in data.get("users", [])]
-        names = [u.name for u in [*self.users, *listed]]
+    _listed: list[UserConfig] = PrivateAttr(default_factory=list)
+
+    def model_post_init(self, context: object, /) -> None:
+        """Read the users file once; a user configured twice is an error, not a silent pick."""
+        if self.users_file is not None:
+            try:
+                data = json.loads(self.users_file.read_text())
+            except (OSError, ValueError) as exc:
+                raise CreativeAssetsError(
+                    "invalid_setting", f"{ENV_PREFIX}USERS_FILE={self.users_file}: cannot read it ({exc})"
+                ) from None
+            self._listed = [UserConfig.model_validate(u) for u in data.get("users", [])]
+        names = [u.name for u in self.all_users]
         if len(set(names)) != len(names):
             raise CreativeAssetsError("invalid_setting", "a desk user is configured twice")
-        self.users = [*self.users, *listed]
-        return self
+
+    @property
+    def all_users(self) -> list[UserConfig]:
+        """The users of USERS and of USERS_FILE."""
+        return [*self.users, *self._listed]
 
     @property
     def embedded(self) -> bool:
         """No users and no proxy: the zero-key default, with a local reviewer made at start."""
-        return not self.users and not self.proxy_user_header
+        return not self.all_users and not self.proxy_user_header
 
     @property
     def ui_url(self) -> str:
