@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from creative_assets.desk import bundles, campaigns, images, review
+from creative_assets.desk import bundles, campaigns, images, review, views
 from creative_assets.desk.auth import Principal
 from creative_assets.desk.backend import Backend
 from creative_assets.desk.errors import responses
@@ -131,12 +131,12 @@ def campaign_results(
 ) -> CreativeList:
     """The creatives with image URLs (every rendition), verdicts, reasons, copy, costs, decisions."""
     _known(desk, job_id)
-    views = review.creative_views(desk, job_id)
+    shown = views.creative_views(desk, job_id)
     return CreativeList(
         job_id=job_id,
         filter=filter,
-        counts=review.counts_of(views),
-        items=[v for v in views if review.matches(v, filter)],
+        counts=views.counts_of(shown),
+        items=[v for v in shown if views.matches(v, filter)],
     )
 
 
@@ -186,7 +186,7 @@ def download_bundle(job_id: JobId, run_id: RunId, who: Viewer, desk: Desk) -> Re
 
 @router.get("/creatives/{creative_id}", response_model=CreativeOut, responses=READ, tags=["creatives"])
 def creative(creative_id: CreativeId, who: Viewer, desk: Desk) -> CreativeOut:
-    return review.one_view(desk, creative_id)
+    return views.one_view(desk, creative_id)
 
 
 @router.post(
@@ -272,11 +272,7 @@ def run_status(run_id: RunId, who: Viewer, desk: Desk) -> RunInfo:
 
 
 def _known(desk: Backend, job_id: str) -> str:
-    if job_id not in campaigns.known_jobs(desk):
-        raise CreativeAssetsError(
-            "unknown_job", f"{job_id} has no campaign here and the job source does not offer it"
-        )
-    return job_id
+    return campaigns.require_known(desk, job_id)
 
 
 def _cache(run: str | None, sha: str) -> dict[str, str]:

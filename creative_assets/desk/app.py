@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from creative_assets.desk import api, pages
+from creative_assets.desk import api, pages, rendering
 from creative_assets.desk.auth import Authenticator
 from creative_assets.desk.backend import Backend, open_backend
 from creative_assets.desk.errors import coded_error, http_error, invalid_request
@@ -105,20 +105,20 @@ def create_app(
         assert isinstance(exc, CreativeAssetsError)
         if exc.code in ("not_signed_in", "invalid_credentials"):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        return pages.error_page(request, exc.code, exc.message)
+        return rendering.error_page(request, exc.code, exc.message)
 
     async def on_http(request: Request, exc: Exception) -> Response:
         if _wants_json(request):
             return await http_error(request, exc)
         assert isinstance(exc, StarletteHTTPException)
-        return pages.error_page(
+        return rendering.error_page(
             request, "not_found" if exc.status_code == 404 else "http_error", str(exc.detail)
         )
 
     async def on_invalid(request: Request, exc: Exception) -> Response:
         if _wants_json(request):
             return await invalid_request(request, exc)
-        return pages.error_page(request, "invalid_request", "that address or form is not valid")
+        return rendering.error_page(request, "invalid_request", "that address or form is not valid")
 
     app.add_exception_handler(CreativeAssetsError, on_coded)
     app.add_exception_handler(StarletteHTTPException, on_http)

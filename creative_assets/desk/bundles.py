@@ -13,6 +13,7 @@ from creative_assets.desk import dagster_client
 from creative_assets.desk.auth import Principal
 from creative_assets.desk.backend import Backend
 from creative_assets.desk.schemas import BundleInfo, BundleSelection, CreativeOut
+from creative_assets.desk.views import stored_sets
 from creative_assets.errors import CreativeAssetsError
 
 EXPORT_BUNDLE = dg.AssetKey("export_bundle")
@@ -92,8 +93,6 @@ def _int(value: dg.MetadataValue | None) -> int | None:
 
 def build(backend: Backend, who: Principal, job_id: str, selection: BundleSelection) -> str:
     """Launch the roll-up that writes a fresh bundle; returns its run id."""
-    from creative_assets.desk.review import stored_sets
-
     if len(stored_sets(backend, job_id)) < 5:
         raise CreativeAssetsError(
             "not_materialized",

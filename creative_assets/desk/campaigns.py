@@ -10,9 +10,10 @@ import dagster as dg
 
 from creative_assets.campaign import ensure_job_partition
 from creative_assets.defs.automation.sensors import JOB_VERSION_TAG, compliance_block
-from creative_assets.desk import dagster_client, review
+from creative_assets.desk import dagster_client
 from creative_assets.desk.auth import Principal
 from creative_assets.desk.backend import Backend
+from creative_assets.desk.bundles import bundles_of
 from creative_assets.desk.schemas import (
     CampaignDetail,
     CampaignItem,
@@ -21,6 +22,7 @@ from creative_assets.desk.schemas import (
     RunInfo,
     StartCampaignResult,
 )
+from creative_assets.desk.views import counts_of, creative_views
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import VARIANTS, JobPosting
 from creative_assets.partitions import InvalidJobIdError, job_partitions, validate_job_id, variant_key
@@ -141,7 +143,7 @@ def campaign_item(
     backend: Backend, job_id: str, *, detail: bool = False, views: list[CreativeOut] | None = None
 ) -> CampaignItem | CampaignDetail:
     runs = job_runs(backend, job_id)
-    views = review.creative_views(backend, job_id) if views is None else views
+    views = creative_views(backend, job_id) if views is None else views
     state, phase, reason = state_of(backend, runs, len(views))
     posting = _posting(backend, job_id)
     moments = [r.update_timestamp for r in runs] + [v.decision.at for v in views if v.decision]
@@ -152,15 +154,13 @@ def campaign_item(
         state=state,
         phase=phase,
         reason=reason,
-        counts=review.counts_of(views),
+        counts=counts_of(views),
         cost_usd=round(sum(e.cost_usd for e in backend.gateway.ledger(job_id)), 4),
         updated_at=max(moments) if moments else None,
         url=f"/campaigns/{job_id}",
     )
     if not detail:
         return CampaignItem(**fields)
-    from creative_assets.desk.bundles import bundles_of  # bundles read the campaign's views too
-
     return CampaignDetail(
         **fields,
         formats=list(dict.fromkeys(r.format for v in views for r in v.renditions)),
@@ -178,6 +178,19 @@ def known_jobs(backend: Backend) -> list[str]:
     except (ProviderError, CreativeAssetsError):
         offered = []
     return list(dict.fromkeys([*reversed(started), *offered]))
+
+
+def require_known(backend: Backend, job_id: str) -> str:
+    """A job with a campaign here, or one the job source offers (one look-up, not a listing)."""
+    if backend.instance.has_dynamic_partition(job_partitions.name, job_id):  # type: ignore[arg-type]
+        return job_id
+    try:
+        backend.job_source.get_job(job_id)
+    except (ProviderError, CreativeAssetsError, ValueError):
+        raise CreativeAssetsError(
+            "unknown_job", f"{job_id} has no campaign here and the job source does not offer it"
+        ) from None
+    return job_id
 
 
 def list_campaigns(backend: Backend, offset: int, limit: int) -> CampaignPage:

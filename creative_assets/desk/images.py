@@ -17,7 +17,7 @@ from PIL import Image
 
 from creative_assets.approvals import parse_creative_id
 from creative_assets.desk.backend import Backend
-from creative_assets.desk.review import find_creative
+from creative_assets.desk.views import find_creative
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.imaging.formats import ad_format
 from creative_assets.models import CreativeSet

@@ -1,125 +1,30 @@
-"""The pages: server-rendered HTML over the same functions as the API (`review`, `campaigns`,
-`bundles`), so nothing can be done here that the API cannot do. Forms post back here and
-redirect (they work without JavaScript); `static/desk.js` only adds zoom, the rendition switch
-and live updates while runs are under way."""
+"""The pages: server-rendered HTML over the same functions as the API (`views`, `review`,
+`campaigns`, `bundles`), so nothing can be done here that the API cannot do. Forms post back here
+and redirect (they work without JavaScript); `static/desk.js` only adds zoom, the rendition
+switch, decisions that update one card, and live updates while runs are under way."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import Response
 
-from creative_assets.desk import bundles, campaigns, review
-from creative_assets.desk.auth import Principal
-from creative_assets.desk.dagster_client import REGENERATES_WHOLE_VARIANT
+from creative_assets.desk import bundles, campaigns, review, views
+from creative_assets.desk.rendering import back, backend_of, flash, local, render
 from creative_assets.desk.schemas import FILTERS, Filter
-from creative_assets.desk.verdicts import GATE_OUTCOME_LABEL, REVIEW_LABEL
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.approvals import ChangeMode
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-FILTER_LABEL = {
-    "all": "All",
-    "needs_review": "Needs review",
-    "passed": "Passed",
-    "failed": "Failed",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "changes_requested": "Changes requested",
-    "fallback": "Made by a fallback",
-}
-IMAGE_TYPE_LABEL = {
-    "job_focus": "Job focus",
-    "lifestyle": "Lifestyle",
-    "artistic": "Artistic",
-    "location": "Location",
-}
-STATE_LABEL = {
-    "not_started": "Not started",
-    "queued": "Queued",
-    "running": "Running",
-    "incomplete": "Incomplete",
-    "done": "Done",
-    "failed": "Failed",
-}
-
-
-def ago(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    seconds = (datetime.now(UTC) - moment).total_seconds()
-    for limit, unit, size in ((60, "s", 1), (3600, "min", 60), (86400, "h", 3600), (86400 * 60, "d", 86400)):
-        if seconds < limit:
-            return "just now" if seconds < 10 else f"{int(seconds // size)} {unit} ago"
-    return moment.strftime("%Y-%m-%d")
-
-
-templates.env.filters["ago"] = ago
-templates.env.filters["usd"] = lambda v: f"${v:,.2f}" if v >= 0.01 or v == 0 else f"${v:.4f}"
-templates.env.filters["mb"] = lambda v: f"{(v or 0) / 1e6:.1f} MB"
-templates.env.globals.update(
-    REGENERATES_WHOLE_VARIANT=REGENERATES_WHOLE_VARIANT,
-    FILTER_LABEL=FILTER_LABEL,
-    IMAGE_TYPE_LABEL=IMAGE_TYPE_LABEL,
-    STATE_LABEL=STATE_LABEL,
-    GATE_OUTCOME_LABEL=GATE_OUTCOME_LABEL,
-    REVIEW_LABEL=REVIEW_LABEL,
-)
-
-
-def _who(request: Request) -> Principal | None:
-    try:
-        return request.app.state.auth.identify(request)
-    except CreativeAssetsError:
-        return None
-
-
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    auth = request.app.state.auth
-    flashes = request.session.pop("flash", [])
-    return templates.TemplateResponse(
-        request,
-        name,
-        {
-            "who": _who(request),
-            "csrf": auth.csrf_token(request),
-            "flashes": flashes,
-            "ui_url": request.app.state.settings.ui_url,
-            **context,
-        },
-        status_code=status,
-    )
-
-
-def error_page(request: Request, code: str, message: str) -> HTMLResponse:
-    from creative_assets.desk.errors import status_of
-
-    return render(request, "error.html", status_of(code), code=code, message=message)
-
-
-def flash(request: Request, kind: str, text: str) -> None:
-    request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": text}]
-
-
-def back(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def _desk(request: Request):
-    return request.app.state.desk
 
 
 # --- signing in ------------------------------------------------------------------------------
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
     return render(
-        request, "login.html", next=_local(next), embedded=request.app.state.auth.embedded is not None
+        request, "login.html", next=local(next), embedded=request.app.state.auth.embedded is not None
     )
 
 
@@ -140,13 +45,13 @@ def login(
             request,
             "login.html",
             401,
-            next=_local(next),
+            next=local(next),
             error=exc.message,
             username=username,
             embedded=auth.embedded is not None,
         )
     auth.sign_in(request, user)
-    return back(_local(next))
+    return back(local(next))
 
 
 @router.post("/logout")
@@ -156,16 +61,11 @@ def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respons
     return back("/login")
 
 
-def _local(url: str) -> str:
-    """Only paths on this site: a `next` that names another host would be an open redirect."""
-    return url if url.startswith("/") and not url.startswith("//") else "/"
-
-
 # --- campaigns -------------------------------------------------------------------------------
 @router.get("/")
 def campaigns_page(request: Request, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     request.app.state.auth.viewer(request)
-    page = campaigns.list_campaigns(_desk(request).backend, offset, 50)
+    page = campaigns.list_campaigns(backend_of(request), offset, 50)
     return render(request, "campaigns.html", page=page, title="Campaigns")
 
 
@@ -175,7 +75,7 @@ def start_campaign(
 ) -> Response:
     try:
         who = request.app.state.auth.reviewer(request, csrf_token)
-        result = campaigns.start(_desk(request).backend, who, job_id)
+        result = campaigns.start(backend_of(request), who, job_id)
     except CreativeAssetsError as exc:
         flash(request, "error", f"[{exc.code}] {exc.message}")
         return back("/")
@@ -188,19 +88,16 @@ def campaign_page(
     request: Request, job_id: str, filter: Annotated[str, Query()] = "needs_review"
 ) -> Response:
     request.app.state.auth.viewer(request)
-    backend = _desk(request).backend
-    if job_id not in campaigns.known_jobs(backend):
-        raise CreativeAssetsError(
-            "unknown_job", f"{job_id} has no campaign here and the job source does not offer it"
-        )
+    backend = backend_of(request)
+    campaigns.require_known(backend, job_id)
     which: Filter = filter if filter in FILTERS else "all"  # type: ignore[assignment]
-    views = review.creative_views(backend, job_id)
-    detail = campaigns.campaign_item(backend, job_id, detail=True, views=views)
-    if which == "needs_review" and not any(review.matches(v, which) for v in views):
+    made = views.creative_views(backend, job_id)
+    detail = campaigns.campaign_item(backend, job_id, detail=True, views=made)
+    if which == "needs_review" and not any(views.matches(v, which) for v in made):
         which = "all"  # nothing left to review: show everything rather than an empty page
-    shown = [v for v in views if review.matches(v, which)]
-    counts = {f: sum(review.matches(v, f) for v in views) for f in FILTERS}  # type: ignore[arg-type]
-    approvable = sum(v.review == "needs_review" and v.gate_outcome != "failed" for v in views)
+    shown = [v for v in made if views.matches(v, which)]
+    counts = {f: sum(views.matches(v, f) for v in made) for f in FILTERS}  # type: ignore[arg-type]
+    approvable = sum(v.review == "needs_review" and v.gate_outcome != "failed" for v in made)
     return render(
         request,
         "campaign.html",
@@ -216,7 +113,7 @@ def campaign_page(
 @router.get("/campaigns/{job_id}/creatives/{creative_id}")
 def creative_page(request: Request, job_id: str, creative_id: str) -> Response:
     request.app.state.auth.viewer(request)
-    view = review.one_view(_desk(request).backend, creative_id)
+    view = views.one_view(backend_of(request), creative_id)
     if view.job_id != job_id:
         raise CreativeAssetsError("unknown_creative", f"{creative_id} is not a creative of {job_id}")
     return render(request, "creative.html", v=view, title=creative_id)
@@ -227,10 +124,8 @@ def creative_card(request: Request, job_id: str, creative_id: str, next: str = "
     """One card with the messages of the last action: what the page's script swaps in after a
     decision, instead of reloading twenty creatives."""
     request.app.state.auth.viewer(request)
-    view = review.one_view(_desk(request).backend, creative_id)
-    return render(
-        request, "card_fragment.html", v=view, next=_local(next) if next else f"/campaigns/{job_id}"
-    )
+    view = views.one_view(backend_of(request), creative_id)
+    return render(request, "card_fragment.html", v=view, next=local(next) if next else f"/campaigns/{job_id}")
 
 
 # --- deciding --------------------------------------------------------------------------------
@@ -246,11 +141,11 @@ def decide(
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    target = _local(next) if next else f"/campaigns/{job_id}"
+    target = local(next) if next else f"/campaigns/{job_id}"
     target += f"#card-{quote(creative_id)}" if "#" not in target else ""
     try:
         who = request.app.state.auth.reviewer(request, csrf_token)
-        backend = _desk(request).backend
+        backend = backend_of(request)
         if action == "approve":
             review.decide(backend, who, creative_id, "approved", note, override)
             flash(
@@ -287,7 +182,7 @@ def approve_passed(
 ) -> Response:
     try:
         who = request.app.state.auth.reviewer(request, csrf_token)
-        result = review.approve_passed(_desk(request).backend, who, job_id, creative_ids or None)
+        result = review.approve_passed(backend_of(request), who, job_id, creative_ids or None)
         skipped = f"; {len(result.skipped)} skipped" if result.skipped else ""
         flash(request, "ok", f"approved {len(result.approved)} creatives{skipped}")
     except CreativeAssetsError as exc:
@@ -306,7 +201,7 @@ def build_bundle(
     try:
         who = request.app.state.auth.reviewer(request, csrf_token)
         chosen = "passed" if selection == "passed" else "approved"
-        run_id = bundles.build(_desk(request).backend, who, job_id, chosen)
+        run_id = bundles.build(backend_of(request), who, job_id, chosen)
         flash(
             request,
             "ok",

@@ -133,7 +133,12 @@ def test_who_is_asking() -> None:
 def test_a_trusted_proxys_identity_header() -> None:
     users = [UserConfig(name="anna", role="reviewer")]
     auth = Authenticator(
-        _settings(users=users, secret_key="k" * 32, proxy_user_header="X-Forwarded-User", trusted_proxies=["10.0.0.5"])
+        _settings(
+            users=users,
+            secret_key="k" * 32,
+            proxy_user_header="X-Forwarded-User",
+            trusted_proxies=["10.0.0.5"],
+        )
     )
     anna = auth.identify(_request({"X-Forwarded-User": "anna"}, client="10.0.0.5"))
     assert anna is not None and (anna.role, anna.via) == ("reviewer", "proxy")

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from creative_assets.defs.reports.summary import ad_name
 from creative_assets.desk.dagster_client import CHANGE_MODE_TAG, CHANGE_REQUEST_TAG
@@ -79,7 +79,7 @@ def _all_images_loaded(page: Page) -> bool:
     )
 
 
-def _card(page: Page, creative_id: str):  # noqa: ANN202 - a Locator
+def _card(page: Page, creative_id: str) -> Locator:
     return page.locator(f"article.card[data-creative='{creative_id}']")
 
 
