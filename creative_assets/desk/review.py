@@ -4,20 +4,23 @@ goes through `approvals.write_decision`, the function the command line uses."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 import dagster as dg
 
-from creative_assets.approvals import check_decision, write_decision
+from creative_assets.approvals import check_decision, decision_history, write_decision
 from creative_assets.defs.images.assets import GENERATION_TAG
 from creative_assets.desk import dagster_client
 from creative_assets.desk.auth import Principal
 from creative_assets.desk.backend import Backend
 from creative_assets.desk.schemas import BulkResult, DecisionResult
-from creative_assets.desk.views import creative_views, decision_out, find_creative
+from creative_assets.desk.views import creative_view, decision_out, find_creative, stored_sets
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.approvals import CHANGES_REQUESTED, ChangeMode
 from creative_assets.partitions import variant_key
+
+log = logging.getLogger(__name__)
 
 
 def decide(
@@ -57,8 +60,11 @@ def ask_for_changes(
         generation=next_generation(backend, str(variant_key(s.job_id, s.variant))),
         by=who.label,
     )
-    dg.get_dagster_logger("creative_assets.desk").info(
-        f"changes requested on {creative_id}: run {run_id} launched in {time.perf_counter() - started:.2f} s"
+    log.info(
+        "changes requested on %s: run %s launched in %.2f s",
+        creative_id,
+        run_id,
+        time.perf_counter() - started,
     )
     approval = write_decision(
         backend.instance,
@@ -77,7 +83,13 @@ def approve_passed(
 ) -> BulkResult:
     """Approve the given creatives, or every one that passed its gates and needs review. A
     creative that failed its gates is never approved in bulk (that needs its own override)."""
-    views = {v.creative_id: v for v in creative_views(backend, job_id)}
+    sets = stored_sets(backend, job_id)
+    history = decision_history(backend.instance, job_id) if sets else {}
+    creatives = {c.creative_id: c for stored in sets.values() for c in stored.creative_set.creatives}
+    views = {
+        cid: creative_view(backend, sets[cid.rsplit("-", 2)[1]], c, history.get(cid, []))
+        for cid, c in creatives.items()
+    }
     if not views:
         raise CreativeAssetsError("not_materialized", f"{job_id} has no creatives yet")
     wanted = creative_ids if creative_ids is not None else list(views)
@@ -91,6 +103,8 @@ def approve_passed(
         elif view.review != "needs_review" and creative_ids is None:
             skipped[creative_id] = f"already decided: {view.review_label.lower()}"
         else:
-            decide(backend, who, creative_id, "approved", note)
+            write_decision(
+                backend.instance, creatives[creative_id], decision="approved", by=who.label, note=note
+            )
             approved.append(creative_id)
     return BulkResult(approved=approved, skipped=skipped)

@@ -100,6 +100,9 @@ class GateLine(Body):
     name: str
     status: Literal["passed", "warning", "failed"]
     sentence: str = Field(description="what the gate found, in plain words")
+    renditions: list[str] = Field(
+        default_factory=list, description="on a creative: the renditions (format locale) it is about"
+    )
 
 
 class DecisionOut(Body):

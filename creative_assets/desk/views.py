@@ -164,9 +164,13 @@ def creative_view(
             )
         )
     seen: dict[tuple[str, str], GateLine] = {}
-    for r in renditions:  # the same sentence for several renditions is read once
+    for r in renditions:  # the same sentence for several renditions is read once, naming them
         for line in r.reasons:
-            seen.setdefault((line.gate, line.sentence), line)
+            key = (line.gate, line.sentence)
+            where = [*(seen[key].renditions if key in seen else []), f"{r.format} {r.locale}"]
+            seen[key] = line.model_copy(update={"renditions": where})
+    if len(renditions) == 1:  # nothing to tell apart
+        seen = {key: line.model_copy(update={"renditions": []}) for key, line in seen.items()}
     locales = list(dict.fromkeys([creative.primary.locale, *s.copy_by_locale]))
     copies = [_copy_out(s, locale) for locale in locales]
     outcome = gate_outcome(creative.status)
