@@ -9,6 +9,7 @@ new-token       print a new API token and the SHA-256 to configure for it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import signal
@@ -61,17 +62,27 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 180) -
     raise CreativeAssetsError("dagster_unavailable", f"dagster dev did not answer {url} in {timeout_s:.0f} s")
 
 
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def dev(settings: DeskSettings, workspace: Path, dagster_port: int) -> None:
     """`dagster dev` in DAGSTER_HOME (so it reads the instance config there), then the desk; both
-    stop together."""
+    stop together. Dagster runs in its own process group, which this process stops: on Ctrl-C
+    (uvicorn shuts the desk down first), on SIGTERM or SIGHUP (a closed terminal)."""
     home = Path(os.environ.get("DAGSTER_HOME", ".dagster_home")).resolve()
     home.mkdir(parents=True, exist_ok=True)
     dagster = Path(sys.executable).with_name("dagster")
     settings.dagster_url = f"http://127.0.0.1:{dagster_port}"
+    # A shell that started us in the background ignores SIGINT, and a child would inherit that
+    # and never stop on it; Python's own handler gives the child the default disposition.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _exit)
     proc = subprocess.Popen(
         [str(dagster), "dev", "-w", str(workspace.resolve()), "-h", "127.0.0.1", "-p", str(dagster_port)],
         cwd=home,
-        start_new_session=True,  # Ctrl-C reaches us; we stop it in order
+        start_new_session=True,
     )
     try:
         print(f"Starting the Dagster UI (instance {home}) …", flush=True)
@@ -79,8 +90,8 @@ def dev(settings: DeskSettings, workspace: Path, dagster_port: int) -> None:
         print(f"Dagster UI:   {settings.dagster_url}", flush=True)
         serve(settings)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)  # dagster dev stops its webserver, daemon and runs
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
