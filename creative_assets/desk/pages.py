@@ -98,6 +98,11 @@ def campaign_page(
     shown = [v for v in made if views.matches(v, which)]
     counts = {f: sum(views.matches(v, f) for v in made) for f in FILTERS}  # type: ignore[arg-type]
     approvable = sum(v.review == "needs_review" and v.gate_outcome != "failed" for v in made)
+    # What each ZIP would hold: the bundle ships only creatives that passed their gates.
+    ships = {
+        "approved": sum(v.review == "approved" and v.gate_outcome != "failed" for v in made),
+        "passed": sum(v.review != "rejected" and v.gate_outcome != "failed" for v in made),
+    }
     return render(
         request,
         "campaign.html",
@@ -106,6 +111,7 @@ def campaign_page(
         filter=which,
         counts=counts,
         approvable=approvable,
+        ships=ships,
         title=detail.title or job_id,
     )
 
