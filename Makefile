@@ -25,10 +25,11 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/creative-assets campaign $(JOB)
 
-# Run from DAGSTER_HOME so Dagster reads the instance config there (the top-level dagster.yaml is
-# the template it is copied from).
+# The Dagster UI (dagster dev: webserver + daemon, run from DAGSTER_HOME so it reads the instance
+# config there; the top-level dagster.yaml is the template) and the review desk beside it; both
+# addresses are printed, Ctrl-C stops both. DESK_ARGS passes options, e.g. --dagster-port 3001.
 dev: install $(DAGSTER_HOME)/dagster.yaml
-	cd $(DAGSTER_HOME) && $(CURDIR)/$(BIN)/dagster dev -w $(CURDIR)/workspace.yaml
+	$(BIN)/python -m creative_assets.desk dev --workspace $(CURDIR)/workspace.yaml $(DESK_ARGS)
 
 test: install-test
 	$(BIN)/pytest -q

@@ -83,8 +83,11 @@ def _decide(args: argparse.Namespace) -> int:
             decision=args.decision,
             by=args.by,
             note=args.note or "",
+            override=getattr(args, "override", False),
         )
-    print(f"{approval.decision} {approval.creative_id} by {approval.by} at {approval.at.isoformat()}")
+    overridden = " (override: it failed its gates)" if approval.override else ""
+    when = approval.at.isoformat()
+    print(f"{approval.decision} {approval.creative_id} by {approval.by} at {when}{overridden}")
     if approval.note:
         print(f"note:    {approval.note}")
     print(f"image:   sha256 {approval.sha256}")
@@ -119,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         decide.add_argument("--by", required=True, help="who decides")
         decide.add_argument("--note", required=decision == "rejected", help="why (required to reject)")
+        if decision == "approved":
+            decide.add_argument(
+                "--override", action="store_true", help="approve a creative that failed its gates, on purpose"
+            )
         decide.set_defaults(func=_decide, decision=decision)
     args = parser.parse_args(argv)
     try:

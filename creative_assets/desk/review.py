@@ -1,0 +1,110 @@
+"""Decisions from the desk: approve, reject, request changes (which launches the regeneration
+through Dagster first), approve in bulk. The API and the pages both call these; every decision
+goes through `approvals.write_decision`, the function the command line uses."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import dagster as dg
+
+from creative_assets.approvals import check_decision, decision_history, write_decision
+from creative_assets.defs.images.assets import GENERATION_TAG
+from creative_assets.desk import dagster_client
+from creative_assets.desk.auth import Principal
+from creative_assets.desk.backend import Backend
+from creative_assets.desk.schemas import BulkResult, DecisionResult
+from creative_assets.desk.views import creative_view, decision_out, find_creative, stored_sets
+from creative_assets.errors import CreativeAssetsError
+from creative_assets.models.approvals import CHANGES_REQUESTED, ChangeMode
+from creative_assets.partitions import variant_key
+
+log = logging.getLogger(__name__)
+
+
+def decide(
+    backend: Backend, who: Principal, creative_id: str, decision: str, note: str = "", override: bool = False
+) -> DecisionResult:
+    _, creative = find_creative(backend, creative_id)
+    approval = write_decision(
+        backend.instance, creative, decision=decision, by=who.label, note=note, override=override
+    )
+    return DecisionResult(creative_id=creative_id, decision=decision_out(backend, approval, creative.sha256))
+
+
+def next_generation(backend: Backend, partition: str) -> int:
+    """A generation no run of this partition has used: a new seed for every new picture."""
+    runs = backend.instance.get_runs(dg.RunsFilter(tags={dagster_client.PARTITION_TAG: partition}))
+    used = [int(g) for r in runs if (g := r.tags.get(GENERATION_TAG, "")).isdigit()]
+    return max(used, default=0) + 1
+
+
+def ask_for_changes(
+    backend: Backend, who: Principal, creative_id: str, note: str, mode: ChangeMode | None
+) -> DecisionResult:
+    """Launch the regeneration (through Dagster), then record the request with its run."""
+    check_decision(CHANGES_REQUESTED, who.label, note)
+    stored, creative = find_creative(backend, creative_id)
+    s = stored.creative_set
+    chosen = dagster_client.mode_for_note(note, mode)
+    started = time.perf_counter()
+    run_id = dagster_client.request_changes(
+        backend.launcher,
+        creative_id=creative_id,
+        job_id=s.job_id,
+        variant=s.variant,
+        image_type=creative.image_type,
+        note=note.strip(),
+        mode=chosen,
+        generation=next_generation(backend, str(variant_key(s.job_id, s.variant))),
+        by=who.label,
+    )
+    log.info(
+        "changes requested on %s: run %s launched in %.2f s",
+        creative_id,
+        run_id,
+        time.perf_counter() - started,
+    )
+    approval = write_decision(
+        backend.instance,
+        creative,
+        decision=CHANGES_REQUESTED,
+        by=who.label,
+        note=note,
+        mode=chosen,
+        run_id=run_id,
+    )
+    return DecisionResult(creative_id=creative_id, decision=decision_out(backend, approval, creative.sha256))
+
+
+def approve_passed(
+    backend: Backend, who: Principal, job_id: str, creative_ids: list[str] | None, note: str = ""
+) -> BulkResult:
+    """Approve the given creatives, or every one that passed its gates and needs review. A
+    creative that failed its gates is never approved in bulk (that needs its own override)."""
+    sets = stored_sets(backend, job_id)
+    history = decision_history(backend.instance, job_id) if sets else {}
+    creatives = {c.creative_id: c for stored in sets.values() for c in stored.creative_set.creatives}
+    views = {
+        cid: creative_view(backend, sets[cid.rsplit("-", 2)[1]], c, history.get(cid, []))
+        for cid, c in creatives.items()
+    }
+    if not views:
+        raise CreativeAssetsError("not_materialized", f"{job_id} has no creatives yet")
+    wanted = creative_ids if creative_ids is not None else list(views)
+    approved, skipped = [], {}
+    for creative_id in wanted:
+        view = views.get(creative_id)
+        if view is None:
+            skipped[creative_id] = "not a creative of this campaign"
+        elif view.gate_outcome == "failed":
+            skipped[creative_id] = "failed its gates: approve it on its own, with an override"
+        elif view.review != "needs_review" and creative_ids is None:
+            skipped[creative_id] = f"already decided: {view.review_label.lower()}"
+        else:
+            write_decision(
+                backend.instance, creatives[creative_id], decision="approved", by=who.label, note=note
+            )
+            approved.append(creative_id)
+    return BulkResult(approved=approved, skipped=skipped)

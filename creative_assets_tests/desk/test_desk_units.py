@@ -1,0 +1,150 @@
+"""The desk's parts that need no server: its words, the choice between a new attempt and a new
+picture, its settings, and who the Authenticator says is asking (sessions, tokens, the trusted
+proxy's header, the zero-key default's local reviewer)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from starlette.requests import Request
+
+from creative_assets.desk.__main__ import _banner
+from creative_assets.desk.auth import Authenticator, hash_password, token_digest
+from creative_assets.desk.dagster_client import mode_for_note
+from creative_assets.desk.settings import DeskSettings, UserConfig
+from creative_assets.desk.verdicts import GATE_OUTCOME_LABEL, REVIEW_LABEL, gate_outcome
+from creative_assets.errors import CreativeAssetsError
+
+
+def _settings(**fields: object) -> DeskSettings:
+    """Settings from these fields only, whatever the environment of the test run says."""
+    return DeskSettings.model_validate(fields)
+
+
+def _request(headers: dict[str, str] | None = None, client: str = "127.0.0.1", session: dict | None = None):
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/v1/creatives/x/approve",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        "client": (client, 50000),
+        "session": session if session is not None else {},
+    }
+    return Request(scope)
+
+
+def test_gate_statuses_become_the_desks_words() -> None:
+    """Only a person approves: a gate pass is "passed", whatever the record calls it."""
+    assert gate_outcome("approved") == "passed"
+    assert gate_outcome("approved_with_warnings") == "passed_with_warnings"
+    assert gate_outcome("failed") == "failed"
+    assert gate_outcome("passed") == "passed"  # records written after the rename read the same
+    with pytest.raises(ValueError, match="unknown_status"):
+        gate_outcome("maybe")
+    assert GATE_OUTCOME_LABEL["passed"] == "Passed"
+    assert REVIEW_LABEL["approved"] == "Approved by reviewer"
+    assert "approved" not in " ".join(GATE_OUTCOME_LABEL.values()).lower()
+
+
+@pytest.mark.parametrize(
+    ("note", "explicit", "mode"),
+    [
+        ("the headline is hard to read", None, "new_attempt"),
+        ("Please a new picture: the room looks empty", None, "new_picture"),
+        ("try a different photo", None, "new_picture"),
+        ("Bitte ein anderes Bild, das Motiv passt nicht", None, "new_picture"),
+        ("neues Foto bitte", None, "new_picture"),
+        ("the picture is fine, fix the CTA", None, "new_attempt"),
+        ("a new picture please", "new_attempt", "new_attempt"),
+        ("the logo is too small", "new_picture", "new_picture"),
+    ],
+)
+def test_a_note_asking_for_a_new_picture_gets_one(note: str, explicit: str | None, mode: str) -> None:
+    assert mode_for_note(note, explicit) == mode  # type: ignore[arg-type]
+
+
+def test_users_come_from_a_file_and_need_a_session_key(tmp_path: Path) -> None:
+    users = tmp_path / "users.json"
+    users.write_text(
+        json.dumps({"users": [{"name": "anna", "role": "reviewer", "password_hash": hash_password("pw")}]})
+    )
+    settings = _settings(users_file=users)
+    assert [u.name for u in settings.all_users] == ["anna"] and not settings.embedded
+    with pytest.raises(CreativeAssetsError) as exc:
+        settings.check_production()
+    assert exc.value.code == "invalid_setting" and "SECRET_KEY" in exc.value.message
+    _settings(users_file=users, secret_key="k" * 32).check_production()
+    with pytest.raises(ValueError, match="SHA-256"):
+        UserConfig(name="bot", token_sha256=["cad_plain_token"])
+
+
+def test_the_zero_key_default_makes_a_local_reviewer_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    settings = _settings()
+    assert settings.embedded
+    auth = Authenticator(settings)
+    creds = auth.embedded
+    assert creds is not None
+    assert auth.check_password(creds.name, creds.password).role == "reviewer"
+    who = auth.identify(_request({"Authorization": f"Bearer {creds.token}"}))
+    assert who is not None and (who.role, who.via) == ("reviewer", "token")
+
+    class App:
+        state = type("State", (), {"auth": auth})
+
+    _banner(settings, App)
+    printed = capsys.readouterr().out
+    assert "http://127.0.0.1:3100" in printed
+    assert creds.password in printed and creds.token in printed and "local reviewer" in printed
+
+
+def test_who_is_asking() -> None:
+    users = [
+        UserConfig(name="anna", role="reviewer", password_hash=hash_password("secret")),
+        UserConfig(name="otto", role="viewer", token_sha256=[token_digest("cad_otto")]),
+    ]
+    auth = Authenticator(_settings(users=users, secret_key="k" * 32))
+    assert auth.embedded is None
+    with pytest.raises(CreativeAssetsError) as exc:
+        auth.check_password("anna", "wrong")
+    assert exc.value.code == "invalid_credentials"
+    with pytest.raises(CreativeAssetsError):
+        auth.check_password("nobody", "secret")
+    assert auth.identify(_request()) is None
+    assert auth.identify(_request(session={"user": "anna", "csrf": "t"})).role == "reviewer"  # type: ignore[union-attr]
+    assert auth.identify(_request(session={"user": "gone"})) is None  # a user taken off the list
+    otto = auth.identify(_request({"Authorization": "Bearer cad_otto"}))
+    assert otto is not None and otto.role == "viewer"
+    with pytest.raises(CreativeAssetsError) as exc:
+        auth.reviewer(_request({"Authorization": "Bearer cad_otto"}))
+    assert exc.value.code == "forbidden"
+    # a session write needs the session's CSRF token, in the form or the header
+    session = {"user": "anna", "csrf": "token-1"}
+    with pytest.raises(CreativeAssetsError) as exc:
+        auth.reviewer(_request(session=session))
+    assert exc.value.code == "csrf_failed"
+    assert auth.reviewer(_request(session=session), form_token="token-1").name == "anna"
+    assert auth.reviewer(_request({"X-CSRF-Token": "token-1"}, session=session)).name == "anna"
+    # the identity header is ignored unless configured
+    assert auth.identify(_request({"X-Forwarded-User": "anna"})) is None
+
+
+def test_a_trusted_proxys_identity_header() -> None:
+    users = [UserConfig(name="anna", role="reviewer")]
+    auth = Authenticator(
+        _settings(
+            users=users,
+            secret_key="k" * 32,
+            proxy_user_header="X-Forwarded-User",
+            trusted_proxies=["10.0.0.5"],
+        )
+    )
+    anna = auth.identify(_request({"X-Forwarded-User": "anna"}, client="10.0.0.5"))
+    assert anna is not None and (anna.role, anna.via) == ("reviewer", "proxy")
+    guest = auth.identify(_request({"X-Forwarded-User": "gustav"}, client="10.0.0.5"))
+    assert guest is not None and guest.role == "viewer"  # not on the list: the proxy role
+    assert auth.identify(_request({"X-Forwarded-User": "anna"}, client="10.0.0.9")) is None  # not the proxy
+    with pytest.raises(CreativeAssetsError) as exc:  # a browser behind the proxy still needs CSRF
+        auth.reviewer(_request({"X-Forwarded-User": "anna"}, client="10.0.0.5", session={"csrf": "t"}))
+    assert exc.value.code == "csrf_failed"
