@@ -67,6 +67,13 @@ def record_decision(
     creative_id = f"{job_id}-{variant}-{image_type}"
     creative_set = _stored_creatives(instance, defs, job_id, variant, image_type)
     creative = creative_set.creative(image_type)  # type: ignore[arg-type]
+    if creative.sha256 is None:
+        why = creative.failure.describe() if creative.failure else "nothing was rendered"
+        raise CreativeAssetsError(
+            "nothing_to_review",
+            f"{creative_id} has no image to decide on ({why}); regenerate it first "
+            "(regenerate_creatives or regenerate_images for its partition)",
+        )
     approval = Approval(
         creative_id=creative_id,
         decision=decision,  # type: ignore[arg-type]
