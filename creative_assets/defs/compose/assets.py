@@ -179,7 +179,7 @@ def creatives(
         output_name="final_creatives",
         metadata={
             "preview": preview_of(t.final for t in thumbs),
-            "formats_preview": preview_of(thumbs[0].renditions),
+            "formats_preview": preview_of(thumbs[0].renditions if thumbs else []),
             "approved": sum(c.approved for c in finals),
             "failed": sum(not c.approved for c in finals),  # needs_review included: not passed
             "needs_review": sum(c.status == "needs_review" for c in finals),

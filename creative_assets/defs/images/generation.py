@@ -60,8 +60,17 @@ def _unmoderated(
             )
             return generated, prompt, seed
         except ProviderFailure as exc:
-            if exc.code != MODERATED or retry == MODERATION_RETRIES:
+            if exc.code != MODERATED:
                 raise
+            if retry == MODERATION_RETRIES:
+                raise ProviderFailure(
+                    exc.code,
+                    f"{exc.message} (refused {retry + 1} times: with a new seed, then with a "
+                    "softened prompt; rewrite the designer prompt or regenerate the images)",
+                    provider=exc.provider,
+                    status=exc.status,
+                    call=exc.call,
+                ) from exc
             moderated.append(
                 ModeratedAttempt(
                     seed=seed,
