@@ -27,9 +27,23 @@ import pytest
 
 from creative_assets.approvals import record_decision
 from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
-from creative_assets.models import IMAGE_TYPES, VARIANTS
+from creative_assets.models import (
+    IMAGE_TYPES,
+    VARIANTS,
+    CampaignContext,
+    JobPosting,
+    ProviderCall,
+    ResearchBrief,
+)
+from creative_assets.providers.base import Generated
 from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
-from creative_assets.providers.local import LocalImageEditor, LocalJobSource, ProceduralImageGenerator
+from creative_assets.providers.http import ProviderFailure
+from creative_assets.providers.local import (
+    LocalImageEditor,
+    LocalJobSource,
+    ProceduralImageGenerator,
+    TemplateTextGenerator,
+)
 from creative_assets_tests.conftest import make_defs
 from creative_assets_tests.defs.faults import FaultyEditor, FaultyGenerator, FaultyWriter
 
@@ -168,3 +182,28 @@ def test_the_contact_sheet_marks_failed_and_stand_in_tiles(faulty: Faulty) -> No
     violet = (0x7B, 0x3F, 0xC4)
     pixels = sheet.convert("RGB").getdata()
     assert sum(p == violet for p in pixels) > 1000  # the needs-review frames and badges
+
+
+class FailingFusion(TemplateTextGenerator):
+    """The context fusion call fails for good, as a real client reports it after its retries."""
+
+    def fuse_context(self, job: JobPosting, research: ResearchBrief) -> Generated[CampaignContext]:
+        call = ProviderCall(provider="openai", model="gpt-4o", operation="context_fusion", outcome="error")
+        raise ProviderFailure(
+            "server_error",
+            "openai answered chat completions with HTTP 503; the provider is having trouble; re-run "
+            "the step later (gave up after 3 attempts)",
+            provider="openai",
+            call=call,
+        )
+
+
+def test_the_text_run_is_the_only_campaign_wide_stop_and_says_which_call_and_why(tmp_path: Path) -> None:
+    defs = make_defs(tmp_path / "storage", text_generator=FailingFusion())
+    with dg.instance_for_test() as instance:
+        ensure_job_partition(instance, LocalJobSource(), JOB)
+        outcome = run_campaign(defs, instance, JOB)
+    (text,) = outcome.runs  # nothing after it ran: no image was paid for
+    assert not text.success and text.error is not None
+    assert text.error.startswith("copy_variants: [server_error] context fusion (openai) failed")
+    assert "HTTP 503" in text.error and "campaign stops" in text.error
