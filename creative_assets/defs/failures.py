@@ -6,7 +6,9 @@ it is final for that call. The variant's steps catch it per image type, record i
 creatives, so the variant's gate report and the campaign's roll-up always run and list it.
 A call that all four creatives need (the art direction) fails all four, recorded the same way.
 Only the text run (job posting, research, copy) stops a campaign: `campaign_stop` says which
-call failed and why.
+call failed and why. The budget guard's refusal (`budget_exceeded`) is not a provider fault but
+the deployment's decision to stop spending: it still fails the step, so the campaign stops where
+the money ran out (raising the cap and re-running resumes it, paying nothing twice).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from typing import TypeVar
 
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.errors import CreativeAssetsError
-from creative_assets.gateway.models import BudgetExceeded
 from creative_assets.gateway.slots import SlotTimeout
 from creative_assets.imaging.png import InvalidImageError
 from creative_assets.models.base import CallFailure, ProviderCall
@@ -27,8 +28,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # What a provider call can end in once its own retries are spent: the provider's coded failure,
-# the budget guard's refusal, no slot in time, or bytes that are no image.
-CALL_FAILURES: tuple[type[Exception], ...] = (ProviderError, BudgetExceeded, SlotTimeout, InvalidImageError)
+# no slot in time, or bytes that are no image.
+CALL_FAILURES: tuple[type[Exception], ...] = (ProviderError, SlotTimeout, InvalidImageError)
 
 CALL_NAMES = {
     "research": "research",
@@ -55,7 +56,7 @@ def call_failure(exc: Exception, *, step: str, call: str) -> CallFailure:
     return CallFailure(
         step=step,
         call=CALL_NAMES.get(record.operation, call) if record else call,
-        provider=provider or ("gateway" if isinstance(exc, BudgetExceeded | SlotTimeout) else "unknown"),
+        provider=provider or ("gateway" if isinstance(exc, SlotTimeout) else "unknown"),
         code=code,
         message=message,
     )
