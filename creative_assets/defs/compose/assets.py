@@ -126,7 +126,10 @@ def creatives(
             return rendered, _Thumbnails("", "", [])
         return rendered, _Thumbnails(
             overlay=thumbnail(c.image_type, rendered.overlay_files[c.file]),
-            final=thumbnail(f"{c.image_type} ({c.status})", rendered.final_files[c.file]),
+            # a creative that did not pass says so under its preview (a stand-in's: needs_review)
+            final=thumbnail(
+                c.image_type if c.approved else f"{c.image_type} ({c.status})", rendered.final_files[c.file]
+            ),
             renditions=[  # the formats preview shows every rendition of the first creative
                 thumbnail(f"{r.format} {r.locale}", rendered.final_files[r.file], side=120)
                 for r in c.renditions

@@ -166,7 +166,7 @@ def campaign_summary(
     kpi = kpis(
         phase_timings(context.instance, job_posting.job_id),
         run_success_rate(context.instance, job_posting.job_id),
-        creatives=len(creatives),
+        creatives=sum(c.failure is None for c in creatives),  # produced: a failed call made none
         approved=approved,
         spent_usd=spent.total_usd,
         estimate_usd=campaign_estimate(prices),
