@@ -103,6 +103,13 @@ def write_decision(
     Approving a creative that failed its gates is refused unless `override` says it is meant."""
     by, note = by.strip(), note.strip()
     check_decision(decision, by, note)
+    if creative.sha256 is None:
+        why = creative.failure.describe() if creative.failure else "nothing was rendered"
+        raise CreativeAssetsError(
+            "nothing_to_review",
+            f"{creative.creative_id} has no image to decide on ({why}); regenerate it first "
+            "(regenerate_creatives or regenerate_images for its partition)",
+        )
     if decision == "approved" and creative.status == "failed" and not override:
         raise CreativeAssetsError(
             "override_required",

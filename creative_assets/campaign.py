@@ -62,6 +62,7 @@ def ensure_job_partition(instance: dg.DagsterInstance, job_source: JobSource, jo
 
 
 _CODED = re.compile(r"\[[a-z_]+\]")
+_EXCEPTION_NAME = re.compile(r"^[\w.]+: (?=\[[a-z_]+\])")  # "module.SomeError: [code] …"
 
 
 def first_step_error(result: dg.ExecuteInProcessResult) -> str | None:
@@ -74,7 +75,7 @@ def first_step_error(result: dg.ExecuteInProcessResult) -> str | None:
                 chain.append(chain[-1].cause)
             coded = [e for e in chain if _CODED.search(e.message)]
             error = coded[0] if coded else chain[min(1, len(chain) - 1)]
-            return f"{event.step_key}: {error.message.strip()}"
+            return f"{event.step_key}: {_EXCEPTION_NAME.sub('', error.message.strip())}"
     return None
 
 

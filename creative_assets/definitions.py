@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from creative_assets.defs.automation.policy import LaunchPolicy
 from creative_assets.defs.automation.sensors import campaign_chain_sensor, hoc_jobs_sensor
 from creative_assets.defs.jobs import CAMPAIGN_JOBS, JOB_LEVEL_ASSETS, ROLLUP_ASSETS, VARIANT_ASSETS
 from creative_assets.defs.text.compliance import ComplianceRules
@@ -63,6 +64,7 @@ def local_resources(
         "vision_analyzer": LocalVisionAnalyzer(),
         "ocr": OcrReader(),
         "settings": CampaignSettings(),
+        "launch_policy": LaunchPolicy(),
     }
 
 
@@ -89,7 +91,8 @@ def deployment_resources() -> dict[str, object]:
     }
     if jobs_dir := os.environ.get(JOBS_DIR_VAR, "").strip():  # the local job source's folder
         resources["job_source"] = LocalJobSource(folder=jobs_dir)
-    return {**resources, **provider_resources(choice_from_env(os.environ), gateway)}
+    choice = choice_from_env(os.environ)
+    return {**resources, "launch_policy": LaunchPolicy.of(choice), **provider_resources(choice, gateway)}
 
 
 @dg.definitions

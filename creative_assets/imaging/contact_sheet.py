@@ -1,7 +1,10 @@
 """A contact sheet: every creative of a campaign on one image, so a reviewer sees the run at a glance.
 
-Each tile gets a border and a badge in its gate status colour (green, amber, red), its label below,
-and the title bar counts the statuses. A tile whose bytes do not decode becomes a visible
+Each tile gets a border and a badge in its status colour (green, amber, violet for a stand-in's
+work that waits for a person, red), its label below, and the title bar counts the statuses. A
+tile with a note (why it failed, what a stand-in made) carries it on a dark band across its top
+and, for a stand-in, a diagonal "STAND-IN" mark, so it cannot be mistaken for the real thing. A
+tile whose bytes do not decode (or a creative with nothing rendered) becomes a visible crossed
 placeholder instead of failing the whole report: the sheet is a summary, the gates own validation.
 """
 
@@ -23,11 +26,13 @@ from creative_assets.imaging.png import InvalidImageError, open_image
 STATUS_COLORS: dict[str, str] = {
     "approved": "#2e9e44",
     "approved_with_warnings": "#e8a317",
+    "needs_review": "#7b3fc4",
     "failed": "#d64541",
 }
 STATUS_LABELS: dict[str, str] = {
     "approved": "approved",
     "approved_with_warnings": "warnings",
+    "needs_review": "needs review",
     "failed": "failed",
 }
 BACKGROUND = (246, 246, 243)
@@ -38,11 +43,13 @@ PLACEHOLDER = (214, 214, 210)
 
 @dataclass(frozen=True)
 class ContactTile:
-    """One creative on the sheet: its label (e.g. 'A · lifestyle'), PNG bytes and gate status."""
+    """One creative on the sheet: its label (e.g. 'A · lifestyle'), PNG bytes (empty: nothing
+    was rendered), status, and a note saying why it failed or what a stand-in made."""
 
     label: str
     png: bytes
     status: str
+    note: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUS_COLORS:
@@ -76,6 +83,53 @@ def _thumbnail(tile: ContactTile, side: int) -> Image.Image:
     else:
         cell.paste(img, offset)
     return cell
+
+
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: float, lines: int
+) -> list[str]:
+    """Greedy word wrap into at most `lines` lines, the last one shortened with an ellipsis."""
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and draw.textlength(f"{line} {words[0]}", font=font) <= width:
+            line = f"{line} {words.pop(0)}"
+        out.append(line)
+    if words and out:
+        out[-1] = _fit(draw, f"{out[-1]} {' '.join(words)}", font, width)
+    return [_fit(draw, line, font, width) for line in out]
+
+
+def _mark(cell: Image.Image, tile: ContactTile, font: ImageFont.FreeTypeFont) -> Image.Image:
+    """The note on a dark band across the top, and a stand-in's work crossed by a diagonal
+    STAND-IN, both in the status colour, so the tile never passes for the real thing."""
+    if not tile.note:
+        return cell
+    color = hex_to_rgb(STATUS_COLORS[tile.status])
+    overlay = Image.new("RGBA", cell.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    if tile.status == "needs_review":
+        stamp = load_font(max(12, cell.width // 7), True)
+        mark = Image.new("RGBA", cell.size, (0, 0, 0, 0))
+        ImageDraw.Draw(mark).text(
+            (cell.width / 2, cell.height / 2),
+            "STAND-IN",
+            font=stamp,
+            fill=(*color, 200),
+            anchor="mm",
+            stroke_width=max(1, cell.width // 120),
+            stroke_fill=(255, 255, 255, 200),
+        )
+        overlay.alpha_composite(mark.rotate(30, resample=Image.Resampling.BICUBIC))
+    pad = max(3, font.size // 3)
+    lines = _wrap(draw, tile.note, font, cell.width - 2 * pad, 3)
+    band = pad * 2 + len(lines) * round(font.size * 1.25)
+    draw.rectangle((0, 0, cell.width, band), fill=(20, 20, 24, 215))
+    draw.rectangle((0, band, cell.width, band + max(2, pad // 2)), fill=(*color, 255))
+    for index, line in enumerate(lines):
+        draw.text((pad, pad + index * round(font.size * 1.25)), line, font=font, fill=(255, 255, 255, 255))
+    return Image.alpha_composite(cell.convert("RGBA"), overlay).convert("RGB")
 
 
 def _badge(
@@ -143,8 +197,11 @@ def contact_sheet(
     # Decoding and scaling the tiles is most of the sheet's time, and Pillow does both without
     # the GIL: 20 creatives of 1080 px took 0.71 s one after another, 0.31 s on two cores. The
     # roll-up that draws the sheet is a campaign's last step, often with the machine to itself.
+    note_font = load_font(max(9, tile_size // 22), True)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        cells = list(pool.map(lambda tile: _thumbnail(tile, tile_size - 2 * border), tiles))
+        cells = list(
+            pool.map(lambda tile: _mark(_thumbnail(tile, tile_size - 2 * border), tile, note_font), tiles)
+        )
     for index, (tile, cell) in enumerate(zip(tiles, cells, strict=True)):
         row, col = divmod(index, columns)
         x = margin + col * (tile_size + gap)

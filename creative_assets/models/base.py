@@ -87,6 +87,22 @@ class ProviderCall(Model):
     cached: bool = False
     outcome: Literal["ok", "error", "moderated", "fallback", "circuit_open"] = "ok"
     request_hash: str | None = None
+    # A failed call's stable code: a fallback's record carries the failure it stood in for.
+    error_code: str | None = None
+
+
+class CallFailure(Model):
+    """A provider call that still failed after its own retries, and what it cost a creative:
+    the step and the call (so a person knows where), the provider's stable code and its message."""
+
+    step: str = Field(description="the asset whose step made the call, e.g. base_images")
+    call: str = Field(description="what was asked, e.g. 'text-to-image' or 'layout design'")
+    provider: str
+    code: str = Field(description="stable, e.g. rate_limited, server_error, moderated")
+    message: str
+
+    def describe(self) -> str:
+        return f"{self.call} ({self.provider}) failed in {self.step}: [{self.code}] {self.message}"
 
 
 class Artifact(Model):

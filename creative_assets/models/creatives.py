@@ -4,19 +4,39 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from creative_assets.models.base import Artifact, Box, ImageType, Model, ProviderCall, Variant
+from creative_assets.models.base import Artifact, Box, CallFailure, ImageType, Model, ProviderCall, Variant
 from creative_assets.models.gates import Action, GateResult, Verdict
 from creative_assets.models.layout import FormatId, Layout
 from creative_assets.models.text import CopyVariant, Locale
 
-Status = Literal["approved", "approved_with_warnings", "failed"]
+# needs_review: made (in part) by a local stand-in for a real provider after that provider
+# failed; it is not counted as passing and ships only when a person approves it.
+Status = Literal["approved", "approved_with_warnings", "needs_review", "failed"]
 STATUS_OF: dict[Verdict, Status] = {
     "PASS": "approved",
     "PASS_WITH_WARNINGS": "approved_with_warnings",
     "FAIL": "failed",
 }
+PASSING: frozenset[Status] = frozenset({"approved", "approved_with_warnings"})
+RegenerationMode = Literal["i2i", "picture"]
+
+
+def status_of(verdict: Verdict, fallback: str | None) -> Status:
+    """A stand-in's work that passed its gates still waits for a person."""
+    status = STATUS_OF[verdict]
+    return "needs_review" if fallback and status in PASSING else status
+
+
+class Regeneration(Model):
+    """Which regeneration round a creative was made in: 0 is the campaign's own run; a round a
+    person asked for (a regenerate_* backfill, the review desk's "request changes") has its own
+    i2i attempt numbers (`i2i`) or its own picture seed (`picture`), so no cached answer of an
+    earlier round can come back."""
+
+    round: int = Field(default=0, ge=0)
+    mode: RegenerationMode = "i2i"
 
 
 class CreativeAttempt(Model):
@@ -36,6 +56,12 @@ class CreativeAttempt(Model):
     verdict: Verdict
     next_action: Action
     calls: list[ProviderCall] = Field(default_factory=list)
+    round: int = Field(default=0, ge=0, description="the regeneration round it belongs to")
+    follows_picture: str | None = Field(
+        default=None,
+        description="set when another rendition's retry replaced the creative's picture and this "
+        "rendition was judged again on it: which rendition drew it",
+    )
 
 
 class Overlay(Model):
@@ -73,31 +99,63 @@ class Rendition(Model):
     crop: Box = Field(description="the part of the base image shown, in fractions of it")
     attempts: list[CreativeAttempt] = Field(min_length=1)
     cost_usd: float
+    fallback: str | None = Field(
+        default=None, description="why a local stand-in made part of it (its final attempt)"
+    )
+
+    @property
+    def base_sha256(self) -> str:
+        return self.attempts[-1].base_sha256
 
 
 class Creative(Model):
     """A final creative — the concept a person approves: one copy variant on one base image —
-    with every rendition (locale × ad format) it was rendered in. Its status is the worst of
-    its renditions' (one failed format fails the creative: the bundle ships all formats or none);
-    `file`, `sha256`, `width` and `height` are those of the primary rendition (primary locale,
-    first configured format), the image an approval is recorded against."""
+    with every rendition (locale × ad format) it was rendered in, all on that one picture. Its
+    status is the worst of its renditions' (one failed format fails the creative: the bundle
+    ships all formats or none); `file`, `sha256`, `width` and `height` are those of the primary
+    rendition (primary locale, first configured format), the image an approval is recorded
+    against. A provider call that failed for good fails the creative alone (`failure`), with
+    whatever renditions it finished before; a stand-in's work is `needs_review` (`fallback`)."""
 
     creative_id: str = Field(description="<job>-<variant>-<image_type>")
     image_type: ImageType
-    file: str
+    file: str | None = Field(description="the primary rendition's; None when nothing was rendered")
     status: Status
     verdict: Verdict
-    width: int
-    height: int
-    sha256: str
-    has_logo: bool
-    base_seed: int
-    renditions: list[Rendition] = Field(min_length=1)
-    cost_usd: float
+    width: int = 0
+    height: int = 0
+    sha256: str | None = None
+    has_logo: bool = False
+    base_seed: int | None = None
+    base_sha256: str | None = Field(default=None, description="the one picture every rendition is on")
+    renditions: list[Rendition] = Field(default_factory=list)
+    cost_usd: float = 0.0
+    failure: CallFailure | None = None
+    fallback: str | None = None
+    regeneration: Regeneration = Field(default_factory=Regeneration)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Creative:
+        if self.failure is None and not self.renditions:
+            raise ValueError(f"{self.creative_id}: a creative without renditions needs its failure")
+        if self.failure is not None and self.status != "failed":
+            raise ValueError(f"{self.creative_id}: a creative whose call failed has status failed")
+        if self.fallback and self.status in PASSING:
+            raise ValueError(f"{self.creative_id}: a stand-in's work is never passed ({self.fallback})")
+        pictures = {r.base_sha256 for r in self.renditions}
+        if pictures and pictures != {self.base_sha256}:
+            raise ValueError(
+                f"[several_pictures] {self.creative_id}: its renditions are on {len(pictures)} "
+                "base images; a creative is one picture in every format and locale"
+            )
+        if self.renditions and self.file != self.renditions[0].file:
+            raise ValueError(f"{self.creative_id}: file must be the primary rendition's")
+        return self
 
     @property
     def approved(self) -> bool:
-        return self.status != "failed"
+        """Passed its gates with nothing a stand-in made (a person may still reject it)."""
+        return self.status in PASSING
 
     @property
     def primary(self) -> Rendition:

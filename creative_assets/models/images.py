@@ -8,6 +8,7 @@ from creative_assets.models.base import (
     IMAGE_TYPES,
     Artifact,
     Box,
+    CallFailure,
     ImageType,
     Model,
     ProviderCall,
@@ -33,7 +34,9 @@ class DesignerPrompt(Model):
 
 
 class ImagePromptSet(Model):
-    """Meta-analysis → 4 concepts → 4 designer prompts, for one copy variant."""
+    """Meta-analysis → 4 concepts → 4 designer prompts, for one copy variant; or, when the art
+    direction call failed for good, no prompts and the `failure` every creative of the variant
+    is recorded with downstream."""
 
     job_id: str
     variant: Variant
@@ -41,12 +44,18 @@ class ImagePromptSet(Model):
     concepts: list[ImageConcept]
     prompts: list[DesignerPrompt]
     calls: list[ProviderCall] = Field(default_factory=list)
+    failure: CallFailure | None = None
 
     @model_validator(mode="after")
     def _one_per_image_type(self) -> ImagePromptSet:
+        expected = () if self.failure else IMAGE_TYPES
         for name, items in (("concepts", self.concepts), ("prompts", self.prompts)):
-            if tuple(i.image_type for i in items) != IMAGE_TYPES:
-                raise ValueError(f"{name} must cover {', '.join(IMAGE_TYPES)} in order")
+            if tuple(i.image_type for i in items) != expected:
+                raise ValueError(
+                    f"{name} must cover {', '.join(IMAGE_TYPES)} in order"
+                    if expected
+                    else f"{name} must be empty when the art direction failed"
+                )
         return self
 
     def prompt_for(self, image_type: ImageType) -> DesignerPrompt:
@@ -71,8 +80,20 @@ class Gate1aAttempt(Model):
     calls: list[ProviderCall] = Field(default_factory=list)
 
 
+class ModeratedAttempt(Model):
+    """A generation the provider refused as moderated: retried with a new seed, then with a
+    softened prompt, never handed to a stand-in painter."""
+
+    seed: int
+    softened: bool = Field(description="the prompt was the softened one")
+    message: str
+    calls: list[ProviderCall] = Field(default_factory=list)
+
+
 class BaseImage(Model):
-    """A generated base image (no text) that passed Gate 1a, or the last one that did not."""
+    """A generated base image (no text) that passed Gate 1a, or the last one that did not.
+    `fallback` says why it was drawn by a local stand-in for the real provider (a deployment
+    that opted in to `fallback=local`): such a picture is flagged for a person, never passed."""
 
     image_type: ImageType
     file: str
@@ -85,18 +106,27 @@ class BaseImage(Model):
     sha256: str
     gate_1a_passed: bool
     attempts: list[Gate1aAttempt] = Field(min_length=1)
+    moderated: list[ModeratedAttempt] = Field(default_factory=list)
+    softened_prompt: bool = Field(default=False, description="drawn from the softened prompt")
+    fallback: str | None = None
 
     @property
     def calls(self) -> list[ProviderCall]:
-        return [call for attempt in self.attempts for call in attempt.calls]
+        return [
+            *(call for m in self.moderated for call in m.calls),
+            *(call for attempt in self.attempts for call in attempt.calls),
+        ]
 
 
 class BaseImageSet(Artifact):
-    """The four base images of one job × variant; `files` holds `<image_type>.png`."""
+    """The base images of one job × variant; `files` holds `<image_type>.png`. An image type
+    whose generation failed for good has no image, and its reason in `failed`."""
 
     job_id: str
     variant: Variant
     images: list[BaseImage]
+    failed: dict[ImageType, CallFailure] = Field(default_factory=dict)
+    generation: int = Field(default=0, description="the seed generation the pictures were drawn in")
 
     def image(self, image_type: ImageType) -> BaseImage:
         return next(i for i in self.images if i.image_type == image_type)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from creative_assets.models.base import Box, HexColor, ImageType, Model, ProviderCall, Variant
+from creative_assets.models.base import Box, CallFailure, HexColor, ImageType, Model, ProviderCall, Variant
 from creative_assets.models.text import Locale
 
 # Ad platform sizes (imaging/formats.py has their pixels); in file names ":" becomes "x".
@@ -74,6 +74,8 @@ class LayoutSet(Model):
     variant: Variant
     layouts: list[Layout]
     calls: list[ProviderCall] = Field(default_factory=list)
+    # image types whose analysis or layout design failed for good (their creatives fail alone)
+    failed: dict[ImageType, CallFailure] = Field(default_factory=dict)
 
     def layout(
         self, image_type: ImageType, format: FormatId | None = None, locale: str | None = None

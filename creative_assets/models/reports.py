@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from creative_assets.models.approvals import Review
-from creative_assets.models.base import Artifact, ImageType, Model, ProviderCall, Variant
+from creative_assets.models.base import Artifact, CallFailure, ImageType, Model, ProviderCall, Variant
 from creative_assets.models.gates import GateId, Verdict
 from creative_assets.models.layout import FormatId
 
@@ -30,17 +30,28 @@ class GateReportRow(Model):
     failed_gates: list[GateId]
     actions_taken: list[str]
     cost_usd: float
+    fallback: str | None = Field(default=None, description="what a local stand-in made, and why")
 
 
 class GateReport(Model):
+    """Per variant: a row per rendition, and every creative that did not pass for a reason
+    other than its gates — a provider call that failed for good, or a stand-in's work."""
+
     job_id: str
     variant: Variant
     rows: list[GateReportRow]
     approved: int
     failed: int
+    needs_review: int = 0
     gate_1a_regenerations: int
     failures_by_gate: dict[str, int]
     calls: list[ProviderCall] = Field(description="every provider call of this variant, retries included")
+    call_failures: dict[str, CallFailure] = Field(
+        default_factory=dict, description="creative id → the call that failed it"
+    )
+    fallbacks: dict[str, str] = Field(
+        default_factory=dict, description="creative id → what a stand-in made (needs a person)"
+    )
 
 
 class ManifestRow(Model):
@@ -53,7 +64,7 @@ class ManifestRow(Model):
     variant: Variant
     image_type: ImageType
     locale: str
-    format: FormatId
+    format: FormatId | None = Field(description="None: the creative failed before any rendition")
     width: int
     height: int
     angle: str
@@ -65,8 +76,12 @@ class ManifestRow(Model):
     creative_status: str = Field(description="the creative's, the worst of its renditions'")
     attempts: int
     cost_usd: float = Field(description="this rendition's layout, overlay, retries and reviews")
-    storage_key: str = Field(description="path of the PNG relative to the storage base")
+    storage_key: str | None = Field(
+        description="path of the PNG relative to the storage base; None: nothing was rendered"
+    )
     ad_name: str = Field(description="the file name in the export bundle, without folder")
+    fallback: str | None = Field(default=None, description="what a local stand-in made, and why")
+    failure: str | None = Field(default=None, description="the provider call that failed the creative")
     test_cell: str
     review: Review = Field(default="pending", description="a person's decision on this very PNG")
     reviewed_by: str | None = None
@@ -129,6 +144,12 @@ class CampaignSummary(Artifact):
     approval_rate: float
     failures_by_gate: dict[str, int]
     gate_1a_regenerations: int
+    call_failures: dict[str, CallFailure] = Field(
+        default_factory=dict, description="creative id → the provider call that failed it"
+    )
+    fallbacks: dict[str, str] = Field(
+        default_factory=dict, description="creative id → what a stand-in made (not passed, needs a person)"
+    )
     costs: CostBreakdown
     ledger: LedgerCosts
     kpis: CampaignKpis

@@ -1,10 +1,13 @@
 """Fallback chains: try the primary provider, and only for failures another provider can help
-with (rate limited after retries, server error, timeout, moderation, an unusable answer) hand
-the same request to the fallback. A bad key or a bad request fails fast: a fallback would hide
-it and spend money on a campaign that must be fixed.
+with (rate limited after retries, server error, timeout, an unusable answer) hand the same
+request to the fallback. A bad key or a bad request fails fast: a fallback would hide it and
+spend money on a campaign that must be fixed. A moderated image is not the fallback's either:
+base image generation retries it with a new seed and a softened prompt (defs/images/generation.py).
 
-The failed attempt stays on the ledger with `outcome="fallback"` (and whatever it cost), followed
-by the fallback's own calls, so the last call always names the provider that made the image.
+Only a deployment that opts in gets a chain (`fallback=local`, providers/select.py). The failed
+attempt stays on the ledger with `outcome="fallback"` and its error code (and whatever it cost),
+followed by the fallback's own calls, so the last call always names the provider that made the
+image; the pipeline flags whatever a stand-in made (`needs_review`), never passes it.
 
 Why two fields and not a list: Dagster resolves nested resources only from a field's declared
 type, and a `list[ImageGenerator]` of different implementations loses their config; a longer
@@ -21,13 +24,13 @@ import dagster as dg
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.models import CopyVariant, DesignerPrompt, Layout, ProviderCall
 from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator, ProviderError
-from creative_assets.providers.http import FALLBACK_CODES, ProviderFailure
+from creative_assets.providers.http import FALLBACK_CODES, MODERATED, ProviderFailure
 
 T = TypeVar("T")
 
 
-def takes_fallback(exc: ProviderError) -> bool:
-    return exc.code in FALLBACK_CODES
+def takes_fallback(exc: ProviderError, *, moderation: bool = True) -> bool:
+    return exc.code in FALLBACK_CODES and (moderation or exc.code != MODERATED)
 
 
 def _with_fallback(
@@ -36,17 +39,18 @@ def _with_fallback(
     *,
     provider: object,
     operation: str,
+    moderation: bool = True,
 ) -> Generated[T]:
     try:
         return primary()
     except ProviderError as exc:
-        if not takes_fallback(exc):
+        if not takes_fallback(exc, moderation=moderation):
             raise
         failed = exc.call if isinstance(exc, ProviderFailure) and exc.call else None
         record = failed or ProviderCall(
             provider=type(provider).__name__, model="unknown", operation=operation
         )
-        record = record.model_copy(update={"outcome": "fallback"})
+        record = record.model_copy(update={"outcome": "fallback", "error_code": exc.code})
         dg.get_dagster_logger().warning(
             f"{record.provider} failed {operation} ({exc}); using the fallback provider"
         )
@@ -70,7 +74,11 @@ class FallbackImageGenerator(ImageGenerator):
             return lambda: generator.generate(prompt, seed=seed, width=width, height=height, palette=palette)
 
         return _with_fallback(
-            run(self.primary), run(self.fallback), provider=self.primary, operation="text_to_image"
+            run(self.primary),
+            run(self.fallback),
+            provider=self.primary,
+            operation="text_to_image",
+            moderation=False,  # the pipeline's own handling: a new seed, then a softened prompt
         )
 
 

@@ -2,15 +2,25 @@
 
     CREATIVE_ASSETS_PROVIDERS="all=real"                       every capability on its real provider
     CREATIVE_ASSETS_PROVIDERS="text=openai,images=bfl,edit=real"  per capability (real or its name)
-    CREATIVE_ASSETS_PROVIDERS="all=real,jobs=local,fallback=none" later items override earlier ones
+    CREATIVE_ASSETS_PROVIDERS="all=real,jobs=local,fallback=local" later items override earlier ones
     CREATIVE_ASSETS_PROVIDERS="all=real,review=vision"  Gate 1b also asks the vision model
+    CREATIVE_ASSETS_PROVIDERS="all=real,backlog=launch"  the jobs sensor also starts the backlog
     (unset or empty)                                           everything local, no key needed
 
 Capabilities and their real providers: jobs=hoc, research=perplexity, text=openai,
-brand=firecrawl, images=bfl, edit=openai, vision=openai. `fallback=local` (the default) puts
-the local painter behind BFL and the local typesetter behind gpt-image-1 for failures worth it
-(`providers/fallback.py`); `fallback=none` fails instead. With text=openai the compliance gate
+brand=firecrawl, images=bfl, edit=openai, vision=openai. With text=openai the compliance gate
 also has the model review each locale's copy (`compliance_reviewer`; docs/compliance.md).
+
+`fallback=none` (the default): a real image provider's final failure fails that one creative.
+`fallback=local` is an explicit opt-in: the local painter stands in for BFL and the local
+typesetter for gpt-image-1 on outages (`providers/fallback.py`); what they make is flagged
+`needs_review` on the creative, its contact sheet tile and manifest row, and ships only when a
+person approves it. (The zero-key default's local providers are the providers, not stand-ins.)
+
+`backlog=skip` (the default with the real HOC API): the jobs sensor's first tick records the
+open jobs as they are and starts campaigns only for jobs that are new or change afterwards;
+`backlog=launch` starts the whole backlog (each campaign is paid). The local jobs folder (the
+samples) is always launched as found.
 
 A real provider chosen without its key fails when the definitions load, naming the variable;
 it never quietly becomes local. Keys stay out of the definitions: fields hold `dg.EnvVar`s,
@@ -90,9 +100,11 @@ class ProviderChoice(BaseModel):
     images: Mode = "local"
     edit: Mode = "local"
     vision: Mode = "local"
-    fallback: Literal["local", "none"] = "local"
+    fallback: Literal["local", "none"] = "none"
     # Gate 1b's vision review of every finished creative: one more vision call per attempt.
     review: Literal["off", "vision"] = "off"
+    # What the jobs sensor does with the jobs already open when it first looks at a real HOC API.
+    backlog: Literal["skip", "launch"] = "skip"
 
     def real(self) -> list[Capability]:
         return [c for c in CAPABILITIES if getattr(self, c) == "real"]
@@ -110,11 +122,12 @@ def parse_choice(text: str) -> ProviderChoice:
         key, sep, value = (s.strip().lower() for s in item.partition("="))
         if not sep or not value:
             raise _invalid(f"{item!r} is not key=value (e.g. all=real or text=openai)")
-        if key in ("fallback", "review"):
+        if key in ("fallback", "review", "backlog"):
             values[key] = value
             continue
         if key != "all" and key not in CAPABILITIES:
-            raise _invalid(f"unknown capability {key!r}; known: all, fallback, {', '.join(CAPABILITIES)}")
+            known = ", ".join(("all", "fallback", "review", "backlog", *CAPABILITIES))
+            raise _invalid(f"unknown capability {key!r}; known: {known}")
         for capability in CAPABILITIES if key == "all" else (key,):
             if value in ("real", REAL[capability]):  # type: ignore[index]
                 values[capability] = "real"
@@ -126,8 +139,9 @@ def parse_choice(text: str) -> ProviderChoice:
         choice = ProviderChoice.model_validate(values)
     except ValidationError as exc:
         raise _invalid(
-            f"fallback is local or none (not {values.get('fallback')!r}), "
-            f"review is off or vision (not {values.get('review')!r})"
+            f"fallback is none or local (not {values.get('fallback')!r}), "
+            f"review is off or vision (not {values.get('review')!r}), "
+            f"backlog is skip or launch (not {values.get('backlog')!r})"
         ) from exc
     if choice.review == "vision" and choice.vision != "real":
         raise _invalid("review=vision needs the vision model: add vision=openai")

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from creative_assets.defs.automation.policy import LaunchPolicy
 from creative_assets.defs.automation.sensors import (
     CAMPAIGN_TAG,
     JOB_VERSION_TAG,
@@ -22,9 +23,16 @@ from creative_assets_tests.conftest import chain_sensor_requests, make_defs
 SAMPLES = ["hoc-4711-pflege", "hoc-5120-warehouse", "hoc-6230-pflege-bilingual"]
 
 
-def tick(instance: dg.DagsterInstance, jobs_dir: Path, cursor: str | None) -> dg.SensorResult:
+def tick(
+    instance: dg.DagsterInstance, jobs_dir: Path, cursor: str | None, policy: LaunchPolicy | None = None
+) -> dg.SensorResult:
     context = dg.build_sensor_context(
-        instance=instance, cursor=cursor, resources={"job_source": LocalJobSource(folder=str(jobs_dir))}
+        instance=instance,
+        cursor=cursor,
+        resources={
+            "job_source": LocalJobSource(folder=str(jobs_dir)),
+            "launch_policy": policy or LaunchPolicy(),
+        },
     )
     result = hoc_jobs_sensor(context)
     assert isinstance(result, dg.SensorResult)
@@ -89,6 +97,44 @@ def test_a_bad_job_id_in_the_listing_is_skipped_not_added(
     result = tick(instance, jobs_dir, None)
     assert sorted(r.partition_key for r in result.run_requests) == SAMPLES
     assert "a..b" in json.loads(result.cursor or "{}")["skipped"]
+
+
+def _bump(jobs_dir: Path, job_id: str, updated_at: str) -> None:
+    path = jobs_dir / f"{job_id}.json"
+    job = json.loads(path.read_text())
+    job["updated_at"] = updated_at
+    path.write_text(json.dumps(job))
+
+
+def test_a_real_apis_backlog_is_recorded_not_launched_and_only_new_work_starts(
+    instance: dg.DagsterInstance, jobs_dir: Path
+) -> None:
+    """The deployment policy for a real HOC API (backlog=skip): the first tick pays for nothing."""
+    policy = LaunchPolicy(backlog="skip")
+    first = tick(instance, jobs_dir, None, policy)
+    assert first.run_requests == [] and not first.dynamic_partitions_requests
+    assert first.skip_reason and "3 open job(s) left as the backlog" in first.skip_reason.skip_message
+    assert sorted(json.loads(first.cursor or "{}")["backlog"]) == SAMPLES
+    assert tick(instance, jobs_dir, first.cursor, policy).run_requests == []
+
+    new = json.loads((jobs_dir / f"{SAMPLES[0]}.json").read_text())
+    new.update(job_id="hoc-7000-new", updated_at="2026-12-01T08:00:00+00:00")
+    (jobs_dir / "hoc-7000-new.json").write_text(json.dumps(new))
+    _bump(jobs_dir, SAMPLES[2], "2026-12-01T09:00:00+00:00")  # a backlog job that changes
+    later = tick(instance, jobs_dir, first.cursor, policy)
+    assert sorted(r.partition_key for r in later.run_requests) == sorted(["hoc-7000-new", SAMPLES[2]])
+    assert SAMPLES[2] not in json.loads(later.cursor or "{}")["backlog"]
+
+
+def test_a_tick_starts_at_most_its_cap_and_the_rest_follow_on_later_ticks(
+    instance: dg.DagsterInstance, jobs_dir: Path
+) -> None:
+    policy = LaunchPolicy(max_launches_per_tick=2)
+    first = tick(instance, jobs_dir, None, policy)
+    second = tick(instance, jobs_dir, first.cursor, policy)
+    third = tick(instance, jobs_dir, second.cursor, policy)
+    assert [len(t.run_requests) for t in (first, second, third)] == [2, 1, 0]
+    assert sorted(r.partition_key for t in (first, second) for r in t.run_requests) == SAMPLES
 
 
 def _materialize(instance: dg.DagsterInstance, asset: str, partition: str) -> None:

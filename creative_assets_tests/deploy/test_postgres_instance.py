@@ -21,6 +21,7 @@ from creative_assets.definitions import build_definitions, deployment_resources
 from creative_assets.gateway.database import database_url
 from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.gateway.scope import call_scope
+from creative_assets.launcher import LocalRunLauncher
 from creative_assets.models import ProviderCall
 from creative_assets.partitions import variant_key
 from creative_assets.providers.local import LocalJobSource
@@ -42,6 +43,9 @@ def test_top_level_dagster_yaml_loads_as_a_sqlite_instance(tmp_path: Path) -> No
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
         assert isinstance(instance.run_coordinator, dg.QueuedRunCoordinator)
+        # A dead run's worker is noticed (test_dead_runs.py): the launcher checks its health.
+        assert isinstance(instance.run_launcher, LocalRunLauncher)
+        assert instance.run_launcher.supports_check_run_worker_health
 
 
 def test_postgres_variant_loads_and_differs_only_in_storage_and_queue_size(
@@ -63,6 +67,7 @@ def test_postgres_variant_loads_and_differs_only_in_storage_and_queue_size(
     assert set(pg) == set(top) | {"storage"}
     assert pg["telemetry"] == top["telemetry"]
     assert pg["run_monitoring"] == top["run_monitoring"]
+    assert pg["run_launcher"] == top["run_launcher"]
     top_queue, pg_queue = top["run_coordinator"], pg["run_coordinator"]
     assert (pg_queue["module"], pg_queue["class"]) == (top_queue["module"], top_queue["class"])
     assert pg_queue["config"]["max_concurrent_runs"] > top_queue["config"]["max_concurrent_runs"]

@@ -13,7 +13,7 @@ from creative_assets.imaging.png import to_png
 from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.models.base import IMAGE_TYPES, VARIANTS
 
-STATUSES = ("approved", "approved_with_warnings", "failed")
+STATUSES = ("approved", "approved_with_warnings", "needs_review", "failed")
 
 
 def solid_png(rgb: tuple[int, int, int], size: tuple[int, int] = (96, 96)) -> bytes:
@@ -32,7 +32,7 @@ def campaign_tiles() -> list[ContactTile]:
         ContactTile(
             label=f"{variant} · {image_type}",
             png=to_png(draw_base_image(image_type, index, 160, 200)),
-            status=STATUSES[index % 3],
+            status=STATUSES[index % len(STATUSES)],
         )
         for index, (variant, image_type) in enumerate((v, t) for v in VARIANTS for t in IMAGE_TYPES)
     ]

@@ -71,10 +71,9 @@ def draw(generator: FallbackImageGenerator):
         (faults("bfl.submit", server_500=1.0), FAST),
         (faults("bfl.submit", rate_limit_429=1.0), FAST),  # still limited after the retries
         (faults("bfl.submit", timeout=1.0), SHORT),
-        (faults("bfl.submit", moderated=1.0), FAST),
         (faults("bfl.delivery", malformed_json=1.0), FAST),  # a broken PNG signature
     ],
-    ids=["server_error", "rate_limited", "timeout", "moderated", "invalid_response"],
+    ids=["server_error", "rate_limited", "timeout", "invalid_response"],
 )
 def test_image_fallback_is_taken_and_recorded(sim: Simulator, endpoints: dict, http: HttpSettings) -> None:
     configure(sim, endpoints=endpoints)
@@ -83,6 +82,15 @@ def test_image_fallback_is_taken_and_recorded(sim: Simulator, endpoints: dict, h
     failed, made = result.calls
     assert (failed.provider, failed.outcome) == ("bfl", "fallback")
     assert (made.provider, made.model, made.outcome) == ("local", "procedural-v1", "ok")
+
+
+def test_a_moderated_image_is_not_the_painters(sim: Simulator) -> None:
+    """Moderation is retried by base image generation (a new seed, a softened prompt), never
+    answered with clip-art (defs/images/generation.py)."""
+    configure(sim, endpoints=faults("bfl.submit", moderated=1.0))
+    with pytest.raises(ProviderError) as info:
+        draw(flux_or_paint(sim))
+    assert info.value.code == "moderated"
 
 
 def test_auth_and_bad_requests_fail_fast_without_fallback(sim: Simulator) -> None:
@@ -175,11 +183,11 @@ def test_definitions_hold_env_var_names_not_keys(tmp_path: Path) -> None:
         "compliance_reviewer",  # text=openai also reviews the copy for the compliance gate
     }
     assert SECRET not in repr(resources)
-    assert isinstance(resources["image_generator"], FallbackImageGenerator)
+    assert isinstance(resources["image_generator"], BflImageGenerator)  # no stand-in by default
     defs = build_definitions({**local_resources(str(tmp_path)), **resources})
     assert defs.resolve_job_def("campaign_variant").name == "campaign_variant"
-    no_fallback = provider_resources(parse_choice("images=bfl,fallback=none"), gateway(), env)
-    assert isinstance(no_fallback["image_generator"], BflImageGenerator)
+    opted_in = provider_resources(parse_choice("images=bfl,fallback=local"), gateway(), env)
+    assert isinstance(opted_in["image_generator"], FallbackImageGenerator)
 
 
 def test_vision_review_is_chosen_with_the_vision_model_only() -> None:

@@ -8,6 +8,9 @@ within seconds of a run finishing; and a partition that already exists is handle
 one (eager automation never runs a partition that was not "newly missing" when it first looked).
 The chain listens to what runs materialized, not to which job ran them, so a launch from the
 UI's asset graph, a backfill and the sensor all continue the same way.
+
+What the jobs sensor may launch unasked (the open backlog of a real HOC API, how many per tick)
+is the deployment's launch policy (`policy.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import datetime
 import dagster as dg
 from pydantic import Field
 
+from creative_assets.defs.automation.policy import LaunchPolicy
 from creative_assets.defs.jobs import campaign_summary_job, campaign_variant_job
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import VARIANTS
@@ -34,10 +38,14 @@ COMPLIANCE_CHECK = "gate_compliance"
 
 
 class JobsCursor(Model):
-    """The job versions already handled: started, or skipped as malformed (until they change)."""
+    """The job versions already handled: started, skipped as malformed, or left as the backlog
+    found on the first tick (each until it changes)."""
 
     started: dict[str, str] = Field(default_factory=dict, description="job id → updated_at launched")
     skipped: dict[str, str] = Field(default_factory=dict, description="job id → version skipped, why")
+    backlog: dict[str, str] = Field(
+        default_factory=dict, description="job id → version open on the first tick, not launched"
+    )
 
 
 def _version(updated_at: datetime) -> str:
@@ -49,15 +57,38 @@ def _version(updated_at: datetime) -> str:
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Polls the HOC jobs API (or the local jobs folder) and starts a campaign for every "
-    "new or changed job; a malformed job is skipped with its reason until it changes.",
+    "new or changed job, at most max_launches_per_tick per tick; with a real HOC API the jobs open on "
+    "its first tick are left as the backlog unless backlog=launch. A malformed job is skipped with "
+    "its reason until it changes.",
 )
-def hoc_jobs_sensor(context: dg.SensorEvaluationContext, job_source: JobSource) -> dg.SensorResult:
+def hoc_jobs_sensor(
+    context: dg.SensorEvaluationContext, job_source: JobSource, launch_policy: LaunchPolicy
+) -> dg.SensorResult:
+    listed = job_source.list_jobs()
+    if context.cursor is None and launch_policy.backlog == "skip":
+        # The first look at a real HOC API: what is open now is the backlog, not new work.
+        backlog = {ref.job_id: _version(ref.updated_at) for ref in listed}
+        context.log.info(f"{len(backlog)} open job(s) recorded as the backlog, none launched")
+        return dg.SensorResult(
+            skip_reason=f"first tick: {len(backlog)} open job(s) left as the backlog (backlog=skip); "
+            "jobs that are new or change from now on start campaigns; start one by hand with "
+            "`creative-assets campaign <job>`",
+            cursor=JobsCursor(backlog=backlog).model_dump_json(),
+        )
     cursor = JobsCursor.model_validate_json(context.cursor) if context.cursor else JobsCursor()
-    started, skipped = dict(cursor.started), dict(cursor.skipped)
+    started, skipped, backlog = dict(cursor.started), dict(cursor.skipped), dict(cursor.backlog)
     requests, new_partitions, reasons = [], [], []
-    for ref in job_source.list_jobs():
+    waiting = 0
+    for ref in listed:
         version = _version(ref.updated_at)
-        if started.get(ref.job_id) == version or skipped.get(ref.job_id, "").startswith(version):
+        if (
+            started.get(ref.job_id) == version
+            or backlog.get(ref.job_id) == version
+            or skipped.get(ref.job_id, "").startswith(version)
+        ):
+            continue
+        if len(requests) >= launch_policy.max_launches_per_tick:
+            waiting += 1  # not recorded in the cursor: the next tick picks it up
             continue
         try:
             validate_job_id(ref.job_id)
@@ -75,6 +106,7 @@ def hoc_jobs_sensor(context: dg.SensorEvaluationContext, job_source: JobSource) 
         changed = job.job_id in started
         started[job.job_id] = version
         skipped.pop(job.job_id, None)
+        backlog.pop(job.job_id, None)
         context.log.info(f"{'regenerating' if changed else 'starting'} campaign {job.job_id} ({version})")
         requests.append(
             dg.RunRequest(
@@ -83,13 +115,18 @@ def hoc_jobs_sensor(context: dg.SensorEvaluationContext, job_source: JobSource) 
                 tags={CAMPAIGN_TAG: job.job_id, JOB_VERSION_TAG: version},
             )
         )
+    if waiting:
+        context.log.info(
+            f"{waiting} more new or changed job(s) wait for the next tick "
+            f"(at most {launch_policy.max_launches_per_tick} campaigns per tick)"
+        )
     return dg.SensorResult(
         run_requests=requests,
         dynamic_partitions_requests=[job_partitions.build_add_request(new_partitions)]
         if new_partitions
         else [],
         skip_reason=None if requests else ("; ".join(reasons) or "no new or changed jobs"),
-        cursor=JobsCursor(started=started, skipped=skipped).model_dump_json(),
+        cursor=JobsCursor(started=started, skipped=skipped, backlog=backlog).model_dump_json(),
     )
 
 

@@ -1,4 +1,6 @@
-"""Phase 4 and 5 — compose and judge: i2i text overlay (4a), logo (4b), gates 1b–4 with retries."""
+"""Phase 4 and 5 — compose and judge: i2i text overlay (4a), logo (4b), gates 1b–4 with retries.
+A creative whose provider call failed for good (here or upstream) is recorded as failed with
+its reason; the others of the variant go on."""
 
 from collections import Counter
 from typing import NamedTuple
@@ -7,12 +9,14 @@ import dagster as dg
 
 from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.lineage import lineage_markdown
-from creative_assets.defs.compose.renditions import RenderedCreative, render_creative
+from creative_assets.defs.compose.renditions import RenderedCreative, failed_creative, render_creative
 from creative_assets.defs.metadata import calls_metadata, preview_of
 from creative_assets.defs.parallel import side_by_side
+from creative_assets.defs.regeneration import CreativesConfig, plan_rounds, rounds_metadata
 from creative_assets.defs.text.compliance import ComplianceRules
 from creative_assets.imaging.png import thumbnail
 from creative_assets.models import (
+    IMAGE_TYPES,
     BaseImage,
     BaseImageSet,
     BrandIdentity,
@@ -69,6 +73,7 @@ GATE_CHECKS = {
 )
 def creatives(
     context: dg.AssetExecutionContext,
+    config: CreativesConfig,
     image_editor: ImageEditor,
     image_generator: ImageGenerator,
     vision_analyzer: VisionAnalyzer,
@@ -85,12 +90,21 @@ def creatives(
     """Compose and judge the four creatives of a variant, each in every locale of the deck and
     every configured ad format (a rendition: reframed base image, its own layout, typesetting or
     i2i, logo and gates 1b–4 with the retry loop). One step holds the retry loops because a
-    failed gate must be able to send a rendition back to the i2i step or to a new base image."""
+    failed gate must be able to send a rendition back to the i2i step or to a new base image.
+    Config (or run tags, defs/regeneration.py) asks for a regeneration of chosen creatives."""
     job_id, variant = split_key(context)
     rules = compliance_rules.for_company(brand_identity.company_name)
     providers = Providers(
         image_editor, image_generator, vision_analyzer, text_generator, ocr, settings, rules
     )
+    base_shas = {image.image_type: image.sha256 for image in base_images.images}
+    rounds = plan_rounds(context, config, base_shas)
+    upstream_failures = {
+        **({t: image_prompts.failure for t in IMAGE_TYPES} if image_prompts.failure else {}),
+        **base_images.failed,
+        **layouts.failed,
+    }
+    to_render = [b for b in base_images.images if b.image_type not in upstream_failures]
 
     def render(base: BaseImage) -> tuple[RenderedCreative, _Thumbnails]:
         rendered = render_creative(
@@ -103,30 +117,46 @@ def creatives(
             prompt=image_prompts.prompt_for(base.image_type),
             deck=copy_variants,
             brand=brand_identity,
+            regeneration=rounds[base.image_type],
         )
         # This creative's previews, made here while the others are still in flight: made after
         # the last one, they were nine PNG decodes in a row at the end of the step.
         c = rendered.creative
+        if c.file is None:  # failed before its first rendition
+            return rendered, _Thumbnails("", "", [])
         return rendered, _Thumbnails(
             overlay=thumbnail(c.image_type, rendered.overlay_files[c.file]),
-            final=thumbnail(c.image_type, rendered.final_files[c.file]),
+            # a creative that did not pass says so under its preview (a stand-in's: needs_review)
+            final=thumbnail(
+                c.image_type if c.approved else f"{c.image_type} ({c.status})", rendered.final_files[c.file]
+            ),
             renditions=[  # the formats preview shows every rendition of the first creative
                 thumbnail(f"{r.format} {r.locale}", rendered.final_files[r.file], side=120)
                 for r in c.renditions
             ]
-            if base == base_images.images[0]
+            if base == to_render[0]
             else [],
         )
 
-    results = side_by_side(render, base_images.images)
+    results = side_by_side(render, to_render)
     rendered = [r for r, _ in results]
-    thumbs = [t for _, t in results]
-    finals = [r.creative for r in rendered]
+    thumbs = [t for _, t in results if t.final]
+    made = {r.creative.image_type: r.creative for r in rendered}
+    finals = [
+        made.get(t) or failed_creative(job_id, variant, t, upstream_failures[t])
+        for t in IMAGE_TYPES
+        if t in made or t in upstream_failures
+    ]
+    for c in finals:
+        if c.failure:
+            context.log.error(f"{c.creative_id} failed: {c.failure.describe()}")
+        elif c.fallback:
+            context.log.warning(f"{c.creative_id} needs a person's review: {c.fallback}")
     overlays = [o for r in rendered for o in r.overlays]
     overlay_files = {k: v for r in rendered for k, v in r.overlay_files.items()}
     final_files = {k: v for r in rendered for k, v in r.final_files.items()}
     copy = copy_variants.variant(variant)
-    calls = [call for c in finals for a in c.attempts for call in a.calls]
+    calls = [call for r in rendered for call in r.calls]
     overlay_set = OverlaySet(job_id=job_id, variant=variant, overlays=overlays, files=overlay_files)  # type: ignore[arg-type]
     creative_set = CreativeSet(
         job_id=job_id,
@@ -152,9 +182,15 @@ def creatives(
         output_name="final_creatives",
         metadata={
             "preview": preview_of(t.final for t in thumbs),
-            "formats_preview": preview_of(thumbs[0].renditions),
+            "formats_preview": preview_of(thumbs[0].renditions if thumbs else []),
             "approved": sum(c.approved for c in finals),
-            "failed": sum(not c.approved for c in finals),
+            "failed": sum(not c.approved for c in finals),  # needs_review included: not passed
+            "needs_review": sum(c.status == "needs_review" for c in finals),
+            "call_failures": dg.MetadataValue.json(
+                {c.creative_id: c.failure.describe() for c in finals if c.failure}
+            ),
+            "fallbacks": dg.MetadataValue.json({c.creative_id: c.fallback for c in finals if c.fallback}),
+            "regeneration": dg.MetadataValue.json(rounds_metadata(rounds, base_shas)),
             "renditions": len(renditions),
             "renditions_failed": sum(r.verdict == "FAIL" for r in renditions),
             "formats": ", ".join(settings.formats),
@@ -162,7 +198,7 @@ def creatives(
             "attempts": sum(len(c.attempts) for c in finals),
             # New pictures drawn here (a failed plan, or gates 1b–4 failing again after an i2i
             # retry); Gate 1a's redraws are counted on base_images.
-            "pictures_replaced": sum(a.trigger == "regenerate_bfl" for c in finals for a in c.attempts),
+            "pictures_replaced": sum(r.pictures_drawn for r in rendered),
             "status": dg.MetadataValue.json({c.image_type: c.status for c in finals}),
             "rendition_table": dg.MetadataValue.md(renditions_markdown(finals)),
             "headline": copy.headline,
@@ -179,6 +215,8 @@ def creatives(
                         base=next(b for b in base_images.images if b.image_type == c.image_type),
                         brand=brand_identity,
                     )
+                    if c.image_type in base_shas
+                    else f"#### {c.creative_id} — failed\n{c.failure.describe() if c.failure else ''}"
                     for c in finals
                 )
             ),
@@ -201,6 +239,10 @@ def creatives(
             severity=dg.AssetCheckSeverity.WARN,
             metadata={
                 "renditions": len(results),
+                # creatives a provider failure stopped before this gate could judge them
+                "not_judged": dg.MetadataValue.json(
+                    {c.creative_id: c.failure.describe() for c in finals if c.failure and not c.renditions}
+                ),
                 "counts": dg.MetadataValue.json(dict(sorted(statuses.items()))),
                 "status": dg.MetadataValue.json({t: r.status for t, r in results.items()}),
                 "summaries": dg.MetadataValue.md(

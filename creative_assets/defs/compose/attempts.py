@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from creative_assets.defs.images.generation import generate_clean_base_image
-from creative_assets.defs.layout.framing import frame, plan
+from creative_assets.defs.compose.picture import STEP, Picture, draw_picture
+from creative_assets.defs.failures import provider_call
 from creative_assets.defs.text.compliance import CustomerRules
 from creative_assets.gates.checks import (
     decide_next_action,
@@ -29,7 +29,6 @@ from creative_assets.gates.checks import (
 from creative_assets.gates.compliance import creative_violations
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
-from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.layout_rules import legible_plan
 from creative_assets.imaging.png import open_image, to_png
 from creative_assets.imaging.typesetting import planned_lines
@@ -72,6 +71,7 @@ class CreativeOutcome:
     base: BaseImage
     files: dict[str, bytes] = field(default_factory=dict)
     final_size: tuple[int, int] = (0, 0)
+    picture: Picture | None = None  # the last picture this loop drew, if it drew one
 
     @property
     def calls(self) -> list[ProviderCall]:
@@ -138,21 +138,34 @@ def make_creative(
     seed_parts: tuple[object, ...],
     locale: str,
     tag: str = "",
+    first_attempt: int = 1,
+    first_trigger: Action = "none",
+    may_replace_picture: bool = True,
+    round: int = 0,
+    follows_picture: str | None = None,
 ) -> CreativeOutcome:
     """One rendition's loop. `canvas` is the picture the text is set on — the base image
     framed for the layout's format (imaging/canvas.py) — and `tag` names its attempt files
     (default: the image type). A regenerated base image is framed and planned again for the
-    same format and locale; its seed depends on the creative, not the rendition, so the
-    renditions that need one share it (and a real provider answers the repeats from its cache)."""
+    same format and locale; its seed depends on the creative and the attempt number, not the
+    rendition, and the creative's other renditions move to it (renditions.py).
+
+    `first_attempt` numbers the attempts (a regeneration round or a rendition judged again on a
+    new picture goes on from where earlier ones stopped, so no edit is asked for with an attempt
+    number that has an answer already); `first_trigger` is what started the first attempt;
+    without `may_replace_picture` (the creative has drawn all the pictures it may) a failure
+    that would earn a new picture gets another edit instead. Provider failures are raised as
+    `CreativeFailed` naming the call (defs/failures.py)."""
     settings = providers.settings
     name = base.image_type
     tag = tag or name
     attempts: list[CreativeAttempt] = []
     files: dict[str, bytes] = {}
-    trigger: Action = "none"
+    trigger: Action = first_trigger
     i2i_failures = 0
     overlay_png = final_png = b""
     final = Image.new("RGB", (1, 1))
+    picture: Picture | None = None
 
     def record(
         gates: list[GateResult], verdict: Verdict, action: Action, edit: tuple[str, str, str] | None = None
@@ -174,54 +187,68 @@ def make_creative(
                 verdict=verdict,
                 next_action=action,
                 calls=calls,
+                round=round,
+                follows_picture=follows_picture,
             )
         )
 
-    for n in range(1, settings.max_creative_attempts + 1):
+    for index in range(settings.max_creative_attempts):
+        n = first_attempt + index
+        last_try = index + 1 == settings.max_creative_attempts
         calls: list[ProviderCall] = []
-        if trigger == "regenerate_bfl":
-            palette = [brand.primary_color, brand.secondary_color, brand.accent_color]
-            base, new_png = generate_clean_base_image(
+        if index > 0 and trigger == "regenerate_bfl":
+            picture = draw_picture(
                 generator=providers.generator,
                 ocr=providers.ocr,
                 settings=settings,
                 prompt=prompt,
-                palette=palette,
+                brand=brand,
                 seed_parts=(*seed_parts, "retry", n),
                 file=f"attempts/{tag}-{n}-base.png",
+                drawn_by=tag,
             )
-            files[base.file] = new_png
-            analysis = providers.vision.analyze(new_png)
-            framed = frame(providers.vision, new_png, analysis.value, ad_format(layout.format))
-            layout, design_calls = plan(providers.text, framed, copy, brand, name, layout.locale)
-            canvas = Canvas.framed(new_png, framed.crop, framed.fmt)
-            calls += [*base.calls, *analysis.calls, *framed.calls, *design_calls]
+            base, follows_picture = picture.base, None
+            files[base.file] = picture.png
+            layout, plan_calls = picture.layout_for(
+                vision=providers.vision,
+                text=providers.text,
+                copy=copy,
+                brand=brand,
+                format_id=layout.format,
+                locale=layout.locale,
+            )
+            canvas = picture.canvas(layout)
+            calls += [*base.calls, *plan_calls]
         plan_check = gate_1b_plan(layout, planned_lines(layout, copy))
-        if plan_check.status == "FAIL" and n < settings.max_creative_attempts:
+        if plan_check.status == "FAIL" and not last_try and may_replace_picture:
             record([plan_check], "FAIL", "regenerate_bfl")
             trigger = "regenerate_bfl"
             continue
         # Gate 4's contrast, planned for before an edit is paid for.
         layout = legible_plan(canvas.image(), layout, copy)
-        if trigger == "typeset_locally":
-            # The plain first-attempt typesetting: it is the fallback, not another escalation.
-            overlay = LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1)
-        else:
-            overlay = providers.editor.overlay_text(canvas, layout, copy, attempt=n)
-        overlay_png = overlay.value
-        # Decoded once (which also validates the editor's bytes) and handed on as pixels: a
-        # rendition is up to 1920 px, and decoding it again per gate cost as much as a gate.
-        overlay_img = open_image(overlay_png, what="text overlay")
+        with provider_call(STEP, "text overlay"):
+            if trigger == "typeset_locally":
+                # The plain first-attempt typesetting: it is the fallback, not another escalation.
+                overlay = LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1)
+            else:
+                overlay = providers.editor.overlay_text(canvas, layout, copy, attempt=n)
+            # Decoded once (which also validates the editor's bytes) and handed on as pixels: a
+            # rendition is up to 1920 px, and decoding it again per gate cost as much as a gate.
+            overlay_png = overlay.value
+            overlay_img = open_image(overlay_png, what="text overlay")
         final = add_logo(overlay_img, layout, brand)
         final_png = overlay_png if final is overlay_img else to_png(final)
         calls += overlay.calls
-        gates, review_calls = judge(final_png, final, overlay_img, layout, copy, brand, providers, locale)
+        with provider_call(STEP, "creative review"):
+            gates, review_calls = judge(final_png, final, overlay_img, layout, copy, brand, providers, locale)
         calls += review_calls
         verdict = verdict_of(gates)
         i2i_failures += verdict == "FAIL"
         next_action = decide_next_action(
-            gates, n, max_attempts=settings.max_creative_attempts, i2i_failures=i2i_failures
+            gates, index + 1, max_attempts=settings.max_creative_attempts, i2i_failures=i2i_failures
         )
+        if next_action == "regenerate_bfl" and not may_replace_picture:
+            next_action = "regenerate_i2i"  # the creative has drawn all the pictures it may
         overlay_file, final_file = f"attempts/{tag}-{n}-overlay.png", f"attempts/{tag}-{n}-final.png"
         files[overlay_file], files[final_file] = overlay_png, final_png
         editor = f"{overlay.calls[-1].provider}/{overlay.calls[-1].model}"
@@ -236,4 +263,5 @@ def make_creative(
         base=base,
         files=files,
         final_size=final.size,
+        picture=picture,
     )

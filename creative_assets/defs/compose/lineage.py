@@ -47,6 +47,13 @@ def lineage_markdown(
         f"#### {creative.creative_id} — {creative.status}",
         f"**Job** {job_id} · **variant** {variant} ({_cell(copy.angle, 60)}) · **brand** {brand.source}",
     ]
+    if creative.failure:
+        lines.append(f"**Failed** {_cell(creative.failure.describe(), 400)}")
+    if creative.fallback:
+        note = _cell(creative.fallback, 400)
+        lines.append(f"**Needs a person's review** {note} (not passed; ships once approved)")
+    if creative.regeneration.round:
+        lines.append(f"**Regeneration** round {creative.regeneration.round}, {creative.regeneration.mode}")
     for locale in sorted({r.locale for r in creative.renditions}, key=deck.locales.index):
         c = deck.variant(variant, locale)
         lines.append(
@@ -85,7 +92,8 @@ def lineage_markdown(
             failed = ", ".join(g.gate for g in a.gates if g.status == "FAIL") or "—"
             cost = round(sum(c.cost_usd for c in a.calls), 6)
             editor = a.overlay_provider or "— (plan failed, no edit)"
-            cells = (f"{r.locale} {r.format}", a.attempt, a.trigger, a.base_seed, editor)
+            trigger = f"{a.trigger} (picture of {a.follows_picture})" if a.follows_picture else a.trigger
+            cells = (f"{r.locale} {r.format}", a.attempt, trigger, a.base_seed, editor)
             cells += (a.verdict, failed, cost)  # type: ignore[assignment]
             lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     lines += ["", "| parent | storage key |", "|---|---|"]

@@ -1,18 +1,25 @@
-"""One creative in every locale and ad format: a retry loop per rendition on the shared base image.
+"""One creative in every locale and ad format: a retry loop per rendition, all on one picture.
 
 Renditions are a loop inside the `creatives` step rather than partitions or assets of their
 own: a rendition costs no image generation (the base image is shared), only layout, typesetting
 or i2i and the gates, so a Dagster step each would multiply the run overhead (≈ 1 s a step with
 the multiprocess executor) by locales × formats for work that takes a fraction of that.
+
+A creative is one visual: when a rendition's retry draws a new picture, every rendition already
+made moves to it and is judged again (its earlier attempts stay in its record), and the ones
+still to come are made on it. A creative draws at most `max_creative_attempts` pictures in all;
+after that a failure that would earn a new picture gets another edit instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from creative_assets.defs.compose.attempts import Providers, make_creative
+from creative_assets.defs.compose.attempts import CreativeOutcome, Providers, make_creative
+from creative_assets.defs.compose.picture import Picture, draw_picture
+from creative_assets.defs.failures import CreativeFailed, fallback_note
 from creative_assets.defs.metadata import cost_usd
-from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.png import sha256
 from creative_assets.models import (
@@ -20,15 +27,24 @@ from creative_assets.models import (
     BrandIdentity,
     CopyDeck,
     Creative,
+    CreativeAttempt,
     DesignerPrompt,
     LayoutSet,
     Overlay,
+    ProviderCall,
     Rendition,
 )
-from creative_assets.models.creatives import STATUS_OF
-from creative_assets.models.gates import Verdict
+from creative_assets.models.base import CallFailure
+from creative_assets.models.creatives import Regeneration, Status, status_of
+from creative_assets.models.gates import Action, Verdict
 
 SEVERITY: dict[Verdict, int] = {"PASS": 0, "PASS_WITH_WARNINGS": 1, "FAIL": 2}
+STATUS_ORDER: dict[Status, int] = {"approved": 0, "approved_with_warnings": 1, "needs_review": 2, "failed": 3}
+# A regeneration round's attempt numbers start at round × this: far above any round's own
+# (max_creative_attempts per picture, a few pictures), so no round reuses another's number.
+ROUND_STRIDE = 100
+
+Key = tuple[str, str]  # (locale, format)
 
 
 def rendition_file(image_type: str, locale: str, format_id: str, *, primary: bool) -> str:
@@ -45,12 +61,27 @@ def worst(verdicts: list[Verdict]) -> Verdict:
 
 @dataclass
 class RenderedCreative:
-    """A creative and the files its renditions add to text_overlays and final_creatives."""
+    """A creative and the files its renditions add to text_overlays and final_creatives;
+    `calls` is everything it cost, attempts on pictures it left and a failed call included."""
 
     creative: Creative
     overlays: list[Overlay]
     overlay_files: dict[str, bytes]
     final_files: dict[str, bytes]
+    calls: list[ProviderCall] = field(default_factory=list)
+    pictures_drawn: int = 0
+
+
+def failed_creative(job_id: str, variant: str, image_type: str, failure: CallFailure) -> Creative:
+    """A creative that never got as far as a rendition: an upstream call failed for good."""
+    return Creative(
+        creative_id=f"{job_id}-{variant}-{image_type}",
+        image_type=image_type,  # type: ignore[arg-type]
+        file=None,
+        status="failed",
+        verdict="FAIL",
+        failure=failure,
+    )
 
 
 def render_creative(
@@ -64,78 +95,203 @@ def render_creative(
     prompt: DesignerPrompt,
     deck: CopyDeck,
     brand: BrandIdentity,
+    regeneration: Regeneration | None = None,
 ) -> RenderedCreative:
-    """Every locale of the deck × every configured format of one creative, primary first."""
+    """Every locale of the deck × every configured format of one creative, primary first, on
+    one picture (module docstring). In a regeneration round the attempts are numbered from the
+    round's own start, and in `picture` mode the creative starts on a new picture of its own."""
+    regeneration = regeneration or Regeneration()
+    settings = providers.settings
     name = base.image_type
-    renditions: list[Rendition] = []
-    overlays: list[Overlay] = []
-    overlay_files: dict[str, bytes] = {}
-    final_files: dict[str, bytes] = {}
-    for locale in deck.locales:
-        copy = deck.variant(variant, locale)
-        for format_id in providers.settings.formats:
-            layout = layouts.layout(name, format_id, locale)  # type: ignore[arg-type]
-            primary = not renditions
-            file = rendition_file(name, locale, format_id, primary=primary)
+    keys: list[Key] = [(locale, f) for locale in deck.locales for f in settings.formats]
+    picture = Picture(base=base, png=base_png)
+    for locale, format_id in keys:
+        picture.layouts[format_id, locale] = layouts.layout(name, format_id, locale)  # type: ignore[arg-type]
+    round_no = regeneration.round
+    seed_parts: tuple[object, ...] = (job_id, variant, name)
+    if round_no:
+        seed_parts = (*seed_parts, "round", round_no, base.seed)
+    first_trigger: Action = "none"
+    if round_no:
+        first_trigger = "regenerate_bfl" if regeneration.mode == "picture" else "regenerate_i2i"
+    next_attempt = dict.fromkeys(keys, 1 + round_no * ROUND_STRIDE)
+    trigger: dict[Key, Action] = dict.fromkeys(keys, first_trigger)
+    follows: dict[Key, str | None] = dict.fromkeys(keys)
+    outcomes: dict[Key, CreativeOutcome] = {}
+    earlier: dict[Key, list[CreativeAttempt]] = defaultdict(list)  # on pictures it has left
+    extra_files: dict[str, bytes] = {}
+    calls: list[ProviderCall] = []
+    pictures, failure = 1, None
+    try:
+        if round_no and regeneration.mode == "picture":
+            picture = draw_picture(
+                generator=providers.generator,
+                ocr=providers.ocr,
+                settings=settings,
+                prompt=prompt,
+                brand=brand,
+                seed_parts=(*seed_parts, "picture"),
+                file=f"attempts/{name}-round{round_no}-base.png",
+                drawn_by=f"regeneration round {round_no}",
+            )
+            extra_files[picture.base.file] = picture.png
+            calls += picture.base.calls
+            pictures += 1
+        pending = list(keys)
+        while pending:
+            key = pending.pop(0)
+            locale, format_id = key
+            copy = deck.variant(variant, locale)
+            layout, plan_calls = picture.layout_for(
+                vision=providers.vision,
+                text=providers.text,
+                copy=copy,
+                brand=brand,
+                format_id=format_id,
+                locale=locale,
+            )
+            calls += plan_calls
+            on = picture.base.sha256
             outcome = make_creative(
                 providers=providers,
-                base=base,
-                canvas=Canvas.framed(base_png, layout.crop, ad_format(layout.format)),
+                base=picture.base,
+                canvas=picture.canvas(layout),
                 layout=layout,
                 prompt=prompt,
                 copy=copy,
                 brand=brand,
-                seed_parts=(job_id, variant, name),
+                seed_parts=seed_parts,
                 locale=locale,
-                tag=name if primary else f"{name}_{locale}_{ad_format(format_id).slug}",
+                tag=name if key == keys[0] else f"{name}_{locale}_{ad_format(format_id).slug}",
+                first_attempt=next_attempt[key],
+                first_trigger=trigger[key],
+                may_replace_picture=pictures < settings.max_creative_attempts,
+                round=round_no,
+                follows_picture=follows[key],
             )
-            last = outcome.attempts[-1]  # the last attempt always has an edit (attempts.py)
-            assert last.overlay_provider is not None
-            width, height = outcome.final_size
-            overlay_files[file] = outcome.overlay_png
-            final_files |= {file: outcome.final_png, **outcome.files}
-            overlays.append(
-                Overlay(
-                    image_type=name,
-                    file=file,
-                    provider=last.overlay_provider,
-                    model=last.overlay_provider.split("/", 1)[-1],
-                    attempt=last.attempt,
-                    sha256=sha256(outcome.overlay_png),
-                    format=format_id,  # type: ignore[arg-type]
-                    locale=locale,
-                )
+            outcomes[key] = outcome
+            next_attempt[key] = outcome.attempts[-1].attempt + 1
+            drawn = {a.base_sha256 for a in outcome.attempts} - {on}
+            if outcome.picture is None or not drawn:
+                continue
+            # This rendition's retry drew a new picture: the creative moves to it.
+            pictures += len(drawn)
+            picture = outcome.picture
+            for other in keys:
+                if other != key and other in outcomes:
+                    moved = outcomes.pop(other)
+                    earlier[other] += moved.attempts
+                    extra_files |= {**moved.files}
+                    trigger[other] = "regenerate_bfl"
+                    follows[other] = f"{locale} {format_id}"
+            pending = [k for k in keys if k not in outcomes]
+    except CreativeFailed as failed:
+        failure = failed.failure
+        calls += [failed.call] if failed.call else []
+    return _assemble(
+        job_id=job_id,
+        variant=variant,
+        name=name,
+        keys=keys,
+        outcomes=outcomes,
+        earlier=earlier,
+        picture=picture,
+        brand=brand,
+        failure=failure,
+        regeneration=regeneration,
+        extra_files=extra_files,
+        calls=calls,
+        pictures_drawn=pictures - 1,
+    )
+
+
+def _assemble(
+    *,
+    job_id: str,
+    variant: str,
+    name: str,
+    keys: list[Key],
+    outcomes: dict[Key, CreativeOutcome],
+    earlier: dict[Key, list[CreativeAttempt]],
+    picture: Picture,
+    brand: BrandIdentity,
+    failure: CallFailure | None,
+    regeneration: Regeneration,
+    extra_files: dict[str, bytes],
+    calls: list[ProviderCall],
+    pictures_drawn: int,
+) -> RenderedCreative:
+    """The creative record from its renditions' outcomes (in rendition order, primary first)."""
+    renditions: list[Rendition] = []
+    overlays: list[Overlay] = []
+    overlay_files: dict[str, bytes] = {}
+    final_files: dict[str, bytes] = dict(extra_files)
+    calls = [*calls, *(c for history in earlier.values() for a in history for c in a.calls)]
+    for key in keys:
+        outcome = outcomes.get(key)
+        if outcome is None:
+            continue
+        locale, format_id = key
+        file = rendition_file(name, locale, format_id, primary=key == keys[0])
+        last = outcome.attempts[-1]  # the last attempt always has an edit (attempts.py)
+        assert last.overlay_provider is not None
+        overlay_calls = [c for c in last.calls if c.operation == "text_overlay"]
+        fallback = "; ".join(filter(None, (outcome.base.fallback, fallback_note(overlay_calls)))) or None
+        width, height = outcome.final_size
+        overlay_files[file] = outcome.overlay_png
+        final_files |= {file: outcome.final_png, **outcome.files}
+        calls += outcome.calls
+        overlays.append(
+            Overlay(
+                image_type=name,  # type: ignore[arg-type]
+                file=file,
+                provider=last.overlay_provider,
+                model=last.overlay_provider.split("/", 1)[-1],
+                attempt=last.attempt,
+                sha256=sha256(outcome.overlay_png),
+                format=format_id,  # type: ignore[arg-type]
+                locale=locale,
             )
-            renditions.append(
-                Rendition(
-                    locale=locale,
-                    format=format_id,  # type: ignore[arg-type]
-                    file=file,
-                    width=width,
-                    height=height,
-                    sha256=sha256(outcome.final_png),
-                    verdict=last.verdict,
-                    status=STATUS_OF[last.verdict],
-                    has_logo=brand.logo is not None and last.layout.logo_box is not None,
-                    crop=last.layout.crop,
-                    attempts=outcome.attempts,
-                    cost_usd=cost_usd(outcome.calls),
-                )
+        )
+        renditions.append(
+            Rendition(
+                locale=locale,
+                format=format_id,  # type: ignore[arg-type]
+                file=file,
+                width=width,
+                height=height,
+                sha256=sha256(outcome.final_png),
+                verdict=last.verdict,
+                status=status_of(last.verdict, fallback),
+                has_logo=brand.logo is not None and last.layout.logo_box is not None,
+                crop=last.layout.crop,
+                attempts=[*earlier.get(key, []), *outcome.attempts],
+                cost_usd=cost_usd([*(c for a in earlier.get(key, []) for c in a.calls), *outcome.calls]),
+                fallback=fallback,
             )
-    primary = renditions[0]
-    verdict = worst([r.verdict for r in renditions])
+        )
+    primary = renditions[0] if renditions else None
+    fallbacks = "; ".join(dict.fromkeys(r.fallback for r in renditions if r.fallback)) or None
+    if failure is not None:
+        status: Status = "failed"
+    else:
+        status = max((r.status for r in renditions), key=STATUS_ORDER.__getitem__)
     creative = Creative(
         creative_id=f"{job_id}-{variant}-{name}",
-        image_type=name,
-        file=primary.file,
-        status=STATUS_OF[verdict],
-        verdict=verdict,
-        width=primary.width,
-        height=primary.height,
-        sha256=primary.sha256,
-        has_logo=all(r.has_logo for r in renditions),
-        base_seed=base.seed,
+        image_type=name,  # type: ignore[arg-type]
+        file=primary.file if primary else None,
+        status=status,
+        verdict="FAIL" if failure else worst([r.verdict for r in renditions]),
+        width=primary.width if primary else 0,
+        height=primary.height if primary else 0,
+        sha256=primary.sha256 if primary else None,
+        has_logo=bool(renditions) and all(r.has_logo for r in renditions),
+        base_seed=picture.base.seed if renditions else None,
+        base_sha256=picture.base.sha256 if renditions else None,
         renditions=renditions,
-        cost_usd=round(sum(r.cost_usd for r in renditions), 6),
+        cost_usd=cost_usd(calls),
+        failure=failure,
+        fallback=fallbacks,
+        regeneration=regeneration,
     )
-    return RenderedCreative(creative, overlays, overlay_files, final_files)
+    return RenderedCreative(creative, overlays, overlay_files, final_files, calls, pictures_drawn)

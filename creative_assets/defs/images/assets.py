@@ -1,11 +1,14 @@
-"""Phase 2 — images: art direction per variant and four base images, held to Gate 1a."""
+"""Phase 2 — images: art direction per variant and four base images, held to Gate 1a. A
+provider call that fails for good is recorded (defs/failures.py): for the art direction, which
+all four creatives need, on all four; for a picture, on its creative alone."""
 
 import dagster as dg
 from pydantic import Field
 
+from creative_assets.defs.failures import CALL_FAILURES, call_failure, each_alone
 from creative_assets.defs.images.generation import generate_clean_base_image
 from creative_assets.defs.metadata import calls_metadata, preview_of
-from creative_assets.defs.parallel import side_by_side
+from creative_assets.defs.regeneration import GENERATION_TAG, generation_of
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.imaging.png import thumbnail
 from creative_assets.models import (
@@ -39,7 +42,24 @@ def image_prompts(
             f"the copy of {job_id} failed gate_compliance ({', '.join(phrases[:5])}); nothing is "
             "rendered from it: fix the job or the customer's rules and re-run campaign_text",
         )
-    directed = text_generator.direct_images(copy_variants.context, copy_variants.variant(variant))
+    try:
+        directed = text_generator.direct_images(copy_variants.context, copy_variants.variant(variant))
+    except CALL_FAILURES as exc:
+        failure = call_failure(exc, step="image_prompts", call="meta-analysis and designer prompts")
+        context.log.error(f"every creative of {variant} fails: {failure.describe()}")
+        failed = ImagePromptSet(
+            job_id=job_id,
+            variant=variant,  # type: ignore[arg-type]
+            meta_analysis="",
+            concepts=[],
+            prompts=[],
+            calls=[exc.call] if getattr(exc, "call", None) else [],  # type: ignore[attr-defined]
+            failure=failure,
+        )
+        return dg.MaterializeResult(
+            value=failed,
+            metadata={"failure": dg.MetadataValue.json(failure.model_dump()), **calls_metadata(failed.calls)},
+        )
     prompts = ImagePromptSet(
         job_id=job_id,
         variant=variant,  # type: ignore[arg-type]
@@ -60,22 +80,13 @@ def image_prompts(
     )
 
 
-GENERATION_TAG = "creative_assets/generation"
-
-
 class BaseImagesConfig(dg.Config):
     generation: int = Field(
         default=0,
-        description="bump to draw new pictures: every generation has its own seeds; a run tag "
-        f"{GENERATION_TAG}=N does the same for backfills, which take tags but no config",
+        description="a seed generation to draw in (every generation has its own seeds); by default "
+        "a regenerate_images run draws in the next one and other runs keep the stored one; a run "
+        f"tag {GENERATION_TAG}=N names one for backfills, which take tags but no config",
     )
-
-
-def generation_of(context: dg.AssetExecutionContext, config: BaseImagesConfig) -> int:
-    tagged = context.run.tags.get(GENERATION_TAG, "0")
-    if not tagged.isdigit():
-        raise ValueError(f"[invalid_tag] {GENERATION_TAG}={tagged!r} must be a whole number")
-    return max(config.generation, int(tagged))
 
 
 GATE_1A = dg.AssetCheckSpec(
@@ -98,9 +109,11 @@ def base_images(
     brand_identity: BrandIdentity,
 ):  # Returns MaterializeResult[BaseImageSet]; an annotation would clash with the check output.
     """Four text-free base images (BFL FLUX). Gate 1a runs OCR on each right after it is made;
-    an image with rendered text is regenerated with a new seed before anything is spent on it."""
+    an image with rendered text is regenerated with a new seed before anything is spent on it.
+    A moderated generation gets a new seed, then a softened prompt; a picture whose generation
+    still fails is left out and its creative recorded as failed, the others go on."""
     job_id, variant = split_key(context)
-    generation = generation_of(context, config)
+    generation = generation_of(context, config.generation)
     palette = [brand_identity.primary_color, brand_identity.secondary_color, brand_identity.accent_color]
     images, files, thumbnails = [], {}, []
 
@@ -116,7 +129,20 @@ def base_images(
         )
         return image, png, thumbnail(image.file, png)
 
-    for image_type, (image, png, thumb) in zip(IMAGE_TYPES, side_by_side(generate, IMAGE_TYPES), strict=True):
+    if image_prompts.failure is not None:
+        made, failed = [], dict.fromkeys(IMAGE_TYPES, image_prompts.failure)
+    else:
+        made, failed = each_alone(generate, IMAGE_TYPES, key=str, step="base_images", call="text-to-image")
+    for image_type, failure in failed.items():
+        context.log.error(f"{image_type}: no base image, its creative fails: {failure.describe()}")
+    for image_type, (image, png, thumb) in made:
+        if image.fallback:
+            context.log.warning(f"{image_type}: {image.fallback}; the creative will need a person's review")
+        if image.moderated:
+            context.log.warning(
+                f"{image_type}: moderated {len(image.moderated)} time(s); "
+                + ("drawn from the softened prompt" if image.softened_prompt else "a new seed passed")
+            )
         if len(image.attempts) > 1:
             context.log.warning(
                 f"Gate 1a: {image_type} had text in {len(image.attempts) - 1} generation(s); "
@@ -125,15 +151,26 @@ def base_images(
         images.append(image)
         files[image.file] = png
         thumbnails.append(thumb)
-    result = BaseImageSet(job_id=job_id, variant=variant, images=images, files=files)  # type: ignore[arg-type]
+    result = BaseImageSet(
+        job_id=job_id,
+        variant=variant,  # type: ignore[arg-type]
+        images=images,
+        files=files,
+        failed=failed,  # type: ignore[arg-type]
+        generation=generation,
+    )
     calls = [call for image in images for call in image.calls]
     return dg.MaterializeResult(
         value=result,
         metadata={
             "preview": preview_of(thumbnails),
+            "generation": generation,
             "seeds": dg.MetadataValue.json({i.image_type: i.seed for i in images}),
             "gate_1a_regenerations": sum(len(i.attempts) - 1 for i in images),
             "gate_1a_passed": sum(i.gate_1a_passed for i in images),
+            "moderated": sum(len(i.moderated) for i in images),
+            "fallbacks": dg.MetadataValue.json({i.image_type: i.fallback for i in images if i.fallback}),
+            "failed": dg.MetadataValue.json({t: f.describe() for t, f in failed.items()}),
             "size": f"{settings.width}×{settings.height}",
             **calls_metadata(calls),
         },

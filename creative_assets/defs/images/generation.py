@@ -1,13 +1,88 @@
 """Generate one base image and hold it to Gate 1a: text in a base image fails fast and is
-drawn again with a new seed, before layout or i2i spends anything on it."""
+drawn again with a new seed, before layout or i2i spends anything on it.
+
+A moderated generation has its own handling: the same prompt with a new seed (moderation of an
+image model is partly chance), then a softened prompt; if that is refused too, the creative
+fails with `moderated`. It is never handed to a stand-in painter: a procedural picture in place
+of one the provider refused would be passed off as the real thing.
+"""
 
 from __future__ import annotations
 
+import re
+
+from creative_assets.defs.failures import fallback_note
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging.png import sha256
 from creative_assets.models import BaseImage, DesignerPrompt, Gate1aAttempt
-from creative_assets.providers.base import ImageGenerator
+from creative_assets.models.images import ModeratedAttempt
+from creative_assets.providers.base import Generated, ImageGenerator
+from creative_assets.providers.http import MODERATED, ProviderFailure
 from creative_assets.resources import CampaignSettings, OcrReader
+
+# Words that make an image model's moderation refuse a recruiting scene: drop them and say what
+# the picture must be instead. A short list on purpose: the prompt is the designer's, and the
+# softened one must still show the same job.
+_RISKY = re.compile(
+    r"\b(blood\w*|wound\w*|injur\w*|surg\w*|syringe\w*|needle\w*|naked|nude|bare[- ]skinned|"
+    r"weapon\w*|gun\w*|knife|knives|dead|death|dying|pain|suffer\w*|sick\w*|emergenc\w*)\b",
+    re.IGNORECASE,
+)
+SOFTENING = (
+    "A calm, friendly, everyday scene at work; adults fully clothed in ordinary work clothes; "
+    "nothing medical being done to anyone, no injuries, no distress."
+)
+# Refusals in a row before the creative fails: a new seed, then the softened prompt.
+MODERATION_RETRIES = 2
+
+
+def softened(prompt: DesignerPrompt) -> DesignerPrompt:
+    text = " ".join(_RISKY.sub("", prompt.prompt).split())
+    return prompt.model_copy(update={"prompt": f"{SOFTENING} {text}"})
+
+
+def _unmoderated(
+    generator: ImageGenerator,
+    prompt: DesignerPrompt,
+    *,
+    seed: int,
+    settings: CampaignSettings,
+    palette: list[str],
+    seed_parts: tuple[object, ...],
+    moderated: list[ModeratedAttempt],
+) -> tuple[Generated[bytes], DesignerPrompt, int]:
+    """One generation, with moderation's own retries; returns the answer, the prompt that got
+    it (softened once a refusal asked for it) and its seed. A last refusal is raised."""
+    for retry in range(MODERATION_RETRIES + 1):
+        try:
+            generated = generator.generate(
+                prompt, seed=seed, width=settings.width, height=settings.height, palette=palette
+            )
+            return generated, prompt, seed
+        except ProviderFailure as exc:
+            if exc.code != MODERATED:
+                raise
+            if retry == MODERATION_RETRIES:
+                raise ProviderFailure(
+                    exc.code,
+                    f"{exc.message} (refused {retry + 1} times: with a new seed, then with a "
+                    "softened prompt; rewrite the designer prompt or regenerate the images)",
+                    provider=exc.provider,
+                    status=exc.status,
+                    call=exc.call,
+                ) from exc
+            moderated.append(
+                ModeratedAttempt(
+                    seed=seed,
+                    softened=prompt.prompt.startswith(SOFTENING),
+                    message=exc.message,
+                    calls=[exc.call] if exc.call else [],
+                )
+            )
+            seed = settings.seed_for(*seed_parts, "moderated", len(moderated))
+            if retry + 1 == MODERATION_RETRIES:
+                prompt = softened(prompt)
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def generate_clean_base_image(
@@ -21,16 +96,24 @@ def generate_clean_base_image(
     file: str,
 ) -> tuple[BaseImage, bytes]:
     """Up to `max_base_image_attempts` generations; returns the first that passes Gate 1a, or
-    the last one with `gate_1a_passed=False` so the check reports it and nothing is hidden."""
+    the last one with `gate_1a_passed=False` so the check reports it and nothing is hidden.
+    A final provider failure (moderation included, after its retries) is raised."""
     attempts: list[Gate1aAttempt] = []
+    moderated: list[ModeratedAttempt] = []
     png = b""
     seed = 0
+    calls = []
     for attempt in range(1, settings.max_base_image_attempts + 1):
-        seed = settings.seed_for(*seed_parts, attempt)
-        generated = generator.generate(
-            prompt, seed=seed, width=settings.width, height=settings.height, palette=palette
+        generated, prompt, seed = _unmoderated(
+            generator,
+            prompt,
+            seed=settings.seed_for(*seed_parts, attempt),
+            settings=settings,
+            palette=palette,
+            seed_parts=(*seed_parts, attempt),
+            moderated=moderated,
         )
-        png = generated.value
+        png, calls = generated.value, generated.calls
         lines = ocr.read(png)
         gate = gate_1a_base_image_text(lines)
         attempts.append(
@@ -44,7 +127,7 @@ def generate_clean_base_image(
         )
         if gate.status != "FAIL":
             break
-    last_call = attempts[-1].calls[-1]
+    last_call = calls[-1]
     image = BaseImage(
         image_type=prompt.image_type,
         file=file,
@@ -57,5 +140,8 @@ def generate_clean_base_image(
         sha256=sha256(png),
         gate_1a_passed=attempts[-1].passed,
         attempts=attempts,
+        moderated=moderated,
+        softened_prompt=prompt.prompt.startswith(SOFTENING),
+        fallback=fallback_note(calls),
     )
     return image, png

@@ -3,9 +3,9 @@ uses is fetched with the research, `defs/text/lookups.py`)."""
 
 import dagster as dg
 
+from creative_assets.defs.failures import each_alone
 from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.defs.metadata import calls_metadata
-from creative_assets.defs.parallel import side_by_side
 from creative_assets.models import (
     BaseImage,
     BaseImageSet,
@@ -54,10 +54,18 @@ def layouts(
                 calls += design_calls
         return renditions, calls
 
-    per_image = side_by_side(plan_renditions, base_images.images)
+    # A call that fails for good fails that creative alone (defs/failures.py).
+    done, failed = each_alone(
+        plan_renditions,
+        base_images.images,
+        key=lambda image: image.image_type,
+        step="layouts",
+        call="image analysis or layout design",
+    )
+    per_image = [result for _, result in done]
     planned = [layout for renditions, _ in per_image for layout in renditions]
     calls = [call for _, image_calls in per_image for call in image_calls]
-    result = LayoutSet(job_id=job_id, variant=variant, layouts=planned, calls=calls)  # type: ignore[arg-type]
+    result = LayoutSet(job_id=job_id, variant=variant, layouts=planned, calls=calls, failed=failed)  # type: ignore[arg-type]
     summary = {
         f"{lay.image_type} {lay.format} {lay.locale}": {
             "crop": {k: round(v, 4) for k, v in lay.crop.model_dump().items()},
@@ -74,7 +82,8 @@ def layouts(
             "formats": ", ".join(settings.formats),
             "locales": ", ".join(copy_variants.locales),
             "zones": dg.MetadataValue.json(summary),
-            "i2i_prompt_example": dg.MetadataValue.md(planned[0].i2i_prompt),
+            "i2i_prompt_example": dg.MetadataValue.md(planned[0].i2i_prompt if planned else "(none)"),
+            "failed": dg.MetadataValue.json({t: f.describe() for t, f in failed.items()}),
             **calls_metadata(calls),
         },
     )

@@ -67,7 +67,8 @@ def gate_reports(
     image_prompts: ImagePromptSet, base_images: BaseImageSet, layouts: LayoutSet, final_creatives: CreativeSet
 ) -> dg.MaterializeResult[GateReport]:
     """Per variant: each rendition's verdict (creative × locale × format), the gates behind it,
-    the retries taken and what every provider call of the variant cost."""
+    the retries taken and what every provider call of the variant cost; and every creative a
+    provider call failed for good (which call, its code and message) or a stand-in made."""
     calls = [
         *image_prompts.calls,
         *(call for image in base_images.images for call in image.calls),
@@ -84,10 +85,17 @@ def gate_reports(
         metadata={
             "approved": report.approved,
             "failed": report.failed,
+            "needs_review": report.needs_review,
+            "call_failures": dg.MetadataValue.json(
+                {cid: f.model_dump() for cid, f in report.call_failures.items()}
+            ),
+            "fallbacks": dg.MetadataValue.json(report.fallbacks),
             "renditions": len(report.rows),
             "gate_1a_regenerations": regenerations,
             "failures_by_gate": dg.MetadataValue.json(report.failures_by_gate),
-            "report": dg.MetadataValue.md(frame.to_markdown(index=False)),
+            "report": dg.MetadataValue.md(
+                frame.to_markdown(index=False) if report.rows else "(no renditions)"
+            ),
             **calls_metadata(calls),
         },
     )
@@ -158,7 +166,7 @@ def campaign_summary(
     kpi = kpis(
         phase_timings(context.instance, job_posting.job_id),
         run_success_rate(context.instance, job_posting.job_id),
-        creatives=len(creatives),
+        creatives=sum(c.failure is None for c in creatives),  # produced: a failed call made none
         approved=approved,
         spent_usd=spent.total_usd,
         estimate_usd=campaign_estimate(prices),
@@ -170,12 +178,14 @@ def campaign_summary(
         title=job_posting.title,
         creatives_total=len(creatives),
         creatives_approved=approved,
-        renditions_total=len(rows),
-        formats=list(dict.fromkeys(r.format for r in rows)),
+        renditions_total=sum(r.format is not None for r in rows),
+        formats=list(dict.fromkeys(r.format for r in rows if r.format is not None)),
         locales=copy_variants.locales,
         approval_rate=round(approved / len(creatives), 4),
         failures_by_gate=failures_by_gate(creatives),
         gate_1a_regenerations=sum(r.gate_1a_regenerations for r in reports),
+        call_failures={cid: f for r in reports for cid, f in r.call_failures.items()},
+        fallbacks={cid: why for r in reports for cid, why in r.fallbacks.items()},
         costs=costs,
         ledger=spent,
         kpis=kpi,
@@ -200,6 +210,8 @@ def campaign_summary(
                     "test_cell",
                     "review",
                     "reviewed_by",
+                    "fallback",
+                    "failure",
                 },
             )
             for r in rows
@@ -210,9 +222,14 @@ def campaign_summary(
         metadata={
             "contact_sheet": preview({"contact sheet": sheet}, side=640),
             # the sheet's title is the job's; which rendition its tiles show is said here
-            "contact_sheet_shows": f"{rows[0].format} {rows[0].locale} (primary rendition), "
-            "framed in each creative's status over all renditions",
+            "contact_sheet_shows": f"{(summary.formats or ['-'])[0]} {rows[0].locale} (primary rendition), "
+            "framed in each creative's status over all renditions; a failed or stand-in creative "
+            "is marked with its reason",
             "creatives": summary.creatives_total,
+            "creatives_failed": dg.MetadataValue.json(
+                {cid: f.describe() for cid, f in summary.call_failures.items()}
+            ),
+            "needs_review": dg.MetadataValue.json(summary.fallbacks),
             "renditions": summary.renditions_total,
             "formats": ", ".join(summary.formats),
             "locales": ", ".join(summary.locales),

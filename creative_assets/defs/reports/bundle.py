@@ -23,17 +23,27 @@ _HASHTAG = re.compile(r"(?<!\w)#\w+")
 def selected(rows: list[ManifestRow], *, only_reviewed: bool) -> tuple[list[ManifestRow], dict[str, str]]:
     """The rows of the creatives that ship, and why each other creative does not. A creative
     ships in all its renditions or not at all: it is in its A/B-test cell (every rendition
-    passed the gates, nobody rejected it) and, with `only_reviewed`, a person approved it."""
+    passed the gates, nobody rejected it; a stand-in's work only once a person approved it)
+    and, with `only_reviewed`, a person approved it."""
     keep, left_out = [], {}
     for row in rows:
         if row.test_cell == "excluded":
-            why = "a person rejected it" if row.review == "rejected" else "a rendition failed its gates"
-            left_out[row.creative_id] = why
+            left_out[row.creative_id] = _why_not(row)
         elif only_reviewed and row.review != "approved":
             left_out[row.creative_id] = "not approved by a person yet"
         else:
             keep.append(row)
     return [r for r in keep if r.creative_id not in left_out], left_out
+
+
+def _why_not(row: ManifestRow) -> str:
+    if row.review == "rejected":
+        return "a person rejected it"
+    if row.failure:
+        return f"it failed: {row.failure}"
+    if row.fallback:
+        return f"a stand-in made it ({row.fallback}); it ships once a person approves it"
+    return "a rendition failed its gates"
 
 
 def bundle_path(row: ManifestRow) -> str:

@@ -55,6 +55,7 @@ def gate_report_rows(creatives: CreativeSet) -> list[GateReportRow]:
                     failed_gates=[g.gate for g in final.gates if g.status == "FAIL"],
                     actions_taken=[a.trigger for a in r.attempts[1:]],
                     cost_usd=r.cost_usd,
+                    fallback=r.fallback,
                 )
             )
     return rows
@@ -72,16 +73,21 @@ def failures_by_gate(creatives: Iterable[Creative]) -> dict[str, int]:
 def build_gate_report(
     creatives: CreativeSet, gate_1a_regenerations: int, calls: list[ProviderCall]
 ) -> GateReport:
+    """The variant's report: a row per rendition, and every creative a provider failure ended
+    (which call, its code and message) or a stand-in made, so none is missing silently."""
     rows = gate_report_rows(creatives)
     return GateReport(
         job_id=creatives.job_id,
         variant=creatives.variant,
         rows=rows,
         approved=sum(c.approved for c in creatives.creatives),
-        failed=sum(not c.approved for c in creatives.creatives),
+        failed=sum(c.status == "failed" for c in creatives.creatives),
+        needs_review=sum(c.status == "needs_review" for c in creatives.creatives),
         gate_1a_regenerations=gate_1a_regenerations,
         failures_by_gate=failures_by_gate(creatives.creatives),
         calls=calls,
+        call_failures={c.creative_id: c.failure for c in creatives.creatives if c.failure},
+        fallbacks={c.creative_id: c.fallback for c in creatives.creatives if c.fallback},
     )
 
 
@@ -94,6 +100,16 @@ def ad_name(job_id: str, variant: str, image_type: str, locale: str, format_id: 
     return name
 
 
+def is_tested(creative: Creative, decision: Approval | None) -> bool:
+    """In its A/B-test cell: passed its gates and nobody rejected it, or — made in part by a
+    stand-in for a failed provider (`needs_review`) — a person approved this very image."""
+    if decision is not None and decision.decision == "rejected":
+        return False
+    if creative.status == "needs_review":
+        return decision is not None and decision.decision == "approved"
+    return creative.approved
+
+
 def manifest_rows(
     sets: list[CreativeSet], decisions: Mapping[str, Approval] | None = None
 ) -> list[ManifestRow]:
@@ -101,7 +117,9 @@ def manifest_rows(
     A/B test compares texts while the four images (in every format and locale) rotate inside
     each cell. A creative a person rejected is left out, in every rendition, even when its gates
     passed; a decision on an earlier image of the creative (another SHA-256 of its primary
-    rendition: it was regenerated since) counts as pending."""
+    rendition: it was regenerated since) counts as pending. A stand-in's work is tested only
+    once a person approved it; a creative a provider failure stopped before any rendition has
+    one row saying why."""
     decisions = decisions or {}
     rows = []
     for s in sets:
@@ -109,7 +127,10 @@ def manifest_rows(
             decision = decisions.get(c.creative_id)
             if decision is not None and decision.sha256 != c.sha256:
                 decision = None
-            tested = c.approved and (decision is None or decision.decision == "approved")
+            tested = is_tested(c, decision)
+            failure = c.failure.describe() if c.failure else None
+            if not c.renditions:
+                rows.append(_unrendered_row(s, c, failure))
             for r in c.renditions:
                 copy = s.copy_for(r.locale)
                 rows.append(
@@ -133,6 +154,8 @@ def manifest_rows(
                         cost_usd=r.cost_usd,
                         storage_key=f"final_creatives/{s.job_id}/{s.variant}/{r.file}",
                         ad_name=ad_name(s.job_id, s.variant, c.image_type, r.locale, r.format),
+                        fallback=r.fallback,
+                        failure=failure,
                         test_cell=f"cell-{s.variant}" if tested else "excluded",
                         review=decision.decision if decision else "pending",
                         reviewed_by=decision.by if decision else None,
@@ -140,6 +163,34 @@ def manifest_rows(
                     )
                 )
     return rows
+
+
+def _unrendered_row(s: CreativeSet, c: Creative, failure: str | None) -> ManifestRow:
+    locale = next(iter(s.copy_by_locale), "")  # the primary locale comes first
+    copy = s.copy_for(locale)
+    return ManifestRow(
+        creative_id=c.creative_id,
+        job_id=s.job_id,
+        variant=s.variant,
+        image_type=c.image_type,
+        locale=locale,
+        format=None,
+        width=0,
+        height=0,
+        angle=copy.angle,
+        headline=copy.headline,
+        subline=copy.subline,
+        cta=copy.cta,
+        status=c.status,
+        verdict=c.verdict,
+        creative_status=c.status,
+        attempts=0,
+        cost_usd=c.cost_usd,
+        storage_key=None,
+        ad_name="",
+        failure=failure,
+        test_cell="excluded",
+    )
 
 
 def manifest_csv(rows: list[ManifestRow]) -> bytes:
@@ -165,12 +216,27 @@ def cost_breakdown(calls: list[ProviderCall], approved: int) -> CostBreakdown:
     )
 
 
+def tile_note(c: Creative) -> str:
+    """What the tile must say beyond its status: why it failed, or what a stand-in made."""
+    if c.failure:
+        return f"FAILED [{c.failure.code}] {c.failure.call} ({c.failure.provider})"
+    if c.fallback:
+        return f"STAND-IN, not passed: {c.fallback}"
+    return ""
+
+
 def render_contact_sheet(sets: list[CreativeSet], title: str) -> bytes:
     """One tile per creative: its primary rendition (primary locale, first format) under the
     creative's status, the worst of all its renditions'. Twenty tiles stay readable; eighty
-    (four formats of different shapes) would not."""
+    (four formats of different shapes) would not. A creative with nothing rendered is a marked
+    placeholder, never left out."""
     tiles = [
-        ContactTile(label=f"{s.variant} · {c.image_type}", png=s.files[c.file], status=c.status)
+        ContactTile(
+            label=f"{s.variant} · {c.image_type}",
+            png=s.files[c.file] if c.file else b"",
+            status=c.status,
+            note=tile_note(c),
+        )
         for s in sets
         for c in s.creatives
     ]

@@ -3,6 +3,7 @@ compliance gate). Research is fetched beside the brand identity (`lookups.py`)."
 
 import dagster as dg
 
+from creative_assets.defs.failures import campaign_stop
 from creative_assets.defs.metadata import calls_metadata
 from creative_assets.defs.text.compliance import ComplianceRules, write_compliant_copy
 from creative_assets.gates.compliance import describe
@@ -82,20 +83,22 @@ def copy_variants(
     """Five copy variants A–E (headline, subline, benefits, CTA, emotional anchors, style) per
     locale of the job, all written from one fused context of job and research; each locale's
     copy passes the compliance gate, rewritten with its findings as feedback when it does not."""
-    fused = text_generator.fuse_context(job_posting, research)
+    with campaign_stop("context fusion"):
+        fused = text_generator.fuse_context(job_posting, research)
     rules = compliance_rules.for_job(job_posting)
-    written = [
-        write_compliant_copy(
-            text_generator,
-            fused.value,
-            locale,
-            title=job_posting.title,
-            rules=rules,
-            max_rounds=compliance_rules.max_rounds,
-            reviewer=compliance_reviewer,
-        )
-        for locale in job_posting.locales
-    ]
+    with campaign_stop("copywriting"):
+        written = [
+            write_compliant_copy(
+                text_generator,
+                fused.value,
+                locale,
+                title=job_posting.title,
+                rules=rules,
+                max_rounds=compliance_rules.max_rounds,
+                reviewer=compliance_reviewer,
+            )
+            for locale in job_posting.locales
+        ]
     primary, *others = written
     deck = CopyDeck(
         job_id=job_posting.job_id,

@@ -15,6 +15,7 @@ from typing import Any
 
 import dagster as dg
 
+from creative_assets.defs.failures import campaign_stop
 from creative_assets.defs.metadata import calls_metadata, preview
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.gateway.scope import call_scope
@@ -63,7 +64,8 @@ class _Lookup:
 
 
 def _research(researcher: Researcher, job: JobPosting) -> Found:
-    brief: ResearchBrief = researcher.research(job)
+    with campaign_stop("research"):
+        brief: ResearchBrief = researcher.research(job)
     return brief, {
         "source": brief.source,
         "motivators": dg.MetadataValue.md("\n".join(f"- {m}" for m in brief.motivators)),
@@ -73,7 +75,8 @@ def _research(researcher: Researcher, job: JobPosting) -> Found:
 
 
 def _brand(extractor: BrandExtractor, job: JobPosting) -> Found:
-    brand: BrandIdentity = extractor.extract(job)
+    with campaign_stop("brand identity"):
+        brand: BrandIdentity = extractor.extract(job)
     swatches = " ".join(
         f"`{name}` {color}"
         for name, color in (

@@ -1,0 +1,209 @@
+"""A campaign whose provider calls fail for good here and there (after their own retries):
+each failure ends one creative (or, for the art direction all four need, its variant's four),
+recorded with the call, the code and the message; every run succeeds, the roll-up runs and
+lists them. What a stand-in made after a real provider failed (a deployment that opted in to
+`fallback=local`) is flagged `needs_review`, not passed, and ships only once a person approves.
+
+Faults (faults.py), one campaign of the sample job:
+    A job_focus  BFL 500 → the opted-in painter stands in      → needs_review
+    A artistic   gpt-image-1 429 → the local typesetter stands in → needs_review
+    B lifestyle  BFL moderates every prompt, softened too       → failed [moderated]
+    C *          the art direction (meta-analysis) 500          → all four failed
+    D artistic   gpt-image-1 400                               → failed [bad_request]
+    E location   the layout design answer unusable             → failed [invalid_response]
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pytest
+
+from creative_assets.approvals import record_decision
+from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
+from creative_assets.models import (
+    IMAGE_TYPES,
+    VARIANTS,
+    CampaignContext,
+    JobPosting,
+    ProviderCall,
+    ResearchBrief,
+)
+from creative_assets.providers.base import Generated
+from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
+from creative_assets.providers.http import ProviderFailure
+from creative_assets.providers.local import (
+    LocalImageEditor,
+    LocalJobSource,
+    ProceduralImageGenerator,
+    TemplateTextGenerator,
+)
+from creative_assets_tests.conftest import make_defs
+from creative_assets_tests.defs.faults import FaultyEditor, FaultyGenerator, FaultyWriter
+
+JOB = "hoc-4711-pflege"
+FAILED = {
+    f"{JOB}-B-lifestyle": ("base_images", "text-to-image", "bfl", "moderated"),
+    **{f"{JOB}-C-{t}": ("image_prompts", "meta-analysis", "openai", "server_error") for t in IMAGE_TYPES},
+    f"{JOB}-D-artistic": ("creatives", "text overlay", "openai", "bad_request"),
+    f"{JOB}-E-location": ("layouts", "layout design", "openai", "invalid_response"),
+}
+STAND_INS = {f"{JOB}-A-job_focus": "text-to-image", f"{JOB}-A-artistic": "text overlay"}
+
+
+@dataclass
+class Faulty:
+    outcome: CampaignOutcome
+    defs: dg.Definitions
+    instance: dg.DagsterInstance
+    storage: Path
+
+    def record(self, asset: str, *parts: str) -> dict[str, Any]:
+        path = self.storage / asset / JOB / Path(*parts) / "record.json"
+        return json.loads(path.read_text())["data"]
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
+    storage = tmp_path_factory.mktemp("faulty") / "storage"
+    generator = FaultyGenerator(faults=["A:job_focus:server_error", "B:lifestyle:moderated"])
+    editor = FaultyEditor(faults=["A:artistic:rate_limited", "D:artistic:bad_request"])
+    defs = make_defs(
+        storage,
+        image_generator=FallbackImageGenerator(primary=generator, fallback=ProceduralImageGenerator()),
+        image_editor=FallbackImageEditor(primary=editor, fallback=LocalImageEditor()),
+        text_generator=FaultyWriter(faults=["C:*:server_error", "E:location:invalid_response"]),
+    )
+    with dg.instance_for_test() as instance:
+        ensure_job_partition(instance, LocalJobSource(), JOB)
+        yield Faulty(run_campaign(defs, instance, JOB), defs, instance, storage)
+
+
+def test_every_run_succeeds_and_the_roll_up_runs(faulty: Faulty) -> None:
+    runs = [(r.job_name, r.success) for r in faulty.outcome.runs]
+    assert runs == [
+        ("campaign_text", True),
+        *[("campaign_variant", True)] * 5,
+        ("campaign_rollup", True),
+    ], [r.error for r in faulty.outcome.runs if r.error]
+
+
+def test_each_variants_report_lists_its_failed_creatives_with_call_code_and_message(faulty: Faulty) -> None:
+    for variant in VARIANTS:
+        report = faulty.record("gate_reports", variant)
+        failures = report["call_failures"]
+        expected = {cid: want for cid, want in FAILED.items() if cid.startswith(f"{JOB}-{variant}-")}
+        found = {cid: (f["step"], f["call"], f["provider"], f["code"]) for cid, f in failures.items()}
+        assert found == expected
+        assert all("injected" in f["message"] for f in failures.values())
+        # The others of the variant finished and were judged.
+        judged = {row["creative_id"] for row in report["rows"]}
+        assert judged == {f"{JOB}-{variant}-{t}" for t in IMAGE_TYPES} - set(expected)
+    moderated = faulty.record("gate_reports", "B")["call_failures"][f"{JOB}-B-lifestyle"]
+    assert "new seed" in moderated["message"] and "softened prompt" in moderated["message"]
+
+
+def test_the_summary_and_its_manifest_list_every_creative_none_silently_missing(faulty: Faulty) -> None:
+    summary = faulty.record("campaign_summary")
+    assert summary["creatives_total"] == 20
+    assert set(summary["call_failures"]) == set(FAILED)
+    assert set(summary["fallbacks"]) == set(STAND_INS)
+    ids = {row["creative_id"] for row in summary["manifest"]}
+    assert ids == {f"{JOB}-{v}-{t}" for v in VARIANTS for t in IMAGE_TYPES}
+    for row in summary["manifest"]:
+        if row["creative_id"] in FAILED:
+            assert row["test_cell"] == "excluded" and row["failure"] and row["status"] == "failed"
+        elif row["creative_id"] in STAND_INS:
+            assert row["status"] == "needs_review" and row["test_cell"] == "excluded"
+            assert STAND_INS[row["creative_id"]] in row["fallback"]
+    # A stand-in's work is not counted as passing.
+    assert summary["creatives_approved"] <= 20 - len(FAILED) - len(STAND_INS)
+
+
+def test_stand_in_work_is_flagged_on_the_creative_and_in_the_ui(faulty: Faulty) -> None:
+    creatives = {c["creative_id"]: c for c in faulty.record("final_creatives", "A")["creatives"]}
+    for cid, call in STAND_INS.items():
+        attempts = [a for r in creatives[cid]["renditions"] for a in r["attempts"]]
+        gates = [g["summary"] for a in attempts for g in a["gates"]]
+        assert creatives[cid]["status"] == "needs_review", gates
+        assert call in creatives[cid]["fallback"] and "after" in creatives[cid]["fallback"]
+    base = {i["image_type"]: i for i in faulty.record("base_images", "A")["images"]}
+    assert base["job_focus"]["fallback"] and base["job_focus"]["provider"] == "local"
+    records = faulty.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("final_creatives"), asset_partitions=[f"{JOB}|A"]),
+        limit=1,
+    ).records
+    metadata = records[0].asset_materialization.metadata  # type: ignore[union-attr]
+    assert set(metadata["fallbacks"].value) == set(STAND_INS)  # type: ignore[arg-type]
+    assert metadata["needs_review"].value == 2
+
+
+def test_the_bundle_ships_neither_failed_nor_stand_in_creatives_until_a_person_approves(
+    faulty: Faulty,
+) -> None:
+    bundle = faulty.record("export_bundle")
+    shipped = set(bundle["creatives"])
+    assert not shipped & (set(FAILED) | set(STAND_INS))
+    assert all("failed" in bundle["left_out"][cid] for cid in FAILED)
+    assert all("stand-in" in bundle["left_out"][cid] for cid in STAND_INS)
+    with zipfile.ZipFile(faulty.storage / "export_bundle" / JOB / bundle["file"]) as archive:
+        names = archive.namelist()
+    assert not any("_C_" in n and n.endswith(".png") for n in names)
+
+    # A person looks at the stand-in's picture and approves it: now it ships.
+    record_decision(
+        faulty.instance,
+        faulty.defs,
+        job_id=JOB,
+        variant="A",
+        image_type="job_focus",
+        decision="approved",
+        by="anna",
+        note="the drawn picture is fine for this test",
+    )
+    rollup = faulty.defs.resolve_job_def("campaign_rollup").execute_in_process(
+        partition_key=JOB, instance=faulty.instance
+    )
+    assert rollup.success
+    assert f"{JOB}-A-job_focus" in faulty.record("export_bundle")["creatives"]
+    assert f"{JOB}-A-artistic" not in faulty.record("export_bundle")["creatives"]
+
+
+def test_the_contact_sheet_marks_failed_and_stand_in_tiles(faulty: Faulty) -> None:
+    from creative_assets.imaging.png import open_image
+
+    sheet = open_image((faulty.storage / "campaign_summary" / JOB / "contact_sheet.png").read_bytes())
+    violet = (0x7B, 0x3F, 0xC4)
+    pixels = sheet.convert("RGB").getdata()
+    assert sum(p == violet for p in pixels) > 1000  # the needs-review frames and badges
+
+
+class FailingFusion(TemplateTextGenerator):
+    """The context fusion call fails for good, as a real client reports it after its retries."""
+
+    def fuse_context(self, job: JobPosting, research: ResearchBrief) -> Generated[CampaignContext]:
+        call = ProviderCall(provider="openai", model="gpt-4o", operation="context_fusion", outcome="error")
+        raise ProviderFailure(
+            "server_error",
+            "openai answered chat completions with HTTP 503; the provider is having trouble; re-run "
+            "the step later (gave up after 3 attempts)",
+            provider="openai",
+            call=call,
+        )
+
+
+def test_the_text_run_is_the_only_campaign_wide_stop_and_says_which_call_and_why(tmp_path: Path) -> None:
+    defs = make_defs(tmp_path / "storage", text_generator=FailingFusion())
+    with dg.instance_for_test() as instance:
+        ensure_job_partition(instance, LocalJobSource(), JOB)
+        outcome = run_campaign(defs, instance, JOB)
+    (text,) = outcome.runs  # nothing after it ran: no image was paid for
+    assert not text.success and text.error is not None
+    assert text.error.startswith("copy_variants: [server_error] context fusion (openai) failed")
+    assert "HTTP 503" in text.error and "campaign stops" in text.error
