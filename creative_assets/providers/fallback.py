@@ -46,16 +46,18 @@ def _with_fallback(
     except ProviderError as exc:
         if not takes_fallback(exc, moderation=moderation):
             raise
-        failed = exc.call if isinstance(exc, ProviderFailure) and exc.call else None
-        record = failed or ProviderCall(
-            provider=type(provider).__name__, model="unknown", operation=operation
-        )
-        record = record.model_copy(update={"outcome": "fallback", "error_code": exc.code})
+        # Every attempt the retry layer made, billed or not, stays in the lineage (the ledger
+        # has them too); the last one is marked as the failure the stand-in took over from.
+        tried = (exc.calls or ([exc.call] if exc.call else [])) if isinstance(exc, ProviderFailure) else []
+        *earlier, last = tried or [
+            ProviderCall(provider=type(provider).__name__, model="unknown", operation=operation)
+        ]
+        record = last.model_copy(update={"outcome": "fallback", "error_code": exc.code})
         dg.get_dagster_logger().warning(
             f"{record.provider} failed {operation} ({exc}); using the fallback provider"
         )
         result = fallback()
-        return Generated(result.value, [record, *result.calls])
+        return Generated(result.value, [*earlier, record, *result.calls])
 
 
 class FallbackImageGenerator(ImageGenerator):

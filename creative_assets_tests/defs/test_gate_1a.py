@@ -75,3 +75,42 @@ def test_job_without_logo_gets_default_brand_and_no_logo(
         assert (overlays / creative["file"]).read_bytes() == (
             tmp_path / "final_creatives" / JOB / "B" / creative["file"]
         ).read_bytes()
+
+
+class AlwaysTextGenerator(ProceduralImageGenerator):
+    """A picture that keeps its lettering whatever the seed: only for the lifestyle image."""
+
+    def generate(
+        self, prompt: DesignerPrompt, *, seed: int, width: int, height: int, palette: list[str]
+    ) -> Generated[bytes]:
+        generated = super().generate(prompt, seed=seed, width=width, height=height, palette=palette)
+        if prompt.image_type != "lifestyle":
+            return generated
+        img = open_image(generated.value)
+        ImageDraw.Draw(img).text(
+            (80, height // 2), "SALE 50% OFF", font=load_font(72, bold=True), fill="white"
+        )
+        return Generated(to_png(img), generated.calls)
+
+
+def test_text_in_every_generation_fails_that_creative_not_the_variant(
+    tmp_path: Path, instance: dg.DagsterInstance
+) -> None:
+    defs = make_defs(tmp_path, image_generator=AlwaysTextGenerator())
+    ensure_job_partition(instance, LocalJobSource(), JOB)
+    outcome = run_campaign(defs, instance, JOB, variants=["A"])
+    assert outcome.success, [r.error for r in outcome.runs]
+
+    base = json.loads((tmp_path / "base_images" / JOB / "A" / "record.json").read_text())["data"]
+    assert sorted(i["image_type"] for i in base["images"]) == ["artistic", "job_focus", "location"]
+    failure = base["failed"]["lifestyle"]
+    assert failure["code"] == "text_in_base_image" and "SALE" in failure["message"].upper()
+
+    finals = json.loads((tmp_path / "final_creatives" / JOB / "A" / "record.json").read_text())["data"]
+    status = {c["image_type"]: c["status"] for c in finals["creatives"]}
+    assert status["lifestyle"] == "failed" and len(status) == 4
+    check = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [dg.AssetCheckKey(dg.AssetKey("base_images"), "gate_1a_no_text")]
+    )
+    evaluation = next(iter(check.values())).evaluation
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN

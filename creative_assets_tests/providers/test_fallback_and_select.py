@@ -79,9 +79,11 @@ def test_image_fallback_is_taken_and_recorded(sim: Simulator, endpoints: dict, h
     configure(sim, endpoints=endpoints)
     result = draw(flux_or_paint(sim, http))
     assert validate_png(result.value) == (512, 512)
-    failed, made = result.calls
+    *retried, failed, made = result.calls
     assert (failed.provider, failed.outcome) == ("bfl", "fallback")
     assert (made.provider, made.model, made.outcome) == ("local", "procedural-v1", "ok")
+    # Every attempt the retry layer made is in the lineage, as on the ledger: 4 in all.
+    assert len(retried) == 3 and all(c.provider == "bfl" and c.outcome != "ok" for c in retried)
 
 
 def test_a_moderated_image_is_not_the_painters(sim: Simulator) -> None:

@@ -15,6 +15,7 @@ from creative_assets.defs.failures import fallback_note
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging.png import sha256
 from creative_assets.models import BaseImage, DesignerPrompt, Gate1aAttempt
+from creative_assets.models.base import CallFailure
 from creative_assets.models.images import ModeratedAttempt
 from creative_assets.providers.base import Generated, ImageGenerator
 from creative_assets.providers.http import MODERATED, ProviderFailure
@@ -83,6 +84,25 @@ def _unmoderated(
             if retry + 1 == MODERATION_RETRIES:
                 prompt = softened(prompt)
     raise AssertionError("unreachable")  # the loop returns or raises
+
+
+GATE_1A_TEXT = "text_in_base_image"
+
+
+def gate_1a_failure(image: BaseImage) -> CallFailure:
+    """A picture that still showed text after every generation Gate 1a allowed: its creative
+    fails with what OCR read, so a person sees why and can regenerate it."""
+    read = "; ".join(
+        f"seed {a.seed}: " + (" ".join(line.text for line in a.text_found) or "?") for a in image.attempts
+    )
+    return CallFailure(
+        step="base_images",
+        call="Gate 1a",
+        provider=image.provider,
+        code=GATE_1A_TEXT,
+        message=f"OCR found text in all {len(image.attempts)} generations ({read}); "
+        "regenerate the images (regenerate_images) or change the designer prompt",
+    )
 
 
 def generate_clean_base_image(
