@@ -7,11 +7,12 @@ be and the block sits tight against the image edge of its region instead of floa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image
 
 from creative_assets.imaging.compositing import corner_logo_box, cta_colors, pick_colors
+from creative_assets.imaging.formats import Reserved, ad_format, clip_reserved, in_reserved, reserved_of
 from creative_assets.imaging.text_fit import fit_text, size_limits, text_padding
 from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y, Rect, legible_zones
 from creative_assets.models.base import Box, ImageType
@@ -20,6 +21,10 @@ from creative_assets.models.layout import Corner, ImageAnalysis, Layout, Region,
 from creative_assets.models.text import CopyVariant
 
 SAFE = 0.05  # every zone keeps this far from the edges (the brief asks for at least 4%)
+# and this far from an area a platform's interface covers (formats.Reserved): an OCR box pads
+# the ink by a few pixels, which must not reach into it.
+RESERVED_AIR = 0.012
+LOGO_PLATE_AIR = 0.015  # a logo may get a plate around it (compositing), which needs room too
 SALIENT_OVERLAP = 0.2  # how much of a region the subject may cover before we look elsewhere
 # Regions within 25% (+ a hair, for perfectly flat images) of each other count as equally calm:
 # one shape's edge across a band of a flat illustration already adds ~0.005.
@@ -68,12 +73,32 @@ def _beside(salient: Box) -> list[Region]:
     ]
 
 
-def _safe(box: Box) -> Box | None:
+def _padded(reserved: tuple[Reserved, ...]) -> tuple[Reserved, ...]:
+    """Each reserved area grown by RESERVED_AIR towards the inside of the image."""
+    grown = []
+    for r in reserved:
+        b, air = r.box, RESERVED_AIR
+        box = {
+            "top": Box(x=b.x, y=b.y, w=b.w, h=min(1.0, b.h + air)),
+            "bottom": Box(x=b.x, y=max(0.0, b.y - air), w=b.w, h=min(1.0, b.h + air)),
+            "left": Box(x=b.x, y=b.y, w=min(1.0, b.w + air), h=b.h),
+            "right": Box(x=max(0.0, b.x - air), y=b.y, w=min(1.0, b.w + air), h=b.h),
+        }[r.edge]
+        grown.append(replace(r, box=box))
+    return tuple(grown)
+
+
+def _safe(box: Box, reserved: tuple[Reserved, ...] = ()) -> Box | None:
+    """The part of a region text may use: inside the edge margin and out of the format's
+    reserved areas (with air); None when too little is left for copy."""
     x0, y0 = max(box.x, SAFE), max(box.y, SAFE)
     x1, y1 = min(box.x + box.w, 1 - SAFE), min(box.y + box.h, 1 - SAFE)
-    if x1 - x0 < 0.2 or y1 - y0 < 0.12:
+    if x1 - x0 <= 0 or y1 - y0 <= 0:
         return None
-    return Box(x=x0, y=y0, w=x1 - x0, h=y1 - y0)
+    clipped = clip_reserved(Box(x=x0, y=y0, w=x1 - x0, h=y1 - y0), _padded(reserved))
+    if clipped is None or clipped.w < 0.2 or clipped.h < 0.12:
+        return None
+    return clipped
 
 
 def _grown(region: Region, analysis: ImageAnalysis) -> Region:
@@ -165,14 +190,21 @@ def _place(
 
 
 def _logo(analysis: ImageAnalysis, zones: list[TextZone], aspect: float) -> tuple[Corner, Box]:
-    """The calmest corner whose logo box keeps clear of every text zone (with a little air)."""
+    """The calmest corner whose logo box keeps clear of every text zone (with room for a plate)
+    and of the format's reserved areas; the corners are those of the area no interface strip
+    covers (a story's logo sits below its top 14 %, not under the account name)."""
     corners: tuple[Corner, ...] = ("top_right", "top_left", "bottom_right", "bottom_left")
+    reserved = reserved_of(analysis.format)
+    area = ad_format(analysis.format).clear if analysis.format else None
 
     def clash(box: Box) -> float:
-        air = Box(x=max(0.0, box.x - 0.01), y=max(0.0, box.y - 0.01), w=box.w + 0.02, h=box.h + 0.02)
+        pad = 0.01 + LOGO_PLATE_AIR
+        air = Box(x=max(0.0, box.x - pad), y=max(0.0, box.y - pad), w=box.w + 2 * pad, h=box.h + 2 * pad)
         return sum(z.box.overlap(air) for z in zones)
 
-    options = [(c, corner_logo_box(c, (analysis.width, analysis.height), aspect)) for c in corners]
+    size = (analysis.width, analysis.height)
+    options = [(c, corner_logo_box(c, size, aspect, area=area)) for c in corners]
+    options = [o for o in options if in_reserved(o[1], reserved) is None] or options
     return min(options, key=lambda o: (clash(o[1]) > 0, clash(o[1]), analysis.corner_detail.get(o[0], 0.0)))
 
 
@@ -249,9 +281,10 @@ def _options(
     """Each region where the copy fits, with its block placed and judged against the subject."""
     salient, (width, height) = analysis.salient, (analysis.width, analysis.height)
     options = []
+    reserved = reserved_of(analysis.format)
     for region in regions:
         grown = _grown(region, analysis)
-        area = _safe(grown.box)
+        area = _safe(grown.box, reserved)
         block = _block(area, copy, width, height) if area else None
         if area is None or block is None:
             continue
