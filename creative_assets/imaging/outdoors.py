@@ -72,11 +72,11 @@ def _friends(rng: random.Random, d: Draw, w: int, h: int, gx: float, n: int, wea
 def _tree(rng: random.Random, d: Draw, tx: float, tb: float, m: float, canopy: RGB) -> None:
     """A big tree cut by the frame: an open mass on a short, broad trunk (a whole tree on a slim
     trunk reads as a 'T' or a '1')."""
-    trunk = [(tx + m * dx, tb - m * up) for dx, up in ((-0.08, 0), (-0.04, 0.3), (0.04, 0.3), (0.08, 0))]
+    trunk = [(tx + m * dx, tb - m * up) for dx, up in ((-0.08, 0), (-0.04, 0.22), (0.04, 0.22), (0.08, 0))]
     d.polygon(trunk, fill=hsl(0.07, 0.3, 0.25))
     for _ in range(7):
-        r = m * rng.uniform(0.13, 0.18)
-        disc(d, tx + m * rng.uniform(-0.18, 0.18), tb - m * rng.uniform(0.26, 0.42), r, canopy)
+        r = m * rng.uniform(0.11, 0.15)
+        disc(d, tx + m * rng.uniform(-0.17, 0.17), tb - m * rng.uniform(0.2, 0.3), r, canopy)
 
 
 def lifestyle(rng: random.Random, w: int, h: int, accents: list[RGB], field: str) -> Image.Image:
@@ -164,7 +164,7 @@ def _sheds(rng: random.Random, d: Draw, w: int, h: int, base: float, col: RGB) -
     for i, shade in enumerate((0.35, 0.0)):
         x0 = w * rng.uniform(-0.1, 0.3) - i * w * 0.25
         x1 = x0 + w * rng.uniform(0.7, 0.9)
-        y = h * (base - 0.1 + i * 0.05)
+        y = h * (base - 0.08 + i * 0.04)
         fill = mix(col, (235, 235, 235), shade)
         d.polygon([(x0, h), (x0, y), ((x0 + x1) / 2, y - h * 0.03), (x1, y), (x1, h)], fill=fill)
 
@@ -183,7 +183,7 @@ def location(rng: random.Random, w: int, h: int, accents: list[RGB], field: str)
     time = rng.choice(("day", "dusk", "night"))
     hue = {"day": 0.57, "dusk": 0.97, "night": 0.65}[time] + rng.uniform(-0.04, 0.04)
     light = {"day": 0.8, "dusk": 0.72, "night": 0.22}[time]
-    horizon, m = rng.uniform(0.55, 0.62), min(w, h)
+    horizon, m = rng.uniform(0.6, 0.65), min(w, h)
     low = hsl(hue + (0.1 if time == "dusk" else -0.02), 0.7, light + 0.1)
     img = gradient(w, h, [(0, hsl(hue, 0.5, light - 0.06)), (horizon, low), (1, low)])
     side = rng.choice((-1, 1))

@@ -101,6 +101,7 @@ class Outfit:
     hat: str | None = None
     wear_colour: RGB = (240, 200, 40)
     hat_colour: RGB = (246, 246, 242)
+    band: bool = True  # a vest's reflective band
 
 
 def person(
@@ -126,17 +127,21 @@ def person(
     if outfit.wear == "vest":  # a hi-vis jacket over the whole torso: sleeves showing beside a
         # vest, with its band, read as an 'H'
         box(d, x - width / 2, top, x + width / 2, base, outfit.wear_colour, 0.45)
-        band = mix(outfit.wear_colour, (235, 235, 235), 0.5)
-        box(d, x - width / 2, top + height * 0.3, x + width / 2, top + height * 0.38, band, 0)
+        if outfit.band:
+            band = mix(outfit.wear_colour, (235, 235, 235), 0.5)
+            box(d, x - width / 2, top + height * 0.3, x + width / 2, top + height * 0.38, band, 0)
     elif outfit.wear == "apron":
         box(d, x - width * 0.3, top + r * 0.9, x + width * 0.3, base, outfit.wear_colour, 0.2)
     elif outfit.wear == "jacket":
         box(d, x - width / 2, top, x + width / 2, base, (244, 243, 238), 0.45)
     cy = base - height + r * 1.05
     disc(d, x, cy, r * 1.02, skin, 1.05)
-    if outfit.hat == "hard":  # a helmet dome down to the brow, tilted to one side; no brim (a
-        # bar across the head reads as a '一')
-        d.pieslice((x - r * 1.22, cy - r * 1.5, x + r * 1.18, cy + r * 0.6), 180, 360, fill=outfit.hat_colour)
+    if outfit.hat == "hard":  # side-parted hair under a helmet dome: three tones, no bar (a
+        # brim reads as a '一') and no clean half disc (it reads as a 'D')
+        d.pieslice((x - r * 1.1, cy - r * 1.15, x + r * 1.1, cy + r * 1.15), 150, 330, fill=hair)
+        d.pieslice(
+            (x - r * 1.2, cy - r * 1.55, x + r * 1.15, cy + r * 0.35), 175, 355, fill=outfit.hat_colour
+        )
     elif outfit.hat == "toque":  # a puffy white chef's hat, wider than the head
         toque = (246, 246, 242)
         disc(d, x - r * 0.35, cy - r * 1.45, r * 0.75, toque)

@@ -36,11 +36,11 @@ def care(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Image:
     window(d, rng, w, h, side)
     skin, hair = skin_and_hair(rng)
     scrubs = accents[0] if accents else hsl(rng.uniform(0.45, 0.6), 0.45, 0.4)
-    top = h * rng.uniform(0.64, 0.68)  # the mattress
+    top = h * rng.uniform(0.7, 0.73)  # the mattress
     head_x, foot_x = w * (0.5 - side * 0.46), w * (0.5 + side * rng.uniform(0.3, 0.34))
     x0, x1 = sorted((head_x, foot_x))
     # The nurse stands behind the bed, so the bed hides her lower half.
-    person(d, w * (0.5 + side * rng.uniform(0.13, 0.18)), top + m * 0.1, m * 0.46, scrubs, skin, hair)
+    person(d, w * (0.5 + side * rng.uniform(0.13, 0.18)), top + m * 0.1, m * 0.38, scrubs, skin, hair)
     frame = mix(hsl(0.58, 0.12, 0.5), wall, 0.25)
     box(d, x0, top + m * 0.05, x1, top + m * 0.12, frame, 0.3)
     for end in (x0, x1 - m * 0.05):  # chunky legs to the floor
@@ -64,10 +64,10 @@ def care(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Image:
     patient_skin, patient_hair = skin_and_hair(rng)
     # The head lies on its side: a broad oval, the hair covering the half towards the headboard
     # (a small round head reads as a '。').
-    hx, hy, r = px + side * m * 0.01, top - m * 0.06, m * 0.065
-    disc(d, hx, hy, r, patient_skin, 0.8)
-    arc = (90, 270) if side > 0 else (270, 90)
-    d.pieslice((hx - r * 1.08, hy - r * 0.9, hx + r * 1.08, hy + r * 0.9), *arc, fill=patient_hair)
+    hx, hy, r = px + side * m * 0.01, top - m * 0.055, m * 0.07
+    disc(d, hx, hy, r, patient_skin, 0.7)
+    arc = (120, 300) if side > 0 else (240, 60)
+    d.pieslice((hx - r * 1.06, hy - r * 0.78, hx + r * 1.06, hy + r * 0.78), *arc, fill=patient_hair)
     return img
 
 
@@ -81,11 +81,11 @@ def office(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Imag
     d = ImageDraw.Draw(img, "RGBA")
     window(d, rng, w, h, side, (235, 245, 255))
     skin, hair = skin_and_hair(rng)
-    px, top = w * (0.5 + side * rng.uniform(0.1, 0.15)), h * rng.uniform(0.64, 0.68)
+    px, top = w * (0.5 + side * rng.uniform(0.1, 0.15)), h * rng.uniform(0.72, 0.75)
     chair = mix(hsl(hue + 0.5, 0.2, 0.3), wall, 0.2)
-    box(d, px - m * 0.15, top - m * 0.3, px + m * 0.15, top + m * 0.02, chair, 0.3)
+    box(d, px - m * 0.14, top - m * 0.16, px + m * 0.14, top + m * 0.02, chair, 0.2)  # below the head: a C
     shirt = accents[0] if accents else hsl(rng.random(), 0.5, 0.45)
-    person(d, px, top + m * 0.12, m * 0.46, shirt, skin, hair)
+    person(d, px, top + m * 0.1, m * 0.38, shirt, skin, hair)
     wood = hsl(0.09, 0.3, rng.uniform(0.55, 0.65))
     box(d, px - w * 0.33, top, px + w * 0.33, top + m * 0.04, wood, 0.25)  # desk top
     box(d, px - w * 0.3, top + m * 0.03, px + w * 0.3, h * floor + m * 0.03, mix(wood, wall, 0.35), 0.05)
@@ -114,9 +114,9 @@ def hospitality(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image
         glow(img, w * lx, h * 0.12, max(w, h) * 0.3, (255, 226, 170), 0.45)
     d = ImageDraw.Draw(img, "RGBA")
     skin, hair = skin_and_hair(rng)
-    px, top = w * (0.5 + side * rng.uniform(0.12, 0.18)), h * rng.uniform(0.66, 0.7)
+    px, top = w * (0.5 + side * rng.uniform(0.12, 0.18)), h * rng.uniform(0.72, 0.75)
     shirt = accents[0] if accents else hsl(0.6, 0.3, 0.4)
-    person(d, px, top + m * 0.12, m * 0.5, shirt, skin, hair, Outfit(wear="jacket", hat="toque"))
+    person(d, px, top + m * 0.1, m * 0.4, shirt, skin, hair, Outfit(wear="jacket", hat="toque"))
     if accents:  # the brand's neckerchief
         box(d, px - m * 0.05, top - m * 0.2, px + m * 0.05, top - m * 0.17, accents[0], 0.4)
     steel = (196, 200, 204)
@@ -131,14 +131,13 @@ def hospitality(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image
     )
 
     def steam(dd: Draw, s: float, off: int) -> None:
-        for i in range(4):
+        for i in range(3):
             y = top - m * (0.18 + 0.06 * i) - off
             disc(dd, (kx + side * m * 0.02 * i) * s, y * s, m * (0.045 + 0.01 * i) * s, (255, 255, 255, 120))
 
-    soft_layer(img, (max(0.0, (top - m * 0.45) / h), top / h), m * 0.008, steam)
+    soft_layer(img, (max(0.0, (top - m * 0.36) / h), top / h), m * 0.008, steam)
     d = ImageDraw.Draw(img, "RGBA")
     fx = px + side * m * 0.26  # a plate with food on it
     d.ellipse((fx - m * 0.11, top - m * 0.035, fx + m * 0.11, top + m * 0.01), fill=WHITE)
-    disc(d, fx - m * 0.02, top - m * 0.03, m * 0.045, hsl(0.08, 0.6, 0.45), 0.6)
-    disc(d, fx + m * 0.035, top - m * 0.028, m * 0.03, hsl(0.3, 0.5, 0.4), 0.6)
+    disc(d, fx, top - m * 0.03, m * 0.06, hsl(0.08, 0.6, 0.45), 0.45)  # one heap (two read as a quote mark)
     return img
