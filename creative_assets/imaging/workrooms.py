@@ -89,7 +89,7 @@ def office(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Imag
     wood = hsl(0.09, 0.3, rng.uniform(0.55, 0.65))
     box(d, px - w * 0.33, top, px + w * 0.33, top + m * 0.04, wood, 0.25)  # desk top
     box(d, px - w * 0.3, top + m * 0.03, px + w * 0.3, h * floor + m * 0.03, mix(wood, wall, 0.35), 0.05)
-    lx = px - side * m * 0.02  # the laptop, its lid seen from behind
+    lx = px - side * m * 0.13  # the laptop beside the worker, its lid seen from behind
     lid = mix((200, 204, 210), wall, 0.25)
     box(d, lx - m * 0.13, top - m * 0.16, lx + m * 0.13, top - m * 0.005, lid, 0.1)
     box(d, lx - m * 0.15, top - m * 0.012, lx + m * 0.15, top + m * 0.004, mix(lid, (0, 0, 0), 0.15), 0.3)
@@ -97,7 +97,15 @@ def office(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Imag
     # stem reads as a 'T').
     gx = w * (0.5 - side * rng.uniform(0.36, 0.4))
     pot_top = h * floor - m * 0.1
-    box(d, gx - m * 0.07, pot_top, gx + m * 0.07, h * floor + m * 0.03, hsl(0.05, 0.45, 0.5), 0.2)
+    box(
+        d,
+        gx - m * 0.07,
+        pot_top,
+        gx + m * 0.07,
+        h * floor + m * 0.03,
+        accents[0] if accents else hsl(0.05, 0.45, 0.5),
+        0.2,
+    )
     leaf = hsl(rng.uniform(0.25, 0.33), 0.4, rng.uniform(0.3, 0.4))
     for dx, dy, r in ((-0.06, 0.07, 0.09), (0.06, 0.08, 0.085), (0.0, 0.13, 0.1), (-0.02, 0.2, 0.08)):
         disc(d, gx + m * dx, pot_top - m * dy, m * r, jitter(rng, leaf, 8))
