@@ -34,6 +34,7 @@ IMAGE_TYPE_DESCRIPTIONS: dict[ImageType, str] = {
 
 SUPERSAMPLE = 2  # shapes are drawn at 2x and downscaled, which anti-aliases every edge
 EDGE_SOFTNESS = 1.5  # final blur radius in pixels at 1024 px
+CALM = 0.42  # the share of an artistic picture left empty for the copy
 Scene = Callable[[random.Random, int, int, list[RGB], str], Image.Image]
 
 
@@ -63,9 +64,11 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB], field: str
     img = gradient(w, h, [(0, bg), (1, mix(bg, hsl(hue + 0.1, 0.4, 0.5), 0.2))])
     offsets = rng.sample([0.0, 0.08, 0.33, 0.5, 0.58, 0.83], 4)
     colors = [*accents * 2, *(hsl(hue + o, rng.uniform(0.7, 0.9), rng.uniform(0.45, 0.6)) for o in offsets)]
-    calm_top = rng.random() < 0.5  # the empty third is at the top or the bottom
+    # The empty part (CALM of the height) is mostly at the top: a story format's copy must sit
+    # below its reserved top strip and cannot use its bottom quarter at all.
+    calm_top = rng.random() < 0.7
     cx = rng.uniform(0.35, 0.65)  # the composition's centre of gravity
-    y0 = h * 0.34 if calm_top else 0.0
+    y0 = h * CALM if calm_top else 0.0
     d = ImageDraw.Draw(img)
     # A few large, opaque shapes, drawn largest first with centres kept apart: small, translucent
     # or nearly covered shapes leave slivers that OCR reads as 'L', '7', 'V' or '二'.
@@ -73,7 +76,7 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB], field: str
     for i in range(rng.randint(5, 7)):
         r = m * (rng.uniform(0.2, 0.26) if i == 0 else rng.uniform(0.11, 0.2))
         for _ in range(8):
-            x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), y0 + h * rng.uniform(0.0, 0.66)
+            x, y = w * min(0.92, max(0.08, rng.gauss(cx, 0.18))), y0 + h * rng.uniform(0.0, 1 - CALM)
             if all(math.hypot(x - sx, y - sy) >= 0.5 * max(r, sr) for sx, sy, sr in specs):
                 break
         specs.append((x, y, r))
@@ -81,7 +84,7 @@ def _artistic(rng: random.Random, w: int, h: int, accents: list[RGB], field: str
     for k, (x, y, r) in enumerate(sorted(specs, key=lambda spec: -spec[2])):
         pts = _shape(rng, "circle" if k == 0 else rng.choice(kinds), x, y, r, m)
         ys = [p[1] for p in pts]  # shift the shape so it stays out of the calm third
-        dy = max(0.0, h * 0.34 - min(ys)) if calm_top else min(0.0, h * 0.66 - max(ys))
+        dy = max(0.0, h * CALM - min(ys)) if calm_top else min(0.0, h * (1 - CALM) - max(ys))
         # The anchor circle takes the brand colour; after that, neighbours differ in colour.
         last = accents[0] if accents and k == 0 else rng.choice([c for c in colors if c != last] or colors)
         d.polygon([(px, py + dy) for px, py in pts], fill=last)
