@@ -34,7 +34,8 @@ IMAGE_TYPE_DESCRIPTIONS: dict[ImageType, str] = {
 
 SUPERSAMPLE = 2  # shapes are drawn at 2x and downscaled, which anti-aliases every edge
 EDGE_SOFTNESS = 1.5  # final blur radius in pixels at 1024 px
-CALM = 0.42  # the share of an artistic picture left empty for the copy
+CALM = 0.46  # the share of an artistic picture left empty for the copy (the subject box reaches a
+# grid cell beyond the shapes)
 Scene = Callable[[random.Random, int, int, list[RGB], str], Image.Image]
 
 
