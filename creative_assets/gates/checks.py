@@ -15,6 +15,8 @@ from pydantic import JsonValue
 from creative_assets.gates.contrast import luminance, text_contrast
 from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, centre_in, misspelt_words, read_back
 from creative_assets.imaging.color import hex_to_rgb
+from creative_assets.imaging.formats import Reserved, in_reserved, reserved_of
+from creative_assets.imaging.logo import LOGO_MIN_CONTRAST
 from creative_assets.models.base import Box
 from creative_assets.models.gates import Action, GateId, GateResult, GateStatus, VisionReview, verdict_of
 from creative_assets.models.images import OcrLine
@@ -248,6 +250,23 @@ def _brand_share(img: Image.Image, layout: Layout, colors: list[str]) -> dict[st
     return shares
 
 
+# OCR boxes pad the ink a little, so a line may touch a reserved area by this much (image
+# fraction) before it counts as covered by the platform's interface. The logo's bar,
+# LOGO_MIN_CONTRAST, is WCAG's 3:1 for graphics (imaging/logo.py measures it).
+RESERVED_TOLERANCE = 0.006
+
+
+def _reserved_hits(text: list[OcrLine], layout: Layout, logo: Box | None) -> list[tuple[str, Reserved]]:
+    """What lies in an area the format's platforms cover with their interface: lines read,
+    planned zones and the logo."""
+    reserved = reserved_of(layout.format)
+    items = [(f"“{ln.text}”", ln.box) for ln in text]
+    items += [(f"the {z.role} area", z.box) for z in layout.zones]
+    items += [("the logo", logo)] if logo else []
+    hits = [(name, in_reserved(box, reserved, RESERVED_TOLERANCE)) for name, box in items]
+    return [(name, r) for name, r in hits if r is not None]
+
+
 def gate_3_layout_brand(
     lines: list[OcrLine],
     layout: Layout,
@@ -256,8 +275,11 @@ def gate_3_layout_brand(
     logo_found: bool,
     brand_colors: list[str],
     img: Image.Image,
+    logo_contrast: float | None = None,
 ) -> GateResult:
-    """Text in its zone and clear of the edges, logo as planned, brand colours visible."""
+    """Text in its zone and clear of the edges and of the format's reserved areas (platform UI),
+    logo as planned and standing out from what lies behind it (`logo_contrast`, the WCAG ratio
+    imaging.logo.logo_contrast measures; None: not measured), brand colours visible."""
     logo = layout.logo_box
     text = _copy_lines(lines, logo)
     edge = [ln for ln in text if not SAFE_AREA.contains(ln.box)]
@@ -267,6 +289,8 @@ def gate_3_layout_brand(
         for ln in text
         if centre_in(ln.box, z.box) and not z.box.contains(ln.box, ZONE_TOLERANCE)
     ]
+    covered = _reserved_hits(text, layout, logo)
+    faint = logo_found and logo_contrast is not None and logo_contrast < LOGO_MIN_CONTRAST
     shares = _brand_share(img, layout, brand_colors)
     brand_ok = not brand_colors or max(shares.values()) >= BRAND_MIN_SHARE
     problems = []
@@ -274,17 +298,28 @@ def gate_3_layout_brand(
         problems.append(f"“{edge[0].text}” is closer than {SAFE_MARGIN:.0%} to the image edge")
     if overflow:
         problems.append(f"“{overflow[0]}” runs out of its text area")
+    if covered:
+        name, area = covered[0]
+        problems.append(f"{name} lies where {area.covers} cover it in {layout.format}")
     if expected_logo and not logo_found:
         problems.append("the employer logo is missing")
     if logo_found and not expected_logo:
         problems.append("a logo appears although none was planned")
+    if faint:
+        problems.append(
+            f"the logo barely stands out from the picture behind it ({logo_contrast:.1f}:1, "
+            f"needs {LOGO_MIN_CONTRAST:.0f}:1)"
+        )
     fail = bool(problems)
     if not brand_ok:
         problems.append("the brand colours barely appear in the text areas")
-    checks = [not edge, not overflow, expected_logo == logo_found, brand_ok]
+    checks = [not edge, not overflow, not covered, expected_logo == logo_found, not faint, brand_ok]
     summary = f"Layout or branding needs attention: {'; '.join(problems)}."
     if not problems:
-        summary = "Text sits inside its areas with safe margins; logo and brand colours are in place."
+        summary = (
+            "Text sits inside its areas with safe margins, clear of the platform's interface; "
+            "logo and brand colours are in place."
+        )
     return _result(
         "3",
         "Layout and brand",
@@ -296,7 +331,18 @@ def gate_3_layout_brand(
             "near_edge": [_line(ln) for ln in edge],
             "overflowing_zone": list(overflow),
             "safe_margin": SAFE_MARGIN,
-            "logo": {"expected": expected_logo, "found": logo_found, "box": _box(logo) if logo else None},
+            "format": layout.format,
+            "in_reserved_area": [
+                {"what": name, "covered_by": r.covers, "area": _box(r.box), "source": r.source}
+                for name, r in covered
+            ],
+            "logo": {
+                "expected": expected_logo,
+                "found": logo_found,
+                "box": _box(logo) if logo else None,
+                "contrast": _r(logo_contrast) if logo_contrast is not None else None,
+                "min_contrast": LOGO_MIN_CONTRAST,
+            },
             "brand_color_share": {c: _r(v) for c, v in shares.items()},
             "brand_min_share": BRAND_MIN_SHARE,
         },

@@ -2,17 +2,17 @@
 logo, which is always pasted by Pillow and never drawn by the image model.
 
 `logo_pixel_box` is the single source of where the logo lands, so the compositor and the
-logo gate agree to the pixel.
+logo gate agree to the pixel; `logo.py` measures whether it stands out there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from creative_assets.imaging.color import best_text_color, contrast_of, hex_to_rgb
+from creative_assets.imaging.logo import LOGO_MIN_CONTRAST, as_rgba, logo_contrast, with_plate
 from creative_assets.models.base import Box
 from creative_assets.models.brand import BrandIdentity
 from creative_assets.models.layout import Corner
@@ -27,9 +27,6 @@ RGBf = tuple[float, float, float]
 _EDGES: tuple[RGBf, ...] = ((0.0, 0.0, 0.0), (255.0, 255.0, 255.0))
 MAX_WIDTH_SHARE = 0.30  # a logo wider than this dominates the ad
 LOGO_MAX_PX, LOGO_MARGIN_PX = 80, 20
-BACKGROUND_TOLERANCE = 24  # per channel, for recognising a flat background around a logo
-BORDER_UNIFORM_SHARE = 0.9  # this much of the border must be that colour to remove it
-LIGHT_BACKGROUND = 225  # every channel at least this: white-ish paper, not a brand colour
 
 
 def _grey(luminance: float) -> tuple[float, float, float]:
@@ -122,16 +119,23 @@ def panel_layer(size: tuple[int, int], panels: list[Panel], gap: int) -> Image.I
 
 
 def corner_logo_box(
-    corner: Corner, img_size: tuple[int, int], aspect: float, *, max_height: int = LOGO_MAX_PX
+    corner: Corner,
+    img_size: tuple[int, int],
+    aspect: float,
+    *,
+    max_height: int = LOGO_MAX_PX,
+    area: Box | None = None,
 ) -> Box:
-    """The box a logo of `aspect` (width/height) fills in `corner`: at most max_height px high
-    and ~30% of the width, LOGO_MARGIN_PX from both edges."""
+    """The box a logo of `aspect` (width/height) fills in `corner` of `area` (default the whole
+    image; a story's area without the strips its platforms' interface covers): at most
+    max_height px high and ~30% of the width, LOGO_MARGIN_PX from both edges of the area."""
     width, height = img_size
+    left, top, right, bottom = (area or Box(x=0.0, y=0.0, w=1.0, h=1.0)).to_pixels(width, height)
     h = min(max_height, 0.12 * height)
     w = min(MAX_WIDTH_SHARE * width, h * aspect)
     h = w / aspect  # a very wide logo hits the width cap first and gets shorter
-    x = LOGO_MARGIN_PX if corner.endswith("left") else width - LOGO_MARGIN_PX - w
-    y = LOGO_MARGIN_PX if corner.startswith("top") else height - LOGO_MARGIN_PX - h
+    x = left + LOGO_MARGIN_PX if corner.endswith("left") else right - LOGO_MARGIN_PX - w
+    y = top + LOGO_MARGIN_PX if corner.startswith("top") else bottom - LOGO_MARGIN_PX - h
     return Box.from_pixels(x, y, x + w, y + h, width, height)
 
 
@@ -153,41 +157,20 @@ def logo_pixel_box(
     return x, y, x + w, y + h
 
 
-def _remove_flat_background(logo: Image.Image) -> Image.Image:
-    """A logo without transparency usually sits on a white rectangle; pasting that box onto a
-    photo looks broken. Flood-fill the border colour from the corners only, so the same colour
-    inside the mark (white letters on a shape) survives. A coloured background is part of the
-    mark (an app-icon style square) and stays."""
-    rgba = logo.convert("RGBA")
-    arr = np.asarray(rgba, dtype=np.int16)[..., :3]
-    border = np.concatenate([arr[0], arr[-1], arr[:, 0], arr[:, -1]])
-    ref = np.median(border, axis=0)
-    uniform = (np.abs(border - ref).max(axis=1) <= BACKGROUND_TOLERANCE).mean()
-    if uniform < BORDER_UNIFORM_SHARE or ref.min() < LIGHT_BACKGROUND:
-        return rgba
-    w, h = rgba.size
-    for seed in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)):
-        pixel = rgba.getpixel(seed)
-        if pixel[3] and max(abs(pixel[i] - ref[i]) for i in range(3)) <= BACKGROUND_TOLERANCE:
-            ImageDraw.floodfill(rgba, seed, (0, 0, 0, 0), thresh=BACKGROUND_TOLERANCE)
-    return rgba
-
-
-def _as_rgba(logo: Image.Image) -> Image.Image:
-    if logo.mode in ("RGBA", "LA") or (logo.mode == "P" and "transparency" in logo.info):
-        return logo.convert("RGBA")
-    return _remove_flat_background(logo.convert("RGB"))
-
-
 def composite_logo(
     img: Image.Image, logo: Image.Image, box: Box, *, max_height: int = LOGO_MAX_PX
 ) -> Image.Image:
-    """Paste the logo (alpha respected) into `box`, scaled per `logo_pixel_box`; returns RGB."""
+    """Paste the logo (alpha respected) into `box`, scaled per `logo_pixel_box`; returns RGB.
+    When the picture there would swallow it (`logo.logo_contrast` below 3:1, a green logo on a
+    meadow or a dark one at night), the logo sits on a plate instead."""
     canvas = img.convert("RGBA")
-    rgba = _as_rgba(logo)
+    rgba = as_rgba(logo)
     left, top, right, bottom = logo_pixel_box(canvas.size, rgba.size, box, max_height)
     # Pillow resamples RGBA premultiplied, so transparent pixels do not bleed a dark fringe.
     scaled = rgba.resize((right - left, bottom - top), Image.Resampling.LANCZOS)
     layer = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
     layer.paste(scaled, (left, top))
-    return Image.alpha_composite(canvas, layer).convert("RGB")
+    plain = Image.alpha_composite(canvas, layer)
+    if logo_contrast(plain, rgba, (left, top, right, bottom)) >= LOGO_MIN_CONTRAST:
+        return plain.convert("RGB")
+    return with_plate(canvas, scaled, (left, top)).convert("RGB")

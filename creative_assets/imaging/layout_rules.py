@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from PIL import Image
 
 from creative_assets.imaging.compositing import corner_logo_box, cta_colors, pick_colors
+from creative_assets.imaging.formats import ad_format, in_reserved, reserved_of
+from creative_assets.imaging.layout_regions import (
+    FALLBACKS,
+    SALIENT_OVERLAP,
+    beside,
+    calm_limit,
+    grown,
+    usable,
+)
 from creative_assets.imaging.text_fit import fit_text, size_limits, text_padding
 from creative_assets.imaging.typesetting import CTA_PAD_X, CTA_PAD_Y, Rect, legible_zones
 from creative_assets.models.base import Box, ImageType
@@ -19,24 +28,12 @@ from creative_assets.models.brand import BrandIdentity
 from creative_assets.models.layout import Corner, ImageAnalysis, Layout, Region, TextZone
 from creative_assets.models.text import CopyVariant
 
-SAFE = 0.05  # every zone keeps this far from the edges (the brief asks for at least 4%)
-SALIENT_OVERLAP = 0.2  # how much of a region the subject may cover before we look elsewhere
-# Regions within 25% (+ a hair, for perfectly flat images) of each other count as equally calm:
-# one shape's edge across a band of a flat illustration already adds ~0.005.
-CALM_RATIO, CALM_SLACK = 1.25, 0.0005
+LOGO_PLATE_AIR = 0.015  # a logo may get a plate around it (compositing), which needs room too
 # When the calmest regions only allow a headline below COMFORT (of the image height), regions
 # up to this much busier are considered too: a readable headline on a panel beats a tiny one.
 COMFORT, WIDE_RATIO, WIDE_SLACK = 0.05, 2.0, 0.006
 PROPER_HEADLINE = 0.035  # a region that only fits a smaller headline is a last resort
 DEFAULT_LOGO_ASPECT = 3.0  # wordmarks are usually wide; used when the brand has no logo info
-# When no candidate holds the copy: a bottom band, then the whole safe area.
-_FALLBACKS = tuple(
-    Region(box=Box(x=SAFE, y=y, w=1 - 2 * SAFE, h=0.95 - y), detail=1.0, luminance=0.2) for y in (0.6, SAFE)
-)
-
-
-def _calm_limit(detail: float) -> float:
-    return detail * CALM_RATIO + CALM_SLACK
 
 
 def _pixels(box: Box, width: int, height: int) -> Rect:
@@ -47,50 +44,6 @@ def _pixels(box: Box, width: int, height: int) -> Rect:
         math.floor((box.x + box.w) * width + 1e-6),
         math.floor((box.y + box.h) * height + 1e-6),
     )
-
-
-def _beside(salient: Box) -> list[Region]:
-    """The bands above and below the subject and the columns left and right of it. Not measured
-    regions, so counted as busy like the fallbacks (the text gets a panel), and offered only when
-    every measured region puts the copy on the subject: readable text beside a big subject beats
-    a new picture, which costs an image, its analysis and a layout before the edit can start."""
-    right, bottom = salient.x + salient.w, salient.y + salient.h
-    boxes = [
-        (0.0, 0.0, 1.0, salient.y),
-        (0.0, bottom, 1.0, 1.0 - bottom),
-        (0.0, 0.0, salient.x, 1.0),
-        (right, 0.0, 1.0 - right, 1.0),
-    ]
-    return [
-        Region(box=Box(x=x, y=y, w=w, h=h), detail=1.0, luminance=0.2)
-        for x, y, w, h in boxes
-        if w > 0 and h > 0
-    ]
-
-
-def _safe(box: Box) -> Box | None:
-    x0, y0 = max(box.x, SAFE), max(box.y, SAFE)
-    x1, y1 = min(box.x + box.w, 1 - SAFE), min(box.y + box.h, 1 - SAFE)
-    if x1 - x0 < 0.2 or y1 - y0 < 0.12:
-        return None
-    return Box(x=x0, y=y0, w=x1 - x0, h=y1 - y0)
-
-
-def _grown(region: Region, analysis: ImageAnalysis) -> Region:
-    """Merge calm regions stacked over/under this one (same columns), up to half the image
-    height: a calm sky over two bands deserves a bigger headline than one band allows."""
-    box, detail, lums = region.box, region.detail, [region.luminance]
-    for other in analysis.regions:
-        b = other.box
-        same_columns = abs(b.x - box.x) < 0.01 and abs(b.w - box.w) < 0.01
-        touching = b.y <= box.y + box.h + 0.001 and box.y <= b.y + b.h + 0.001
-        calm = other.detail <= _calm_limit(region.detail)
-        clear = analysis.salient is None or analysis.salient.overlap(b) <= SALIENT_OVERLAP
-        y0, y1 = min(box.y, b.y), max(box.y + box.h, b.y + b.h)
-        if same_columns and touching and calm and clear and y1 - y0 <= 0.5 and b != box:
-            box = Box(x=box.x, y=y0, w=box.w, h=y1 - y0)
-            detail, lums = max(detail, other.detail), [*lums, other.luminance]
-    return Region(box=box, detail=detail, luminance=sum(lums) / len(lums))
 
 
 @dataclass(frozen=True)
@@ -165,14 +118,21 @@ def _place(
 
 
 def _logo(analysis: ImageAnalysis, zones: list[TextZone], aspect: float) -> tuple[Corner, Box]:
-    """The calmest corner whose logo box keeps clear of every text zone (with a little air)."""
+    """The calmest corner whose logo box keeps clear of every text zone (with room for a plate)
+    and of the format's reserved areas; the corners are those of the area no interface strip
+    covers (a story's logo sits below its top 14 %, not under the account name)."""
     corners: tuple[Corner, ...] = ("top_right", "top_left", "bottom_right", "bottom_left")
+    reserved = reserved_of(analysis.format)
+    area = ad_format(analysis.format).clear if analysis.format else None
 
     def clash(box: Box) -> float:
-        air = Box(x=max(0.0, box.x - 0.01), y=max(0.0, box.y - 0.01), w=box.w + 0.02, h=box.h + 0.02)
+        pad = 0.01 + LOGO_PLATE_AIR
+        air = Box(x=max(0.0, box.x - pad), y=max(0.0, box.y - pad), w=box.w + 2 * pad, h=box.h + 2 * pad)
         return sum(z.box.overlap(air) for z in zones)
 
-    options = [(c, corner_logo_box(c, (analysis.width, analysis.height), aspect)) for c in corners]
+    size = (analysis.width, analysis.height)
+    options = [(c, corner_logo_box(c, size, aspect, area=area)) for c in corners]
+    options = [o for o in options if in_reserved(o[1], reserved) is None] or options
     return min(options, key=lambda o: (clash(o[1]) > 0, clash(o[1]), analysis.corner_detail.get(o[0], 0.0)))
 
 
@@ -249,9 +209,10 @@ def _options(
     """Each region where the copy fits, with its block placed and judged against the subject."""
     salient, (width, height) = analysis.salient, (analysis.width, analysis.height)
     options = []
+    reserved = reserved_of(analysis.format)
     for region in regions:
-        grown = _grown(region, analysis)
-        area = _safe(grown.box)
+        tall = grown(region, analysis)
+        area = usable(tall.box, reserved)
         block = _block(area, copy, width, height) if area else None
         if area is None or block is None:
             continue
@@ -260,9 +221,10 @@ def _options(
         anchor = region.box.y + region.box.h / 2  # a top band grown downwards still hugs the top
         boxes = _place(area, block[0], align, anchor, width, height)
         cover = salient.overlap(region.box) if salient else 0.0
-        touches = salient is not None and any(b.overlap(salient) > 0.05 for b in boxes.values())
+        # The share of each zone on the subject (Box.overlap is relative to its argument).
+        touches = salient is not None and any(salient.overlap(b) > 0.05 for b in boxes.values())
         clear = cover <= SALIENT_OVERLAP and not touches
-        options.append(_Option(grown, boxes, align, block[1], block[2], clear, cover))
+        options.append(_Option(tall, boxes, align, block[1], block[2], clear, cover))
     return options
 
 
@@ -271,9 +233,9 @@ def _choose(analysis: ImageAnalysis, copy: CopyVariant, centred: bool) -> _Optio
     calmest, and among the about equally calm the one allowing the biggest headline (a
     full-width sky beats a narrow column of the same calm)."""
     salient, height = analysis.salient, analysis.height
-    options = _options(analysis, copy, centred, [*analysis.regions, *_FALLBACKS])
+    options = _options(analysis, copy, centred, [*analysis.regions, *FALLBACKS])
     if salient is not None and not any(o.clear for o in options):
-        options += _options(analysis, copy, centred, _beside(salient))
+        options += _options(analysis, copy, centred, beside(salient))
     if not options:
         raise ValueError("the copy does not fit on the image at any font size")
     options.sort(key=lambda o: (not o.clear, 0.0 if o.clear else o.cover, o.region.detail))
@@ -282,7 +244,7 @@ def _choose(analysis: ImageAnalysis, copy: CopyVariant, centred: bool) -> _Optio
     tiers = [(2, True), (1, True), (2, False), (1, False), (0, True), (0, False)]
     pool = next(p for q, c in tiers if (p := [o for o in options if o.quality == q and o.clear >= c]))
     lead = pool[0]
-    near = [o for o in pool if o.region.detail <= _calm_limit(lead.region.detail)]
+    near = [o for o in pool if o.region.detail <= calm_limit(lead.region.detail)]
     best = max(near, key=lambda o: o.headline_size)
     if best.headline_size >= COMFORT * height:
         return best

@@ -34,6 +34,11 @@ class ImageAnalysis(Model):
     corner_detail: dict[Corner, float] = Field(default_factory=dict)
     sha256: str
     provider: str
+    format: FormatId | None = Field(
+        default=None,
+        description="the ad format this frame was cut for, whose reserved areas (platform UI) the "
+        "layout keeps clear; None: a base image as generated",
+    )
 
 
 class TextZone(Model):

@@ -1,4 +1,5 @@
-"""Logo compositing: alpha respected, size capped, placed where the gate will look."""
+"""Logo compositing: alpha respected, size capped, placed where the gate will look, and on a
+plate when the picture behind it would swallow it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import pytest
 from PIL import Image, ImageDraw
 
 from creative_assets.imaging.compositing import composite_logo, corner_logo_box, logo_pixel_box
+from creative_assets.imaging.logo import LOGO_MIN_CONTRAST, logo_contrast
+from creative_assets.imaging.sample_logo import draw_sample_logo
 from creative_assets.models.base import Box
 
 SIZE = 1024
-BG = (40, 120, 200)
+BG = (20, 30, 60)  # dark navy: the orange ring and the test marks stand out from it
+LIGHT = (235, 235, 230)
+MEADOW = (62, 122, 70)  # about as dark and as green as the sample brand's logo
 
 
 def ring_logo(size: tuple[int, int] = (300, 100)) -> Image.Image:
@@ -21,8 +26,8 @@ def ring_logo(size: tuple[int, int] = (300, 100)) -> Image.Image:
     return logo
 
 
-def photo() -> Image.Image:
-    return Image.new("RGB", (SIZE, SIZE), BG)
+def photo(colour: tuple[int, int, int] = BG) -> Image.Image:
+    return Image.new("RGB", (SIZE, SIZE), colour)
 
 
 def test_alpha_is_respected() -> None:
@@ -71,9 +76,9 @@ def test_white_background_of_a_flat_logo_is_removed_but_inner_white_kept() -> No
     draw.rectangle((40, 20, 260, 80), fill=(10, 77, 104))
     draw.rectangle((130, 40, 170, 60), fill=(255, 255, 255))  # white inside the mark
     box = corner_logo_box("top_left", (SIZE, SIZE), 3.0)
-    out = np.asarray(composite_logo(photo(), logo, box))
+    out = np.asarray(composite_logo(photo(LIGHT), logo, box))
     left, top, right, bottom = logo_pixel_box((SIZE, SIZE), logo.size, box)
-    assert tuple(out[top + 2, left + 2]) == BG  # the white canvas is gone
+    assert tuple(out[top + 2, left + 2]) == LIGHT  # the white canvas is gone
     centre = out[(top + bottom) // 2, (left + right) // 2]
     assert centre.min() > 230  # the white inside the mark survived
 
@@ -102,3 +107,46 @@ def test_rgba_base_is_flattened() -> None:
     base = Image.new("RGBA", (640, 480), (*BG, 255))
     out = composite_logo(base, ring_logo(), corner_logo_box("top_left", (640, 480), 3.0))
     assert out.mode == "RGB" and out.size == (640, 480)
+
+
+def test_a_logo_that_stands_out_is_pasted_plain() -> None:
+    box = corner_logo_box("top_right", (SIZE, SIZE), 1.0)
+    out = composite_logo(photo(LIGHT), draw_sample_logo(), box)
+    left, top, right, bottom = logo_pixel_box((SIZE, SIZE), (256, 256), box)
+    a = np.asarray(out)
+    outside = np.ones((SIZE, SIZE), bool)
+    outside[top:bottom, left:right] = False
+    assert (a[outside] == LIGHT).all()  # no plate
+    assert logo_contrast(out, draw_sample_logo(), (left, top, right, bottom)) >= LOGO_MIN_CONTRAST
+
+
+@pytest.mark.parametrize("colour", [MEADOW, (25, 35, 75)], ids=["green meadow", "night sky"])
+def test_a_logo_the_picture_would_swallow_gets_a_plate(colour: tuple[int, int, int]) -> None:
+    """The sample brand's green mark on green or on near-black: measured faint when pasted
+    plain, standing out on its plate."""
+    box = corner_logo_box("bottom_left", (SIZE, SIZE), 1.0)
+    px = logo_pixel_box((SIZE, SIZE), (256, 256), box)
+    plain = photo(colour)
+    plain.paste(
+        draw_sample_logo().resize((px[2] - px[0], px[3] - px[1])),
+        px[:2],
+        draw_sample_logo().resize((px[2] - px[0], px[3] - px[1])),
+    )
+    assert logo_contrast(plain, draw_sample_logo(), px) < LOGO_MIN_CONTRAST
+    out = composite_logo(photo(colour), draw_sample_logo(), box)
+    assert logo_contrast(out, draw_sample_logo(), px) >= 4.5
+    corner = np.asarray(out)[px[1] - 3, px[0] - 3]  # just outside the logo box: the plate
+    assert abs(int(corner.mean()) - int(np.mean(colour))) > 100
+
+
+def test_stand_out_is_measured_against_the_local_background() -> None:
+    """Half of the logo over white, half over the meadow: the faint half decides."""
+    img = photo(LIGHT)
+    box = (400, 400, 480, 480)
+    ImageDraw.Draw(img).rectangle((440, 0, SIZE, SIZE), fill=MEADOW)
+    logo = draw_sample_logo().resize((80, 80))
+    img.paste(logo, box[:2], logo)
+    assert logo_contrast(img, draw_sample_logo(), box) < LOGO_MIN_CONTRAST
+    on_white = photo(LIGHT)
+    on_white.paste(logo, box[:2], logo)
+    assert logo_contrast(on_white, draw_sample_logo(), box) > 5

@@ -263,3 +263,29 @@ def test_a_subject_over_every_measured_region_gets_the_copy_in_the_band_beside_i
     )
     kept = plan_layout(low_subject, copy, make_brand(), "location", has_logo=True)
     assert all(z.box.y + z.box.h <= 0.35 + 1e-9 for z in kept.zones)
+
+
+def test_a_block_reaching_into_a_big_subject_is_not_taken_for_clear() -> None:
+    """The subject fills the lower half (a row of sheds); a tall calm region reaches a little
+    into it. A block hugging that region's top ran its CTA onto the subject and still counted as
+    clear, because its overlap was measured as a share of the subject, not of the zone."""
+    subject = Box(x=0.0, y=0.5, w=1.0, h=0.5)
+    analysis = ImageAnalysis(
+        width=1080,
+        height=1080,
+        regions=[
+            Region(box=Box(x=0.05, y=0.0983, w=0.9, h=0.465), detail=0.004, luminance=0.7),
+            Region(box=Box(x=0.05, y=0.05, w=0.45, h=0.45), detail=0.0045, luminance=0.7),
+            Region(box=Box(x=0.5, y=0.05, w=0.45, h=0.45), detail=0.0045, luminance=0.7),
+        ],
+        salient=subject,
+        sha256="0" * 64,
+        provider="test",
+    )
+    copy = make_copy(
+        "Warehouse Operative wanted",
+        "£13.80 per hour plus night premium and weekly pay at Northbridge Logistics",
+        "Apply now",
+    )
+    layout = plan_layout(analysis, copy, make_brand(logo=False), "location", has_logo=False)
+    assert all(subject.overlap(z.box) <= 0.05 for z in layout.zones), [z.box for z in layout.zones]

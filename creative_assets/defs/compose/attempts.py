@@ -30,6 +30,7 @@ from creative_assets.gates.compliance import creative_violations
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
 from creative_assets.imaging.layout_rules import legible_plan
+from creative_assets.imaging.logo import logo_contrast
 from creative_assets.imaging.png import open_image, to_png
 from creative_assets.imaging.typesetting import planned_lines
 from creative_assets.models import (
@@ -98,10 +99,11 @@ def judge(
         church_employer=providers.rules.church_employer,
     )
     review = providers.vision.review_creative(final_png, layout, copy)
-    logo_found = False
-    if layout.logo_box is not None and brand.logo is not None:
+    logo_found, logo_stands_out = False, None
+    if layout.logo_box is not None and brand.logo is not None and brand.logo_png is not None:
         box_px = logo_pixel_box(final.size, (brand.logo.width, brand.logo.height), layout.logo_box)
         logo_found = logo_present(final, overlay, box_px)
+        logo_stands_out = logo_contrast(final, open_image(brand.logo_png, what="logo"), box_px)
     gates = [
         gate_1b_semantic(lines, layout, logo_box=layout.logo_box, review=review.value if review else None),
         gate_2_text_correctness(lines, copy, layout, violations),
@@ -112,6 +114,7 @@ def judge(
             logo_found=logo_found,
             brand_colors=[brand.primary_color, brand.accent_color],
             img=final,
+            logo_contrast=logo_stands_out,
         ),
         gate_4_readability(final, lines, layout),
     ]

@@ -28,17 +28,19 @@ class Frame:
 
 def frame(vision: VisionAnalyzer, base_png: bytes, base_analysis: ImageAnalysis, fmt: AdFormat) -> Frame:
     """Cut the format around the subject of `base_analysis` and analyse the result again: the
-    calm regions of a 9:16 strip are not those of the square. A format that shows the whole
+    calm regions of a 9:16 strip are not those of the square. The analysis names the format, so
+    the layout keeps out of the areas its platforms' interface covers. A format that shows the whole
     base image (1:1 of a square) reuses the base analysis, which is in fractions, so no
     further vision call is made for it."""
     crop = crop_box(base_analysis, fmt)
     if crop == FULL_FRAME:
-        update = {"width": fmt.width, "height": fmt.height}
+        update = {"width": fmt.width, "height": fmt.height, "format": fmt.id}
         return Frame(fmt, crop, base_png, base_analysis.model_copy(update=update), [])
     # The crop is analysed as the format shows it (its own pixels, so its regions' detail is
     # measured at the size the copy is set at); the creatives make their canvas from the base.
     analysis = vision.analyze(to_png(reframe(open_image(base_png, what="base image"), crop, fmt.size)))
-    return Frame(fmt, crop, base_png, analysis.value, analysis.calls)
+    framed = analysis.value.model_copy(update={"format": fmt.id})
+    return Frame(fmt, crop, base_png, framed, analysis.calls)
 
 
 def plan(

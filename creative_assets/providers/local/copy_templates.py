@@ -5,6 +5,18 @@ the limits of the CopyVariant model, so long job titles degrade to shorter lines
 truncated ones. The last candidates name no person, so the writer has a compliant line
 to fall back on when the compliance gate rejects a title without its gender marker.
 
+Placeholders (filled by `writer.copy_values`): {short} title, {city}, {company} the name as a
+label ("Klinikum am See: …", a phrasing that needs no article), {b0}–{b4} benefits opening a
+sentence and {m0}–{m4} the same inside one ("weekly pay"), {pattern}/{Pattern} employment type
+and shift ("full-time night shifts"), {pay}. German: {beim}/{Beim} ("beim Klinikum am See"),
+{Der} ("Das Klinikum am See") and {sucht} (agreeing with it), {in_city} (" in Ulm", empty when
+the name holds the city: "die Stadtwerke Ulm"); a candidate using them is skipped
+when the name's grammar is unknown (`employer.py`), so the last candidate of every German list
+needs none. English: {at} ("the University of Leeds"), {The} and {a_short} ("an Office Manager").
+A candidate whose placeholder has no value is skipped the same way: {pay} without a salary, and
+the benefits in a locale of another language than the posting's (a template cannot translate
+them, and "30 Tage Urlaub" has no place in an English sentence).
+
 Templates are per language; a locale only changes spelling (`localise`: en-US vs en-GB).
 """
 
@@ -36,9 +48,17 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
                 "{short} in {city}",
                 "Jetzt {short} werden",
                 "{short}",
-                "{company} sucht dich",
+                "{Der} {sucht} dich",
+                "{company}: Wir suchen dich",
             ),
-            sublines=("{b0} und {b1} bei {company}", "{b0} bei {company}", "Bei {company} in {city}"),
+            sublines=(
+                "{b0} und {m1} {beim}",
+                "{company}: {b0} und {m1}",
+                "{b0} {beim}",
+                "{company}: {b0}",
+                "{Beim}{in_city}",
+                "{company}{in_city}",
+            ),
             ctas=("Jetzt bewerben",),
             anchors=("Sicherheit", "Wertschätzung"),
             style="clear, confident, bright daylight",
@@ -48,9 +68,10 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
             angle="purpose",
             headlines=("Deine Arbeit zählt", "Arbeit mit Sinn"),
             sublines=(
-                "Als {short} (m/w/d) bei {company} machst du den Unterschied",
+                "Als {short} (m/w/d) {beim} machst du den Unterschied",
                 "Als {short} (m/w/d) machst du den Unterschied",
-                "Bei {company} machst du den Unterschied",
+                "{Beim} machst du den Unterschied",
+                "{company}: Hier machst du den Unterschied",
             ),
             ctas=("Mehr erfahren",),
             anchors=("Sinn", "Stolz", "Nähe"),
@@ -61,9 +82,11 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
             angle="growth",
             headlines=("Wachse mit uns", "Dein nächster Schritt"),
             sublines=(
-                "{b3} für deinen nächsten Schritt als {short}",
-                "{b3} bei {company}",
-                "Karriere bei {company}",
+                "{b3} für deinen nächsten Schritt als {short} (m/w/d)",
+                "{b3} {beim}",
+                "{company}: {b3}",
+                "Karriere {beim}",
+                "Deine Karriere: {company}",
             ),
             ctas=("Karriere starten",),
             anchors=("Entwicklung", "Zukunft"),
@@ -74,8 +97,11 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
             angle="team",
             headlines=("Ein Team, das trägt", "Starkes Team in {city}"),
             sublines=(
-                "{company} in {city} sucht dich: {employment}, {b2}",
-                "{company} sucht dich: {employment}",
+                "{Der}{in_city} {sucht} dich: {pattern}, {m2}",
+                "{company}{in_city}: {pattern}, {m2}",
+                "{Der}{in_city} {sucht} dich: {pattern}",
+                "{company}{in_city}: {pattern}",
+                "{company}: {pattern}",
             ),
             ctas=("Team kennenlernen",),
             anchors=("Zusammenhalt", "Vertrauen"),
@@ -86,9 +112,9 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
             angle="location",
             headlines=("{city} braucht dich", "Arbeiten in {city}"),
             sublines=(
-                "{short} (m/w/d), {employment}, {pay}",
-                "{short} (m/w/d), {employment}",
-                "{employment} in {city}",
+                "{short} (m/w/d), {pattern}, {pay}",
+                "{short} (m/w/d), {pattern}",
+                "{Pattern} in {city}",
             ),
             ctas=("In 2 Minuten bewerben", "Schnell bewerben"),
             anchors=("Heimat", "Lebensqualität"),
@@ -99,8 +125,8 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
     "en": {
         "A": AngleTemplate(
             angle="benefits",
-            headlines=("{short} wanted", "{short} in {city}", "Now hiring in {city}", "{company} is hiring"),
-            sublines=("{b0} and {b1} at {company}", "{b0} at {company}", "Join {company} in {city}"),
+            headlines=("{short} wanted", "{short} in {city}", "Now hiring in {city}", "{The} is hiring"),
+            sublines=("{b0} and {m1} at {at}", "{b0} at {at}", "Join {at}{in_city}"),
             ctas=("Apply now",),
             anchors=("security", "respect"),
             style="clear, confident, bright daylight",
@@ -110,9 +136,9 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
             angle="purpose",
             headlines=("Work that matters", "Make a difference"),
             sublines=(
-                "As a {short} at {company} you keep {city} moving",
-                "As a {short} you keep {city} moving",
-                "At {company} your work makes a difference",
+                "As {a_short} at {at}, you make a difference in {city}",
+                "As {a_short}, you make a difference in {city}",
+                "At {at}, your work makes a difference",
             ),
             ctas=("Find out more",),
             anchors=("pride", "purpose"),
@@ -123,9 +149,9 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
             angle="growth",
             headlines=("Grow with us", "Your next step"),
             sublines=(
-                "{b2} for your next step as a {short}",
-                "{b2} at {company}",
-                "Build your career at {company}",
+                "{b2} for your next step as {a_short}",
+                "{b2} at {at}",
+                "Build your career at {at}",
             ),
             ctas=("Start your career",),
             anchors=("progress", "future"),
@@ -136,8 +162,9 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
             angle="team",
             headlines=("A team that has your back", "A great team in {city}"),
             sublines=(
-                "{company} in {city} is hiring: {employment}, {b1}",
-                "{company} is hiring: {employment}",
+                "{The}{in_city} is hiring: {pattern}, {m1}",
+                "{The}{in_city} is hiring: {pattern}",
+                "{The} is hiring: {pattern}",
             ),
             ctas=("Meet the team",),
             anchors=("belonging", "trust"),
@@ -147,7 +174,7 @@ TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
         "E": AngleTemplate(
             angle="location",
             headlines=("{city} needs you", "Work in {city}"),
-            sublines=("{short}, {employment}, {pay}", "{short}, {employment}", "{employment} in {city}"),
+            sublines=("{short}, {pattern}, {pay}", "{short}, {pattern}", "{Pattern} in {city}"),
             ctas=("Apply in 2 minutes", "Apply fast"),
             anchors=("home", "quality of life"),
             style="local, sunny, inviting",

@@ -9,18 +9,22 @@ from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.imaging.typesetting import typeset
 from creative_assets.models import CopyVariant, DesignerPrompt, ImageAnalysis, Layout, ProviderCall
 from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator, VisionAnalyzer
+from creative_assets.providers.local.knowledge import scene_field
 
 MAX_EMPHASIS = 2
 
 
 class ProceduralImageGenerator(ImageGenerator):
-    """Stands in for FLUX: draws a text-free picture per image type and seed. It does not read
-    the prompt's words (it records them); the image type and brand palette steer the drawing."""
+    """Stands in for FLUX: draws a text-free picture per image type and seed. Of the prompt's
+    words it reads only the field of work they show (`knowledge.scene_field`: a warehouse, a
+    ward, a kitchen), which picks the workplace and the setting; the image type and the brand
+    palette steer the rest of the drawing."""
 
     def generate(
         self, prompt: DesignerPrompt, *, seed: int, width: int, height: int, palette: list[str]
     ) -> Generated[bytes]:
-        img = draw_base_image(prompt.image_type, seed, width, height, palette=palette)
+        field = scene_field(prompt.prompt)
+        img = draw_base_image(prompt.image_type, seed, width, height, palette=palette, field=field)
         call = ProviderCall(provider="local", model="procedural-v1", operation="text_to_image", unit="image")
         return Generated(to_png(img), [call])
 

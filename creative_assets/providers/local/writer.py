@@ -24,7 +24,9 @@ from creative_assets.models import (
 )
 from creative_assets.models.text import DEFAULT_LOCALE, ComplianceFinding, language_of
 from creative_assets.providers.base import ArtDirection, Generated, TextGenerator
+from creative_assets.providers.local import facts
 from creative_assets.providers.local.copy_templates import AUDIENCE, TEMPLATES, TONE, localise
+from creative_assets.providers.local.employer import employer
 from creative_assets.providers.local.knowledge import role_family
 
 HEADLINE_MAX = 42
@@ -44,13 +46,26 @@ def marked_title(title: str) -> str:
     return title if has_gender_marker(title) else f"{title} (m/w/d)"
 
 
+def _render(candidates: Iterable[str], values: dict[str, str]) -> list[str]:
+    """Each candidate filled in; one naming a value this job lacks (a salary, the grammar of an
+    employer name outside the lexicon) is left out."""
+    rendered = []
+    for candidate in candidates:
+        try:
+            text = candidate.format(**values)
+        except KeyError:
+            continue
+        # A title that already carries its marker must not get the template's second one.
+        rendered.append(re.sub(r"\(m/w/d\)(\s*\(m/w/d\))+", "(m/w/d)", text))
+    return rendered
+
+
 def _first_fitting(
     candidates: Iterable[str], values: dict[str, str], limit: int, ok: Callable[[str], bool] = bool
 ) -> str:
     """The first candidate that fits `limit` and passes `ok` (the compliance gate once it has
     complained); else the first that fits; else the last, cut at a word."""
-    # A title that already carries its marker must not get the template's second one.
-    rendered = [re.sub(r"\(m/w/d\)(\s*\(m/w/d\))+", "(m/w/d)", c.format(**values)) for c in candidates]
+    rendered = _render(candidates, values)
     fitting = [r for r in rendered if len(r) <= limit]
     return next(
         (r for r in fitting if ok(r)), fitting[0] if fitting else rendered[-1][:limit].rsplit(" ", 1)[0]
@@ -93,6 +108,33 @@ def _clean_benefits(benefits: list[str], feedback: Sequence[ComplianceFinding], 
     cleaned = [_apply(b, feedback) for b in benefits]
     kept = [b for b in cleaned if b and not find_violations(b, locale, banned_phrases(feedback))]
     return kept or cleaned[:1]
+
+
+def copy_values(context: CampaignContext, language: str, short: str, benefits: list[str]) -> dict[str, str]:
+    """What the templates' placeholders stand for (copy_templates.py lists them): the posting's
+    facts in the copy's language, in their sentence-initial and mid-sentence forms, and the
+    employer's name in the forms its grammar allows."""
+    name = employer(context.company)
+    pattern = facts.work_pattern(context.employment_type, context.role, language)
+    salary = context.salary if language == context.language else facts.pay(context.salary, language)
+    values = {
+        "short": short,
+        "city": context.location,
+        "in_city": "" if context.location.lower() in name.name.lower() else f" in {context.location}",
+        "company": name.name,
+        "pattern": pattern,
+        "Pattern": facts.start_of_sentence(pattern),
+        **({"pay": salary} if salary else {}),
+    }
+    if language == context.language:
+        values |= {f"b{i}": facts.start_of_sentence(benefits[i % len(benefits)]) for i in range(5)}
+        values |= {f"m{i}": facts.mid_sentence(benefits[i % len(benefits)], language) for i in range(5)}
+    if language == "en":
+        values |= {"at": name.the, "The": name.The, "a_short": facts.indefinite(short)}
+    elif name.german is not None:
+        values |= {"beim": name.beim, "Beim": facts.start_of_sentence(name.beim), "Der": name.der}
+        values["sucht"] = name.sucht
+    return values
 
 
 def _call(operation: str) -> ProviderCall:
@@ -145,18 +187,11 @@ class TemplateTextGenerator(TextGenerator):
         def ok(text: str) -> bool:
             return not feedback or not find_violations(text, locale, flagged)
 
+        values = copy_values(context, language, short, benefits)
         variants = []
         for key in VARIANTS:
             template = TEMPLATES[language][key]
             rotated = [benefits[(template.benefit_offset + i) % len(benefits)] for i in range(len(benefits))]
-            values = {
-                "short": short,
-                "city": context.location,
-                "company": context.company,
-                "employment": context.employment_type,
-                "pay": context.salary or rotated[0],
-                **{f"b{i}": benefits[i % len(benefits)] for i in range(5)},
-            }
             variants.append(
                 CopyVariant(
                     variant=key,
