@@ -186,3 +186,22 @@ def read_text(
         )
         lines.append(OcrLine(text=text, confidence=min(1.0, max(0.0, float(score))), box=box))
     return reading_order(lines)
+
+
+def read_chars(img: Image.Image, box: Box) -> list[tuple[str, float]]:
+    """Each character the recogniser reads in one upright line `box` of `img`, with the x (pixels
+    of `img`) where it is read: the CTC column that emits it, mapped back onto the line. What
+    the glyph check (gates/glyphs.py) uses to find each expected letter in the ink."""
+    rgb = _to_rgb(img)
+    left, top, right, bottom = box.to_pixels(rgb.width, rgb.height)
+    if right - left < 4 or bottom - top < 4:
+        return []
+    with _engine() as engine:
+        (read,), _ = engine.text_rec([_bgr(rgb.crop((left, top, right, bottom)))], True)
+    if len(read) < 3 or not read[2]:
+        return []
+    columns, words, word_columns, _, _ = read[2]
+    chars = [c for word in words for c in word]
+    positions = [c for word in word_columns for c in word]
+    scale = (right - left) / max(1.0, float(columns))
+    return [(c, left + (col + 0.5) * scale) for c, col in zip(chars, positions, strict=True)]
