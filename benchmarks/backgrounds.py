@@ -17,10 +17,11 @@ from PIL import Image, ImageDraw, ImageFilter
 from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.models import IMAGE_TYPES
 
-# Photographs without any lettering in them (the moon, a cat, a coffee cup, a horse …).
+# Photographs without any lettering in them (a cat, a coffee cup, a horse …); the astronaut
+# and the rocket are left out: a name tag and a logo are lettering.
 PHOTOS = (
-    "astronaut.png", "chelsea.png", "coffee.png", "grass.png", "gravel.png", "horse.png",
-    "rocket.jpg", "camera.png", "brick.png", "hubble_deep_field.jpg", "retina.jpg", "color.png",
+    "chelsea.png", "coffee.png", "grass.png", "gravel.png", "horse.png", "camera.png",
+    "brick.png", "hubble_deep_field.jpg", "retina.jpg", "color.png",
 )  # fmt: skip
 TEXTURES = ("bricks", "windows", "stripes", "foliage", "tiles")
 

@@ -121,7 +121,8 @@ def letter(img: Image.Image, style: str, word: str, face_name: str, rng: random.
         return _place(img, _text_mask(word, face, outline=max(2, face.size // 28)), colour, 1.0, angle, rng)
     if style == "watermark":
         face = font(face_name, rng.randint(90, 170))
-        colour = (255, 255, 255) if rng.random() < 0.6 else (0, 0, 0)
+        # White over the darker pictures, black over the lighter: a watermark is meant to show.
+        colour = (255, 255, 255) if np.asarray(img).mean() < 150 else (0, 0, 0)
         return _place(img, _text_mask(word, face), colour, rng.uniform(0.15, 0.4), angle, rng)
     face = font(face_name, rng.randint(50, 130))
     return _place(img, _text_mask(word, face), None, 1.0, angle, rng)

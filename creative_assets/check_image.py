@@ -30,7 +30,7 @@ from creative_assets.gates.checks import (
 )
 from creative_assets.gates.glyph_damage import glyph_damage
 from creative_assets.imaging.analysis import analyze_image
-from creative_assets.imaging.ocr import read_text
+from creative_assets.imaging.ocr import find_text, read_text
 from creative_assets.imaging.png import InvalidImageError, open_image
 from creative_assets.models import Box, CopyVariant, GateResult, Layout, Model, TextZone, verdict_of
 
@@ -82,7 +82,7 @@ def _spec(args: argparse.Namespace) -> CheckSpec:
 
 def run_gates(args: argparse.Namespace) -> dict:
     img = _read_png(args.image, "image")
-    lines = read_text(img)
+    lines = find_text(img) if args.base else read_text(img)
     report: dict = {"image": args.image, "width": img.width, "height": img.height}
     report["ocr_lines"] = [{"text": ln.text, "confidence": round(ln.confidence, 3)} for ln in lines]
     if args.base:
