@@ -36,6 +36,7 @@ class GlyphScores:
     n: Counter = field(default_factory=Counter)  # samples per truth (kind or "clean")
     failed_before: Counter = field(default_factory=Counter)
     failed_after: Counter = field(default_factory=Counter)
+    flagged: Counter = field(default_factory=Counter)  # the glyph check alone found damage
     blamed: Counter = field(default_factory=Counter)  # (reported kind, truth)
     seconds: list[float] = field(default_factory=list)
     misjudged: list[str] = field(default_factory=list)
@@ -44,7 +45,14 @@ class GlyphScores:
 def _layout(img, zones) -> Layout:
     analysis = analyze_image(img).model_copy(update={"salient": None})
     text_zones = [TextZone(role=role, box=box, color="#ffffff") for role, box in zones.items()]
-    return Layout(image_type="job_focus", zones=text_zones, logo_position=None, i2i_prompt="-", analysis=analysis)
+    return Layout(
+        image_type="job_focus",
+        zones=text_zones,
+        logo_position=None,
+        logo_box=None,
+        i2i_prompt="-",
+        analysis=analysis,
+    )
 
 
 def score_glyphs(per_kind: int, part: str) -> GlyphScores:
@@ -63,6 +71,7 @@ def score_glyphs(per_kind: int, part: str) -> GlyphScores:
         scores.n[truth] += 1
         scores.failed_before[truth] += before
         scores.failed_after[truth] += after
+        scores.flagged[truth] += bool(glyphs)
         if glyphs:
             scores.blamed[(glyphs[0].kind, truth)] += 1
         if after != (sample.defect is not None):
@@ -77,20 +86,27 @@ def _ratio(num: int, den: int) -> str:
 def report(scores: GlyphScores, part: str) -> list[str]:
     clean = scores.n["clean"]
     out = [f"Gate 2 glyph set ({part}): {sum(scores.n.values())} creatives, {clean} clean"]
-    for label, failed in (("before", scores.failed_before), ("after", scores.failed_after)):
+    verdicts = (
+        ("Gate 2 before", scores.failed_before),
+        ("Gate 2 after", scores.failed_after),
+        ("glyph check", scores.flagged),
+    )
+    for label, failed in verdicts:
         tp = sum(failed[k] for k in KINDS)
         fp = failed["clean"]
         positives = sum(scores.n[k] for k in KINDS)
         out.append(
-            f"  {label:<6} overall   precision={_ratio(tp, tp + fp)} recall={_ratio(tp, positives)} "
+            f"  {label:<13} overall precision={_ratio(tp, tp + fp)} recall={_ratio(tp, positives)} "
             f"(tp={tp} fp={fp} fn={positives - tp})"
         )
     for kind in KINDS:
         blamed = sum(v for (k, _), v in scores.blamed.items() if k in SAME_DEFECT[kind])
         right = sum(v for (k, t), v in scores.blamed.items() if k in SAME_DEFECT[kind] and t == kind)
+        before = _ratio(scores.failed_before[kind], scores.n[kind])
         out.append(
-            f"  {kind:<15} n={scores.n[kind]:<3} recall before={_ratio(scores.failed_before[kind], scores.n[kind])} "
-            f"after={_ratio(scores.failed_after[kind], scores.n[kind])}  precision of the blame="
+            f"  {kind:<15} n={scores.n[kind]:<3} Gate 2 recall before={before} "
+            f"after={_ratio(scores.failed_after[kind], scores.n[kind])}; glyph check recall="
+            f"{_ratio(scores.flagged[kind], scores.n[kind])} precision of its blame="
             f"{_ratio(right, blamed)} ({right}/{blamed})"
         )
     return out
