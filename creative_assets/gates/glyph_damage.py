@@ -21,7 +21,7 @@ from PIL import Image
 from creative_assets.gates.glyphs import GlyphFinding, expected_words, fold, line_finding
 from creative_assets.gates.text_match import centre_in
 from creative_assets.imaging.letters import read_line
-from creative_assets.imaging.ocr import read_chars
+from creative_assets.imaging.ocr import ReadLine, read_chars
 from creative_assets.models.base import Box
 from creative_assets.models.images import OcrLine
 
@@ -68,7 +68,10 @@ def glyph_damage(
         words = expected_words(line.text, copy[role])
         if words is None:
             continue
-        finding = line_finding(rgb, line, read_chars(rgb_img, line.box), copy[role])
+        read = (
+            list(line.chars) if isinstance(line, ReadLine) and line.chars else read_chars(rgb_img, line.box)
+        )
+        finding = line_finding(rgb, line, read, copy[role])
         if finding is None and any(c in UMLAUTS for c in words):
             lost = lost_umlauts(words, read_line(rgb_img, line.box))
             if lost:

@@ -68,6 +68,7 @@ DOT_LIGATURES = {"fi", "ti", "fj"}
 LIGATURES = DOT_LIGATURES | {"ff", "fl", "ft", "fb", "fh", "fk", "tt", "tf"}
 MIN_ALIGNMENT = 85  # how well (0–100) the OCR line must match a stretch of the expected copy
 MAX_OFF = 2  # a line off by more than this (pieces and holes) is not one damaged letter
+MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and anti-aliasing joins them
 MAX_STRAYS = 2  # specks in the line's band beyond this: a busy background, not judged
 MAX_BUSY = 0.2  # background variation behind the letters, of their contrast, beyond which not judged
 
@@ -243,15 +244,28 @@ def calibrated(letters: list[tuple[str, float]], pieces: Pieces) -> list[tuple[s
     return [(c, float(scale * x + offset)) for c, x in letters]
 
 
-def _kerned_touch(pieces: Pieces, piece: Piece) -> bool:
-    """Whether two letters in one piece merely touch as tight type does: the piece falls into
-    two big parts once joins thinner than TOUCH_CUT of a stroke are cut, where a stray stroke
-    joining them holds."""
+def _kerned_touch(pieces: Pieces, piece: Piece, xa: float, xb: float) -> bool:
+    """Whether two letters in one piece merely touch as tight type does, rather than being
+    joined by a stray stroke: the join is hair-thin (the piece falls into two big parts once
+    joins thinner than TOUCH_CUT of a stroke are cut), or it lies on one of the type's lines —
+    the cap height (T over V), the x-height (an r's arm on an f's bar) or the baseline
+    (serifs) — where the thinnest column between the two letters has its ink."""
+    mask = pieces.mask(piece)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
     steps = max(1, round(TOUCH_CUT * pieces.stroke))
-    opened = cv2.morphologyEx(pieces.mask(piece).astype(np.uint8), cv2.MORPH_OPEN, disc, iterations=steps)
+    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disc, iterations=steps)
     count, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
-    return sum(1 for k in range(1, count) if stats[k, 4] >= 0.2 * piece.area) >= 2
+    if sum(1 for k in range(1, count) if stats[k, 4] >= 0.2 * piece.area) >= 2:
+        return True
+    lo, hi = max(piece.x, round(min(xa, xb))), min(piece.right - 1, round(max(xa, xb)))
+    if hi <= lo:
+        return True
+    counts = mask[:, lo : hi + 1].sum(axis=0)
+    column = lo + int(np.argmin(np.where(counts > 0, counts, counts.max() + 1)))
+    rows = np.nonzero(mask[:, column])[0]
+    band = 0.15 * pieces.x_height
+    lines = (pieces.cap_top, pieces.x_top, pieces.baseline)
+    return rows.size == 0 or any(abs(float(rows.mean()) - line) <= band for line in lines)
 
 
 def _hair_gap(pieces: Pieces, a: Piece, b: Piece) -> bool:
@@ -264,7 +278,7 @@ def _hair_gap(pieces: Pieces, a: Piece, b: Piece) -> bool:
 def judge(words: str, letters: list[tuple[str, float]], pieces: Pieces) -> tuple[str, str] | None:
     """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
     MAX_OFF mismatches) to blame a letter rather than the background or the OCR box."""
-    if pieces.strays > MAX_STRAYS:
+    if pieces.strays > MAX_STRAYS or pieces.x_height < MIN_X_HEIGHT:
         return None
     short = _missing_dots(letters, pieces)
     if len(short) > MAX_OFF:
@@ -283,7 +297,8 @@ def judge(words: str, letters: list[tuple[str, float]], pieces: Pieces) -> tuple
         text = "".join(letters[i][0] for i in step.letters)
         got = [pieces.body[j] for j in step.pieces]
         if len(step.letters) == 2 and text not in LIGATURES:
-            if not _kerned_touch(pieces, got[0]):
+            xa, xb = (letters[i][1] for i in step.letters)
+            if not _kerned_touch(pieces, got[0], xa, xb):
                 found.append(("merged_stroke", f"“{text}” in one piece"))
         elif len(step.letters) == 1 and len(got) == 2 and PIECES.get(text, 1) < 2:
             if not _hair_gap(pieces, *got):

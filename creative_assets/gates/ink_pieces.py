@@ -82,7 +82,8 @@ def find_pieces(ink: np.ndarray, band: tuple[int, int]) -> Pieces | None:
     height = bottom - top
     min_area = max(3.0, (0.035 * height) ** 2)
     comps, labels = _labelled(ink, min_area)
-    letters = [c for c in comps if c.h >= 0.25 * height and c.y + c.h >= top + 0.3 * height and c.y <= bottom]
+    # Letters of this line: tall enough, centred in its band (the next line's tops are not).
+    letters = [c for c in comps if c.h >= 0.25 * height and top <= c.y + c.h / 2 <= bottom]
     if not letters:
         return None
     base = float(np.median([c.y + c.h for c in letters]))

@@ -15,11 +15,32 @@ from contextlib import contextmanager
 import cv2
 import numpy as np
 from PIL import Image
+from pydantic import Field
 from rapidocr_onnxruntime import RapidOCR
 from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
 
 from creative_assets.models.base import Box
 from creative_assets.models.images import OcrLine
+
+
+class ReadLine(OcrLine):
+    """An OcrLine with where the recogniser read each of its characters (x in pixels of the
+    image, spaces included): the glyph check (gates/glyph_damage.py) finds each expected
+    letter's ink by it. Not stored with the line."""
+
+    chars: tuple[tuple[str, float], ...] = Field(default=(), exclude=True, repr=False)
+
+
+def _columns(read: tuple, left: float, right: float) -> tuple[tuple[str, float], ...]:
+    """Characters and their x from a recognition with word boxes (rapidocr's CTC columns)."""
+    if len(read) < 3 or not read[2]:
+        return ()
+    columns, words, word_columns, _, _ = read[2]
+    chars = [c for word in words for c in word]
+    positions = [c for word in word_columns for c in word]
+    scale = (right - left) / max(1.0, float(columns))
+    return tuple((c, left + (col + 0.5) * scale) for c, col in zip(chars, positions, strict=True))
+
 
 # The detector finds lines with the image's shorter side at 736 px, rapidocr's own minimum: ad
 # copy is large type (Gate 4 wants at least 2 % of the height), and the detector is most of the
@@ -46,6 +67,10 @@ COPY_DET_SIDE = 608
 # a contrast-stretched crop (a watermark over texture). Measured in benchmarks/eval_gates.py.
 SEARCH_CLAHE_CLIP, SEARCH_THRESH, SEARCH_BOX_THRESH = 4.0, 0.15, 0.3
 SEARCH_REREAD_BELOW = 0.8
+SEARCH_CONFIDENCE = 0.6  # texture let through as a candidate reads weakly; lettering reads strongly
+# A region taller than this (share of the shorter side) is a shape, not a line of lettering: at
+# the search's low thresholds a whole calm scene can come back as one box, squashed into "Ti".
+SEARCH_MAX_LINE = 0.25
 
 # RapidOCR mutates per-call state on the instance (the detector's preprocess op, thresholds),
 # so an engine serves one call at a time. Each engine runs onnxruntime on a single thread, and a
@@ -183,39 +208,39 @@ def read_text(
         crops = engine.get_crop_img_list(source, boxes)
         if not upright:
             crops, _, _ = engine.text_cls(crops)
-        recognised, _ = engine.text_rec(crops)
-    lines = []
+        # Upright copy is read with each character's column, for the glyph check.
+        recognised, _ = engine.text_rec(crops, upright)
+    lines: list[OcrLine] = []
     scale = (sx, sy) if upscaled else (1.0, 1.0)
-    for points, (text, score, *_) in zip(boxes, recognised, strict=True):
-        text = str(text).strip()
-        if not text or float(score) < min_confidence:
+    for points, read in zip(boxes, recognised, strict=True):
+        text, score = str(read[0]), float(read[1])
+        if not text.strip() or score < min_confidence:
             continue
         xs = [float(p[0]) / scale[0] for p in points]
         ys = [float(p[1]) / scale[1] for p in points]
         box = Box.from_pixels(
             max(0.0, min(xs)), max(0.0, min(ys)), min(width, max(xs)), min(height, max(ys)), width, height
         )
-        lines.append(OcrLine(text=text, confidence=min(1.0, max(0.0, float(score))), box=box))
+        confidence = min(1.0, max(0.0, score))
+        if upright:
+            chars = _columns(read, min(xs), max(xs))
+            lines.append(ReadLine(text=text.strip(), confidence=confidence, box=box, chars=chars))
+        else:
+            lines.append(OcrLine(text=text.strip(), confidence=confidence, box=box))
     return reading_order(lines)
 
 
 def read_chars(img: Image.Image, box: Box) -> list[tuple[str, float]]:
     """Each character the recogniser reads in one upright line `box` of `img`, with the x (pixels
-    of `img`) where it is read: the CTC column that emits it, mapped back onto the line. What
-    the glyph check (gates/glyphs.py) uses to find each expected letter in the ink."""
+    of `img`) where it is read: for lines that come without them (not read by `read_text` with
+    `upright`)."""
     rgb = _to_rgb(img)
     left, top, right, bottom = box.to_pixels(rgb.width, rgb.height)
     if right - left < 4 or bottom - top < 4:
         return []
     with _engine() as engine:
         (read,), _ = engine.text_rec([_bgr(rgb.crop((left, top, right, bottom)))], True)
-    if len(read) < 3 or not read[2]:
-        return []
-    columns, words, word_columns, _, _ = read[2]
-    chars = [c for word in words for c in word]
-    positions = [c for word in word_columns for c in word]
-    scale = (right - left) / max(1.0, float(columns))
-    return [(c, left + (col + 0.5) * scale) for c, col in zip(chars, positions, strict=True)]
+    return list(_columns(read, left, right))
 
 
 def _clahe(rgb: np.ndarray) -> np.ndarray:
@@ -231,7 +256,14 @@ def _stretched(crop: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(cv2.normalize(grey, None, 0, 255, cv2.NORM_MINMAX), cv2.COLOR_GRAY2BGR)
 
 
-def find_text(img: Image.Image, *, min_confidence: float = 0.5, det_side: int = DET_SIDE) -> list[OcrLine]:
+def _short_side(quad: np.ndarray) -> float:
+    points = np.asarray(quad, dtype=np.float32)
+    return float(min(np.linalg.norm(points[1] - points[0]), np.linalg.norm(points[2] - points[1])))
+
+
+def find_text(
+    img: Image.Image, *, min_confidence: float = SEARCH_CONFIDENCE, det_side: int = DET_SIDE
+) -> list[OcrLine]:
     """Any lettering on a base image (Gate 1a), in reading order: see SEARCH_* above."""
     rgb = _to_rgb(img)
     width, height = rgb.size
@@ -244,10 +276,11 @@ def find_text(img: Image.Image, *, min_confidence: float = 0.5, det_side: int = 
         detector = engine.text_det
         detector.limit_side_len = min(size)
         prepared = detector.get_preprocess(max(size))(np.ascontiguousarray(_clahe(small)[:, :, ::-1]))
-        boxes, _ = post(detector.infer(prepared)[0], (height, width))
-        if len(boxes) == 0:
+        found, _ = post(detector.infer(prepared)[0], (height, width))
+        tallest = SEARCH_MAX_LINE * min(width, height)
+        boxes = [np.asarray(b, dtype=np.float32) for b in found if _short_side(b) <= tallest]
+        if not boxes:
             return []
-        boxes = [np.asarray(b, dtype=np.float32) for b in boxes]
         crops = engine.get_crop_img_list(_bgr(rgb), boxes)
         crops, _, _ = engine.text_cls(crops)
         read, _ = engine.text_rec(crops)
