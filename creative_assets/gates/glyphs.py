@@ -66,6 +66,7 @@ HOLES: dict[str, tuple[int, int]] = {
 # part of it.
 DOT_LIGATURES = {"fi", "ti", "fj"}
 LIGATURES = DOT_LIGATURES | {"ff", "fl", "ft", "fb", "fh", "fk", "tt", "tf"}
+WORD_SLACK = 2  # letters OCR may clip off a word's ends
 MIN_ALIGNMENT = 85  # how well (0–100) the OCR line must match a stretch of the expected copy
 MAX_OFF = 2  # a line off by more than this (pieces and holes) is not one damaged letter
 MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and anti-aliasing joins them
@@ -110,10 +111,15 @@ def expected_words(read: str, copy: str) -> str | None:
         start += 1
     while end > start and copy[end - 1].isspace():
         end -= 1
-    while start > 0 and not copy[start - 1].isspace():
-        start -= 1
-    while end < len(copy) and not copy[end].isspace():
-        end += 1
+    # Out to whole words where OCR clipped a letter or two; not across a line break the
+    # typesetter hyphenated ("Inten-" / "sivstation"): the rest of that word is on another line.
+    head, tail = start, end
+    while head > 0 and not copy[head - 1].isspace():
+        head -= 1
+    while tail < len(copy) and not copy[tail].isspace():
+        tail += 1
+    start = head if start - head <= WORD_SLACK else start
+    end = tail if tail - end <= WORD_SLACK and not read.rstrip().endswith("-") else end
     return copy[start:end].strip() or None
 
 

@@ -89,7 +89,9 @@ def find_pieces(ink: np.ndarray, band: tuple[int, int]) -> Pieces | None:
     base = float(np.median([c.y + c.h for c in letters]))
     tops = sorted(c.y for c in letters)
     cap = float(np.percentile(tops, 15))
-    lower = [t for t in tops if t > cap + 0.2 * (base - cap)]
+    # Tops clearly below the cap height are the short letters' (x-height): faces with a large x-height
+    # (DejaVu) put it at three quarters of the cap height.
+    lower = [t for t in tops if t > cap + 0.1 * (base - cap)]
     x_top = float(np.median(lower)) if len(lower) >= 2 else cap
     x_height = max(2.0, base - x_top if base - x_top > 2 else base - cap)
     body_height = max(2.0, base - cap)
