@@ -28,8 +28,9 @@ from creative_assets.gates.checks import (
     gate_4_readability,
     logo_present,
 )
+from creative_assets.gates.glyph_damage import glyph_damage
 from creative_assets.imaging.analysis import analyze_image
-from creative_assets.imaging.ocr import read_text
+from creative_assets.imaging.ocr import find_text, read_text
 from creative_assets.imaging.png import InvalidImageError, open_image
 from creative_assets.models import Box, CopyVariant, GateResult, Layout, Model, TextZone, verdict_of
 
@@ -81,7 +82,7 @@ def _spec(args: argparse.Namespace) -> CheckSpec:
 
 def run_gates(args: argparse.Namespace) -> dict:
     img = _read_png(args.image, "image")
-    lines = read_text(img)
+    lines = find_text(img) if args.base else read_text(img)
     report: dict = {"image": args.image, "width": img.width, "height": img.height}
     report["ocr_lines"] = [{"text": ln.text, "confidence": round(ln.confidence, 3)} for ln in lines]
     if args.base:
@@ -114,7 +115,12 @@ def run_gates(args: argparse.Namespace) -> dict:
             i2i_prompt="-",
             analysis=analysis,
         )
-        gates = [gate_2_text_correctness(lines, copy, layout), gate_4_readability(img, lines, layout)]
+        expected = {"headline": spec.headline, "subline": spec.subline, "cta": spec.cta}
+        glyphs = glyph_damage(img, lines, expected, spec.zones)
+        gates = [
+            gate_2_text_correctness(lines, copy, layout, glyphs=glyphs),
+            gate_4_readability(img, lines, layout),
+        ]
         skipped = [] if args.base_image else ["1b subject overlap: no --base-image given"]
         if zones:
             logo_found = False

@@ -13,6 +13,7 @@ from PIL import Image
 from pydantic import JsonValue
 
 from creative_assets.gates.contrast import luminance, text_contrast
+from creative_assets.gates.glyphs import GlyphFinding
 from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, centre_in, misspelt_words, read_back
 from creative_assets.imaging.color import hex_to_rgb
 from creative_assets.imaging.formats import Reserved, in_reserved, reserved_of
@@ -207,8 +208,10 @@ def gate_2_text_correctness(
     copy: CopyVariant,
     layout: Layout,
     violations: Sequence[ComplianceFinding] = (),
+    glyphs: Sequence[GlyphFinding] = (),
 ) -> GateResult:
-    """The headline, subline and CTA read back as written (OCR, normalised, per zone), and the
+    """The headline, subline and CTA read back as written (OCR, normalised, per zone), their
+    letters are whole (`glyphs`: damage OCR reads past, found by gates.glyph_damage), and the
     creative says nothing the compliance gate forbids (`violations`, found in its OCR text:
     wording an image editor added that the checked copy did not have)."""
     roles: dict[str, JsonValue] = {}
@@ -224,14 +227,19 @@ def gate_2_text_correctness(
             bad.append(f"the {role} “{expected}” is missing")
         elif score < TEXT_MATCH_THRESHOLD or typos:
             bad.append(f"the {role} reads “{read}” instead of “{expected}”")
+    bad += [finding.sentence() for finding in glyphs]
     bad += [f"it says „{f.phrase}“ ({f.category}; use {f.suggestion})" for f in violations]
     summary = f"The copy on the image is wrong: {'; '.join(bad)}."
     if not bad:
-        summary = "Headline, subline and call to action read back as written."
+        summary = "Headline, subline and call to action read back as written, every letter whole."
     evidence: dict[str, JsonValue] = {"roles": roles, "threshold": TEXT_MATCH_THRESHOLD}
+    evidence["damaged_letters"] = [
+        {"kind": f.kind, "text": f.text, "read": f.read, "detail": f.detail} for f in glyphs
+    ]
     if violations:
         evidence["compliance"] = [f.model_dump(mode="json") for f in violations]
-    return _result("2", "Text correctness", bool(bad), False, min(scores), summary=summary, evidence=evidence)
+    score = min(scores) * (0.5 if glyphs else 1.0)
+    return _result("2", "Text correctness", bool(bad), False, score, summary=summary, evidence=evidence)
 
 
 def _brand_share(img: Image.Image, layout: Layout, colors: list[str]) -> dict[str, float]:

@@ -51,7 +51,6 @@ class FittedText:
     height: int
     bold: bool
     tracking: int = 0  # extra pixels between letters
-    stroke: int = 0  # faux-bold outline in the text colour
     fits: bool = True  # False only when even ABS_MIN_PX overflowed (drawing then clips)
     joints: tuple[str, ...] = ()  # per line break: SPACE, INSERTED or OWN; () = all spaces
 
@@ -76,13 +75,13 @@ def _letters(text: str) -> int:
     return sum(c.isalpha() for c in text)
 
 
-def line_width(size: int, bold: bool, text: str, tracking: int, stroke: int) -> float:
-    return _length(size, bold, text) + tracking * max(0, len(text) - 1) + 2 * stroke
+def line_width(size: int, bold: bool, text: str, tracking: int) -> float:
+    return _length(size, bold, text) + tracking * max(0, len(text) - 1)
 
 
-def _block_height(size: int, bold: bool, lines: int, stroke: int) -> int:
+def _block_height(size: int, bold: bool, lines: int) -> int:
     ascent, descent = sized_font(size, bold).getmetrics()
-    return (lines - 1) * round(size * LINE_SPACING) + ascent + descent + 2 * stroke
+    return (lines - 1) * round(size * LINE_SPACING) + ascent + descent
 
 
 def _wrap(
@@ -91,14 +90,13 @@ def _wrap(
     size: int,
     bold: bool,
     tracking: int,
-    stroke: int,
     language: str | None = None,
 ) -> tuple[list[str], list[str]] | None:
     """Greedy word wrap: (lines, joints). A word wider than a whole line is hyphenated when
     `language` is given; None when it cannot be made to fit."""
 
     def fits(text: str) -> bool:
-        return line_width(size, bold, text, tracking, stroke) <= max_w
+        return line_width(size, bold, text, tracking) <= max_w
 
     lines: list[str] = []
     joints: list[str] = []
@@ -155,21 +153,18 @@ def _attempt(
     max_h: float,
     bold: bool,
     tracking_em: float,
-    stroke: int,
     language: str | None = None,
 ) -> FittedText | None:
     tracking = round(size * tracking_em)
-    wrapped = _wrap(text.split(), max_w, size, bold, tracking, stroke, language)
+    wrapped = _wrap(text.split(), max_w, size, bold, tracking, language)
     if wrapped is None:
         return None
     lines, joints = wrapped
-    height = _block_height(size, bold, len(lines), stroke)
+    height = _block_height(size, bold, len(lines))
     if height > max_h:
         return None
-    width = max(line_width(size, bold, line, tracking, stroke) for line in lines)
-    return FittedText(
-        size, tuple(lines), int(width + 0.999), height, bold, tracking, stroke, joints=tuple(joints)
-    )
+    width = max(line_width(size, bold, line, tracking) for line in lines)
+    return FittedText(size, tuple(lines), int(width + 0.999), height, bold, tracking, joints=tuple(joints))
 
 
 def _balance(fitted: FittedText, max_w: float) -> FittedText:
@@ -178,7 +173,7 @@ def _balance(fitted: FittedText, max_w: float) -> FittedText:
     measure would only move its breaks."""
     if any(j != SPACE for j in fitted.joints):
         return fitted
-    args = (fitted.size, fitted.bold, fitted.tracking, fitted.stroke)
+    args = (fitted.size, fitted.bold, fitted.tracking)
     words, lines = " ".join(fitted.lines).split(), list(fitted.lines)
     lo, hi = max(line_width(fitted.size, fitted.bold, w, *args[2:]) for w in words), max_w
     for _ in range(10 if len(lines) > 1 else 0):
@@ -207,17 +202,16 @@ def _largest(
     max_size: int,
     lo: int,
     tracking_em: float,
-    stroke: int,
     language: str | None,
 ) -> FittedText | None:
     """Binary search for the largest size in [lo, max_size] that fits; None when lo does not."""
-    best = _attempt(text, lo, max_w, max_h, bold, tracking_em, stroke, language)
+    best = _attempt(text, lo, max_w, max_h, bold, tracking_em, language)
     if best is None:
         return None
     hi = max_size
     while lo < hi:  # invariant: lo fits
         mid = (lo + hi + 1) // 2
-        trial = _attempt(text, mid, max_w, max_h, bold, tracking_em, stroke, language)
+        trial = _attempt(text, mid, max_w, max_h, bold, tracking_em, language)
         if trial is None:
             hi = mid - 1
         else:
@@ -234,7 +228,6 @@ def fit_text(
     max_size: int,
     min_size: int,
     tracking_em: float = 0.0,
-    stroke: int = 0,
     locale: str | None = None,
 ) -> FittedText:
     """The largest size in [min_size, max_size] whose wrapped text fits max_w × max_h.
@@ -248,7 +241,7 @@ def fit_text(
     # Most preferred first: plain wrapping, breaks at the words' own hyphens, dictionary breaks.
     modes = (None, OWN_ONLY, hyphenation_language(text, locale))
     for lo in (min_size, min(min_size, ABS_MIN_PX)):
-        args = (text, max_w, max_h, bold, max_size, lo, tracking_em, stroke)
+        args = (text, max_w, max_h, bold, max_size, lo, tracking_em)
         found = [f for f in (_largest(*args, mode) for mode in modes) if f is not None]
         if found:
             best = max(f.size for f in found)
@@ -256,8 +249,8 @@ def fit_text(
             return _balance(chosen, max_w)
     size = min(min_size, ABS_MIN_PX)
     lines = (text,)
-    width = int(line_width(size, bold, text, 0, stroke))
-    return FittedText(size, lines, width, _block_height(size, bold, 1, stroke), bold, 0, stroke, False)
+    width = int(line_width(size, bold, text, 0))
+    return FittedText(size, lines, width, _block_height(size, bold, 1), bold, 0, False)
 
 
 def text_padding(image_height: int) -> tuple[int, int]:

@@ -89,24 +89,15 @@ def _line_left(fitted: FittedText, line: str, left: float, width: float, align: 
     """Where a line of the block starts: centred lines are centred in the block's width."""
     if align != "center":
         return left
-    return left + (width - line_width(fitted.size, fitted.bold, line, fitted.tracking, fitted.stroke)) / 2
+    return left + (width - line_width(fitted.size, fitted.bold, line, fitted.tracking)) / 2
 
 
-def _draw_lines(
-    draw: ImageDraw.ImageDraw, fitted: FittedText, left: int, top: int, width: int, align: str, fill: str
-) -> None:
-    font = sized_font(fitted.size, fitted.bold)
-    ascent, _ = font.getmetrics()
-    step = round(fitted.size * LINE_SPACING)
-    for i, line in enumerate(fitted.lines):
-        x = _line_left(fitted, line, left, width, align) + fitted.stroke
-        y = top + fitted.stroke + ascent + i * step
-        chunks = [line] if fitted.tracking == 0 else list(line)
-        for chunk in chunks:
-            draw.text(
-                (x, y), chunk, font=font, fill=fill, anchor="ls", stroke_width=fitted.stroke, stroke_fill=fill
-            )
-            x += font.getlength(chunk) + fitted.tracking
+def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[SetLine], fill: str) -> None:
+    for line in lines:
+        font, x = sized_font(line.size, line.bold), line.x
+        for chunk in [line.text] if line.tracking == 0 else list(line.text):
+            draw.text((x, line.baseline), chunk, font=font, fill=fill, anchor="ls")
+            x += font.getlength(chunk) + line.tracking
 
 
 @dataclass(frozen=True)
@@ -144,11 +135,13 @@ def _set_text(
         {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta}[role],
         inner_w,
         inner_h,
-        bold=role != "subline",
+        # A heavier subline on the last emphasis is the font's own bold, never an outline drawn
+        # around the regular face: a 1-px outline closes every gap under two pixels, and at the
+        # subline's sizes that is the one between an i and its dot (and the umlauts' dots).
+        bold=role != "subline" or emphasis >= 2,
         max_size=max_size,
         min_size=min_size,
         tracking_em=0.015 * emphasis,
-        stroke=1 if emphasis >= 2 and role == "subline" else 0,  # bold faces would clog (i reads as l)
         locale=locale,
     )
     # Headlines sit on the bottom of their zone (next to the subline), the rest on top; the CTA
@@ -178,16 +171,58 @@ def _set_all(
     return placed
 
 
+@dataclass(frozen=True)
+class SetLine:
+    """One line of copy as the typesetter draws it: its text, face, size and letter spacing,
+    where its baseline starts, and the pixel rect it is drawn in (its advance width by its
+    baseline-to-baseline step)."""
+
+    role: TextRole
+    text: str
+    size: int
+    bold: bool
+    tracking: int
+    x: float
+    baseline: int
+    rect: Rect
+
+
+def _lines_of(zone: TextZone, done: _Set) -> list[SetLine]:
+    f, step = done.fitted, round(done.fitted.size * LINE_SPACING)
+    ascent, _ = sized_font(f.size, f.bold).getmetrics()
+    lines = []
+    for i, text in enumerate(f.lines):
+        x, top = _line_left(f, text, done.left, f.width, zone.align), done.top + i * step
+        right = round(x + line_width(f.size, f.bold, text, f.tracking))
+        lines.append(
+            SetLine(
+                zone.role,
+                text,
+                f.size,
+                f.bold,
+                f.tracking,
+                x,
+                top + ascent,
+                (round(x), top, right, top + step),
+            )
+        )
+    return lines
+
+
 def _line_rects(zone: TextZone, done: _Set) -> list[Rect]:
     """The pixel rect of each line of a zone's set text."""
-    f, step = done.fitted, round(done.fitted.size * LINE_SPACING)
-    rects = []
-    for i, line in enumerate(f.lines):
-        x, y = _line_left(f, line, done.left, f.width, zone.align), done.top + i * step
-        rects.append(
-            (round(x), y, round(x + line_width(f.size, f.bold, line, f.tracking, f.stroke)), y + step)
-        )
-    return rects
+    return [line.rect for line in _lines_of(zone, done)]
+
+
+def set_lines(
+    layout: Layout, copy: CopyVariant, size: tuple[int, int], *, emphasis: int = 0, locale: str | None = None
+) -> list[SetLine]:
+    """Every line `typeset` draws for this layout, copy, canvas size and emphasis."""
+    return [
+        line
+        for zone, done in _set_all(layout, copy, size, emphasis, locale)
+        for line in _lines_of(zone, done)
+    ]
 
 
 def planned_lines(layout: Layout, copy: CopyVariant) -> dict[TextRole, list[Box]]:
@@ -234,7 +269,7 @@ def typeset_with_boxes(
                 )
             fill = (*hex_to_rgb(zone.scrim), round(255 * zone.scrim_opacity))
             panels.append(Panel(rect, fill, button=role == "cta"))
-        _draw_lines(glyph_draw, fitted, text_left, text_top, fitted.width, zone.align, zone.color)
+        _draw_lines(glyph_draw, _lines_of(planned, done), zone.color)
         drawn = (text_left, text_top, text_left + fitted.width, text_top + fitted.height)
         boxes[role] = Box.from_pixels(  # clipped like the drawing, for text that could not fit
             max(left, drawn[0]),

@@ -6,13 +6,20 @@ import dagster as dg
 from PIL import Image
 from pydantic import Field
 
-from creative_assets.imaging.ocr import COPY_DET_SIDE, DET_SIDE, read_text
+from creative_assets.imaging.ocr import COPY_DET_SIDE, DET_SIDE, SEARCH_CONFIDENCE, find_text, read_text
 from creative_assets.imaging.png import open_image
 from creative_assets.models import OcrLine
 
 
 class OcrReader(dg.ConfigurableResource):
     min_confidence: float = Field(default=0.5, ge=0, le=1, description="lines read with less are ignored")
+    search_confidence: float = Field(
+        default=SEARCH_CONFIDENCE,
+        ge=0,
+        le=1,
+        description="lettering on a base image read with less is ignored (Gate 1a): the search's low "
+        "thresholds let texture through as candidates, which the recogniser reads weakly",
+    )
     search_side: int = Field(
         default=DET_SIDE,
         ge=320,
@@ -28,8 +35,9 @@ class OcrReader(dg.ConfigurableResource):
     )
 
     def read(self, image: Image.Image | bytes) -> list[OcrLine]:
-        """Any text on the image (Gate 1a: a base image must have none)."""
-        return read_text(_decoded(image), min_confidence=self.min_confidence, det_side=self.search_side)
+        """Any lettering on the image, faint, outlined, watermarked or rotated (Gate 1a: a base
+        image must have none)."""
+        return find_text(_decoded(image), min_confidence=self.search_confidence, det_side=self.search_side)
 
     def read_copy(self, image: Image.Image | bytes) -> list[OcrLine]:
         """The copy on a finished creative, for the gates that judge it: set upright by the

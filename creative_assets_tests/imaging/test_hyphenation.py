@@ -35,9 +35,7 @@ CASES = [
 
 
 def widest(fitted: FittedText) -> float:
-    return max(
-        line_width(fitted.size, fitted.bold, ln, fitted.tracking, fitted.stroke) for ln in fitted.lines
-    )
+    return max(line_width(fitted.size, fitted.bold, ln, fitted.tracking) for ln in fitted.lines)
 
 
 @pytest.mark.parametrize(("text", "width", "height", "locale"), CASES)
@@ -76,7 +74,7 @@ def test_a_compound_wider_than_the_box_is_hyphenated_instead_of_shrunk() -> None
     fitted = fit_text(text, 300, 300, bold=True, max_size=90, min_size=22, locale="de-DE")
     assert len(fitted.lines) > 1 and INSERTED in fitted.joints
     # Unbroken, the word would have to shrink until it fits on one line:
-    unbroken = next(s for s in range(90, 0, -1) if line_width(s, True, text, 0, 0) <= 300)
+    unbroken = next(s for s in range(90, 0, -1) if line_width(s, True, text, 0) <= 300)
     assert unbroken < 22 <= fitted.size  # readable, where shrinking would not be
     assert fitted.size >= HYPHENATE_GAIN * unbroken
     assert len(fitted.lines) <= 3  # at most three pieces: more reads as a stutter

@@ -27,6 +27,7 @@ from creative_assets.gates.checks import (
     logo_present,
 )
 from creative_assets.gates.compliance import creative_violations
+from creative_assets.gates.glyph_damage import glyph_damage
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
 from creative_assets.imaging.layout_rules import legible_plan
@@ -92,6 +93,7 @@ def judge(
     """Gates 1b–4 on a finished creative (as PNG for a vision review, and decoded once for the
     rest), and the calls a vision review cost."""
     lines = providers.ocr.read_copy(final)
+    zones = {z.role: z.box for z in layout.zones}
     violations = creative_violations(
         " ".join(line.text for line in lines),
         locale,
@@ -106,7 +108,13 @@ def judge(
         logo_stands_out = logo_contrast(final, open_image(brand.logo_png, what="logo"), box_px)
     gates = [
         gate_1b_semantic(lines, layout, logo_box=layout.logo_box, review=review.value if review else None),
-        gate_2_text_correctness(lines, copy, layout, violations),
+        gate_2_text_correctness(
+            lines,
+            copy,
+            layout,
+            violations,
+            glyph_damage(final, lines, copy.model_dump(include={"headline", "subline", "cta"}), zones),
+        ),
         gate_3_layout_brand(
             lines,
             layout,

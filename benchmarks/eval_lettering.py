@@ -1,0 +1,80 @@
+"""Gate 1a on the lettering set (benchmarks/lettering_set.py): precision and recall per style.
+
+"Before" is the search as it was (rapidocr's default detector pass on the picture, `read_text`);
+"after" is `find_text` (one detector pass on a contrast-raised copy, lower thresholds, weak
+readings read again). Per style, the set is that style's lettered pictures and their text-free
+twins, so precision and recall are both measured on half-and-half.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from benchmarks.lettering_set import STYLES, lettering_set
+from creative_assets.gates.checks import gate_1a_base_image_text
+from creative_assets.imaging.ocr import DET_SIDE, find_text, read_text
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, predicted: bool, actual: bool) -> None:
+        if predicted and actual:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif actual:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    def line(self) -> str:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else float("nan")
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
+        return (
+            f"precision={precision:.3f} recall={recall:.3f} "
+            f"(tp={self.tp} fp={self.fp} fn={self.fn} tn={self.tn})"
+        )
+
+
+@dataclass
+class LetteringScores:
+    before: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    after: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    seconds_before: list[float] = field(default_factory=list)
+    seconds_after: list[float] = field(default_factory=list)
+    misjudged: list[str] = field(default_factory=list)
+
+
+def score_lettering(per_style: int, part: str) -> LetteringScores:
+    scores = LetteringScores()
+    for sample in lettering_set(per_style, part):
+        started = time.perf_counter()
+        old = read_text(sample.image, det_side=DET_SIDE)
+        scores.seconds_before.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        new = find_text(sample.image)
+        scores.seconds_after.append(time.perf_counter() - started)
+        failed_before = gate_1a_base_image_text(old).status == "FAIL"
+        failed_after = gate_1a_base_image_text(new).status == "FAIL"
+        for key in (sample.style, "all"):
+            scores.before[key].add(failed_before, sample.has_text)
+            scores.after[key].add(failed_after, sample.has_text)
+        if failed_after != sample.has_text:
+            scores.misjudged.append(f"{sample.name} -> {[ln.text for ln in new]}")
+    return scores
+
+
+def report(scores: LetteringScores, part: str) -> list[str]:
+    out = [f"Gate 1a lettering set ({part}): {sum(c.tp + c.fn for c in [scores.after['all']])} lettered, "
+           f"as many text-free twins"]  # fmt: skip
+    for key in (*STYLES, "all"):
+        out.append(f"  {key:<10} before {scores.before[key].line()}")
+        out.append(f"  {'':<10} after  {scores.after[key].line()}")
+    return out
