@@ -264,3 +264,6 @@ def test_an_approval_with_the_override_ships_a_creative_that_failed_its_gates(ca
     bundle = json.loads((campaign.storage / "export_bundle" / JOB / "record.json").read_text())["data"]
     assert creative_id in bundle["creatives"] and creative_id not in bundle["left_out"]
     assert bundle["selection"] == "approved by a person"
+    campaign.rollup()  # the default bundle (other modules read it) ships it too: it is in its cell
+    bundle = json.loads((campaign.storage / "export_bundle" / JOB / "record.json").read_text())["data"]
+    assert creative_id in bundle["creatives"] and bundle["selection"].startswith("passed its gates")

@@ -116,7 +116,10 @@ def test_only_reviewed_ships_what_a_person_approved_and_a_creative_goes_whole() 
     ]
     keep, left_out = selected(rows, only_reviewed=False)
     assert [r.creative_id for r in keep] == ["a", "a", "b"]
-    assert left_out == {"c": "a person rejected it", "d": "a rendition failed its gates"}
+    assert left_out == {
+        "c": "a person rejected it",
+        "d": "a rendition failed its gates; it ships only if a person approves it with the override",
+    }
     keep, left_out = selected(rows, only_reviewed=True)
     assert [(r.creative_id, r.format) for r in keep] == [("a", "1:1"), ("a", "9:16")]
     assert left_out["b"] == "not approved by a person yet"
