@@ -15,6 +15,9 @@ from creative_assets.models.job import JOB_ID_PATTERN
 CampaignStateName = Literal["not_started", "queued", "running", "incomplete", "done", "failed"]
 BundleSelection = Literal["approved", "passed"]
 FILTERS = ("all", "needs_review", "passed", "failed", "approved", "rejected", "changes_requested", "fallback")
+# The job id pattern for the API schema: JSON Schema (ECMA) and pydantic's Rust regexes have no
+# \Z; their $ is the end of the text already.
+JOB_ID_REGEX = JOB_ID_PATTERN.pattern.removesuffix(r"\Z") + "$"
 # A required note is stated in the schema and checked by the desk (missing_note, as the CLI says).
 NOTE = {"minLength": 1, "pattern": r"\S"}
 Filter = Literal[
@@ -243,7 +246,7 @@ class StartCampaignRequest(Body):
         min_length=1,
         max_length=64,
         examples=["hoc-4711-pflege"],
-        json_schema_extra={"pattern": JOB_ID_PATTERN.pattern},  # checked by the desk: invalid_job_id
+        json_schema_extra={"pattern": JOB_ID_REGEX},  # checked by the desk: invalid_job_id
     )
 
 

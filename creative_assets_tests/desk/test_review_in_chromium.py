@@ -1,12 +1,16 @@
 """A reviewer's pass over a campaign in a real Chromium (Debian's, driven by Playwright): sign in,
 find the campaign, see its 20 creatives at full size, approve two, reject one with a note,
-download the ZIP of what was approved and check what is inside, send one creative back for a new
-picture and see the new version arrive with the request in its history, then approve the rest
-in bulk. Decides on variants C and D (the API tests decide on A and B).
+approve the one that failed its gates with the override, download the ZIP of what was approved
+and check what is inside (the override included), send one creative back twice — a new attempt
+on its picture, then a new picture — and see each new image arrive on the page by itself while
+its three siblings stay byte-identical, with the requests in its history on earlier images; then
+approve the rest in bulk. Decides on variants C and D (the API tests decide on A and B) and on
+the campaign's failed creative (which the API and command-line tests approve with the override).
 
 Screenshots of every page go to the test's tmp folder (printed); CREATIVE_ASSETS_UI_SCREENSHOTS=1
 also copies them to creative_assets_tests/ui/screenshots/desk/. The page load time of the campaign
-and the time from "request changes" to the launched run are printed, not asserted.
+and the times from "request changes" to the launched run and to the new image on the page are
+printed, not asserted.
 """
 
 from __future__ import annotations
@@ -164,9 +168,17 @@ def test_a_reviewer_judges_decides_and_ships(
         failed = page.locator("article.card").first
         expect(failed.locator(".badge.outcome-failed")).to_have_text("Failed")
         expect(failed.locator(".reasons .gate-failed").first).to_be_visible()
-        if failed.locator(".badge.review-approved").count() == 0:
-            expect(failed.get_by_text("approve it anyway (override)")).to_be_visible()
-        shots.take(page, "failed_filter")
+        if failed.locator(".badge.review-approved").count() == 0:  # the API tests may have
+            override = failed.get_by_text("approve it anyway (override)")
+            expect(override).to_be_visible()
+            expect(failed).to_contain_text("it ships in the export ZIP")
+            shots.take(page, "failed_filter")
+            override.check()
+            failed.get_by_role("button", name="Approve").click()
+        overridden = page.locator("article.card").first
+        expect(overridden.locator(".badge.review-approved")).to_have_text("Approved by reviewer")
+        expect(overridden.locator(".decision")).to_contain_text("with an override")
+        overridden_id = overridden.get_attribute("data-creative")
 
         # Ship: build the ZIP of what was approved, wait for it on the page, download it.
         page.goto(f"{desk.desk_url}/campaigns/{JOB}?filter=approved")
@@ -188,6 +200,9 @@ def test_a_reviewer_judges_decides_and_ships(
         }
         assert {n for n in names if n.endswith(".png")} == expected
         assert not any("C_artistic" in n for n in names)
+        # approved with the override although it failed its gates: it ships
+        _, variant, image_type = overridden_id.rsplit("-", 2)
+        assert f"1x1/{ad_name(JOB, variant, image_type, 'de-DE', '1:1')}.png" in names
         assert "ab_test_manifest.json" in names and any(n.startswith("captions/") for n in names)
 
         # Send one back twice: a new attempt on its picture, then a new picture. Each request
