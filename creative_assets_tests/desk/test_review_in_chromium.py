@@ -62,9 +62,14 @@ class Shots:
         folder.mkdir()
 
     def take(self, page: Page, name: str, *, full_page: bool = False) -> None:
-        page.screenshot(
-            path=self.folder / f"{len(list(self.folder.iterdir())) + 1:02d}_{name}.png", full_page=full_page
-        )
+        page.screenshot(path=self._next(name), full_page=full_page)
+
+    def take_card(self, card: Locator, name: str) -> None:
+        card.scroll_into_view_if_needed()
+        card.screenshot(path=self._next(name))
+
+    def _next(self, name: str) -> Path:
+        return self.folder / f"{len(list(self.folder.iterdir())) + 1:02d}_{name}.png"
 
 
 @pytest.fixture
@@ -214,6 +219,7 @@ def test_a_reviewer_judges_decides_and_ships(
         expect(_card(page, siblings[0]).locator(".badge.review-approved")).to_be_visible()
         before = {cid: _creative(desk, cid)["sha256"] for cid in [SEND_BACK, *siblings]}
         seen = [before[SEND_BACK]]
+        shots.take_card(_card(page, SEND_BACK), "before_the_requests")
         for round_no, (mode, note, label) in enumerate(REQUESTS, start=1):
             card = _card(page, SEND_BACK)
             card.locator("details.changes summary").click()
@@ -239,7 +245,7 @@ def test_a_reviewer_judges_decides_and_ships(
                 "mode": PIPELINE_MODE[mode],
                 "round": round_no,
             }
-            shots.take(page, f"changes_requested_{mode}")
+            shots.take_card(_card(page, SEND_BACK), f"changes_requested_{mode}")
 
             # The page follows the run and shows the new image when it is stored.
             new_image = _card(page, SEND_BACK).locator(".frame img")
@@ -264,7 +270,7 @@ def test_a_reviewer_judges_decides_and_ships(
             assert [d["action"] for d in history] == ["changes_requested"] * round_no
             assert not any(d["on_current_image"] for d in history)
             assert history[-1]["sha256"] == before[SEND_BACK]
-            shots.take(page, f"new_version_{mode}")
+            shots.take_card(_card(page, SEND_BACK), f"new_version_{mode}")
 
         # One creative on its own page: every rendition, its copy and its decisions.
         page.goto(f"{desk.desk_url}/campaigns/{JOB}/creatives/{SEND_BACK}")
