@@ -49,7 +49,7 @@ def desk_url(job_id: str) -> str:
     return f"http://{host}:{settings.port}/campaigns/{job_id}"
 
 
-def _report(
+def report_campaign(
     instance: dg.DagsterInstance, job_id: str, variants: Sequence[str], storage: str, rolled_up: bool
 ) -> None:
     """What a recruiter wants to know next: how the creatives came out, and where to look."""
@@ -57,12 +57,13 @@ def _report(
     passed = counts["passed"] + counts["passed_with_warnings"]
     warnings = f" ({counts['passed_with_warnings']} with warnings)" if counts["passed_with_warnings"] else ""
     print(
-        f"creatives: {sum(counts.values())} made: {passed} passed their gates{warnings} and are ready "
+        f"creatives:     {sum(counts.values())} made: {passed} passed their gates{warnings} and are ready "
         f"for review, {counts['failed']} failed, {counts['needs_review']} need review (made by a stand-in)"
     )
     if rolled_up:
         print(f"contact sheet: {storage}/campaign_summary/{job_id}/{CONTACT_SHEET_FILE}")
-        print(f"ZIP:           {storage}/export_bundle/{job_id}/{job_id}_creatives.zip (all that passed)")
+        zip_path = f"{storage}/export_bundle/{job_id}/{job_id}_creatives.zip"
+        print(f"ZIP:           {zip_path} (all that passed or were approved, unless rejected)")
     else:
         print("contact sheet, ZIP: not made (the roll-up needs all five variants)")
     print(f"review desk:   {desk_url(job_id)} (make dev starts it; only a person approves)")
@@ -109,7 +110,7 @@ def _campaign(args: argparse.Namespace) -> int:
     print(f"images:        {storage}/final_creatives/{args.job_id}/")
     rolled_up = any(r.job_name == "campaign_rollup" and r.success for r in outcome.runs)
     with dg.DagsterInstance.get() as instance:
-        _report(instance, args.job_id, variants, storage, rolled_up)
+        report_campaign(instance, args.job_id, variants, storage, rolled_up)
     return 0 if outcome.success else 1
 
 

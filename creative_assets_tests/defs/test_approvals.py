@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -199,6 +200,23 @@ def test_the_command_line_approves_and_rejects(
     assert cli.main(["approve", "hoc-0000-unknown-A-artistic", "--by", "Dana"]) == 2
     assert "[unknown_job]" in capsys.readouterr().err
     assert campaign.observations() == before
+
+
+def test_the_campaign_command_says_what_passed_and_where_to_look(
+    campaign: Campaign, capsys: pytest.CaptureFixture[str]
+) -> None:
+    storage = str(campaign.storage)
+    cli.report_campaign(campaign.instance, JOB, VARIANTS, storage, rolled_up=True)
+    out = capsys.readouterr().out
+    statuses = Counter(campaign.creative(v, t)["status"] for v in VARIANTS for t in IMAGE_TYPES)
+    passed = statuses["passed"] + statuses["passed_with_warnings"]
+    assert f"20 made: {passed} passed their gates" in out
+    assert f"{statuses['failed']} failed, {statuses['needs_review']} need review" in out
+    for line in out.splitlines():
+        if line.startswith(("contact sheet:", "ZIP:")):
+            assert Path(line.split(":", 1)[1].split()[0]).is_file(), line
+    assert f"review desk:   http://127.0.0.1:3100/campaigns/{JOB}" in out
+    assert "approved" not in out.split("review desk")[0].replace("were approved", "")
 
 
 def test_a_decision_on_a_regenerated_creative_is_pending(campaign: Campaign) -> None:
