@@ -52,6 +52,13 @@ def ask_for_changes(
     check_decision(CHANGES_REQUESTED, who.label, note)
     stored, creative = find_creative(backend, creative_id)
     s = stored.creative_set
+    if creative.sha256 is None:  # checked before anything is launched: the request could not be recorded
+        why = creative.failure.describe() if creative.failure else "nothing was rendered"
+        raise CreativeAssetsError(
+            "nothing_to_review",
+            f"{creative_id} has no image to change ({why}); to try it again, run campaign_variant "
+            f"for {s.job_id}|{s.variant} in Dagster",
+        )
     chosen = dagster_client.mode_for_note(note, mode)
     started = time.perf_counter()
     run_id = dagster_client.request_changes(
