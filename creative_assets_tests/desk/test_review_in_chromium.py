@@ -65,7 +65,7 @@ class Shots:
         page.screenshot(path=self._next(name), full_page=full_page)
 
     def take_card(self, card: Locator, name: str) -> None:
-        card.scroll_into_view_if_needed()
+        card.evaluate("el => el.scrollIntoView({block: 'center'})")  # clear of the sticky top bar
         card.screenshot(path=self._next(name))
 
     def _next(self, name: str) -> Path:
