@@ -19,7 +19,7 @@ import pytest
 from creative_assets import cli
 from creative_assets.approvals import FINAL_CREATIVES, latest_decisions, parse_creative_id, record_decision
 from creative_assets.errors import CreativeAssetsError
-from creative_assets.models import IMAGE_TYPES, VARIANTS
+from creative_assets.models import IMAGE_TYPES, VARIANTS, CreativeSet, GateReport
 from creative_assets.partitions import job_partitions, variant_key
 from creative_assets_tests.defs.conftest import SharedCampaign
 
@@ -200,6 +200,21 @@ def test_the_command_line_approves_and_rejects(
     assert cli.main(["approve", "hoc-0000-unknown-A-artistic", "--by", "Dana"]) == 2
     assert "[unknown_job]" in capsys.readouterr().err
     assert campaign.observations() == before
+
+
+def test_records_stored_before_the_rename_still_load_in_todays_words(campaign: Campaign) -> None:
+    """A deployment's stored records said `approved` for a gate pass; they load as `passed`."""
+    stored = json.loads((campaign.storage / "final_creatives" / JOB / "B" / "record.json").read_text())[
+        "data"
+    ]
+    old = json.loads(
+        json.dumps(stored).replace('"passed"', '"approved"').replace('"passed_with', '"approved_with')
+    )
+    assert '"approved"' in json.dumps(old)
+    assert CreativeSet.model_validate(old) == CreativeSet.model_validate(stored)
+    report = json.loads((campaign.storage / "gate_reports" / JOB / "B" / "record.json").read_text())["data"]
+    old_report = {("approved" if k == "passed" else k): v for k, v in report.items()}
+    assert GateReport.model_validate(old_report).passed == report["passed"]
 
 
 def test_the_campaign_command_says_what_passed_and_where_to_look(
