@@ -101,13 +101,13 @@ def _run_records(instance: Any, run_ids: list[str]) -> list[dict[str, Any]]:
 
 def _metadata_sums(instance: Any, run_ids: list[str]) -> dict[str, int]:
     """What the pipeline reports on its materializations (metadata, not the model): creatives
-    made (approved + failed on final_creatives, so more renditions per creative count as made),
+    made (passed + failed + needs_review on final_creatives, one count per creative),
     base images drawn again for text in them (Gate 1a) and pictures replaced later (after a
     failed plan or repeated gate failures)."""
     import dagster as dg
 
     wanted = {
-        "final_creatives": ("approved", "failed", "pictures_replaced"),
+        "final_creatives": ("passed", "failed", "needs_review", "pictures_replaced"),
         "base_images": ("gate_1a_regenerations",),
     }
     sums = {key: 0 for keys in wanted.values() for key in keys}
@@ -166,8 +166,8 @@ def run(sim_url: str, job_ids: list[str], max_runs: int, env: dict[str, str], ho
             {"job_id": o.job_id, "runs": [r.__dict__ for r in o.runs], "success": o.success} for o in outcomes
         ],
         "runs": records,
-        "creatives": reported["approved"] + reported["failed"],
-        "creatives_failed": reported["failed"],
+        "creatives": reported["passed"] + reported["failed"] + reported["needs_review"],
+        "creatives_failed": reported["failed"] + reported["needs_review"],  # not passed
         "gate_1a_regenerations": reported["gate_1a_regenerations"],
         "pictures_replaced": reported["pictures_replaced"],
         "sim": stats,

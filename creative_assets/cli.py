@@ -7,14 +7,66 @@ import json
 import resource
 import sys
 import time
+from collections import Counter
+from collections.abc import Sequence
 
 import dagster as dg
+from pydantic import ValidationError
 
 from creative_assets.approvals import parse_creative_id, record_decision
 from creative_assets.campaign import ensure_job_partition, run_campaign, run_campaigns
 from creative_assets.definitions import build_definitions, deployment_resources
+from creative_assets.defs.regeneration import latest_metadata
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import VARIANTS
+from creative_assets.models.creatives import renamed_status
+from creative_assets.models.reports import CONTACT_SHEET_FILE
+from creative_assets.partitions import variant_key
+
+
+def creative_statuses(instance: dg.DagsterInstance, job_id: str, variants: Sequence[str]) -> Counter[str]:
+    """How many of the job's creatives (in these variants) the gates passed, failed, or left to
+    a person because a stand-in made them: from each variant's latest `final_creatives`."""
+    counted: Counter[str] = Counter()
+    for variant in variants:
+        statuses = latest_metadata(instance, "final_creatives", str(variant_key(job_id, variant))).get(
+            "status"
+        )
+        if isinstance(statuses, dict):
+            counted.update(str(renamed_status(s)) for s in statuses.values())
+    return counted
+
+
+def desk_url(job_id: str) -> str:
+    """Where the review desk shows the campaign, as `make dev` starts it (or as configured)."""
+    from creative_assets.desk.settings import DeskSettings  # the desk's settings, not its app
+
+    try:
+        settings = DeskSettings()
+    except (CreativeAssetsError, ValidationError):
+        settings = DeskSettings.model_validate({})
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    return f"http://{host}:{settings.port}/campaigns/{job_id}"
+
+
+def report_campaign(
+    instance: dg.DagsterInstance, job_id: str, variants: Sequence[str], storage: str, rolled_up: bool
+) -> None:
+    """What a recruiter wants to know next: how the creatives came out, and where to look."""
+    counts = creative_statuses(instance, job_id, variants)
+    passed = counts["passed"] + counts["passed_with_warnings"]
+    warnings = f" ({counts['passed_with_warnings']} with warnings)" if counts["passed_with_warnings"] else ""
+    print(
+        f"creatives:     {sum(counts.values())} made: {passed} passed their gates{warnings} and are ready "
+        f"for review, {counts['failed']} failed, {counts['needs_review']} need review (made by a stand-in)"
+    )
+    if rolled_up:
+        print(f"contact sheet: {storage}/campaign_summary/{job_id}/{CONTACT_SHEET_FILE}")
+        zip_path = f"{storage}/export_bundle/{job_id}/{job_id}_creatives.zip"
+        print(f"ZIP:           {zip_path} (all that passed or were approved, unless rejected)")
+    else:
+        print("contact sheet, ZIP: not made (the roll-up needs all five variants)")
+    print(f"review desk:   {desk_url(job_id)} (make dev starts it; only a person approves)")
 
 
 def _campaign(args: argparse.Namespace) -> int:
@@ -55,8 +107,10 @@ def _campaign(args: argparse.Namespace) -> int:
         f"in {time.perf_counter() - started:.1f}s, peak memory {peak_mib:.0f} MiB"
     )
     storage = resources["io_manager"].base_url.rstrip("/")  # type: ignore[attr-defined]
-    print(f"creatives: {storage}/final_creatives/{args.job_id}/")
-    print(f"summary:   {storage}/campaign_summary/{args.job_id}/")
+    print(f"images:        {storage}/final_creatives/{args.job_id}/")
+    rolled_up = any(r.job_name == "campaign_rollup" and r.success for r in outcome.runs)
+    with dg.DagsterInstance.get() as instance:
+        report_campaign(instance, args.job_id, variants, storage, rolled_up)
     return 0 if outcome.success else 1
 
 

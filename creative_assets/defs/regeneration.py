@@ -30,7 +30,7 @@ import dagster as dg
 from pydantic import Field, field_validator
 
 from creative_assets.models import IMAGE_TYPES, ImageType
-from creative_assets.models.creatives import PASSING, Regeneration, RegenerationMode
+from creative_assets.models.creatives import PASSING, Regeneration, RegenerationMode, renamed_status
 
 GENERATION_TAG = "creative_assets/generation"
 REGENERATE_TAG = "creative_assets/regenerate"
@@ -138,7 +138,8 @@ def plan_rounds(
         return kept
     chosen, mode = request
     if chosen is None:
-        chosen = {t for t in IMAGE_TYPES if statuses.get(t) not in PASSING} or set(IMAGE_TYPES)
+        failing = {t for t in IMAGE_TYPES if renamed_status(statuses.get(t)) not in PASSING}
+        chosen = failing or set(IMAGE_TYPES)
     return {
         t: Regeneration(round=config.round or kept[t].round + 1, mode=mode) if t in chosen else kept[t]
         for t in IMAGE_TYPES

@@ -16,6 +16,7 @@ from creative_assets.desk.auth import Principal
 from creative_assets.desk.backend import Backend
 from creative_assets.desk.errors import responses
 from creative_assets.desk.schemas import (
+    JOB_ID_REGEX,
     ApproveRequest,
     BulkApproveRequest,
     BulkResult,
@@ -35,11 +36,10 @@ from creative_assets.desk.schemas import (
     StartCampaignResult,
 )
 from creative_assets.errors import CreativeAssetsError
-from creative_assets.models.job import JOB_ID_PATTERN
 
 router = APIRouter(prefix="/api/v1")
 
-JobId = Annotated[str, Path(pattern=JOB_ID_PATTERN.pattern, examples=["hoc-4711-pflege"])]
+JobId = Annotated[str, Path(pattern=JOB_ID_REGEX, examples=["hoc-4711-pflege"])]
 # The schema states the full form; the desk checks it itself, so that a wrong part gets the code
 # the command line prints (unknown_variant, unknown_image_type, invalid_job_id …), not a generic one.
 CREATIVE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}-[A-E]-(job_focus|lifestyle|artistic|location)$"

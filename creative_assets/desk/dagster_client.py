@@ -4,7 +4,8 @@ run coordinator like any other launch. Nothing here runs a step itself.
 
 Three launches: a campaign's first run (`campaign_text`, which the chain sensor continues), a
 request for changes to one creative (`request_changes`, the one place that decides how a
-regeneration is asked for), and the roll-up that writes the export bundle.
+regeneration is asked for: `regenerate_creatives` for that creative alone), and the roll-up that
+writes the export bundle.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import requests
 from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 
 from creative_assets.defs.automation.sensors import CAMPAIGN_TAG, JOB_VERSION_TAG, hoc_jobs_sensor
-from creative_assets.defs.images.assets import GENERATION_TAG
+from creative_assets.defs.regeneration import REGENERATE_CREATIVES_JOB
 from creative_assets.desk.settings import DeskSettings
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.approvals import ChangeMode
@@ -34,17 +35,13 @@ LAUNCHED_BY_TAG = "creative_assets/launched_by"
 CHANGE_REQUEST_TAG = "creative_assets/change_request"  # the creative id
 CHANGE_NOTE_TAG = "creative_assets/change_note"
 CHANGE_MODE_TAG = "creative_assets/change_mode"
+ROUND_TAG = "creative_assets/change_round"  # the regeneration round the request asked for
 IMAGE_TYPE_TAG = "creative_assets/image_type"
 BUNDLE_TAG = "creative_assets/bundle"
 NOTE_TAG_LIMIT = 1000
 
-# What a regeneration remakes today: the creative's whole job × variant partition (its four image
-# types), until the pipeline can be asked to remake one creative alone. The pages say so.
-REGENERATES_WHOLE_VARIANT = True
-JOB_FOR_MODE: dict[ChangeMode, str] = {
-    "new_attempt": "regenerate_creatives",
-    "new_picture": "regenerate_images",
-}
+# The `creatives` op's regeneration modes (defs/regeneration.py: CreativesConfig.mode).
+PIPELINE_MODE: dict[ChangeMode, str] = {"new_attempt": "i2i", "new_picture": "picture"}
 # Words in a note that ask for another picture rather than another edit of the copy onto it.
 _NEW_PICTURE = re.compile(
     r"\b(new|different|other|another|fresh)\s+(picture|image|photo|motif|scene|seed)s?\b"
@@ -146,29 +143,33 @@ def request_changes(
     image_type: str,
     note: str,
     mode: ChangeMode,
-    generation: int,
+    round_no: int,
     by: str,
 ) -> str:
     """Launch the regeneration a reviewer asked for; returns its run id.
 
-    Today this regenerates the creative's whole `job|variant` partition (its four image types):
-    `new_attempt` runs `regenerate_creatives` (a new edit of the copy onto the stored pictures),
-    `new_picture` runs `regenerate_images` with `creative_assets/generation=<generation>`, which
-    gives the pictures new seeds. The creative, its image type, the note and the mode travel as
-    run tags, so the pipeline can narrow the work to the one creative and make the edit a
-    genuinely new attempt; when it defines run config for that (on the `creatives` op), it goes
-    here and nowhere else."""
+    `regenerate_creatives` for the creative's `job|variant` partition, with the `creatives` op's
+    config naming this one creative, the mode (`i2i`: a new edit of the copy onto the same
+    picture; `picture`: a new picture with its own seed) and the round (a number no earlier
+    request of this creative used: the same round again would be answered from the cache). The
+    variant's other creatives keep their round and come back byte-identical at no cost. The
+    creative, the note and the mode also travel as run tags, for the run list and the UI."""
     tags = {
         CAMPAIGN_TAG: job_id,
         CHANGE_REQUEST_TAG: creative_id,
         IMAGE_TYPE_TAG: image_type,
         CHANGE_MODE_TAG: mode,
+        ROUND_TAG: str(round_no),
         CHANGE_NOTE_TAG: note[:NOTE_TAG_LIMIT],
         LAUNCHED_BY_TAG: f"desk:{by}",
     }
-    if mode == "new_picture":
-        tags[GENERATION_TAG] = str(generation)
-    return launcher.launch(JOB_FOR_MODE[mode], str(variant_key(job_id, variant)), tags)
+    config = {"image_types": [image_type], "mode": PIPELINE_MODE[mode], "round": round_no}
+    return launcher.launch(
+        REGENERATE_CREATIVES_JOB,
+        str(variant_key(job_id, variant)),
+        tags,
+        run_config={"ops": {"creatives": {"config": config}}},
+    )
 
 
 def build_bundle(launcher: DagsterLauncher, job_id: str, *, only_approved: bool, by: str) -> str:

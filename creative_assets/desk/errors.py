@@ -27,6 +27,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "not_found": 404,
     "missing_rendition": 404,
     "override_required": 409,
+    "nothing_to_review": 409,
     "campaign_running": 409,
     "stale_record": 409,
     "dagster_unavailable": 503,

@@ -12,8 +12,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from creative_assets.desk import bundles, campaigns, review, views
-from creative_assets.desk.rendering import back, backend_of, flash, local, render
+from creative_assets.desk.rendering import SELECTION_LABEL, back, backend_of, flash, local, render
 from creative_assets.desk.schemas import FILTERS, Filter
+from creative_assets.desk.verdicts import passed
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.approvals import ChangeMode
 
@@ -97,12 +98,9 @@ def campaign_page(
         which = "all"  # nothing left to review: show everything rather than an empty page
     shown = [v for v in made if views.matches(v, which)]
     counts = {f: sum(views.matches(v, f) for v in made) for f in FILTERS}  # type: ignore[arg-type]
-    approvable = sum(v.review == "needs_review" and v.gate_outcome != "failed" for v in made)
-    # What each ZIP would hold: the bundle ships only creatives that passed their gates.
-    ships = {
-        "approved": sum(v.review == "approved" and v.gate_outcome != "failed" for v in made),
-        "passed": sum(v.review != "rejected" and v.gate_outcome != "failed" for v in made),
-    }
+    approvable = sum(v.review == "needs_review" and passed(v.gate_outcome) for v in made)
+    # What each ZIP would hold with today's decisions, as the manifest will decide it.
+    ships = {selection: sum(views.ships(v, selection) for v in made) for selection in ("approved", "passed")}
     return render(
         request,
         "campaign.html",
@@ -211,8 +209,7 @@ def build_bundle(
         flash(
             request,
             "ok",
-            f"building the ZIP ({'approved only' if chosen == 'approved' else 'all that passed'}): "
-            f"run {run_id[:8]}",
+            f"building the ZIP ({SELECTION_LABEL[chosen]}): run {run_id[:8]}",
         )
     except CreativeAssetsError as exc:
         flash(request, "error", f"[{exc.code}] {exc.message}")

@@ -13,7 +13,6 @@ from fastapi.templating import Jinja2Templates
 
 from creative_assets.desk.auth import Principal
 from creative_assets.desk.backend import Backend
-from creative_assets.desk.dagster_client import REGENERATES_WHOLE_VARIANT
 from creative_assets.desk.errors import status_of
 from creative_assets.desk.verdicts import GATE_OUTCOME_LABEL, REVIEW_LABEL
 from creative_assets.errors import CreativeAssetsError
@@ -29,6 +28,8 @@ FILTER_LABEL = {
     "changes_requested": "Changes requested",
     "fallback": "Made by a fallback",
 }
+# What each export ZIP holds (views.ships): a reviewer's approval, or the gates' pass.
+SELECTION_LABEL = {"approved": "approved only", "passed": "all that passed or were approved"}
 IMAGE_TYPE_LABEL = {
     "job_focus": "Job focus",
     "lifestyle": "Lifestyle",
@@ -59,8 +60,8 @@ templates.env.filters["ago"] = ago
 templates.env.filters["usd"] = lambda v: f"${v:,.2f}" if v >= 0.01 or v == 0 else f"${v:.4f}"
 templates.env.filters["mb"] = lambda v: f"{(v or 0) / 1e6:.1f} MB"
 templates.env.globals.update(
-    REGENERATES_WHOLE_VARIANT=REGENERATES_WHOLE_VARIANT,
     FILTER_LABEL=FILTER_LABEL,
+    SELECTION_LABEL=SELECTION_LABEL,
     IMAGE_TYPE_LABEL=IMAGE_TYPE_LABEL,
     STATE_LABEL=STATE_LABEL,
     GATE_OUTCOME_LABEL=GATE_OUTCOME_LABEL,

@@ -10,15 +10,15 @@ import time
 import dagster as dg
 
 from creative_assets.approvals import check_decision, decision_history, write_decision
-from creative_assets.defs.images.assets import GENERATION_TAG
 from creative_assets.desk import dagster_client
 from creative_assets.desk.auth import Principal
 from creative_assets.desk.backend import Backend
 from creative_assets.desk.schemas import BulkResult, DecisionResult
+from creative_assets.desk.verdicts import passed
 from creative_assets.desk.views import creative_view, decision_out, find_creative, stored_sets
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.models import Creative
 from creative_assets.models.approvals import CHANGES_REQUESTED, ChangeMode
-from creative_assets.partitions import variant_key
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,16 @@ def decide(
     return DecisionResult(creative_id=creative_id, decision=decision_out(backend, approval, creative.sha256))
 
 
-def next_generation(backend: Backend, partition: str) -> int:
-    """A generation no run of this partition has used: a new seed for every new picture."""
-    runs = backend.instance.get_runs(dg.RunsFilter(tags={dagster_client.PARTITION_TAG: partition}))
-    used = [int(g) for r in runs if (g := r.tags.get(GENERATION_TAG, "")).isdigit()]
-    return max(used, default=0) + 1
+def next_round(backend: Backend, creative: Creative) -> int:
+    """A regeneration round nobody used for this creative: above the round it was made in and
+    above every round the desk asked for before (a run still queued has not stored its round
+    yet). The round goes into the run's config, so a re-execution of that run asks for the same
+    round and gets its answers from the cache: a retried request is paid once."""
+    runs = backend.instance.get_runs(
+        dg.RunsFilter(tags={dagster_client.CHANGE_REQUEST_TAG: creative.creative_id})
+    )
+    asked = [int(n) for r in runs if (n := r.tags.get(dagster_client.ROUND_TAG, "")).isdigit()]
+    return max([creative.regeneration.round, *asked]) + 1
 
 
 def ask_for_changes(
@@ -47,6 +52,13 @@ def ask_for_changes(
     check_decision(CHANGES_REQUESTED, who.label, note)
     stored, creative = find_creative(backend, creative_id)
     s = stored.creative_set
+    if creative.sha256 is None:  # checked before anything is launched: the request could not be recorded
+        why = creative.failure.describe() if creative.failure else "nothing was rendered"
+        raise CreativeAssetsError(
+            "nothing_to_review",
+            f"{creative_id} has no image to change ({why}); to try it again, run campaign_variant "
+            f"for {s.job_id}|{s.variant} in Dagster",
+        )
     chosen = dagster_client.mode_for_note(note, mode)
     started = time.perf_counter()
     run_id = dagster_client.request_changes(
@@ -57,7 +69,7 @@ def ask_for_changes(
         image_type=creative.image_type,
         note=note.strip(),
         mode=chosen,
-        generation=next_generation(backend, str(variant_key(s.job_id, s.variant))),
+        round_no=next_round(backend, creative),
         by=who.label,
     )
     log.info(
@@ -82,7 +94,8 @@ def approve_passed(
     backend: Backend, who: Principal, job_id: str, creative_ids: list[str] | None, note: str = ""
 ) -> BulkResult:
     """Approve the given creatives, or every one that passed its gates and needs review. A
-    creative that failed its gates is never approved in bulk (that needs its own override)."""
+    creative that failed its gates is never approved in bulk (that needs its own override), nor
+    a stand-in's work (a person looks at each)."""
     sets = stored_sets(backend, job_id)
     history = decision_history(backend.instance, job_id) if sets else {}
     creatives = {c.creative_id: c for stored in sets.values() for c in stored.creative_set.creatives}
@@ -100,6 +113,8 @@ def approve_passed(
             skipped[creative_id] = "not a creative of this campaign"
         elif view.gate_outcome == "failed":
             skipped[creative_id] = "failed its gates: approve it on its own, with an override"
+        elif not passed(view.gate_outcome):
+            skipped[creative_id] = "made by a stand-in: look at it and approve it on its own"
         elif view.review != "needs_review" and creative_ids is None:
             skipped[creative_id] = f"already decided: {view.review_label.lower()}"
         else:

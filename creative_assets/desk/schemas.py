@@ -15,6 +15,9 @@ from creative_assets.models.job import JOB_ID_PATTERN
 CampaignStateName = Literal["not_started", "queued", "running", "incomplete", "done", "failed"]
 BundleSelection = Literal["approved", "passed"]
 FILTERS = ("all", "needs_review", "passed", "failed", "approved", "rejected", "changes_requested", "fallback")
+# The job id pattern for the API schema: JSON Schema (ECMA) and pydantic's Rust regexes have no
+# \Z; their $ is the end of the text already.
+JOB_ID_REGEX = JOB_ID_PATTERN.pattern.removesuffix(r"\Z") + "$"
 # A required note is stated in the schema and checked by the desk (missing_note, as the CLI says).
 NOTE = {"minLength": 1, "pattern": r"\S"}
 Filter = Literal[
@@ -34,14 +37,16 @@ class Me(Body):
 
 
 class Counts(Body):
-    creatives: int = Field(description="creatives produced so far (20 when every variant is done)")
+    creatives: int = Field(description="creatives made so far, failed ones included (20 when done)")
     passed: int = Field(description="passed the quality gates (with or without warnings): ready for review")
-    failed: int = Field(description="failed a quality gate")
+    failed: int = Field(description="failed a quality gate, or a provider call failed it")
     approved: int = Field(description="approved by a reviewer (this very image)")
     rejected: int = Field(description="rejected by a reviewer (this very image)")
     changes_requested: int
     needs_review: int = Field(description="no decision on the current image yet")
-    made_by_fallback: int
+    made_by_fallback: int = Field(
+        description="made (in part) by a stand-in: not passed, it ships only when a reviewer approves it"
+    )
 
 
 class RunInfo(Body):
@@ -145,23 +150,41 @@ class CopyOut(Body):
     benefits: list[str]
 
 
+class FailureOut(Body):
+    """The provider call that failed a creative for good (after its own retries)."""
+
+    step: str = Field(description="the Dagster step (asset) it failed in")
+    call: str = Field(description="the call, in words: text-to-image, text overlay …")
+    provider: str
+    code: str = Field(description="a stable error code: moderated, server_error, bad_request …")
+    message: str
+    text: str = Field(description="all of it in one sentence, as the gate reports say it")
+
+
 class CreativeOut(Body):
     creative_id: str
     job_id: str
     variant: str
     image_type: str
-    gate_outcome: GateOutcome
-    gate_label: str = Field(description="Passed / Passed with warnings / Failed")
+    gate_outcome: GateOutcome = Field(
+        description="the quality gates' verdict: passed, passed_with_warnings, failed, or "
+        "needs_review (a stand-in made it: it waits for a person)"
+    )
+    gate_label: str = Field(description="Passed / Passed with warnings / Made by a stand-in / Failed")
     review: ReviewState
     review_label: str
     decision: DecisionOut | None = Field(description="the newest decision or request, on any image")
     history: list[DecisionOut] = Field(description="every decision and request, newest first")
     reasons: list[GateLine] = Field(description="of every rendition, failed gates first")
     copy_text: list[CopyOut] = Field(description="the copy in every locale, primary first")
-    renditions: list[RenditionOut]
-    image_url: str
-    thumbnail_url: str
-    sha256: str = Field(description="of the primary rendition: the image a decision is recorded against")
+    renditions: list[RenditionOut] = Field(description="empty when a failure stopped it before any")
+    image_url: str | None = Field(description="the primary rendition's PNG; null: nothing was rendered")
+    thumbnail_url: str | None
+    sha256: str | None = Field(
+        description="of the primary rendition: the image a decision is recorded against; null when "
+        "nothing was rendered (there is nothing to decide on)"
+    )
+    failure: FailureOut | None = Field(default=None, description="the provider call that failed it")
     cost_usd: float
     attempts: int
     made_by_fallback: str | None = Field(description="why it counts as made by a fallback, or null")
@@ -223,7 +246,7 @@ class StartCampaignRequest(Body):
         min_length=1,
         max_length=64,
         examples=["hoc-4711-pflege"],
-        json_schema_extra={"pattern": JOB_ID_PATTERN.pattern},  # checked by the desk: invalid_job_id
+        json_schema_extra={"pattern": JOB_ID_REGEX},  # checked by the desk: invalid_job_id
     )
 
 
@@ -239,5 +262,7 @@ class StartCampaignResult(Body):
 class BundleRequest(Body):
     selection: BundleSelection = Field(
         default="approved",
-        description="approved: only creatives a reviewer approved; passed: all that passed",
+        description="approved: only creatives a reviewer approved; passed: all that passed their "
+        "gates or a reviewer approved (a stand-in's work, a failed one with the override), "
+        "unless rejected",
     )

@@ -1,28 +1,21 @@
 """The desk's words. A creative that passed the quality gates has *passed* (it is ready for
-review); only a person *approves*. The pipeline's records still call a gate pass "approved"
-(`Creative.status`); `gate_outcome` is the one place that translates them."""
+review); only a person *approves*. The records say the same (`models.creatives.Status`): the
+gates' outcome is the record's status, and a person's decision is the review state."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from creative_assets.models import Creative, GateResult, Rendition
+from creative_assets.models.creatives import PASSING, Status, renamed_status
 
-GateOutcome = Literal["passed", "passed_with_warnings", "failed"]
+GateOutcome = Status
 ReviewState = Literal["needs_review", "approved", "rejected", "changes_requested"]
 
-GATE_OUTCOME_OF_STATUS: dict[str, GateOutcome] = {
-    # today's record statuses (models/creatives.py) ...
-    "approved": "passed",
-    "approved_with_warnings": "passed_with_warnings",
-    "failed": "failed",
-    # ... and the words they are being renamed to, so the desk reads records of either age
-    "passed": "passed",
-    "passed_with_warnings": "passed_with_warnings",
-}
 GATE_OUTCOME_LABEL: dict[GateOutcome, str] = {
     "passed": "Passed",
     "passed_with_warnings": "Passed with warnings",
+    "needs_review": "Made by a stand-in",  # passed nothing yet: a person decides
     "failed": "Failed",
 }
 REVIEW_LABEL: dict[ReviewState, str] = {
@@ -41,11 +34,17 @@ GATE_NAMES = {
 
 
 def gate_outcome(status: str) -> GateOutcome:
-    """passed / passed_with_warnings / failed for a creative's or rendition's gate status."""
-    try:
-        return GATE_OUTCOME_OF_STATUS[status]
-    except KeyError:
-        raise ValueError(f"[unknown_status] {status!r} is not a gate status the desk knows") from None
+    """A creative's or rendition's gate status (a record stored before the rename says
+    `approved` for `passed`)."""
+    status = str(renamed_status(status))
+    if status not in GATE_OUTCOME_LABEL:
+        raise ValueError(f"[unknown_status] {status!r} is not a gate status the desk knows")
+    return status  # type: ignore[return-value]
+
+
+def passed(outcome: GateOutcome) -> bool:
+    """Passed its gates (with or without warnings): ready for review."""
+    return outcome in PASSING
 
 
 def final_gates(rendition: Rendition) -> list[GateResult]:
@@ -61,13 +60,12 @@ def reasons(rendition: Rendition) -> list[GateResult]:
 
 
 def made_by_fallback(creative: Creative) -> str | None:
-    """Why the creative counts as made by a fallback, or None. A record that carries a `fallback`
-    flag says so itself; otherwise the kept attempt of a rendition tells: a provider call that
-    failed over to the fallback provider (`outcome == "fallback"`), or copy the retry policy
-    typeset locally because the image editor kept failing."""
-    flag = getattr(creative, "fallback", None)
-    if isinstance(flag, bool):
-        return "the record marks it as made by a fallback" if flag else None
+    """Why the creative counts as made by a fallback, or None: what a stand-in made (the record's
+    `fallback`, which makes a creative that passed its gates `needs_review`), else a provider
+    call of the kept attempt that failed over, or copy typeset locally because the image editor
+    kept failing."""
+    if creative.fallback:
+        return creative.fallback
     for rendition in creative.renditions:
         kept = rendition.attempts[-1]
         failed_over = [c for c in kept.calls if c.outcome == "fallback"]

@@ -16,6 +16,7 @@ from creative_assets.desk.schemas import (
     Counts,
     CreativeOut,
     DecisionOut,
+    FailureOut,
     Filter,
     GateLine,
     RenditionOut,
@@ -27,6 +28,7 @@ from creative_assets.desk.verdicts import (
     ReviewState,
     gate_outcome,
     made_by_fallback,
+    passed,
     reasons,
 )
 from creative_assets.errors import CreativeAssetsError
@@ -81,7 +83,7 @@ def _rendition_urls(creative_id: str, rendition: Rendition, run_id: str) -> tupl
 
 
 def decision_out(
-    backend: Backend, approval: Approval, current_sha: str, earlier: dict[str, str] | None = None
+    backend: Backend, approval: Approval, current_sha: str | None, earlier: dict[str, str] | None = None
 ) -> DecisionOut:
     return DecisionOut(
         action=approval.decision,
@@ -113,7 +115,7 @@ def earlier_images(backend: Backend, stored: StoredSet, creative: Creative) -> d
             continue
         if isinstance(old, CreativeSet):
             for c in old.creatives:
-                if c.image_type == creative.image_type and c.sha256 not in found:
+                if c.image_type == creative.image_type and c.sha256 and c.sha256 not in found:
                     found[c.sha256] = _rendition_urls(creative.creative_id, c.primary, record.run_id)[1]
     return found
 
@@ -132,8 +134,9 @@ def _copy_out(s: CreativeSet, locale: str) -> CopyOut:
 
 def review_state(creative: Creative, history: list[Approval]) -> ReviewState:
     """A decision counts for the image it was made on; a request for changes stands until the
-    creative's next image arrives."""
-    if not history or history[0].sha256 != creative.sha256:
+    creative's next image arrives. A creative with no image (a failure stopped it first) has
+    nothing to decide on and stays to be looked at."""
+    if not history or creative.sha256 is None or history[0].sha256 != creative.sha256:
         return "needs_review"
     return history[0].decision  # type: ignore[return-value]
 
@@ -171,7 +174,8 @@ def creative_view(
             seen[key] = line.model_copy(update={"renditions": where})
     if len(renditions) == 1:  # nothing to tell apart
         seen = {key: line.model_copy(update={"renditions": []}) for key, line in seen.items()}
-    locales = list(dict.fromkeys([creative.primary.locale, *s.copy_by_locale]))
+    # primary first; a record without per-locale copy has its primary copy only
+    locales = list(dict.fromkeys([*(r.locale for r in creative.renditions[:1]), *s.copy_by_locale])) or [""]
     copies = [_copy_out(s, locale) for locale in locales]
     outcome = gate_outcome(creative.status)
     partition = str(variant_key(s.job_id, s.variant))
@@ -189,15 +193,25 @@ def creative_view(
         reasons=sorted(seen.values(), key=lambda line: line.status != "failed"),
         copy_text=copies,
         renditions=renditions,
-        image_url=renditions[0].image_url,
-        thumbnail_url=renditions[0].thumbnail_url,
+        image_url=renditions[0].image_url if renditions else None,
+        thumbnail_url=renditions[0].thumbnail_url if renditions else None,
         sha256=creative.sha256,
+        failure=_failure_out(creative),
         cost_usd=round(creative.cost_usd, 4),
         attempts=len(creative.attempts),
         made_by_fallback=made_by_fallback(creative),
         made_at=stored.made_at,
         run_id=stored.run_id,
         lineage_url=backend.partition_url("final_creatives", partition),
+    )
+
+
+def _failure_out(creative: Creative) -> FailureOut | None:
+    f = creative.failure
+    if f is None:
+        return None
+    return FailureOut(
+        step=f.step, call=f.call, provider=f.provider, code=f.code, message=f.message, text=f.describe()
     )
 
 
@@ -215,7 +229,7 @@ def creative_views(backend: Backend, job_id: str) -> list[CreativeOut]:
 def counts_of(views: list[CreativeOut]) -> Counts:
     return Counts(
         creatives=len(views),
-        passed=sum(v.gate_outcome != "failed" for v in views),
+        passed=sum(passed(v.gate_outcome) for v in views),
         failed=sum(v.gate_outcome == "failed" for v in views),
         approved=sum(v.review == "approved" for v in views),
         rejected=sum(v.review == "rejected" for v in views),
@@ -229,13 +243,22 @@ def matches(view: CreativeOut, which: Filter) -> bool:
     return {
         "all": True,
         "needs_review": view.review == "needs_review",
-        "passed": view.gate_outcome != "failed",
+        "passed": passed(view.gate_outcome),
         "failed": view.gate_outcome == "failed",
         "approved": view.review == "approved",
         "rejected": view.review == "rejected",
         "changes_requested": view.review == "changes_requested",
-        "fallback": view.made_by_fallback is not None,
+        "fallback": view.made_by_fallback is not None or view.gate_outcome == "needs_review",
     }[which]
+
+
+def ships(view: CreativeOut, selection: str) -> bool:
+    """Whether the ZIP would hold it, as the manifest decides (defs/reports/summary.py): approved
+    only — a reviewer approved this very image; all that passed — passed its gates or a reviewer
+    approved it (a stand-in's work, or a failed one with the override), and nobody rejected it."""
+    if selection == "approved":
+        return view.review == "approved"
+    return view.review == "approved" or (passed(view.gate_outcome) and view.review != "rejected")
 
 
 def find_creative(backend: Backend, creative_id: str) -> tuple[StoredSet, Creative]:

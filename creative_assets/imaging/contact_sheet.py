@@ -1,7 +1,9 @@
 """A contact sheet: every creative of a campaign on one image, so a reviewer sees the run at a glance.
 
-Each tile gets a border and a badge in its status colour (green, amber, violet for a stand-in's
-work that waits for a person, red), its label below, and the title bar counts the statuses. A
+Each tile gets a border and a badge in its gate status colour (green passed, amber passed with
+warnings, violet for a stand-in's work that waits for a person, red failed) and, beside it, an
+outlined badge with a person's review (approved, rejected, pending: only a person approves), its
+label below; the title bar counts the statuses and the reviews, one count per creative. A
 tile with a note (why it failed, what a stand-in made) carries it on a dark band across its top
 and, for a stand-in, a diagonal "STAND-IN" mark, so it cannot be mistaken for the real thing. A
 tile whose bytes do not decode (or a creative with nothing rendered) becomes a visible crossed
@@ -24,16 +26,22 @@ from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.png import InvalidImageError, open_image
 
 STATUS_COLORS: dict[str, str] = {
-    "approved": "#2e9e44",
-    "approved_with_warnings": "#e8a317",
+    "passed": "#2e9e44",
+    "passed_with_warnings": "#e8a317",
     "needs_review": "#7b3fc4",
     "failed": "#d64541",
 }
 STATUS_LABELS: dict[str, str] = {
-    "approved": "approved",
-    "approved_with_warnings": "warnings",
-    "needs_review": "needs review",
+    "passed": "passed",
+    "passed_with_warnings": "warnings",
+    "needs_review": "stand-in",
     "failed": "failed",
+}
+# A person's decision on the creative's current image (models/approvals.py: Review).
+REVIEW_COLORS: dict[str, str] = {
+    "approved": "#1f5fbf",
+    "rejected": "#8a1c1c",
+    "pending": "#7d7d86",
 }
 BACKGROUND = (246, 246, 243)
 INK = (34, 34, 38)
@@ -44,16 +52,20 @@ PLACEHOLDER = (214, 214, 210)
 @dataclass(frozen=True)
 class ContactTile:
     """One creative on the sheet: its label (e.g. 'A · lifestyle'), PNG bytes (empty: nothing
-    was rendered), status, and a note saying why it failed or what a stand-in made."""
+    was rendered), gate status, a note saying why it failed or what a stand-in made, and a
+    person's review of its current image."""
 
     label: str
     png: bytes
     status: str
     note: str = ""
+    review: str = "pending"
 
     def __post_init__(self) -> None:
         if self.status not in STATUS_COLORS:
             raise ValueError(f"unknown status {self.status!r}; expected one of {sorted(STATUS_COLORS)}")
+        if self.review not in REVIEW_COLORS:
+            raise ValueError(f"unknown review {self.review!r}; expected one of {sorted(REVIEW_COLORS)}")
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, max_width: float) -> str:
@@ -132,17 +144,29 @@ def _mark(cell: Image.Image, tile: ContactTile, font: ImageFont.FreeTypeFont) ->
     return Image.alpha_composite(cell.convert("RGBA"), overlay).convert("RGB")
 
 
-def _badge(
-    draw: ImageDraw.ImageDraw, right: float, top: float, status: str, font: ImageFont.FreeTypeFont
+def _pill(
+    draw: ImageDraw.ImageDraw,
+    right: float,
+    top: float,
+    text: str,
+    color: str,
+    font: ImageFont.FreeTypeFont,
+    *,
+    outlined: bool = False,
 ) -> float:
-    """A status pill right-aligned at (right, top); returns its left edge so the label can stop there."""
-    text = STATUS_LABELS[status]
+    """A pill right-aligned at (right, top), filled (a gate status) or outlined (a person's
+    review), so the two never read as one; returns its left edge so what is left of it can
+    stop there."""
     pad_x, height = font.size * 0.6, font.size * 1.6
     left = right - draw.textlength(text, font=font) - 2 * pad_x
-    draw.rounded_rectangle(
-        (left, top, right, top + height), radius=height / 2, fill=hex_to_rgb(STATUS_COLORS[status])
-    )
-    draw.text((left + pad_x, top + height / 2), text, font=font, fill=(255, 255, 255), anchor="lm")
+    rgb = hex_to_rgb(color)
+    box = (left, top, right, top + height)
+    if outlined:
+        draw.rounded_rectangle(box, radius=height / 2, fill=(255, 255, 255), outline=rgb, width=2)
+    else:
+        draw.rounded_rectangle(box, radius=height / 2, fill=rgb)
+    ink = rgb if outlined else (255, 255, 255)
+    draw.text((left + pad_x, top + height / 2), text, font=font, fill=ink, anchor="lm")
     return left
 
 
@@ -151,8 +175,9 @@ def contact_sheet(
 ) -> Image.Image:
     """Lay the tiles out row by row (for a campaign: variants A–E as rows, image types as columns).
 
-    Every tile is framed in its status colour and labelled; the title bar carries `title` and the
-    number of tiles per status, so the outcome of a run is readable without opening any file.
+    Every tile is framed in its gate status colour and labelled with its gate status and its
+    review; the title bar carries `title`, the number of tiles per status and per review, so the
+    outcome of a run and of its review are readable without opening any file.
     """
     if columns < 1:
         raise ValueError("columns must be at least 1")
@@ -175,21 +200,20 @@ def contact_sheet(
     sheet = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(sheet)
 
-    # Title bar: the title on the left, status counts as coloured pills on the right.
-    counts = Counter(t.status for t in tiles)
+    # Title bar: the title on the left; on the right the counts per review (outlined), then per
+    # gate status (filled), read left to right as "5 passed … | 2 approved …".
+    statuses, reviews = Counter(t.status for t in tiles), Counter(t.review for t in tiles)
+    pills = [(f"{reviews[r]} {r}", REVIEW_COLORS[r], True) for r in REVIEW_COLORS if reviews[r]] + [
+        (f"{statuses[s]} {STATUS_LABELS[s]}", STATUS_COLORS[s], False) for s in STATUS_COLORS if statuses[s]
+    ]
     right = width - margin
-    for status in reversed(STATUS_COLORS):
-        if counts[status]:
-            pill = f"{counts[status]} {STATUS_LABELS[status]}"
-            pad_x, pill_h = label_font.size * 0.6, label_font.size * 1.7
-            left = right - draw.textlength(pill, font=label_font) - 2 * pad_x
-            top = margin + (title_h - margin - pill_h) / 2
-            fill = hex_to_rgb(STATUS_COLORS[status])
-            draw.rounded_rectangle((left, top, right, top + pill_h), radius=pill_h / 2, fill=fill)
-            draw.text(
-                (left + pad_x, top + pill_h / 2), pill, font=label_font, fill=(255, 255, 255), anchor="lm"
-            )
-            right = left - gap
+    pill_top = margin + (title_h - margin - label_font.size * 1.6) / 2
+    for text, color, outlined in reversed(pills):
+        # On a narrow sheet the title keeps a third of the width; the counts that do not fit
+        # are left off (a campaign's four columns hold them all).
+        if right - draw.textlength(text, font=label_font) - label_font.size * 1.2 < margin + width / 3:
+            break
+        right = _pill(draw, right, pill_top, text, color, label_font, outlined=outlined) - gap / 2
     if title:
         text = _fit(draw, title, title_font, right - margin - gap)
         draw.text((margin, margin + (title_h - margin) / 2), text, font=title_font, fill=INK, anchor="lm")
@@ -210,7 +234,17 @@ def contact_sheet(
         draw.rectangle((x, y, x + tile_size - 1, y + tile_size - 1), fill=color)
         sheet.paste(cell, (x + border, y + border))
         badge_top = y + tile_size + (label_h - badge_font.size * 1.6) / 2
-        badge_left = _badge(draw, x + tile_size, badge_top, tile.status, badge_font)
+        review_left = _pill(
+            draw, x + tile_size, badge_top, tile.review, REVIEW_COLORS[tile.review], badge_font, outlined=True
+        )
+        badge_left = _pill(
+            draw,
+            review_left - badge_font.size / 3,
+            badge_top,
+            STATUS_LABELS[tile.status],
+            STATUS_COLORS[tile.status],
+            badge_font,
+        )
         label = _fit(draw, tile.label, label_font, badge_left - x - gap / 2)
         draw.text((x, y + tile_size + label_h / 2), label, font=label_font, fill=INK, anchor="lm")
     return sheet

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from creative_assets.models.base import Artifact, Box, CallFailure, ImageType, Model, ProviderCall, Variant
 from creative_assets.models.gates import Action, GateResult, Verdict
 from creative_assets.models.layout import FormatId, Layout
 from creative_assets.models.text import CopyVariant, Locale
 
-# needs_review: made (in part) by a local stand-in for a real provider after that provider
-# failed; it is not counted as passing and ships only when a person approves it.
-Status = Literal["approved", "approved_with_warnings", "needs_review", "failed"]
+# What the quality gates made of a creative. Only a person approves (models/approvals.py): a
+# creative that passed its gates is ready for review. needs_review: made (in part) by a local
+# stand-in for a real provider after that provider failed; it is not counted as passed and
+# ships only when a person approves it.
+Status = Literal["passed", "passed_with_warnings", "needs_review", "failed"]
 STATUS_OF: dict[Verdict, Status] = {
-    "PASS": "approved",
-    "PASS_WITH_WARNINGS": "approved_with_warnings",
+    "PASS": "passed",
+    "PASS_WITH_WARNINGS": "passed_with_warnings",
     "FAIL": "failed",
 }
-PASSING: frozenset[Status] = frozenset({"approved", "approved_with_warnings"})
+PASSING: frozenset[Status] = frozenset({"passed", "passed_with_warnings"})
+# The words records and metadata used before the rename: what is stored keeps loading.
+RENAMED_STATUS = {"approved": "passed", "approved_with_warnings": "passed_with_warnings"}
 RegenerationMode = Literal["i2i", "picture"]
+
+
+def renamed_status(value: object) -> object:
+    """A status as it is called now (a record stored before the rename said `approved`)."""
+    return RENAMED_STATUS.get(value, value) if isinstance(value, str) else value
+
+
+StatusField = Annotated[Status, BeforeValidator(renamed_status)]
 
 
 def status_of(verdict: Verdict, fallback: str | None) -> Status:
@@ -94,7 +106,7 @@ class Rendition(Model):
     height: int
     sha256: str
     verdict: Verdict
-    status: Status
+    status: StatusField
     has_logo: bool
     crop: Box = Field(description="the part of the base image shown, in fractions of it")
     attempts: list[CreativeAttempt] = Field(min_length=1)
@@ -120,7 +132,7 @@ class Creative(Model):
     creative_id: str = Field(description="<job>-<variant>-<image_type>")
     image_type: ImageType
     file: str | None = Field(description="the primary rendition's; None when nothing was rendered")
-    status: Status
+    status: StatusField
     verdict: Verdict
     width: int = 0
     height: int = 0
@@ -153,8 +165,9 @@ class Creative(Model):
         return self
 
     @property
-    def approved(self) -> bool:
-        """Passed its gates with nothing a stand-in made (a person may still reject it)."""
+    def passed(self) -> bool:
+        """Passed its gates with nothing a stand-in made: ready for review (only a person
+        approves, and may still reject it)."""
         return self.status in PASSING
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from creative_assets.models.approvals import Review
 from creative_assets.models.base import Artifact, CallFailure, ImageType, Model, ProviderCall, Variant
@@ -40,7 +40,9 @@ class GateReport(Model):
     job_id: str
     variant: Variant
     rows: list[GateReportRow]
-    approved: int
+    # Creatives, one count each: passed their gates (ready for review; only a person approves),
+    # failed, or made by a stand-in. A report stored before the rename said `approved`.
+    passed: int = Field(validation_alias=AliasChoices("passed", "approved"))
     failed: int
     needs_review: int = 0
     gate_1a_regenerations: int
@@ -71,7 +73,7 @@ class ManifestRow(Model):
     headline: str
     subline: str
     cta: str
-    status: str = Field(description="this rendition's gate status")
+    status: str = Field(description="this rendition's gate status: passed, passed_with_warnings, …")
     verdict: Verdict
     creative_status: str = Field(description="the creative's, the worst of its renditions'")
     attempts: int
@@ -88,9 +90,12 @@ class ManifestRow(Model):
     reviewed_at: datetime | None = None
 
 
+_PER_PASSED = AliasChoices("per_passed_creative_usd", "per_approved_creative_usd")  # stored before
+
+
 class CostBreakdown(Model):
     total_usd: float
-    per_approved_creative_usd: float | None
+    per_passed_creative_usd: float | None = Field(validation_alias=_PER_PASSED)
     by_phase_usd: dict[str, float]
     by_provider_usd: dict[str, float]
     calls: int
@@ -100,7 +105,7 @@ class LedgerCosts(Model):
     """What the job spent according to the durable ledger: every run, retry and failure."""
 
     total_usd: float
-    per_approved_creative_usd: float | None
+    per_passed_creative_usd: float | None = Field(validation_alias=_PER_PASSED)
     by_phase_usd: dict[str, float]
     by_provider_usd: dict[str, float]
     paid_calls: int
@@ -124,7 +129,10 @@ class CampaignKpis(Model):
     run_success_rate: float | None
     runs_finished: int
     creative_success_rate: float = Field(description="creatives produced of the 20 planned")
-    approval_rate: float
+    gate_pass_rate: float = Field(
+        validation_alias=AliasChoices("gate_pass_rate", "approval_rate"),
+        description="creatives that passed their gates, of those produced",
+    )
     cost_per_creative_usd: float | None
     estimate_usd: float = Field(description="pre-flight: list prices, every first attempt passing")
     budget_drift: float | None = Field(description="spent / estimate - 1")
@@ -137,11 +145,21 @@ class CampaignSummary(Artifact):
     company_name: str
     title: str
     creatives_total: int
-    creatives_approved: int
+    creatives_passed: int = Field(
+        validation_alias=AliasChoices("creatives_passed", "creatives_approved"),
+        description="passed their quality gates: ready for review",
+    )
+    approved_by_reviewer: int = Field(
+        default=0, description="creatives a person approved, this very image (one count per creative)"
+    )
+    rejected_by_reviewer: int = Field(default=0, description="creatives a person rejected, this very image")
     renditions_total: int = 0
     formats: list[FormatId] = Field(default_factory=list)
     locales: list[str] = Field(default_factory=list)
-    approval_rate: float
+    gate_pass_rate: float = Field(
+        validation_alias=AliasChoices("gate_pass_rate", "approval_rate"),
+        description="creatives that passed their gates, of the 20",
+    )
     failures_by_gate: dict[str, int]
     gate_1a_regenerations: int
     call_failures: dict[str, CallFailure] = Field(
@@ -165,7 +183,7 @@ class BundleEntry(Model):
 
 
 class ExportBundle(Artifact):
-    """Per job, the ZIP an ad manager uploads: every approved creative in every format, a
+    """Per job, the ZIP an ad manager uploads: every creative that ships in every format, a
     captions file per variant and locale, and the A/B-test manifest of what is inside. `files`
     holds the ZIP itself."""
 

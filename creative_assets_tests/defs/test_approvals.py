@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from creative_assets import cli
 from creative_assets.approvals import FINAL_CREATIVES, latest_decisions, parse_creative_id, record_decision
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.models import IMAGE_TYPES, VARIANTS, CreativeSet, GateReport
 from creative_assets.partitions import job_partitions, variant_key
 from creative_assets_tests.defs.conftest import SharedCampaign
 
@@ -158,12 +160,16 @@ def test_decisions_reach_the_manifest_with_who_and_when(campaign: Campaign) -> N
     csv_rows, json_rows, _ = campaign.manifest()
     assert csv_rows[rejected]["reviewed_at"] == json_rows[rejected]["reviewed_at"]
     assert datetime.fromisoformat(json_rows[rejected]["reviewed_at"]) == rejection.at
-    summary = campaign.instance.get_latest_materialization_event(dg.AssetKey("campaign_summary"))
-    assert summary.asset_materialization.metadata["reviews"].value == {
-        "approved": 1,
-        "rejected": 1,
-        "pending": 18,
-    }
+    # Only a person approves: the gates' count is "passed", a reviewer's one count per creative.
+    event = campaign.instance.get_latest_materialization_event(dg.AssetKey("campaign_summary"))
+    metadata = event.asset_materialization.metadata
+    counts = ("approved_by_reviewer", "rejected_by_reviewer", "pending_review")
+    assert {key: metadata[key].value for key in counts} == dict(zip(counts, (1, 1, 18), strict=True))
+    assert "approved" not in metadata and "approval_rate" not in metadata
+    assert "gate_pass_rate" in metadata and "passed" in metadata
+    summary = json.loads((campaign.storage / "campaign_summary" / JOB / "record.json").read_text())["data"]
+    assert (summary["approved_by_reviewer"], summary["rejected_by_reviewer"]) == (1, 1)
+    assert "nan" not in metadata["ab_test_manifest"].value  # not reviewed yet: an empty cell
 
 
 def test_the_command_line_approves_and_rejects(
@@ -196,6 +202,38 @@ def test_the_command_line_approves_and_rejects(
     assert campaign.observations() == before
 
 
+def test_records_stored_before_the_rename_still_load_in_todays_words(campaign: Campaign) -> None:
+    """A deployment's stored records said `approved` for a gate pass; they load as `passed`."""
+    stored = json.loads((campaign.storage / "final_creatives" / JOB / "B" / "record.json").read_text())[
+        "data"
+    ]
+    old = json.loads(
+        json.dumps(stored).replace('"passed"', '"approved"').replace('"passed_with', '"approved_with')
+    )
+    assert '"approved"' in json.dumps(old)
+    assert CreativeSet.model_validate(old) == CreativeSet.model_validate(stored)
+    report = json.loads((campaign.storage / "gate_reports" / JOB / "B" / "record.json").read_text())["data"]
+    old_report = {("approved" if k == "passed" else k): v for k, v in report.items()}
+    assert GateReport.model_validate(old_report).passed == report["passed"]
+
+
+def test_the_campaign_command_says_what_passed_and_where_to_look(
+    campaign: Campaign, capsys: pytest.CaptureFixture[str]
+) -> None:
+    storage = str(campaign.storage)
+    cli.report_campaign(campaign.instance, JOB, VARIANTS, storage, rolled_up=True)
+    out = capsys.readouterr().out
+    statuses = Counter(campaign.creative(v, t)["status"] for v in VARIANTS for t in IMAGE_TYPES)
+    passed = statuses["passed"] + statuses["passed_with_warnings"]
+    assert f"20 made: {passed} passed their gates" in out
+    assert f"{statuses['failed']} failed, {statuses['needs_review']} need review" in out
+    for line in out.splitlines():
+        if line.startswith(("contact sheet:", "ZIP:")):
+            assert Path(line.split(":", 1)[1].split()[0]).is_file(), line
+    assert f"review desk:   http://127.0.0.1:3100/campaigns/{JOB}" in out
+    assert "approved" not in out.split("review desk")[0].replace("were approved", "")
+
+
 def test_a_decision_on_a_regenerated_creative_is_pending(campaign: Campaign) -> None:
     old = decide(campaign, f"{JOB}-E-lifestyle", "approved", "Eva")
     result = campaign.defs.resolve_job_def("campaign_variant").execute_in_process(
@@ -216,3 +254,49 @@ def test_a_decision_on_a_regenerated_creative_is_pending(campaign: Campaign) -> 
         )
     # the old decision stays in the history, for the image it was made on
     assert latest_decisions(campaign.instance, JOB)[old.creative_id] == old
+
+
+def test_an_approval_with_the_override_ships_a_creative_that_failed_its_gates(campaign: Campaign) -> None:
+    failed = [
+        (v, t)
+        for v in VARIANTS
+        for t in IMAGE_TYPES
+        if campaign.creative(v, t)["status"] == "failed" and campaign.creative(v, t)["sha256"]
+    ]
+    assert failed, "the sample campaign has a creative that failed its gates"
+    variant, image_type = failed[0]
+    creative_id = f"{JOB}-{variant}-{image_type}"
+    with pytest.raises(CreativeAssetsError) as exc:
+        decide(campaign, creative_id, "approved", "Olga")
+    assert exc.value.code == "override_required"
+    approval = record_decision(
+        campaign.instance,
+        campaign.defs,
+        job_id=JOB,
+        variant=variant,
+        image_type=image_type,
+        decision="approved",
+        by="Olga",
+        note="the warning is a false alarm",
+        override=True,
+    )
+    assert approval.override
+
+    only_approved = {"ops": {"export_bundle": {"config": {"only_reviewed": True}}}}
+    result = campaign.defs.resolve_job_def("campaign_rollup").execute_in_process(
+        partition_key=JOB, instance=campaign.instance, run_config=only_approved
+    )
+    assert result.success
+    for rows in campaign.manifest():
+        row = rows[creative_id]
+        assert (row["creative_status"], row["review"], row["test_cell"]) == (
+            "failed",
+            "approved",
+            f"cell-{variant}",
+        )
+    bundle = json.loads((campaign.storage / "export_bundle" / JOB / "record.json").read_text())["data"]
+    assert creative_id in bundle["creatives"] and creative_id not in bundle["left_out"]
+    assert bundle["selection"] == "approved by a person"
+    campaign.rollup()  # the default bundle (other modules read it) ships it too: it is in its cell
+    bundle = json.loads((campaign.storage / "export_bundle" / JOB / "record.json").read_text())["data"]
+    assert creative_id in bundle["creatives"] and bundle["selection"].startswith("passed its gates")

@@ -75,7 +75,7 @@ def test_campaign_summary_has_manifest_costs_and_contact_sheet(campaign) -> None
     folder = storage / "campaign_summary" / JOB
     summary = json.loads((folder / "record.json").read_text())["data"]
     assert summary["creatives_total"] == 20
-    assert summary["approval_rate"] == summary["creatives_approved"] / 20
+    assert summary["gate_pass_rate"] == summary["creatives_passed"] / 20
     assert summary["costs"]["total_usd"] == 0.0  # local providers cost nothing
     rows = list(csv.DictReader(io.StringIO((folder / "ab_test_manifest.csv").read_text())))
     assert len(rows) == 20

@@ -13,6 +13,7 @@ import dagster as dg
 from upath import UPath
 
 from creative_assets.defs.reports.bundle import selected, zip_bytes
+from creative_assets.defs.reports.summary import review_counts, reviews_of
 from creative_assets.imaging.png import sha256
 from creative_assets.io import ObjectStoreIOManager
 from creative_assets.models import ExportBundle, ManifestRow
@@ -93,9 +94,9 @@ def _row(creative_id: str, **update: object) -> ManifestRow:
         "headline": "H",
         "subline": "S",
         "cta": "C",
-        "status": "approved",
+        "status": "passed",
         "verdict": "PASS",
-        "creative_status": "approved",
+        "creative_status": "passed",
         "attempts": 1,
         "cost_usd": 0.0,
         "storage_key": f"final_creatives/{JOB}/A/job_focus.png",
@@ -115,10 +116,24 @@ def test_only_reviewed_ships_what_a_person_approved_and_a_creative_goes_whole() 
     ]
     keep, left_out = selected(rows, only_reviewed=False)
     assert [r.creative_id for r in keep] == ["a", "a", "b"]
-    assert left_out == {"c": "a person rejected it", "d": "a rendition failed its gates"}
+    assert left_out == {
+        "c": "a person rejected it",
+        "d": "a rendition failed its gates; it ships only if a person approves it with the override",
+    }
     keep, left_out = selected(rows, only_reviewed=True)
     assert [(r.creative_id, r.format) for r in keep] == [("a", "1:1"), ("a", "9:16")]
     assert left_out["b"] == "not approved by a person yet"
+
+
+def test_reviews_are_counted_once_per_creative_not_per_rendition() -> None:
+    formats = ("1:1", "4:5", "9:16", "16:9")
+    rows = [
+        *(_row("a", format=f, review="approved") for f in formats),
+        *(_row("b", format=f, review="approved") for f in formats),
+        *(_row("c", format=f, review="rejected", test_cell="excluded") for f in formats),
+        *(_row("d", format=f) for f in formats),
+    ]
+    assert review_counts(reviews_of(rows)) == {"approved": 2, "rejected": 1, "pending": 1}
 
 
 def test_the_zip_is_deterministic_and_stored_through_the_io_manager_on_any_fsspec_url(

@@ -123,7 +123,7 @@ def test_the_summary_and_its_manifest_list_every_creative_none_silently_missing(
             assert row["status"] == "needs_review" and row["test_cell"] == "excluded"
             assert STAND_INS[row["creative_id"]] in row["fallback"]
     # A stand-in's work is not counted as passing.
-    assert summary["creatives_approved"] <= 20 - len(FAILED) - len(STAND_INS)
+    assert summary["creatives_passed"] <= 20 - len(FAILED) - len(STAND_INS)
 
 
 def test_stand_in_work_is_flagged_on_the_creative_and_in_the_ui(faulty: Faulty) -> None:
@@ -182,6 +182,53 @@ def test_the_contact_sheet_marks_failed_and_stand_in_tiles(faulty: Faulty) -> No
     violet = (0x7B, 0x3F, 0xC4)
     pixels = sheet.convert("RGB").getdata()
     assert sum(p == violet for p in pixels) > 1000  # the needs-review frames and badges
+
+
+def test_the_review_desk_shows_failed_and_stand_in_creatives_as_such(faulty: Faulty) -> None:
+    """The desk's view of the same campaign: a creative a failure stopped before any image is a
+    placeholder with its coded reason (and nothing to approve); a stand-in's work is "made by a
+    stand-in", under the "made by a fallback" filter, never among those that passed."""
+    from creative_assets.desk.auth import Principal
+    from creative_assets.desk.backend import Backend
+    from creative_assets.desk.rendering import templates
+    from creative_assets.desk.settings import DeskSettings
+    from creative_assets.desk.storage import Storage
+    from creative_assets.desk.views import counts_of, creative_views, matches
+
+    # The views read the instance and the storage only; nothing is launched or billed here.
+    backend = Backend(
+        settings=DeskSettings.model_validate({}),
+        instance=faulty.instance,
+        storage=Storage(str(faulty.storage)),
+        job_source=None,  # type: ignore[arg-type]
+        gateway=None,  # type: ignore[arg-type]
+        launcher=None,  # type: ignore[arg-type]
+    )
+    shown = {v.creative_id: v for v in creative_views(backend, JOB)}
+    assert len(shown) == 20
+    for creative_id, (step, call, provider, code) in FAILED.items():
+        view = shown[creative_id]
+        assert view.gate_outcome == "failed" and view.failure is not None
+        assert (view.failure.step, view.failure.code, view.failure.provider) == (step, code, provider)
+        assert matches(view, "failed") and not matches(view, "passed")
+        if view.sha256 is None:  # nothing rendered: a placeholder that says why, no decisions
+            reviewer = Principal("rita", "Rita", "reviewer", "session")
+            html = templates.env.get_template("card_fragment.html").render(
+                v=view, who=reviewer, csrf="", next="/", flashes=[]
+            )
+            assert "No image" in html and f"[{code}]" in html and call.capitalize() in html
+            assert "<img" not in html and "All quality gates passed" not in html
+            assert "Approve" not in html and "campaign_variant" in html  # how to try it again
+    assert any(shown[cid].sha256 is None for cid in FAILED)
+    for creative_id, call in STAND_INS.items():
+        view = shown[creative_id]
+        assert view.gate_outcome == "needs_review" and view.gate_label == "Made by a stand-in"
+        assert view.made_by_fallback and call in view.made_by_fallback
+        assert matches(view, "fallback") and not matches(view, "passed") and not matches(view, "failed")
+    counts = counts_of(list(shown.values()))
+    stand_ins = sum(v.gate_outcome == "needs_review" for v in shown.values())
+    assert counts.failed >= len(FAILED) and stand_ins == len(STAND_INS)
+    assert counts.passed + counts.failed + stand_ins == 20 and counts.made_by_fallback >= len(STAND_INS)
 
 
 class FailingFusion(TemplateTextGenerator):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from creative_assets.desk.dagster_client import mode_for_note
 from creative_assets.desk.settings import DeskSettings, UserConfig
 from creative_assets.desk.verdicts import GATE_OUTCOME_LABEL, REVIEW_LABEL, gate_outcome
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.models.creatives import Status
 
 
 def _settings(**fields: object) -> DeskSettings:
@@ -35,17 +37,21 @@ def _request(headers: dict[str, str] | None = None, client: str = "127.0.0.1", s
     return Request(scope)
 
 
-def test_gate_statuses_become_the_desks_words() -> None:
-    """Only a person approves: a gate pass is "passed", whatever the record calls it."""
+def test_gate_statuses_are_the_desks_words() -> None:
+    """Only a person approves: the records say "passed" for a gate pass, and so does the desk;
+    a record stored before the rename (`approved`) reads the same."""
+    assert set(GATE_OUTCOME_LABEL) == set(get_args(Status))
+    for status in get_args(Status):
+        assert gate_outcome(status) == status
     assert gate_outcome("approved") == "passed"
     assert gate_outcome("approved_with_warnings") == "passed_with_warnings"
-    assert gate_outcome("failed") == "failed"
-    assert gate_outcome("passed") == "passed"  # records written after the rename read the same
     with pytest.raises(ValueError, match="unknown_status"):
         gate_outcome("maybe")
     assert GATE_OUTCOME_LABEL["passed"] == "Passed"
+    assert GATE_OUTCOME_LABEL["needs_review"] == "Made by a stand-in"
     assert REVIEW_LABEL["approved"] == "Approved by reviewer"
     assert "approved" not in " ".join(GATE_OUTCOME_LABEL.values()).lower()
+    assert "approved" not in get_args(Status) and "approved_with_warnings" not in get_args(Status)
 
 
 @pytest.mark.parametrize(

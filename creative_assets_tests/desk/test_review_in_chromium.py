@@ -1,12 +1,16 @@
 """A reviewer's pass over a campaign in a real Chromium (Debian's, driven by Playwright): sign in,
 find the campaign, see its 20 creatives at full size, approve two, reject one with a note,
-download the ZIP of what was approved and check what is inside, send one creative back for a new
-picture and see the new version arrive with the request in its history, then approve the rest
-in bulk. Decides on variants C and D (the API tests decide on A and B).
+approve the one that failed its gates with the override, download the ZIP of what was approved
+and check what is inside (the override included), send one creative back twice — a new attempt
+on its picture, then a new picture — and see each new image arrive on the page by itself while
+its three siblings stay byte-identical, with the requests in its history on earlier images; then
+approve the rest in bulk. Decides on variants C and D (the API tests decide on A and B) and on
+the campaign's failed creative (which the API and command-line tests approve with the override).
 
 Screenshots of every page go to the test's tmp folder (printed); CREATIVE_ASSETS_UI_SCREENSHOTS=1
 also copies them to creative_assets_tests/ui/screenshots/desk/. The page load time of the campaign
-and the time from "request changes" to the launched run are printed, not asserted.
+and the times from "request changes" to the launched run and to the new image on the page are
+printed, not asserted.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from creative_assets.defs.reports.summary import ad_name
-from creative_assets.desk.dagster_client import CHANGE_MODE_TAG, CHANGE_REQUEST_TAG
+from creative_assets.desk.dagster_client import CHANGE_MODE_TAG, CHANGE_REQUEST_TAG, PIPELINE_MODE
 from creative_assets_tests.desk.conftest import JOB, REVIEWER, DeskSession
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,6 +36,10 @@ TITLE = "Pflegefachkraft (m/w/d) Intensivstation"
 APPROVE = [f"{JOB}-C-job_focus", f"{JOB}-C-lifestyle"]
 REJECT = f"{JOB}-C-artistic"
 SEND_BACK = f"{JOB}-D-job_focus"
+REQUESTS = [  # (mode, note, what the decision line says)
+    ("new_attempt", "The headline is hard to read: set it again", "a new attempt"),
+    ("new_picture", "Please a new picture: the room looks empty", "a new picture"),
+]
 RUN_TIMEOUT_S = 420.0  # a safeguard for two loaded cores, not a measurement
 UI_TIMEOUT_MS = 60_000
 
@@ -54,9 +62,14 @@ class Shots:
         folder.mkdir()
 
     def take(self, page: Page, name: str, *, full_page: bool = False) -> None:
-        page.screenshot(
-            path=self.folder / f"{len(list(self.folder.iterdir())) + 1:02d}_{name}.png", full_page=full_page
-        )
+        page.screenshot(path=self._next(name), full_page=full_page)
+
+    def take_card(self, card: Locator, name: str) -> None:
+        card.evaluate("el => el.scrollIntoView({block: 'center'})")  # clear of the sticky top bar
+        card.screenshot(path=self._next(name))
+
+    def _next(self, name: str) -> Path:
+        return self.folder / f"{len(list(self.folder.iterdir())) + 1:02d}_{name}.png"
 
 
 @pytest.fixture
@@ -160,9 +173,17 @@ def test_a_reviewer_judges_decides_and_ships(
         failed = page.locator("article.card").first
         expect(failed.locator(".badge.outcome-failed")).to_have_text("Failed")
         expect(failed.locator(".reasons .gate-failed").first).to_be_visible()
-        if failed.locator(".badge.review-approved").count() == 0:
-            expect(failed.get_by_text("approve it anyway (override)")).to_be_visible()
-        shots.take(page, "failed_filter")
+        if failed.locator(".badge.review-approved").count() == 0:  # the API tests may have
+            override = failed.get_by_text("approve it anyway (override)")
+            expect(override).to_be_visible()
+            expect(failed).to_contain_text("it ships in the export ZIP")
+            shots.take(page, "failed_filter")
+            override.check()
+            failed.get_by_role("button", name="Approve").click()
+        overridden = page.locator("article.card").first
+        expect(overridden.locator(".badge.review-approved")).to_have_text("Approved by reviewer")
+        expect(overridden.locator(".decision")).to_contain_text("with an override")
+        overridden_id = overridden.get_attribute("data-creative")
 
         # Ship: build the ZIP of what was approved, wait for it on the page, download it.
         page.goto(f"{desk.desk_url}/campaigns/{JOB}?filter=approved")
@@ -184,47 +205,77 @@ def test_a_reviewer_judges_decides_and_ships(
         }
         assert {n for n in names if n.endswith(".png")} == expected
         assert not any("C_artistic" in n for n in names)
+        # approved with the override although it failed its gates: it ships
+        _, variant, image_type = overridden_id.rsplit("-", 2)
+        assert f"1x1/{ad_name(JOB, variant, image_type, 'de-DE', '1:1')}.png" in names
         assert "ab_test_manifest.json" in names and any(n.startswith("captions/") for n in names)
 
-        # Send one back for a new picture; its regeneration is launched through Dagster.
+        # Send one back twice: a new attempt on its picture, then a new picture. Each request
+        # regenerates that creative alone (through Dagster), into a new image the page shows by
+        # itself; its three siblings come back byte-identical, their decisions still standing.
         page.goto(f"{desk.desk_url}/campaigns/{JOB}?filter=all")
-        card = _card(page, SEND_BACK)
-        old_sha = _creative(desk, SEND_BACK)["sha256"]
-        card.locator("details.changes summary").click()
-        card.locator("details.changes textarea").fill("Please a new picture: the room looks empty")
-        started = time.perf_counter()
-        card.locator("details.changes").get_by_role("button", name="Request changes").click()
-        sent = _card(page, SEND_BACK)
-        expect(sent.locator(".badge.review-changes_requested")).to_have_text("Changes requested")
-        figures["request changes → run launched (click to card updated), s"] = round(
-            time.perf_counter() - started, 2
-        )
-        expect(sent.locator(".decision")).to_contain_text("a new picture")
-        run_link = sent.locator(".decision a")
-        run_id = _creative(desk, SEND_BACK)["decision"]["run_id"]
-        expect(run_link).to_have_attribute("href", f"{desk.dagster_url}/runs/{run_id}")
-        with desk.instance() as instance:
-            run = instance.get_run_by_id(run_id)
-        assert run is not None and run.job_name == "regenerate_images"
-        assert run.tags["dagster/partition"] == f"{JOB}|D"
-        assert (run.tags[CHANGE_REQUEST_TAG], run.tags[CHANGE_MODE_TAG]) == (SEND_BACK, "new_picture")
-        shots.take(page, "changes_requested")
+        siblings = [f"{JOB}-D-{t}" for t in ("lifestyle", "artistic", "location")]
+        _card(page, siblings[0]).get_by_role("button", name="Approve").click()
+        expect(_card(page, siblings[0]).locator(".badge.review-approved")).to_be_visible()
+        before = {cid: _creative(desk, cid)["sha256"] for cid in [SEND_BACK, *siblings]}
+        seen = [before[SEND_BACK]]
+        shots.take_card(_card(page, SEND_BACK), "before_the_requests")
+        for round_no, (mode, note, label) in enumerate(REQUESTS, start=1):
+            card = _card(page, SEND_BACK)
+            card.locator("details.changes summary").click()
+            card.locator("details.changes textarea").fill(note)
+            card.locator("details.changes select").select_option(mode)
+            started = time.perf_counter()
+            card.locator("details.changes").get_by_role("button", name="Request changes").click()
+            sent = _card(page, SEND_BACK)
+            expect(sent.locator(".badge.review-changes_requested")).to_have_text("Changes requested")
+            figures[f"{mode}: click → run launched (card updated), s"] = round(
+                time.perf_counter() - started, 2
+            )
+            expect(sent.locator(".decision")).to_contain_text(label)
+            run_id = _creative(desk, SEND_BACK)["decision"]["run_id"]
+            expect(sent.locator(".decision a")).to_have_attribute("href", f"{desk.dagster_url}/runs/{run_id}")
+            with desk.instance() as instance:
+                run = instance.get_run_by_id(run_id)
+            assert run is not None and run.job_name == "regenerate_creatives"
+            assert run.tags["dagster/partition"] == f"{JOB}|D"
+            assert (run.tags[CHANGE_REQUEST_TAG], run.tags[CHANGE_MODE_TAG]) == (SEND_BACK, mode)
+            assert run.run_config["ops"]["creatives"]["config"] == {
+                "image_types": ["job_focus"],
+                "mode": PIPELINE_MODE[mode],
+                "round": round_no,
+            }
+            shots.take_card(_card(page, SEND_BACK), f"changes_requested_{mode}")
 
-        # The new version arrives; the request stays in its history, on the earlier image.
-        status = _wait_for_run(desk, run_id)
-        assert status == "SUCCESS", f"the regeneration run {run_id} ended {status}"
-        figures["request changes → new version stored, s"] = round(time.perf_counter() - started, 2)
-        page.reload()
-        back = _card(page, SEND_BACK)
-        expect(back.locator(".badge.review-needs_review")).to_have_text("Needs review")
-        expect(back.locator(".decision")).to_contain_text("Changes requested by Rita Reviewer")
-        expect(back.locator(".decision .earlier")).to_have_text("on an earlier image")
-        assert _creative(desk, SEND_BACK)["sha256"] != old_sha
-        shots.take(page, "new_version")
+            # The page follows the run and shows the new image when it is stored.
+            new_image = _card(page, SEND_BACK).locator(".frame img")
+            expect(new_image).to_have_attribute(
+                "src", re.compile(rf"run={run_id}"), timeout=RUN_TIMEOUT_S * 1000
+            )
+            figures[f"{mode}: click → new image on the page, s"] = round(time.perf_counter() - started, 2)
+            assert _wait_for_run(desk, run_id) == "SUCCESS"
+            now = {cid: _creative(desk, cid) for cid in [SEND_BACK, *siblings]}
+            assert now[SEND_BACK]["sha256"] not in seen, f"{mode}: the image came back unchanged"
+            seen.append(now[SEND_BACK]["sha256"])
+            for sibling in siblings:  # byte-identical (same SHA-256), made by the same run
+                assert now[sibling]["sha256"] == before[sibling], sibling
+                assert now[sibling]["run_id"] == run_id
+            assert now[siblings[0]]["review"] == "approved"  # its decision stands on the same image
+            back = _card(page, SEND_BACK)
+            expect(back.locator(".badge.review-needs_review")).to_have_text("Needs review")
+            expect(back.locator(".decision")).to_contain_text("Changes requested by Rita Reviewer")
+            expect(back.locator(".decision .earlier")).to_have_text("on an earlier image")
+            expect(back.locator(".decision img")).to_be_visible()  # the image it was made on
+            history = now[SEND_BACK]["history"]
+            assert [d["action"] for d in history] == ["changes_requested"] * round_no
+            assert not any(d["on_current_image"] for d in history)
+            assert history[-1]["sha256"] == before[SEND_BACK]
+            shots.take_card(_card(page, SEND_BACK), f"new_version_{mode}")
 
         # One creative on its own page: every rendition, its copy and its decisions.
         page.goto(f"{desk.desk_url}/campaigns/{JOB}/creatives/{SEND_BACK}")
         expect(page.get_by_role("heading", name="Every rendition (1)")).to_be_visible()
+        expect(page.locator(".history-full li")).to_have_count(len(REQUESTS))
         expect(page.locator(".history-full")).to_contain_text("on an earlier image")
         shots.take(page, "creative", full_page=True)
 
@@ -234,7 +285,8 @@ def test_a_reviewer_judges_decides_and_ships(
         page.get_by_role("button", name=re.compile("^Approve all that passed")).click()
         expect(page.locator("#flashes")).to_contain_text(re.compile(r"approved \d+ creatives"))
         listed = _creatives(desk)
-        assert all(c["review"] != "needs_review" for c in listed if c["gate_outcome"] != "failed")
+        passed = [c for c in listed if c["gate_outcome"] in ("passed", "passed_with_warnings")]
+        assert all(c["review"] != "needs_review" for c in passed)
         shots.take(page, "after_bulk_approval")
     except Exception:
         shots.take(page, "failure", full_page=True)
@@ -258,13 +310,9 @@ def _creative(desk: DeskSession, creative_id: str) -> dict:
 
 
 def _approved(desk: DeskSession) -> list[str]:
-    """What ships in "approved only": approved by a reviewer and passed its gates (the bundle
-    leaves out a creative approved with an override, as the manifest excludes failed ones)."""
-    return [
-        c["creative_id"]
-        for c in _creatives(desk)
-        if c["review"] == "approved" and c["gate_outcome"] != "failed"
-    ]
+    """What ships in "approved only": what a reviewer approved, a creative that failed its gates
+    and was approved with the override included."""
+    return [c["creative_id"] for c in _creatives(desk) if c["review"] == "approved"]
 
 
 def _wait_for_run(desk: DeskSession, run_id: str) -> str:

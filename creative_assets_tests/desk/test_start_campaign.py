@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from creative_assets.defs.automation.policy import LaunchPolicy
 from creative_assets.defs.automation.sensors import CAMPAIGN_TAG, JOB_VERSION_TAG, hoc_jobs_sensor
 from creative_assets.desk.dagster_client import LAUNCHED_BY_TAG, RUN_KEY_TAG, SENSOR_NAME_TAG
 from creative_assets.partitions import job_partitions
@@ -38,7 +39,11 @@ def test_a_campaign_starts_once_per_job_version_as_the_sensor_would_start_it(des
         runs = instance.get_runs(dg.RunsFilter(job_name="campaign_text", tags={"dagster/partition": JOB}))
         assert len(runs) == 1
         # What the sensor would request for this job version, and what the desk launched.
-        context = dg.build_sensor_context(instance=instance, resources={"job_source": LocalJobSource()})
+        context = dg.build_sensor_context(
+            instance=instance,
+            # the zero-key deployment's: local jobs, whose backlog is launched as found
+            resources={"job_source": LocalJobSource(), "launch_policy": LaunchPolicy(backlog="launch")},
+        )
         result = hoc_jobs_sensor(context)
         request = next(r for r in result.run_requests if r.partition_key == JOB)
     assert run.tags[RUN_KEY_TAG] == request.run_key

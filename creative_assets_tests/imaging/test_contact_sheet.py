@@ -8,12 +8,12 @@ from PIL import Image, ImageFont
 
 from creative_assets.imaging import fonts
 from creative_assets.imaging.color import hex_to_rgb
-from creative_assets.imaging.contact_sheet import STATUS_COLORS, ContactTile, contact_sheet
+from creative_assets.imaging.contact_sheet import REVIEW_COLORS, STATUS_COLORS, ContactTile, contact_sheet
 from creative_assets.imaging.png import to_png
 from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.models.base import IMAGE_TYPES, VARIANTS
 
-STATUSES = ("approved", "approved_with_warnings", "needs_review", "failed")
+STATUSES = ("passed", "passed_with_warnings", "needs_review", "failed")
 
 
 def solid_png(rgb: tuple[int, int, int], size: tuple[int, int] = (96, 96)) -> bytes:
@@ -60,16 +60,39 @@ def test_every_status_colour_frames_its_tiles(campaign_tiles: list[ContactTile])
 
 
 def test_absent_statuses_leave_no_colour() -> None:
-    tiles = [ContactTile(f"A · {t}", solid_png((200, 200, 200)), "approved") for t in IMAGE_TYPES]
+    tiles = [ContactTile(f"A · {t}", solid_png((200, 200, 200)), "passed") for t in IMAGE_TYPES]
     sheet = contact_sheet(tiles, title="all good")
-    assert count_color(sheet, STATUS_COLORS["approved"]) > 0
+    assert count_color(sheet, STATUS_COLORS["passed"]) > 0
     assert count_color(sheet, STATUS_COLORS["failed"]) == 0
-    assert count_color(sheet, STATUS_COLORS["approved_with_warnings"]) == 0
+    assert count_color(sheet, STATUS_COLORS["passed_with_warnings"]) == 0
+
+
+def test_a_persons_review_is_shown_beside_the_gate_status() -> None:
+    """Only a person approves: the gates' "passed" and a reviewer's "approved" are two badges in
+    two colours, and a sheet where nobody decided yet shows neither approved nor rejected."""
+    assert not set(REVIEW_COLORS.values()) & set(STATUS_COLORS.values())
+    picture = solid_png((200, 200, 200))
+    undecided = contact_sheet([ContactTile(f"A · {t}", picture, "passed") for t in IMAGE_TYPES])
+    assert count_color(undecided, REVIEW_COLORS["pending"]) > 0
+    assert count_color(undecided, REVIEW_COLORS["approved"]) == 0
+    assert count_color(undecided, REVIEW_COLORS["rejected"]) == 0
+    reviewed = contact_sheet(
+        [
+            ContactTile("A · job_focus", picture, "passed", review="approved"),
+            ContactTile("A · lifestyle", picture, "passed", review="rejected"),
+            ContactTile("A · artistic", picture, "failed", review="approved"),  # an override
+            ContactTile("A · location", picture, "passed"),
+        ]
+    )
+    for review, color in REVIEW_COLORS.items():
+        assert count_color(reviewed, color) > 0, review
+    # the approved badges (two tiles and the title's count) outweigh the one rejected
+    assert count_color(reviewed, REVIEW_COLORS["approved"]) > count_color(reviewed, REVIEW_COLORS["rejected"])
 
 
 def test_tiles_are_laid_out_row_major() -> None:
     colors = [(250, 0, 0), (0, 250, 0), (0, 0, 250), (250, 250, 0), (0, 250, 250), (250, 0, 250)]
-    tiles = [ContactTile(str(i), solid_png(c), "approved") for i, c in enumerate(colors)]
+    tiles = [ContactTile(str(i), solid_png(c), "passed") for i, c in enumerate(colors)]
     arr = np.asarray(contact_sheet(tiles, columns=4, tile_size=128))
     centres = []
     for c in colors:
@@ -92,20 +115,20 @@ def test_non_square_tiles_fit_inside_their_cell() -> None:
 
 
 def test_title_and_labels_are_drawn() -> None:
-    tiles = [ContactTile("A · job_focus", solid_png((200, 200, 200)), "approved")]
+    tiles = [ContactTile("A · job_focus", solid_png((200, 200, 200)), "passed")]
     plain = np.asarray(contact_sheet(tiles, columns=1, tile_size=128))
     titled = np.asarray(contact_sheet(tiles, columns=1, tile_size=128, title="Lagerhelfer (m/w/d)"))
     assert plain.shape == titled.shape
     assert (plain != titled).any()
     relabelled = np.asarray(
-        contact_sheet([ContactTile("E · location", tiles[0].png, "approved")], columns=1, tile_size=128)
+        contact_sheet([ContactTile("E · location", tiles[0].png, "passed")], columns=1, tile_size=128)
     )
     assert (plain != relabelled).any()
 
 
 def test_long_labels_and_titles_do_not_widen_the_sheet() -> None:
-    short = [ContactTile("A", solid_png((90, 90, 90)), "approved_with_warnings")]
-    long = [ContactTile("A · " + "very long label " * 10, short[0].png, "approved_with_warnings")]
+    short = [ContactTile("A", solid_png((90, 90, 90)), "passed_with_warnings")]
+    long = [ContactTile("A · " + "very long label " * 10, short[0].png, "passed_with_warnings")]
     a = contact_sheet(short, columns=2, tile_size=128, title="x")
     b = contact_sheet(long, columns=2, tile_size=128, title="Titel " * 40)
     assert a.size == b.size
@@ -113,7 +136,7 @@ def test_long_labels_and_titles_do_not_widen_the_sheet() -> None:
 
 def test_broken_tile_becomes_a_placeholder() -> None:
     tiles = [
-        ContactTile("ok", solid_png((0, 90, 0)), "approved"),
+        ContactTile("ok", solid_png((0, 90, 0)), "passed"),
         ContactTile("broken", b"\x89PNG\r\n\x1a\n not really", "failed"),
     ]
     sheet = contact_sheet(tiles, columns=2, tile_size=128)
@@ -122,13 +145,17 @@ def test_broken_tile_becomes_a_placeholder() -> None:
 
 def test_rgba_tiles_are_composited() -> None:
     logo = Image.new("RGBA", (100, 100), (255, 0, 0, 0))
-    sheet = contact_sheet([ContactTile("logo", to_png(logo), "approved")], columns=1, tile_size=128)
+    sheet = contact_sheet([ContactTile("logo", to_png(logo), "passed")], columns=1, tile_size=128)
     assert count_color(sheet, "#ff0000") == 0  # fully transparent pixels do not show their colour
 
 
 def test_invalid_arguments_are_refused() -> None:
     with pytest.raises(ValueError):
         ContactTile("A", b"", "pending")
+    with pytest.raises(ValueError):  # a gate pass is "passed"; only a person approves
+        ContactTile("A", b"", "approved")
+    with pytest.raises(ValueError):
+        ContactTile("A", b"", "passed", review="maybe")
     with pytest.raises(ValueError):
         contact_sheet([], columns=0)
     with pytest.raises(ValueError):

@@ -20,7 +20,7 @@ def sheet_of(tile: ContactTile) -> np.ndarray:
 
 
 def test_stand_in_and_failed_tiles_are_marked_and_a_plain_one_is_not() -> None:
-    plain = sheet_of(ContactTile("A · job_focus", PICTURE, "approved"))
+    plain = sheet_of(ContactTile("A · job_focus", PICTURE, "passed"))
     picture = np.all(plain == np.array(BLUE), axis=-1)  # where the tile's picture is
     rows = np.nonzero(picture.any(axis=1))[0]
     assert picture.sum() > 200 * 200  # nothing drawn over a passing creative's picture

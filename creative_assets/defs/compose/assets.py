@@ -128,7 +128,7 @@ def creatives(
             overlay=thumbnail(c.image_type, rendered.overlay_files[c.file]),
             # a creative that did not pass says so under its preview (a stand-in's: needs_review)
             final=thumbnail(
-                c.image_type if c.approved else f"{c.image_type} ({c.status})", rendered.final_files[c.file]
+                c.image_type if c.passed else f"{c.image_type} ({c.status})", rendered.final_files[c.file]
             ),
             renditions=[  # the formats preview shows every rendition of the first creative
                 thumbnail(f"{r.format} {r.locale}", rendered.final_files[r.file], side=120)
@@ -183,8 +183,9 @@ def creatives(
         metadata={
             "preview": preview_of(t.final for t in thumbs),
             "formats_preview": preview_of(thumbs[0].renditions if thumbs else []),
-            "approved": sum(c.approved for c in finals),
-            "failed": sum(not c.approved for c in finals),  # needs_review included: not passed
+            # the gates' verdicts, one count per creative; only a person approves (approvals.py)
+            "passed": sum(c.passed for c in finals),
+            "failed": sum(c.status == "failed" for c in finals),
             "needs_review": sum(c.status == "needs_review" for c in finals),
             "call_failures": dg.MetadataValue.json(
                 {c.creative_id: c.failure.describe() for c in finals if c.failure}

@@ -39,7 +39,7 @@ from creative_assets.models.creatives import Regeneration, Status, status_of
 from creative_assets.models.gates import Action, Verdict
 
 SEVERITY: dict[Verdict, int] = {"PASS": 0, "PASS_WITH_WARNINGS": 1, "FAIL": 2}
-STATUS_ORDER: dict[Status, int] = {"approved": 0, "approved_with_warnings": 1, "needs_review": 2, "failed": 3}
+STATUS_ORDER: dict[Status, int] = {"passed": 0, "passed_with_warnings": 1, "needs_review": 2, "failed": 3}
 # A regeneration round's attempt numbers start at round × this: far above any round's own
 # (max_creative_attempts per picture, a few pictures), so no round reuses another's number.
 ROUND_STRIDE = 100

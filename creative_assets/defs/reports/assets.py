@@ -1,7 +1,6 @@
 """Phase 5 roll-ups: a gate report per variant and the campaign summary per job."""
 
 import json
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
@@ -24,6 +23,8 @@ from creative_assets.defs.reports.summary import (
     manifest_csv,
     manifest_rows,
     render_contact_sheet,
+    review_counts,
+    reviews_of,
 )
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import (
@@ -62,6 +63,11 @@ LEDGER_TABLE_SCHEMA = dg.TableSchema(
 )
 
 
+def _markdown(frame: pd.DataFrame) -> str:
+    """A table for the UI; an empty cell (not reviewed yet, no fallback) stays empty, not `nan`."""
+    return frame.astype(object).where(frame.notna(), "").to_markdown(index=False)
+
+
 @dg.asset(partitions_def=job_variant_partitions, group_name="reports", kinds={"json"})
 def gate_reports(
     image_prompts: ImagePromptSet, base_images: BaseImageSet, layouts: LayoutSet, final_creatives: CreativeSet
@@ -83,7 +89,7 @@ def gate_reports(
     return dg.MaterializeResult(
         value=report,
         metadata={
-            "approved": report.approved,
+            "passed": report.passed,
             "failed": report.failed,
             "needs_review": report.needs_review,
             "call_failures": dg.MetadataValue.json(
@@ -93,9 +99,7 @@ def gate_reports(
             "renditions": len(report.rows),
             "gate_1a_regenerations": regenerations,
             "failures_by_gate": dg.MetadataValue.json(report.failures_by_gate),
-            "report": dg.MetadataValue.md(
-                frame.to_markdown(index=False) if report.rows else "(no renditions)"
-            ),
+            "report": dg.MetadataValue.md(_markdown(frame) if report.rows else "(no renditions)"),
             **calls_metadata(calls),
         },
     )
@@ -118,12 +122,13 @@ def campaign_summary(
     gate_reports: dict[str, GateReport],
     final_creatives: dict[str, CreativeSet],
 ) -> dg.MaterializeResult[CampaignSummary]:
-    """The campaign: all 20 creatives with their status, the A/B-test manifest (CSV and JSON, a
-    row per rendition: creative × locale × format),
-    approval rate, gate failures, cost per campaign, phase and approved creative (from the
-    creatives' lineage and from the durable ledger, which also counts failed runs), KPIs
-    (throughput per phase, success and approval rates, budget drift against the pre-flight
-    estimate) and a contact sheet. Reads all five variants of its job; the providers are here
+    """The campaign: all 20 creatives with their gate status, the A/B-test manifest (CSV and
+    JSON, a row per rendition: creative × locale × format), the gate pass rate and how many
+    creatives a person approved or rejected (one count per creative), gate failures, cost per
+    campaign, phase and passed creative (from the creatives' lineage and from the durable
+    ledger, which also counts failed runs), KPIs (throughput per phase, success and gate pass
+    rates, budget drift against the pre-flight estimate) and a contact sheet with each
+    creative's gate status and review. Reads all five variants of its job; the providers are here
     only for their list prices. People's approvals and rejections (observations on
     final_creatives, see approvals.py) go into the manifest as they stand when this runs."""
     sets = sorted(final_creatives.values(), key=lambda s: s.variant)
@@ -132,27 +137,28 @@ def campaign_summary(
         raise ValueError(
             f"[incomplete_campaign] {job_posting.job_id} needs all variants {', '.join(VARIANTS)}"
         )
+    rows = manifest_rows(sets, latest_decisions(context.instance, job_posting.job_id))
+    reviews = reviews_of(rows)
     # The contact sheet (20 creatives decoded and scaled, mostly without the GIL) is drawn while
     # the instance is asked for the KPIs below: this is the campaign's last step, and the two are
     # its largest parts (about a third of a second each under a profiler).
     drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contact-sheet")
     sheet_drawn = drawing.submit(
-        render_contact_sheet, sets, title=f"{job_posting.title} · {job_posting.company_name}"
+        render_contact_sheet, sets, f"{job_posting.title} · {job_posting.company_name}", reviews
     )
     drawing.shutdown(wait=False)  # the thread ends with the sheet; .result() below waits for it
     creatives = [c for s in sets for c in s.creatives]
-    approved = sum(c.approved for c in creatives)
+    passed = sum(c.passed for c in creatives)
     calls = [
         *research.calls,
         *brand_identity.calls,
         *copy_variants.calls,
         *(call for report in reports for call in report.calls),
     ]
-    rows = manifest_rows(sets, latest_decisions(context.instance, job_posting.job_id))
-    reviews = Counter(r.review for r in rows)
-    costs = cost_breakdown(calls, approved)
+    reviewed = review_counts(reviews)
+    costs = cost_breakdown(calls, passed)
     entries = gateway.ledger(job_posting.job_id)
-    spent = ledger_costs(entries, approved)
+    spent = ledger_costs(entries, passed)
     prices: dict[str, float] = {}
     for provider in (
         researcher,
@@ -167,7 +173,7 @@ def campaign_summary(
         phase_timings(context.instance, job_posting.job_id),
         run_success_rate(context.instance, job_posting.job_id),
         creatives=sum(c.failure is None for c in creatives),  # produced: a failed call made none
-        approved=approved,
+        passed=passed,
         spent_usd=spent.total_usd,
         estimate_usd=campaign_estimate(prices),
     )
@@ -177,11 +183,13 @@ def campaign_summary(
         company_name=job_posting.company_name,
         title=job_posting.title,
         creatives_total=len(creatives),
-        creatives_approved=approved,
+        creatives_passed=passed,
+        approved_by_reviewer=reviewed["approved"],
+        rejected_by_reviewer=reviewed["rejected"],
         renditions_total=sum(r.format is not None for r in rows),
         formats=list(dict.fromkeys(r.format for r in rows if r.format is not None)),
         locales=copy_variants.locales,
-        approval_rate=round(approved / len(creatives), 4),
+        gate_pass_rate=round(passed / len(creatives), 4),
         failures_by_gate=failures_by_gate(creatives),
         gate_1a_regenerations=sum(r.gate_1a_regenerations for r in reports),
         call_failures={cid: f for r in reports for cid, f in r.call_failures.items()},
@@ -223,8 +231,8 @@ def campaign_summary(
             "contact_sheet": preview({"contact sheet": sheet}, side=640),
             # the sheet's title is the job's; which rendition its tiles show is said here
             "contact_sheet_shows": f"{(summary.formats or ['-'])[0]} {rows[0].locale} (primary rendition), "
-            "framed in each creative's status over all renditions; a failed or stand-in creative "
-            "is marked with its reason",
+            "framed in each creative's gate status over all renditions, with a person's review "
+            "beside it; a failed or stand-in creative is marked with its reason",
             "creatives": summary.creatives_total,
             "creatives_failed": dg.MetadataValue.json(
                 {cid: f.describe() for cid, f in summary.call_failures.items()}
@@ -233,14 +241,18 @@ def campaign_summary(
             "renditions": summary.renditions_total,
             "formats": ", ".join(summary.formats),
             "locales": ", ".join(summary.locales),
-            "approved": approved,
-            "approval_rate": summary.approval_rate,
+            # The gates pass a creative; only a person approves it. One count per creative.
+            "passed": passed,
+            "gate_pass_rate": summary.gate_pass_rate,
+            "approved_by_reviewer": summary.approved_by_reviewer,
+            "rejected_by_reviewer": summary.rejected_by_reviewer,
+            "pending_review": reviewed["pending"],
             "failures_by_gate": dg.MetadataValue.json(summary.failures_by_gate),
             "gate_1a_regenerations": summary.gate_1a_regenerations,
             "cost_by_phase_usd": dg.MetadataValue.json(costs.by_phase_usd),
-            "cost_per_approved_creative_usd": costs.per_approved_creative_usd,
+            "cost_per_passed_creative_usd": costs.per_passed_creative_usd,
             "ledger_total_usd": spent.total_usd,
-            "ledger_per_approved_creative_usd": spent.per_approved_creative_usd,
+            "ledger_per_passed_creative_usd": spent.per_passed_creative_usd,
             "ledger_calls": dg.MetadataValue.json(
                 {
                     "paid": spent.paid_calls,
@@ -261,10 +273,7 @@ def campaign_summary(
             "cost_per_creative_usd": kpi.cost_per_creative_usd,
             "preflight_estimate_usd": kpi.estimate_usd,
             "budget_drift": kpi.budget_drift,
-            "reviews": dg.MetadataValue.json(
-                {review: reviews[review] for review in ("approved", "rejected", "pending")}
-            ),
-            "ab_test_manifest": dg.MetadataValue.md(manifest_table.to_markdown(index=False)),
+            "ab_test_manifest": dg.MetadataValue.md(_markdown(manifest_table)),
             **calls_metadata(calls),
         },
     )

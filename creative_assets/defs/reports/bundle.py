@@ -23,8 +23,9 @@ _HASHTAG = re.compile(r"(?<!\w)#\w+")
 def selected(rows: list[ManifestRow], *, only_reviewed: bool) -> tuple[list[ManifestRow], dict[str, str]]:
     """The rows of the creatives that ship, and why each other creative does not. A creative
     ships in all its renditions or not at all: it is in its A/B-test cell (every rendition
-    passed the gates, nobody rejected it; a stand-in's work only once a person approved it)
-    and, with `only_reviewed`, a person approved it."""
+    passed the gates and nobody rejected it; a stand-in's work, or a creative that failed its
+    gates, only once a person approved it, the latter with the explicit override) and, with
+    `only_reviewed`, a person approved it."""
     keep, left_out = [], {}
     for row in rows:
         if row.test_cell == "excluded":
@@ -43,7 +44,7 @@ def _why_not(row: ManifestRow) -> str:
         return f"it failed: {row.failure}"
     if row.fallback:
         return f"a stand-in made it ({row.fallback}); it ships once a person approves it"
-    return "a rendition failed its gates"
+    return "a rendition failed its gates; it ships only if a person approves it with the override"
 
 
 def bundle_path(row: ManifestRow) -> str:

@@ -12,8 +12,9 @@ from creative_assets.partitions import job_partitions
 class ExportConfig(dg.Config):
     only_reviewed: bool = Field(
         default=False,
-        description="ship only creatives a person approved (creative-assets approve); by default "
-        "every creative in its A/B-test cell ships (gates passed, nobody rejected it)",
+        description="ship only creatives a person approved (creative-assets approve, the review "
+        "desk); by default every creative in its A/B-test cell ships (passed its gates and nobody "
+        "rejected it, or a person approved it: a stand-in's work, or a failed one with the override)",
     )
 
 
@@ -24,7 +25,7 @@ def export_bundle(
     campaign_summary: CampaignSummary,
     final_creatives: dict[str, CreativeSet],
 ) -> dg.MaterializeResult[ExportBundle]:
-    """A ZIP in object storage with every approved creative in every format (a folder per
+    """A ZIP in object storage with every creative that ships in every format (a folder per
     format, file names bulk uploads accept: `9x16/hoc-4711-pflege_A_job-focus_de-DE_9x16.png`),
     a captions CSV per variant and locale, and the A/B-test manifest (CSV and JSON) of what is
     inside. Follows the campaign summary's manifest, so approvals count as they stood when the
@@ -45,7 +46,9 @@ def export_bundle(
     bundle = ExportBundle(
         job_id=campaign_summary.job_id,
         file=name,
-        selection="approved by a person" if config.only_reviewed else "gates passed and not rejected",
+        selection="approved by a person"
+        if config.only_reviewed
+        else "passed its gates or approved by a person, and not rejected",
         creatives=creatives,
         left_out=dict(sorted(left_out.items())),
         formats=sorted({r.format for r in rows}, key=[r.format for r in rows].index),

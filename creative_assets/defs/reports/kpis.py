@@ -70,7 +70,7 @@ def run_success_rate(instance: dg.DagsterInstance, job_id: str) -> tuple[int, in
     return sum(s == dg.DagsterRunStatus.SUCCESS for s in unique.values()), len(unique)
 
 
-def ledger_costs(entries: Iterable[LedgerEntry], approved: int) -> LedgerCosts:
+def ledger_costs(entries: Iterable[LedgerEntry], passed: int) -> LedgerCosts:
     """Everything this job spent, in every run, retries, regenerations and failed runs included."""
     rows = list(entries)
     paid = [e for e in rows if e.outcome in SETTLED and not e.cached]
@@ -82,7 +82,7 @@ def ledger_costs(entries: Iterable[LedgerEntry], approved: int) -> LedgerCosts:
     total = round(sum(e.cost_usd for e in paid), 6)
     return LedgerCosts(
         total_usd=total,
-        per_approved_creative_usd=round(total / approved, 6) if approved else None,
+        per_passed_creative_usd=round(total / passed, 6) if passed else None,
         by_phase_usd={k: round(v, 6) for k, v in sorted(by_phase.items())},
         by_provider_usd={k: round(v, 6) for k, v in sorted(by_provider.items())},
         paid_calls=len(paid),
@@ -133,7 +133,7 @@ def kpis(
     runs: tuple[int, int],
     *,
     creatives: int,
-    approved: int,
+    passed: int,
     spent_usd: float,
     estimate_usd: float,
 ) -> CampaignKpis:
@@ -146,7 +146,7 @@ def kpis(
         run_success_rate=round(succeeded / finished, 4) if finished else None,
         runs_finished=finished,
         creative_success_rate=round(creatives / (len(VARIANTS) * IMAGE_TYPES_PER_VARIANT), 4),
-        approval_rate=round(approved / creatives, 4) if creatives else 0.0,
+        gate_pass_rate=round(passed / creatives, 4) if creatives else 0.0,
         cost_per_creative_usd=round(spent_usd / creatives, 6) if creatives else None,
         estimate_usd=estimate_usd,
         budget_drift=round(spent_usd / estimate_usd - 1, 4) if estimate_usd else None,

@@ -19,6 +19,7 @@ from creative_assets.models import (
     ManifestRow,
     ProviderCall,
 )
+from creative_assets.models.approvals import Review
 from creative_assets.models.reports import CostBreakdown
 
 PHASE_OF_OPERATION = {
@@ -80,7 +81,7 @@ def build_gate_report(
         job_id=creatives.job_id,
         variant=creatives.variant,
         rows=rows,
-        approved=sum(c.approved for c in creatives.creatives),
+        passed=sum(c.passed for c in creatives.creatives),
         failed=sum(c.status == "failed" for c in creatives.creatives),
         needs_review=sum(c.status == "needs_review" for c in creatives.creatives),
         gate_1a_regenerations=gate_1a_regenerations,
@@ -101,13 +102,17 @@ def ad_name(job_id: str, variant: str, image_type: str, locale: str, format_id: 
 
 
 def is_tested(creative: Creative, decision: Approval | None) -> bool:
-    """In its A/B-test cell: passed its gates and nobody rejected it, or — made in part by a
-    stand-in for a failed provider (`needs_review`) — a person approved this very image."""
+    """In its A/B-test cell: passed its gates and nobody rejected it; or a person approved this
+    very image although it did not pass: a stand-in's work (`needs_review`), or a creative that
+    failed its gates, approved with the explicit override (approvals.write_decision refuses an
+    approval of a failed creative without one)."""
     if decision is not None and decision.decision == "rejected":
         return False
     if creative.status == "needs_review":
         return decision is not None and decision.decision == "approved"
-    return creative.approved
+    if creative.status == "failed":
+        return decision is not None and decision.decision == "approved" and decision.override
+    return creative.passed
 
 
 def manifest_rows(
@@ -117,9 +122,10 @@ def manifest_rows(
     A/B test compares texts while the four images (in every format and locale) rotate inside
     each cell. A creative a person rejected is left out, in every rendition, even when its gates
     passed; a decision on an earlier image of the creative (another SHA-256 of its primary
-    rendition: it was regenerated since) counts as pending. A stand-in's work is tested only
-    once a person approved it; a creative a provider failure stopped before any rendition has
-    one row saying why."""
+    rendition: it was regenerated since) counts as pending. A stand-in's work, or a creative
+    that failed its gates, is tested only once a person approved it (the latter with the
+    override); a creative a provider failure stopped before any rendition has one row saying
+    why."""
     decisions = decisions or {}
     rows = []
     for s in sets:
@@ -200,7 +206,7 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
     return buffer.getvalue().encode()
 
 
-def cost_breakdown(calls: list[ProviderCall], approved: int) -> CostBreakdown:
+def cost_breakdown(calls: list[ProviderCall], passed: int) -> CostBreakdown:
     by_phase: Counter[str] = Counter()
     by_provider: Counter[str] = Counter()
     for call in calls:
@@ -209,7 +215,7 @@ def cost_breakdown(calls: list[ProviderCall], approved: int) -> CostBreakdown:
     total = round(sum(c.cost_usd for c in calls), 6)
     return CostBreakdown(
         total_usd=total,
-        per_approved_creative_usd=round(total / approved, 6) if approved else None,
+        per_passed_creative_usd=round(total / passed, 6) if passed else None,
         by_phase_usd={k: round(v, 6) for k, v in sorted(by_phase.items())},
         by_provider_usd={k: round(v, 6) for k, v in sorted(by_provider.items())},
         calls=len(calls),
@@ -225,17 +231,29 @@ def tile_note(c: Creative) -> str:
     return ""
 
 
-def render_contact_sheet(sets: list[CreativeSet], title: str) -> bytes:
+def reviews_of(rows: Iterable[ManifestRow]) -> dict[str, Review]:
+    """A person's review per creative (every row of a creative carries the same one)."""
+    return {r.creative_id: r.review for r in rows}
+
+
+def review_counts(reviews: Mapping[str, Review]) -> dict[Review, int]:
+    """Creatives approved, rejected and pending: one count per creative, not per rendition."""
+    counted = Counter(reviews.values())
+    return {review: counted[review] for review in ("approved", "rejected", "pending")}
+
+
+def render_contact_sheet(sets: list[CreativeSet], title: str, reviews: Mapping[str, Review]) -> bytes:
     """One tile per creative: its primary rendition (primary locale, first format) under the
-    creative's status, the worst of all its renditions'. Twenty tiles stay readable; eighty
-    (four formats of different shapes) would not. A creative with nothing rendered is a marked
-    placeholder, never left out."""
+    creative's status, the worst of all its renditions', and a person's review of it. Twenty
+    tiles stay readable; eighty (four formats of different shapes) would not. A creative with
+    nothing rendered is a marked placeholder, never left out."""
     tiles = [
         ContactTile(
             label=f"{s.variant} · {c.image_type}",
             png=s.files[c.file] if c.file else b"",
             status=c.status,
             note=tile_note(c),
+            review=reviews.get(c.creative_id, "pending"),
         )
         for s in sets
         for c in s.creatives

@@ -81,15 +81,20 @@ document.addEventListener("submit", async (event) => {
     const fresh = doc.querySelector(".card");
     if (fresh) card.replaceWith(document.importNode(fresh, true));
     else card.classList.remove("busy");
+    // A request for changes launched a run: follow it until the new image is on the page.
+    if (fresh && fresh.classList.contains("review-changes_requested")) live(true);
   } catch (error) {
     form.submit(); // let the browser do it the plain way
   }
 });
 
-// While runs are under way, refresh the parts of the page that show them.
-function live() {
+// While runs are under way, refresh the parts of the page that show them (one loop at a time;
+// `force` starts it for a run launched from this page, before the page says one is under way).
+let polling = false;
+function live(force = false) {
   const marked = document.querySelector('[data-live="yes"]');
-  if (!marked) return;
+  if ((!marked && !force) || polling) return;
+  polling = true;
   setTimeout(async () => {
     try {
       const doc = parse(await (await fetch(location.href, { credentials: "same-origin" })).text());
@@ -107,6 +112,7 @@ function live() {
     } catch (error) {
       /* the next round tries again */
     }
+    polling = false;
     live();
   }, 4000);
 }
