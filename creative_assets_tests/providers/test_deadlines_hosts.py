@@ -17,7 +17,7 @@ from creative_assets.providers.bfl import BflImageGenerator, trusted_host
 from creative_assets.providers.hoc import HocJobSource
 from creative_assets.providers.http import HttpSettings, ProviderFailure
 from creative_assets.providers.transport import BodyTooLarge, call_deadline, deadline_transport
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import FAST, JOB_ID, configure, endpoint_stats, faults, gateway
 
 PROMPT = DesignerPrompt(image_type="location", prompt="Konstanz harbour at dawn, calm sky. No text.")

@@ -25,7 +25,7 @@ from creative_assets.providers.local import (
 from creative_assets.providers.local.brand import default_brand
 from creative_assets.providers.openai_images import OpenAIImageEditor
 from creative_assets.providers.select import ProviderChoice, choice_from_env, parse_choice, provider_resources
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import (
     FAST,
     SECRET,

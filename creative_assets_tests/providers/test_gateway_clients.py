@@ -20,7 +20,7 @@ from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import ProceduralImageGenerator
 from creative_assets.providers.openai_images import OpenAIVisionAnalyzer
 from creative_assets.providers.perplexity import PerplexityResearcher
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import FAST, configure, endpoint_stats, faults, gateway
 
 PROMPT = DesignerPrompt(image_type="location", prompt="Konstanz harbour at dawn, calm sky. No text.")

@@ -18,7 +18,7 @@ from creative_assets.providers.firecrawl import FirecrawlBrandExtractor, to_hex
 from creative_assets.providers.hoc import HocJobSource
 from creative_assets.providers.http import ProviderFailure, retry_after_s
 from creative_assets.providers.perplexity import PerplexityResearcher
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import (
     FAST,
     JOB_ID,

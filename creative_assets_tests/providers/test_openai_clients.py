@@ -29,8 +29,8 @@ from creative_assets.providers.openai_images import (
 from creative_assets.providers.openai_text import OpenAITextGenerator, TypographyNotes
 from creative_assets.providers.retry import RetryPolicy
 from creative_assets.providers.strict_schema import SchemaError, drop_nulls, strict_schema
-from creative_assets.sim import Simulator
-from creative_assets.sim.schema_strict import strict_schema_error
+from creative_assets_tests.provider_sim import Simulator
+from creative_assets_tests.provider_sim.schema_strict import strict_schema_error
 from creative_assets_tests.providers.conftest import (
     SECRET,
     billed,

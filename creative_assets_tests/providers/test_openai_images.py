@@ -27,7 +27,7 @@ from creative_assets.providers.openai_images import (
     edit_size,
     zone_mask,
 )
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import (
     billed,
     configure,
