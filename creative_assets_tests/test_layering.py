@@ -1,5 +1,5 @@
 """The package's import arrows point one way: the runtime never imports the test package (where the
-provider simulator lives)."""
+provider simulator lives), and the gateway never imports a provider (providers import the gateway)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,6 @@ def test_the_walk_resolves_relative_and_guarded_imports() -> None:
 def test_no_runtime_module_imports_the_test_package() -> None:
     assert offenders(PACKAGE, "creative_assets_tests") == {}
 
+
+def test_the_gateway_imports_nothing_from_the_providers() -> None:
+    assert offenders(PACKAGE / "gateway", "creative_assets.providers") == {}

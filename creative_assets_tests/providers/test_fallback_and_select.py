@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from creative_assets.definitions import build_definitions, local_resources
+from creative_assets.errors import ProviderError
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import CopyVariant, DesignerPrompt, JobPosting
-from creative_assets.providers.base import ProviderError
 from creative_assets.providers.bfl import BflImageGenerator
 from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
 from creative_assets.providers.http import HttpSettings
