@@ -21,6 +21,7 @@ from typing import Any
 import dagster as dg
 
 from creative_assets.defs.automation.sensors import SELF_CHAINED_TAG, compliance_block, compliance_verdicts
+from creative_assets.errors import CreativeAssetsError
 from creative_assets.imaging import ocr
 from creative_assets.models import VARIANTS
 from creative_assets.partitions import job_partitions, validate_job_id, variant_key
@@ -143,16 +144,18 @@ def run_campaign(
 # Dagster's in-process execution is not thread-safe on one instance (two runs in threads of one
 # process deadlock between the logging handlers' lock and the SQLite event log's), so runs that
 # go side by side each get a worker process, as the run launcher would give them. The workers
-# are started once and reused: a fresh Python with Dagster and the OCR models costs seconds.
+# are started once and reused: a fresh Python with Dagster and the definitions costs seconds.
+# Launching the runs on the instance instead needs a code server and the daemon's queue: that
+# is the deployed path (`make dev`, the chain sensor); this command runs without either.
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(instance_ref: Any, load_defs: Callable[[], dg.Definitions], workers: int) -> None:
-    _worker["instance"] = dg.DagsterInstance.from_ref(instance_ref)
+def _init_worker(dagster_home: str, load_defs: Callable[[], dg.Definitions], workers: int) -> None:
+    os.environ["DAGSTER_HOME"] = dagster_home  # the forkserver may predate the caller's setting
+    _worker["instance"] = dg.DagsterInstance.get()
     _worker["defs"] = load_defs()
-    # The workers share the machine's cores: one OCR engine each (the one forked with the
-    # worker, worker_preload.py) unless there are more cores than workers. Another engine per
-    # worker would cost a second of CPU to load and add no throughput.
+    # The workers share the machine's cores: one OCR engine each unless there are more cores
+    # than workers. Another engine per worker would cost CPU to load and add no throughput.
     ocr.limit_engines((os.cpu_count() or 1) // workers)
 
 
@@ -166,15 +169,12 @@ def _run_in_worker(job_name: str, partition: str, run_config: Mapping[str, Any] 
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers fork from a forkserver that has imported Dagster and the definitions once: a
-    spawned worker imports them itself (seconds of CPU each, all at once when the variant runs
-    start), while a fork of the server is ready in milliseconds and shares its pages. Never a
-    plain fork of this process, which may hold threads and locks. `worker_preload` also loads
-    what every worker's first run would load again (storage modules, OCR models, dictionaries)."""
+    """Workers fork from a forkserver that has imported the definitions (and so Dagster) once: a
+    spawned worker imports them itself, all at once when the variant runs start, while a fork of
+    the server is ready at once and shares its pages. Never a plain fork of this process, which
+    may hold threads and locks."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["dagster", "creative_assets.definitions", "creative_assets.worker_preload"]
-    )
+    context.set_forkserver_preload(["creative_assets.definitions"])
     return context
 
 
@@ -215,13 +215,17 @@ def run_campaigns(
     roll-up), with at most `max_concurrent_runs` variant and roll-up runs executing at once —
     the worker pool is the run queue. The job-level (text) runs execute in this process, one at
     a time: they need no OCR and mostly wait on their providers, so the first one starts at once
-    instead of after the workers' forkserver has imported Dagster and the definitions (~5 s on a
-    slow core), and one after another they still feed the variant runs faster than BFL's slots
-    can take their images (a text run ~12 s, a campaign's 20 images ~22 s on five slots). The
-    instance must be persistent (DAGSTER_HOME or a ref the workers can open). Outcomes list each
-    campaign's runs in order (text, the variants, roll-up)."""
+    instead of after the workers' forkserver has imported the definitions, and one after another
+    they still feed the variant runs faster than BFL's slots can take their images. `instance`
+    must be the one in DAGSTER_HOME, which the workers open (`DagsterInstance.get`). Outcomes
+    list each campaign's runs in order (text, the variants, roll-up)."""
     if max_concurrent_runs < 1:
         raise ValueError("max_concurrent_runs must be at least 1")
+    dagster_home = os.environ.get("DAGSTER_HOME", "")
+    if not dagster_home:
+        raise CreativeAssetsError(
+            "no_dagster_home", "runs side by side need DAGSTER_HOME: the instance their workers open"
+        )
     here = threading.Lock()  # in-process runs in threads of one process deadlock (above)
     defs: list[dg.Definitions] = []
     _let_children_be_stopped()
@@ -233,7 +237,7 @@ def run_campaigns(
         max_concurrent_runs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(instance.get_ref(), load_defs, max_concurrent_runs),
+        initargs=(dagster_home, load_defs, max_concurrent_runs),
     ) as pool:
         # Start every worker now, while the text run waits on its providers, instead of paying a
         # worker's start-up on the critical path when the variant runs are submitted. On a

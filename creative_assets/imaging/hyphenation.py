@@ -5,7 +5,7 @@ the best place; dictionary breaks keep at least three letters on either side."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 
 import pyphen
@@ -36,12 +36,6 @@ def hyphenation_language(text: str, locale: str | None) -> str:
 def _dictionary(language: str) -> pyphen.Pyphen | None:
     tag = DICTIONARIES.get(language)
     return pyphen.Pyphen(lang=tag, left=HYPHEN_KEEP, right=HYPHEN_KEEP) if tag else None
-
-
-def warm_dictionaries(languages: Iterable[str]) -> None:
-    """Parse the dictionaries now (the German one takes ~0.5 s), e.g. before workers fork."""
-    for language in languages:
-        _dictionary(language)
 
 
 @lru_cache(maxsize=4096)

@@ -119,13 +119,6 @@ def limit_engines(count: int) -> None:
     MAX_ENGINES = max(1, count)
 
 
-def warm() -> None:
-    """Create this process's first engine now (loading the three models takes over a second):
-    a process forked afterwards inherits it, idle, instead of loading its own on first use."""
-    with _engine():
-        pass
-
-
 def _to_rgb(img: Image.Image) -> Image.Image:
     if img.mode == "RGB":
         return img

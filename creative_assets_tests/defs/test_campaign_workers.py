@@ -1,6 +1,6 @@
 """`run_campaigns`, the path of `creative-assets campaign --parallel N` and of the benchmark: the
 job-level run in this process, the variant runs in worker processes forked from the forkserver
-(which imported `worker_preload` first), all writing to one persistent instance."""
+(which imported the definitions first), all writing to the instance in DAGSTER_HOME."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import dagster as dg
 import pytest
 
 from creative_assets.campaign import ensure_job_partition, quiet_run_config, run_campaigns
+from creative_assets.errors import CreativeAssetsError
 from creative_assets.gateway.config import STATE_URL_VAR
 from creative_assets.io.storage import STORAGE_URL_VAR
 from creative_assets.providers.local import LocalJobSource
@@ -61,3 +62,12 @@ def test_the_text_run_goes_here_and_the_variant_runs_to_workers(
         assert made is not None and made.run_id in {r.run_id for r in variants}
         # Only the five variants together make a campaign: no roll-up for two.
         assert instance.get_latest_materialization_event(dg.AssetKey("campaign_summary")) is None
+
+
+def test_runs_side_by_side_need_the_instance_in_dagster_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    with (
+        dg.instance_for_test(set_dagster_home=False) as instance,
+        pytest.raises(CreativeAssetsError, match=r"\[no_dagster_home\]"),
+    ):
+        run_campaigns(instance, [JOB], ["A"], max_concurrent_runs=1)
