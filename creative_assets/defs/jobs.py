@@ -4,7 +4,7 @@ run in order — the job-level phase, one run per variant (A–E), the roll-up �
 
 import dagster as dg
 
-from creative_assets.defs.compose.assets import creatives
+from creative_assets.defs.compose.assets import compose
 from creative_assets.defs.images.assets import base_images, image_prompts
 from creative_assets.defs.layout.assets import layouts
 from creative_assets.defs.reports.assets import campaign_summary, gate_reports
@@ -13,7 +13,7 @@ from creative_assets.defs.text.assets import copy_variants, job_posting
 from creative_assets.defs.text.lookups import posting_lookups
 
 JOB_LEVEL_ASSETS = [job_posting, posting_lookups, copy_variants]
-VARIANT_ASSETS = [image_prompts, base_images, layouts, creatives, gate_reports]
+VARIANT_ASSETS = [image_prompts, base_images, layouts, compose, gate_reports]
 ROLLUP_ASSETS = [campaign_summary, export_bundle]
 
 campaign_text_job = dg.define_asset_job(
@@ -28,7 +28,7 @@ campaign_variant_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description="Images, Gate 1a, layouts, i2i, logo and gates 1b–4 for one job × variant.",
 )
-campaign_summary_job = dg.define_asset_job(
+campaign_rollup_job = dg.define_asset_job(
     "campaign_rollup",
     selection=dg.AssetSelection.assets(*ROLLUP_ASSETS),
     executor_def=dg.in_process_executor,
@@ -40,13 +40,13 @@ campaign_summary_job = dg.define_asset_job(
 # The chain sensor runs the roll-up once every variant's gate report is current again.
 regenerate_creatives_job = dg.define_asset_job(
     "regenerate_creatives",
-    selection=dg.AssetSelection.assets(creatives, gate_reports),
+    selection=dg.AssetSelection.assets(compose, gate_reports),
     executor_def=dg.in_process_executor,
     description="Overlay, logo and gates again on the stored base images and layouts.",
 )
 regenerate_images_job = dg.define_asset_job(
     "regenerate_images",
-    selection=dg.AssetSelection.assets(base_images, layouts, creatives, gate_reports),
+    selection=dg.AssetSelection.assets(base_images, layouts, compose, gate_reports),
     executor_def=dg.in_process_executor,
     description="New base images (tag creative_assets/generation=N for new seeds), then layouts, "
     "overlays, logo and gates.",
@@ -54,7 +54,7 @@ regenerate_images_job = dg.define_asset_job(
 CAMPAIGN_JOBS = [
     campaign_text_job,
     campaign_variant_job,
-    campaign_summary_job,
+    campaign_rollup_job,
     regenerate_creatives_job,
     regenerate_images_job,
 ]

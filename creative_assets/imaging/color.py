@@ -10,10 +10,6 @@ def hex_to_rgb(value: str) -> RGB:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def rgb_to_hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in rgb)
-
-
 def _linear(channel: float) -> float:
     c = channel / 255
     return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
@@ -33,11 +29,6 @@ def contrast_ratio(lum_a: float, lum_b: float) -> float:
 
 def contrast_of(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
     return contrast_ratio(relative_luminance(a), relative_luminance(b))
-
-
-def color_distance(a: RGB, b: RGB) -> float:
-    """Euclidean distance in RGB, 0 to ~441; below ~60 reads as 'the same colour'."""
-    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
 
 
 def best_text_color(background: tuple[float, float, float], candidates: list[str]) -> tuple[str, float]:

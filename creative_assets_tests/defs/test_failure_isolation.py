@@ -51,7 +51,7 @@ JOB = "hoc-4711-pflege"
 FAILED = {
     f"{JOB}-B-lifestyle": ("base_images", "text-to-image", "bfl", "moderated"),
     **{f"{JOB}-C-{t}": ("image_prompts", "meta-analysis", "openai", "server_error") for t in IMAGE_TYPES},
-    f"{JOB}-D-artistic": ("creatives", "text overlay", "openai", "bad_request"),
+    f"{JOB}-D-artistic": ("compose", "text overlay", "openai", "bad_request"),
     f"{JOB}-E-location": ("layouts", "layout design", "openai", "invalid_response"),
 }
 STAND_INS = {f"{JOB}-A-job_focus": "text-to-image", f"{JOB}-A-artistic": "text overlay"}

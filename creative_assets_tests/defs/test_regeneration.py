@@ -108,7 +108,7 @@ def test_the_desks_request_changes_on_one_creative_draws_it_a_new_picture(setup:
     setup.run("campaign_variant", "D")
     before = setup.record("final_creatives", "D")
     pngs = setup.pngs("D")
-    config = {"ops": {"creatives": {"config": {"image_types": ["lifestyle"], "mode": "picture"}}}}
+    config = {"ops": {"compose": {"config": {"image_types": ["lifestyle"], "mode": "picture"}}}}
     setup.run("regenerate_creatives", "D", run_config=config)
     after = setup.record("final_creatives", "D")
     old = {c["image_type"]: c for c in before["creatives"]}

@@ -21,7 +21,7 @@ import dagster as dg
 from pydantic import Field
 
 from creative_assets.defs.automation.policy import LaunchPolicy
-from creative_assets.defs.jobs import campaign_summary_job, campaign_variant_job
+from creative_assets.defs.jobs import campaign_rollup_job, campaign_variant_job
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import VARIANTS
 from creative_assets.models.base import Model
@@ -33,7 +33,6 @@ JOB_VERSION_TAG = "creative_assets/job_version"
 # Runs that chain themselves (the command line runs all phases in one call) carry this tag so
 # the chain sensor leaves them alone.
 SELF_CHAINED_TAG = "creative_assets/self_chained"
-CHAIN_TRIGGERS = {"copy_variants": "variants", "gate_reports": "rollup"}
 COMPLIANCE_CHECK = "gate_compliance"
 
 
@@ -193,7 +192,7 @@ def rollup_key(instance: dg.DagsterInstance, job_id: str) -> str | None:
 
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
-    request_jobs=[campaign_variant_job, campaign_summary_job],
+    request_jobs=[campaign_variant_job, campaign_rollup_job],
     minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Chains a campaign: new copy that passed the compliance gate → the five variant "

@@ -71,7 +71,7 @@ GATE_CHECKS = {
         for gate, name in GATE_CHECKS.items()
     ],
 )
-def creatives(
+def compose(
     context: dg.AssetExecutionContext,
     config: CreativesConfig,
     image_editor: ImageEditor,

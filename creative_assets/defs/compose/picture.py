@@ -28,7 +28,7 @@ from creative_assets.models import (
 from creative_assets.providers.base import ImageGenerator, TextGenerator, VisionAnalyzer
 from creative_assets.resources import CampaignSettings, OcrReader
 
-STEP = "creatives"
+STEP = "compose"
 
 
 @dataclass

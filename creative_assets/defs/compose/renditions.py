@@ -1,6 +1,6 @@
 """One creative in every locale and ad format: a retry loop per rendition, all on one picture.
 
-Renditions are a loop inside the `creatives` step rather than partitions or assets of their
+Renditions are a loop inside the `compose` step rather than partitions or assets of their
 own: a rendition costs no image generation (the base image is shared), only layout, typesetting
 or i2i and the gates, so a Dagster step each would multiply the run overhead (≈ 1 s a step with
 the multiprocess executor) by locales × formats for work that takes a fraction of that.
