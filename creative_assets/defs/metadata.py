@@ -1,33 +1,42 @@
-"""Metadata every materialization carries: cost, provider calls and image previews."""
+"""Metadata every materialization carries: cost and provider calls (read from the gateway's
+ledger, the only record of them) and image previews."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import dagster as dg
-import pandas as pd
 
+from creative_assets.gateway.models import LedgerEntry
 from creative_assets.imaging.png import thumbnail_markdown
-from creative_assets.models import ProviderCall
+
+CALLS_SCHEMA = dg.TableSchema(
+    columns=[
+        dg.TableColumn("provider", "string"),
+        dg.TableColumn("model", "string"),
+        dg.TableColumn("operation", "string"),
+        dg.TableColumn("units", "float"),
+        dg.TableColumn("cost_usd", "float"),
+        dg.TableColumn("cached", "bool"),
+        dg.TableColumn("outcome", "string"),
+    ]
+)
 
 
-def cost_usd(calls: Iterable[ProviderCall]) -> float:
-    return round(sum(c.cost_usd for c in calls), 6)
+def cost_usd(rows: Iterable[LedgerEntry]) -> float:
+    return round(sum(r.cost_usd for r in rows), 6)
 
 
-def calls_metadata(calls: list[ProviderCall]) -> dict[str, dg.RawMetadataValue]:
+def calls_metadata(rows: Sequence[LedgerEntry]) -> dict[str, dg.RawMetadataValue]:
     """Cost, which providers and models did the work, and a table of every call."""
-    frame = pd.DataFrame([c.model_dump() for c in calls]) if calls else pd.DataFrame()
-    table = (
-        frame[["provider", "model", "operation", "units", "cost_usd", "cached", "outcome"]]
-        if calls
-        else frame
-    )
+    columns = [c.name for c in CALLS_SCHEMA.columns]
     return {
-        "cost_usd": cost_usd(calls),
-        "provider_calls": len(calls),
-        "providers": ", ".join(sorted({f"{c.provider}/{c.model}" for c in calls})),
-        "calls": dg.MetadataValue.md(table.to_markdown(index=False) if calls else "(none)"),
+        "cost_usd": cost_usd(rows),
+        "provider_calls": len(rows),
+        "providers": ", ".join(sorted({f"{r.provider}/{r.model}" for r in rows})),
+        "calls": dg.MetadataValue.table(
+            records=[dg.TableRecord(r.model_dump(include=set(columns))) for r in rows], schema=CALLS_SCHEMA
+        ),
     }
 
 

@@ -28,6 +28,7 @@ import functools
 import os
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -195,37 +196,31 @@ class ProviderGateway(dg.ConfigurableResource):
                 model=spec.model,
                 operation=spec.operation,
                 expected_cost_usd=round(spec.expected_cost_usd, 9),
-                job_id=scope.job_id,
-                variant=scope.variant,
-                phase=scope.phase,
-                run_id=scope.run_id,
+                **asdict(scope),
                 request_hash=request_hash,
                 flight_key=key,
                 outcome="reserved",
             )
-            calls: list[ProviderCall] = []
+            attempts = [0]
 
             def one(clock: CallClock) -> Answer:
-                return self._attempt(spec, entry, attempt, clock, calls)
+                attempts[0] += 1
+                return self._attempt(spec, entry, attempt, clock)
 
             def retrying(exc: BaseException, wait_s: float) -> None:
-                dg.get_dagster_logger().warning(f"{what}: {exc}; attempt {len(calls) + 1} in {wait_s:.1f} s")
+                dg.get_dagster_logger().warning(f"{what}: {exc}; attempt {attempts[0] + 1} in {wait_s:.1f} s")
 
             try:
                 answer = retry_call(spec.retry, one, on_retry=retrying)
             except ProviderError as exc:
-                if isinstance(exc, ProviderFailure):
-                    exc.calls = list(calls)
-                if calls:  # the provider was asked: its health is the call's outcome
+                if exc.code != CIRCUIT_OPEN or attempts[0] > 1:  # the provider was asked
                     self._report_health(spec.provider, ok=exc.code not in HEALTH_FAILURES)
                 raise
             self._report_health(spec.provider, ok=True)
             call = answer.call.model_copy(update={"request_hash": request_hash})
             if answer.cacheable:
                 self._cache_put(spec, key, entry.at, answer, call)
-        return Answer(
-            call=call, data=answer.data, blobs=answer.blobs, cacheable=answer.cacheable, calls=tuple(calls)
-        )
+        return Answer(call=call, data=answer.data, blobs=answer.blobs, cacheable=answer.cacheable)
 
     def _attempt(
         self,
@@ -233,7 +228,6 @@ class ProviderGateway(dg.ConfigurableResource):
         entry: LedgerEntry,
         attempt: _Attempt,
         clock: CallClock,
-        calls: list[ProviderCall],
     ) -> Answer:
         self._check_breaker(spec, entry)
         limit = self.limit_of(spec.provider)
@@ -251,8 +245,7 @@ class ProviderGateway(dg.ConfigurableResource):
                 with call_deadline(clock.deadline(spec.retry)):
                     answer, paid = attempt(entry.flight_key or "", row)
             except ProviderError as exc:
-                failed = self._settle_failure(spec, row, exc, time.monotonic() - began)
-                calls.append(failed.model_copy(update={"request_hash": entry.request_hash}))
+                self._settle_failure(spec, row, exc, time.monotonic() - began)
                 raise
             except BaseException as exc:
                 # A bug, an interrupt: nothing is known to be billed, and the row must not stay reserved.
@@ -264,14 +257,13 @@ class ProviderGateway(dg.ConfigurableResource):
         call = answer.call.model_copy(update={"cost_usd": paid} if paid is not None else {})
         self.store.settle(
             row,
-            outcome=call.outcome if call.outcome != "fallback" else "error",
+            outcome=call.outcome,
             model=call.model,
             units=call.units,
             unit=call.unit,
             cost_usd=call.cost_usd,
             duration_s=round(time.monotonic() - began, 3),
         )
-        calls.append(call.model_copy(update={"request_hash": entry.request_hash}))
         return Answer(call=call, data=answer.data, blobs=answer.blobs, cacheable=answer.cacheable)
 
     def _cache_put(self, spec: CallSpec, key: str, at: datetime, answer: Answer, call: ProviderCall) -> None:
@@ -306,11 +298,23 @@ class ProviderGateway(dg.ConfigurableResource):
         so the next run asks again instead of replaying it."""
         self.cache.invalidate(spec.namespace, self.cache_key(spec))
 
-    def ledger(self, job_id: str | None = None) -> list[LedgerEntry]:
-        return self.store.entries(job_id)
+    def ledger(self, job_id: str | None = None, **scope: str | int | None) -> list[LedgerEntry]:
+        """The only record of provider calls and their cost: rows of a job, of a scope where given
+        (`run_id`, `phase`, `variant`, `creative`, `rendition`, `attempt`)."""
+        return self.store.entries(job_id, **scope)
+
+    def step_ledger(self) -> list[LedgerEntry]:
+        """The rows of the running Dagster step (its job, variant, phase and run): what its calls
+        cost. Outside a Dagster run there is no step to read, and so nothing."""
+        scope, _ = dagster_scope(REFRESH_TAG)
+        if scope.run_id is None:
+            return []
+        return self.ledger(scope.job_id, run_id=scope.run_id, phase=scope.phase, variant=scope.variant)
 
     def _from_cache(self, spec: CallSpec, hit: CachedResponse, scope: CallScope, request_hash: str) -> Answer:
-        paid = ProviderCall.model_validate(hit.call) if hit.call else None
+        # Entries cached by earlier releases may carry fields the record has dropped since.
+        known = {k: v for k, v in hit.call.items() if k in ProviderCall.model_fields}
+        paid = ProviderCall.model_validate(known) if known else None
         call = ProviderCall(
             provider=spec.provider,
             model=paid.model if paid else spec.model,
@@ -329,16 +333,13 @@ class ProviderGateway(dg.ConfigurableResource):
                 operation=call.operation,
                 units=call.units,
                 unit=call.unit,
-                job_id=scope.job_id,
-                variant=scope.variant,
-                phase=scope.phase,
-                run_id=scope.run_id,
+                **asdict(scope),
                 request_hash=request_hash,
                 cached=True,
                 outcome="ok",
             )
         )
-        return Answer(call=call, data=hit.data, blobs=hit.blobs, calls=(call,))
+        return Answer(call=call, data=hit.data, blobs=hit.blobs)
 
     def _check_breaker(self, spec: CallSpec, entry: LedgerEntry) -> None:
         state = self.store.breaker_check(spec.provider, self.breaker_cooldown_s)
@@ -362,13 +363,11 @@ class ProviderGateway(dg.ConfigurableResource):
         while (wait := self.store.take_token(provider, limit.requests_per_minute, limit.burst)) > 0:
             time.sleep(min(wait, 5.0))
 
-    def _settle_failure(
-        self, spec: CallSpec, row: int, exc: ProviderError, duration_s: float
-    ) -> ProviderCall:
+    def _settle_failure(self, spec: CallSpec, row: int, exc: ProviderError, duration_s: float) -> None:
         failed = getattr(exc, "call", None) or ProviderCall(
             provider=spec.provider, model=spec.model, operation=spec.operation, units=0.0, outcome="error"
         )
-        outcome = failed.outcome if failed.outcome not in ("ok", "fallback") else "error"
+        outcome = failed.outcome if failed.outcome != "ok" else "error"
         self.store.settle(
             row,
             outcome=outcome,
@@ -379,7 +378,6 @@ class ProviderGateway(dg.ConfigurableResource):
             cost_estimated=bool(getattr(exc, "cost_estimated", False)),
             duration_s=round(duration_s, 3),
         )
-        return failed.model_copy(update={"outcome": outcome})
 
     def _report_health(self, provider: str, *, ok: bool) -> None:
         state = self.store.breaker_report(provider, ok, self.breaker_threshold, self.breaker_cooldown_s)

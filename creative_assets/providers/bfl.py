@@ -132,7 +132,7 @@ class BflImageGenerator(ImageGenerator):
         answer = self.gateway.call_task(
             spec, lambda: self._submit(body), lambda task: self._finish(task, (width, height))
         )
-        return Generated(answer.blobs["image.png"], list(answer.calls))
+        return Generated(answer.blobs["image.png"], f"{PROVIDER}/{self.model}")
 
     @property
     def _http(self) -> ProviderHttp:

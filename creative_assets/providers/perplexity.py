@@ -100,7 +100,6 @@ class PerplexityResearcher(Researcher):
             citations=answer.data["citations"],
             # The same words whether fresh or cached: the brief feeds later requests' content address.
             source=f"perplexity ({self.preset})",
-            calls=list(answer.calls),
         )
 
     def _ask(self, body: dict[str, Any]) -> Answer:

@@ -5,7 +5,6 @@ before any picture is made."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,7 +77,7 @@ class BiasedWriter(CountingWriter):
             )
             for v in written.value
         ]
-        return Generated(biased, written.calls)
+        return Generated(biased, written.made_by)
 
 
 def text_run(tmp_path: Path, instance: dg.DagsterInstance, job: str, writer: TemplateTextGenerator):
@@ -108,7 +107,6 @@ def test_a_two_locale_job_writes_both_locales_from_one_context(
         ("write_copy", "de-DE", 1),
         ("write_copy", "en-GB", 0),
     ]
-    assert Counter(c.operation for c in deck.calls) == {"context_fusion": 1, "copywriting": 3}
     assert [(r.locale, r.round, len(r.findings)) for r in deck.compliance] == [
         ("de-DE", 0, 1),
         ("de-DE", 1, 0),

@@ -7,6 +7,7 @@ from creative_assets.defs.failures import campaign_stop
 from creative_assets.defs.metadata import calls_metadata
 from creative_assets.defs.text.compliance import ComplianceRules, write_compliant_copy
 from creative_assets.gates.compliance import describe
+from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import CopyDeck, CopyVariant, JobPosting, LocalizedCopy, ResearchBrief
 from creative_assets.models.text import ComplianceFinding
 from creative_assets.partitions import job_partitions
@@ -77,6 +78,7 @@ def copy_variants(
     text_generator: TextGenerator,
     compliance_rules: ComplianceRules,
     compliance_reviewer: ComplianceReviewer,
+    gateway: ProviderGateway,
     job_posting: JobPosting,
     research: ResearchBrief,
 ):  # Returns MaterializeResult[CopyDeck]; an annotation would clash with the check output.
@@ -108,7 +110,6 @@ def copy_variants(
         locale=primary.locale,
         translations=[LocalizedCopy(locale=w.locale, variants=w.variants) for w in others],
         compliance=[r for w in written for r in w.rounds],
-        calls=[*fused.calls, *(c for w in written for c in w.calls)],
     )
     final = [f for w in written for f in w.rounds[-1].findings]
     for w in written:
@@ -130,7 +131,7 @@ def copy_variants(
             "audience": fused.value.audience,
             "compliance_rewrites": dg.MetadataValue.json(rounds),
             "compliance_findings": len(final),
-            **calls_metadata(deck.calls),
+            **calls_metadata(gateway.step_ledger()),
         },
         check_results=[
             dg.AssetCheckResult(
