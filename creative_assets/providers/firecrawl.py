@@ -27,6 +27,7 @@ from creative_assets.providers.http import (
     HttpSettings,
     ProviderFailure,
     ProviderHttp,
+    bearer,
     failed_call,
     redact,
     timed,
@@ -127,15 +128,11 @@ class FirecrawlBrandExtractor(BrandExtractor):
         )
 
     def _scrape(self, website: str) -> dict[str, Any]:
-        http = ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http)
+        http = ProviderHttp(PROVIDER, KEY_VAR, self.api_key, self.http, bearer(self.api_key))
         with http.client() as client:
-            request = client.build_request(
-                "POST",
-                f"{self.base_url.rstrip('/')}/v1/scrape",
-                json={"url": website, "formats": ["branding"], "onlyMainContent": False},
-                headers={"Authorization": f"Bearer {self.api_key}"},
-            )
-            answer = http.json(client, request, "the branding scrape")
+            body = {"url": website, "formats": ["branding"], "onlyMainContent": False}
+            url = f"{self.base_url.rstrip('/')}/v1/scrape"
+            answer = http.request_json(client, "POST", url, "the branding scrape", json=body)
         if (
             not isinstance(answer, dict)
             or answer.get("success") is not True

@@ -18,8 +18,8 @@ import json
 import re
 import ssl
 import time
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -93,6 +93,10 @@ class ProviderFailure(ProviderError):
     def answered(self) -> bool:
         """The provider answered 2xx: it did the work, so it bills, even if the body is unusable."""
         return self.status is not None and 200 <= self.status < 300
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
@@ -192,15 +196,45 @@ def classify(
 @dataclass(frozen=True)
 class ProviderHttp:
     """How one provider is spoken to over httpx: its name, the variable its key comes from, the
-    secrets to keep out of messages, and the client settings."""
+    client settings, and the headers that carry its key (sent only by `request(keyed=True)`; the
+    key is kept out of every message)."""
 
     provider: str
     key_var: str
-    secrets: Sequence[str]
+    key: str
     settings: HttpSettings
+    auth: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def secrets(self) -> Sequence[str]:
+        return [self.key]
 
     def client(self, *, follow_redirects: bool = False) -> httpx.Client:
         return http_client(self.settings, follow_redirects=follow_redirects)
+
+    def request(
+        self,
+        client: httpx.Client,
+        method: str,
+        url: str,
+        what: str,
+        *,
+        keyed: bool = True,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        **send: Any,
+    ) -> httpx.Response:
+        """Build and send one request (`send`); `keyed=False` for a URL that must not see the key
+        (a signed download)."""
+        headers = {**(self.auth if keyed else {}), **(headers or {})}
+        request = client.build_request(method, url, headers=headers, json=json, params=params)
+        return self.send(client, request, what, **send)
+
+    def request_json(self, client: httpx.Client, method: str, url: str, what: str, **request: Any) -> Any:
+        return json_body(
+            self.request(client, method, url, what, **request), provider=self.provider, what=what
+        )
 
     def send(
         self,
@@ -239,9 +273,6 @@ class ProviderHttp:
         if response.status_code < 400 or response.status_code in accept:
             return response
         raise classify(response, provider=provider, what=what, key_var=self.key_var, secrets=self.secrets)
-
-    def json(self, client: httpx.Client, request: httpx.Request, what: str, **send: Any) -> Any:
-        return json_body(self.send(client, request, what, **send), provider=self.provider, what=what)
 
 
 def json_body(response: httpx.Response, *, provider: str, what: str) -> Any:

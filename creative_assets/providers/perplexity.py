@@ -24,6 +24,7 @@ from creative_assets.providers.http import (
     HttpSettings,
     ProviderFailure,
     ProviderHttp,
+    bearer,
     failed_call,
 )
 from creative_assets.providers.prices import PERPLEXITY_PER_RESEARCH
@@ -105,17 +106,12 @@ class PerplexityResearcher(Researcher):
     def _ask(self, body: dict[str, Any]) -> Answer:
         call = ProviderCall(provider=PROVIDER, model=self.preset, operation="research", unit="research")
         started = time.monotonic()
-        http = ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http)
+        http = ProviderHttp(PROVIDER, KEY_VAR, self.api_key, self.http, bearer(self.api_key))
         answer: Any = None
         try:
             with http.client() as client:
-                request = client.build_request(
-                    "POST",
-                    f"{self.base_url.rstrip('/')}/v1/responses",
-                    json=body,
-                    headers={"Authorization": f"Bearer {self.api_key}"},
-                )
-                answer = http.json(client, request, "the research request")
+                url = f"{self.base_url.rstrip('/')}/v1/responses"
+                answer = http.request_json(client, "POST", url, "the research request", json=body)
             call = _priced(call, answer, self.price_per_research, started)
             findings, citations = _read(answer)
         except ProviderFailure as exc:
