@@ -169,7 +169,8 @@ def test_decisions_reach_the_manifest_with_who_and_when(campaign: Campaign) -> N
     assert "gate_pass_rate" in metadata and "passed" in metadata
     summary = json.loads((campaign.storage / "campaign_summary" / JOB / "record.json").read_text())["data"]
     assert (summary["approved_by_reviewer"], summary["rejected_by_reviewer"]) == (1, 1)
-    assert "nan" not in metadata["ab_test_manifest"].value  # not reviewed yet: an empty cell
+    cells = [v for r in metadata["ab_test_manifest"].records for v in r.data.values()]
+    assert "nan" not in cells and None in cells  # not reviewed yet: an empty cell
 
 
 def test_the_command_line_approves_and_rejects(

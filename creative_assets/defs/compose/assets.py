@@ -11,7 +11,7 @@ from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.lineage import lineage_markdown
 from creative_assets.defs.compose.renditions import RenderedCreative, failed_creative, priced, render_creative
 from creative_assets.defs.ledger import current_rows
-from creative_assets.defs.metadata import calls_metadata, preview_of
+from creative_assets.defs.metadata import calls_metadata, preview_of, table_of
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.defs.regeneration import CreativesConfig, plan_rounds, rounds_metadata
 from creative_assets.defs.text.compliance import ComplianceRules
@@ -210,7 +210,7 @@ def creatives(
             # retry); Gate 1a's redraws are counted on base_images.
             "pictures_replaced": sum(r.pictures_drawn for r in rendered),
             "status": dg.MetadataValue.json({c.image_type: c.status for c in finals}),
-            "rendition_table": dg.MetadataValue.md(renditions_markdown(finals)),
+            "rendition_table": renditions_table(finals),
             "headline": copy.headline,
             "subline": copy.subline,
             "cta": copy.cta,
@@ -274,15 +274,20 @@ class _Thumbnails(NamedTuple):
     renditions: list[str]
 
 
-def renditions_markdown(finals: list[Creative]) -> str:
-    lines = [
-        "| creative | locale | format | px | verdict | attempts | file |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {c.creative_id} | {r.locale} | {r.format} | {r.width}×{r.height} | {r.verdict} | "
-        f"{len(r.attempts)} | `{r.file}` |"
-        for c in finals
-        for r in c.renditions
-    ]
-    return "\n".join(lines)
+def renditions_table(finals: list[Creative]) -> dg.TableMetadataValue:
+    return table_of(
+        [
+            {
+                "creative": c.creative_id,
+                "locale": r.locale,
+                "format": r.format,
+                "px": f"{r.width}×{r.height}",
+                "verdict": r.verdict,
+                "attempts": len(r.attempts),
+                "file": r.file,
+            }
+            for c in finals
+            for r in c.renditions
+        ],
+        ("creative", "locale", "format", "px", "verdict", "attempts", "file"),
+    )

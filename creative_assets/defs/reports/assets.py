@@ -4,11 +4,10 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
-import pandas as pd
 
 from creative_assets.approvals import latest_decisions
 from creative_assets.defs.ledger import JOB_ASSETS, VARIANT_ASSETS, cost_breakdown, current_rows
-from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.metadata import calls_metadata, preview, table_of
 from creative_assets.defs.reports.kpis import (
     campaign_estimate,
     kpis,
@@ -47,21 +46,20 @@ from creative_assets.providers.base import (
     VisionAnalyzer,
 )
 
-LEDGER_TABLE_SCHEMA = dg.TableSchema(
-    columns=[
-        dg.TableColumn("phase", "string"),
-        dg.TableColumn("provider", "string"),
-        dg.TableColumn("calls", "int"),
-        dg.TableColumn("cached", "int"),
-        dg.TableColumn("failed", "int"),
-        dg.TableColumn("cost_usd", "float"),
-    ]
+LEDGER_COLUMNS = ("phase", "provider", "calls", "cached", "failed", "cost_usd")
+MANIFEST_COLUMNS = (
+    "creative_id",
+    "locale",
+    "format",
+    "headline",
+    "status",
+    "attempts",
+    "fallback",
+    "failure",
+    "test_cell",
+    "review",
+    "reviewed_by",
 )
-
-
-def _markdown(frame: pd.DataFrame) -> str:
-    """A table for the UI; an empty cell (not reviewed yet, no fallback) stays empty, not `nan`."""
-    return frame.astype(object).where(frame.notna(), "").to_markdown(index=False)
 
 
 @dg.asset(
@@ -83,9 +81,6 @@ def gate_reports(
     rows = current_rows(context.instance, gateway.ledger(job_id), job_id, VARIANT_ASSETS, variant)
     regenerations = sum(len(image.attempts) - 1 for image in base_images.images)
     report = build_gate_report(final_creatives, regenerations)
-    frame = pd.DataFrame(
-        [{**r.model_dump(exclude={"gate_status", "failed_gates"}), **r.gate_status} for r in report.rows]
-    )
     return dg.MaterializeResult(
         value=report,
         metadata={
@@ -99,7 +94,12 @@ def gate_reports(
             "renditions": len(report.rows),
             "gate_1a_regenerations": regenerations,
             "failures_by_gate": dg.MetadataValue.json(report.failures_by_gate),
-            "report": dg.MetadataValue.md(_markdown(frame) if report.rows else "(no renditions)"),
+            "report": table_of(
+                [
+                    {**r.model_dump(exclude={"gate_status", "failed_gates"}), **r.gate_status}
+                    for r in report.rows
+                ]
+            ),
             **calls_metadata(rows),
         },
     )
@@ -211,27 +211,6 @@ def campaign_summary(
             MANIFEST_JSON_FILE: json.dumps([r.model_dump(mode="json") for r in rows], indent=1).encode(),
         },
     )
-    manifest_table = pd.DataFrame(
-        [
-            r.model_dump(
-                mode="json",
-                include={
-                    "creative_id",
-                    "locale",
-                    "format",
-                    "headline",
-                    "status",
-                    "attempts",
-                    "test_cell",
-                    "review",
-                    "reviewed_by",
-                    "fallback",
-                    "failure",
-                },
-            )
-            for r in rows
-        ]
-    )
     return dg.MaterializeResult(
         value=summary,
         metadata={
@@ -268,10 +247,7 @@ def campaign_summary(
                     "refused": spent.refused_calls,
                 }
             ),
-            "ledger_by_phase": dg.MetadataValue.table(
-                records=[dg.TableRecord(row) for row in ledger_table(entries).to_dict("records")],
-                schema=LEDGER_TABLE_SCHEMA,
-            ),
+            "ledger_by_phase": table_of(ledger_table(entries).to_dict("records"), LEDGER_COLUMNS),
             "throughput_seconds": kpi.throughput_seconds,
             "phase_seconds": dg.MetadataValue.json(
                 {t.phase: {"step": t.step_seconds, "wall": t.wall_seconds} for t in kpi.phases}
@@ -280,7 +256,9 @@ def campaign_summary(
             "cost_per_creative_usd": kpi.cost_per_creative_usd,
             "preflight_estimate_usd": kpi.estimate_usd,
             "budget_drift": kpi.budget_drift,
-            "ab_test_manifest": dg.MetadataValue.md(_markdown(manifest_table)),
+            "ab_test_manifest": table_of(
+                [r.model_dump(mode="json", include=set(MANIFEST_COLUMNS)) for r in rows], MANIFEST_COLUMNS
+            ),
             **calls_metadata(calls),
         },
     )
