@@ -5,12 +5,13 @@ every ledger row names the run, phase, job and variant it was paid for."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import dagster as dg
+import pandas as pd
 
 from creative_assets.gateway.models import LedgerEntry
-from creative_assets.models.reports import CostBreakdown
+from creative_assets.models.reports import CostBreakdown, LedgerCosts
 from creative_assets.partitions import variant_key
 
 JOB_ASSETS = ("research", "brand_identity", "copy_variants")
@@ -54,18 +55,61 @@ def current_rows(
     ]
 
 
+SETTLED = ("ok", "error", "moderated")
+
+
+def _sums(rows: Iterable[LedgerEntry], key: Callable[[LedgerEntry], str]) -> dict[str, float]:
+    sums: Counter[str] = Counter()
+    for row in rows:
+        sums[key(row)] += row.cost_usd
+    return {k: round(v, 6) for k, v in sorted(sums.items())}
+
+
+def _per(total: float, passed: int) -> float | None:
+    return round(total / passed, 6) if passed else None
+
+
 def cost_breakdown(rows: Sequence[LedgerEntry], passed: int) -> CostBreakdown:
     """Cost per phase and per provider of the calls behind the current creatives."""
-    by_phase: Counter[str] = Counter()
-    by_provider: Counter[str] = Counter()
-    for row in rows:
-        by_phase[PHASE_OF_OPERATION.get(row.operation, row.operation)] += row.cost_usd
-        by_provider[row.provider] += row.cost_usd
     total = round(sum(r.cost_usd for r in rows), 6)
     return CostBreakdown(
         total_usd=total,
-        per_passed_creative_usd=round(total / passed, 6) if passed else None,
-        by_phase_usd={k: round(v, 6) for k, v in sorted(by_phase.items())},
-        by_provider_usd={k: round(v, 6) for k, v in sorted(by_provider.items())},
+        per_passed_creative_usd=_per(total, passed),
+        by_phase_usd=_sums(rows, lambda r: PHASE_OF_OPERATION.get(r.operation, r.operation)),
+        by_provider_usd=_sums(rows, lambda r: r.provider),
         calls=len(rows),
     )
+
+
+def ledger_costs(entries: Iterable[LedgerEntry], passed: int) -> LedgerCosts:
+    """Everything this job spent, in every run, retries, regenerations and failed runs included."""
+    rows = list(entries)
+    paid = [e for e in rows if e.outcome in SETTLED and not e.cached]
+    total = round(sum(e.cost_usd for e in paid), 6)
+    return LedgerCosts(
+        total_usd=total,
+        per_passed_creative_usd=_per(total, passed),
+        by_phase_usd=_sums(paid, lambda e: e.phase or "unknown"),
+        by_provider_usd=_sums(paid, lambda e: e.provider),
+        paid_calls=len(paid),
+        cached_calls=sum(e.cached for e in rows),
+        failed_calls=sum(e.outcome in ("error", "moderated") for e in rows),
+        refused_calls=sum(e.outcome in ("refused", "circuit_open") for e in rows),
+    )
+
+
+def ledger_table(entries: Iterable[LedgerEntry]) -> pd.DataFrame:
+    """Cost per phase × provider (paid, cached and failed calls counted apart)."""
+    frame = pd.DataFrame([e.model_dump() for e in entries])
+    if frame.empty:
+        return pd.DataFrame(columns=["phase", "provider", "calls", "cached", "failed", "cost_usd"])
+    frame["phase"] = frame["phase"].fillna("unknown")
+    frame["failed"] = frame["outcome"].isin(["error", "moderated", "refused", "circuit_open"])
+    grouped = frame.groupby(["phase", "provider"], as_index=False).agg(
+        calls=("id", "count"),
+        cached=("cached", "sum"),
+        failed=("failed", "sum"),
+        cost_usd=("cost_usd", "sum"),
+    )
+    grouped["cost_usd"] = grouped["cost_usd"].round(6)
+    return grouped

@@ -19,9 +19,10 @@ import dagster as dg
 
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.gateway.models import ProviderLimit
-from creative_assets.gateway.resource import DEFAULT_LIMITS, ProviderGateway
+from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.gateway.shared import DEFAULT_LIMITS
 from creative_assets.io.storage import S3Connection
-from creative_assets.resources.settings import DeploymentEnv, key_values
+from creative_assets.resources.settings import DeploymentEnv
 
 STATE_URL_VAR = "CREATIVE_ASSETS_STATE_URL"
 LIMITS_VAR = "CREATIVE_ASSETS_PROVIDER_LIMITS"
@@ -35,10 +36,6 @@ LIMIT_FIELDS = {
 
 def _invalid(message: str) -> CreativeAssetsError:
     return CreativeAssetsError("invalid_setting", message)
-
-
-def parse_limits(text: str) -> dict[str, ProviderLimit]:
-    return limits_of(key_values(text))  # type: ignore[arg-type]
 
 
 def limits_of(items: list[tuple[str, str, str]]) -> dict[str, ProviderLimit]:

@@ -16,7 +16,7 @@ from creative_assets.providers.retry import RetryPolicy
 
 # reserved: budget held, request under way (a row a killed process left reserved is settled by
 # the next holder of its flight, or by the gateway's sweep); refused: the budget guard said no.
-LedgerOutcome = Literal["reserved", "ok", "error", "moderated", "fallback", "circuit_open", "refused"]
+LedgerOutcome = Literal["reserved", "ok", "error", "moderated", "circuit_open", "refused"]
 
 
 class LedgerEntry(Model):

@@ -205,10 +205,6 @@ class ProviderHttp:
     settings: HttpSettings
     auth: Mapping[str, str] = field(default_factory=dict)
 
-    @property
-    def secrets(self) -> Sequence[str]:
-        return [self.key]
-
     def client(self, *, follow_redirects: bool = False) -> httpx.Client:
         return http_client(self.settings, follow_redirects=follow_redirects)
 
@@ -223,30 +219,14 @@ class ProviderHttp:
         headers: Mapping[str, str] | None = None,
         json: Any = None,
         params: Mapping[str, str] | None = None,
-        **send: Any,
-    ) -> httpx.Response:
-        """Build and send one request (`send`); `keyed=False` for a URL that must not see the key
-        (a signed download)."""
-        headers = {**(self.auth if keyed else {}), **(headers or {})}
-        request = client.build_request(method, url, headers=headers, json=json, params=params)
-        return self.send(client, request, what, **send)
-
-    def request_json(self, client: httpx.Client, method: str, url: str, what: str, **request: Any) -> Any:
-        return json_body(
-            self.request(client, method, url, what, **request), provider=self.provider, what=what
-        )
-
-    def send(
-        self,
-        client: httpx.Client,
-        request: httpx.Request,
-        what: str,
-        *,
         accept: Collection[int] = (),
         max_bytes: int | None = None,
     ) -> httpx.Response:
-        """Send once; return a 2xx/3xx response (or one whose status is in `accept`), else raise
+        """Send one request (with the key's headers unless `keyed=False`: a signed download must
+        not see them); return a 2xx/3xx response (or one whose status is in `accept`), else raise
         ProviderFailure with a stable code."""
+        headers = {**(self.auth if keyed else {}), **(headers or {})}
+        request = client.build_request(method, url, headers=headers, json=json, params=params)
         if max_bytes is not None:
             request.extensions[MAX_BYTES_EXTENSION] = max_bytes
         provider = self.provider
@@ -272,7 +252,11 @@ class ProviderHttp:
             ) from None
         if response.status_code < 400 or response.status_code in accept:
             return response
-        raise classify(response, provider=provider, what=what, key_var=self.key_var, secrets=self.secrets)
+        raise classify(response, provider=provider, what=what, key_var=self.key_var, secrets=[self.key])
+
+    def request_json(self, client: httpx.Client, method: str, url: str, what: str, **request: Any) -> Any:
+        response = self.request(client, method, url, what, **request)
+        return json_body(response, provider=self.provider, what=what)
 
 
 def json_body(response: httpx.Response, *, provider: str, what: str) -> Any:

@@ -6,13 +6,18 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 
 from creative_assets.approvals import latest_decisions
-from creative_assets.defs.ledger import JOB_ASSETS, VARIANT_ASSETS, cost_breakdown, current_rows
+from creative_assets.defs.ledger import (
+    JOB_ASSETS,
+    VARIANT_ASSETS,
+    cost_breakdown,
+    current_rows,
+    ledger_costs,
+    ledger_table,
+)
 from creative_assets.defs.metadata import calls_metadata, preview, table_of
 from creative_assets.defs.reports.kpis import (
     campaign_estimate,
     kpis,
-    ledger_costs,
-    ledger_table,
     phase_timings,
     run_success_rate,
 )
