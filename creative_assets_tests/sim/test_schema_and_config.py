@@ -20,10 +20,10 @@ from creative_assets.models import (
     Layout,
     ResearchBrief,
 )
-from creative_assets.sim.config import ENDPOINTS, FaultRates, SimConfig
-from creative_assets.sim.regex_sample import sample
-from creative_assets.sim.schema_fill import fill_schema, salient_words
-from creative_assets.sim.schema_strict import strict_schema_error
+from creative_assets_tests.provider_sim.config import ENDPOINTS, FaultRates, SimConfig
+from creative_assets_tests.provider_sim.regex_sample import sample
+from creative_assets_tests.provider_sim.schema_fill import fill_schema, salient_words
+from creative_assets_tests.provider_sim.schema_strict import strict_schema_error
 
 
 # The structured answers the simulator fills (CreativeSet is not one: its cross-field rules, one
