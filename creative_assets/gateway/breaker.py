@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import dagster as dg
 
+from creative_assets.errors import CIRCUIT_OPEN, ProviderFailure
 from creative_assets.gateway.models import CallSpec, LedgerEntry
 from creative_assets.gateway.store import StateStore
 from creative_assets.models import ProviderCall
-from creative_assets.providers.http import CIRCUIT_OPEN, ProviderFailure
 
 # Failures that say the provider is unwell. A refusal, a moderation or a bad request says
 # something about our request and must not open the breaker (nor hide a broken key).

@@ -4,7 +4,7 @@ Per call, in this order (cheapest refusal first):
 1. the response cache (`hits.py`) — a hit is answered from storage, costs nothing, takes no slot;
 2. the request's single flight (`flights.py`) — the same request under way elsewhere is waited
    for, then answered from the cache; rows a dead holder left reserved are settled (`tasks.py`);
-3. attempts, under the call's retry budget (`providers/retry.py`); each attempt:
+3. attempts, under the call's retry budget (`retry.py`); each attempt:
    the provider's circuit breaker (`breaker.py`; open: fail fast with `circuit_open`) →
    an in-flight slot (file locks or Postgres advisory locks, freed by the OS or the database
    when a holder dies) → a token from the provider's shared bucket → the budget reservation
@@ -36,11 +36,13 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
+from creative_assets.errors import CIRCUIT_OPEN, ProviderError
 from creative_assets.gateway.breaker import HEALTH_FAILURES, check_breaker, report_health
 from creative_assets.gateway.cache import ResponseCache
 from creative_assets.gateway.flights import Flights
 from creative_assets.gateway.hits import answer_from_cache, cache_answer
 from creative_assets.gateway.models import Answer, BudgetCaps, CallSpec, LedgerEntry, ProviderLimit
+from creative_assets.gateway.retry import CallClock, retry_call
 from creative_assets.gateway.scope import dagster_scope
 from creative_assets.gateway.shared import (
     DEFAULT_LIMITS,
@@ -53,12 +55,9 @@ from creative_assets.gateway.shared import (
 from creative_assets.gateway.slots import SlotPool
 from creative_assets.gateway.store import StateStore
 from creative_assets.gateway.tasks import Task, TaskStore, task_attempt
+from creative_assets.gateway.transport import call_deadline
 from creative_assets.io.storage import S3Connection, fsspec_options
 from creative_assets.models import ProviderCall
-from creative_assets.providers.base import ProviderError
-from creative_assets.providers.http import CIRCUIT_OPEN
-from creative_assets.providers.retry import CallClock, retry_call
-from creative_assets.providers.transport import call_deadline
 
 __all__ = ["Answer", "CallSpec", "ProviderGateway", "Task"]
 REFRESH_TAG = "creative_assets/refresh"
