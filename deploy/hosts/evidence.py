@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,17 @@ import httpx
 import psycopg2
 
 CELERY_WORKER_KEY = "Celery worker"
+
+
+def each(**readers: Callable[[], Any]) -> dict[str, Any]:
+    """Every reading that works, and for one that fails its error: the report stays whole."""
+    out: dict[str, Any] = {}
+    for name, read in readers.items():
+        try:
+            out[name] = read()
+        except Exception as exc:
+            out[name] = {"error": f"{type(exc).__name__}: {exc}"}
+    return out
 
 
 def step_hosts(instance: dg.DagsterInstance, run_ids: list[str]) -> list[dict[str, Any]]:
@@ -92,7 +103,7 @@ def postgres_state(dsn: str) -> dict[str, Any]:
             }
         cur.execute("SELECT provider, outcome, count(*), sum(cost_nano_usd) FROM ca_ledger GROUP BY 1, 2")
         ledger = [
-            {"provider": p, "outcome": o, "rows": n, "cost_usd": round((c or 0) / 1e9, 6)}
+            {"provider": p, "outcome": o, "rows": n, "cost_usd": round(float(c or 0) / 1e9, 6)}
             for p, o, n, c in cur.fetchall()
         ]
         cur.execute("SELECT count(*) FROM ca_ledger WHERE cached = false AND outcome = 'ok'")

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -170,6 +171,9 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         report["relay_peers"] = {
             r.name: dict(evidence.relay_peers(r.log.read_text())) for r in services.relays
         }
+    except Exception:
+        report["success"] = False
+        report["error"] = traceback.format_exc()
     finally:
         stop_drivers()
         topology.close()
@@ -206,6 +210,8 @@ def summary(report: dict[str, Any]) -> str:
     for host, files in report.get("files_on_worker_hosts", {}).items():
         lines.append(f"  files on {host}'s disk: {len(files)} {files[:5]}")
     lines.append(f"  files on the run host's disk: {report.get('files_on_run_host')}")
+    if report.get("error"):
+        lines.append(report["error"])
     lines.append(f"  logs: {report['logs']}")
     return "\n".join(lines)
 

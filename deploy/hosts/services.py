@@ -165,9 +165,13 @@ class Services:
         return {
             "steps": steps,
             "per_host": evidence.per_host(steps),
-            "bucket": evidence.bucket_contents(self.s3_endpoint, self.bucket),
-            "postgres": evidence.postgres_state(f"dbname={self.database} user=postgres host=127.0.0.1"),
-            "simulator": evidence.simulator_stats(f"http://127.0.0.1:{self.sim_port}"),
+            **evidence.each(
+                bucket=lambda: evidence.bucket_contents(self.s3_endpoint, self.bucket),
+                postgres=lambda: evidence.postgres_state(
+                    f"dbname={self.database} user=postgres host=127.0.0.1"
+                ),
+                simulator=lambda: evidence.simulator_stats(f"http://127.0.0.1:{self.sim_port}"),
+            ),
         }
 
     # --- down -----------------------------------------------------------------------------------
