@@ -5,6 +5,7 @@ runs in Postgres, the simulator's counts, and the files each host holds on its o
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
@@ -149,10 +150,20 @@ def local_files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def relay_peers(log_text: str) -> Mapping[str, int]:
-    import json
-
+def relay_line(log_text: str, kind: str) -> Mapping[str, int]:
+    """The relay's closing `peers {…}` (connections taken) or `open {…}` (still open) line."""
     for line in reversed(log_text.splitlines()):
-        if line.startswith("peers "):
-            return json.loads(line.removeprefix("peers "))
+        if line.startswith(f"{kind} "):
+            return json.loads(line.removeprefix(f"{kind} "))
     return {}
+
+
+def relay_losses(log_text: str, since: float) -> list[dict[str, Any]]:
+    """Connections the relay found dead (keepalive) or reset, seconds after `since`."""
+    out = []
+    for line in log_text.splitlines():
+        if line.startswith("lost "):
+            _, at, rest = line.split(" ", 2)
+            connection, _, error = rest.rpartition(": ")
+            out.append({"connection": connection, "after_s": round(float(at) - since, 1), "error": error})
+    return out

@@ -37,6 +37,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 import evidence  # noqa: E402
+from fault import LinkCut  # noqa: E402
 from services import Services  # noqa: E402
 from topology import Topology, host_name  # noqa: E402
 
@@ -144,6 +145,8 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
             services.start_host_relay(name)
             worker_env = {
                 **env,
+                # dagster_celery_config.py: late acknowledgement, tasks of a lost worker given back
+                "PYTHONPATH": f"{REPO}{os.pathsep}{HERE}",
                 "HOME": f"{scratch}/home",
                 "TMPDIR": f"{scratch}/tmp",
                 "DAGSTER_HOME": f"{scratch}/home/dagster",
@@ -154,10 +157,16 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         for process in workers.values():
             wait_ready(process.log)
         run_env = {**env, "DAGSTER_HOME": str(services.run_home)}
+        cut = LinkCut(topology, args.cut_host, services.local_dsn) if args.cut_host else None
         report["load_before"] = [round(x, 2) for x in os.getloadavg()]
         started = time.perf_counter()
+        if cut:
+            cut.start()
         runs = run_campaign(run_env, args.job)
         report["wall_s"] = round(time.perf_counter() - started, 1)
+        if cut:
+            cut.stop()
+            report["cut"] = cut.record
         report["load_after"] = [round(x, 2) for x in os.getloadavg()]
         report["runs"] = runs
         report["success"] = bool(runs) and all(r["success"] for r in runs) and len(runs) == 7
@@ -168,9 +177,13 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         report["files_on_run_host"] = evidence.local_files(scratch)
         for process in [*workers.values(), *services.relays]:
             topology.stop(process)
+        logs = {r.name: r.log.read_text() for r in services.relays}
         report["relay_peers"] = {
-            r.name: dict(evidence.relay_peers(r.log.read_text())) for r in services.relays
+            name: dict(evidence.relay_line(text, "peers")) for name, text in logs.items()
         }
+        report["relay_open"] = {name: dict(evidence.relay_line(text, "open")) for name, text in logs.items()}
+        if cut and cut.record["at"]:
+            report["cut"]["lost"] = evidence.relay_losses(logs["relay-services"], cut.record["at"])
     except Exception:
         report["success"] = False
         report["error"] = traceback.format_exc()
@@ -210,6 +223,12 @@ def summary(report: dict[str, Any]) -> str:
     for host, files in report.get("files_on_worker_hosts", {}).items():
         lines.append(f"  files on {host}'s disk: {len(files)} {files[:5]}")
     lines.append(f"  files on the run host's disk: {report.get('files_on_run_host')}")
+    if cut := report.get("cut"):
+        lost = [x["after_s"] for x in cut.get("lost", []) if ":5432 <- " in x["connection"]]
+        lines.append(
+            f"  cut {cut['host']}'s link during {cut['step']}; its Postgres sessions (slots) ended "
+            f"{min(lost, default=None)}–{max(lost, default=None)} s after the cut"
+        )
     if report.get("error"):
         lines.append(report["error"])
     lines.append(f"  logs: {report['logs']}")
@@ -221,11 +240,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hosts", type=int, default=2, help="worker hosts (namespaces), at least 2")
     parser.add_argument("--job", default="hoc-4711-pflege")
     parser.add_argument("--formats", default="1:1", help="CREATIVE_ASSETS_FORMATS (default 1:1)")
+    parser.add_argument(
+        "--cut-host", type=int, metavar="N", help="cut host N's link while it runs a base_images step"
+    )
     parser.add_argument("--json", help="write the report here")
     parser.add_argument("--logs", help="keep the processes' logs here (default: a new temp folder)")
     args = parser.parse_args(argv)
     if args.hosts < 2 or args.hosts > 9:
         parser.error("--hosts must be between 2 and 9")
+    if args.cut_host is not None and not 1 <= args.cut_host <= args.hosts:
+        parser.error("--cut-host names one of the hosts, 1 … --hosts")
     if reason := usable():
         print(f"[unsupported_machine] {reason}", file=sys.stderr)
         return 2

@@ -128,6 +128,11 @@ class Services:
         }
 
     @property
+    def local_dsn(self) -> str:
+        """The session's database from the services host itself (loopback)."""
+        return f"dbname={self.database} user=postgres host=127.0.0.1"
+
+    @property
     def s3_endpoint(self) -> str:
         return f"http://{SERVICES_ADDRESS}:{self.s3_port}"
 

@@ -79,6 +79,11 @@ class Topology:
             _ip("-n", name, "link", "set", "lo", "up")
         return self
 
+    def cut(self, index: int) -> None:
+        """Take the host's link down: its packets go nowhere, as when a machine's cable is pulled
+        (its processes go on, unaware, until their connections time out)."""
+        _ip("link", "set", f"{host_name(index)}-v", "down")
+
     def start(
         self, name: str, argv: Sequence[str], env: Mapping[str, str], netns: str | None = None
     ) -> Process:
