@@ -26,19 +26,28 @@ class LinkCut(threading.Thread):
     def run(self) -> None:
         worker = f"worker@{host_name(self.index)}"
         while not self.stopping.wait(1.0):
-            with psycopg2.connect(self.dsn) as conn, conn.cursor() as cur:
-                cur.execute(
-                    "SELECT to_regclass('event_logs') IS NOT NULL AND EXISTS (SELECT 1 FROM event_logs "
-                    "WHERE dagster_event_type = 'ENGINE_EVENT' AND step_key = %s AND event LIKE %s)",
-                    (STEP, f"%{worker}%"),
-                )
-                started = cur.fetchone()[0]
-            conn.close()
+            try:
+                started = self._started(worker)
+            except psycopg2.Error:  # the instance's tables are created by the first run
+                continue
             if started:
                 time.sleep(self.delay_s)
                 self.topology.cut(self.index)
                 self.record["at"] = time.time()
                 return
+
+    def _started(self, worker: str) -> bool:
+        conn = psycopg2.connect(self.dsn)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT EXISTS (SELECT 1 FROM event_logs WHERE dagster_event_type = 'ENGINE_EVENT' "
+                    "AND step_key = %s AND event LIKE %s)",
+                    (STEP, f"%{worker}%"),
+                )
+                return bool(cur.fetchone()[0])
+        finally:
+            conn.close()
 
     def stop(self) -> None:
         self.stopping.set()

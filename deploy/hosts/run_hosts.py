@@ -223,7 +223,9 @@ def summary(report: dict[str, Any]) -> str:
     for host, files in report.get("files_on_worker_hosts", {}).items():
         lines.append(f"  files on {host}'s disk: {len(files)} {files[:5]}")
     lines.append(f"  files on the run host's disk: {report.get('files_on_run_host')}")
-    if cut := report.get("cut"):
+    if (cut := report.get("cut")) and not cut.get("at"):
+        lines.append(f"  {cut['host']} was never seen running {cut['step']}: its link was not cut")
+    elif cut:
         lost = [x["after_s"] for x in cut.get("lost", []) if ":5432 <- " in x["connection"]]
         lines.append(
             f"  cut {cut['host']}'s link during {cut['step']}; its Postgres sessions (slots) ended "
