@@ -27,7 +27,7 @@ class LinkCut(threading.Thread):
         worker = f"worker@{host_name(self.index)}"
         while not self.stopping.wait(1.0):
             try:
-                started = self._started(worker)
+                started = self._step_started(worker)
             except psycopg2.Error:  # the instance's tables are created by the first run
                 continue
             if started:
@@ -36,7 +36,7 @@ class LinkCut(threading.Thread):
                 self.record["at"] = time.time()
                 return
 
-    def _started(self, worker: str) -> bool:
+    def _step_started(self, worker: str) -> bool:
         conn = psycopg2.connect(self.dsn)
         try:
             with conn.cursor() as cur:
