@@ -25,6 +25,7 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -182,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", help="write every raw figure here")
     args = parser.parse_args(argv)
+    # Stopped (Ctrl-C, kill, even from a shell that ignores SIGINT in the background), it still
+    # stops the stack's processes and drops its database on the way out.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     data = json.loads(Path(args.profile).read_text(encoding="utf-8"))
     if args.time_scale:
         data["time_scale"] = args.time_scale
