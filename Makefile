@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOB ?= hoc-4711-pflege
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# The daemon launches a run by asking the code server to start its worker process and waits
+# until the worker has imported the code; on a busy machine that outlasts gRPC's default 60 s
+# and Dagster fails the run unstarted (seen in benchmarks/deployed.py). Deployments set it too.
+export DAGSTER_GRPC_TIMEOUT_SECONDS ?= 300
 
 .PHONY: install install-test run dev test lint bench bench-deployed clean
 

@@ -4,6 +4,7 @@ and step records and the simulator's stats, each beside the load average."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -163,7 +164,7 @@ def many(out: Out, profile: Profile, r: dict[str, Any]) -> dict[str, float]:
     variants = [x for x in runs if x["job"] in ("campaign_variant", "campaign_text")]
     waits, overtaken = [], 0
     for roll in rollups:
-        launched = roll["launched"] or roll["created"]
+        launched = roll["launched"] or (time.time() if roll["status"] == "QUEUED" else roll["created"])
         waits.append(launched - roll["created"])
         overtaken += sum(
             1

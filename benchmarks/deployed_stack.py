@@ -141,6 +141,10 @@ class DeployedStack:
             "DAGSTER_PG_USER": PG["user"],
             "DAGSTER_PG_PASSWORD": PG["password"],
             "DAGSTER_PG_DB": self.db,
+            # As `make dev` and docs/deployment say: the daemon's launch of a run waits for the
+            # code server to spawn and import the run's worker, which on a busy machine takes
+            # longer than gRPC's default 60 s; the run would be failed unstarted.
+            "DAGSTER_GRPC_TIMEOUT_SECONDS": os.environ.get("DAGSTER_GRPC_TIMEOUT_SECONDS", "300"),
             "CREATIVE_ASSETS_STORAGE_URL": str(self.home / "storage"),
             "CREATIVE_ASSETS_STATE_URL": f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{self.db}",
         }
