@@ -176,6 +176,13 @@ def main(argv: list[str] | None = None) -> int:
         help="sets of ad formats, ';' between sets (one stack each)",
     )
     parser.add_argument("--only", default="single,ten", help="single, ten or both")
+    parser.add_argument(
+        "--code-server",
+        default="separate",
+        choices=["separate", "managed"],
+        help="one `dagster code-server start` for daemon and webserver (separate), or each "
+        "starting its own from workspace.yaml (managed: the daemon starts a new one every 60 s)",
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per scenario")
     parser.add_argument("--label", default="run", help="heading of this run in the results file")
     parser.add_argument(
@@ -207,8 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for formats in format_sets:
             env = provider_env(sim.url, profile.limits, rpm) | {"CREATIVE_ASSETS_FORMATS": formats}
-            with DeployedStack(workdir, env, names[formats]) as stack:
-                out(f"formats {formats} · stack up (Postgres database {stack.db}), load {load()}")
+            with DeployedStack(workdir, env, names[formats], args.code_server) as stack:
+                out(
+                    f"formats {formats} · stack up (Postgres database {stack.db}, code server "
+                    f"{args.code_server}), load {load()}"
+                )
                 if "single" in only:
                     r = measure(stack, sim, [f"dep-{names[formats]}-single"], args.timeout)
                     raw[f"single {formats}"] = r

@@ -2,6 +2,12 @@
 DAGSTER_HOME with `deploy/dagster.postgres.yaml`, `dagster-daemon run` and `dagster-webserver`
 as separate processes (as a deployment runs them), and a sampler of their process tree.
 
+Where the code location runs (`code_server`): "managed" is what `workspace.yaml` gives, each of
+the daemon and the webserver starting code servers of its own (the daemon a new one every 60 s,
+when it refreshes its workspace: Dagster's RELOAD_WORKSPACE_INTERVAL); "separate" is one
+`dagster code-server start` that both reach over gRPC (`grpc_server` in the workspace), as
+Dagster's own deployment guides and its Helm chart run a code location.
+
 The sampler is hand-written because neither Dagster nor psutil sums CPU over a tree whose
 processes come and go (each run is a worker process of its own): it reads every process of the
 tree every half second and keeps each one's last CPU reading, so a run worker that has exited
@@ -14,6 +20,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -47,6 +54,7 @@ def _kind(proc: psutil.Process) -> str:
         ("multiprocessing", "run workers"),  # the code server spawns each run's worker
         ("execute_run", "run workers"),
         ("api grpc", "code servers"),
+        ("code-server", "code servers"),
         ("dagster-daemon", "daemon"),
         ("dagster_daemon", "daemon"),
         ("dagster-webserver", "webserver"),
@@ -124,7 +132,10 @@ class TreeSampler:
 class DeployedStack:
     """Postgres database, DAGSTER_HOME, daemon and webserver; a context manager that removes them."""
 
-    def __init__(self, workdir: Path, env: dict[str, str], name: str) -> None:
+    def __init__(self, workdir: Path, env: dict[str, str], name: str, code_server: str = "separate") -> None:
+        if code_server not in ("separate", "managed"):
+            raise ValueError(f"code_server is separate or managed, not {code_server!r}")
+        self.code_server = code_server
         self.db = f"bench_{os.getpid()}_{name}".replace("-", "_").lower()
         self.home = workdir / f"home-{name}"
         self.port = _free_port()
@@ -159,6 +170,8 @@ class DeployedStack:
         try:
             bin_dir = Path(sys.executable).parent
             workspace = str(REPO / "workspace.yaml")
+            if self.code_server == "separate":
+                workspace = self._start_code_server(bin_dir)
             self._spawn("daemon", [str(bin_dir / "dagster-daemon"), "run", "-w", workspace])
             self._spawn(
                 "webserver",
@@ -178,6 +191,27 @@ class DeployedStack:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def _start_code_server(self, bin_dir: Path) -> str:
+        """`dagster code-server start` on a free port; returns a workspace file pointing at it."""
+        port = _free_port()
+        location = "-m creative_assets.definitions -a defs --location-name creative_assets"
+        serve = ["code-server", "start", "-h", "127.0.0.1", "-p", str(port), *location.split()]
+        self._spawn("code-server", [str(bin_dir / "dagster"), *serve])
+        workspace = self.home / "workspace.yaml"
+        workspace.write_text(
+            "load_from:\n  - grpc_server:\n      host: 127.0.0.1\n"
+            f"      port: {port}\n      location_name: creative_assets\n",
+            encoding="utf-8",
+        )
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            if self.procs[-1].poll() is not None:
+                raise RuntimeError(f"the code server exited; logs in {self.log_dir}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                return str(workspace)
+            time.sleep(1)
+        raise RuntimeError("the code server did not listen within 240 s")
 
     def _spawn(self, name: str, cmd: list[str]) -> None:
         log = (self.log_dir / f"{self.name}-{name}.log").open("w")
@@ -229,8 +263,6 @@ class DeployedStack:
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
