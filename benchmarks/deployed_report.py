@@ -4,6 +4,7 @@ and step records and the simulator's stats, each beside the load average."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from pathlib import Path
 from statistics import fmean
@@ -180,3 +181,21 @@ def many(out: Out, profile: Profile, r: dict[str, Any]) -> dict[str, float]:
     out(f"   runs: {len(runs)}")
     _cpu_lines(out, r, n)
     return {"rate_per_min": rate, "ratio": rate / bound, "cpu_s": r["cpu_s"], "overtaken": overtaken}
+
+
+def regeneration(out: Out, r: dict[str, Any]) -> int:
+    runs = r["runs"]
+    regen = [x for x in runs if x["job"] == "regenerate_creatives"]
+    rollups = _of(runs, "campaign_rollup")
+    ends = [x["end"] for x in runs if x["end"]]
+    span = (max(ends) - r["since"]) if ends else 0.0
+    out(f"3. One regeneration round (regenerate_creatives backfill over 5 variants; load {load_now()})")
+    out(
+        f"   {len(regen)} regeneration runs ({sum(x['status'] == 'SUCCESS' for x in regen)} ok) → "
+        f"{len(rollups)} roll-up{'s' if len(rollups) != 1 else ''} (target 1), {span:.1f} s to the last"
+    )
+    return len(rollups)
+
+
+def load_now() -> str:
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
