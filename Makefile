@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # and Dagster fails the run unstarted (seen in benchmarks/deployed.py). Deployments set it too.
 export DAGSTER_GRPC_TIMEOUT_SECONDS ?= 300
 
-.PHONY: install install-test run dev test lint bench bench-deployed clean
+.PHONY: install install-test run dev test lint bench bench-deployed sim clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,9 @@ run: install $(DAGSTER_HOME)/dagster.yaml
 dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m creative_assets.desk dev --workspace $(CURDIR)/workspace.yaml $(DESK_ARGS)
 
+# Every core, each module's and each shared campaign's tests on one worker (creative_assets_tests/conftest.py).
 test: install-test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 # The campaign benchmark (issue #7): the real clients against the provider simulator with the
 # latency profile in benchmarks/profile.json; prints every figure and the load average.
@@ -52,6 +53,12 @@ bench: install
 # make bench-deployed BENCH_ARGS="--only single --formats 1:1 --label before".
 bench-deployed: install
 	$(BIN)/python -m benchmarks.deployed $(BENCH_ARGS)
+
+# The provider simulator (a development tool in the test package, never shipped): a loopback
+# server speaking the providers' wire formats; prints the environment that points the clients at it.
+# SIM_ARGS passes options, e.g. make sim SIM_ARGS="--port 8765 --time-scale 0.01".
+sim: install
+	$(BIN)/python -m creative_assets_tests.provider_sim $(SIM_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -84,7 +84,15 @@ class SimProcess:
         self.url = f"http://127.0.0.1:{free_port()}"
         port = self.url.rsplit(":", 1)[1]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "creative_assets.sim", "--port", port, "--config", str(path)],
+            [
+                sys.executable,
+                "-m",
+                "creative_assets_tests.provider_sim",
+                "--port",
+                port,
+                "--config",
+                str(path),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=(workdir / "sim.log").open("w"),
         )

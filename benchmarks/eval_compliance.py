@@ -39,7 +39,7 @@ from creative_assets.gates.compliance import find_violations
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import CopyVariant
 from creative_assets.providers.openai_compliance import OpenAIComplianceReviewer
-from creative_assets.sim import fast_config, running_simulator
+from creative_assets_tests.provider_sim import fast_config, running_simulator
 
 TESTS = Path(__file__).resolve().parents[1] / "creative_assets_tests" / "gates"
 PHRASES = TESTS / "compliance_phrases.json"

@@ -18,11 +18,10 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from creative_assets.defs.parallel import side_by_side
-from creative_assets.errors import CreativeAssetsError
+from creative_assets.errors import CreativeAssetsError, ProviderError
 from creative_assets.gateway.slots import SlotTimeout
 from creative_assets.imaging.png import InvalidImageError
 from creative_assets.models.base import CallFailure, ProviderCall
-from creative_assets.providers.base import ProviderError
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -23,10 +23,9 @@ from creative_assets.desk.schemas import (
     StartCampaignResult,
 )
 from creative_assets.desk.views import counts_of, creative_views
-from creative_assets.errors import CreativeAssetsError
+from creative_assets.errors import CreativeAssetsError, ProviderError
 from creative_assets.models import VARIANTS, JobPosting
 from creative_assets.partitions import InvalidJobIdError, job_partitions, validate_job_id, variant_key
-from creative_assets.providers.base import ProviderError
 
 ACTIVE = {
     dg.DagsterRunStatus.QUEUED,

@@ -11,8 +11,8 @@ import dagster as dg
 from pydantic import Field
 
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.gateway.retry import RetryPolicy
 from creative_assets.models.base import Model, ProviderCall
-from creative_assets.providers.retry import RetryPolicy
 
 # reserved: budget held, request under way (a row a killed process left reserved is settled by
 # the next holder of its flight, or by the gateway's sweep); refused: the budget guard said no.

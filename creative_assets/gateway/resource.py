@@ -4,7 +4,7 @@ Per call, in this order (cheapest refusal first):
 1. the response cache — a hit is answered from storage, costs nothing and takes no slot;
 2. the request's single flight (`flights.py`) — the same request under way elsewhere is waited
    for, then answered from the cache; rows a dead holder left reserved are settled (`tasks.py`);
-3. attempts, under the call's retry budget (`providers/retry.py`); each attempt:
+3. attempts, under the call's retry budget (`retry.py`); each attempt:
    the provider's circuit breaker (open: fail fast with `circuit_open`, a fallback-able code) →
    an in-flight slot (file locks or Postgres advisory locks, freed by the OS or the database
    when a holder dies) → a token from the provider's shared bucket → the budget reservation
@@ -35,6 +35,7 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
+from creative_assets.errors import CIRCUIT_OPEN, ProviderError, ProviderFailure
 from creative_assets.gateway.cache import ResponseCache
 from creative_assets.gateway.flights import Flights, flights_for
 from creative_assets.gateway.models import (
@@ -45,16 +46,14 @@ from creative_assets.gateway.models import (
     LedgerEntry,
     ProviderLimit,
 )
+from creative_assets.gateway.retry import CallClock, retry_call
 from creative_assets.gateway.scope import CallScope, dagster_scope
 from creative_assets.gateway.slots import SlotPool, slots_for
 from creative_assets.gateway.store import StateStore
 from creative_assets.gateway.tasks import Task, TaskStore, task_attempt
+from creative_assets.gateway.transport import call_deadline
 from creative_assets.io.storage import S3Connection, fsspec_options
 from creative_assets.models import ProviderCall
-from creative_assets.providers.base import ProviderError
-from creative_assets.providers.http import CIRCUIT_OPEN, ProviderFailure
-from creative_assets.providers.retry import CallClock, retry_call
-from creative_assets.providers.transport import call_deadline
 
 __all__ = ["Answer", "CallSpec", "ProviderGateway", "Task"]
 REFRESH_TAG = "creative_assets/refresh"

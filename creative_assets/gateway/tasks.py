@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from creative_assets.errors import MODERATED, ProviderFailure
 from creative_assets.gateway.database import engine_for, ledger, tasks
+from creative_assets.gateway.retry import RETRYABLE
 from creative_assets.gateway.store import _NANO
-from creative_assets.providers.http import MODERATED, ProviderFailure
-from creative_assets.providers.retry import RETRYABLE
 
 if TYPE_CHECKING:
     from creative_assets.gateway.models import Answer

@@ -11,7 +11,6 @@ from typing import Generic, TypeVar
 
 import dagster as dg
 
-from creative_assets.errors import CreativeAssetsError
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.models import (
     BrandIdentity,
@@ -48,10 +47,6 @@ class ArtDirection:
     meta_analysis: str
     concepts: list[ImageConcept]
     prompts: list[DesignerPrompt]
-
-
-class ProviderError(CreativeAssetsError):
-    """A provider failed in a way the caller should report, with a stable code."""
 
 
 class Priced:

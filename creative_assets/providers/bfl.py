@@ -24,25 +24,15 @@ import pydantic_core
 from PIL import Image
 from pydantic import Field
 
+from creative_assets.errors import INVALID_RESPONSE, MODERATED, SERVER_ERROR, TIMEOUT, ProviderFailure
 from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway, Task
+from creative_assets.gateway.retry import RETRYABLE
+from creative_assets.gateway.transport import deadline_after
 from creative_assets.imaging.png import MAX_BYTES, InvalidImageError, open_image, to_png
 from creative_assets.models import DesignerPrompt, ProviderCall
 from creative_assets.providers.base import Generated, ImageGenerator
-from creative_assets.providers.http import (
-    INVALID_RESPONSE,
-    MODERATED,
-    SERVER_ERROR,
-    TIMEOUT,
-    HttpSettings,
-    ProviderFailure,
-    ProviderHttp,
-    failed_call,
-    json_body,
-    timed,
-)
+from creative_assets.providers.http import HttpSettings, ProviderHttp, failed_call, json_body, timed
 from creative_assets.providers.prices import BFL_PER_IMAGE
-from creative_assets.providers.retry import RETRYABLE
-from creative_assets.providers.transport import deadline_after
 
 DEFAULT_BASE_URL = "https://api.bfl.ai"
 PROVIDER = "bfl"

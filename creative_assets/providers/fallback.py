@@ -21,10 +21,10 @@ from typing import TypeVar
 
 import dagster as dg
 
+from creative_assets.errors import FALLBACK_CODES, MODERATED, ProviderError, ProviderFailure
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.models import CopyVariant, DesignerPrompt, Layout, ProviderCall
-from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator, ProviderError
-from creative_assets.providers.http import FALLBACK_CODES, MODERATED, ProviderFailure
+from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator
 
 T = TypeVar("T")
 

@@ -17,20 +17,12 @@ from typing import Any
 
 from pydantic import Field
 
+from creative_assets.errors import AUTH_FAILED, INVALID_RESPONSE, ProviderFailure
 from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.models import BrandIdentity, JobPosting, LogoInfo, ProviderCall
 from creative_assets.models.brand import LOGO_FILE
 from creative_assets.providers.base import BrandExtractor
-from creative_assets.providers.http import (
-    AUTH_FAILED,
-    INVALID_RESPONSE,
-    HttpSettings,
-    ProviderFailure,
-    ProviderHttp,
-    failed_call,
-    redact,
-    timed,
-)
+from creative_assets.providers.http import HttpSettings, ProviderHttp, failed_call, redact, timed
 from creative_assets.providers.local.brand import DEFAULT_BRAND, default_brand
 from creative_assets.providers.prices import FIRECRAWL_PER_SCRAPE
 from creative_assets.providers.safe_fetch import MAX_LOGO_BYTES, FetchRefused, fetch_logo

@@ -7,7 +7,7 @@ version does not know is kept in the posting's `extra_fields` instead of rejecti
 listing, an item that does not validate (no id, a timestamp that is not one) is skipped with its
 reason (`JobListing.skipped`, and a warning) and the good jobs are still listed.
 
-Requests are retried like every provider call (`retry.py`): 429 with its Retry-After, 5xx,
+Requests are retried like every provider call (`gateway/retry.py`): 429 with its Retry-After, 5xx,
 timeouts, cut-off answers; a refused key fails at once.
 """
 
@@ -21,18 +21,12 @@ from urllib.parse import quote
 import httpx
 from pydantic import Field, ValidationError
 
-from creative_assets.errors import describe_validation_error
+from creative_assets.errors import INVALID_RESPONSE, ProviderError, ProviderFailure, describe_validation_error
+from creative_assets.gateway.retry import retry_call
 from creative_assets.models import JobPosting, JobRef
 from creative_assets.partitions import validate_job_id
-from creative_assets.providers.base import JobSource, ProviderError
-from creative_assets.providers.http import (
-    INVALID_RESPONSE,
-    HttpSettings,
-    ProviderFailure,
-    ProviderHttp,
-    json_body,
-)
-from creative_assets.providers.retry import retry_call
+from creative_assets.providers.base import JobSource
+from creative_assets.providers.http import HttpSettings, ProviderHttp, json_body
 
 PROVIDER = "hoc"
 KEY_VAR = "HOC_API_KEY"

@@ -1,8 +1,8 @@
 """HTTP plumbing shared by the httpx clients (BFL, Perplexity, Firecrawl, HOC): one client factory
-with a total deadline and a byte cap per request (`transport.py`), one classification of failures
+with a total deadline and a byte cap per request (`gateway/transport.py`), one classification of failures
 into stable codes, and one request helper per provider (`ProviderHttp`).
 
-A request here is sent once. Retrying has exactly ONE layer per call (`retry.py`, tenacity): the
+A request here is sent once. Retrying has exactly ONE layer per call (`gateway/retry.py`, tenacity): the
 gateway runs it around each paid call, outside the in-flight slot, and the HOC client around its
 requests; the OpenAI SDK's own retries are off. A failure carries what the retry layer needs: its
 code, the provider's `Retry-After`, and what the attempt was billed.
@@ -26,20 +26,21 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from creative_assets.models import ProviderCall
-from creative_assets.providers.base import ProviderError
-from creative_assets.providers.retry import INVALID_RESPONSE, RATE_LIMITED, SERVER_ERROR, TIMEOUT, RetryPolicy
-from creative_assets.providers.transport import MAX_BYTES_EXTENSION, BodyTooLarge, deadline_transport
-
-AUTH_FAILED, BAD_REQUEST, MODERATED = "auth_failed", "bad_request", "moderated"
-INVALID_MODEL_OUTPUT = "invalid_model_output"  # the API answered fine; the model's content does not fit
-TOO_LARGE = "response_too_large"  # refused at the byte cap: asking again would bring the same
-CIRCUIT_OPEN = "circuit_open"  # our breaker refused to send: the provider failed too often just now
-# Worth another provider: the failure says nothing about our request. auth_failed and
-# bad_request would fail the same way again (and hide a broken key), so they fail fast.
-FALLBACK_CODES = frozenset(
-    {RATE_LIMITED, SERVER_ERROR, TIMEOUT, MODERATED, INVALID_RESPONSE, TOO_LARGE, CIRCUIT_OPEN}
+from creative_assets.errors import (
+    AUTH_FAILED,
+    BAD_REQUEST,
+    INVALID_RESPONSE,
+    MODERATED,
+    RATE_LIMITED,
+    SERVER_ERROR,
+    TIMEOUT,
+    TOO_LARGE,
+    ProviderFailure,
 )
+from creative_assets.gateway.retry import RetryPolicy
+from creative_assets.gateway.transport import MAX_BYTES_EXTENSION, BodyTooLarge, deadline_transport
+from creative_assets.models import ProviderCall
+
 HINTS = {
     RATE_LIMITED: "wait a little and re-run the step, or lower this provider's concurrency limit",
     SERVER_ERROR: "the provider is having trouble; re-run the step later",
@@ -48,7 +49,6 @@ HINTS = {
     INVALID_RESPONSE: "the answer was cut off or not what the API documents; re-run the step",
 }
 MAX_DETAIL = 300  # characters of a provider's own error message worth quoting
-__all__ = ["INVALID_RESPONSE", "RATE_LIMITED", "SERVER_ERROR", "TIMEOUT"]
 
 
 class HttpSettings(RetryPolicy):
@@ -59,42 +59,6 @@ class HttpSettings(RetryPolicy):
     )
     connect_timeout_s: float = Field(default=10.0, gt=0)
     max_response_bytes: int = Field(default=8 * 1024 * 1024, gt=0, description="a larger answer is refused")
-
-
-class ProviderFailure(ProviderError):
-    """A failed provider call: stable code, actionable message, and the call record (with what
-    the provider billed for it) so a fallback can put the attempt on the ledger.
-
-    `retry_after_s` is the provider's advised wait; `cost_estimated` says the attempt's cost is an
-    upper bound (the bill could not be read from the answer); `calls` holds every attempt of the
-    call once the retry layer has given up (the last one is `call`)."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        provider: str,
-        status: int | None = None,
-        call: ProviderCall | None = None,
-        retry_after_s: float | None = None,
-    ) -> None:
-        super().__init__(code, message)
-        self.provider = provider
-        self.status = status
-        self.call = call
-        self.retry_after_s = retry_after_s
-        self.cost_estimated = False
-        self.calls: list[ProviderCall] = []
-
-    @property
-    def fallback_ok(self) -> bool:
-        return self.code in FALLBACK_CODES
-
-    @property
-    def answered(self) -> bool:
-        """The provider answered 2xx: it did the work, so it bills, even if the body is unusable."""
-        return self.status is not None and 200 <= self.status < 300
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
@@ -115,7 +79,7 @@ def tls_context() -> ssl.SSLContext:
 def http_client(settings: HttpSettings, *, follow_redirects: bool = False) -> httpx.Client:
     """No default headers on purpose: keys go on each request, so a URL the provider hands back
     (a signed sample, a logo on the employer's site) never receives them. Every request has a
-    total deadline of `timeout_s` and a byte cap (`transport.py`)."""
+    total deadline of `timeout_s` and a byte cap (`gateway/transport.py`)."""
     timeout = httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s)
     transport = deadline_transport(
         httpx,

@@ -1,10 +1,10 @@
 """What the three OpenAI resources share: connection config, the SDK client, the mapping of SDK
 errors onto our stable codes, and one strict structured-output chat call.
 
-The SDK's own retries are off (`max_retries=0`): the gateway's retry layer (`retry.py`) retries
+The SDK's own retries are off (`max_retries=0`): the gateway's retry layer (`gateway/retry.py`) retries
 each call, outside the in-flight slot, with the `Retry-After`/`retry-after-ms` the SDK's error
 carries, and each attempt is a ledger row with what it was billed. Every request has a total
-deadline (`transport.py`, on the SDK's own HTTP stack, httpx2). Tests run the SDK against the
+deadline (`gateway/transport.py`, on the SDK's own HTTP stack, httpx2). Tests run the SDK against the
 loopback simulator via `base_url` instead of patching.
 """
 
@@ -21,17 +21,21 @@ import httpx2
 import openai
 from pydantic import Field
 
-from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
-from creative_assets.models import ProviderCall
-from creative_assets.providers.http import (
+from creative_assets.errors import (
     BAD_REQUEST,
-    HINTS,
     INVALID_MODEL_OUTPUT,
     INVALID_RESPONSE,
     MODERATED,
     SERVER_ERROR,
     TIMEOUT,
     ProviderFailure,
+)
+from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
+from creative_assets.gateway.retry import RetryPolicy
+from creative_assets.gateway.transport import deadline_transport
+from creative_assets.models import ProviderCall
+from creative_assets.providers.http import (
+    HINTS,
     failed_call,
     redact,
     retry_after_s,
@@ -40,8 +44,6 @@ from creative_assets.providers.http import (
     tls_context,
 )
 from creative_assets.providers.prices import CHAT_PER_1K_TOKENS, TokenPrice, chat_cost
-from creative_assets.providers.retry import RetryPolicy
-from creative_assets.providers.transport import deadline_transport
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 PROVIDER = "openai"

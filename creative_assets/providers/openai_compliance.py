@@ -15,7 +15,12 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from creative_assets.errors import CreativeAssetsError, describe_validation_error
+from creative_assets.errors import (
+    INVALID_MODEL_OUTPUT,
+    CreativeAssetsError,
+    ProviderFailure,
+    describe_validation_error,
+)
 from creative_assets.models import CopyVariant, ProviderCall
 from creative_assets.providers.compliance_review import (
     ComplianceReview,
@@ -24,7 +29,7 @@ from creative_assets.providers.compliance_review import (
     copy_fields,
     locate,
 )
-from creative_assets.providers.http import INVALID_MODEL_OUTPUT, ProviderFailure, failed_call
+from creative_assets.providers.http import failed_call
 from creative_assets.providers.openai_client import OpenAIResource, price_of, structured_chat
 from creative_assets.providers.prices import chat_cost
 from creative_assets.providers.strict_schema import strict_schema

@@ -13,7 +13,12 @@ import numpy as np
 from PIL import Image
 from pydantic import Field, ValidationError
 
-from creative_assets.errors import describe_validation_error
+from creative_assets.errors import (
+    INVALID_MODEL_OUTPUT,
+    INVALID_RESPONSE,
+    ProviderFailure,
+    describe_validation_error,
+)
 from creative_assets.gateway.resource import Answer, CallSpec
 from creative_assets.imaging.analysis import analyze_image, detail_grid
 from creative_assets.imaging.canvas import Canvas, Rect
@@ -30,13 +35,7 @@ from creative_assets.models import (
 )
 from creative_assets.providers import prompts
 from creative_assets.providers.base import Generated, ImageEditor, VisionAnalyzer
-from creative_assets.providers.http import (
-    INVALID_MODEL_OUTPUT,
-    INVALID_RESPONSE,
-    ProviderFailure,
-    failed_call,
-    timed,
-)
+from creative_assets.providers.http import failed_call, timed
 from creative_assets.providers.openai_client import (
     PROVIDER,
     SDK_FAILURES,

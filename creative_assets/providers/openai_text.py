@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from creative_assets.errors import describe_validation_error
+from creative_assets.errors import INVALID_MODEL_OUTPUT, ProviderFailure, describe_validation_error
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.models import (
     IMAGE_TYPES,
@@ -41,7 +41,7 @@ from creative_assets.models import (
 from creative_assets.models.text import DEFAULT_LOCALE, ComplianceFinding
 from creative_assets.providers import prompts
 from creative_assets.providers.base import ArtDirection, Generated, TextGenerator
-from creative_assets.providers.http import INVALID_MODEL_OUTPUT, ProviderFailure, failed_call
+from creative_assets.providers.http import failed_call
 from creative_assets.providers.openai_client import OpenAIResource, structured_chat, typical_chat_prices
 from creative_assets.providers.strict_schema import drop_nulls, object_schema, strict_schema
 

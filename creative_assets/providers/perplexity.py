@@ -13,19 +13,17 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from creative_assets.errors import describe_validation_error
+from creative_assets.errors import (
+    INVALID_MODEL_OUTPUT,
+    INVALID_RESPONSE,
+    ProviderFailure,
+    describe_validation_error,
+)
 from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.models import JobPosting, Model, ProviderCall, ResearchBrief
 from creative_assets.providers import prompts
 from creative_assets.providers.base import Researcher
-from creative_assets.providers.http import (
-    INVALID_MODEL_OUTPUT,
-    INVALID_RESPONSE,
-    HttpSettings,
-    ProviderFailure,
-    ProviderHttp,
-    failed_call,
-)
+from creative_assets.providers.http import HttpSettings, ProviderHttp, failed_call
 from creative_assets.providers.prices import PERPLEXITY_PER_RESEARCH
 from creative_assets.providers.strict_schema import drop_nulls, strict_schema
 

@@ -36,9 +36,9 @@ from typing import Literal
 import dagster as dg
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from creative_assets.errors import ProviderError
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.providers import bfl, firecrawl, openai_client, perplexity
-from creative_assets.providers.base import ProviderError
 from creative_assets.providers.bfl import BflImageGenerator
 from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
 from creative_assets.providers.firecrawl import FirecrawlBrandExtractor

@@ -21,7 +21,7 @@ from benchmarks.model import (
     throughput_bound_per_min,
 )
 from benchmarks.records import cpu_floor_s, fixed_costs, last_chain
-from creative_assets.sim import SimConfig, fast_config, running_simulator
+from creative_assets_tests.provider_sim import SimConfig, fast_config, running_simulator
 
 CHAT = "openai.chat_completions"
 TINY: dict[str, Any] = {

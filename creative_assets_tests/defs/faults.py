@@ -10,6 +10,7 @@ from __future__ import annotations
 import dagster as dg
 from pydantic import Field
 
+from creative_assets.errors import ProviderFailure
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.models import (
     BrandIdentity,
@@ -22,7 +23,6 @@ from creative_assets.models import (
     ProviderCall,
 )
 from creative_assets.providers.base import ArtDirection, Generated
-from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import LocalImageEditor, ProceduralImageGenerator, TemplateTextGenerator
 
 

@@ -21,6 +21,7 @@ from creative_assets.approvals import FINAL_CREATIVES, latest_decisions, parse_c
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import IMAGE_TYPES, VARIANTS, CreativeSet, GateReport
 from creative_assets.partitions import job_partitions, variant_key
+from creative_assets_tests.support.failing_creative import fail_one_creative
 from creative_assets_tests.defs.conftest import SharedCampaign
 
 JOB = "hoc-4711-pflege"
@@ -257,6 +258,7 @@ def test_a_decision_on_a_regenerated_creative_is_pending(campaign: Campaign) -> 
 
 
 def test_an_approval_with_the_override_ships_a_creative_that_failed_its_gates(campaign: Campaign) -> None:
+    fail_one_creative(campaign.instance, campaign.storage, JOB, "C", "location")
     failed = [
         (v, t)
         for v in VARIANTS

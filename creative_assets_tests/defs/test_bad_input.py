@@ -9,8 +9,8 @@ import dagster as dg
 import pytest
 
 from creative_assets.campaign import ensure_job_partition, run_campaign
+from creative_assets.errors import ProviderError
 from creative_assets.partitions import InvalidJobIdError
-from creative_assets.providers.base import ProviderError
 from creative_assets.providers.local import LocalJobSource
 from creative_assets_tests.conftest import make_defs
 

@@ -27,6 +27,7 @@ import pytest
 
 from creative_assets.approvals import record_decision
 from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
+from creative_assets.errors import ProviderFailure
 from creative_assets.models import (
     IMAGE_TYPES,
     VARIANTS,
@@ -37,7 +38,6 @@ from creative_assets.models import (
 )
 from creative_assets.providers.base import Generated
 from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
-from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import (
     LocalImageEditor,
     LocalJobSource,

@@ -21,8 +21,8 @@ from creative_assets.models.text import ComplianceFinding
 from creative_assets.partitions import variant_key
 from creative_assets.providers.base import Generated
 from creative_assets.providers.local import LocalJobSource, ProceduralImageGenerator, TemplateTextGenerator
-from creative_assets.sim.hoc_routes import SAMPLE_JOBS
 from creative_assets_tests.conftest import chain_sensor_requests, make_defs
+from creative_assets_tests.provider_sim.hoc_jobs import SAMPLE_JOBS
 
 BILINGUAL = "hoc-6230-pflege-bilingual"
 GERMAN = "hoc-4711-pflege"

@@ -12,12 +12,12 @@ import pytest
 
 from creative_assets.defs.automation.policy import LaunchPolicy
 from creative_assets.defs.images.generation import SOFTENING, generate_clean_base_image
+from creative_assets.errors import ProviderError, ProviderFailure
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import DesignerPrompt, ProviderCall
-from creative_assets.providers.base import Generated, ProviderError
+from creative_assets.providers.base import Generated
 from creative_assets.providers.bfl import BflImageGenerator
 from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
-from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import ProceduralImageGenerator
 from creative_assets.providers.openai_images import OpenAIImageEditor
 from creative_assets.providers.select import choice_from_env, parse_choice, provider_resources

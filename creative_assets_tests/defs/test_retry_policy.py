@@ -25,7 +25,7 @@ from creative_assets.providers.local import (
     TemplateTextGenerator,
 )
 from creative_assets.resources import CampaignSettings, OcrReader
-from creative_assets.sim.overlay import render_zones, zone_texts
+from creative_assets_tests.provider_sim.overlay import render_zones, zone_texts
 
 SETTINGS = CampaignSettings(width=768, height=768)
 

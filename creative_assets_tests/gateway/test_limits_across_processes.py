@@ -28,8 +28,8 @@ from creative_assets.definitions import build_definitions, deployment_resources
 from creative_assets.gateway.slots import SlotPool, slots_for
 from creative_assets.gateway.store import StateStore
 from creative_assets.gateway.tasks import TaskStore
-from creative_assets.sim import Simulator, fast_config, running_simulator
-from creative_assets.sim.hoc_routes import SAMPLE_JOBS
+from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
+from creative_assets_tests.provider_sim.hoc_jobs import SAMPLE_JOBS
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {p: f"{p}-key-PROCS-4c1d" for p in ("openai", "bfl", "perplexity", "firecrawl", "hoc")}

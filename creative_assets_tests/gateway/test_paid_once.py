@@ -20,8 +20,8 @@ import pytest
 
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.gateway.store import StateStore
-from creative_assets.sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.gateway._support import fresh_postgres_database
+from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = "11,12,13,14"

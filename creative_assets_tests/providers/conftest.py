@@ -14,7 +14,7 @@ from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import DesignerPrompt, JobPosting
 from creative_assets.providers.http import HttpSettings
 from creative_assets.providers.local import LocalJobSource, ProceduralImageGenerator
-from creative_assets.sim import Simulator, fast_config, running_simulator
+from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 
 JOB_ID = "hoc-4711-pflege"
 SECRET = "sk-live-9f8e7d6c5b4a3928"  # a key shaped like a real one, to search error texts for

@@ -17,7 +17,7 @@ from creative_assets.models import IMAGE_TYPES
 from creative_assets.partitions import variant_key
 from creative_assets.providers.select import choice_from_env, provider_resources
 from creative_assets.resources import settings_from_env
-from creative_assets.sim import fast_config, running_simulator
+from creative_assets_tests.provider_sim import fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
 
 KEYS = {p: f"{p}-key-BUDGET" for p in ("openai", "bfl", "perplexity", "firecrawl", "hoc")}

@@ -11,13 +11,14 @@ import time
 import httpx
 import pytest
 
+from creative_assets.errors import ProviderFailure
+from creative_assets.gateway.transport import BodyTooLarge, call_deadline, deadline_transport
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import DesignerPrompt
 from creative_assets.providers.bfl import BflImageGenerator, trusted_host
 from creative_assets.providers.hoc import HocJobSource
-from creative_assets.providers.http import HttpSettings, ProviderFailure
-from creative_assets.providers.transport import BodyTooLarge, call_deadline, deadline_transport
-from creative_assets.sim import Simulator
+from creative_assets.providers.http import HttpSettings
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import FAST, JOB_ID, configure, endpoint_stats, faults, gateway
 
 PROMPT = DesignerPrompt(image_type="location", prompt="Konstanz harbour at dawn, calm sky. No text.")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from creative_assets.definitions import build_definitions, local_resources
+from creative_assets.errors import ProviderError
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import CopyVariant, DesignerPrompt, JobPosting
-from creative_assets.providers.base import ProviderError
 from creative_assets.providers.bfl import BflImageGenerator
 from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
 from creative_assets.providers.http import HttpSettings
@@ -25,7 +25,7 @@ from creative_assets.providers.local import (
 from creative_assets.providers.local.brand import default_brand
 from creative_assets.providers.openai_images import OpenAIImageEditor
 from creative_assets.providers.select import ProviderChoice, choice_from_env, parse_choice, provider_resources
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import (
     FAST,
     SECRET,

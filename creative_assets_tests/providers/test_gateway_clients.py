@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 import pytest
 
+from creative_assets.errors import ProviderFailure
 from creative_assets.gateway import BudgetExceeded, ProviderLimit, call_scope
 from creative_assets.gateway.resource import REFRESH_TAG, ProviderGateway
 from creative_assets.imaging.png import validate_png
@@ -16,11 +17,10 @@ from creative_assets.models import DesignerPrompt, JobPosting
 from creative_assets.providers.bfl import BflImageGenerator
 from creative_assets.providers.fallback import FallbackImageGenerator
 from creative_assets.providers.firecrawl import FirecrawlBrandExtractor
-from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import ProceduralImageGenerator
 from creative_assets.providers.openai_images import OpenAIVisionAnalyzer
 from creative_assets.providers.perplexity import PerplexityResearcher
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import FAST, configure, endpoint_stats, faults, gateway
 
 PROMPT = DesignerPrompt(image_type="location", prompt="Konstanz harbour at dawn, calm sky. No text.")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from creative_assets.errors import ProviderError
 from creative_assets.models import JobPosting
-from creative_assets.providers.base import ProviderError
 from creative_assets.providers.hoc import HocJobSource
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import FAST, JOB_ID, configure
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,15 +10,15 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
+from creative_assets.errors import ProviderError, ProviderFailure
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import DesignerPrompt, JobPosting
-from creative_assets.providers.base import ProviderError
 from creative_assets.providers.bfl import BflImageGenerator, flux_size
 from creative_assets.providers.firecrawl import FirecrawlBrandExtractor, to_hex
 from creative_assets.providers.hoc import HocJobSource
-from creative_assets.providers.http import ProviderFailure, retry_after_s
+from creative_assets.providers.http import retry_after_s
 from creative_assets.providers.perplexity import PerplexityResearcher
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import (
     FAST,
     JOB_ID,

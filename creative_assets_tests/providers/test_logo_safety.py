@@ -13,7 +13,7 @@ from PIL import Image
 from creative_assets.models import JobPosting
 from creative_assets.providers.firecrawl import FirecrawlBrandExtractor
 from creative_assets.providers.safe_fetch import FetchRefused, fetch_logo
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import FAST, configure, gateway
 
 

@@ -9,6 +9,8 @@ import json
 import pytest
 from pydantic import Field
 
+from creative_assets.errors import ProviderFailure
+from creative_assets.gateway.retry import RetryPolicy
 from creative_assets.models import (
     IMAGE_TYPES,
     VARIANTS,
@@ -19,7 +21,6 @@ from creative_assets.models import (
     ProviderCall,
 )
 from creative_assets.providers import openai_client
-from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import LocalResearcher, LocalVisionAnalyzer
 from creative_assets.providers.local.brand import default_brand
 from creative_assets.providers.local.writer import TemplateTextGenerator
@@ -27,10 +28,9 @@ from creative_assets.providers.openai_images import (
     VisionZones,
 )
 from creative_assets.providers.openai_text import OpenAITextGenerator, TypographyNotes
-from creative_assets.providers.retry import RetryPolicy
 from creative_assets.providers.strict_schema import SchemaError, drop_nulls, strict_schema
-from creative_assets.sim import Simulator
-from creative_assets.sim.schema_strict import strict_schema_error
+from creative_assets_tests.provider_sim import Simulator
+from creative_assets_tests.provider_sim.schema_strict import strict_schema_error
 from creative_assets_tests.providers.conftest import (
     SECRET,
     billed,

@@ -24,7 +24,7 @@ from creative_assets.providers.compliance_review import (
 from creative_assets.providers.local import LocalResearcher, TemplateTextGenerator
 from creative_assets.providers.openai_compliance import OpenAIComplianceReviewer
 from creative_assets.providers.select import parse_choice, provider_resources
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import configure, endpoint_stats, faults, gateway
 
 RISKY = "Perfekte Deutschkenntnisse für das Lager"  # the rules leave this to a model (context)

@@ -8,6 +8,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
+from creative_assets.errors import ProviderFailure
 from creative_assets.imaging.canvas import Canvas, fit_frame
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.png import open_image, sha256, to_png, validate_png
@@ -17,7 +18,6 @@ from creative_assets.models import (
     Layout,
     VisionReview,
 )
-from creative_assets.providers.http import ProviderFailure
 from creative_assets.providers.local import LocalResearcher, LocalVisionAnalyzer
 from creative_assets.providers.local.brand import default_brand
 from creative_assets.providers.local.writer import TemplateTextGenerator
@@ -27,7 +27,7 @@ from creative_assets.providers.openai_images import (
     edit_size,
     zone_mask,
 )
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import (
     billed,
     configure,

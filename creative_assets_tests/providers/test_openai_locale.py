@@ -13,7 +13,7 @@ from creative_assets.models import VARIANTS, JobPosting
 from creative_assets.providers import openai_text
 from creative_assets.providers.local import LocalResearcher, TemplateTextGenerator
 from creative_assets.providers.openai_text import OpenAITextGenerator
-from creative_assets.sim import Simulator
+from creative_assets_tests.provider_sim import Simulator
 from creative_assets_tests.providers.conftest import configure, endpoint_stats, gateway
 
 

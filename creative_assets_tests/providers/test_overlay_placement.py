@@ -22,8 +22,8 @@ from creative_assets.providers.local import LocalResearcher, LocalVisionAnalyzer
 from creative_assets.providers.local.brand import default_brand
 from creative_assets.providers.local.writer import TemplateTextGenerator
 from creative_assets.providers.openai_images import OpenAIImageEditor
-from creative_assets.sim import Simulator
-from creative_assets.sim.overlay import zone_texts
+from creative_assets_tests.provider_sim import Simulator
+from creative_assets_tests.provider_sim.overlay import zone_texts
 from creative_assets_tests.providers.conftest import configure, faults, gateway
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from creative_assets.sim import Simulator, fast_config, running_simulator
+from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from creative_assets.sim import Simulator, fast_config, images, running_simulator
+from creative_assets_tests.provider_sim import Simulator, fast_config, images, running_simulator
 
 KEY = {"x-key": "bfl-test"}
 

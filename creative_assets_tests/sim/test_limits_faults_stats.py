@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from creative_assets.sim import fast_config, running_simulator
+from creative_assets_tests.provider_sim import fast_config, running_simulator
 from creative_assets_tests.sim.conftest import png_bytes
 
 FAULTS = {
@@ -184,7 +184,15 @@ def test_cli_serves_on_the_requested_port() -> None:
     with running_simulator() as probe:  # borrow a free port, then release it
         port = probe.port
     proc = subprocess.Popen(
-        [sys.executable, "-m", "creative_assets.sim", "--port", str(port), "--time-scale", "0.01"],
+        [
+            sys.executable,
+            "-m",
+            "creative_assets_tests.provider_sim",
+            "--port",
+            str(port),
+            "--time-scale",
+            "0.01",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

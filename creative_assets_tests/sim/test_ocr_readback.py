@@ -10,8 +10,8 @@ import httpx
 from PIL import Image
 
 from creative_assets.imaging.ocr import read_text
-from creative_assets.sim import fast_config, running_simulator
-from creative_assets.sim.images import STRAY_TEXTS
+from creative_assets_tests.provider_sim import fast_config, running_simulator
+from creative_assets_tests.provider_sim.images import STRAY_TEXTS
 from creative_assets_tests.sim.conftest import png_bytes
 from creative_assets_tests.sim.test_bfl import KEY, poll_until_done
 

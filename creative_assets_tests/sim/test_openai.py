@@ -13,7 +13,7 @@ from PIL import Image
 from pydantic import BaseModel, Field
 
 from creative_assets.models import CopyVariant
-from creative_assets.sim import Simulator, fast_config, running_simulator
+from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.sim.conftest import png_bytes
 
 

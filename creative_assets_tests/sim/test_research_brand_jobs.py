@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from creative_assets.models import JobPosting, ResearchBrief
-from creative_assets.sim import Simulator, fast_config, running_simulator
+from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 
 # ----------------------------------------------------------------------------- Perplexity
 

@@ -15,21 +15,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from creative_assets.models import (
     CampaignContext,
     CopyVariant,
-    CreativeSet,
     ImageAnalysis,
     JobPosting,
     Layout,
     ResearchBrief,
 )
-from creative_assets.sim.config import ENDPOINTS, FaultRates, SimConfig
-from creative_assets.sim.regex_sample import sample
-from creative_assets.sim.schema_fill import fill_schema, salient_words
-from creative_assets.sim.schema_strict import strict_schema_error
+from creative_assets_tests.provider_sim.config import ENDPOINTS, FaultRates, SimConfig
+from creative_assets_tests.provider_sim.regex_sample import sample
+from creative_assets_tests.provider_sim.schema_fill import fill_schema, salient_words
+from creative_assets_tests.provider_sim.schema_strict import strict_schema_error
 
 
-@pytest.mark.parametrize(
-    "model", [CopyVariant, ResearchBrief, CampaignContext, JobPosting, Layout, ImageAnalysis, CreativeSet]
-)
+# The structured answers the simulator fills (CreativeSet is not one: its cross-field rules, one
+# picture per creative and a failed call's status, are beyond what a JSON schema states).
+@pytest.mark.parametrize("model", [CopyVariant, ResearchBrief, CampaignContext, JobPosting, Layout, ImageAnalysis])
 def test_filled_instances_round_trip_through_the_pydantic_models(model: type[BaseModel]) -> None:
     schema = model.model_json_schema()  # $defs + $ref, anyOf with null, enums, bounds, formats
     words = salient_words("Pflegefachkraft Intensivstation Konstanz Teamarbeit Wunschfrei")

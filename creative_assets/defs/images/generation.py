@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 
 from creative_assets.defs.failures import fallback_note
+from creative_assets.errors import MODERATED, ProviderFailure
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging.png import sha256
 from creative_assets.models import BaseImage, DesignerPrompt, Gate1aAttempt
 from creative_assets.models.base import CallFailure
 from creative_assets.models.images import ModeratedAttempt
 from creative_assets.providers.base import Generated, ImageGenerator
-from creative_assets.providers.http import MODERATED, ProviderFailure
 from creative_assets.resources import CampaignSettings, OcrReader
 
 # Words that make an image model's moderation refuse a recruiting scene: drop them and say what

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
-from creative_assets.errors import describe_validation_error
+from creative_assets.errors import ProviderError, describe_validation_error
 from creative_assets.models import JobPosting, JobRef
 from creative_assets.partitions import validate_job_id
-from creative_assets.providers.base import JobSource, ProviderError
+from creative_assets.providers.base import JobSource
 from creative_assets.providers.local.paths import SAMPLE_JOBS_DIR
 
 

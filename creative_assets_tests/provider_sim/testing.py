@@ -1,6 +1,6 @@
 """Run the simulator inside a test: `with running_simulator(config) as sim: ...`.
 
-    from creative_assets.sim.testing import running_simulator
+    from creative_assets_tests.provider_sim.testing import running_simulator
 
     @pytest.fixture
     def sim():
@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from creative_assets.sim.config import SimConfig
-from creative_assets.sim.server import Simulator
+from creative_assets_tests.provider_sim.config import SimConfig
+from creative_assets_tests.provider_sim.server import Simulator
 
 
 @contextmanager

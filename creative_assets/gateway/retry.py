@@ -26,10 +26,8 @@ import dagster as dg
 from pydantic import Field
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
-from creative_assets.providers.base import ProviderError
+from creative_assets.errors import INVALID_RESPONSE, RATE_LIMITED, SERVER_ERROR, TIMEOUT, ProviderError
 
-RATE_LIMITED, SERVER_ERROR, TIMEOUT = "rate_limited", "server_error", "timeout"
-INVALID_RESPONSE = "invalid_response"
 RETRYABLE = frozenset({RATE_LIMITED, SERVER_ERROR, TIMEOUT, INVALID_RESPONSE})
 T = TypeVar("T")
 

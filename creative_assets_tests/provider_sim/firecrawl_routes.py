@@ -21,10 +21,11 @@ from urllib.parse import urlparse
 
 from PIL import Image
 
-from creative_assets.sim import images
-from creative_assets.sim.config import FirecrawlSite
-from creative_assets.sim.schema_fill import fill_schema
-from creative_assets.sim.wire import (
+import creative_assets
+from creative_assets_tests.provider_sim import images
+from creative_assets_tests.provider_sim.config import FirecrawlSite
+from creative_assets_tests.provider_sim.schema_fill import fill_schema
+from creative_assets_tests.provider_sim.wire import (
     BadRequestBody,
     Call,
     Request,
@@ -35,7 +36,7 @@ from creative_assets.sim.wire import (
     route,
 )
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_jobs"
+SAMPLES = Path(creative_assets.__file__).resolve().parent / "sample_jobs"
 FORMATS = (
     "markdown",
     "html",

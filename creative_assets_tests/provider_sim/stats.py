@@ -15,7 +15,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from creative_assets.sim.config import ENDPOINTS
+from creative_assets_tests.provider_sim.config import ENDPOINTS
 
 RECENT_REQUESTS = 20000  # ten queued campaigns poll BFL about 2000 times
 

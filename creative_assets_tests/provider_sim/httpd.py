@@ -8,13 +8,11 @@ import contextlib
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from creative_assets.sim.wire import Request, Response, json_response
-
-if TYPE_CHECKING:
-    from creative_assets.sim.server import Simulator
+from creative_assets_tests.provider_sim.wire import Request, Response, json_response
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +22,16 @@ class SimHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], sim: Simulator) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handle: Callable[[Request], Response | None],
+        sleep: Callable[[float], None],
+    ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
-        self.sim = sim
+        self.handle = handle  # None: hang up without answering (a 'timeout' fault)
+        self.sleep = sleep
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, SimHandler)
@@ -72,7 +76,7 @@ class SimHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         path, _, query = self.path.partition("?")
-        resp = self.server.sim.handle(Request(self.command, path, query, self.headers, body))
+        resp = self.server.handle(Request(self.command, path, query, self.headers, body))
         if resp is None:  # a 'timeout' fault: hang up without a word
             self.close_connection = True
             return
@@ -108,7 +112,7 @@ class SimHandler(BaseHTTPRequestHandler):
                 for i in range(len(resp.body)):
                     self.wfile.write(resp.body[i : i + 1])
                     self.wfile.flush()
-                    self.server.sim.sleep(resp.trickle_byte_s)
+                    self.server.sleep(resp.trickle_byte_s)
             else:
                 self.wfile.write(resp.body)
         except (BrokenPipeError, ConnectionResetError):

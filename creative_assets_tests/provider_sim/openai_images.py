@@ -19,9 +19,15 @@ from typing import Any
 
 from PIL import Image
 
-from creative_assets.sim import images, overlay
-from creative_assets.sim.openai_wire import WIRE, OpenAIError, estimate_tokens, image_tokens, openai_error
-from creative_assets.sim.wire import (
+from creative_assets_tests.provider_sim import images, overlay
+from creative_assets_tests.provider_sim.openai_wire import (
+    WIRE,
+    OpenAIError,
+    estimate_tokens,
+    image_tokens,
+    openai_error,
+)
+from creative_assets_tests.provider_sim.wire import (
     BadRequestBody,
     BlobWire,
     Call,

@@ -12,12 +12,11 @@ import hashlib
 import ipaddress
 import logging
 import random
-import secrets
 import threading
 import time
 from typing import Any
 
-from creative_assets.sim import (
+from creative_assets_tests.provider_sim import (
     bfl_routes,
     control_routes,
     firecrawl_routes,
@@ -26,10 +25,18 @@ from creative_assets.sim import (
     openai_images,
     perplexity_routes,
 )
-from creative_assets.sim.config import ENDPOINTS, GENERIC_FAULTS, SimConfig
-from creative_assets.sim.httpd import SimHTTPServer
-from creative_assets.sim.stats import Ledger
-from creative_assets.sim.wire import Call, Request, Response, Route, Wire, json_response, retry_after_headers
+from creative_assets_tests.provider_sim.config import ENDPOINTS, GENERIC_FAULTS, SimConfig
+from creative_assets_tests.provider_sim.httpd import SimHTTPServer
+from creative_assets_tests.provider_sim.state import SimState, coerce_config
+from creative_assets_tests.provider_sim.wire import (
+    Call,
+    Request,
+    Response,
+    Route,
+    Wire,
+    json_response,
+    retry_after_headers,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +65,7 @@ class Simulator:
     ):
         if not is_loopback(host):
             raise ValueError(f"the simulator binds loopback addresses only, not {host!r}")
-        self._config = _coerce(config)
-        self.ledger = Ledger()
-        self.secret = secrets.token_bytes(16)  # signs BFL sample URLs
-        self._lock = threading.RLock()
-        self._stopping = threading.Event()
-        self._rngs: dict[str, random.Random] = {}
-        self.bfl = bfl_routes.BflState()
-        self.jobs = hoc_routes.JobStore()
-        self.blobs: dict[str, tuple[bytes, str]] = {}  # dall-e-2 style image URLs
-        self.jobs.load(self._config.hoc)
+        self.state = SimState(coerce_config(config), host)
         self._routes: list[Route] = [
             *openai_chat.routes(PREFIXES["openai"]),
             *openai_images.routes(PREFIXES["openai"]),
@@ -78,33 +76,42 @@ class Simulator:
             *control_routes.routes(),
         ]
         self._wires = {r.wire.provider: r.wire for r in self._routes if r.endpoint}
-        self._httpd = SimHTTPServer((host, port), self)
-        self.host = host
-        self.port: int = self._httpd.server_address[1]
+        self._httpd = SimHTTPServer((host, port), self.handle, self.state.sleep)
+        self.state.port = self._httpd.server_address[1]
         self._thread: threading.Thread | None = None
         self._serving = False
 
     # ----------------------------------------------------------------- addresses
     @property
     def config(self) -> SimConfig:
-        return self._config
+        return self.state.config
+
+    @property
+    def host(self) -> str:
+        return self.state.host
+
+    @property
+    def port(self) -> int:
+        return self.state.port
 
     @property
     def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return self.state.base_url
 
     @property
     def alt_base_url(self) -> str:
-        """The same server under another host name, as BFL's regional polling hosts differ."""
-        return f"http://{self._config.alt_host}:{self.port}"
+        return self.state.alt_base_url
+
+    @property
+    def blobs(self) -> dict[str, tuple[bytes, str]]:
+        return self.state.blobs
 
     def url_for(self, provider: str) -> str:
         return self.base_url + PREFIXES[provider]
 
     def env(self) -> dict[str, str]:
         """Environment variables that point the real clients at this simulator."""
-        keys = self._config.api_keys
+        keys = self.config.api_keys
         return {
             "OPENAI_BASE_URL": self.url_for("openai"),
             "OPENAI_API_KEY": keys.openai or "sk-sim",
@@ -134,7 +141,7 @@ class Simulator:
 
     def stop(self) -> None:
         """Stop accepting, wake held requests, drop kept-alive connections, close the socket."""
-        self._stopping.set()
+        self.state.stopping.set()
         if self._serving:
             self._httpd.shutdown()
             self._serving = False
@@ -143,31 +150,18 @@ class Simulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def sleep(self, seconds: float) -> None:
-        """Hold the request; returns early when the simulator stops."""
-        if seconds > 0:
-            self._stopping.wait(seconds)
-
     # ----------------------------------------------------------------- control
     def apply_config(self, config: SimConfig | dict[str, Any]) -> None:
-        """Replace the config; RNGs restart from the new seed, jobs reload. Stats are kept."""
-        new = _coerce(config)
-        with self._lock:
-            self.jobs.load(new.hoc)  # first: a bad job list must leave the old config in place
-            self._config = new
-            self._rngs.clear()
+        self.state.apply_config(config)
 
     def reset(self) -> None:
-        """Back to a fresh start under the current config: stats, tasks, jobs, RNGs."""
-        with self._lock:
-            self.ledger.reset()
-            self.bfl.clear()
-            self.blobs.clear()
-            self._rngs.clear()
-            self.jobs.load(self._config.hoc)
+        self.state.reset()
 
     def stats(self) -> dict[str, Any]:
-        return {**self.ledger.snapshot(self._config.time_scale), "bfl": self.bfl.stats()}
+        return self.state.stats()
+
+    def requests(self) -> list[dict[str, Any]]:
+        return self.state.requests()
 
     def wait_idle(self, timeout_s: float = 5.0) -> bool:
         """Wait until no request is in flight (held 'timeout' faults finish after the client
@@ -178,17 +172,6 @@ class Simulator:
                 return True
             time.sleep(0.01)
         return False
-
-    def requests(self) -> list[dict[str, Any]]:
-        return self.ledger.recent()
-
-    def rng(self, *parts: str) -> random.Random:
-        """A named, seeded stream; callers must hold no expectations across config changes."""
-        key = ":".join((str(self._config.seed), *parts))
-        with self._lock:
-            if key not in self._rngs:
-                self._rngs[key] = random.Random(key)
-            return self._rngs[key]
 
     # ----------------------------------------------------------------- dispatch
     def handle(self, req: Request) -> Response | None:
@@ -202,7 +185,7 @@ class Simulator:
                 wrong_method = candidate
                 continue
             if candidate.endpoint is None:
-                return candidate.handler(Call(self, req, match, "", None, random.Random(0)))
+                return candidate.handler(Call(self.state, req, match, "", None, random.Random(0)))
             return self._serve(candidate, match, req)
         wire = wrong_method.wire if wrong_method else self._wire_for(req.path)
         if wrong_method:
@@ -217,15 +200,16 @@ class Simulator:
 
     def _serve(self, r: Route, match: Any, req: Request) -> Response | None:
         name = r.endpoint or ""
-        cfg = self._config  # one consistent config for the whole request
+        st = self.state
+        cfg = st.config  # one consistent config for the whole request
         ep = cfg.endpoint(name)
         provider = ENDPOINTS[name].provider
         started = time.monotonic()
-        self.ledger.call(name)
+        st.ledger.call(name)
         fault: str | None = None
         resp = r.wire.check_auth(req, getattr(cfg.api_keys, provider))
         if resp is None:
-            refusal = self.ledger.admit(name, ep.max_concurrency, ep.requests_per_minute, cfg.scaled(60.0))
+            refusal = st.ledger.admit(name, ep.max_concurrency, ep.requests_per_minute, cfg.scaled(60.0))
             if refusal is not None:
                 reason, wait = refusal
                 resp = r.wire.error(429, "rate_limit", _limit_message(reason, ep))
@@ -237,13 +221,13 @@ class Simulator:
                 try:
                     resp, fault = self._serve_admitted(r, match, req, cfg)
                 finally:
-                    self.ledger.release(name)
+                    st.ledger.release(name)
         if resp is not None:
             resp = r.wire.finalize(resp)
         billed = 0.0
         if resp is not None and (fault is None or fault in BILLED_CONTENT_FAULTS | BILLED_BODY_FAULTS):
             billed = resp.billed_usd
-        self.ledger.record(
+        st.ledger.record(
             name,
             status=resp.status if resp is not None else None,
             fault=fault,
@@ -265,11 +249,12 @@ class Simulator:
     ) -> tuple[Response | None, str | None]:
         name = r.endpoint or ""
         ep = cfg.endpoint(name)
-        with self._lock:
-            drawn = ep.faults.draw(self.rng(name, "faults"))
-            latency = cfg.scaled(ep.latency.sample(self.rng(name, "latency")))
+        st = self.state
+        with st.lock:
+            drawn = ep.faults.draw(st.rng(name, "faults"))
+            latency = cfg.scaled(ep.latency.sample(st.rng(name, "latency")))
         if drawn == "timeout":
-            self.sleep(cfg.scaled(ep.timeout_hold_s))
+            st.sleep(cfg.scaled(ep.timeout_hold_s))
             return None, drawn
         if drawn == "rate_limit_429":
             resp = r.wire.error(429, "rate_limit", "Rate limit reached; please retry after a short wait.")
@@ -277,18 +262,18 @@ class Simulator:
             resp.headers.update(retry_after_headers(cfg.scaled(ep.retry_after_s), with_ms=openai))
             return resp, drawn
         if drawn in ("server_500", "server_503"):
-            self.sleep(latency)
+            st.sleep(latency)
             status = 500 if drawn == "server_500" else 503
             kind = "server_error" if status == 500 else "overloaded"
             return r.wire.error(status, kind, "The server had an error while processing your request."), drawn
         special = drawn if drawn not in TRANSPORT_FAULTS else None
-        call = Call(self, req, match, name, special, _request_rng(cfg.seed, name, req))
+        call = Call(self.state, req, match, name, special, _request_rng(cfg.seed, name, req))
         try:
             resp = r.handler(call)
         except Exception as exc:  # a simulator bug must answer, not hang the client
             log.exception("simulator handler %s failed", name)
             resp = json_response({"sim_error": f"{type(exc).__name__}: {exc}"}, 500)
-        self.sleep(latency if resp.status < 400 else latency * ERROR_LATENCY_SHARE)
+        st.sleep(latency if resp.status < 400 else latency * ERROR_LATENCY_SHARE)
         if ep.trickle_byte_s and resp.status < 400:
             resp.trickle_byte_s = cfg.scaled(ep.trickle_byte_s)
         if drawn in ("truncated_json", "malformed_json") and resp.status == 200:
@@ -304,12 +289,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _coerce(config: SimConfig | dict[str, Any] | None) -> SimConfig:
-    if config is None:
-        return SimConfig()
-    return config if isinstance(config, SimConfig) else SimConfig.model_validate(config)
 
 
 def _limit_message(reason: str, ep: Any) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from creative_assets.imaging.color import hex_to_rgb
-from creative_assets.sim.images import font_of, wrap
+from creative_assets_tests.provider_sim.images import font_of, wrap
 
 _ZONE = re.compile(
     r"(?P<role>[A-Z][A-Z_]*): render \"(?P<text>[^\"\n]{1,200})\" in (?P<color>#[0-9A-Fa-f]{6})"

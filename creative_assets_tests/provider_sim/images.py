@@ -12,11 +12,12 @@ import io
 import random
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_PATH = Path(__file__).resolve().parents[1] / "imaging" / "fonts" / "DejaVuSans-Bold.ttf"
+from creative_assets.imaging.fonts import font_path
+
+FONT_PATH = font_path(bold=True)
 IMAGE_TYPES = ("job_focus", "lifestyle", "artistic", "location")
 TYPE_HINTS = {
     "job_focus": ("desk", "office", "workplace", "warehouse", "shelf", "nurse", "hospital", "work"),

@@ -1,4 +1,5 @@
-"""`python -m creative_assets.sim --port 8765 [--config sim.json] [--time-scale 0.01] [--seed N]`"""
+"""`python -m creative_assets_tests.provider_sim --port 8765 [--config sim.json] [--time-scale 0.01]
+[--seed N]` (or `make sim SIM_ARGS=...`)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ import argparse
 import logging
 import sys
 
-from creative_assets.sim.config import SimConfig
-from creative_assets.sim.server import PREFIXES, Simulator, is_loopback
+from creative_assets_tests.provider_sim.config import SimConfig
+from creative_assets_tests.provider_sim.server import PREFIXES, Simulator, is_loopback
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m creative_assets.sim", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m creative_assets_tests.provider_sim", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--config", help="SimConfig JSON file")
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     for provider in PREFIXES:
         print(f"  {provider:<11} {sim.url_for(provider)}")
     print(
-        f"  control     {sim.base_url}/_sim/stats  (reset, config, jobs: see creative_assets/sim/README.md)"
+        f"  control     {sim.base_url}/_sim/stats"
+        "  (reset, config, jobs: see creative_assets_tests/provider_sim/README.md)"
     )
     print("environment for the real clients:")
     for key, value in sim.env().items():

@@ -16,7 +16,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from creative_assets.sim.wire import BadRequestBody, Call, Response, Route, Wire, json_response, route
+from creative_assets_tests.provider_sim.wire import (
+    BadRequestBody,
+    Call,
+    Response,
+    Route,
+    Wire,
+    json_response,
+    route,
+)
 
 WIRE = Wire()
 

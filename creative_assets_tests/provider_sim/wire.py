@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 if TYPE_CHECKING:
     import random
 
-    from creative_assets.sim.server import Simulator
+    from creative_assets_tests.provider_sim.state import SimState
 
 
 class BadRequestBody(ValueError):
@@ -96,7 +96,7 @@ def retry_after_headers(seconds: float, *, with_ms: bool = False) -> dict[str, s
 class Call:
     """One admitted request as a handler sees it."""
 
-    sim: Simulator
+    sim: SimState
     req: Request
     match: re.Match[str]
     endpoint: str

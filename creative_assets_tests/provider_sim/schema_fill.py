@@ -19,7 +19,7 @@ import re
 import uuid
 from typing import Any
 
-from creative_assets.sim import regex_sample
+from creative_assets_tests.provider_sim import regex_sample
 
 MAX_DEPTH = 8  # beyond this, optional parts are left out so recursive schemas terminate
 DEFAULT_WORDS = ("team", "growth", "career", "future", "benefits", "flexibility", "purpose", "community")

@@ -19,17 +19,17 @@ from typing import Any
 
 from PIL import Image
 
-from creative_assets.sim.compliance_review import STRUCTURED_ANSWERS
-from creative_assets.sim.openai_wire import (
+from creative_assets_tests.provider_sim.compliance_review import STRUCTURED_ANSWERS
+from creative_assets_tests.provider_sim.openai_wire import (
     WIRE,
     OpenAIError,
     estimate_tokens,
     image_tokens,
     openai_error,
 )
-from creative_assets.sim.schema_fill import fill_schema, salient_words
-from creative_assets.sim.schema_strict import strict_schema_error
-from creative_assets.sim.wire import (
+from creative_assets_tests.provider_sim.schema_fill import fill_schema, salient_words
+from creative_assets_tests.provider_sim.schema_strict import strict_schema_error
+from creative_assets_tests.provider_sim.wire import (
     BadRequestBody,
     Call,
     Response,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import secrets
 
-from creative_assets.sim.wire import Request, Response, Wire, json_response
+from creative_assets_tests.provider_sim.wire import Request, Response, Wire, json_response
 
 _ERROR_TYPES = {
     "rate_limit": ("requests", "rate_limit_exceeded"),

@@ -2,9 +2,9 @@
 Firecrawl and the HOC jobs API), speaking their wire formats, with latency, limits and
 seeded fault injection. See README.md in this folder for prefixes, config and stats."""
 
-from creative_assets.sim.config import EndpointConfig, FaultRates, SimConfig
-from creative_assets.sim.server import PREFIXES, Simulator
-from creative_assets.sim.testing import fast_config, running_simulator
+from creative_assets_tests.provider_sim.config import EndpointConfig, FaultRates, SimConfig
+from creative_assets_tests.provider_sim.server import PREFIXES, Simulator
+from creative_assets_tests.provider_sim.testing import fast_config, running_simulator
 
 __all__ = [
     "PREFIXES",

@@ -16,8 +16,8 @@ import time
 import uuid
 from typing import Any
 
-from creative_assets.sim.schema_fill import fill_schema, salient_words
-from creative_assets.sim.wire import (
+from creative_assets_tests.provider_sim.schema_fill import fill_schema, salient_words
+from creative_assets_tests.provider_sim.wire import (
     BadRequestBody,
     Call,
     Request,
