@@ -25,11 +25,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +37,7 @@ from typing import Any
 import httpx
 
 from benchmarks import deployed_report as report
-from benchmarks.campaign import SimProcess, bench_jobs, free_port, load, sim_config
+from benchmarks.campaign import SimProcess, bench_jobs, load, sim_config
 from benchmarks.deployed_stack import DeployedStack
 from benchmarks.model import PROFILE_PATH, Profile
 from benchmarks.scenario import provider_env
@@ -47,40 +45,6 @@ from benchmarks.scenario import provider_env
 REPO = Path(__file__).resolve().parent.parent
 ACTIVE = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING")
 FOUR_FORMATS = "1:1,4:5,9:16,16:9"
-
-
-def sim_module() -> str:
-    """The simulator moves to the tests' side (creative_assets_tests.provider_sim); use either."""
-    for name in ("creative_assets_tests.provider_sim", "creative_assets.sim"):
-        if importlib.util.find_spec(name) is not None:
-            return name
-    raise RuntimeError("no provider simulator module found")
-
-
-class Simulator(SimProcess):
-    def __init__(self, config: dict[str, Any], workdir: Path) -> None:
-        path = workdir / "sim.json"
-        path.write_text(json.dumps(config), encoding="utf-8")
-        self.url = f"http://127.0.0.1:{free_port()}"
-        cmd = [
-            sys.executable,
-            "-m",
-            sim_module(),
-            "--port",
-            self.url.rsplit(":", 1)[1],
-            "--config",
-            str(path),
-        ]
-        log = (workdir / "sim.log").open("w")
-        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{self.url}/_sim/health", timeout=1).raise_for_status()
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("the simulator did not come up within 30 s; see sim.log")
 
 
 def _run_record(instance: Any, rec: Any) -> dict[str, Any]:
@@ -119,7 +83,7 @@ def _campaign_state(instance: Any, job_id: str) -> tuple[bool, bool, list[Any]]:
     return (not active and (rolled or bool(failed))), rolled and not failed, records
 
 
-def measure(stack: DeployedStack, sim: Simulator, job_ids: list[str], timeout_s: float) -> dict[str, Any]:
+def measure(stack: DeployedStack, sim: SimProcess, job_ids: list[str], timeout_s: float) -> dict[str, Any]:
     """Launch the campaigns through the desk's GraphQL client and wait until each has rolled up
     (or failed with nothing left running; a failed run never chains)."""
     from creative_assets.desk.dagster_client import DagsterLauncher, start_campaign
@@ -257,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     out(f"  {os.cpu_count()} cores, load average {load()} (1/5/15 min) · logs in {workdir}")
     rpm = {"bfl": 120 / profile.time_scale, "openai": 500 / profile.time_scale}
-    sim = Simulator(sim_config(profile, bench_jobs(jobs)), workdir)
+    sim = SimProcess(sim_config(profile, bench_jobs(jobs)), workdir)
     raw: dict[str, Any] = {"profile": data}
     try:
         for formats in format_sets:
