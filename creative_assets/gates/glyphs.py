@@ -30,8 +30,9 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from creative_assets.gates.glyphs_align import align, calibrated, hair_gap, kerned_touch, missing_dots
+from creative_assets.gates.glyphs_align import Step, align, calibrated, hair_gap, kerned_touch, missing_dots
 from creative_assets.gates.glyphs_alphabet import HOLES, LIGATURES, MARKS, PIECES
+from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
 from creative_assets.gates.ink import ink_mask
 from creative_assets.gates.ink_pieces import Pieces, find_pieces
 from creative_assets.models.images import OcrLine
@@ -113,23 +114,30 @@ def place_letters(words: str, read: list[tuple[str, float]]) -> list[tuple[str, 
     return list(zip(wanted, (float(x) for x in filled), strict=True))
 
 
-def judge(words: str, letters: list[tuple[str, float]], pieces: Pieces) -> tuple[str, str] | None:
+def pinned(letters: list[tuple[str, float]], pieces: Pieces) -> tuple[list[tuple[str, float]], list[Step]]:
+    """The letters calibrated onto the pieces and the alignment of the two, less the pieces
+    before the first letter or after the last: what OCR left off the line (it drops "€"), not
+    strays."""
+    letters = calibrated(letters, pieces)
+    steps = align(letters, pieces)
+    explained = [k for k, step in enumerate(steps) if step.letters]
+    return letters, (steps[explained[0] : explained[-1] + 1] if explained else [])
+
+
+def measurable(pieces: Pieces) -> bool:
+    return pieces.strays <= MAX_STRAYS and pieces.x_height >= MIN_X_HEIGHT
+
+
+def judge(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces) -> tuple[str, str] | None:
     """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
-    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box."""
-    if pieces.strays > MAX_STRAYS or pieces.x_height < MIN_X_HEIGHT:
-        return None
+    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box. `letters`
+    and `steps`: as `pinned` gives them."""
     short = missing_dots(letters, pieces)
     if len(short) > MAX_OFF:
         return None
     if short:
         umlaut = any(MARKS.get(c, 0) == 2 for c in short)
         return ("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(short)}"
-    letters = calibrated(letters, pieces)
-    steps = align(letters, pieces)
-    # Pieces before the first letter or after the last are what OCR left off the line (it
-    # drops "€"), not strays.
-    explained = [k for k, step in enumerate(steps) if step.letters]
-    steps = steps[explained[0] : explained[-1] + 1] if explained else []
     found: list[tuple[str, str]] = []
     for step in steps:
         text = "".join(letters[i][0] for i in step.letters)
@@ -165,11 +173,23 @@ def _busy(crop: np.ndarray, ink: np.ndarray, band: tuple[int, int]) -> float:
     return float(behind.std() / max(1.0, abs(float(np.median(letters)) - float(np.median(behind)))))
 
 
-def line_finding(
-    rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str
-) -> GlyphFinding | None:
-    """The glyph defect on one OCR line of a creative whose role reads `copy`, if any. `read`:
-    the characters the recogniser reads on the line and where (imaging.ocr.read_chars)."""
+@dataclass(frozen=True)
+class LineGlyphs:
+    """One line's verdict and its letters pinned to their ink, for the comparison of each
+    letter with its siblings on the other lines of its role (gates/glyphs_shape.py)."""
+
+    words: str
+    read: str
+    verdict: tuple[str, str] | None
+    glyphs: list[Glyph]
+
+
+def line_glyphs(
+    rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str, index: int = 0
+) -> LineGlyphs | None:
+    """The glyph defect on one OCR line of a creative whose role reads `copy`, if any, and its
+    letters; None when the line cannot be measured. `read`: the characters the recogniser
+    reads on the line and where (imaging.ocr.read_chars); `index`: the line's number in its role."""
     words = expected_words(line.text, copy)
     if words is None:
         return None
@@ -185,9 +205,20 @@ def line_finding(
     ink = ink_mask(crop, band)
     if ink is None or _busy(crop, ink, band) > MAX_BUSY:
         return None
-    pieces = None if ink is None else find_pieces(ink, band)
+    pieces = find_pieces(ink, band)
     letters = place_letters(words, [(c, x - x0) for c, x in read])
-    if pieces is None or len(letters) != sum(not c.isspace() for c in words):
+    if pieces is None or len(letters) != sum(not c.isspace() for c in words) or not measurable(pieces):
         return None
-    verdict = judge(words, letters, pieces)
-    return None if verdict is None else GlyphFinding(verdict[0], words, line.text, verdict[1])
+    letters, steps = pinned(letters, pieces)
+    verdict = judge(letters, steps, pieces)
+    return LineGlyphs(words, line.text, verdict, glyphs_of(letters, steps, pieces, index))
+
+
+def line_finding(
+    rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str
+) -> GlyphFinding | None:
+    """The glyph defect on one OCR line alone (without its role's other lines)."""
+    found = line_glyphs(rgb, line, read, copy)
+    if found is None or found.verdict is None:
+        return None
+    return GlyphFinding(found.verdict[0], found.words, found.read, found.verdict[1])

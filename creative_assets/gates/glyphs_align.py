@@ -42,7 +42,7 @@ LIGATURE_COST, MERGE_COST, SPLIT_COST, STRAY_COST, MISSING_COST = 0.2, 1.0, 1.0,
 
 
 @dataclass(frozen=True)
-class _Step:
+class Step:
     letters: tuple[int, ...]
     pieces: tuple[int, ...]
     cost: float
@@ -52,7 +52,7 @@ def _distance(x: float, piece: Piece, x_height: float) -> float:
     return DISTANCE_WEIGHT * max(piece.x - x, x - piece.right, 0.0) / x_height
 
 
-def align(letters: list[tuple[str, float]], pieces: Pieces) -> list[_Step]:
+def align(letters: list[tuple[str, float]], pieces: Pieces) -> list[Step]:
     """The cheapest way to explain the body pieces (left to right) by the letters (in order):
     one piece per letter, two letters in one piece (a ligature, or a merge), a letter in two
     pieces (":" or a break), a piece no letter explains (a stray stroke)."""
@@ -60,10 +60,10 @@ def align(letters: list[tuple[str, float]], pieces: Pieces) -> list[_Step]:
     xh = pieces.x_height
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[_Step | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    back: list[list[Step | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
 
-    def relax(i: int, j: int, step: _Step) -> None:
+    def relax(i: int, j: int, step: Step) -> None:
         ni, nj = i + len(step.letters), j + len(step.pieces)
         if cost[i][j] + step.cost < cost[ni][nj]:
             cost[ni][nj], back[ni][nj] = cost[i][j] + step.cost, step
@@ -75,22 +75,20 @@ def align(letters: list[tuple[str, float]], pieces: Pieces) -> list[_Step]:
             c = letters[i][0] if i < n else ""
             parts = PIECES.get(c, 1)
             if j < m:
-                relax(i, j, _Step((), (j,), STRAY_COST))
+                relax(i, j, Step((), (j,), STRAY_COST))
             if i < n:
-                relax(i, j, _Step((i,), (), 0.0 if parts == 0 else MISSING_COST))
+                relax(i, j, Step((i,), (), 0.0 if parts == 0 else MISSING_COST))
             if i < n and j < m:
                 d = _distance(letters[i][1], body[j], xh)
-                relax(i, j, _Step((i,), (j,), d + (0.5 if parts >= 2 else 0.0)))
+                relax(i, j, Step((i,), (j,), d + (0.5 if parts >= 2 else 0.0)))
                 if j + 1 < m:
                     split = 0.0 if parts >= 2 else SPLIT_COST
-                    relax(
-                        i, j, _Step((i,), (j, j + 1), d + _distance(letters[i][1], body[j + 1], xh) + split)
-                    )
+                    relax(i, j, Step((i,), (j, j + 1), d + _distance(letters[i][1], body[j + 1], xh) + split))
                 if i + 1 < n:
                     pair = c + letters[i + 1][0]
                     joined = LIGATURE_COST if pair in LIGATURES else MERGE_COST
                     d2 = _distance(letters[i + 1][1], body[j], xh)
-                    relax(i, j, _Step((i, i + 1), (j,), d + d2 + joined))
+                    relax(i, j, Step((i, i + 1), (j,), d + d2 + joined))
     steps, i, j = [], n, m
     while i or j:
         step = back[i][j]
