@@ -98,8 +98,8 @@ def glyph_damage(
             continue
         odd = odd_glyph([g for ln in role_lines for g in ln.glyphs])
         if odd is not None:
-            glyph, score = odd
+            kind, glyph, score = odd
             ln = role_lines[glyph.line]
             detail = f"“{glyph.char}” has {score:.1f} strokes² of ink its siblings lack"
-            found.append(GlyphFinding("extra_stroke", ln.words, ln.read, detail))
+            found.append(GlyphFinding(kind, ln.words, ln.read, detail))
     return found

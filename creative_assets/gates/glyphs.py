@@ -34,7 +34,7 @@ from creative_assets.gates.glyphs_align import Step, align, calibrated, hair_gap
 from creative_assets.gates.glyphs_alphabet import HOLES, LIGATURES, MARKS, PIECES
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
 from creative_assets.gates.ink import ink_mask
-from creative_assets.gates.ink_pieces import Pieces, find_pieces
+from creative_assets.gates.ink_pieces import Piece, Pieces, find_pieces
 from creative_assets.models.images import OcrLine
 
 WORD_SLACK = 2  # letters OCR may clip off a word's ends
@@ -128,6 +128,22 @@ def measurable(pieces: Pieces) -> bool:
     return pieces.strays <= MAX_STRAYS and pieces.x_height >= MIN_X_HEIGHT
 
 
+SLIVER = 1.2  # of a stroke: a stray piece no thicker, close by a letter, was cut off that letter
+
+
+def _stray(pieces: Pieces, piece: Piece) -> tuple[str, str]:
+    """A piece no letter explains: a sliver a cut left of a letter (thinner than a stroke and
+    within a stroke or so of another piece), or a stray stroke (as thick as a stroke or more:
+    the bar's own width and its anti-aliased edges)."""
+    mask = pieces.mask(piece)
+    thick = min(cv2.minAreaRect(np.argwhere(mask)[:, ::-1].astype(np.float32))[1]) / pieces.stroke
+    others = np.isin(pieces.labels, [b.label for b in pieces.body if b != piece])
+    near = cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3)[mask].min() / pieces.stroke
+    if thick <= SLIVER and near <= 1.5 * SLIVER:
+        return "broken_stroke", "a letter's sliver in a piece of its own"
+    return "extra_stroke", "a piece no letter explains"
+
+
 def judge(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces) -> tuple[str, str] | None:
     """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
     MAX_OFF mismatches) to blame a letter rather than the background or the OCR box. `letters`
@@ -150,7 +166,7 @@ def judge(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces) -
             if not hair_gap(pieces, *got):
                 found.append(("broken_stroke", f"“{text}” in two pieces"))
         elif not step.letters:
-            found.append(("extra_stroke", "a piece no letter explains"))
+            found.append(_stray(pieces, got[0]))
         elif got:
             want = [HOLES.get(c, (0, 0)) for c in text]
             holes = pieces.holes_of(got[0])

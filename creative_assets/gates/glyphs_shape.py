@@ -24,9 +24,10 @@ from creative_assets.gates.glyphs_alphabet import LIGATURES
 from creative_assets.gates.ink_pieces import Pieces
 
 SHIFT = 2  # px either way the instances are shifted to fit (sub-pixel placement, rounding)
-SURPLUS = 2.0  # strokes² of ink one instance has beyond its siblings: a stray stroke
+SURPLUS = 1.0  # strokes² of ink one instance has beyond its siblings: a stray stroke
 OPEN_OF_STROKE = 0.5  # differences thinner than this (of a stroke) are anti-aliasing
 SIBLINGS = 4  # each instance is compared with at most this many others (CPU)
+MERGE_SHARE = 0.25  # of SURPLUS: a neighbour's share of a bar across the gap
 SAME_SIZE = 0.12  # x-heights this close (relative) are the same type size
 
 
@@ -38,6 +39,7 @@ class Glyph:
     stroke: float
     x_height: float
     line: int  # which line of the role it sits on
+    pair: int = -1  # the step whose piece it shares with a touching neighbour, if cut from one
 
 
 def _cropped(mask: np.ndarray, baseline: float) -> tuple[np.ndarray, int] | None:
@@ -52,12 +54,12 @@ def glyphs_of(letters: list[tuple[str, float]], steps: list[Step], pieces: Piece
     hair apart), each of two touching letters cut at their thinnest column, a ligature whole."""
     out: list[Glyph] = []
 
-    def add(char: str, mask: np.ndarray) -> None:
+    def add(char: str, mask: np.ndarray, pair: int = -1) -> None:
         cropped = _cropped(mask, pieces.baseline)
         if cropped is not None and char.isalnum():
-            out.append(Glyph(char, cropped[0], cropped[1], pieces.stroke, pieces.x_height, line))
+            out.append(Glyph(char, cropped[0], cropped[1], pieces.stroke, pieces.x_height, line, pair))
 
-    for step in steps:
+    for k, step in enumerate(steps):
         got = [pieces.body[j] for j in step.pieces]
         if len(step.letters) == 1 and got:
             add(letters[step.letters[0]][0], pieces.mask(*got))
@@ -75,8 +77,8 @@ def glyphs_of(letters: list[tuple[str, float]], steps: list[Step], pieces: Piece
             left, right = mask.copy(), mask.copy()
             left[:, cut:] = False
             right[:, :cut] = False
-            add(a, left)
-            add(b, right)
+            add(a, left, pair=k)
+            add(b, right, pair=k)
     return out
 
 
@@ -106,24 +108,34 @@ def surplus(a: Glyph, b: Glyph) -> float:
     return float(np.count_nonzero(opened)) / max(1.0, a.stroke**2)
 
 
-def odd_glyph(glyphs: list[Glyph]) -> tuple[Glyph, float] | None:
-    """The instance with the most ink beyond its siblings of the same character and size, when
-    that is a stray stroke's worth; None when every letter matches its siblings (or has none)."""
-    worst: tuple[Glyph, float] | None = None
-    for char in {g.char for g in glyphs}:
-        group = [g for g in glyphs if g.char == char]
-        for k, g in enumerate(group):
-            siblings = [
-                o
-                for o in group[k + 1 :] + group[:k]
-                if abs(o.x_height - g.x_height) <= SAME_SIZE * g.x_height
-                and abs(o.stroke - g.stroke) <= 0.25 * g.stroke
-            ][:SIBLINGS]
-            if not siblings:
-                continue
-            extra = sorted(surplus(g, o) for o in siblings)
-            # Beyond most siblings: with two, either may be the odd one, and the line is damaged.
-            score = extra[(len(extra) - 1) // 2] if len(extra) > 2 else extra[0]
-            if score >= SURPLUS and (worst is None or score > worst[1]):
-                worst = g, score
-    return worst
+def excess(glyph: Glyph, glyphs: list[Glyph]) -> float | None:
+    """Ink `glyph` has beyond most of its siblings of the same character and size (strokes²);
+    None when it has none."""
+    siblings = [
+        o
+        for o in glyphs
+        if o is not glyph
+        and o.char == glyph.char
+        and abs(o.x_height - glyph.x_height) <= SAME_SIZE * glyph.x_height
+        and abs(o.stroke - glyph.stroke) <= 0.25 * glyph.stroke
+    ][:SIBLINGS]
+    if not siblings:
+        return None
+    extra = sorted(surplus(glyph, o) for o in siblings)
+    # Beyond most siblings: with two, either may be the odd one, and the line is damaged.
+    return extra[(len(extra) - 1) // 2] if len(extra) > 2 else extra[0]
+
+
+def odd_glyph(glyphs: list[Glyph]) -> tuple[str, Glyph, float] | None:
+    """(kind, instance, strokes²) of the instance with the most ink beyond its siblings, when
+    that is a stray stroke's worth: a merged stroke when it was cut from a piece it shares with
+    a neighbour that has surplus ink too (a bar across the gap gives each half some), else an
+    extra stroke. None when every letter matches its siblings (or has none)."""
+    scored = [(g, excess(g, glyphs)) for g in glyphs]
+    worst = max(((g, e) for g, e in scored if e is not None), key=lambda ge: ge[1], default=None)
+    if worst is None or worst[1] < SURPLUS:
+        return None
+    glyph, score = worst
+    partner = next((e for g, e in scored if g.pair == glyph.pair >= 0 and g is not glyph), None)
+    merged = partner is not None and partner >= MERGE_SHARE * SURPLUS
+    return ("merged_stroke" if merged else "extra_stroke"), glyph, score
