@@ -43,6 +43,7 @@ MAX_OFF = 2  # a line off by more than this (pieces and holes) is not one damage
 MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and anti-aliasing joins them
 MAX_STRAYS = 2  # specks in the line's band beyond this: a busy background, not judged
 MAX_BUSY = 0.2  # background variation behind the letters, of their contrast, beyond which not judged
+MAX_BUSY_DOTS = 0.4  # … except for their dots, up to this
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,25 @@ def measurable(pieces: Pieces) -> bool:
     return pieces.strays <= MAX_STRAYS and pieces.x_height >= MIN_X_HEIGHT
 
 
+def _ink_above(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces, k: int) -> bool:
+    """Whether the letter `k`, short of a dot, has ink where the dot belongs (above the
+    x-height, over its own body): its dot is there, joined to a stray stroke, not lost."""
+    step = next((s for s in steps if k in s.letters), None)
+    if step is None or len(step.pieces) != 1:
+        return False
+    piece = pieces.body[step.pieces[0]]
+    # Its own columns; within a piece it shares (joined to a neighbour), those near where it is read.
+    x = letters[k][1]
+    half = piece.w / 2 if len(step.letters) == 1 else 0.2 * pieces.x_height
+    left, right = max(piece.x, round(x - half)), min(piece.right, round(x + half) + 1)
+    top = max(0, round(pieces.cap_top - 0.3 * pieces.x_height))
+    bottom = round(pieces.x_top - 0.25 * pieces.x_height)
+    if bottom <= top or right <= left:
+        return False
+    above = pieces.labels[top:bottom, left:right]
+    return bool(np.isin(above, [b.label for b in pieces.body]).any())
+
+
 SLIVER = 1.2  # of a stroke: a stray piece no thicker, close by a letter, was cut off that letter
 
 
@@ -152,8 +172,13 @@ def judge(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces) -
     if len(short) > MAX_OFF:
         return None
     if short:
-        umlaut = any(MARKS.get(c, 0) == 2 for c in short)
-        return ("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(short)}"
+        chars = [letters[k][0] for k in short]
+        one_dot = [k for k in short if MARKS.get(letters[k][0]) == 1]
+        joined = [letters[k][0] for k in one_dot if _ink_above(letters, steps, pieces, k)]
+        if joined:
+            return "extra_stroke", f"the dot of {', '.join(joined)} joined to a stray stroke"
+        umlaut = any(MARKS.get(c, 0) == 2 for c in chars)
+        return ("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(chars)}"
     found: list[tuple[str, str]] = []
     for step in steps:
         text = "".join(letters[i][0] for i in step.letters)
@@ -219,7 +244,8 @@ def line_glyphs(
     crop = rgb[y0 : min(height, bottom + tall // 4), x0 : min(width, right + tall // 4)]
     band = (top - y0, bottom - y0)
     ink = ink_mask(crop, band)
-    if ink is None or _busy(crop, ink, band) > MAX_BUSY:
+    busy = 0.0 if ink is None else _busy(crop, ink, band)
+    if ink is None or busy > MAX_BUSY_DOTS:
         return None
     pieces = find_pieces(ink, band)
     letters = place_letters(words, [(c, x - x0) for c, x in read])
@@ -227,6 +253,9 @@ def line_glyphs(
         return None
     letters, steps = pinned(letters, pieces)
     verdict = judge(letters, steps, pieces)
+    if busy > MAX_BUSY:  # the texture frays the strokes' edges; dots stay apart from it
+        dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
+        return LineGlyphs(words, line.text, verdict if dots else None, [])
     return LineGlyphs(words, line.text, verdict, glyphs_of(letters, steps, pieces, index))
 
 

@@ -16,9 +16,9 @@ from creative_assets.gates.glyphs_alphabet import DOT_LIGATURES, LIGATURES, MARK
 from creative_assets.gates.ink_pieces import Piece, Pieces
 
 
-def missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[str]:
-    """Letters that should carry dots and got fewer: each dot goes to the nearest letter that
-    still needs one."""
+def missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[int]:
+    """Letters (their indices) that should carry dots and got fewer: each dot goes to the
+    nearest letter that still needs one."""
     need = {k: MARKS.get(c, 0) for k, (c, _) in enumerate(letters)}
     for mark in sorted(pieces.marks, key=lambda m: m.x + m.w / 2):
         centre = mark.x + mark.w / 2
@@ -31,7 +31,7 @@ def missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[str]:
         c = letters[k][0]
         after_ligature = k > 0 and letters[k - 1][0] + c in DOT_LIGATURES
         if n > 0 and not (after_ligature and n == MARKS.get(c, 0)):
-            short.append(c)
+            short.append(k)
     return short
 
 
