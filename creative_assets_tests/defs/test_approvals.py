@@ -21,8 +21,8 @@ from creative_assets.approvals import FINAL_CREATIVES, latest_decisions, parse_c
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import IMAGE_TYPES, VARIANTS, CreativeSet, GateReport
 from creative_assets.partitions import job_partitions, variant_key
-from creative_assets_tests.support.failing_creative import fail_one_creative
 from creative_assets_tests.defs.conftest import SharedCampaign
+from creative_assets_tests.support.failing_creative import fail_one_creative
 
 JOB = "hoc-4711-pflege"
 

@@ -28,7 +28,9 @@ from creative_assets_tests.provider_sim.schema_strict import strict_schema_error
 
 # The structured answers the simulator fills (CreativeSet is not one: its cross-field rules, one
 # picture per creative and a failed call's status, are beyond what a JSON schema states).
-@pytest.mark.parametrize("model", [CopyVariant, ResearchBrief, CampaignContext, JobPosting, Layout, ImageAnalysis])
+@pytest.mark.parametrize(
+    "model", [CopyVariant, ResearchBrief, CampaignContext, JobPosting, Layout, ImageAnalysis]
+)
 def test_filled_instances_round_trip_through_the_pydantic_models(model: type[BaseModel]) -> None:
     schema = model.model_json_schema()  # $defs + $ref, anyOf with null, enums, bounds, formats
     words = salient_words("Pflegefachkraft Intensivstation Konstanz Teamarbeit Wunschfrei")

@@ -50,5 +50,7 @@ def fail_one_creative(
         run_config={"ops": {"creatives": {"config": {"image_types": [image_type], "mode": "i2i"}}}},
     )
     assert result.success
-    rollup = defs.resolve_job_def("campaign_rollup").execute_in_process(partition_key=job_id, instance=instance)
+    rollup = defs.resolve_job_def("campaign_rollup").execute_in_process(
+        partition_key=job_id, instance=instance
+    )
     assert rollup.success
