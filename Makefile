@@ -5,8 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOB ?= hoc-4711-pflege
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# The daemon launches a run by asking the code server to start its worker process and waits
+# until the worker has imported the code; on a busy machine that outlasts gRPC's default 60 s
+# and Dagster fails the run unstarted (seen in benchmarks/deployed.py). Deployments set it too.
+export DAGSTER_GRPC_TIMEOUT_SECONDS ?= 300
 
-.PHONY: install install-test run dev test lint bench sim clean
+.PHONY: install install-test run dev test lint bench bench-deployed sim clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +35,24 @@ run: install $(DAGSTER_HOME)/dagster.yaml
 dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m creative_assets.desk dev --workspace $(CURDIR)/workspace.yaml $(DESK_ARGS)
 
+# Every core, each module's and each shared campaign's tests on one worker (creative_assets_tests/conftest.py).
 test: install-test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 # The campaign benchmark (issue #7): the real clients against the provider simulator with the
 # latency profile in benchmarks/profile.json; prints every figure and the load average.
 # BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--only single --time-scale 0.5".
 bench: install
 	$(BIN)/python -m benchmarks.campaign $(BENCH_ARGS)
+
+# The deployed path (issue #23): Postgres instance, dagster-daemon + dagster-webserver, campaigns
+# launched through GraphQL as the review desk launches them, against the same simulator; prints
+# wall time against the bound, where the time went, images per minute, CPU and memory, one and
+# four formats, and appends them to benchmarks/results/deployed_<date>.md. Needs PostgreSQL on
+# 127.0.0.1:5432 (a database bench_<pid>_* is created and dropped). E.g.
+# make bench-deployed BENCH_ARGS="--only single --formats 1:1 --label before".
+bench-deployed: install
+	$(BIN)/python -m benchmarks.deployed $(BENCH_ARGS)
 
 # The provider simulator (a development tool in the test package, never shipped): a loopback
 # server speaking the providers' wire formats; prints the environment that points the clients at it.

@@ -47,12 +47,11 @@ FALLBACK_CODES = frozenset(
 
 
 class ProviderFailure(ProviderError):
-    """A failed provider call: stable code, actionable message, and the call record (with what
-    the provider billed for it) so a fallback can put the attempt on the ledger.
+    """A failed provider call: stable code, actionable message, and what the provider billed for
+    the attempt (`call`), which the gateway writes to its ledger.
 
     `retry_after_s` is the provider's advised wait; `cost_estimated` says the attempt's cost is an
-    upper bound (the bill could not be read from the answer); `calls` holds every attempt of the
-    call once the retry layer has given up (the last one is `call`)."""
+    upper bound (the bill could not be read from the answer)."""
 
     def __init__(
         self,
@@ -70,7 +69,6 @@ class ProviderFailure(ProviderError):
         self.call = call
         self.retry_after_s = retry_after_s
         self.cost_estimated = False
-        self.calls: list[ProviderCall] = []
 
     @property
     def fallback_ok(self) -> bool:

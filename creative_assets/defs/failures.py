@@ -62,13 +62,12 @@ def call_failure(exc: Exception, *, step: str, call: str) -> CallFailure:
 
 
 class CreativeFailed(Exception):
-    """Carries a failed call out of a creative's work to where the creative is recorded, with
-    the call's record when the provider billed it."""
+    """Carries a failed call out of a creative's work to where the creative is recorded (what it
+    cost is on the gateway's ledger)."""
 
-    def __init__(self, failure: CallFailure, call: ProviderCall | None = None) -> None:
+    def __init__(self, failure: CallFailure) -> None:
         super().__init__(failure.describe())
         self.failure = failure
-        self.call = call
 
 
 @contextmanager
@@ -77,7 +76,7 @@ def provider_call(step: str, call: str) -> Iterator[None]:
     try:
         yield
     except CALL_FAILURES as exc:
-        raise CreativeFailed(call_failure(exc, step=step, call=call), getattr(exc, "call", None)) from exc
+        raise CreativeFailed(call_failure(exc, step=step, call=call)) from exc
 
 
 def each_alone(
@@ -102,17 +101,6 @@ def each_alone(
         else:
             done.append((item, result))  # type: ignore[arg-type]
     return done, failed
-
-
-def fallback_note(calls: Sequence[ProviderCall]) -> str | None:
-    """What a local stand-in made in place of a failed real provider, in words; None if nothing."""
-    notes = [
-        f"{CALL_NAMES.get(c.operation, c.operation)} by a local stand-in after {c.provider} failed "
-        f"[{c.error_code or 'error'}]"
-        for c in calls
-        if c.outcome == "fallback"
-    ]
-    return "; ".join(dict.fromkeys(notes)) or None
 
 
 @contextmanager

@@ -16,10 +16,18 @@ JOB_LEVEL_ASSETS = [job_posting, posting_lookups, copy_variants]
 VARIANT_ASSETS = [image_prompts, base_images, layouts, compose, gate_reports]
 ROLLUP_ASSETS = [campaign_summary, export_bundle]
 
+# The run queue launches higher priorities first (QueuedRunCoordinator, tag `dagster/priority`).
+# A roll-up finishes a campaign and a text run starts one's paid work; both are short, so neither
+# should wait behind other campaigns' variant runs, first in, first out. As job tags, they reach
+# every run of the job: the sensors', the UI's and the desk's GraphQL launches.
+PRIORITY_TAG = "dagster/priority"
+ROLLUP_PRIORITY, TEXT_PRIORITY = "10", "5"
+
 campaign_text_job = dg.define_asset_job(
     "campaign_text",
     selection=dg.AssetSelection.assets(*JOB_LEVEL_ASSETS),
     executor_def=dg.in_process_executor,
+    tags={PRIORITY_TAG: TEXT_PRIORITY},
     description="Phase 1 and brand identity for one HOC job.",
 )
 campaign_variant_job = dg.define_asset_job(
@@ -32,6 +40,7 @@ campaign_rollup_job = dg.define_asset_job(
     "campaign_rollup",
     selection=dg.AssetSelection.assets(*ROLLUP_ASSETS),
     executor_def=dg.in_process_executor,
+    tags={PRIORITY_TAG: ROLLUP_PRIORITY},
     description="Campaign summary, A/B-test manifest, costs, contact sheet and the export bundle "
     "(ZIP) for one job.",
 )

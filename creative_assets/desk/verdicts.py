@@ -61,18 +61,13 @@ def reasons(rendition: Rendition) -> list[GateResult]:
 
 def made_by_fallback(creative: Creative) -> str | None:
     """Why the creative counts as made by a fallback, or None: what a stand-in made (the record's
-    `fallback`, which makes a creative that passed its gates `needs_review`), else a provider
-    call of the kept attempt that failed over, or copy typeset locally because the image editor
-    kept failing."""
+    `fallback`, which makes a creative that passed its gates `needs_review`; a kept attempt whose
+    editor failed over says so there), or copy typeset locally because the image editor kept
+    failing."""
     if creative.fallback:
         return creative.fallback
     for rendition in creative.renditions:
         kept = rendition.attempts[-1]
-        failed_over = [c for c in kept.calls if c.outcome == "fallback"]
-        if failed_over:
-            return (
-                f"{failed_over[0].provider} failed; {kept.overlay_provider or 'a fallback'} made it instead"
-            )
         if kept.trigger == "typeset_locally":
             return f"the image editor kept failing; the copy was typeset locally ({rendition.format})"
     return None

@@ -13,12 +13,14 @@ whichever role's copy it matches best) and checked two ways:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 
 import numpy as np
 from PIL import Image
 
-from creative_assets.gates.glyphs import GlyphFinding, expected_words, fold, line_finding
+from creative_assets.gates.glyphs import GlyphFinding, LineGlyphs, expected_words, fold, line_glyphs
+from creative_assets.gates.glyphs_shape import odd_glyph
 from creative_assets.gates.text_match import centre_in
 from creative_assets.imaging.letters import read_line
 from creative_assets.imaging.ocr import ReadLine, read_chars
@@ -61,6 +63,7 @@ def glyph_damage(
     rgb_img = img.convert("RGB")
     rgb = np.asarray(rgb_img)
     found: list[GlyphFinding] = []
+    measured: dict[str, list[LineGlyphs]] = defaultdict(list)
     for line in lines:
         role = _role_of(line, copy, zones)
         if role is None or role not in copy:
@@ -71,7 +74,12 @@ def glyph_damage(
         read = (
             list(line.chars) if isinstance(line, ReadLine) and line.chars else read_chars(rgb_img, line.box)
         )
-        finding = line_finding(rgb, line, read, copy[role])
+        glyphs = line_glyphs(rgb, line, read, copy[role], len(measured[role]))
+        finding = None
+        if glyphs is not None:
+            measured[role].append(glyphs)
+            if glyphs.verdict is not None:
+                finding = GlyphFinding(glyphs.verdict[0], glyphs.words, glyphs.read, glyphs.verdict[1])
         if finding is None and any(c in UMLAUTS for c in words):
             lost = lost_umlauts(words, read_line(rgb_img, line.box))
             if lost:  # confirmed at a second size: one reading can drop dots that are there
@@ -82,4 +90,16 @@ def glyph_damage(
                 )
         if finding is not None:
             found.append(finding)
+    # A stray stroke that stays on its letter shows only against the letter's siblings: the same
+    # character elsewhere in the role's lines (a role is set in one face and size).
+    judged = {f.text for f in found}
+    for role_lines in measured.values():
+        if any(ln.words in judged for ln in role_lines):
+            continue
+        odd = odd_glyph([g for ln in role_lines for g in ln.glyphs])
+        if odd is not None:
+            kind, glyph, score = odd
+            ln = role_lines[glyph.line]
+            detail = f"“{glyph.char}” has {score:.1f} strokes² of ink its siblings lack"
+            found.append(GlyphFinding(kind, ln.words, ln.read, detail))
     return found

@@ -30,48 +30,20 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from creative_assets.gates.glyphs_align import Step, align, calibrated, hair_gap, kerned_touch, missing_dots
+from creative_assets.gates.glyphs_alphabet import HOLES, LIGATURES, MARKS, PIECES
+from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
 from creative_assets.gates.ink import ink_mask
 from creative_assets.gates.ink_pieces import Piece, Pieces, find_pieces
 from creative_assets.models.images import OcrLine
 
-# Dots (marks above the x-height or cap height) per letter; other characters have none.
-MARKS = {**dict.fromkeys("ijïÏ", 1), **dict.fromkeys("äöüÄÖÜëÿ", 2), **dict.fromkeys("íìîéèêáàâóòôúùûÉÈ", 1)}
-# Pieces in the body of the line (dots not counted), where not one.
-PIECES = {
-    "%": 3,
-    ":": 2,
-    ";": 2,
-    "!": 2,
-    "?": 2,
-    "=": 2,
-    '"': 0,
-    "'": 0,
-    "“": 0,
-    "”": 0,
-    "‘": 0,
-    "’": 0,
-    "„": 2,
-}
-# Holes (counters) per character as (fewest, most) across ordinary faces.
-HOLES: dict[str, tuple[int, int]] = {
-    **{c: (1, 1) for c in "ADOPQRabdeopqäöÄÖ069"},
-    **{c: (2, 2) for c in "B8%"},
-    "g": (1, 2),  # single- or double-storey
-    "&": (1, 2),
-    "@": (1, 2),
-    "4": (0, 1),  # open or closed
-    "£": (0, 1),
-}
-# Letter pairs a font may draw as one ligature glyph; in the first group the i's dot may become
-# part of it.
-DOT_LIGATURES = {"fi", "ti", "fj"}
-LIGATURES = DOT_LIGATURES | {"ff", "fl", "ft", "fb", "fh", "fk", "tt", "tf"}
 WORD_SLACK = 2  # letters OCR may clip off a word's ends
 MIN_ALIGNMENT = 85  # how well (0–100) the OCR line must match a stretch of the expected copy
 MAX_OFF = 2  # a line off by more than this (pieces and holes) is not one damaged letter
 MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and anti-aliasing joins them
 MAX_STRAYS = 2  # specks in the line's band beyond this: a busy background, not judged
 MAX_BUSY = 0.2  # background variation behind the letters, of their contrast, beyond which not judged
+MAX_BUSY_DOTS = 0.4  # … except for their dots, up to this
 
 
 @dataclass(frozen=True)
@@ -143,178 +115,99 @@ def place_letters(words: str, read: list[tuple[str, float]]) -> list[tuple[str, 
     return list(zip(wanted, (float(x) for x in filled), strict=True))
 
 
-def _missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[str]:
-    """Letters that should carry dots and got fewer: each dot goes to the nearest letter that
-    still needs one."""
-    need = {k: MARKS.get(c, 0) for k, (c, _) in enumerate(letters)}
-    for mark in sorted(pieces.marks, key=lambda m: m.x + m.w / 2):
-        centre = mark.x + mark.w / 2
-        wanting = [k for k, n in need.items() if n > 0]
-        if wanting:
-            nearest = min(wanting, key=lambda k: abs(letters[k][1] - centre))
-            need[nearest] -= 1
-    short = []
-    for k, n in need.items():
-        c = letters[k][0]
-        after_ligature = k > 0 and letters[k - 1][0] + c in DOT_LIGATURES
-        if n > 0 and not (after_ligature and n == MARKS.get(c, 0)):
-            short.append(c)
-    return short
+def pinned(letters: list[tuple[str, float]], pieces: Pieces) -> tuple[list[tuple[str, float]], list[Step]]:
+    """The letters calibrated onto the pieces and the alignment of the two, less the pieces
+    before the first letter or after the last: what OCR left off the line (it drops "€"), not
+    strays."""
+    letters = calibrated(letters, pieces)
+    steps = align(letters, pieces)
+    explained = [k for k, step in enumerate(steps) if step.letters]
+    return letters, (steps[explained[0] : explained[-1] + 1] if explained else [])
 
 
-# Costs of explaining the line's pieces by its letters (in x-heights of misplacement): a
-# letter read off its piece costs its distance; these are what a letter/piece mismatch costs.
-DISTANCE_WEIGHT = 2.0  # a letter read a third of an x-height off its piece costs as much as a merge
-LIGATURE_COST, MERGE_COST, SPLIT_COST, STRAY_COST, MISSING_COST = 0.2, 1.0, 1.0, 1.0, 1.5
+def measurable(pieces: Pieces) -> bool:
+    return pieces.strays <= MAX_STRAYS and pieces.x_height >= MIN_X_HEIGHT
 
 
-@dataclass(frozen=True)
-class _Step:
-    letters: tuple[int, ...]
-    pieces: tuple[int, ...]
-    cost: float
+def _ink_above(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces, k: int) -> bool:
+    """Whether the letter `k`, short of a dot, has ink where the dot belongs (above the
+    x-height, over its own body): its dot is there, joined to a stray stroke, not lost."""
+    step = next((s for s in steps if k in s.letters), None)
+    if step is None or len(step.pieces) != 1:
+        return False
+    piece = pieces.body[step.pieces[0]]
+    # Its own columns; within a piece it shares (joined to a neighbour), those near where it is read.
+    x = letters[k][1]
+    half = piece.w / 2 if len(step.letters) == 1 else 0.2 * pieces.x_height
+    left, right = max(piece.x, round(x - half)), min(piece.right, round(x + half) + 1)
+    top = max(0, round(pieces.cap_top - 0.3 * pieces.x_height))
+    bottom = round(pieces.x_top - 0.25 * pieces.x_height)
+    if bottom <= top or right <= left:
+        return False
+    above = pieces.labels[top:bottom, left:right]
+    return bool(np.isin(above, [b.label for b in pieces.body]).any())
 
 
-def _distance(x: float, piece: Piece, x_height: float) -> float:
-    return DISTANCE_WEIGHT * max(piece.x - x, x - piece.right, 0.0) / x_height
+SLIVER = 1.2  # of a stroke: a stray piece no thicker, close by a letter, was cut off that letter
 
 
-def align(letters: list[tuple[str, float]], pieces: Pieces) -> list[_Step]:
-    """The cheapest way to explain the body pieces (left to right) by the letters (in order):
-    one piece per letter, two letters in one piece (a ligature, or a merge), a letter in two
-    pieces (":" or a break), a piece no letter explains (a stray stroke)."""
-    body, n, m = pieces.body, len(letters), len(pieces.body)
-    xh = pieces.x_height
-    inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[_Step | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
-
-    def relax(i: int, j: int, step: _Step) -> None:
-        ni, nj = i + len(step.letters), j + len(step.pieces)
-        if cost[i][j] + step.cost < cost[ni][nj]:
-            cost[ni][nj], back[ni][nj] = cost[i][j] + step.cost, step
-
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if cost[i][j] == inf:
-                continue
-            c = letters[i][0] if i < n else ""
-            parts = PIECES.get(c, 1)
-            if j < m:
-                relax(i, j, _Step((), (j,), STRAY_COST))
-            if i < n:
-                relax(i, j, _Step((i,), (), 0.0 if parts == 0 else MISSING_COST))
-            if i < n and j < m:
-                d = _distance(letters[i][1], body[j], xh)
-                relax(i, j, _Step((i,), (j,), d + (0.5 if parts >= 2 else 0.0)))
-                if j + 1 < m:
-                    split = 0.0 if parts >= 2 else SPLIT_COST
-                    relax(
-                        i, j, _Step((i,), (j, j + 1), d + _distance(letters[i][1], body[j + 1], xh) + split)
-                    )
-                if i + 1 < n:
-                    pair = c + letters[i + 1][0]
-                    joined = LIGATURE_COST if pair in LIGATURES else MERGE_COST
-                    d2 = _distance(letters[i + 1][1], body[j], xh)
-                    relax(i, j, _Step((i, i + 1), (j,), d + d2 + joined))
-    steps, i, j = [], n, m
-    while i or j:
-        step = back[i][j]
-        if step is None:
-            return []
-        steps.append(step)
-        i, j = i - len(step.letters), j - len(step.pieces)
-    return steps[::-1]
-
-
-TOUCH_CUT = 0.17  # of a stroke: joins thinner than this are letters touching, not a stroke
-
-
-def calibrated(letters: list[tuple[str, float]], pieces: Pieces) -> list[tuple[str, float]]:
-    """The letters moved by the straight-line fit of where the recogniser reads them onto the
-    centres of the pieces they explain one to one: its columns sit a little off the glyphs,
-    by an offset and a scale of their own."""
-    pairs = [
-        (letters[step.letters[0]][1], pieces.body[step.pieces[0]])
-        for step in align(letters, pieces)
-        if len(step.letters) == 1 and len(step.pieces) == 1
-    ]
-    if len(pairs) < 4:
-        return letters
-    xs = np.array([x for x, _ in pairs])
-    centres = np.array([p.x + p.w / 2 for _, p in pairs])
-    scale, offset = np.polyfit(xs, centres, 1)
-    if not 0.8 <= scale <= 1.25:
-        return letters
-    return [(c, float(scale * x + offset)) for c, x in letters]
-
-
-def _kerned_touch(pieces: Pieces, piece: Piece, xa: float, xb: float) -> bool:
-    """Whether two letters in one piece merely touch as tight type does, rather than being
-    joined by a stray stroke: the join is hair-thin (the piece falls into two big parts once
-    joins thinner than TOUCH_CUT of a stroke are cut), or it lies on one of the type's lines —
-    the cap height (T over V), the x-height (an r's arm on an f's bar) or the baseline
-    (serifs) — where the thinnest column between the two letters has its ink."""
+def _stray(pieces: Pieces, piece: Piece) -> tuple[str, str]:
+    """A piece no letter explains: a sliver a cut left of a letter (thinner than a stroke and
+    within a stroke or so of another piece), or a stray stroke (as thick as a stroke or more:
+    the bar's own width and its anti-aliased edges)."""
     mask = pieces.mask(piece)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
-    steps = max(1, round(TOUCH_CUT * pieces.stroke))
-    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disc, iterations=steps)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
-    if sum(1 for k in range(1, count) if stats[k, 4] >= 0.2 * piece.area) >= 2:
-        return True
-    lo, hi = max(piece.x, round(min(xa, xb))), min(piece.right - 1, round(max(xa, xb)))
-    if hi <= lo:
-        return True
-    counts = mask[:, lo : hi + 1].sum(axis=0)
-    column = lo + int(np.argmin(np.where(counts > 0, counts, counts.max() + 1)))
-    rows = np.nonzero(mask[:, column])[0]
-    band = 0.15 * pieces.x_height
-    lines = (pieces.cap_top, pieces.x_top, pieces.baseline)
-    return rows.size == 0 or any(abs(float(rows.mean()) - line) <= band for line in lines)
+    thick = min(cv2.minAreaRect(np.argwhere(mask)[:, ::-1].astype(np.float32))[1]) / pieces.stroke
+    others = np.isin(pieces.labels, [b.label for b in pieces.body if b != piece])
+    near = cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3)[mask].min() / pieces.stroke
+    if thick <= SLIVER and near <= 1.5 * SLIVER:
+        return "broken_stroke", "a letter's sliver in a piece of its own"
+    return "extra_stroke", "a piece no letter explains"
 
 
-def _hair_gap(pieces: Pieces, a: Piece, b: Piece) -> bool:
-    """Whether two pieces one letter falls into join once hair-thin gaps are closed."""
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
-    closed = cv2.morphologyEx(pieces.mask(a, b).astype(np.uint8), cv2.MORPH_CLOSE, disc)
-    return cv2.connectedComponents(closed, connectivity=8)[0] - 1 < 2
-
-
-def judge(words: str, letters: list[tuple[str, float]], pieces: Pieces) -> tuple[str, str] | None:
+def judge(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces) -> tuple[str, str] | None:
     """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
-    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box."""
-    if pieces.strays > MAX_STRAYS or pieces.x_height < MIN_X_HEIGHT:
-        return None
-    short = _missing_dots(letters, pieces)
+    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box. `letters`
+    and `steps`: as `pinned` gives them."""
+    short = missing_dots(letters, pieces)
     if len(short) > MAX_OFF:
         return None
     if short:
-        umlaut = any(MARKS.get(c, 0) == 2 for c in short)
-        return ("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(short)}"
-    letters = calibrated(letters, pieces)
-    steps = align(letters, pieces)
-    # Pieces before the first letter or after the last are what OCR left off the line (it
-    # drops "€"), not strays.
-    explained = [k for k, step in enumerate(steps) if step.letters]
-    steps = steps[explained[0] : explained[-1] + 1] if explained else []
+        chars = [letters[k][0] for k in short]
+        one_dot = [k for k in short if MARKS.get(letters[k][0]) == 1]
+        joined = [letters[k][0] for k in one_dot if _ink_above(letters, steps, pieces, k)]
+        if joined:
+            return "extra_stroke", f"the dot of {', '.join(joined)} joined to a stray stroke"
+        umlaut = any(MARKS.get(c, 0) == 2 for c in chars)
+        return ("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(chars)}"
     found: list[tuple[str, str]] = []
+    odd: dict[str, list[int]] = {}
+    seen: dict[str, list[int]] = {}
     for step in steps:
         text = "".join(letters[i][0] for i in step.letters)
         got = [pieces.body[j] for j in step.pieces]
         if len(step.letters) == 2 and text not in LIGATURES:
             xa, xb = (letters[i][1] for i in step.letters)
-            if not _kerned_touch(pieces, got[0], xa, xb):
+            if not kerned_touch(pieces, got[0], xa, xb):
                 found.append(("merged_stroke", f"“{text}” in one piece"))
         elif len(step.letters) == 1 and len(got) == 2 and PIECES.get(text, 1) < 2:
-            if not _hair_gap(pieces, *got):
+            if not hair_gap(pieces, *got):
                 found.append(("broken_stroke", f"“{text}” in two pieces"))
         elif not step.letters:
-            found.append(("extra_stroke", "a piece no letter explains"))
+            found.append(_stray(pieces, got[0]))
         elif got:
             want = [HOLES.get(c, (0, 0)) for c in text]
             holes = pieces.holes_of(got[0])
             if not sum(w[0] for w in want) <= holes <= sum(w[1] for w in want):
+                odd.setdefault(text, []).append(holes)
+    # A count off the table that the same letter shows elsewhere on the line is the face's (a
+    # small bold serif "e" whose eye closes up): damage strikes one instance.
+    for step in steps:
+        text = "".join(letters[i][0] for i in step.letters)
+        if text in odd and len(step.letters) == 1 and len(step.pieces) == 1:
+            seen.setdefault(text, []).append(pieces.holes_of(pieces.body[step.pieces[0]]))
+    for text, counts in odd.items():
+        for holes in counts:
+            if seen.get(text, []).count(holes) < 2:
                 found.append(("holes", f"“{text}” has {holes} holes"))
     if not found or len(found) > MAX_OFF:
         return None
@@ -333,11 +226,23 @@ def _busy(crop: np.ndarray, ink: np.ndarray, band: tuple[int, int]) -> float:
     return float(behind.std() / max(1.0, abs(float(np.median(letters)) - float(np.median(behind)))))
 
 
-def line_finding(
-    rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str
-) -> GlyphFinding | None:
-    """The glyph defect on one OCR line of a creative whose role reads `copy`, if any. `read`:
-    the characters the recogniser reads on the line and where (imaging.ocr.read_chars)."""
+@dataclass(frozen=True)
+class LineGlyphs:
+    """One line's verdict and its letters pinned to their ink, for the comparison of each
+    letter with its siblings on the other lines of its role (gates/glyphs_shape.py)."""
+
+    words: str
+    read: str
+    verdict: tuple[str, str] | None
+    glyphs: list[Glyph]
+
+
+def line_glyphs(
+    rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str, index: int = 0
+) -> LineGlyphs | None:
+    """The glyph defect on one OCR line of a creative whose role reads `copy`, if any, and its
+    letters; None when the line cannot be measured. `read`: the characters the recogniser
+    reads on the line and where (imaging.ocr.read_chars); `index`: the line's number in its role."""
     words = expected_words(line.text, copy)
     if words is None:
         return None
@@ -351,11 +256,26 @@ def line_finding(
     crop = rgb[y0 : min(height, bottom + tall // 4), x0 : min(width, right + tall // 4)]
     band = (top - y0, bottom - y0)
     ink = ink_mask(crop, band)
-    if ink is None or _busy(crop, ink, band) > MAX_BUSY:
+    busy = 0.0 if ink is None else _busy(crop, ink, band)
+    if ink is None or busy > MAX_BUSY_DOTS:
         return None
-    pieces = None if ink is None else find_pieces(ink, band)
+    pieces = find_pieces(ink, band)
     letters = place_letters(words, [(c, x - x0) for c, x in read])
-    if pieces is None or len(letters) != sum(not c.isspace() for c in words):
+    if pieces is None or len(letters) != sum(not c.isspace() for c in words) or not measurable(pieces):
         return None
-    verdict = judge(words, letters, pieces)
-    return None if verdict is None else GlyphFinding(verdict[0], words, line.text, verdict[1])
+    letters, steps = pinned(letters, pieces)
+    verdict = judge(letters, steps, pieces)
+    if busy > MAX_BUSY:  # the texture frays the strokes' edges; dots stay apart from it
+        dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
+        return LineGlyphs(words, line.text, verdict if dots else None, [])
+    return LineGlyphs(words, line.text, verdict, glyphs_of(letters, steps, pieces, index))
+
+
+def line_finding(
+    rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str
+) -> GlyphFinding | None:
+    """The glyph defect on one OCR line alone (without its role's other lines)."""
+    found = line_glyphs(rgb, line, read, copy)
+    if found is None or found.verdict is None:
+        return None
+    return GlyphFinding(found.verdict[0], found.words, found.read, found.verdict[1])

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import unicodedata
 
+from rapidfuzz.distance import Levenshtein
+
 from creative_assets.models.base import Box
 from creative_assets.models.images import OcrLine
+
+levenshtein = Levenshtein.distance  # the edit distance `similarity` is built on
 
 # 0.85 allows about one edit in seven characters: enough for the recogniser's residual noise
 # on clean type after folding (a dropped symbol or space, an unusual glyph), even on a short
@@ -37,29 +41,11 @@ def normalize(text: str) -> str:
     return " ".join(kept.split())
 
 
-def levenshtein(a: str, b: str) -> int:
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def _confusable_fold(text: str) -> str:
     text = normalize(text)
     for old, new in _CONFUSABLE:
         text = text.replace(old, new)
     return text
-
-
-def _ratio(a: str, b: str) -> float:
-    if not a and not b:
-        return 1.0
-    return 1.0 - levenshtein(a, b) / max(len(a), len(b))
 
 
 def similarity(expected: str, read: str) -> float:
@@ -68,8 +54,8 @@ def similarity(expected: str, read: str) -> float:
     Also scored with the confusable glyphs folded, and the better score counts: "Größere
     Straße" read as "GroBere StraBe" is 0.75 on plain normalised text but a correct render.
     """
-    plain = _ratio(normalize(expected), normalize(read))
-    return max(plain, _ratio(_confusable_fold(expected), _confusable_fold(read)))
+    plain = Levenshtein.normalized_similarity(normalize(expected), normalize(read))
+    return max(plain, Levenshtein.normalized_similarity(_confusable_fold(expected), _confusable_fold(read)))
 
 
 def misspelt_words(expected: str, read: str) -> list[str]:

@@ -5,13 +5,13 @@
     CREATIVE_ASSETS_MONTHLY_BUDGET_USD cap per calendar month, UTC (unset: no cap)
     CREATIVE_ASSETS_PROVIDER_LIMITS    e.g. "bfl=5,openai=50,bfl.rpm=120,perplexity.burst=3"
 
-A value that does not parse fails the load with its name, like a missing key does. Where the
+Read by `resources/settings.py` (one place for the code location's variables); a value that does
+not parse fails the load with its name, like a missing key does. Where the
 response cache lives (URL, S3 endpoint and key pair) comes from `creative_assets/io/storage.py`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,12 +19,12 @@ import dagster as dg
 
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.gateway.models import ProviderLimit
-from creative_assets.gateway.resource import DEFAULT_LIMITS, ProviderGateway
+from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.gateway.shared import DEFAULT_LIMITS
 from creative_assets.io.storage import S3Connection
+from creative_assets.resources.settings import DeploymentEnv
 
 STATE_URL_VAR = "CREATIVE_ASSETS_STATE_URL"
-JOB_BUDGET_VAR = "CREATIVE_ASSETS_JOB_BUDGET_USD"
-MONTHLY_BUDGET_VAR = "CREATIVE_ASSETS_MONTHLY_BUDGET_USD"
 LIMITS_VAR = "CREATIVE_ASSETS_PROVIDER_LIMITS"
 LIMIT_FIELDS = {
     "": "max_in_flight",
@@ -38,27 +38,12 @@ def _invalid(message: str) -> CreativeAssetsError:
     return CreativeAssetsError("invalid_setting", message)
 
 
-def _money(environ: Mapping[str, str], var: str) -> float | None:
-    text = environ.get(var, "").strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise _invalid(f"{var}={text!r} is not an amount in USD (e.g. 25 or 12.50)")
-    return value
-
-
-def parse_limits(text: str) -> dict[str, ProviderLimit]:
+def limits_of(items: list[tuple[str, str, str]]) -> dict[str, ProviderLimit]:
+    """The defaults, changed by CREATIVE_ASSETS_PROVIDER_LIMITS's items (`key_values`)."""
     limits = {name: limit.model_dump() for name, limit in DEFAULT_LIMITS.items()}
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
-        target, sep, value = (s.strip().lower() for s in item.partition("="))
+    for item, target, value in items:
         provider, _, knob = target.partition(".")
-        if not sep or not provider or knob not in LIMIT_FIELDS:
+        if "=" not in item or not provider or knob not in LIMIT_FIELDS:
             raise _invalid(f"{LIMITS_VAR}: {item!r} is not provider=N or provider.rpm|burst=N")
         try:
             number = float(value) if knob == "rpm" else int(value)
@@ -75,14 +60,15 @@ def gateway_from_env(
     environ: Mapping[str, str], cache_url: str, cache_s3: S3Connection | None = None
 ) -> ProviderGateway:
     """`cache_url` and `cache_s3` come from `io.storage.storage_from_env`, like the IO manager's."""
+    env = DeploymentEnv.of(environ)
     fields: dict[str, Any] = {
         "cache_url": cache_url,
         "cache_s3": cache_s3,
-        "limits": parse_limits(environ.get(LIMITS_VAR, "")),
-        "job_budget_usd": _money(environ, JOB_BUDGET_VAR),
-        "monthly_budget_usd": _money(environ, MONTHLY_BUDGET_VAR),
+        "limits": limits_of(env.provider_limits),
+        "job_budget_usd": env.job_budget_usd,
+        "monthly_budget_usd": env.monthly_budget_usd,
     }
-    if environ.get(STATE_URL_VAR, "").strip():
+    if env.state_url.strip():
         # Resolved when a run starts: a Postgres URL may carry a password.
         fields["state_url"] = dg.EnvVar(STATE_URL_VAR)
     return ProviderGateway(**fields)

@@ -35,6 +35,9 @@ ledger = sa.Table(
     sa.Column("variant", sa.String(32)),
     sa.Column("phase", sa.String(64)),
     sa.Column("run_id", sa.String(64)),
+    sa.Column("creative", sa.String(64)),
+    sa.Column("rendition", sa.String(64)),
+    sa.Column("attempt", sa.Integer),
     sa.Column("request_hash", sa.String(128), nullable=False),
     sa.Column("cached", sa.Boolean, nullable=False),
     sa.Column("outcome", sa.String(16), nullable=False),
@@ -79,7 +82,7 @@ tasks = sa.Table(
     sa.Column("submitted_at", sa.Float, nullable=False),  # epoch seconds
 )
 # Columns added after the first release: created on existing databases when an engine starts.
-_ADDED_COLUMNS = {"ca_ledger": ("flight_key", "cost_estimated")}
+_ADDED_COLUMNS = {"ca_ledger": ("flight_key", "cost_estimated", "creative", "rendition", "attempt")}
 
 
 _ENGINES: dict[tuple[str, int], Engine] = {}

@@ -16,7 +16,7 @@ from creative_assets.models.base import Model, ProviderCall
 
 # reserved: budget held, request under way (a row a killed process left reserved is settled by
 # the next holder of its flight, or by the gateway's sweep); refused: the budget guard said no.
-LedgerOutcome = Literal["reserved", "ok", "error", "moderated", "fallback", "circuit_open", "refused"]
+LedgerOutcome = Literal["reserved", "ok", "error", "moderated", "circuit_open", "refused"]
 
 
 class LedgerEntry(Model):
@@ -35,6 +35,9 @@ class LedgerEntry(Model):
     variant: str | None = None
     phase: str | None = None
     run_id: str | None = None
+    creative: str | None = None
+    rendition: str | None = None
+    attempt: int | None = None
     request_hash: str
     cached: bool = False
     outcome: LedgerOutcome
@@ -94,11 +97,10 @@ class CallSpec:
 
 @dataclass(frozen=True)
 class Answer:
-    """A provider's answer in cacheable form; the client turns it into domain values. `calls`:
-    every attempt the gateway made for it (failed ones that were billed included), `call` last."""
+    """A provider's answer in cacheable form; the client turns it into domain values. `call`: what
+    the attempt that got it was billed (the gateway writes it to the ledger)."""
 
     call: ProviderCall
     data: Any = None
     blobs: Mapping[str, bytes] = field(default_factory=dict)
     cacheable: bool = True
-    calls: tuple[ProviderCall, ...] = ()

@@ -1,11 +1,11 @@
 """`ProviderGateway`: the one door every paid provider call goes through.
 
 Per call, in this order (cheapest refusal first):
-1. the response cache — a hit is answered from storage, costs nothing and takes no slot;
+1. the response cache (`hits.py`) — a hit is answered from storage, costs nothing, takes no slot;
 2. the request's single flight (`flights.py`) — the same request under way elsewhere is waited
    for, then answered from the cache; rows a dead holder left reserved are settled (`tasks.py`);
 3. attempts, under the call's retry budget (`retry.py`); each attempt:
-   the provider's circuit breaker (open: fail fast with `circuit_open`, a fallback-able code) →
+   the provider's circuit breaker (`breaker.py`; open: fail fast with `circuit_open`) →
    an in-flight slot (file locks or Postgres advisory locks, freed by the OS or the database
    when a holder dies) → a token from the provider's shared bucket → the budget reservation
    (a ledger row; over the cap raises `BudgetExceeded` and nothing is sent) → the request →
@@ -19,36 +19,40 @@ recorded before it is polled, and every later attempt or re-execution of the sam
 resumes it instead of paying again.
 
 Who a call is for (job, variant, phase, run) comes from the Dagster step that makes it
-(`AssetExecutionContext.get()`), or from `call_scope(...)` outside Dagster.
+(`AssetExecutionContext.get()`), narrowed or set by `call_scope(...)` (a creative, its rendition
+and attempt). Every row carries it: the ledger is the only record of calls and their cost, and
+`ledger(...)` / `step_ledger()` read it back by scope.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from pydantic import Field
 
-from creative_assets.errors import CIRCUIT_OPEN, ProviderError, ProviderFailure
+from creative_assets.errors import CIRCUIT_OPEN, ProviderError
+from creative_assets.gateway.breaker import HEALTH_FAILURES, check_breaker, report_health
 from creative_assets.gateway.cache import ResponseCache
-from creative_assets.gateway.flights import Flights, flights_for
-from creative_assets.gateway.models import (
-    Answer,
-    BudgetCaps,
-    CachedResponse,
-    CallSpec,
-    LedgerEntry,
-    ProviderLimit,
-)
+from creative_assets.gateway.flights import Flights
+from creative_assets.gateway.hits import answer_from_cache, cache_answer
+from creative_assets.gateway.models import Answer, BudgetCaps, CallSpec, LedgerEntry, ProviderLimit
 from creative_assets.gateway.retry import CallClock, retry_call
-from creative_assets.gateway.scope import CallScope, dagster_scope
-from creative_assets.gateway.slots import SlotPool, slots_for
+from creative_assets.gateway.scope import dagster_scope
+from creative_assets.gateway.shared import (
+    DEFAULT_LIMITS,
+    SWEPT,
+    default_state_url,
+    flights_of,
+    slots_of,
+    store_of,
+)
+from creative_assets.gateway.slots import SlotPool
 from creative_assets.gateway.store import StateStore
 from creative_assets.gateway.tasks import Task, TaskStore, task_attempt
 from creative_assets.gateway.transport import call_deadline
@@ -57,44 +61,11 @@ from creative_assets.models import ProviderCall
 
 __all__ = ["Answer", "CallSpec", "ProviderGateway", "Task"]
 REFRESH_TAG = "creative_assets/refresh"
-# Failures that say the provider is unwell. A refusal, a moderation or a bad request says
-# something about our request and must not open the breaker (nor hide a broken key).
-HEALTH_FAILURES = frozenset({"rate_limited", "server_error", "timeout", "invalid_response"})
 ORPHAN_AGE_S = 60.0  # a reservation this old whose flight is free belongs to a dead process
 
-# The design's limits (BFL allows 5 tasks at once); per-minute rates are conservative tier-1 values.
-DEFAULT_LIMITS: dict[str, ProviderLimit] = {
-    "bfl": ProviderLimit(max_in_flight=5, requests_per_minute=120, burst=5),
-    "openai": ProviderLimit(max_in_flight=50, requests_per_minute=500, burst=50),
-    "perplexity": ProviderLimit(max_in_flight=3, requests_per_minute=50, burst=3),
-    "firecrawl": ProviderLimit(max_in_flight=2, requests_per_minute=100, burst=2),
-}
 # One attempt of a call: given the flight key and its ledger row, the answer and what the
 # attempt paid when that is already on the row (a submitted task), else None.
 _Attempt = Callable[[str, int], tuple[Answer, float | None]]
-
-
-def default_state_url() -> str:
-    home = Path(os.environ.get("DAGSTER_HOME", ".dagster_home")).resolve()
-    return f"sqlite:///{home / 'creative_assets_state.db'}"
-
-
-@functools.cache
-def _store(url: str, pid: int) -> StateStore:
-    return StateStore(url)
-
-
-@functools.cache
-def _slots(url: str, slots_dir: str | None, pid: int) -> SlotPool:
-    return slots_for(url, slots_dir)
-
-
-@functools.cache
-def _flights(url: str, slots_dir: str | None, pid: int) -> Flights:
-    return flights_for(url, slots_dir)
-
-
-_SWEPT: set[tuple[str, int]] = set()
 
 
 class ProviderGateway(dg.ConfigurableResource):
@@ -126,15 +97,15 @@ class ProviderGateway(dg.ConfigurableResource):
 
     @property
     def store(self) -> StateStore:
-        return _store(self.state_url, os.getpid())
+        return store_of(self.state_url, os.getpid())
 
     @property
     def slots(self) -> SlotPool:
-        return _slots(self.state_url, self.slots_dir, os.getpid())
+        return slots_of(self.state_url, self.slots_dir, os.getpid())
 
     @property
     def flights(self) -> Flights:
-        return _flights(self.state_url, self.slots_dir, os.getpid())
+        return flights_of(self.state_url, self.slots_dir, os.getpid())
 
     @property
     def tasks(self) -> TaskStore:
@@ -179,13 +150,13 @@ class ProviderGateway(dg.ConfigurableResource):
         key = self.cache_key(spec)
         request_hash = key if spec.cache_key is None else self.cache.key_of(dict(spec.request))
         if not refresh and (hit := self.cache.get(spec.namespace, key, spec.ttl_s)) is not None:
-            return self._from_cache(spec, hit, scope, request_hash)
+            return answer_from_cache(self.store, spec, hit, scope, request_hash)
         self.settle_orphans(once=True)
         what = f"{spec.provider} {spec.operation}"
         with self.flights.hold(key, self.flight_timeout_s, what):
             # Whoever held the flight before us may have paid for the answer: it is ours now.
             if not refresh and (hit := self.cache.get(spec.namespace, key, spec.ttl_s)) is not None:
-                return self._from_cache(spec, hit, scope, request_hash)
+                return answer_from_cache(self.store, spec, hit, scope, request_hash)
             for row_id, _ in self.tasks.reserved(flight_key=key):
                 self.tasks.settle_orphan(row_id)  # left by a dead holder of this flight
             entry = LedgerEntry(
@@ -194,37 +165,31 @@ class ProviderGateway(dg.ConfigurableResource):
                 model=spec.model,
                 operation=spec.operation,
                 expected_cost_usd=round(spec.expected_cost_usd, 9),
-                job_id=scope.job_id,
-                variant=scope.variant,
-                phase=scope.phase,
-                run_id=scope.run_id,
+                **asdict(scope),
                 request_hash=request_hash,
                 flight_key=key,
                 outcome="reserved",
             )
-            calls: list[ProviderCall] = []
+            attempts = [0]
 
             def one(clock: CallClock) -> Answer:
-                return self._attempt(spec, entry, attempt, clock, calls)
+                attempts[0] += 1
+                return self._attempt(spec, entry, attempt, clock)
 
             def retrying(exc: BaseException, wait_s: float) -> None:
-                dg.get_dagster_logger().warning(f"{what}: {exc}; attempt {len(calls) + 1} in {wait_s:.1f} s")
+                dg.get_dagster_logger().warning(f"{what}: {exc}; attempt {attempts[0] + 1} in {wait_s:.1f} s")
 
             try:
                 answer = retry_call(spec.retry, one, on_retry=retrying)
             except ProviderError as exc:
-                if isinstance(exc, ProviderFailure):
-                    exc.calls = list(calls)
-                if calls:  # the provider was asked: its health is the call's outcome
-                    self._report_health(spec.provider, ok=exc.code not in HEALTH_FAILURES)
+                if exc.code != CIRCUIT_OPEN or attempts[0] > 1:  # the provider was asked
+                    self._health(spec.provider, ok=exc.code not in HEALTH_FAILURES)
                 raise
-            self._report_health(spec.provider, ok=True)
+            self._health(spec.provider, ok=True)
             call = answer.call.model_copy(update={"request_hash": request_hash})
             if answer.cacheable:
-                self._cache_put(spec, key, entry.at, answer, call)
-        return Answer(
-            call=call, data=answer.data, blobs=answer.blobs, cacheable=answer.cacheable, calls=tuple(calls)
-        )
+                cache_answer(self.cache, spec, key, entry.at, answer, call)
+        return Answer(call=call, data=answer.data, blobs=answer.blobs, cacheable=answer.cacheable)
 
     def _attempt(
         self,
@@ -232,9 +197,8 @@ class ProviderGateway(dg.ConfigurableResource):
         entry: LedgerEntry,
         attempt: _Attempt,
         clock: CallClock,
-        calls: list[ProviderCall],
     ) -> Answer:
-        self._check_breaker(spec, entry)
+        check_breaker(self.store, spec, entry, self.breaker_cooldown_s)
         limit = self.limit_of(spec.provider)
         queued = time.monotonic()
         with self.slots.hold(spec.provider, limit.max_in_flight, self.slot_timeout_s):
@@ -250,8 +214,7 @@ class ProviderGateway(dg.ConfigurableResource):
                 with call_deadline(clock.deadline(spec.retry)):
                     answer, paid = attempt(entry.flight_key or "", row)
             except ProviderError as exc:
-                failed = self._settle_failure(spec, row, exc, time.monotonic() - began)
-                calls.append(failed.model_copy(update={"request_hash": entry.request_hash}))
+                self._settle_failure(spec, row, exc, time.monotonic() - began)
                 raise
             except BaseException as exc:
                 # A bug, an interrupt: nothing is known to be billed, and the row must not stay reserved.
@@ -263,35 +226,22 @@ class ProviderGateway(dg.ConfigurableResource):
         call = answer.call.model_copy(update={"cost_usd": paid} if paid is not None else {})
         self.store.settle(
             row,
-            outcome=call.outcome if call.outcome != "fallback" else "error",
+            outcome=call.outcome,
             model=call.model,
             units=call.units,
             unit=call.unit,
             cost_usd=call.cost_usd,
             duration_s=round(time.monotonic() - began, 3),
         )
-        calls.append(call.model_copy(update={"request_hash": entry.request_hash}))
         return Answer(call=call, data=answer.data, blobs=answer.blobs, cacheable=answer.cacheable)
-
-    def _cache_put(self, spec: CallSpec, key: str, at: datetime, answer: Answer, call: ProviderCall) -> None:
-        response = CachedResponse(
-            created_at=at, data=answer.data, blobs=dict(answer.blobs), call=call.model_dump(mode="json")
-        )
-        try:
-            self.cache.put(spec.namespace, key, response)
-        except OSError as exc:
-            # The answer is paid for and in hand: the run goes on, the next one pays again.
-            dg.get_dagster_logger().warning(
-                f"could not cache {spec.provider} {spec.operation} at {self.cache_url}: {exc}"
-            )
 
     def settle_orphans(self, *, once: bool = False) -> int:
         """Settle reservations whose process died (their flight lock is free); the number settled.
         `once`: only the first time in this process (the gateway calls it before its first call)."""
         marker = (self.state_url, os.getpid())
-        if once and marker in _SWEPT:
+        if once and marker in SWEPT:
             return 0
-        _SWEPT.add(marker)
+        SWEPT.add(marker)
         settled = 0
         for row_id, key in self.tasks.reserved(older_than_s=ORPHAN_AGE_S):
             with self.flights.try_hold(key) as free:
@@ -305,69 +255,28 @@ class ProviderGateway(dg.ConfigurableResource):
         so the next run asks again instead of replaying it."""
         self.cache.invalidate(spec.namespace, self.cache_key(spec))
 
-    def ledger(self, job_id: str | None = None) -> list[LedgerEntry]:
-        return self.store.entries(job_id)
+    def ledger(self, job_id: str | None = None, **scope: str | int | None) -> list[LedgerEntry]:
+        """The only record of provider calls and their cost: rows of a job, of a scope where given
+        (`run_id`, `phase`, `variant`, `creative`, `rendition`, `attempt`)."""
+        return self.store.entries(job_id, **scope)
 
-    def _from_cache(self, spec: CallSpec, hit: CachedResponse, scope: CallScope, request_hash: str) -> Answer:
-        paid = ProviderCall.model_validate(hit.call) if hit.call else None
-        call = ProviderCall(
-            provider=spec.provider,
-            model=paid.model if paid else spec.model,
-            operation=spec.operation,
-            units=paid.units if paid else 0.0,
-            unit=paid.unit if paid else "call",
-            cost_usd=0.0,
-            cached=True,
-            request_hash=request_hash,
-        )
-        self.store.record(
-            LedgerEntry(
-                at=datetime.now(UTC),
-                provider=call.provider,
-                model=call.model,
-                operation=call.operation,
-                units=call.units,
-                unit=call.unit,
-                job_id=scope.job_id,
-                variant=scope.variant,
-                phase=scope.phase,
-                run_id=scope.run_id,
-                request_hash=request_hash,
-                cached=True,
-                outcome="ok",
-            )
-        )
-        return Answer(call=call, data=hit.data, blobs=hit.blobs, calls=(call,))
-
-    def _check_breaker(self, spec: CallSpec, entry: LedgerEntry) -> None:
-        state = self.store.breaker_check(spec.provider, self.breaker_cooldown_s)
-        if state.state != "open":
-            return
-        self.store.record(entry.model_copy(update={"outcome": "circuit_open", "expected_cost_usd": 0.0}))
-        until = state.open_until.isoformat(timespec="seconds") if state.open_until else "soon"
-        failure = ProviderFailure(
-            CIRCUIT_OPEN,
-            f"{spec.provider}'s circuit breaker is open after {state.consecutive_failures} consecutive "
-            f"failures; no request is sent until {until} (then one trial call decides)",
-            provider=spec.provider,
-            call=ProviderCall(
-                provider=spec.provider, model=spec.model, operation=spec.operation, outcome="circuit_open"
-            ),
-        )
-        dg.get_dagster_logger().warning(str(failure))
-        raise failure
+    def step_ledger(self) -> list[LedgerEntry]:
+        """The rows of the running Dagster step (its job, variant, phase and run): what its calls
+        cost. Outside a Dagster run there is no step to read, and so nothing."""
+        scope, _ = dagster_scope(REFRESH_TAG)
+        if scope.run_id is None:
+            return []
+        return self.ledger(scope.job_id, run_id=scope.run_id, phase=scope.phase, variant=scope.variant)
 
     def _take_token(self, provider: str, limit: ProviderLimit) -> None:
         while (wait := self.store.take_token(provider, limit.requests_per_minute, limit.burst)) > 0:
             time.sleep(min(wait, 5.0))
 
-    def _settle_failure(
-        self, spec: CallSpec, row: int, exc: ProviderError, duration_s: float
-    ) -> ProviderCall:
+    def _settle_failure(self, spec: CallSpec, row: int, exc: ProviderError, duration_s: float) -> None:
         failed = getattr(exc, "call", None) or ProviderCall(
             provider=spec.provider, model=spec.model, operation=spec.operation, units=0.0, outcome="error"
         )
-        outcome = failed.outcome if failed.outcome not in ("ok", "fallback") else "error"
+        outcome = failed.outcome if failed.outcome != "ok" else "error"
         self.store.settle(
             row,
             outcome=outcome,
@@ -378,12 +287,8 @@ class ProviderGateway(dg.ConfigurableResource):
             cost_estimated=bool(getattr(exc, "cost_estimated", False)),
             duration_s=round(duration_s, 3),
         )
-        return failed.model_copy(update={"outcome": outcome})
 
-    def _report_health(self, provider: str, *, ok: bool) -> None:
-        state = self.store.breaker_report(provider, ok, self.breaker_threshold, self.breaker_cooldown_s)
-        if not ok and state.state == "open":
-            dg.get_dagster_logger().warning(
-                f"{provider}'s circuit breaker opened after {state.consecutive_failures} consecutive "
-                f"failures; calls fail fast for {self.breaker_cooldown_s:g} s"
-            )
+    def _health(self, provider: str, *, ok: bool) -> None:
+        report_health(
+            self.store, provider, ok=ok, threshold=self.breaker_threshold, cooldown_s=self.breaker_cooldown_s
+        )

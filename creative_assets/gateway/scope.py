@@ -1,5 +1,6 @@
-"""Who a provider call is made for (job, variant, phase, run), without threading it through every
-provider interface: the asset sets it around its body, the gateway reads it when it records."""
+"""Who a provider call is made for (job, variant, phase, run; within a creative's step the creative,
+its rendition and attempt), without threading it through every provider interface: the asset sets
+it around its work, the gateway writes it on every ledger row, and costs are read back by it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ class CallScope:
     variant: str | None = None
     phase: str | None = None
     run_id: str | None = None
+    creative: str | None = None  # the image type
+    rendition: str | None = None  # "<locale> <format>"
+    attempt: int | None = None
 
 
 _EMPTY = CallScope()
@@ -28,7 +32,7 @@ def current_scope() -> CallScope:
 
 
 @contextmanager
-def call_scope(**fields: str | None) -> Iterator[CallScope]:
+def call_scope(**fields: str | int | None) -> Iterator[CallScope]:
     """Narrow the current scope for the block (fields not given are inherited)."""
     scope = replace(current_scope(), **fields)
     token = _SCOPE.set(scope)
@@ -51,7 +55,8 @@ def dagster_scope(refresh_tag: str) -> tuple[CallScope, bool]:
         dims = getattr(key, "keys_by_dimension", None)
         job_id, variant = (dims["job"], dims["variant"]) if dims else (key, None)
     tags = context.run.tags
-    dagster = CallScope(
+    dagster = replace(
+        scope,
         job_id=scope.job_id or job_id,
         variant=scope.variant or variant,
         phase=scope.phase or context.op_def.name,

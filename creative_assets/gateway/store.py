@@ -193,10 +193,12 @@ class StateStore:
         with self._write() as conn:
             return conn.execute(query).scalar_one()
 
-    def entries(self, job_id: str | None = None) -> list[LedgerEntry]:
+    def entries(self, job_id: str | None = None, **scope: str | int | None) -> list[LedgerEntry]:
+        """Rows oldest first: of one job, and of one scope (`run_id`, `phase`, `creative`, …)."""
         query = sa.select(ledger).order_by(ledger.c.id)
-        if job_id is not None:
-            query = query.where(ledger.c.job_id == job_id)
+        for name, value in {"job_id": job_id, **scope}.items():
+            if value is not None:
+                query = query.where(ledger.c[name] == value)
         with self._read() as conn:
             return [_to_entry(row) for row in conn.execute(query)]
 

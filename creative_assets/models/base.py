@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 ImageType = Literal["job_focus", "lifestyle", "artistic", "location"]
 IMAGE_TYPES: tuple[ImageType, ...] = ("job_focus", "lifestyle", "artistic", "location")
@@ -31,6 +31,15 @@ class Model(BaseModel):
     """Every value that crosses an asset or provider boundary: strict and immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_stored_calls(cls, data: object) -> object:
+        # Records stored before the gateway's ledger became the only record of provider calls
+        # carry a `calls` list; it is read past, not refused.
+        if isinstance(data, dict) and "calls" in data and "calls" not in cls.model_fields:
+            return {k: v for k, v in data.items() if k != "calls"}
+        return data
 
 
 class Box(Model):
@@ -75,7 +84,8 @@ class Box(Model):
 
 
 class ProviderCall(Model):
-    """One call to a provider (local ones included), as the cost ledger and lineage see it."""
+    """What one attempt of a paid call was billed, as a client reports it to the gateway, which
+    writes it to its ledger (the only record of calls and cost) and keeps nothing else of it."""
 
     provider: str
     model: str
@@ -85,10 +95,8 @@ class ProviderCall(Model):
     cost_usd: float = 0.0
     duration_s: float = 0.0
     cached: bool = False
-    outcome: Literal["ok", "error", "moderated", "fallback", "circuit_open"] = "ok"
+    outcome: Literal["ok", "error", "moderated", "circuit_open"] = "ok"
     request_hash: str | None = None
-    # A failed call's stable code: a fallback's record carries the failure it stood in for.
-    error_code: str | None = None
 
 
 class CallFailure(Model):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from creative_assets.models.base import Artifact, HexColor, Model, ProviderCall
+from creative_assets.models.base import Artifact, HexColor, Model
 
 LOGO_FILE = "logo.png"
 
@@ -30,7 +30,6 @@ class BrandIdentity(Artifact):
     logo: LogoInfo | None = None
     source: Literal["firecrawl", "brand_kit", "defaults"]
     fallback_reason: str | None = Field(default=None, description="why defaults were used, when they were")
-    calls: list[ProviderCall] = Field(default_factory=list)
 
     @property
     def logo_png(self) -> bytes | None:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from creative_assets.models.base import Artifact, Box, CallFailure, ImageType, Model, ProviderCall, Variant
+from creative_assets.models.base import Artifact, Box, CallFailure, ImageType, Model, Variant
 from creative_assets.models.gates import Action, GateResult, Verdict
 from creative_assets.models.layout import FormatId, Layout
 from creative_assets.models.text import CopyVariant, Locale
@@ -67,7 +67,7 @@ class CreativeAttempt(Model):
     gates: list[GateResult]
     verdict: Verdict
     next_action: Action
-    calls: list[ProviderCall] = Field(default_factory=list)
+    cost_usd: float = Field(default=0.0, description="what this pass paid, from the gateway's ledger")
     round: int = Field(default=0, ge=0, description="the regeneration round it belongs to")
     follows_picture: str | None = Field(
         default=None,
@@ -197,7 +197,6 @@ class CreativeSet(Artifact):
         default_factory=dict, description="the copy of every locale rendered, the primary one included"
     )
     creatives: list[Creative]
-    calls: list[ProviderCall] = Field(default_factory=list)
 
     def copy_for(self, locale: str) -> CopyVariant:
         return self.copy_by_locale.get(locale, self.copy_variant)

@@ -11,7 +11,6 @@ from creative_assets.models.base import (
     CallFailure,
     ImageType,
     Model,
-    ProviderCall,
     Variant,
 )
 
@@ -43,7 +42,6 @@ class ImagePromptSet(Model):
     meta_analysis: str
     concepts: list[ImageConcept]
     prompts: list[DesignerPrompt]
-    calls: list[ProviderCall] = Field(default_factory=list)
     failure: CallFailure | None = None
 
     @model_validator(mode="after")
@@ -77,7 +75,6 @@ class Gate1aAttempt(Model):
     seed: int
     passed: bool
     text_found: list[OcrLine] = Field(default_factory=list)
-    calls: list[ProviderCall] = Field(default_factory=list)
 
 
 class ModeratedAttempt(Model):
@@ -87,7 +84,6 @@ class ModeratedAttempt(Model):
     seed: int
     softened: bool = Field(description="the prompt was the softened one")
     message: str
-    calls: list[ProviderCall] = Field(default_factory=list)
 
 
 class BaseImage(Model):
@@ -109,13 +105,6 @@ class BaseImage(Model):
     moderated: list[ModeratedAttempt] = Field(default_factory=list)
     softened_prompt: bool = Field(default=False, description="drawn from the softened prompt")
     fallback: str | None = None
-
-    @property
-    def calls(self) -> list[ProviderCall]:
-        return [
-            *(call for m in self.moderated for call in m.calls),
-            *(call for attempt in self.attempts for call in attempt.calls),
-        ]
 
 
 class BaseImageSet(Artifact):

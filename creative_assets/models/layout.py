@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from creative_assets.models.base import Box, CallFailure, HexColor, ImageType, Model, ProviderCall, Variant
+from creative_assets.models.base import Box, CallFailure, HexColor, ImageType, Model, Variant
 from creative_assets.models.text import Locale
 
 # Ad platform sizes (imaging/formats.py has their pixels); in file names ":" becomes "x".
@@ -78,7 +78,6 @@ class LayoutSet(Model):
     job_id: str
     variant: Variant
     layouts: list[Layout]
-    calls: list[ProviderCall] = Field(default_factory=list)
     # image types whose analysis or layout design failed for good (their creatives fail alone)
     failed: dict[ImageType, CallFailure] = Field(default_factory=dict)
 

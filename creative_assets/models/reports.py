@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import AliasChoices, Field
 
 from creative_assets.models.approvals import Review
-from creative_assets.models.base import Artifact, CallFailure, ImageType, Model, ProviderCall, Variant
+from creative_assets.models.base import Artifact, CallFailure, ImageType, Model, Variant
 from creative_assets.models.gates import GateId, Verdict
 from creative_assets.models.layout import FormatId
 
@@ -47,7 +47,6 @@ class GateReport(Model):
     needs_review: int = 0
     gate_1a_regenerations: int
     failures_by_gate: dict[str, int]
-    calls: list[ProviderCall] = Field(description="every provider call of this variant, retries included")
     call_failures: dict[str, CallFailure] = Field(
         default_factory=dict, description="creative id → the call that failed it"
     )

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from creative_assets.models.base import VARIANTS, Language, Model, ProviderCall, Variant
+from creative_assets.models.base import VARIANTS, Language, Model, Variant
 
 # A BCP 47 language-region tag as ad platforms use it ("de-DE", "en-GB"); the language part picks
 # the copy templates, the compliance rules and the typesetter's hyphenation.
@@ -33,7 +33,6 @@ class ResearchBrief(Model):
     market_notes: list[str] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     source: str = Field(description="provider that produced the brief")
-    calls: list[ProviderCall] = Field(default_factory=list)
 
 
 class CampaignContext(Model):
@@ -124,7 +123,6 @@ class CopyDeck(Model):
     compliance: list[ComplianceRound] = Field(
         default_factory=list, description="every round of the compliance gate, per locale"
     )
-    calls: list[ProviderCall] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_per_variant(self) -> CopyDeck:

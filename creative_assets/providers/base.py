@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
@@ -23,7 +23,6 @@ from creative_assets.models import (
     JobPosting,
     JobRef,
     Layout,
-    ProviderCall,
     ResearchBrief,
     VisionReview,
 )
@@ -34,10 +33,20 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Generated(Generic[T]):
-    """A provider's answer together with the calls (and so the cost) it took."""
+    """A provider's answer and who made it (`provider/model`); `fallback` says, in words, what a
+    local stand-in made in place of a failed provider. What it cost is on the gateway's ledger."""
 
     value: T
-    calls: list[ProviderCall] = field(default_factory=list)
+    made_by: str
+    fallback: str | None = None
+
+    @property
+    def provider(self) -> str:
+        return self.made_by.split("/", 1)[0]
+
+    @property
+    def model(self) -> str:
+        return self.made_by.split("/", 1)[-1]
 
 
 @dataclass(frozen=True)

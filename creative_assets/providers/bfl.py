@@ -122,11 +122,11 @@ class BflImageGenerator(ImageGenerator):
         answer = self.gateway.call_task(
             spec, lambda: self._submit(body), lambda task: self._finish(task, (width, height))
         )
-        return Generated(answer.blobs["image.png"], list(answer.calls))
+        return Generated(answer.blobs["image.png"], f"{PROVIDER}/{self.model}")
 
     @property
     def _http(self) -> ProviderHttp:
-        return ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http)
+        return ProviderHttp(PROVIDER, KEY_VAR, self.api_key, self.http, {"x-key": self.api_key})
 
     def _call(self, started: float, cost: float = 0.0) -> ProviderCall:
         call = ProviderCall(provider=PROVIDER, model=self.model, operation="text_to_image", unit="image")
@@ -137,8 +137,7 @@ class BflImageGenerator(ImageGenerator):
         url = f"{self.base_url.rstrip('/')}/v1/{self.model}"
         try:
             with self._http.client() as client:
-                request = client.build_request("POST", url, json=body, headers={"x-key": self.api_key})
-                response = self._http.send(client, request, "the image submit")
+                response = self._http.request(client, "POST", url, "the image submit", json=body)
             return Task(*self._task_of(response), self.price_per_image)
         except ProviderFailure as exc:
             # An accepted submit whose answer we cannot read is a task BFL bills all the same.
@@ -197,10 +196,9 @@ class BflImageGenerator(ImageGenerator):
                 raise ProviderFailure(
                     UNTRUSTED_HOST, "the task's polling_url is not on BFL's hosts", provider=PROVIDER
                 )
-            request = client.build_request("GET", polling_url, headers={"x-key": self.api_key})
             pause = self.poll_interval_s
             try:
-                answer = self._http.json(client, request, "a task poll")
+                answer = self._http.request_json(client, "GET", polling_url, "a task poll")
             except ProviderFailure as exc:
                 pause = max(pause, exc.retry_after_s or 0.0)
                 if exc.code not in RETRYABLE or time.monotonic() + pause >= deadline:
@@ -238,10 +236,9 @@ class BflImageGenerator(ImageGenerator):
             time.sleep(pause)
 
     def _download(self, client: httpx.Client, sample_url: str, size: tuple[int, int]) -> bytes:
-        request = client.build_request("GET", sample_url)  # signed: no key
         try:
-            response = self._http.send(
-                client, request, "the sample download", max_bytes=self.max_sample_bytes
+            response = self._http.request(  # signed: no key
+                client, "GET", sample_url, "the sample download", keyed=False, max_bytes=self.max_sample_bytes
             )
         except ProviderFailure as exc:
             if exc.status not in (403, 404):

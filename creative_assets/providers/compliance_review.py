@@ -17,7 +17,7 @@ import dagster as dg
 from pydantic import Field
 
 from creative_assets.gates.compliance import variant_fields
-from creative_assets.models import CopyVariant, Model, ProviderCall
+from creative_assets.models import CopyVariant, Model
 from creative_assets.models.base import Variant
 from creative_assets.models.text import ComplianceFinding
 from creative_assets.providers.base import Priced
@@ -44,12 +44,11 @@ class ComplianceReview(Model):
 
 @dataclass(frozen=True)
 class Review:
-    """What a reviewer said about one locale's copy, with the calls it took. `error` says why
+    """What a reviewer said about one locale's copy (its cost is on the gateway's ledger). `error` says why
     the model's review is missing ([code] message); the rules' findings still stand then."""
 
     reviewer: str
     findings: list[ComplianceFinding] = field(default_factory=list)
-    calls: list[ProviderCall] = field(default_factory=list)
     unlocated: int = 0  # phrases the model quoted that the copy does not contain (dropped)
     error: str | None = None
 

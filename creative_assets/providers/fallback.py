@@ -5,9 +5,9 @@ spend money on a campaign that must be fixed. A moderated image is not the fallb
 base image generation retries it with a new seed and a softened prompt (defs/images/generation.py).
 
 Only a deployment that opts in gets a chain (`fallback=local`, providers/select.py). The failed
-attempt stays on the ledger with `outcome="fallback"` and its error code (and whatever it cost),
-followed by the fallback's own calls, so the last call always names the provider that made the
-image; the pipeline flags whatever a stand-in made (`needs_review`), never passes it.
+attempts stay on the gateway's ledger with their error code (and whatever they cost); the answer
+names the stand-in that made the image and says in `fallback` what it stood in for, and the
+pipeline flags whatever a stand-in made (`needs_review`), never passes it.
 
 Why two fields and not a list: Dagster resolves nested resources only from a field's declared
 type, and a `list[ImageGenerator]` of different implementations loses their config; a longer
@@ -21,9 +21,9 @@ from typing import TypeVar
 
 import dagster as dg
 
-from creative_assets.errors import FALLBACK_CODES, MODERATED, ProviderError, ProviderFailure
+from creative_assets.errors import FALLBACK_CODES, MODERATED, ProviderError
 from creative_assets.imaging.canvas import Canvas
-from creative_assets.models import CopyVariant, DesignerPrompt, Layout, ProviderCall
+from creative_assets.models import CopyVariant, DesignerPrompt, Layout
 from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator
 
 T = TypeVar("T")
@@ -38,7 +38,7 @@ def _with_fallback(
     fallback: Callable[[], Generated[T]],
     *,
     provider: object,
-    operation: str,
+    what: str,
     moderation: bool = True,
 ) -> Generated[T]:
     try:
@@ -46,18 +46,11 @@ def _with_fallback(
     except ProviderError as exc:
         if not takes_fallback(exc, moderation=moderation):
             raise
-        # Every attempt the retry layer made, billed or not, stays in the lineage (the ledger
-        # has them too); the last one is marked as the failure the stand-in took over from.
-        tried = (exc.calls or ([exc.call] if exc.call else [])) if isinstance(exc, ProviderFailure) else []
-        *earlier, last = tried or [
-            ProviderCall(provider=type(provider).__name__, model="unknown", operation=operation)
-        ]
-        record = last.model_copy(update={"outcome": "fallback", "error_code": exc.code})
-        dg.get_dagster_logger().warning(
-            f"{record.provider} failed {operation} ({exc}); using the fallback provider"
-        )
+        failed = getattr(exc, "provider", None) or type(provider).__name__
+        dg.get_dagster_logger().warning(f"{failed} failed {what} ({exc}); using the fallback provider")
         result = fallback()
-        return Generated(result.value, [*earlier, record, *result.calls])
+        note = f"{what} by a local stand-in after {failed} failed [{exc.code}]"
+        return Generated(result.value, result.made_by, "; ".join(filter(None, (note, result.fallback))))
 
 
 class FallbackImageGenerator(ImageGenerator):
@@ -79,7 +72,7 @@ class FallbackImageGenerator(ImageGenerator):
             run(self.primary),
             run(self.fallback),
             provider=self.primary,
-            operation="text_to_image",
+            what="text-to-image",
             moderation=False,  # the pipeline's own handling: a new seed, then a softened prompt
         )
 
@@ -100,5 +93,5 @@ class FallbackImageEditor(ImageEditor):
             return lambda: editor.overlay_text(canvas, layout, copy, attempt=attempt)
 
         return _with_fallback(
-            run(self.primary), run(self.fallback), provider=self.primary, operation="text_overlay"
+            run(self.primary), run(self.fallback), provider=self.primary, what="text overlay"
         )

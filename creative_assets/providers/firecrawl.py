@@ -22,7 +22,7 @@ from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.models import BrandIdentity, JobPosting, LogoInfo, ProviderCall
 from creative_assets.models.brand import LOGO_FILE
 from creative_assets.providers.base import BrandExtractor
-from creative_assets.providers.http import HttpSettings, ProviderHttp, failed_call, redact, timed
+from creative_assets.providers.http import HttpSettings, ProviderHttp, bearer, failed_call, redact, timed
 from creative_assets.providers.local.brand import DEFAULT_BRAND, default_brand
 from creative_assets.providers.prices import FIRECRAWL_PER_SCRAPE
 from creative_assets.providers.safe_fetch import MAX_LOGO_BYTES, FetchRefused, fetch_logo
@@ -86,10 +86,9 @@ class FirecrawlBrandExtractor(BrandExtractor):
         except ProviderFailure as exc:
             if exc.code == AUTH_FAILED:
                 raise
-            failed = exc.calls or ([exc.call] if exc.call else [])
-            return default_brand(company, f"Firecrawl could not read {website}: {exc}", failed)
+            return default_brand(company, f"Firecrawl could not read {website}: {exc}")
         brand = BrandIdentity.model_validate(answer.data)
-        return brand.model_copy(update={"files": dict(answer.blobs), "calls": list(answer.calls)})
+        return brand.model_copy(update={"files": dict(answer.blobs)})
 
     def _read_brand(self, job: JobPosting, website: str) -> Answer:
         """Scrape and build the brand; only a brand actually read from the site is cached (a
@@ -106,29 +105,25 @@ class FirecrawlBrandExtractor(BrandExtractor):
             raise failed_call(exc, timed(call, started).model_copy(update={"cost_usd": cost})) from None
         call = timed(call, started).model_copy(update={"cost_usd": self.price_per_scrape})
         try:
-            brand = self._brand(job, website, data, call)
+            brand = self._brand(job, website, data)
         except Exception as exc:  # untrusted data must not fail the campaign; the reason is kept
             reason = redact(
                 f"Firecrawl's answer for {website} is unusable ({type(exc).__name__}: {exc})", [self.api_key]
             )
-            brand = default_brand(company, reason[:500], [call])
+            brand = default_brand(company, reason[:500])
         return Answer(
             call=call,
-            data=brand.model_dump(mode="json", exclude={"calls"}),
+            data=brand.model_dump(mode="json"),
             blobs=brand.files,
             cacheable=brand.source == "firecrawl",
         )
 
     def _scrape(self, website: str) -> dict[str, Any]:
-        http = ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http)
+        http = ProviderHttp(PROVIDER, KEY_VAR, self.api_key, self.http, bearer(self.api_key))
         with http.client() as client:
-            request = client.build_request(
-                "POST",
-                f"{self.base_url.rstrip('/')}/v1/scrape",
-                json={"url": website, "formats": ["branding"], "onlyMainContent": False},
-                headers={"Authorization": f"Bearer {self.api_key}"},
-            )
-            answer = http.json(client, request, "the branding scrape")
+            body = {"url": website, "formats": ["branding"], "onlyMainContent": False}
+            url = f"{self.base_url.rstrip('/')}/v1/scrape"
+            answer = http.request_json(client, "POST", url, "the branding scrape", json=body)
         if (
             not isinstance(answer, dict)
             or answer.get("success") is not True
@@ -139,18 +134,16 @@ class FirecrawlBrandExtractor(BrandExtractor):
             )
         return answer["data"]
 
-    def _brand(
-        self, job: JobPosting, website: str, data: dict[str, Any], call: ProviderCall
-    ) -> BrandIdentity:
+    def _brand(self, job: JobPosting, website: str, data: dict[str, Any]) -> BrandIdentity:
         company = job.company_name
         status = (data.get("metadata") or {}).get("statusCode")
         if isinstance(status, int) and status >= 400:  # success:true only means Firecrawl worked
-            return default_brand(company, f"{website} answered HTTP {status} to Firecrawl", [call])
+            return default_brand(company, f"{website} answered HTTP {status} to Firecrawl")
         branding = data.get("branding") if isinstance(data.get("branding"), dict) else {}
         colors = branding.get("colors") if isinstance(branding.get("colors"), dict) else {}
         primary = to_hex(colors.get("primary"))
         if primary is None:
-            return default_brand(company, f"Firecrawl found no usable brand colours on {website}", [call])
+            return default_brand(company, f"Firecrawl found no usable brand colours on {website}")
         fonts = [f.get("family") for f in branding.get("fonts") or [] if isinstance(f, dict)]
         images = branding.get("images") if isinstance(branding.get("images"), dict) else {}
         candidates = [u for u in (images.get("logo"), str(job.logo_url) if job.logo_url else None) if u]
@@ -165,7 +158,6 @@ class FirecrawlBrandExtractor(BrandExtractor):
             logo=logo,
             source="firecrawl",
             fallback_reason=note,
-            calls=[call],
             files=files,
         )
 

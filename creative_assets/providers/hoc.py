@@ -26,7 +26,7 @@ from creative_assets.gateway.retry import retry_call
 from creative_assets.models import JobPosting, JobRef
 from creative_assets.partitions import validate_job_id
 from creative_assets.providers.base import JobSource
-from creative_assets.providers.http import HttpSettings, ProviderHttp, json_body
+from creative_assets.providers.http import HttpSettings, ProviderHttp, bearer, json_body
 
 PROVIDER = "hoc"
 KEY_VAR = "HOC_API_KEY"
@@ -50,20 +50,20 @@ class HocJobSource(JobSource):
     page_size: int = Field(default=100, ge=1, le=1000)
     http: HttpSettings = Field(default_factory=lambda: HttpSettings(timeout_s=30.0))
 
+    @property
+    def _http(self) -> ProviderHttp:
+        return ProviderHttp(PROVIDER, KEY_VAR, self.api_key, self.http, bearer(self.api_key))
+
     def _get_json(
         self, client: httpx.Client, path: str, what: str, params: dict[str, str] | None = None
     ) -> Any:
         """One GET with its retries; None for a 404."""
-        wire = ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http)
-        request = client.build_request(
-            "GET",
-            f"{self.base_url.rstrip('/')}{path}",
-            params=params,
-            headers={"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"},
-        )
+        url = f"{self.base_url.rstrip('/')}{path}"
 
         def attempt(_clock: object) -> Any:
-            response = wire.send(client, request, what, accept=(404,))
+            response = self._http.request(
+                client, "GET", url, what, params=params, headers={"Accept": "application/json"}, accept=(404,)
+            )
             if response.status_code == 404:
                 return None
             return json_body(response, provider=PROVIDER, what=what)
@@ -72,7 +72,7 @@ class HocJobSource(JobSource):
 
     def get_job(self, job_id: str) -> JobPosting:
         validate_job_id(job_id)  # before it becomes part of a URL
-        with ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http).client() as client:
+        with self._http.client() as client:
             data = self._get_json(client, f"/jobs/{quote(job_id, safe='')}", f"job {job_id!r}")
         if data is None:
             raise ProviderError("job_not_found", f"job {job_id!r} does not exist in the HOC jobs API")
@@ -88,7 +88,7 @@ class HocJobSource(JobSource):
         refs: list[JobRef] = []
         skipped: list[str] = []
         seen: set[str] = set()
-        with ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http).client() as client:
+        with self._http.client() as client:
             for _ in range(MAX_PAGES):
                 page = self._get_json(client, "/jobs", "the job listing", dict(params))
                 if page is None:

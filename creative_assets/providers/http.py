@@ -18,8 +18,8 @@ import json
 import re
 import ssl
 import time
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -59,6 +59,10 @@ class HttpSettings(RetryPolicy):
     )
     connect_timeout_s: float = Field(default=10.0, gt=0)
     max_response_bytes: int = Field(default=8 * 1024 * 1024, gt=0, description="a larger answer is refused")
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
@@ -158,27 +162,37 @@ def classify(
 @dataclass(frozen=True)
 class ProviderHttp:
     """How one provider is spoken to over httpx: its name, the variable its key comes from, the
-    secrets to keep out of messages, and the client settings."""
+    client settings, and the headers that carry its key (sent only by `request(keyed=True)`; the
+    key is kept out of every message)."""
 
     provider: str
     key_var: str
-    secrets: Sequence[str]
+    key: str
     settings: HttpSettings
+    auth: Mapping[str, str] = field(default_factory=dict)
 
     def client(self, *, follow_redirects: bool = False) -> httpx.Client:
         return http_client(self.settings, follow_redirects=follow_redirects)
 
-    def send(
+    def request(
         self,
         client: httpx.Client,
-        request: httpx.Request,
+        method: str,
+        url: str,
         what: str,
         *,
+        keyed: bool = True,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
         accept: Collection[int] = (),
         max_bytes: int | None = None,
     ) -> httpx.Response:
-        """Send once; return a 2xx/3xx response (or one whose status is in `accept`), else raise
+        """Send one request (with the key's headers unless `keyed=False`: a signed download must
+        not see them); return a 2xx/3xx response (or one whose status is in `accept`), else raise
         ProviderFailure with a stable code."""
+        headers = {**(self.auth if keyed else {}), **(headers or {})}
+        request = client.build_request(method, url, headers=headers, json=json, params=params)
         if max_bytes is not None:
             request.extensions[MAX_BYTES_EXTENSION] = max_bytes
         provider = self.provider
@@ -204,10 +218,11 @@ class ProviderHttp:
             ) from None
         if response.status_code < 400 or response.status_code in accept:
             return response
-        raise classify(response, provider=provider, what=what, key_var=self.key_var, secrets=self.secrets)
+        raise classify(response, provider=provider, what=what, key_var=self.key_var, secrets=[self.key])
 
-    def json(self, client: httpx.Client, request: httpx.Request, what: str, **send: Any) -> Any:
-        return json_body(self.send(client, request, what, **send), provider=self.provider, what=what)
+    def request_json(self, client: httpx.Client, method: str, url: str, what: str, **request: Any) -> Any:
+        response = self.request(client, method, url, what, **request)
+        return json_body(response, provider=self.provider, what=what)
 
 
 def json_body(response: httpx.Response, *, provider: str, what: str) -> Any:

@@ -186,29 +186,25 @@ def structured_chat(
     user: str | list[dict[str, Any]],
     max_completion_tokens: int,
     parse: Callable[[Any, ProviderCall], T] = lambda data, call: data,
-) -> tuple[T, list[ProviderCall]]:
-    """A strict json_schema chat completion through the gateway; returns `parse(json, call)` and
-    the call records. A refusal and a length cut-off are their own codes, not JSON to parse.
+) -> T:
+    """A strict json_schema chat completion through the gateway; returns `parse(json, call)`.
+    A refusal and a length cut-off are their own codes, not JSON to parse.
 
     `parse` validates the answer inside the paid call, so an answer that does not fit is
     recorded as a failure and never cached; a cache hit is parsed again on the way out. An
     answer `parse` rejects as invalid model output is answered with one correction request
-    (CORRECTIONS): both calls are billed, on the ledger and in the returned records."""
+    (CORRECTIONS): both calls are billed, on the ledger."""
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": system},
         {"role": "user", "content": user},
     ]
-    failed: list[ProviderCall] = []
     for correction in range(CORRECTIONS + 1):
         try:
-            value, calls = _chat_once(
+            return _chat_once(
                 resource, model, operation, name, schema, messages, max_completion_tokens, parse
             )
-            return value, [*failed, *calls]
         except _RejectedAnswer as rejected:
-            failed += rejected.calls or [c for c in [rejected.failure.call] if c is not None]
             if correction == CORRECTIONS:
-                rejected.failure.calls = failed
                 raise rejected.failure from None
             messages = [
                 *messages,
@@ -236,7 +232,7 @@ def _chat_once(
     messages: list[dict[str, Any]],
     max_completion_tokens: int,
     parse: Callable[[Any, ProviderCall], T],
-) -> tuple[T, list[ProviderCall]]:
+) -> T:
     response_format = {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
     price = price_of(model)
     spec = CallSpec(
@@ -291,7 +287,7 @@ def _chat_once(
         return Answer(call=call, data=data)
 
     answer = resource.gateway.call(spec, run)
-    return parse(answer.data, answer.call), list(answer.calls)
+    return parse(answer.data, answer.call)
 
 
 def _answer_json(

@@ -77,7 +77,7 @@ class OpenAIComplianceReviewer(OpenAIResource, ComplianceReviewer):
             "copy": copy_fields(variants, title),
         }
         try:
-            answer, calls = structured_chat(
+            answer = structured_chat(
                 self,
                 model=self.model,
                 operation=OPERATION,
@@ -89,10 +89,9 @@ class OpenAIComplianceReviewer(OpenAIResource, ComplianceReviewer):
                 parse=self._parse,
             )
         except CreativeAssetsError as exc:  # a provider failure, the budget cap, no slot in time
-            failure_call = getattr(exc, "call", None)
-            return Review(reviewer, calls=[failure_call] if failure_call else [], error=str(exc))
+            return Review(reviewer, error=str(exc))
         findings, unlocated = locate(answer, variants, locale, title, church_employer=church_employer)
-        return Review(reviewer, findings=findings, calls=calls, unlocated=unlocated)
+        return Review(reviewer, findings=findings, unlocated=unlocated)
 
     def _parse(self, data: Any, call: ProviderCall) -> ComplianceReview:
         try:

@@ -149,7 +149,7 @@ class OpenAIImageEditor(OpenAIResource, ImageEditor):
             return Answer(call=call, blobs={"image.png": edited})
 
         answer = self.gateway.call(spec, run)
-        return Generated(answer.blobs["image.png"], list(answer.calls))
+        return Generated(answer.blobs["image.png"], f"{PROVIDER}/{self.model}")
 
 
 def _edited_png(result: object, edit: str, frame: Rect, size: tuple[int, int], call: ProviderCall) -> bytes:
@@ -226,12 +226,10 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
             f"Copy: headline {copy.headline!r}, subline {copy.subline!r}, CTA {copy.cta!r}."
         )
         image = self._image_part(open_image(png, what="final creative"))
-        review, calls = self._ask(VisionReview, "creative_review", prompts.REVIEW, text, image)
-        return Generated(review, calls)
+        review = self._ask(VisionReview, "creative_review", prompts.REVIEW, text, image)
+        return Generated(review, f"{PROVIDER}/{self.model}")
 
-    def _ask(
-        self, answer: type[M], operation: str, system: str, text: str, image: dict
-    ) -> tuple[M, list[ProviderCall]]:
+    def _ask(self, answer: type[M], operation: str, system: str, text: str, image: dict) -> M:
         """One vision question with a structured answer, validated by our model on receipt."""
 
         def parse(data: object, call: ProviderCall) -> M:
@@ -262,10 +260,8 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
         img = open_image(png, what="base image")
         local = analyze_image(img, provider=PROVIDER, digest=sha256(png))
         question = "Where is the subject, and where can a headline go?"
-        zones, calls = self._ask(
-            VisionZones, "image_analysis", prompts.VISION, question, self._image_part(img)
-        )
-        return Generated(merge_analysis(local, zones, img), calls)
+        zones = self._ask(VisionZones, "image_analysis", prompts.VISION, question, self._image_part(img))
+        return Generated(merge_analysis(local, zones, img), f"{PROVIDER}/{self.model}")
 
 
 def _clip(box: Box) -> Box | None:

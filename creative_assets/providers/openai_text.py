@@ -102,6 +102,10 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             ("context_fusion", "copywriting", "meta_analysis", "designer_prompts", "layout_design"),
         )
 
+    @property
+    def _made_by(self) -> str:
+        return f"openai/{self.model}"
+
     def _ask(
         self,
         operation: str,
@@ -110,7 +114,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
         system: str,
         payload: dict[str, Any],
         parse: Callable[[Any, ProviderCall], T],
-    ) -> tuple[T, list[ProviderCall]]:
+    ) -> T:
         return structured_chat(
             self,
             model=self.model,
@@ -142,7 +146,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
         payload = {
             "language": job.language,
             "job": job.model_dump(mode="json", exclude={"logo_url", "updated_at", "extra_fields"}),
-            "research": research.model_dump(mode="json", exclude={"calls"}),
+            "research": research.model_dump(mode="json"),
         }
         schema = strict_schema(CampaignContext, omit=FACTS)
         facts = {
@@ -153,7 +157,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             "employment_type": job.employment_type,
             "salary": job.salary,
         }
-        context, calls = self._ask(
+        context = self._ask(
             "context_fusion",
             "campaign_context",
             schema,
@@ -161,7 +165,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             payload,
             lambda data, call: self._validate(CampaignContext, data, call, "campaign context", **facts),
         )
-        return Generated(context, calls)
+        return Generated(context, self._made_by)
 
     def write_copy(
         self,
@@ -191,17 +195,17 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
                 for v in VARIANTS
             ]
 
-        variants, calls = self._ask(
+        variants = self._ask(
             "copywriting", "copy_variants", schema, prompts.COPYWRITING + COPYWRITING_LOCALE, payload, parse
         )
-        return Generated(variants, calls)
+        return Generated(variants, self._made_by)
 
     def direct_images(self, context: CampaignContext, copy: CopyVariant) -> Generated[ArtDirection]:
         concept = strict_schema(ImageConcept, omit={"image_type"})
         meta = {"type": "string", "description": "which angle the text tests and how pictures support it"}
         schema = object_schema({"meta_analysis": meta, **{t: concept for t in IMAGE_TYPES}})
         payload = {"context": context.model_dump(mode="json"), "copy": copy.model_dump(mode="json")}
-        (meta_analysis, concepts), direction_calls = self._ask(
+        meta_analysis, concepts = self._ask(
             "meta_analysis", "art_direction", schema, prompts.CREATIVE_DIRECTION, payload, self._direction
         )
         prompt_schema = strict_schema(DesignerPrompt, omit={"image_type", "negative_prompt"})
@@ -213,7 +217,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
                 for t in IMAGE_TYPES
             ]
 
-        designed, design_calls = self._ask(
+        designed = self._ask(
             "designer_prompts",
             "designer_prompts",
             object_schema({t: prompt_schema for t in IMAGE_TYPES}),
@@ -222,7 +226,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             parse_prompts,
         )
         guarded = [p.model_copy(update={"prompt": with_no_text_guard(p.prompt)}) for p in designed]
-        return Generated(ArtDirection(meta_analysis, concepts, guarded), [*direction_calls, *design_calls])
+        return Generated(ArtDirection(meta_analysis, concepts, guarded), self._made_by)
 
     def _direction(self, data: Any, call: ProviderCall) -> tuple[str, list[ImageConcept]]:
         answer = data if isinstance(data, dict) else {}
@@ -258,7 +262,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             ],
         }
         schema = strict_schema(TypographyNotes)
-        notes, calls = self._ask(
+        notes = self._ask(
             "layout_design",
             "typography",
             schema,
@@ -267,4 +271,4 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             lambda data, call: self._validate(TypographyNotes, data, call, "typography notes"),
         )
         prompt = f"{layout.i2i_prompt}\n{style_line(notes)}"
-        return Generated(layout.model_copy(update={"i2i_prompt": prompt}), calls)
+        return Generated(layout.model_copy(update={"i2i_prompt": prompt}), self._made_by)

@@ -23,7 +23,7 @@ from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
 from creative_assets.models import JobPosting, Model, ProviderCall, ResearchBrief
 from creative_assets.providers import prompts
 from creative_assets.providers.base import Researcher
-from creative_assets.providers.http import HttpSettings, ProviderHttp, failed_call
+from creative_assets.providers.http import HttpSettings, ProviderHttp, bearer, failed_call
 from creative_assets.providers.prices import PERPLEXITY_PER_RESEARCH
 from creative_assets.providers.strict_schema import drop_nulls, strict_schema
 
@@ -98,23 +98,17 @@ class PerplexityResearcher(Researcher):
             citations=answer.data["citations"],
             # The same words whether fresh or cached: the brief feeds later requests' content address.
             source=f"perplexity ({self.preset})",
-            calls=list(answer.calls),
         )
 
     def _ask(self, body: dict[str, Any]) -> Answer:
         call = ProviderCall(provider=PROVIDER, model=self.preset, operation="research", unit="research")
         started = time.monotonic()
-        http = ProviderHttp(PROVIDER, KEY_VAR, [self.api_key], self.http)
+        http = ProviderHttp(PROVIDER, KEY_VAR, self.api_key, self.http, bearer(self.api_key))
         answer: Any = None
         try:
             with http.client() as client:
-                request = client.build_request(
-                    "POST",
-                    f"{self.base_url.rstrip('/')}/v1/responses",
-                    json=body,
-                    headers={"Authorization": f"Bearer {self.api_key}"},
-                )
-                answer = http.json(client, request, "the research request")
+                url = f"{self.base_url.rstrip('/')}/v1/responses"
+                answer = http.request_json(client, "POST", url, "the research request", json=body)
             call = _priced(call, answer, self.price_per_research, started)
             findings, citations = _read(answer)
         except ProviderFailure as exc:

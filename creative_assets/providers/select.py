@@ -48,6 +48,7 @@ from creative_assets.providers.openai_compliance import OpenAIComplianceReviewer
 from creative_assets.providers.openai_images import OpenAIImageEditor, OpenAIVisionAnalyzer
 from creative_assets.providers.openai_text import OpenAITextGenerator
 from creative_assets.providers.perplexity import PerplexityResearcher
+from creative_assets.resources.settings import DeploymentEnv, key_values
 
 ENV_VAR = "CREATIVE_ASSETS_PROVIDERS"
 Mode = Literal["local", "real"]
@@ -115,12 +116,18 @@ def _invalid(message: str) -> ProviderError:
 
 
 def parse_choice(text: str) -> ProviderChoice:
+    return choice_of(key_values(text))  # type: ignore[arg-type]
+
+
+def choice_from_env(environ: Mapping[str, str]) -> ProviderChoice:
+    return choice_of(DeploymentEnv.of(environ).providers)
+
+
+def choice_of(items: list[tuple[str, str, str]]) -> ProviderChoice:
+    """The choice from CREATIVE_ASSETS_PROVIDERS's items (`resources.settings.key_values`)."""
     values: dict[str, str] = {}
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
-        key, sep, value = (s.strip().lower() for s in item.partition("="))
-        if not sep or not value:
+    for item, key, value in items:
+        if not value:
             raise _invalid(f"{item!r} is not key=value (e.g. all=real or text=openai)")
         if key in ("fallback", "review", "backlog"):
             values[key] = value
@@ -146,10 +153,6 @@ def parse_choice(text: str) -> ProviderChoice:
     if choice.review == "vision" and choice.vision != "real":
         raise _invalid("review=vision needs the vision model: add vision=openai")
     return choice
-
-
-def choice_from_env(environ: Mapping[str, str]) -> ProviderChoice:
-    return parse_choice(environ.get(ENV_VAR, ""))
 
 
 def _check_keys(choice: ProviderChoice, environ: Mapping[str, str]) -> None:

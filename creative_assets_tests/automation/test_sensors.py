@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.test_utils import create_run_for_test
 
 from creative_assets.defs.automation.policy import LaunchPolicy
 from creative_assets.defs.automation.sensors import (
@@ -16,7 +17,7 @@ from creative_assets.defs.automation.sensors import (
     rollup_key,
 )
 from creative_assets.models import VARIANTS
-from creative_assets.partitions import job_partitions, variant_key
+from creative_assets.partitions import job_partitions, job_variant_partitions, variant_key
 from creative_assets.providers.local import LocalJobSource
 from creative_assets_tests.conftest import chain_sensor_requests, make_defs
 
@@ -178,3 +179,48 @@ def test_new_copy_chains_the_five_variant_runs_exactly_once(
     ]
     assert len({r.run_key for r in requests}) == 5 and all(text_run.run_id in r.run_key for r in requests)
     assert all(r.tags[CAMPAIGN_TAG] == "hoc-4711-pflege" for r in requests)
+
+
+@dg.asset(name="gate_reports", partitions_def=job_variant_partitions)
+def _gate_reports_stub() -> None:
+    """Stands in for a variant run's gate reports: the chain only reads what a run materialized."""
+
+
+def _variant_run(instance: dg.DagsterInstance, job: str, variant: str) -> dg.DagsterRun:
+    result = dg.materialize(
+        [_gate_reports_stub], partition_key=str(variant_key(job, variant)), instance=instance
+    )
+    run = instance.get_run_by_id(result.run_id)
+    assert result.success and run is not None
+    return run
+
+
+def test_a_round_of_several_regeneration_runs_rolls_up_once_after_its_last_run(
+    instance: dg.DagsterInstance,
+) -> None:
+    job = "hoc-4711-pflege"
+    instance.add_dynamic_partitions(job_partitions.name, [job])  # type: ignore[arg-type]
+    _materialize(instance, "copy_variants", job)
+    for variant in VARIANTS:  # the campaign is complete: every variant newer than the copy
+        _materialize(instance, "gate_reports", str(variant_key(job, variant)))
+    # A round regenerates A and C (a backfill, or two change requests): C is still running
+    # when A finishes, so A's success requests no roll-up; C's does, and only one.
+    running_c = create_run_for_test(
+        instance,
+        job_name="regenerate_images",
+        status=dg.DagsterRunStatus.STARTED,
+        tags={"dagster/partition": str(variant_key(job, "C"))},
+    )
+    run_a = _variant_run(instance, job, "A")
+    assert rollups(chain_sensor_requests(instance, run_a, dg.DagsterEventType.RUN_SUCCESS)) == []
+    instance.delete_run(running_c.run_id)
+    run_c = _variant_run(instance, job, "C")
+    after_c = rollups(chain_sensor_requests(instance, run_c, dg.DagsterEventType.RUN_SUCCESS))
+    # A's success seen again (a late tick) names the same roll-up: the run key dedupes it.
+    again_a = rollups(chain_sensor_requests(instance, run_a, dg.DagsterEventType.RUN_SUCCESS))
+    assert len(after_c) == 1 and after_c[0].partition_key == job
+    assert [r.run_key for r in again_a] == [after_c[0].run_key]
+
+
+def rollups(requests: list[dg.RunRequest]) -> list[dg.RunRequest]:
+    return [r for r in requests if r.job_name == "campaign_rollup"]

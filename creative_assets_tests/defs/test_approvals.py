@@ -22,6 +22,7 @@ from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import IMAGE_TYPES, VARIANTS, CreativeSet, GateReport
 from creative_assets.partitions import job_partitions, variant_key
 from creative_assets_tests.defs.conftest import SharedCampaign
+from creative_assets_tests.support.failing_creative import fail_one_creative
 
 JOB = "hoc-4711-pflege"
 
@@ -169,7 +170,8 @@ def test_decisions_reach_the_manifest_with_who_and_when(campaign: Campaign) -> N
     assert "gate_pass_rate" in metadata and "passed" in metadata
     summary = json.loads((campaign.storage / "campaign_summary" / JOB / "record.json").read_text())["data"]
     assert (summary["approved_by_reviewer"], summary["rejected_by_reviewer"]) == (1, 1)
-    assert "nan" not in metadata["ab_test_manifest"].value  # not reviewed yet: an empty cell
+    cells = [v for r in metadata["ab_test_manifest"].records for v in r.data.values()]
+    assert "nan" not in cells and None in cells  # not reviewed yet: an empty cell
 
 
 def test_the_command_line_approves_and_rejects(
@@ -257,6 +259,7 @@ def test_a_decision_on_a_regenerated_creative_is_pending(campaign: Campaign) -> 
 
 
 def test_an_approval_with_the_override_ships_a_creative_that_failed_its_gates(campaign: Campaign) -> None:
+    fail_one_creative(campaign.instance, campaign.storage, JOB, "C", "location")
     failed = [
         (v, t)
         for v in VARIANTS

@@ -76,7 +76,7 @@ def test_the_bundles_materialization_lists_its_files(shared_campaign: SharedCamp
     data = (shared_campaign.storage / "export_bundle" / JOB / f"{JOB}_creatives.zip").read_bytes()
     assert metadata["zip_bytes"].value == len(data)
     assert metadata["file_count"].value == len(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    assert "ab_test_manifest.csv" in metadata["listing"].value
+    assert "ab_test_manifest.csv" in {r.data["path"] for r in metadata["listing"].records}
     assert f"{JOB}_creatives.zip" in json.dumps(metadata["stored_files"].value)
 
 

@@ -7,6 +7,7 @@ en-GB translation (the template writer's English copy), as copy_variants will wr
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -121,7 +122,12 @@ def _renditions(run: Run) -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 
 def _regenerated_bases(run: Run) -> int:
-    return sum(a["trigger"] == "regenerate_bfl" for _, r in _renditions(run) for a in r["attempts"])
+    """New pictures drawn by renditions' retries: a creative's pictures beyond its first (the
+    renditions that follow a replaced picture are judged on it again but draw nothing)."""
+    pictures: dict[str, set[str]] = {}
+    for creative, r in _renditions(run):
+        pictures.setdefault(creative["creative_id"], set()).update(a["base_sha256"] for a in r["attempts"])
+    return sum(len(shas) - 1 for shas in pictures.values())
 
 
 def test_every_creative_is_rendered_in_every_format_at_the_formats_pixels(formats_run) -> None:
@@ -155,9 +161,10 @@ def test_each_format_is_a_crop_around_the_subject_scaled_not_stretched(formats_r
     base_folder = formats_run.storage / "base_images" / JOB / VARIANT
     final_folder = formats_run.storage / "final_creatives" / JOB / VARIANT
     for creative, r in _renditions(formats_run):
-        if any(a["trigger"] == "regenerate_bfl" for a in r["attempts"]):
+        stored = (base_folder / f"{creative['image_type']}.png").read_bytes()
+        if r["attempts"][-1]["base_sha256"] != hashlib.sha256(stored).hexdigest():
             continue  # framed anew on a regenerated base image, not on the stored one
-        base = open_image((base_folder / f"{creative['image_type']}.png").read_bytes())
+        base = open_image(stored)
         fmt = FORMATS[r["format"]]
         crop = r["crop"]
         # the aspect of what was cut equals the format's: a uniform scale, never a stretch

@@ -36,7 +36,7 @@ class TextLeakingGenerator(ProceduralImageGenerator):
         ImageDraw.Draw(img).text(
             (80, height // 2), "SALE 50% OFF", font=load_font(72, bold=True), fill="white"
         )
-        return Generated(to_png(img), generated.calls)
+        return Generated(to_png(img), generated.made_by)
 
 
 def test_base_image_with_text_is_caught_and_regenerated(tmp_path: Path, instance: dg.DagsterInstance) -> None:
@@ -90,7 +90,7 @@ class AlwaysTextGenerator(ProceduralImageGenerator):
         ImageDraw.Draw(img).text(
             (80, height // 2), "SALE 50% OFF", font=load_font(72, bold=True), fill="white"
         )
-        return Generated(to_png(img), generated.calls)
+        return Generated(to_png(img), generated.made_by)
 
 
 def test_text_in_every_generation_fails_that_creative_not_the_variant(

@@ -49,7 +49,7 @@ class FadedStoryEditor(LocalImageEditor):
         faded = layout.model_copy(update={"zones": [z.model_copy(update=pale) for z in layout.zones]})
         return Generated(
             to_png(typeset(canvas.image(), faded, copy)),
-            super().overlay_text(canvas, layout, copy, attempt=1).calls,
+            super().overlay_text(canvas, layout, copy, attempt=1).made_by,
         )
 
 

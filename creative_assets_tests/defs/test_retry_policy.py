@@ -38,7 +38,9 @@ class MisspellingEditor(ImageEditor):
     ) -> Generated[bytes]:
         wrong = copy.model_copy(update={"headline": copy.headline.replace("Deine", "Dieen")})
         img = typeset(canvas.image(), layout, wrong)
-        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).made_by
+        )
 
 
 class StrayTextEditor(ImageEditor):
@@ -49,7 +51,9 @@ class StrayTextEditor(ImageEditor):
     ) -> Generated[bytes]:
         img = typeset(canvas.image(), layout, copy)
         ImageDraw.Draw(img).text((40, 700), "FREE PIZZA", font=load_font(40, bold=True), fill="#ffffff")
-        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).made_by
+        )
 
 
 class BiasedEditor(ImageEditor):
@@ -61,7 +65,9 @@ class BiasedEditor(ImageEditor):
     ) -> Generated[bytes]:
         biased = copy.model_copy(update={"subline": f"{copy.subline} im jungen Team"})
         img = typeset(canvas.image(), layout, biased)
-        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).made_by
+        )
 
 
 class FadedEditor(ImageEditor):
@@ -79,7 +85,9 @@ class FadedEditor(ImageEditor):
             }
         )
         img = typeset(canvas.image(), faded, copy)
-        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).made_by
+        )
 
 
 def setup(editor: ImageEditor, settings: CampaignSettings = SETTINGS) -> dict:
@@ -197,7 +205,7 @@ def test_a_plan_that_puts_the_copy_on_the_subject_gets_a_new_picture_before_any_
     assert (check.gate, check.status, check.action) == ("1b", "FAIL", "regenerate_bfl")
     assert check.evidence["planned"] is True and "before an edit" in check.summary
     assert planned.overlay_file is planned.final_file is planned.overlay_provider is None
-    assert planned.calls == [] and planned.next_action == "regenerate_bfl"
+    assert planned.cost_usd == 0.0 and planned.next_action == "regenerate_bfl"
     # One edit in all, on the new picture, planned again on its own analysis.
     assert CountingEditor.edits == [2]
     assert second.base_seed != args["base"].seed and second.verdict != "FAIL"
@@ -226,7 +234,9 @@ class PromptEditor(ImageEditor):
     ) -> Generated[bytes]:
         PromptEditor.prompts.append(layout.i2i_prompt)
         img = render_zones(canvas.image().convert("RGB"), zone_texts(layout.i2i_prompt), None)
-        return Generated(to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).calls)
+        return Generated(
+            to_png(img), LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1).made_by
+        )
 
 
 def test_a_plan_whose_colours_the_picture_defeats_gets_its_panel_before_the_edit() -> None:

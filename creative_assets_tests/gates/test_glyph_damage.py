@@ -27,7 +27,7 @@ ZONES = {
 }
 
 
-def creative(subline: str, *, bridge: bool = False) -> Image.Image:
+def creative(subline: str, *, bridge: bool = False, spur: bool = False) -> Image.Image:
     """A plain creative with the copy drawn as given (the spec always says SUBLINE)."""
     img = Image.new("RGB", (1024, 1024), (24, 52, 84))
     draw = ImageDraw.Draw(img)
@@ -41,6 +41,11 @@ def creative(subline: str, *, bridge: bool = False) -> Image.Image:
     if bridge:  # a stroke across the gap between the "k" and the "r" of "Pflegefachkraft"
         x = 60 + load_font(64, bold=True).getlength("Pflegefachk")
         draw.rectangle((x - 14, 150, x + 10, 159), fill="white")
+    if spur:  # a short stroke hanging off the bottom of the "e" of "Herz", touching nothing else
+        second = " ".join(words[5:])
+        x = 60 + face.getlength(second[: second.index("Herz") + 1]) + face.getlength("e") / 2
+        baseline = 345 + face.getmetrics()[0]
+        draw.line((x, baseline - 3, x + 5, baseline + 11), fill="white", width=4)
     return img
 
 
@@ -89,6 +94,15 @@ def test_two_letters_joined_by_a_stroke_fail_gate_2() -> None:
     found = glyph_damage(img, read_text(img), {"headline": HEADLINE, "subline": SUBLINE, "cta": CTA}, ZONES)
     assert [f.kind for f in found] == ["merged_stroke"]
     assert found[0].text == HEADLINE
+
+
+def test_a_stray_stroke_that_stays_on_its_letter_fails_gate_2() -> None:
+    # No piece or hole changes: only the other "e"s of the subline show what an "e" looks like.
+    img = creative(SUBLINE, spur=True)
+    found = glyph_damage(img, read_text(img), {"headline": HEADLINE, "subline": SUBLINE, "cta": CTA}, ZONES)
+    assert [f.kind for f in found] == ["extra_stroke"]
+    assert found[0].text == "mit Herz in Lübeck"
+    assert "“e”" in found[0].detail
 
 
 def test_without_zones_each_line_is_held_against_the_copy_it_reads_as() -> None:

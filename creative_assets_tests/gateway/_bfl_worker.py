@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.gateway.scope import call_scope
 from creative_assets.models import DesignerPrompt
 from creative_assets.providers.bfl import BflImageGenerator
 from creative_assets.providers.http import HttpSettings
@@ -36,9 +37,16 @@ def main(argv: list[str]) -> int:
         http=HttpSettings(timeout_s=10.0, backoff_s=0.01, max_backoff_s=0.05),
     )
 
+    run_id = f"bfl-worker-{os.getpid()}"
+
     def draw(seed: int) -> tuple[int, str, bool]:
-        result = generator.generate(PROMPT, seed=seed, width=512, height=512, palette=[])
-        return seed, hashlib.sha256(result.value).hexdigest(), result.calls[-1].cached
+        with call_scope(run_id=run_id, attempt=seed):  # how the ledger tells the seeds apart
+            result = generator.generate(PROMPT, seed=seed, width=512, height=512, palette=[])
+        return (
+            seed,
+            hashlib.sha256(result.value).hexdigest(),
+            gateway.ledger(run_id=run_id, attempt=seed)[-1].cached,
+        )
 
     go = os.environ.get("BFL_WORKER_GO_FILE")
     while go and not Path(go).exists():  # twins start together once both have loaded

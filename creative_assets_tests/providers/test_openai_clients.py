@@ -93,7 +93,7 @@ def test_every_text_step_returns_our_models_priced_like_the_bill(sim: Simulator,
     quoted = [f'"{copy.value[0].headline}"', f'"{copy.value[0].subline}"', f'"{copy.value[0].cta}"']
     assert all(q in designed.value.i2i_prompt for q in quoted)
     assert designed.value.i2i_prompt.count('"') == 6  # the style notes add no quoted (rendered) text
-    calls = [*fused.calls, *copy.calls, *art.calls, *designed.calls]
+    calls = text.gateway.ledger()
     operations = ["context_fusion", "copywriting", "meta_analysis", "designer_prompts", "layout_design"]
     assert [c.operation for c in calls] == operations
     assert all(c.provider == "openai" and c.model.startswith("gpt-4o") and c.units > 0 for c in calls)
@@ -150,7 +150,7 @@ def test_a_rejected_answer_is_sent_back_once_and_the_corrected_one_is_kept(
     sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The correction request carries the rejected answer and what was wrong with it (not the
-    hint meant for people); both calls are billed and both are in the records returned."""
+    hint meant for people); both calls are billed, and both are on the ledger."""
     configure(sim)
     text = writer(sim)
     sent: list[list[dict]] = []
@@ -167,9 +167,9 @@ def test_a_rejected_answer_is_sent_back_once_and_the_corrected_one_is_kept(
         answers.append(data)  # the first answer is held to a length no sample reaches
         return text._validate(Slogan, data, call, "slogan") if len(answers) == 1 else data
 
-    value, calls = text._ask("copywriting", "slogan", strict_schema(Slogan), "Write a slogan.", {}, parse)
+    value = text._ask("copywriting", "slogan", strict_schema(Slogan), "Write a slogan.", {}, parse)
     assert value == answers[1] != answers[0]
-    assert [(c.outcome, c.cost_usd > 0) for c in calls] == [("error", True), ("ok", True)]
+    assert [(e.outcome, e.cost_usd > 0) for e in text.gateway.ledger()] == [("error", True), ("ok", True)]
     first, second = sent
     assert second[: len(first)] == first
     assert second[-2] == {"role": "assistant", "content": json.dumps(answers[0], ensure_ascii=False)}
@@ -206,8 +206,8 @@ def test_a_truncated_answer_is_retried_and_its_unknown_bill_is_bounded(
     text = writer(sim)
     fused = text.fuse_context(job, LocalResearcher().research(job))
     faulted = endpoint_stats(sim, CHAT)["faults"].get("truncated_json", 0)
-    assert faulted >= 1 and [c.outcome for c in fused.calls] == ["error"] * faulted + ["ok"]
     rows = text.gateway.ledger()
+    assert fused.value and faulted >= 1 and [r.outcome for r in rows] == ["error"] * faulted + ["ok"]
     estimated = [r for r in rows if r.cost_estimated]
     assert len(estimated) == faulted and all(r.error_code == "invalid_response" for r in estimated)
     # The cut-off answers were billed by their tokens, which could not be read: the ledger holds

@@ -58,7 +58,7 @@ class RiskyFirstDraft(TemplateTextGenerator):
             v.model_copy(update={"benefits": [*v.benefits[:2], RISKY]}) if v.variant == "B" else v
             for v in written.value
         ]
-        return Generated(variants, written.calls)
+        return Generated(variants, written.made_by)
 
 
 def test_the_model_finds_what_the_rules_leave_and_quotes_the_field(sim: Simulator, job: JobPosting) -> None:
@@ -70,13 +70,14 @@ def test_the_model_finds_what_the_rules_leave_and_quotes_the_field(sim: Simulato
     ]
     assert check_variants(risky, "de-DE", title=job.title) == []  # the rules pass it
 
-    review = reviewer(sim).review(risky, "de-DE", title=job.title)
+    hub = gateway()
+    review = reviewer(sim, hub).review(risky, "de-DE", title=job.title)
 
     assert review is not None and review.error is None and review.unlocated == 0
     (finding,) = review.findings
     assert (finding.variant, finding.field, finding.category) == ("B", "benefits[2]", "origin")
     assert finding.phrase == "Perfekte Deutschkenntnisse" and finding.suggestion and finding.why
-    (call,) = review.calls
+    (call,) = hub.ledger()
     assert call.provider == "openai" and call.operation == "compliance_review" and call.cost_usd > 0
     assert endpoint_stats(sim, "openai.chat_completions")["calls"] == 1
 
@@ -94,12 +95,13 @@ def test_the_same_copy_is_reviewed_once_and_then_answered_from_the_cache(
     )
 
     assert first is not None and again is not None and changed is not None
-    assert [c.cached for c in (*first.calls, *again.calls, *changed.calls)] == [False, True, False]
+    assert [r.cached for r in hub.ledger()] == [False, True, False]
     assert endpoint_stats(sim, "openai.chat_completions")["calls"] == 2  # the rewritten copy is new
 
 
 def test_a_finding_from_the_model_alone_drives_the_rewrite(sim: Simulator, job: JobPosting) -> None:
     configure(sim)
+    hub = gateway()
     written = write_compliant_copy(
         RiskyFirstDraft(),
         TemplateTextGenerator().fuse_context(job, LocalResearcher().research(job)).value,
@@ -107,7 +109,7 @@ def test_a_finding_from_the_model_alone_drives_the_rewrite(sim: Simulator, job: 
         title=job.title,
         rules=CustomerRules(),
         max_rounds=2,
-        reviewer=reviewer(sim),
+        reviewer=reviewer(sim, hub),
     )
 
     first, *rest = written.rounds
@@ -117,7 +119,7 @@ def test_a_finding_from_the_model_alone_drives_the_rewrite(sim: Simulator, job: 
     assert written.passed and rest and not rest[-1].findings
     assert all(RISKY not in v.benefits for v in written.variants)
     assert [r.error for r in written.reviews] == [None] * len(written.rounds)
-    assert sum(c.operation == "compliance_review" for c in written.calls) == len(written.rounds)
+    assert sum(r.operation == "compliance_review" for r in hub.ledger()) == len(written.rounds)
 
 
 def test_a_failing_model_leaves_the_rules_verdict_standing(sim: Simulator, job: JobPosting) -> None:
@@ -125,9 +127,10 @@ def test_a_failing_model_leaves_the_rules_verdict_standing(sim: Simulator, job: 
     biased = [
         v.model_copy(update={"subline": "Werde Teil unseres jungen Teams"}) for v in template_copy(job)[2]
     ]
-    review = reviewer(sim).review(biased, "de-DE", title=job.title)
+    hub = gateway()
+    review = reviewer(sim, hub).review(biased, "de-DE", title=job.title)
     assert review is not None and review.findings == []
-    assert review.error and review.error.startswith("[") and review.calls[0].outcome == "error"
+    assert review.error and review.error.startswith("[") and hub.ledger()[0].outcome == "error"
     # The rules still find what they know; the model's part is merely missing.
     assert {f.phrase for f in check_variants(biased, "de-DE", title=job.title)} >= {"jungen Teams"}
 

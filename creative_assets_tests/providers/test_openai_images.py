@@ -68,9 +68,10 @@ def test_edit_renders_the_copy_and_costs_one_image(
     sim: Simulator, base_png: bytes, layout: Layout, local_copy: CopyVariant
 ) -> None:
     configure(sim)
-    result = editor(sim).overlay_text(Canvas.of(base_png), layout, local_copy, attempt=1)
+    client = editor(sim)
+    result = client.overlay_text(Canvas.of(base_png), layout, local_copy, attempt=1)
     assert validate_png(result.value) == (1024, 1024)
-    (call,) = result.calls
+    (call,) = client.gateway.ledger()
     assert (call.provider, call.model, call.operation, call.cost_usd) == (
         "openai",
         "gpt-image-1",
@@ -154,15 +155,16 @@ def test_edit_moderation_and_server_errors(
 def test_vision_zones_are_merged_with_measured_regions(sim: Simulator, base_png: bytes) -> None:
     configure(sim)
     local = LocalVisionAnalyzer().analyze(base_png).value
-    result = OpenAIVisionAnalyzer(
-        api_key="sk-test", base_url=sim.url_for("openai"), gateway=gateway()
-    ).analyze(base_png)
+    hub = gateway()
+    result = OpenAIVisionAnalyzer(api_key="sk-test", base_url=sim.url_for("openai"), gateway=hub).analyze(
+        base_png
+    )
     analysis = result.value
     assert analysis.provider == "openai" and analysis.sha256 == local.sha256 == sha256(base_png)
     assert len(analysis.regions) >= len(local.regions)
     assert [r.detail for r in analysis.regions] == sorted(r.detail for r in analysis.regions)
     assert analysis.corner_detail == local.corner_detail
-    (call,) = result.calls
+    (call,) = hub.ledger()
     assert call.operation == "image_analysis" and round(call.cost_usd, 6) == round(billed(sim), 6)
 
 
@@ -182,7 +184,7 @@ def test_vision_review_for_gate_1b_is_parsed_and_billed(sim: Simulator, base_png
     layout = review_layout(base_png)
     result = analyzer.review_creative(base_png, layout, COPY_FOR_REVIEW)
     assert result is not None and isinstance(result.value, VisionReview)
-    (call,) = result.calls
+    (call,) = analyzer.gateway.ledger()
     assert call.operation == "creative_review" and round(call.cost_usd, 6) == round(billed(sim), 6)
 
 

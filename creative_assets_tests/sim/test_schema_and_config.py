@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from creative_assets.models import (
     CampaignContext,
     CopyVariant,
-    CreativeSet,
     ImageAnalysis,
     JobPosting,
     Layout,
@@ -27,8 +26,10 @@ from creative_assets_tests.provider_sim.schema_fill import fill_schema, salient_
 from creative_assets_tests.provider_sim.schema_strict import strict_schema_error
 
 
+# The structured answers the simulator fills (CreativeSet is not one: its cross-field rules, one
+# picture per creative and a failed call's status, are beyond what a JSON schema states).
 @pytest.mark.parametrize(
-    "model", [CopyVariant, ResearchBrief, CampaignContext, JobPosting, Layout, ImageAnalysis, CreativeSet]
+    "model", [CopyVariant, ResearchBrief, CampaignContext, JobPosting, Layout, ImageAnalysis]
 )
 def test_filled_instances_round_trip_through_the_pydantic_models(model: type[BaseModel]) -> None:
     schema = model.model_json_schema()  # $defs + $ref, anyOf with null, enums, bounds, formats

@@ -34,6 +34,13 @@ JOB_VERSION_TAG = "creative_assets/job_version"
 # the chain sensor leaves them alone.
 SELF_CHAINED_TAG = "creative_assets/self_chained"
 COMPLIANCE_CHECK = "gate_compliance"
+PARTITION_TAG = "dagster/partition"
+IN_FLIGHT = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
 class JobsCursor(Model):
@@ -190,13 +197,24 @@ def rollup_key(instance: dg.DagsterInstance, job_id: str) -> str | None:
     return f"rollup:{job_id}:" + ",".join(str(i) for i in ids)
 
 
+def variant_runs_pending(instance: dg.DagsterInstance, job_id: str, besides: str) -> list[str]:
+    """Runs of the job's variant partitions still queued or running, `besides` aside. A round of
+    regeneration is several runs (a backfill over variants submits them together; a reviewer's
+    change requests): it rolls up once, after its last run, not after each run while the others
+    still change gate reports."""
+    keys = [str(variant_key(job_id, v)) for v in VARIANTS]
+    runs = instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={PARTITION_TAG: keys}))
+    return [r for r in runs if r != besides]
+
+
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
     request_jobs=[campaign_variant_job, campaign_rollup_job],
     minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Chains a campaign: new copy that passed the compliance gate → the five variant "
-    "runs; all variants' gate reports newer than the copy → the roll-up.",
+    "runs; all variants' gate reports newer than the copy and no variant run left queued or "
+    "running → the roll-up (once per round of runs).",
 )
 def campaign_chain_sensor(context: dg.RunStatusSensorContext):  # yields run requests
     run = context.dagster_run
@@ -220,6 +238,9 @@ def campaign_chain_sensor(context: dg.RunStatusSensorContext):  # yields run req
         key = rollup_key(context.instance, job_id)
         if key is None:
             context.log.info(f"{job_id}: roll-up waits for the other variants")
+            continue
+        if pending := variant_runs_pending(context.instance, job_id, besides=run.run_id):
+            context.log.info(f"{job_id}: roll-up waits for {len(pending)} more run(s) of this round")
             continue
         yield dg.RunRequest(
             run_key=key, job_name="campaign_rollup", partition_key=job_id, tags={**tags, CAMPAIGN_TAG: job_id}

@@ -9,11 +9,14 @@ import dagster as dg
 
 from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.lineage import lineage_markdown
-from creative_assets.defs.compose.renditions import RenderedCreative, failed_creative, render_creative
-from creative_assets.defs.metadata import calls_metadata, preview_of
+from creative_assets.defs.compose.renditions import RenderedCreative, failed_creative, priced, render_creative
+from creative_assets.defs.ledger import current_rows
+from creative_assets.defs.metadata import calls_metadata, preview_of, table_of
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.defs.regeneration import CreativesConfig, plan_rounds, rounds_metadata
 from creative_assets.defs.text.compliance import ComplianceRules
+from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.gateway.scope import call_scope
 from creative_assets.imaging.png import thumbnail
 from creative_assets.models import (
     IMAGE_TYPES,
@@ -79,6 +82,7 @@ def compose(
     vision_analyzer: VisionAnalyzer,
     text_generator: TextGenerator,
     ocr: OcrReader,
+    gateway: ProviderGateway,
     settings: CampaignSettings,
     compliance_rules: ComplianceRules,
     base_images: BaseImageSet,
@@ -107,18 +111,19 @@ def compose(
     to_render = [b for b in base_images.images if b.image_type not in upstream_failures]
 
     def render(base: BaseImage) -> tuple[RenderedCreative, _Thumbnails]:
-        rendered = render_creative(
-            providers=providers,
-            job_id=job_id,
-            variant=variant,
-            base=base,
-            base_png=base_images.files[base.file],
-            layouts=layouts,
-            prompt=image_prompts.prompt_for(base.image_type),
-            deck=copy_variants,
-            brand=brand_identity,
-            regeneration=rounds[base.image_type],
-        )
+        with call_scope(creative=base.image_type):  # the ledger prices the creative by this
+            rendered = render_creative(
+                providers=providers,
+                job_id=job_id,
+                variant=variant,
+                base=base,
+                base_png=base_images.files[base.file],
+                layouts=layouts,
+                prompt=image_prompts.prompt_for(base.image_type),
+                deck=copy_variants,
+                brand=brand_identity,
+                regeneration=rounds[base.image_type],
+            )
         # This creative's previews, made here while the others are still in flight: made after
         # the last one, they were nine PNG decodes in a row at the end of the step.
         c = rendered.creative
@@ -141,7 +146,8 @@ def compose(
     results = side_by_side(render, to_render)
     rendered = [r for r, _ in results]
     thumbs = [t for _, t in results if t.final]
-    made = {r.creative.image_type: r.creative for r in rendered}
+    rows = gateway.step_ledger()
+    made = {r.creative.image_type: priced(r.creative, rows) for r in rendered}
     finals = [
         made.get(t) or failed_creative(job_id, variant, t, upstream_failures[t])
         for t in IMAGE_TYPES
@@ -156,7 +162,11 @@ def compose(
     overlay_files = {k: v for r in rendered for k, v in r.overlay_files.items()}
     final_files = {k: v for r in rendered for k, v in r.final_files.items()}
     copy = copy_variants.variant(variant)
-    calls = [call for r in rendered for call in r.calls]
+    job_rows = gateway.ledger(job_id)
+    upstream = [  # who wrote the copy and the prompts, for the lineage
+        *current_rows(context.instance, job_rows, job_id, ["copy_variants"]),
+        *current_rows(context.instance, job_rows, job_id, ["image_prompts"], variant),
+    ]
     overlay_set = OverlaySet(job_id=job_id, variant=variant, overlays=overlays, files=overlay_files)  # type: ignore[arg-type]
     creative_set = CreativeSet(
         job_id=job_id,
@@ -164,7 +174,6 @@ def compose(
         copy_variant=copy,
         copy_by_locale={loc: copy_variants.variant(variant, loc) for loc in copy_variants.locales},
         creatives=finals,
-        calls=calls,
         files=final_files,
     )
     renditions = [r for c in finals for r in c.renditions]
@@ -201,7 +210,7 @@ def compose(
             # retry); Gate 1a's redraws are counted on base_images.
             "pictures_replaced": sum(r.pictures_drawn for r in rendered),
             "status": dg.MetadataValue.json({c.image_type: c.status for c in finals}),
-            "rendition_table": dg.MetadataValue.md(renditions_markdown(finals)),
+            "rendition_table": renditions_table(finals),
             "headline": copy.headline,
             "subline": copy.subline,
             "cta": copy.cta,
@@ -215,13 +224,14 @@ def compose(
                         prompts=image_prompts,
                         base=next(b for b in base_images.images if b.image_type == c.image_type),
                         brand=brand_identity,
+                        rows=[*upstream, *rows],
                     )
                     if c.image_type in base_shas
                     else f"#### {c.creative_id} — failed\n{c.failure.describe() if c.failure else ''}"
                     for c in finals
                 )
             ),
-            **calls_metadata(calls),
+            **calls_metadata(rows),
         },
     )
     for gate, check_name in GATE_CHECKS.items():
@@ -264,15 +274,20 @@ class _Thumbnails(NamedTuple):
     renditions: list[str]
 
 
-def renditions_markdown(finals: list[Creative]) -> str:
-    lines = [
-        "| creative | locale | format | px | verdict | attempts | file |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {c.creative_id} | {r.locale} | {r.format} | {r.width}×{r.height} | {r.verdict} | "
-        f"{len(r.attempts)} | `{r.file}` |"
-        for c in finals
-        for r in c.renditions
-    ]
-    return "\n".join(lines)
+def renditions_table(finals: list[Creative]) -> dg.TableMetadataValue:
+    return table_of(
+        [
+            {
+                "creative": c.creative_id,
+                "locale": r.locale,
+                "format": r.format,
+                "px": f"{r.width}×{r.height}",
+                "verdict": r.verdict,
+                "attempts": len(r.attempts),
+                "file": r.file,
+            }
+            for c in finals
+            for r in c.renditions
+        ],
+        ("creative", "locale", "format", "px", "verdict", "attempts", "file"),
+    )

@@ -28,6 +28,7 @@ from creative_assets.gates.checks import (
 )
 from creative_assets.gates.compliance import creative_violations
 from creative_assets.gates.glyph_damage import glyph_damage
+from creative_assets.gateway.scope import call_scope
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.compositing import composite_logo, logo_pixel_box
 from creative_assets.imaging.layout_rules import legible_plan
@@ -42,7 +43,6 @@ from creative_assets.models import (
     DesignerPrompt,
     GateResult,
     Layout,
-    ProviderCall,
     verdict_of,
 )
 from creative_assets.models.gates import Action, Verdict
@@ -74,10 +74,7 @@ class CreativeOutcome:
     files: dict[str, bytes] = field(default_factory=dict)
     final_size: tuple[int, int] = (0, 0)
     picture: Picture | None = None  # the last picture this loop drew, if it drew one
-
-    @property
-    def calls(self) -> list[ProviderCall]:
-        return [call for attempt in self.attempts for call in attempt.calls]
+    fallback: str | None = None  # what a stand-in editor made in the last attempt, in words
 
 
 def judge(
@@ -89,9 +86,9 @@ def judge(
     brand: BrandIdentity,
     providers: Providers,
     locale: str,
-) -> tuple[list[GateResult], list[ProviderCall]]:
+) -> list[GateResult]:
     """Gates 1b–4 on a finished creative (as PNG for a vision review, and decoded once for the
-    rest), and the calls a vision review cost."""
+    rest)."""
     lines = providers.ocr.read_copy(final)
     zones = {z.role: z.box for z in layout.zones}
     violations = creative_violations(
@@ -126,7 +123,7 @@ def judge(
         ),
         gate_4_readability(final, lines, layout),
     ]
-    return gates, review.calls if review else []
+    return gates
 
 
 def add_logo(overlay: Image.Image, layout: Layout, brand: BrandIdentity) -> Image.Image:
@@ -177,6 +174,7 @@ def make_creative(
     overlay_png = final_png = b""
     final = Image.new("RGB", (1, 1))
     picture: Picture | None = None
+    fallback: str | None = None
 
     def record(
         gates: list[GateResult], verdict: Verdict, action: Action, edit: tuple[str, str, str] | None = None
@@ -197,7 +195,6 @@ def make_creative(
                 gates=gates,
                 verdict=verdict,
                 next_action=action,
-                calls=calls,
                 round=round,
                 follows_picture=follows_picture,
             )
@@ -205,68 +202,65 @@ def make_creative(
 
     for index in range(settings.max_creative_attempts):
         n = first_attempt + index
-        last_try = index + 1 == settings.max_creative_attempts
-        calls: list[ProviderCall] = []
-        if index > 0 and trigger == "regenerate_bfl":
-            picture = draw_picture(
-                generator=providers.generator,
-                ocr=providers.ocr,
-                settings=settings,
-                prompt=prompt,
-                brand=brand,
-                seed_parts=(*seed_parts, "retry", n),
-                file=f"attempts/{tag}-{n}-base.png",
-                drawn_by=tag,
+        with call_scope(attempt=n):  # the ledger prices each attempt by it
+            last_try = index + 1 == settings.max_creative_attempts
+            if index > 0 and trigger == "regenerate_bfl":
+                picture = draw_picture(
+                    generator=providers.generator,
+                    ocr=providers.ocr,
+                    settings=settings,
+                    prompt=prompt,
+                    brand=brand,
+                    seed_parts=(*seed_parts, "retry", n),
+                    file=f"attempts/{tag}-{n}-base.png",
+                    drawn_by=tag,
+                )
+                base, follows_picture = picture.base, None
+                files[base.file] = picture.png
+                layout = picture.layout_for(
+                    vision=providers.vision,
+                    text=providers.text,
+                    copy=copy,
+                    brand=brand,
+                    format_id=layout.format,
+                    locale=layout.locale,
+                )
+                canvas = picture.canvas(layout)
+            plan_check = gate_1b_plan(layout, planned_lines(layout, copy))
+            if plan_check.status == "FAIL" and not last_try and may_replace_picture:
+                record([plan_check], "FAIL", "regenerate_bfl")
+                trigger = "regenerate_bfl"
+                continue
+            # Gate 4's contrast, planned for before an edit is paid for.
+            layout = legible_plan(canvas.image(), layout, copy)
+            with provider_call(STEP, "text overlay"):
+                if trigger == "typeset_locally":
+                    # The plain first-attempt typesetting: it is the fallback, not another escalation.
+                    overlay = LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1)
+                else:
+                    overlay = providers.editor.overlay_text(canvas, layout, copy, attempt=n)
+                # Decoded once (which also validates the editor's bytes) and handed on as pixels: a
+                # rendition is up to 1920 px, and decoding it again per gate cost as much as a gate.
+                overlay_png = overlay.value
+                overlay_img = open_image(overlay_png, what="text overlay")
+            final = add_logo(overlay_img, layout, brand)
+            final_png = overlay_png if final is overlay_img else to_png(final)
+            with provider_call(STEP, "creative review"):
+                gates = judge(final_png, final, overlay_img, layout, copy, brand, providers, locale)
+            verdict = verdict_of(gates)
+            i2i_failures += verdict == "FAIL"
+            next_action = decide_next_action(
+                gates, index + 1, max_attempts=settings.max_creative_attempts, i2i_failures=i2i_failures
             )
-            base, follows_picture = picture.base, None
-            files[base.file] = picture.png
-            layout, plan_calls = picture.layout_for(
-                vision=providers.vision,
-                text=providers.text,
-                copy=copy,
-                brand=brand,
-                format_id=layout.format,
-                locale=layout.locale,
-            )
-            canvas = picture.canvas(layout)
-            calls += [*base.calls, *plan_calls]
-        plan_check = gate_1b_plan(layout, planned_lines(layout, copy))
-        if plan_check.status == "FAIL" and not last_try and may_replace_picture:
-            record([plan_check], "FAIL", "regenerate_bfl")
-            trigger = "regenerate_bfl"
-            continue
-        # Gate 4's contrast, planned for before an edit is paid for.
-        layout = legible_plan(canvas.image(), layout, copy)
-        with provider_call(STEP, "text overlay"):
-            if trigger == "typeset_locally":
-                # The plain first-attempt typesetting: it is the fallback, not another escalation.
-                overlay = LocalImageEditor().overlay_text(canvas, layout, copy, attempt=1)
-            else:
-                overlay = providers.editor.overlay_text(canvas, layout, copy, attempt=n)
-            # Decoded once (which also validates the editor's bytes) and handed on as pixels: a
-            # rendition is up to 1920 px, and decoding it again per gate cost as much as a gate.
-            overlay_png = overlay.value
-            overlay_img = open_image(overlay_png, what="text overlay")
-        final = add_logo(overlay_img, layout, brand)
-        final_png = overlay_png if final is overlay_img else to_png(final)
-        calls += overlay.calls
-        with provider_call(STEP, "creative review"):
-            gates, review_calls = judge(final_png, final, overlay_img, layout, copy, brand, providers, locale)
-        calls += review_calls
-        verdict = verdict_of(gates)
-        i2i_failures += verdict == "FAIL"
-        next_action = decide_next_action(
-            gates, index + 1, max_attempts=settings.max_creative_attempts, i2i_failures=i2i_failures
-        )
-        if next_action == "regenerate_bfl" and not may_replace_picture:
-            next_action = "regenerate_i2i"  # the creative has drawn all the pictures it may
-        overlay_file, final_file = f"attempts/{tag}-{n}-overlay.png", f"attempts/{tag}-{n}-final.png"
-        files[overlay_file], files[final_file] = overlay_png, final_png
-        editor = f"{overlay.calls[-1].provider}/{overlay.calls[-1].model}"
-        record(gates, verdict, next_action, (overlay_file, final_file, editor))
-        if verdict != "FAIL" or next_action == "none":
-            break
-        trigger = next_action
+            if next_action == "regenerate_bfl" and not may_replace_picture:
+                next_action = "regenerate_i2i"  # the creative has drawn all the pictures it may
+            overlay_file, final_file = f"attempts/{tag}-{n}-overlay.png", f"attempts/{tag}-{n}-final.png"
+            files[overlay_file], files[final_file] = overlay_png, final_png
+            fallback = overlay.fallback
+            record(gates, verdict, next_action, (overlay_file, final_file, overlay.made_by))
+            if verdict != "FAIL" or next_action == "none":
+                break
+            trigger = next_action
     return CreativeOutcome(
         attempts=attempts,
         overlay_png=overlay_png,
@@ -275,4 +269,5 @@ def make_creative(
         files=files,
         final_size=final.size,
         picture=picture,
+        fallback=fallback,
     )

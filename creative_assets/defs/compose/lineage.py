@@ -4,6 +4,9 @@ every attempt with its gates and cost, and where each parent artifact is stored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from creative_assets.gateway.models import LedgerEntry
 from creative_assets.models import BaseImage, BrandIdentity, CopyDeck, Creative, ImagePromptSet
 
 
@@ -38,11 +41,19 @@ def lineage_markdown(
     prompts: ImagePromptSet,
     base: BaseImage,
     brand: BrandIdentity,
+    rows: Iterable[LedgerEntry] = (),
 ) -> str:
     """The creative's lineage: what every rendition shares (job, prompt, base image), then one
-    row per rendition (locale × format: crop, layout, verdict, file) and one per attempt."""
+    row per rendition (locale × format: crop, layout, verdict, file) and one per attempt. `rows`:
+    the ledger's rows behind it (who made the copy and prompts, and the creative's calls)."""
     copy = deck.variant(variant)  # type: ignore[arg-type]
-    steps = sorted({f"{c.provider}/{c.model}" for c in calls_behind(deck, prompts, base, creative)})
+    steps = sorted(
+        {
+            f"{base.provider}/{base.model}",
+            *(a.overlay_provider for a in creative.attempts if a.overlay_provider),
+            *(f"{r.provider}/{r.model}" for r in rows if r.creative in (None, creative.image_type)),
+        }
+    )
     lines = [
         f"#### {creative.creative_id} — {creative.status}",
         f"**Job** {job_id} · **variant** {variant} ({_cell(copy.angle, 60)}) · **brand** {brand.source}",
@@ -90,7 +101,7 @@ def lineage_markdown(
     for r in creative.renditions:
         for a in r.attempts:
             failed = ", ".join(g.gate for g in a.gates if g.status == "FAIL") or "—"
-            cost = round(sum(c.cost_usd for c in a.calls), 6)
+            cost = a.cost_usd
             editor = a.overlay_provider or "— (plan failed, no edit)"
             trigger = f"{a.trigger} (picture of {a.follows_picture})" if a.follows_picture else a.trigger
             cells = (f"{r.locale} {r.format}", a.attempt, trigger, a.base_seed, editor)
@@ -101,13 +112,3 @@ def lineage_markdown(
         f"| {name} | `{key}` |" for name, key in parent_paths(job_id, variant, creative.image_type).items()
     ]
     return "\n".join(lines)
-
-
-def calls_behind(deck: CopyDeck, prompts: ImagePromptSet, base: BaseImage, creative: Creative) -> list:
-    """Every provider call behind this creative, from the copy to its last attempt."""
-    return [
-        *deck.calls,
-        *prompts.calls,
-        *(c for attempt in base.attempts for c in attempt.calls),
-        *(c for attempt in creative.attempts for c in attempt.calls),
-    ]

@@ -23,7 +23,6 @@ from creative_assets.models import (
     DesignerPrompt,
     ImageAnalysis,
     Layout,
-    ProviderCall,
 )
 from creative_assets.providers.base import ImageGenerator, TextGenerator, VisionAnalyzer
 from creative_assets.resources import CampaignSettings, OcrReader
@@ -54,24 +53,19 @@ class Picture:
         brand: BrandIdentity,
         format_id: str,
         locale: str | None,
-    ) -> tuple[Layout, list[ProviderCall]]:
-        """The rendition's layout on this picture, and the calls planning it cost now."""
+    ) -> Layout:
+        """The rendition's layout on this picture (planned now if it was not yet)."""
         if (format_id, locale) in self.layouts:
-            return self.layouts[format_id, locale], []
-        calls: list[ProviderCall] = []
+            return self.layouts[format_id, locale]
         with provider_call(STEP, "image analysis"):
             if self._analysis is None:
-                analysis = vision.analyze(self.png)
-                self._analysis, calls = analysis.value, [*calls, *analysis.calls]
+                self._analysis = vision.analyze(self.png).value
             if format_id not in self._frames:
-                framed = frame(vision, self.png, self._analysis, ad_format(format_id))
-                self._frames[format_id], calls = framed, [*calls, *framed.calls]
+                self._frames[format_id] = frame(vision, self.png, self._analysis, ad_format(format_id))
         with provider_call(STEP, "layout design"):
-            layout, design_calls = plan(
-                text, self._frames[format_id], copy, brand, self.base.image_type, locale
-            )
+            layout = plan(text, self._frames[format_id], copy, brand, self.base.image_type, locale)
         self.layouts[format_id, locale] = layout
-        return layout, [*calls, *design_calls]
+        return layout
 
 
 def draw_picture(

@@ -14,12 +14,15 @@ after that a failure that would earn a new picture gets another edit instead.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from creative_assets.defs.compose.attempts import CreativeOutcome, Providers, make_creative
 from creative_assets.defs.compose.picture import Picture, draw_picture
-from creative_assets.defs.failures import CreativeFailed, fallback_note
+from creative_assets.defs.failures import CreativeFailed
 from creative_assets.defs.metadata import cost_usd
+from creative_assets.gateway.models import LedgerEntry
+from creative_assets.gateway.scope import call_scope
 from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.png import sha256
 from creative_assets.models import (
@@ -31,7 +34,6 @@ from creative_assets.models import (
     DesignerPrompt,
     LayoutSet,
     Overlay,
-    ProviderCall,
     Rendition,
 )
 from creative_assets.models.base import CallFailure
@@ -61,14 +63,13 @@ def worst(verdicts: list[Verdict]) -> Verdict:
 
 @dataclass
 class RenderedCreative:
-    """A creative and the files its renditions add to text_overlays and final_creatives;
-    `calls` is everything it cost, attempts on pictures it left and a failed call included."""
+    """A creative and the files its renditions add to text_overlays and final_creatives (what it
+    cost is on the gateway's ledger under its scope: `priced`)."""
 
     creative: Creative
     overlays: list[Overlay]
     overlay_files: dict[str, bytes]
     final_files: dict[str, bytes]
-    calls: list[ProviderCall] = field(default_factory=list)
     pictures_drawn: int = 0
 
 
@@ -120,7 +121,6 @@ def render_creative(
     outcomes: dict[Key, CreativeOutcome] = {}
     earlier: dict[Key, list[CreativeAttempt]] = defaultdict(list)  # on pictures it has left
     extra_files: dict[str, bytes] = {}
-    calls: list[ProviderCall] = []
     pictures, failure = 1, None
     try:
         if round_no and regeneration.mode == "picture":
@@ -135,59 +135,57 @@ def render_creative(
                 drawn_by=f"regeneration round {round_no}",
             )
             extra_files[picture.base.file] = picture.png
-            calls += picture.base.calls
             pictures += 1
         pending = list(keys)
         while pending:
             key = pending.pop(0)
             locale, format_id = key
-            copy = deck.variant(variant, locale)
-            layout, plan_calls = picture.layout_for(
-                vision=providers.vision,
-                text=providers.text,
-                copy=copy,
-                brand=brand,
-                format_id=format_id,
-                locale=locale,
-            )
-            calls += plan_calls
-            on = picture.base.sha256
-            outcome = make_creative(
-                providers=providers,
-                base=picture.base,
-                canvas=picture.canvas(layout),
-                layout=layout,
-                prompt=prompt,
-                copy=copy,
-                brand=brand,
-                seed_parts=seed_parts,
-                locale=locale,
-                tag=name if key == keys[0] else f"{name}_{locale}_{ad_format(format_id).slug}",
-                first_attempt=next_attempt[key],
-                first_trigger=trigger[key],
-                may_replace_picture=pictures < settings.max_creative_attempts,
-                round=round_no,
-                follows_picture=follows[key],
-            )
-            outcomes[key] = outcome
-            next_attempt[key] = outcome.attempts[-1].attempt + 1
-            drawn = {a.base_sha256 for a in outcome.attempts} - {on}
-            if outcome.picture is None or not drawn:
-                continue
-            # This rendition's retry drew a new picture: the creative moves to it.
-            pictures += len(drawn)
-            picture = outcome.picture
-            for other in keys:
-                if other != key and other in outcomes:
-                    moved = outcomes.pop(other)
-                    earlier[other] += moved.attempts
-                    extra_files |= {**moved.files}
-                    trigger[other] = "regenerate_bfl"
-                    follows[other] = f"{locale} {format_id}"
-            pending = [k for k in keys if k not in outcomes]
+            with call_scope(rendition=f"{locale} {format_id}"):  # the ledger prices it by this
+                copy = deck.variant(variant, locale)
+                layout = picture.layout_for(
+                    vision=providers.vision,
+                    text=providers.text,
+                    copy=copy,
+                    brand=brand,
+                    format_id=format_id,
+                    locale=locale,
+                )
+                on = picture.base.sha256
+                outcome = make_creative(
+                    providers=providers,
+                    base=picture.base,
+                    canvas=picture.canvas(layout),
+                    layout=layout,
+                    prompt=prompt,
+                    copy=copy,
+                    brand=brand,
+                    seed_parts=seed_parts,
+                    locale=locale,
+                    tag=name if key == keys[0] else f"{name}_{locale}_{ad_format(format_id).slug}",
+                    first_attempt=next_attempt[key],
+                    first_trigger=trigger[key],
+                    may_replace_picture=pictures < settings.max_creative_attempts,
+                    round=round_no,
+                    follows_picture=follows[key],
+                )
+                outcomes[key] = outcome
+                next_attempt[key] = outcome.attempts[-1].attempt + 1
+                drawn = {a.base_sha256 for a in outcome.attempts} - {on}
+                if outcome.picture is None or not drawn:
+                    continue
+                # This rendition's retry drew a new picture: the creative moves to it.
+                pictures += len(drawn)
+                picture = outcome.picture
+                for other in keys:
+                    if other != key and other in outcomes:
+                        moved = outcomes.pop(other)
+                        earlier[other] += moved.attempts
+                        extra_files |= {**moved.files}
+                        trigger[other] = "regenerate_bfl"
+                        follows[other] = f"{locale} {format_id}"
+                pending = [k for k in keys if k not in outcomes]
     except CreativeFailed as failed:
         failure = failed.failure
-        calls += [failed.call] if failed.call else []
     return _assemble(
         job_id=job_id,
         variant=variant,
@@ -200,7 +198,6 @@ def render_creative(
         failure=failure,
         regeneration=regeneration,
         extra_files=extra_files,
-        calls=calls,
         pictures_drawn=pictures - 1,
     )
 
@@ -218,7 +215,6 @@ def _assemble(
     failure: CallFailure | None,
     regeneration: Regeneration,
     extra_files: dict[str, bytes],
-    calls: list[ProviderCall],
     pictures_drawn: int,
 ) -> RenderedCreative:
     """The creative record from its renditions' outcomes (in rendition order, primary first)."""
@@ -226,7 +222,6 @@ def _assemble(
     overlays: list[Overlay] = []
     overlay_files: dict[str, bytes] = {}
     final_files: dict[str, bytes] = dict(extra_files)
-    calls = [*calls, *(c for history in earlier.values() for a in history for c in a.calls)]
     for key in keys:
         outcome = outcomes.get(key)
         if outcome is None:
@@ -235,12 +230,10 @@ def _assemble(
         file = rendition_file(name, locale, format_id, primary=key == keys[0])
         last = outcome.attempts[-1]  # the last attempt always has an edit (attempts.py)
         assert last.overlay_provider is not None
-        overlay_calls = [c for c in last.calls if c.operation == "text_overlay"]
-        fallback = "; ".join(filter(None, (outcome.base.fallback, fallback_note(overlay_calls)))) or None
+        fallback = "; ".join(filter(None, (outcome.base.fallback, outcome.fallback))) or None
         width, height = outcome.final_size
         overlay_files[file] = outcome.overlay_png
         final_files |= {file: outcome.final_png, **outcome.files}
-        calls += outcome.calls
         overlays.append(
             Overlay(
                 image_type=name,  # type: ignore[arg-type]
@@ -266,7 +259,7 @@ def _assemble(
                 has_logo=brand.logo is not None and last.layout.logo_box is not None,
                 crop=last.layout.crop,
                 attempts=[*earlier.get(key, []), *outcome.attempts],
-                cost_usd=cost_usd([*(c for a in earlier.get(key, []) for c in a.calls), *outcome.calls]),
+                cost_usd=0.0,  # priced from the ledger once the step's calls are made
                 fallback=fallback,
             )
         )
@@ -289,9 +282,25 @@ def _assemble(
         base_seed=picture.base.seed if renditions else None,
         base_sha256=picture.base.sha256 if renditions else None,
         renditions=renditions,
-        cost_usd=cost_usd(calls),
         failure=failure,
         fallback=fallbacks,
         regeneration=regeneration,
     )
-    return RenderedCreative(creative, overlays, overlay_files, final_files, calls, pictures_drawn)
+    return RenderedCreative(creative, overlays, overlay_files, final_files, pictures_drawn)
+
+
+def priced(creative: Creative, rows: Sequence[LedgerEntry]) -> Creative:
+    """The creative with what it, each rendition and each attempt paid, read from the ledger rows
+    of the step that made it (its scope: creative, rendition, attempt). A rendition's cost is its
+    attempts' (on pictures it left too); the creative's adds what planning its renditions and
+    drawing a regeneration's picture cost."""
+    mine = [r for r in rows if r.creative == creative.image_type]
+    renditions = []
+    for rendition in creative.renditions:
+        tried = [r for r in mine if r.rendition == f"{rendition.locale} {rendition.format}" and r.attempt]
+        attempts = [
+            a.model_copy(update={"cost_usd": cost_usd(r for r in tried if r.attempt == a.attempt)})
+            for a in rendition.attempts
+        ]
+        renditions.append(rendition.model_copy(update={"attempts": attempts, "cost_usd": cost_usd(tried)}))
+    return creative.model_copy(update={"renditions": renditions, "cost_usd": cost_usd(mine)})

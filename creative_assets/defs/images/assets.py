@@ -10,6 +10,8 @@ from creative_assets.defs.images.generation import GATE_1A_TEXT, gate_1a_failure
 from creative_assets.defs.metadata import calls_metadata, preview_of
 from creative_assets.defs.regeneration import GENERATION_TAG, generation_of
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.gateway.scope import call_scope
 from creative_assets.imaging.png import thumbnail
 from creative_assets.models import (
     IMAGE_TYPES,
@@ -27,7 +29,10 @@ from creative_assets.resources import CampaignSettings, OcrReader
 
 @dg.asset(partitions_def=job_variant_partitions, group_name="images", kinds={"json"})
 def image_prompts(
-    context: dg.AssetExecutionContext, text_generator: TextGenerator, copy_variants: CopyDeck
+    context: dg.AssetExecutionContext,
+    text_generator: TextGenerator,
+    gateway: ProviderGateway,
+    copy_variants: CopyDeck,
 ) -> dg.MaterializeResult[ImagePromptSet]:
     """Creative-director meta-analysis → four image concepts → four designer prompts
     (job_focus, lifestyle, artistic, location) for this variant's copy."""
@@ -53,12 +58,14 @@ def image_prompts(
             meta_analysis="",
             concepts=[],
             prompts=[],
-            calls=[exc.call] if getattr(exc, "call", None) else [],  # type: ignore[attr-defined]
             failure=failure,
         )
         return dg.MaterializeResult(
             value=failed,
-            metadata={"failure": dg.MetadataValue.json(failure.model_dump()), **calls_metadata(failed.calls)},
+            metadata={
+                "failure": dg.MetadataValue.json(failure.model_dump()),
+                **calls_metadata(gateway.step_ledger()),
+            },
         )
     prompts = ImagePromptSet(
         job_id=job_id,
@@ -66,7 +73,6 @@ def image_prompts(
         meta_analysis=directed.value.meta_analysis,
         concepts=directed.value.concepts,
         prompts=directed.value.prompts,
-        calls=directed.calls,
     )
     return dg.MaterializeResult(
         value=prompts,
@@ -75,7 +81,7 @@ def image_prompts(
             "prompts": dg.MetadataValue.md(
                 "\n".join(f"- **{p.image_type}**: {p.prompt}" for p in prompts.prompts)
             ),
-            **calls_metadata(prompts.calls),
+            **calls_metadata(gateway.step_ledger()),
         },
     )
 
@@ -103,6 +109,7 @@ def base_images(
     context: dg.AssetExecutionContext,
     config: BaseImagesConfig,
     image_generator: ImageGenerator,
+    gateway: ProviderGateway,
     ocr: OcrReader,
     settings: CampaignSettings,
     image_prompts: ImagePromptSet,
@@ -118,15 +125,16 @@ def base_images(
     images, files, thumbnails = [], {}, []
 
     def generate(image_type: ImageType) -> tuple[BaseImage, bytes, str]:
-        image, png = generate_clean_base_image(
-            generator=image_generator,
-            ocr=ocr,
-            settings=settings,
-            prompt=image_prompts.prompt_for(image_type),
-            palette=palette,
-            seed_parts=(job_id, variant, image_type, generation),
-            file=f"{image_type}.png",
-        )
+        with call_scope(creative=image_type):
+            image, png = generate_clean_base_image(
+                generator=image_generator,
+                ocr=ocr,
+                settings=settings,
+                prompt=image_prompts.prompt_for(image_type),
+                palette=palette,
+                seed_parts=(job_id, variant, image_type, generation),
+                file=f"{image_type}.png",
+            )
         return image, png, thumbnail(image.file, png)
 
     if image_prompts.failure is not None:
@@ -163,7 +171,6 @@ def base_images(
         failed=failed,  # type: ignore[arg-type]
         generation=generation,
     )
-    calls = [call for image in images for call in image.calls]
     return dg.MaterializeResult(
         value=result,
         metadata={
@@ -176,7 +183,7 @@ def base_images(
             "fallbacks": dg.MetadataValue.json({i.image_type: i.fallback for i in images if i.fallback}),
             "failed": dg.MetadataValue.json({t: f.describe() for t, f in failed.items()}),
             "size": f"{settings.width}×{settings.height}",
-            **calls_metadata(calls),
+            **calls_metadata(gateway.step_ledger()),
         },
         check_results=[
             dg.AssetCheckResult(

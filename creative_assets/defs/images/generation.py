@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from creative_assets.defs.failures import fallback_note
 from creative_assets.errors import MODERATED, ProviderFailure
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging.png import sha256
@@ -77,7 +76,6 @@ def _unmoderated(
                     seed=seed,
                     softened=prompt.prompt.startswith(SOFTENING),
                     message=exc.message,
-                    calls=[exc.call] if exc.call else [],
                 )
             )
             seed = settings.seed_for(*seed_parts, "moderated", len(moderated))
@@ -122,7 +120,6 @@ def generate_clean_base_image(
     moderated: list[ModeratedAttempt] = []
     png = b""
     seed = 0
-    calls = []
     for attempt in range(1, settings.max_base_image_attempts + 1):
         generated, prompt, seed = _unmoderated(
             generator,
@@ -133,7 +130,7 @@ def generate_clean_base_image(
             seed_parts=(*seed_parts, attempt),
             moderated=moderated,
         )
-        png, calls = generated.value, generated.calls
+        png = generated.value
         lines = ocr.read(png)
         gate = gate_1a_base_image_text(lines)
         attempts.append(
@@ -142,19 +139,17 @@ def generate_clean_base_image(
                 seed=seed,
                 passed=gate.status != "FAIL",
                 text_found=lines,
-                calls=generated.calls,
             )
         )
         if gate.status != "FAIL":
             break
-    last_call = calls[-1]
     image = BaseImage(
         image_type=prompt.image_type,
         file=file,
         prompt=prompt.prompt,
         seed=seed,
-        provider=last_call.provider,
-        model=last_call.model,
+        provider=generated.provider,
+        model=generated.model,
         width=settings.width,
         height=settings.height,
         sha256=sha256(png),
@@ -162,6 +157,6 @@ def generate_clean_base_image(
         attempts=attempts,
         moderated=moderated,
         softened_prompt=prompt.prompt.startswith(SOFTENING),
-        fallback=fallback_note(calls),
+        fallback=generated.fallback,
     )
     return image, png

@@ -6,6 +6,8 @@ import dagster as dg
 from creative_assets.defs.failures import each_alone
 from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.defs.metadata import calls_metadata
+from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.gateway.scope import call_scope
 from creative_assets.models import (
     BaseImage,
     BaseImageSet,
@@ -13,7 +15,6 @@ from creative_assets.models import (
     CopyDeck,
     Layout,
     LayoutSet,
-    ProviderCall,
 )
 from creative_assets.partitions import job_variant_partitions, split_key
 from creative_assets.providers.base import TextGenerator, VisionAnalyzer
@@ -25,6 +26,7 @@ def layouts(
     context: dg.AssetExecutionContext,
     vision_analyzer: VisionAnalyzer,
     text_generator: TextGenerator,
+    gateway: ProviderGateway,
     settings: CampaignSettings,
     base_images: BaseImageSet,
     brand_identity: BrandIdentity,
@@ -38,21 +40,19 @@ def layouts(
     the number of renditions."""
     job_id, variant = split_key(context)
 
-    def plan_renditions(image: BaseImage) -> tuple[list[Layout], list[ProviderCall]]:
+    def plan_renditions(image: BaseImage) -> list[Layout]:
         base_png = base_images.files[image.file]
-        analysis = vision_analyzer.analyze(base_png)
-        renditions, calls = [], list(analysis.calls)
-        for fmt in settings.ad_formats:
-            framed = frame(vision_analyzer, base_png, analysis.value, fmt)
-            calls += framed.calls
-            for locale in copy_variants.locales:
-                copy = copy_variants.variant(variant, locale)
-                layout, design_calls = plan(
-                    text_generator, framed, copy, brand_identity, image.image_type, locale
-                )
-                renditions.append(layout)
-                calls += design_calls
-        return renditions, calls
+        with call_scope(creative=image.image_type):
+            analysis = vision_analyzer.analyze(base_png)
+            renditions = []
+            for fmt in settings.ad_formats:
+                framed = frame(vision_analyzer, base_png, analysis.value, fmt)
+                for locale in copy_variants.locales:
+                    copy = copy_variants.variant(variant, locale)
+                    renditions.append(
+                        plan(text_generator, framed, copy, brand_identity, image.image_type, locale)
+                    )
+        return renditions
 
     # A call that fails for good fails that creative alone (defs/failures.py).
     done, failed = each_alone(
@@ -62,10 +62,8 @@ def layouts(
         step="layouts",
         call="image analysis or layout design",
     )
-    per_image = [result for _, result in done]
-    planned = [layout for renditions, _ in per_image for layout in renditions]
-    calls = [call for _, image_calls in per_image for call in image_calls]
-    result = LayoutSet(job_id=job_id, variant=variant, layouts=planned, calls=calls, failed=failed)  # type: ignore[arg-type]
+    planned = [layout for _, renditions in done for layout in renditions]
+    result = LayoutSet(job_id=job_id, variant=variant, layouts=planned, failed=failed)  # type: ignore[arg-type]
     summary = {
         f"{lay.image_type} {lay.format} {lay.locale}": {
             "crop": {k: round(v, 4) for k, v in lay.crop.model_dump().items()},
@@ -84,6 +82,6 @@ def layouts(
             "zones": dg.MetadataValue.json(summary),
             "i2i_prompt_example": dg.MetadataValue.md(planned[0].i2i_prompt if planned else "(none)"),
             "failed": dg.MetadataValue.json({t: f.describe() for t, f in failed.items()}),
-            **calls_metadata(calls),
+            **calls_metadata(gateway.step_ledger()),
         },
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from creative_assets.imaging.formats import FULL_FRAME, AdFormat, crop_box, reframe
 from creative_assets.imaging.png import open_image, to_png
-from creative_assets.models import BrandIdentity, CopyVariant, ImageAnalysis, ImageType, Layout, ProviderCall
+from creative_assets.models import BrandIdentity, CopyVariant, ImageAnalysis, ImageType, Layout
 from creative_assets.models.base import Box
 from creative_assets.providers.base import TextGenerator, VisionAnalyzer
 
@@ -23,7 +23,6 @@ class Frame:
     crop: Box
     base_png: bytes
     analysis: ImageAnalysis
-    calls: list[ProviderCall]
 
 
 def frame(vision: VisionAnalyzer, base_png: bytes, base_analysis: ImageAnalysis, fmt: AdFormat) -> Frame:
@@ -35,12 +34,12 @@ def frame(vision: VisionAnalyzer, base_png: bytes, base_analysis: ImageAnalysis,
     crop = crop_box(base_analysis, fmt)
     if crop == FULL_FRAME:
         update = {"width": fmt.width, "height": fmt.height, "format": fmt.id}
-        return Frame(fmt, crop, base_png, base_analysis.model_copy(update=update), [])
+        return Frame(fmt, crop, base_png, base_analysis.model_copy(update=update))
     # The crop is analysed as the format shows it (its own pixels, so its regions' detail is
     # measured at the size the copy is set at); the creatives make their canvas from the base.
     analysis = vision.analyze(to_png(reframe(open_image(base_png, what="base image"), crop, fmt.size)))
     framed = analysis.value.model_copy(update={"format": fmt.id})
-    return Frame(fmt, crop, base_png, framed, analysis.calls)
+    return Frame(fmt, crop, base_png, framed)
 
 
 def plan(
@@ -50,10 +49,9 @@ def plan(
     brand: BrandIdentity,
     image_type: ImageType,
     locale: str | None,
-) -> tuple[Layout, list[ProviderCall]]:
+) -> Layout:
     """The layout designer's plan for one rendition; the analysis carries the frame's pixels,
     so zones, font sizes and the logo corner are planned for the format's own size."""
     designed = text.design_layout(framed.analysis, copy, brand, image_type)
     update = {"format": framed.fmt.id, "locale": locale, "crop": framed.crop}
-    layout = designed.value.model_copy(update=update)
-    return layout, designed.calls
+    return designed.value.model_copy(update=update)

@@ -4,21 +4,25 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
-import pandas as pd
 
 from creative_assets.approvals import latest_decisions
-from creative_assets.defs.metadata import calls_metadata, preview
+from creative_assets.defs.ledger import (
+    JOB_ASSETS,
+    VARIANT_ASSETS,
+    cost_breakdown,
+    current_rows,
+    ledger_costs,
+    ledger_table,
+)
+from creative_assets.defs.metadata import calls_metadata, preview, table_of
 from creative_assets.defs.reports.kpis import (
     campaign_estimate,
     kpis,
-    ledger_costs,
-    ledger_table,
     phase_timings,
     run_success_rate,
 )
 from creative_assets.defs.reports.summary import (
     build_gate_report,
-    cost_breakdown,
     failures_by_gate,
     manifest_csv,
     manifest_rows,
@@ -30,15 +34,11 @@ from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import (
     VARIANTS,
     BaseImageSet,
-    BrandIdentity,
     CampaignSummary,
     CopyDeck,
     CreativeSet,
     GateReport,
-    ImagePromptSet,
     JobPosting,
-    LayoutSet,
-    ResearchBrief,
 )
 from creative_assets.models.reports import CONTACT_SHEET_FILE, MANIFEST_CSV_FILE, MANIFEST_JSON_FILE
 from creative_assets.partitions import job_partitions, job_variant_partitions
@@ -51,41 +51,41 @@ from creative_assets.providers.base import (
     VisionAnalyzer,
 )
 
-LEDGER_TABLE_SCHEMA = dg.TableSchema(
-    columns=[
-        dg.TableColumn("phase", "string"),
-        dg.TableColumn("provider", "string"),
-        dg.TableColumn("calls", "int"),
-        dg.TableColumn("cached", "int"),
-        dg.TableColumn("failed", "int"),
-        dg.TableColumn("cost_usd", "float"),
-    ]
+LEDGER_COLUMNS = ("phase", "provider", "calls", "cached", "failed", "cost_usd")
+MANIFEST_COLUMNS = (
+    "creative_id",
+    "locale",
+    "format",
+    "headline",
+    "status",
+    "attempts",
+    "fallback",
+    "failure",
+    "test_cell",
+    "review",
+    "reviewed_by",
 )
 
 
-def _markdown(frame: pd.DataFrame) -> str:
-    """A table for the UI; an empty cell (not reviewed yet, no fallback) stays empty, not `nan`."""
-    return frame.astype(object).where(frame.notna(), "").to_markdown(index=False)
-
-
-@dg.asset(partitions_def=job_variant_partitions, group_name="reports", kinds={"json"})
+@dg.asset(
+    partitions_def=job_variant_partitions,
+    group_name="reports",
+    kinds={"json"},
+    deps=["image_prompts", "layouts"],  # their calls are the variant's cost, read from the ledger
+)
 def gate_reports(
-    image_prompts: ImagePromptSet, base_images: BaseImageSet, layouts: LayoutSet, final_creatives: CreativeSet
+    context: dg.AssetExecutionContext,
+    gateway: ProviderGateway,
+    base_images: BaseImageSet,
+    final_creatives: CreativeSet,
 ) -> dg.MaterializeResult[GateReport]:
     """Per variant: each rendition's verdict (creative × locale × format), the gates behind it,
     the retries taken and what every provider call of the variant cost; and every creative a
     provider call failed for good (which call, its code and message) or a stand-in made."""
-    calls = [
-        *image_prompts.calls,
-        *(call for image in base_images.images for call in image.calls),
-        *layouts.calls,
-        *final_creatives.calls,
-    ]
+    job_id, variant = final_creatives.job_id, final_creatives.variant
+    rows = current_rows(context.instance, gateway.ledger(job_id), job_id, VARIANT_ASSETS, variant)
     regenerations = sum(len(image.attempts) - 1 for image in base_images.images)
-    report = build_gate_report(final_creatives, regenerations, calls)
-    frame = pd.DataFrame(
-        [{**r.model_dump(exclude={"gate_status", "failed_gates"}), **r.gate_status} for r in report.rows]
-    )
+    report = build_gate_report(final_creatives, regenerations)
     return dg.MaterializeResult(
         value=report,
         metadata={
@@ -99,13 +99,23 @@ def gate_reports(
             "renditions": len(report.rows),
             "gate_1a_regenerations": regenerations,
             "failures_by_gate": dg.MetadataValue.json(report.failures_by_gate),
-            "report": dg.MetadataValue.md(_markdown(frame) if report.rows else "(no renditions)"),
-            **calls_metadata(calls),
+            "report": table_of(
+                [
+                    {**r.model_dump(exclude={"gate_status", "failed_gates"}), **r.gate_status}
+                    for r in report.rows
+                ]
+            ),
+            **calls_metadata(rows),
         },
     )
 
 
-@dg.asset(partitions_def=job_partitions, group_name="reports", kinds={"json", "csv", "png"})
+@dg.asset(
+    partitions_def=job_partitions,
+    group_name="reports",
+    kinds={"json", "csv", "png"},
+    deps=["research", "brand_identity"],  # their calls are the campaign's cost, read from the ledger
+)
 def campaign_summary(
     context: dg.AssetExecutionContext,
     gateway: ProviderGateway,
@@ -116,8 +126,6 @@ def campaign_summary(
     image_editor: ImageEditor,
     vision_analyzer: VisionAnalyzer,
     job_posting: JobPosting,
-    research: ResearchBrief,
-    brand_identity: BrandIdentity,
     copy_variants: CopyDeck,
     gate_reports: dict[str, GateReport],
     final_creatives: dict[str, CreativeSet],
@@ -125,9 +133,9 @@ def campaign_summary(
     """The campaign: all 20 creatives with their gate status, the A/B-test manifest (CSV and
     JSON, a row per rendition: creative × locale × format), the gate pass rate and how many
     creatives a person approved or rejected (one count per creative), gate failures, cost per
-    campaign, phase and passed creative (from the creatives' lineage and from the durable
-    ledger, which also counts failed runs), KPIs (throughput per phase, success and gate pass
-    rates, budget drift against the pre-flight estimate) and a contact sheet with each
+    campaign, phase and passed creative (from the gateway's ledger: the calls behind the current
+    creatives, and everything the job spent, failed runs included), KPIs (throughput per phase,
+    success and gate pass rates, budget drift against the pre-flight estimate) and a contact sheet with each
     creative's gate status and review. Reads all five variants of its job; the providers are here
     only for their list prices. People's approvals and rejections (observations on
     final_creatives, see approvals.py) go into the manifest as they stand when this runs."""
@@ -149,15 +157,19 @@ def campaign_summary(
     drawing.shutdown(wait=False)  # the thread ends with the sheet; .result() below waits for it
     creatives = [c for s in sets for c in s.creatives]
     passed = sum(c.passed for c in creatives)
-    calls = [
-        *research.calls,
-        *brand_identity.calls,
-        *copy_variants.calls,
-        *(call for report in reports for call in report.calls),
-    ]
     reviewed = review_counts(reviews)
-    costs = cost_breakdown(calls, passed)
     entries = gateway.ledger(job_posting.job_id)
+    # The calls behind the current creatives: those of the steps that made each asset's latest
+    # materialization (the whole ledger, failed runs included, is `spent` below).
+    calls = [
+        *current_rows(context.instance, entries, job_posting.job_id, JOB_ASSETS),
+        *(
+            row
+            for v in VARIANTS
+            for row in current_rows(context.instance, entries, job_posting.job_id, VARIANT_ASSETS, v)
+        ),
+    ]
+    costs = cost_breakdown(calls, passed)
     spent = ledger_costs(entries, passed)
     prices: dict[str, float] = {}
     for provider in (
@@ -204,27 +216,6 @@ def campaign_summary(
             MANIFEST_JSON_FILE: json.dumps([r.model_dump(mode="json") for r in rows], indent=1).encode(),
         },
     )
-    manifest_table = pd.DataFrame(
-        [
-            r.model_dump(
-                mode="json",
-                include={
-                    "creative_id",
-                    "locale",
-                    "format",
-                    "headline",
-                    "status",
-                    "attempts",
-                    "test_cell",
-                    "review",
-                    "reviewed_by",
-                    "fallback",
-                    "failure",
-                },
-            )
-            for r in rows
-        ]
-    )
     return dg.MaterializeResult(
         value=summary,
         metadata={
@@ -261,10 +252,7 @@ def campaign_summary(
                     "refused": spent.refused_calls,
                 }
             ),
-            "ledger_by_phase": dg.MetadataValue.table(
-                records=[dg.TableRecord(row) for row in ledger_table(entries).to_dict("records")],
-                schema=LEDGER_TABLE_SCHEMA,
-            ),
+            "ledger_by_phase": table_of(ledger_table(entries).to_dict("records"), LEDGER_COLUMNS),
             "throughput_seconds": kpi.throughput_seconds,
             "phase_seconds": dg.MetadataValue.json(
                 {t.phase: {"step": t.step_seconds, "wall": t.wall_seconds} for t in kpi.phases}
@@ -273,7 +261,9 @@ def campaign_summary(
             "cost_per_creative_usd": kpi.cost_per_creative_usd,
             "preflight_estimate_usd": kpi.estimate_usd,
             "budget_drift": kpi.budget_drift,
-            "ab_test_manifest": dg.MetadataValue.md(_markdown(manifest_table)),
+            "ab_test_manifest": table_of(
+                [r.model_dump(mode="json", include=set(MANIFEST_COLUMNS)) for r in rows], MANIFEST_COLUMNS
+            ),
             **calls_metadata(calls),
         },
     )

@@ -1,9 +1,9 @@
 """Phase 5 — the export bundle: per job, one ZIP for the ad manager's bulk upload."""
 
 import dagster as dg
-import pandas as pd
 from pydantic import Field
 
+from creative_assets.defs.metadata import table_of
 from creative_assets.defs.reports.bundle import bundle_files, selected, zip_bytes
 from creative_assets.models import VARIANTS, CampaignSummary, CreativeSet, ExportBundle
 from creative_assets.partitions import job_partitions
@@ -57,7 +57,6 @@ def export_bundle(
         zip_bytes=len(data),
         files={name: data},
     )
-    listing = pd.DataFrame([e.model_dump(include={"path", "size"}) for e in entries])
     return dg.MaterializeResult(
         value=bundle,
         metadata={
@@ -70,6 +69,6 @@ def export_bundle(
             "formats": ", ".join(bundle.formats),
             "locales": ", ".join(locales),
             "selection": bundle.selection,
-            "listing": dg.MetadataValue.md(listing.to_markdown(index=False) if entries else "(empty)"),
+            "listing": table_of([e.model_dump(include={"path", "size"}) for e in entries], ("path", "size")),
         },
     )

@@ -4,20 +4,16 @@ gateway's durable ledger, and the pre-flight estimate from the configured client
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import dagster as dg
-import pandas as pd
 
-from creative_assets.gateway.models import LedgerEntry
 from creative_assets.models import VARIANTS
-from creative_assets.models.reports import CampaignKpis, LedgerCosts, PhaseTiming
+from creative_assets.models.reports import CampaignKpis, PhaseTiming
 from creative_assets.partitions import variant_key
 
 JOB_LEVEL_PHASES = ("job_posting", "research", "brand_identity", "copy_variants")
 VARIANT_PHASES = ("image_prompts", "base_images", "layouts", "final_creatives", "gate_reports")
-SETTLED = ("ok", "error", "moderated")
 IMAGE_TYPES_PER_VARIANT = 4
 
 
@@ -68,45 +64,6 @@ def run_success_rate(instance: dg.DagsterInstance, job_id: str) -> tuple[int, in
     ]
     unique = {r.dagster_run.run_id: r.dagster_run.status for r in runs}
     return sum(s == dg.DagsterRunStatus.SUCCESS for s in unique.values()), len(unique)
-
-
-def ledger_costs(entries: Iterable[LedgerEntry], passed: int) -> LedgerCosts:
-    """Everything this job spent, in every run, retries, regenerations and failed runs included."""
-    rows = list(entries)
-    paid = [e for e in rows if e.outcome in SETTLED and not e.cached]
-    by_phase: Counter[str] = Counter()
-    by_provider: Counter[str] = Counter()
-    for e in paid:
-        by_phase[e.phase or "unknown"] += e.cost_usd
-        by_provider[e.provider] += e.cost_usd
-    total = round(sum(e.cost_usd for e in paid), 6)
-    return LedgerCosts(
-        total_usd=total,
-        per_passed_creative_usd=round(total / passed, 6) if passed else None,
-        by_phase_usd={k: round(v, 6) for k, v in sorted(by_phase.items())},
-        by_provider_usd={k: round(v, 6) for k, v in sorted(by_provider.items())},
-        paid_calls=len(paid),
-        cached_calls=sum(e.cached for e in rows),
-        failed_calls=sum(e.outcome in ("error", "moderated") for e in rows),
-        refused_calls=sum(e.outcome in ("refused", "circuit_open") for e in rows),
-    )
-
-
-def ledger_table(entries: Iterable[LedgerEntry]) -> pd.DataFrame:
-    """Cost per phase × provider (paid, cached and failed calls counted apart)."""
-    frame = pd.DataFrame([e.model_dump() for e in entries])
-    if frame.empty:
-        return pd.DataFrame(columns=["phase", "provider", "calls", "cached", "failed", "cost_usd"])
-    frame["phase"] = frame["phase"].fillna("unknown")
-    frame["failed"] = frame["outcome"].isin(["error", "moderated", "refused", "circuit_open"])
-    grouped = frame.groupby(["phase", "provider"], as_index=False).agg(
-        calls=("id", "count"),
-        cached=("cached", "sum"),
-        failed=("failed", "sum"),
-        cost_usd=("cost_usd", "sum"),
-    )
-    grouped["cost_usd"] = grouped["cost_usd"].round(6)
-    return grouped
 
 
 def campaign_estimate(unit_costs: Mapping[str, float]) -> float:

@@ -1,4 +1,5 @@
-"""Pure roll-up logic: gate report rows, the A/B-test manifest, costs and the contact sheet."""
+"""Pure roll-up logic: gate report rows, the A/B-test manifest and the contact sheet (costs are
+read from the gateway's ledger, defs/ledger.py)."""
 
 from __future__ import annotations
 
@@ -17,24 +18,8 @@ from creative_assets.models import (
     GateReport,
     GateReportRow,
     ManifestRow,
-    ProviderCall,
 )
 from creative_assets.models.approvals import Review
-from creative_assets.models.reports import CostBreakdown
-
-PHASE_OF_OPERATION = {
-    "research": "research",
-    "brand_identity": "brand",
-    "context_fusion": "text",
-    "copywriting": "text",
-    "meta_analysis": "image_prompts",
-    "designer_prompts": "image_prompts",
-    "text_to_image": "base_images",
-    "image_analysis": "layout",
-    "layout_design": "layout",
-    "text_overlay": "i2i",
-    "creative_review": "gates",
-}
 
 
 def gate_report_rows(creatives: CreativeSet) -> list[GateReportRow]:
@@ -71,9 +56,7 @@ def failures_by_gate(creatives: Iterable[Creative]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def build_gate_report(
-    creatives: CreativeSet, gate_1a_regenerations: int, calls: list[ProviderCall]
-) -> GateReport:
+def build_gate_report(creatives: CreativeSet, gate_1a_regenerations: int) -> GateReport:
     """The variant's report: a row per rendition, and every creative a provider failure ended
     (which call, its code and message) or a stand-in made, so none is missing silently."""
     rows = gate_report_rows(creatives)
@@ -86,7 +69,6 @@ def build_gate_report(
         needs_review=sum(c.status == "needs_review" for c in creatives.creatives),
         gate_1a_regenerations=gate_1a_regenerations,
         failures_by_gate=failures_by_gate(creatives.creatives),
-        calls=calls,
         call_failures={c.creative_id: c.failure for c in creatives.creatives if c.failure},
         fallbacks={c.creative_id: c.fallback for c in creatives.creatives if c.fallback},
     )
@@ -204,22 +186,6 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     return buffer.getvalue().encode()
-
-
-def cost_breakdown(calls: list[ProviderCall], passed: int) -> CostBreakdown:
-    by_phase: Counter[str] = Counter()
-    by_provider: Counter[str] = Counter()
-    for call in calls:
-        by_phase[PHASE_OF_OPERATION.get(call.operation, call.operation)] += call.cost_usd
-        by_provider[call.provider] += call.cost_usd
-    total = round(sum(c.cost_usd for c in calls), 6)
-    return CostBreakdown(
-        total_usd=total,
-        per_passed_creative_usd=round(total / passed, 6) if passed else None,
-        by_phase_usd={k: round(v, 6) for k, v in sorted(by_phase.items())},
-        by_provider_usd={k: round(v, 6) for k, v in sorted(by_provider.items())},
-        calls=len(calls),
-    )
 
 
 def tile_note(c: Creative) -> str:

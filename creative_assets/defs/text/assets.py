@@ -4,14 +4,17 @@ compliance gate). Research is fetched beside the brand identity (`lookups.py`)."
 import dagster as dg
 
 from creative_assets.defs.failures import campaign_stop
-from creative_assets.defs.metadata import calls_metadata
+from creative_assets.defs.metadata import calls_metadata, table_of
 from creative_assets.defs.text.compliance import ComplianceRules, write_compliant_copy
 from creative_assets.gates.compliance import describe
-from creative_assets.models import CopyDeck, CopyVariant, JobPosting, LocalizedCopy, ResearchBrief
-from creative_assets.models.text import ComplianceFinding
+from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.models import CopyDeck, JobPosting, LocalizedCopy, ResearchBrief
 from creative_assets.partitions import job_partitions
 from creative_assets.providers.base import JobSource, TextGenerator
 from creative_assets.providers.compliance_review import ComplianceReviewer
+
+VARIANT_COLUMNS = ("locale", "variant", "angle", "headline", "subline", "cta")
+FINDING_COLUMNS = ("locale", "variant", "field", "category", "phrase", "suggestion", "why")
 
 
 @dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"})
@@ -44,39 +47,13 @@ GATE_COMPLIANCE = dg.AssetCheckSpec(
 )
 
 
-def _variants_table(locale: str, variants: list[CopyVariant]) -> str:
-    rows = [f"| {v.variant} | {v.angle} | {v.headline} | {v.subline} | {v.cta} |" for v in variants]
-    return "\n".join(
-        [
-            f"**{locale}**",
-            "",
-            "| variant | angle | headline | subline | CTA |",
-            "|---|---|---|---|---|",
-            *rows,
-        ]
-    )
-
-
-def _findings_table(findings: list[ComplianceFinding]) -> str:
-    if not findings:
-        return "(none)"
-    rows = [
-        f"| {f.locale} | {f.variant} | {f.field} | {f.category} | {f.phrase} | {f.suggestion} | {f.why} |"
-        for f in findings
-    ]
-    head = [
-        "| locale | variant | field | category | phrase | suggestion | why |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    return "\n".join([*head, *rows])
-
-
 @dg.asset(partitions_def=job_partitions, group_name="text", kinds={"json"}, check_specs=[GATE_COMPLIANCE])
 def copy_variants(
     context: dg.AssetExecutionContext,
     text_generator: TextGenerator,
     compliance_rules: ComplianceRules,
     compliance_reviewer: ComplianceReviewer,
+    gateway: ProviderGateway,
     job_posting: JobPosting,
     research: ResearchBrief,
 ):  # Returns MaterializeResult[CopyDeck]; an annotation would clash with the check output.
@@ -108,7 +85,6 @@ def copy_variants(
         locale=primary.locale,
         translations=[LocalizedCopy(locale=w.locale, variants=w.variants) for w in others],
         compliance=[r for w in written for r in w.rounds],
-        calls=[*fused.calls, *(c for w in written for c in w.calls)],
     )
     final = [f for w in written for f in w.rounds[-1].findings]
     for w in written:
@@ -124,13 +100,21 @@ def copy_variants(
         value=deck,
         metadata={
             "locales": ", ".join(deck.locales),
-            "variants": dg.MetadataValue.md(
-                "\n\n".join(_variants_table(w.locale, w.variants) for w in written)
+            "variants": table_of(
+                [
+                    {
+                        "locale": w.locale,
+                        **v.model_dump(include={"variant", "angle", "headline", "subline", "cta"}),
+                    }
+                    for w in written
+                    for v in w.variants
+                ],
+                VARIANT_COLUMNS,
             ),
             "audience": fused.value.audience,
             "compliance_rewrites": dg.MetadataValue.json(rounds),
             "compliance_findings": len(final),
-            **calls_metadata(deck.calls),
+            **calls_metadata(gateway.step_ledger()),
         },
         check_results=[
             dg.AssetCheckResult(
@@ -144,7 +128,9 @@ def copy_variants(
                 ),
                 metadata={
                     "rewrites": dg.MetadataValue.json(rounds),
-                    "findings": dg.MetadataValue.md(_findings_table(final)),
+                    "findings": table_of(
+                        [f.model_dump(include=set(FINDING_COLUMNS)) for f in final], FINDING_COLUMNS
+                    ),
                     "findings_per_round": dg.MetadataValue.json(
                         [
                             {"locale": r.locale, "round": r.round, "findings": [f.phrase for f in r.findings]}

@@ -20,7 +20,7 @@ from pydantic import Field, ValidationError
 
 from creative_assets.errors import CreativeAssetsError, describe_validation_error
 from creative_assets.gates.compliance import check_variants
-from creative_assets.models import CampaignContext, CopyVariant, JobPosting, Model, ProviderCall
+from creative_assets.models import CampaignContext, CopyVariant, JobPosting, Model
 from creative_assets.models.text import ComplianceFinding, ComplianceRound
 from creative_assets.providers.base import TextGenerator
 from creative_assets.providers.compliance_review import ComplianceReviewer, Review
@@ -73,7 +73,6 @@ class CompliantCopy:
     locale: str
     variants: list[CopyVariant]
     rounds: list[ComplianceRound] = field(default_factory=list)
-    calls: list[ProviderCall] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)  # the model's part of each round, if any
 
     @property
@@ -99,7 +98,6 @@ def write_compliant_copy(
     for round_no in range(max_rounds + 1):
         written = generator.write_copy(context, locale, feedback)
         result.variants = written.value
-        result.calls.extend(written.calls)
         findings = check_variants(
             written.value,
             locale,
@@ -114,7 +112,6 @@ def write_compliant_copy(
         )
         if review is not None:
             result.reviews.append(review)
-            result.calls.extend(review.calls)
             findings = merge_findings(findings, review.findings)
             if review.error:
                 dg.get_dagster_logger().warning(

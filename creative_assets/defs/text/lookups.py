@@ -18,6 +18,7 @@ import dagster as dg
 from creative_assets.defs.failures import campaign_stop
 from creative_assets.defs.metadata import calls_metadata, preview
 from creative_assets.defs.parallel import side_by_side
+from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.gateway.scope import call_scope
 from creative_assets.models import BrandIdentity, JobPosting, Model, ResearchBrief
 from creative_assets.partitions import job_partitions
@@ -63,18 +64,18 @@ class _Lookup:
         return self
 
 
-def _research(researcher: Researcher, job: JobPosting) -> Found:
+def _research(researcher: Researcher, gateway: ProviderGateway, job: JobPosting) -> Found:
     with campaign_stop("research"):
         brief: ResearchBrief = researcher.research(job)
     return brief, {
         "source": brief.source,
         "motivators": dg.MetadataValue.md("\n".join(f"- {m}" for m in brief.motivators)),
         "citations": len(brief.citations),
-        **calls_metadata(brief.calls),
+        **calls_metadata(gateway.step_ledger()),
     }
 
 
-def _brand(extractor: BrandExtractor, job: JobPosting) -> Found:
+def _brand(extractor: BrandExtractor, gateway: ProviderGateway, job: JobPosting) -> Found:
     with campaign_stop("brand identity"):
         brand: BrandIdentity = extractor.extract(job)
     swatches = " ".join(
@@ -91,7 +92,7 @@ def _brand(extractor: BrandExtractor, job: JobPosting) -> Found:
         "colors": dg.MetadataValue.md(swatches),
         "font": brand.font_family,
         "has_logo": brand.logo is not None,
-        **calls_metadata(brand.calls),
+        **calls_metadata(gateway.step_ledger()),
     }
     if brand.fallback_reason:
         metadata["fallback_reason"] = brand.fallback_reason
@@ -105,12 +106,13 @@ def posting_lookups(
     context: dg.AssetExecutionContext,
     researcher: Researcher,
     brand_extractor: BrandExtractor,
+    gateway: ProviderGateway,
     job_posting: JobPosting,
 ) -> Iterator[dg.Output]:
     """Research and brand identity of one posting, side by side (module docstring)."""
     lookups = [
-        _Lookup(RESEARCH, lambda: _research(researcher, job_posting)),
-        _Lookup(BRAND_IDENTITY, lambda: _brand(brand_extractor, job_posting)),
+        _Lookup(RESEARCH, lambda: _research(researcher, gateway, job_posting)),
+        _Lookup(BRAND_IDENTITY, lambda: _brand(brand_extractor, gateway, job_posting)),
     ]
     selected = [lookup for lookup in lookups if lookup.key in context.selected_asset_keys]
     for lookup in side_by_side(_Lookup.run, selected):

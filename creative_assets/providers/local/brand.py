@@ -9,7 +9,7 @@ from pydantic import Field, ValidationError
 
 from creative_assets.errors import describe_validation_error
 from creative_assets.imaging.png import InvalidImageError, open_image, sha256, to_png
-from creative_assets.models import BrandIdentity, JobPosting, LogoInfo, ProviderCall
+from creative_assets.models import BrandIdentity, JobPosting, LogoInfo
 from creative_assets.models.brand import LOGO_FILE
 from creative_assets.providers.base import BrandExtractor
 from creative_assets.providers.local.paths import SAMPLE_BRANDS_DIR, slugify
@@ -22,13 +22,12 @@ DEFAULT_BRAND = {
 }
 
 
-def default_brand(company_name: str, reason: str, calls: list[ProviderCall] | None = None) -> BrandIdentity:
+def default_brand(company_name: str, reason: str) -> BrandIdentity:
     """Sane defaults (navy, warm white, orange CTA) when no brand could be found; says why."""
     return BrandIdentity(
         company_name=company_name,
         source="defaults",
         fallback_reason=reason,
-        calls=calls or [],
         **DEFAULT_BRAND,
     )
 
@@ -40,12 +39,9 @@ class LocalBrandExtractor(BrandExtractor):
 
     def extract(self, job: JobPosting) -> BrandIdentity:
         kit = Path(self.folder) / slugify(job.company_name)
-        call = ProviderCall(provider="local", model="brand-kit-v1", operation="brand_identity")
         brand_file = kit / "brand.json"
         if not brand_file.is_file():
-            return default_brand(
-                job.company_name, f"no brand kit for {job.company_name!r} in {self.folder}", [call]
-            )
+            return default_brand(job.company_name, f"no brand kit for {job.company_name!r} in {self.folder}")
         try:
             data = json.loads(brand_file.read_text())
             files: dict[str, bytes] = {}
@@ -57,7 +53,7 @@ class LocalBrandExtractor(BrandExtractor):
                 width, height = open_image(png).size
                 logo = LogoInfo(width=width, height=height, sha256=sha256(png), source=str(logo_path))
                 files[LOGO_FILE] = png
-            return BrandIdentity(**data, source="brand_kit", logo=logo, calls=[call], files=files)
+            return BrandIdentity(**data, source="brand_kit", logo=logo, files=files)
         except (json.JSONDecodeError, ValidationError, InvalidImageError) as exc:
             detail = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
-            return default_brand(job.company_name, f"brand kit {kit} is unusable: {detail}", [call])
+            return default_brand(job.company_name, f"brand kit {kit} is unusable: {detail}")

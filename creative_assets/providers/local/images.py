@@ -7,7 +7,7 @@ from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.png import open_image, sha256, to_png
 from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.imaging.typesetting import typeset
-from creative_assets.models import CopyVariant, DesignerPrompt, ImageAnalysis, Layout, ProviderCall
+from creative_assets.models import CopyVariant, DesignerPrompt, ImageAnalysis, Layout
 from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator, VisionAnalyzer
 from creative_assets.providers.local.knowledge import scene_field
 
@@ -25,8 +25,7 @@ class ProceduralImageGenerator(ImageGenerator):
     ) -> Generated[bytes]:
         field = scene_field(prompt.prompt)
         img = draw_base_image(prompt.image_type, seed, width, height, palette=palette, field=field)
-        call = ProviderCall(provider="local", model="procedural-v1", operation="text_to_image", unit="image")
-        return Generated(to_png(img), [call])
+        return Generated(to_png(img), "local/procedural-v1")
 
 
 class LocalImageEditor(ImageEditor):
@@ -38,10 +37,7 @@ class LocalImageEditor(ImageEditor):
     ) -> Generated[bytes]:
         emphasis = min(attempt - 1, MAX_EMPHASIS)
         img = typeset(canvas.image(), layout, copy, emphasis=emphasis, locale=layout.locale)
-        call = ProviderCall(
-            provider="local", model="pillow-typesetter-v1", operation="text_overlay", unit="image"
-        )
-        return Generated(to_png(img), [call])
+        return Generated(to_png(img), "local/pillow-typesetter-v1")
 
 
 class LocalVisionAnalyzer(VisionAnalyzer):
@@ -49,5 +45,4 @@ class LocalVisionAnalyzer(VisionAnalyzer):
 
     def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
         analysis = analyze_image(open_image(png, what="base image"), provider="local", digest=sha256(png))
-        call = ProviderCall(provider="local", model="calm-regions-v1", operation="image_analysis")
-        return Generated(analysis, [call])
+        return Generated(analysis, "local/calm-regions-v1")

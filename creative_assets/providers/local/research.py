@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from creative_assets.models import JobPosting, ProviderCall, ResearchBrief
+from creative_assets.models import JobPosting, ResearchBrief
 from creative_assets.providers.base import Researcher
 from creative_assets.providers.local.knowledge import job_role_family
 
@@ -25,5 +25,4 @@ class LocalResearcher(Researcher):
             market_notes=notes,
             citations=[],
             source=f"local knowledge base ({family.key})",
-            calls=[ProviderCall(provider="local", model="knowledge-table-v1", operation="research")],
         )

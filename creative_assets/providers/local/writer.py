@@ -19,7 +19,6 @@ from creative_assets.models import (
     ImageType,
     JobPosting,
     Layout,
-    ProviderCall,
     ResearchBrief,
 )
 from creative_assets.models.text import DEFAULT_LOCALE, ComplianceFinding, language_of
@@ -137,8 +136,7 @@ def copy_values(context: CampaignContext, language: str, short: str, benefits: l
     return values
 
 
-def _call(operation: str) -> ProviderCall:
-    return ProviderCall(provider="local", model="templates-v1", operation=operation)
+MADE_BY = "local/templates-v1"
 
 
 class TemplateTextGenerator(TextGenerator):
@@ -160,7 +158,7 @@ class TemplateTextGenerator(TextGenerator):
             employment_type=job.employment_type,
             salary=job.salary,
         )
-        return Generated(context, [_call("context_fusion")])
+        return Generated(context, MADE_BY)
 
     def write_copy(
         self,
@@ -205,7 +203,7 @@ class TemplateTextGenerator(TextGenerator):
                     job_title=marked_title(context.role) if language == "de" else None,
                 )
             )
-        return Generated(variants, [_call("copywriting")])
+        return Generated(variants, MADE_BY)
 
     def direct_images(self, context: CampaignContext, copy: CopyVariant) -> Generated[ArtDirection]:
         family = role_family(context.role)
@@ -244,12 +242,10 @@ class TemplateTextGenerator(TextGenerator):
             f"Headline '{copy.headline}' carries the message; images support it with {copy.style} visuals "
             f"anchored in {', '.join(copy.emotional_anchors[:3])}."
         )
-        return Generated(
-            ArtDirection(meta, concepts, prompts), [_call("meta_analysis"), _call("designer_prompts")]
-        )
+        return Generated(ArtDirection(meta, concepts, prompts), MADE_BY)
 
     def design_layout(
         self, analysis: ImageAnalysis, copy: CopyVariant, brand: BrandIdentity, image_type: ImageType
     ) -> Generated[Layout]:
         layout = plan_layout(analysis, copy, brand, image_type, has_logo=brand.logo is not None)
-        return Generated(layout, [_call("layout_design")])
+        return Generated(layout, MADE_BY)

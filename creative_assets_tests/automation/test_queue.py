@@ -1,0 +1,30 @@
+"""Where the campaign's runs stand in the run queue: the QueuedRunCoordinator launches the highest
+`dagster/priority` first, so a roll-up (which finishes a campaign) and a text run (which starts
+one) never wait behind other campaigns' variant runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from creative_assets_tests.conftest import make_defs
+
+PRIORITY = "dagster/priority"
+
+
+def _priority(defs: dg.Definitions, job: str, *, launched_by_graphql: bool) -> int:
+    job_def = defs.resolve_job_def(job)
+    # The daemon (sensor run requests) merges a job's run tags; the webserver (GraphQL launches
+    # from the UI and the desk) merges its tags. Both must carry the priority.
+    tags = job_def.tags if launched_by_graphql else job_def.run_tags
+    return int(tags.get(PRIORITY, "0"))
+
+
+def test_roll_ups_then_text_runs_go_before_variant_runs_however_launched(tmp_path: Path) -> None:
+    defs = make_defs(tmp_path / "storage")
+    for graphql in (False, True):
+        rollup = _priority(defs, "campaign_rollup", launched_by_graphql=graphql)
+        text = _priority(defs, "campaign_text", launched_by_graphql=graphql)
+        variant = _priority(defs, "campaign_variant", launched_by_graphql=graphql)
+        assert rollup > text > variant == 0

@@ -1,0 +1,124 @@
+"""A campaign across two worker hosts (network namespaces on this machine) with dagster-celery:
+`deploy/hosts/run_hosts.py` builds the hosts, runs the sample campaign against the provider
+simulator and tears everything down; this test runs it once and checks what it reports and what
+it left behind. Needs root and `ip netns` (CI runs as root), PostgreSQL and RabbitMQ on loopback;
+skipped with the reason otherwise."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "deploy" / "hosts" / "run_hosts.py"
+JOB = "hoc-4711-pflege"
+VARIANT_STEPS = ("image_prompts", "base_images", "layouts", "creatives", "gate_reports")
+
+pytestmark = pytest.mark.slow
+
+
+def _missing() -> str | None:
+    if os.geteuid() != 0:
+        return "needs root to create network namespaces (CI runs as root)"
+    try:
+        if subprocess.run(["ip", "netns", "list"], capture_output=True).returncode != 0:
+            return "`ip netns` is not available on this machine"
+    except FileNotFoundError:
+        return "iproute2's `ip` is not installed"
+    try:
+        socket.create_connection(("127.0.0.1", 5672), 3).close()
+    except OSError:
+        return "RabbitMQ (Celery's broker) is not on 127.0.0.1:5672; start it: rabbitmq-server -detached"
+    return None
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if reason := _missing():
+        pytest.skip(reason)
+    out = tmp_path_factory.mktemp("hosts")
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--hosts", "2", "--json", str(out / "report.json"), "--logs", str(out)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    assert (out / "report.json").exists(), done.stdout[-3000:] + done.stderr[-3000:]
+    data = json.loads((out / "report.json").read_text())
+    data["exit_status"] = done.returncode
+    data["stdout"] = done.stdout
+    return data
+
+
+def test_the_campaign_completes(report) -> None:
+    assert report["exit_status"] == 0, report["stdout"]
+    assert [(r["job"], r["success"]) for r in report["runs"]] == [
+        ("campaign_text", True),
+        *[("campaign_variant", True)] * 5,
+        ("campaign_rollup", True),
+    ]
+    assert report["postgres"]["runs"] == {"SUCCESS": 7}
+
+
+def test_steps_ran_on_both_worker_hosts(report) -> None:
+    steps = report["steps"]
+    # Every step of every run went through a Celery worker, named after the host it ran on.
+    assert {s["worker"] for s in steps} == {"worker@ca-h1", "worker@ca-h2"}
+    variant_steps = Counter(s["step"] for s in steps if s["job"] == "campaign_variant")
+    assert variant_steps == {step: 5 for step in VARIANT_STEPS}
+    assert all(figures["steps"] >= 3 for figures in report["per_host"].values())
+    # And the hosts reached the broker and the database over their own addresses.
+    peers = report["relay_peers"]["relay-services"]
+    for address in ("10.231.0.11", "10.231.0.12"):
+        assert peers.get(f"10.231.0.1:5672 <- {address}", 0) > 0
+        assert peers.get(f"10.231.0.1:5432 <- {address}", 0) > 0
+
+
+def test_outputs_are_in_the_bucket_and_state_in_postgres(report) -> None:
+    bucket = report["bucket"]
+    assert bucket["final_pngs"] >= 20  # 5 variants × 4 image types, at least one rendition each
+    assert {"job_posting", "base_images", "final_creatives", "campaign_summary"} <= set(bucket["by_prefix"])
+    pg = report["postgres"]
+    assert pg["paid_calls"] > 0
+    assert {row["provider"] for row in pg["ledger"]} >= {"bfl", "openai"}
+    assert pg["advisory_locks_held"] == 0  # every slot and flight was given back
+    # What the ledger says was paid is what the simulator billed: nothing paid twice or lost.
+    ledger_usd = sum(row["cost_usd"] for row in pg["ledger"])
+    assert ledger_usd == pytest.approx(report["simulator"]["billed_usd"], abs=1e-6)
+    assert report["simulator"]["max_in_flight"]["bfl"] <= 5
+
+
+def test_no_host_keeps_what_a_run_needs(report) -> None:
+    # Each worker host saw an empty tmpfs over the session's folder (its HOME, TMPDIR and
+    # DAGSTER_HOME): afterwards it holds machine-local caches and scratch at most (onnxruntime
+    # keeps a device id under ~/.cache), no artifact, record or state of a run.
+    files = report["files_on_worker_hosts"]
+    assert set(files) == {"ca-h1", "ca-h2"}
+    for host, paths in files.items():
+        assert [p for p in paths if not p.startswith(("home/.cache/", "tmp/"))] == [], host
+        assert [p for p in paths if p.endswith((".png", ".json", ".zip", ".csv"))] == [], host
+    # The run host holds only the instance's configuration file.
+    assert report["files_on_run_host"] == ["run-host/home/dagster.yaml"]
+
+
+def test_everything_is_torn_down(report) -> None:
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert "ca-h1" not in names and "ca-h2" not in names
+    assert subprocess.run(["ip", "link", "show", "ca-br0"], capture_output=True).returncode != 0
+    with psycopg2.connect("dbname=test user=postgres host=127.0.0.1") as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (f"ca_hosts_{report['session']}",))
+        assert cur.fetchone()[0] == 0
+    session_processes = subprocess.run(
+        ["pgrep", "-f", f"ca-hosts-{report['session']}"], capture_output=True, text=True
+    ).stdout
+    assert session_processes.strip() == ""

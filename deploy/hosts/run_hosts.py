@@ -1,0 +1,268 @@
+"""A campaign across several worker hosts on this machine, then everything torn down again.
+
+    sudo /work/main/.venv/bin/python deploy/hosts/run_hosts.py [--hosts 2] [--job hoc-4711-pflege]
+        [--formats 1:1] [--json report.json] [--logs DIR]
+
+Builds network namespaces `ca-h1` … on a bridge (topology.py); the root namespace is the services
+host: PostgreSQL (the Dagster instance and the gateway's state, in a fresh database), RabbitMQ
+(Celery's broker) and the provider simulator, relayed from loopback to 10.231.0.1, and moto's S3
+server on 10.231.0.1. Each worker host gets its own host name and a private, empty tmpfs over
+this session's scratch folder (so it sees none of the run host's files), and runs one Celery
+worker (`celery -A dagster_celery.app worker`). The run host (here) runs the campaign's seven
+runs (driver.py), the five variant runs at once; their steps go to the workers. Then it reads
+where everything went (evidence.py), prints it, and tears down workers, relays, moto, the
+simulator, the namespaces, the queue and the database, also when something failed.
+Exit status: 0 when the campaign succeeded, 1 when it failed, 2 on bad input (not root, no ip).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+import evidence  # noqa: E402
+from fault import LinkCut  # noqa: E402
+from services import Services  # noqa: E402
+from topology import Topology, host_name  # noqa: E402
+
+VARIANTS = ("A", "B", "C", "D", "E")
+
+
+def usable() -> str | None:
+    """Why this machine cannot build the hosts, or None."""
+    if os.geteuid() != 0:
+        return "needs root (network namespaces)"
+    if shutil.which("ip") is None or shutil.which("unshare") is None or shutil.which("nsenter") is None:
+        return "needs iproute2's ip and util-linux's unshare and nsenter"
+    probe = subprocess.run(["ip", "netns", "list"], capture_output=True)
+    return None if probe.returncode == 0 else "`ip netns` is not available here"
+
+
+def worker_command(scratch: Path, name: str, queue: str) -> list[str]:
+    """The worker host's own name (UTS namespace) and an empty tmpfs over the scratch folder
+    (mount namespace), then Celery. `-n worker@%h` names the worker after that host."""
+    shell = (
+        f'hostname {name} && mount -t tmpfs -o size=1g,mode=0755 {name} "{scratch}" && '
+        'mkdir -p "$HOME" "$TMPDIR" "$DAGSTER_HOME" && '
+        f'exec "{sys.executable}" -m celery -A dagster_celery.app worker -Q {queue} -n worker@%h '
+        "--concurrency 1 --prefetch-multiplier 1 --without-gossip --without-mingle -l INFO"
+    )
+    return ["unshare", "--uts", "--mount", "--propagation", "private", "--", "sh", "-c", shell]
+
+
+def wait_ready(log: Path, timeout_s: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while " ready." not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the worker did not come up; see {log}")
+        time.sleep(0.5)
+
+
+DRIVERS: set[subprocess.Popen[str]] = set()  # run processes under way, stopped on teardown
+
+
+def driver(env: dict[str, str], *args: str) -> dict[str, Any]:
+    popen = subprocess.Popen(
+        [sys.executable, str(HERE / "driver.py"), *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    DRIVERS.add(popen)
+    try:
+        stdout, stderr = popen.communicate()
+    finally:
+        DRIVERS.discard(popen)
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if lines:
+        return json.loads(lines[-1])
+    error = [line for line in stderr.splitlines() if "Warning" not in line and "AssetCheckSpec(" not in line]
+    return {"args": list(args), "success": popen.returncode == 0, "error": "\n".join(error[-20:])}
+
+
+def stop_drivers() -> None:
+    for popen in list(DRIVERS):
+        popen.kill()  # a run's process ignores SIGTERM while it waits on Celery
+
+
+def run_campaign(env: dict[str, str], job_id: str) -> list[dict[str, Any]]:
+    """Job-level run → the five variant runs at once → roll-up; stops at a failed phase."""
+    prepared = driver(env, "prepare", job_id)
+    if not prepared["success"]:
+        return [prepared]
+    runs = [driver(env, "run", "campaign_text", job_id)]
+    if not runs[0]["success"]:
+        return runs
+    pool = ThreadPoolExecutor(len(VARIANTS))
+    try:  # not `with`: on SIGTERM, teardown must not wait for the runs (it kills them)
+        args = [("run", "campaign_variant", f"{job_id}|{v}") for v in VARIANTS]
+        runs += list(pool.map(lambda a: driver(env, *a), args))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    if all(r["success"] for r in runs):
+        runs.append(driver(env, "run", "campaign_rollup", job_id))
+    return runs
+
+
+def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
+    session = uuid.uuid4().hex[:8]
+    scratch = Path(tempfile.mkdtemp(prefix=f"ca-hosts-{session}-"))
+    logs = Path(args.logs) if args.logs else Path(tempfile.mkdtemp(prefix=f"ca-hosts-logs-{session}-"))
+    logs.mkdir(parents=True, exist_ok=True)
+    topology = Topology(args.hosts, logs)
+    services = Services(topology, session, scratch, REPO)
+    report: dict[str, Any] = {
+        "session": session,
+        "hosts": args.hosts,
+        "job": args.job,
+        "formats": args.formats,
+        "logs": str(logs),
+    }
+    try:
+        topology.open()
+        services.start()
+        env = services.env(formats=args.formats)
+        workers = {}
+        for index in range(1, args.hosts + 1):
+            name = host_name(index)
+            services.start_host_relay(name)
+            worker_env = {
+                **env,
+                # dagster_celery_config.py: late acknowledgement, tasks of a lost worker given back
+                "PYTHONPATH": f"{REPO}{os.pathsep}{HERE}",
+                "HOME": f"{scratch}/home",
+                "TMPDIR": f"{scratch}/tmp",
+                "DAGSTER_HOME": f"{scratch}/home/dagster",
+            }
+            workers[name] = topology.start(
+                f"worker-{name}", worker_command(scratch, name, services.queue), worker_env, netns=name
+            )
+        for process in workers.values():
+            wait_ready(process.log)
+        run_env = {**env, "DAGSTER_HOME": str(services.run_home)}
+        cut = LinkCut(topology, args.cut_host, services.local_dsn) if args.cut_host else None
+        report["load_before"] = [round(x, 2) for x in os.getloadavg()]
+        started = time.perf_counter()
+        if cut:
+            cut.start()
+        runs = run_campaign(run_env, args.job)
+        report["wall_s"] = round(time.perf_counter() - started, 1)
+        if cut:
+            cut.stop()
+            report["cut"] = cut.record
+        report["load_after"] = [round(x, 2) for x in os.getloadavg()]
+        report["runs"] = runs
+        report["success"] = bool(runs) and all(r["success"] for r in runs) and len(runs) == 7
+        report.update(services.evidence([r["run_id"] for r in runs if r.get("run_id")]))
+        report["files_on_worker_hosts"] = {
+            name: evidence.files_on_host(p.popen.pid, scratch) for name, p in workers.items()
+        }
+        report["files_on_run_host"] = evidence.local_files(scratch)
+        for process in [*workers.values(), *services.relays]:
+            topology.stop(process)
+        logs = {r.name: r.log.read_text() for r in services.relays}
+        report["relay_peers"] = {
+            name: dict(evidence.relay_line(text, "peers")) for name, text in logs.items()
+        }
+        report["relay_open"] = {name: dict(evidence.relay_line(text, "open")) for name, text in logs.items()}
+        if cut and cut.record["at"]:
+            report["cut"]["lost"] = evidence.relay_losses(logs["relay-services"], cut.record["at"])
+    except Exception:
+        report["success"] = False
+        report["error"] = traceback.format_exc()
+    finally:
+        stop_drivers()
+        topology.close()
+        services.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return report
+
+
+def summary(report: dict[str, Any]) -> str:
+    lines = [
+        f"campaign {report['job']} on {report['hosts']} worker hosts: "
+        f"{'succeeded' if report.get('success') else 'FAILED'} in {report.get('wall_s')} s "
+        f"(load average before {report.get('load_before')}, after {report.get('load_after')})"
+    ]
+    for run in report.get("runs", []):
+        lines.append(
+            f"  {run.get('job', '?'):<16} {run.get('partition', ''):<20} "
+            f"{'ok' if run['success'] else 'failed'} {run.get('seconds', '')} s {run.get('error') or ''}"
+        )
+    for host, figures in sorted(report.get("per_host", {}).items()):
+        lines.append(f"  {host}: {figures['steps']} steps, {figures['step_seconds']} s of steps")
+    if "bucket" in report:
+        lines.append(
+            f"  S3: {report['bucket']['objects']} objects, {report['bucket']['final_pngs']} final PNGs"
+        )
+    if "postgres" in report:
+        pg = report["postgres"]
+        lines.append(
+            f"  Postgres: runs {pg['runs']}, {pg['paid_calls']} paid calls on the ledger, "
+            f"{pg['advisory_locks_held']} slots still held"
+        )
+    if "simulator" in report:
+        lines.append(f"  simulator: {report['simulator']}")
+    for host, files in report.get("files_on_worker_hosts", {}).items():
+        lines.append(f"  files on {host}'s disk: {len(files)} {files[:5]}")
+    lines.append(f"  files on the run host's disk: {report.get('files_on_run_host')}")
+    if (cut := report.get("cut")) and not cut.get("at"):
+        lines.append(f"  {cut['host']} was never seen running {cut['step']}: its link was not cut")
+    elif cut:
+        lost = [x["after_s"] for x in cut.get("lost", []) if ":5432 <- " in x["connection"]]
+        lines.append(
+            f"  cut {cut['host']}'s link during {cut['step']}; its Postgres sessions (slots) ended "
+            f"{min(lost, default=None)}–{max(lost, default=None)} s after the cut"
+        )
+    if report.get("error"):
+        lines.append(report["error"])
+    lines.append(f"  logs: {report['logs']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="run_hosts.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hosts", type=int, default=2, help="worker hosts (namespaces), at least 2")
+    parser.add_argument("--job", default="hoc-4711-pflege")
+    parser.add_argument("--formats", default="1:1", help="CREATIVE_ASSETS_FORMATS (default 1:1)")
+    parser.add_argument(
+        "--cut-host", type=int, metavar="N", help="cut host N's link while it runs a base_images step"
+    )
+    parser.add_argument("--json", help="write the report here")
+    parser.add_argument("--logs", help="keep the processes' logs here (default: a new temp folder)")
+    args = parser.parse_args(argv)
+    if args.hosts < 2 or args.hosts > 9:
+        parser.error("--hosts must be between 2 and 9")
+    if args.cut_host is not None and not 1 <= args.cut_host <= args.hosts:
+        parser.error("--cut-host names one of the hosts, 1 … --hosts")
+    if reason := usable():
+        print(f"[unsupported_machine] {reason}", file=sys.stderr)
+        return 2
+    # A test's timeout or Ctrl-C still tears the hosts down (the `finally` above).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    report = campaign_on_hosts(args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+    print(summary(report))
+    return 0 if report.get("success") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
