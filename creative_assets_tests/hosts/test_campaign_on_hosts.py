@@ -21,7 +21,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "deploy" / "hosts" / "run_hosts.py"
 JOB = "hoc-4711-pflege"
-VARIANT_STEPS = ("image_prompts", "base_images", "layouts", "creatives", "gate_reports")
+VARIANT_STEPS = ("image_prompts", "base_images", "layouts", "compose", "gate_reports")
 
 pytestmark = pytest.mark.slow
 
