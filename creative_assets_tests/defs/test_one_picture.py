@@ -86,7 +86,7 @@ def rendered() -> tuple[RenderedCreative, str]:
             brand,
             base.image_type,
             deck.primary_locale,
-        )[0]
+        )
         for f in FORMATS
     ]
     FadedStoryEditor.edits.clear()

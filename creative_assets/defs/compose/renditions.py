@@ -140,8 +140,9 @@ def render_creative(
         while pending:
             key = pending.pop(0)
             locale, format_id = key
+            copy = deck.variant(variant, locale)
+            on = picture.base.sha256
             with call_scope(rendition=f"{locale} {format_id}"):  # the ledger prices it by this
-                copy = deck.variant(variant, locale)
                 layout = picture.layout_for(
                     vision=providers.vision,
                     text=providers.text,
@@ -150,7 +151,6 @@ def render_creative(
                     format_id=format_id,
                     locale=locale,
                 )
-                on = picture.base.sha256
                 outcome = make_creative(
                     providers=providers,
                     base=picture.base,
@@ -168,22 +168,22 @@ def render_creative(
                     round=round_no,
                     follows_picture=follows[key],
                 )
-                outcomes[key] = outcome
-                next_attempt[key] = outcome.attempts[-1].attempt + 1
-                drawn = {a.base_sha256 for a in outcome.attempts} - {on}
-                if outcome.picture is None or not drawn:
-                    continue
-                # This rendition's retry drew a new picture: the creative moves to it.
-                pictures += len(drawn)
-                picture = outcome.picture
-                for other in keys:
-                    if other != key and other in outcomes:
-                        moved = outcomes.pop(other)
-                        earlier[other] += moved.attempts
-                        extra_files |= {**moved.files}
-                        trigger[other] = "regenerate_bfl"
-                        follows[other] = f"{locale} {format_id}"
-                pending = [k for k in keys if k not in outcomes]
+            outcomes[key] = outcome
+            next_attempt[key] = outcome.attempts[-1].attempt + 1
+            drawn = {a.base_sha256 for a in outcome.attempts} - {on}
+            if outcome.picture is None or not drawn:
+                continue
+            # This rendition's retry drew a new picture: the creative moves to it.
+            pictures += len(drawn)
+            picture = outcome.picture
+            for other in keys:
+                if other != key and other in outcomes:
+                    moved = outcomes.pop(other)
+                    earlier[other] += moved.attempts
+                    extra_files |= {**moved.files}
+                    trigger[other] = "regenerate_bfl"
+                    follows[other] = f"{locale} {format_id}"
+            pending = [k for k in keys if k not in outcomes]
     except CreativeFailed as failed:
         failure = failed.failure
     return _assemble(
