@@ -42,16 +42,17 @@ def _keepalive(sock: socket.socket) -> None:
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, lost: str = "") -> None:
+    """Copy until end of stream, then pass the end on (a half-close stays a half-close); on an
+    error close the other side at once."""
     try:
         while data := await reader.read(65536):
             writer.write(data)
             await writer.drain()
+        if writer.can_write_eof():
+            writer.write_eof()
     except OSError as exc:  # reset, or keepalive's ETIMEDOUT on a cut link
         if lost:
             print(f"lost {time.time():.1f} {lost}: {type(exc).__name__}", flush=True)
-    except asyncio.CancelledError:
-        pass
-    finally:
         writer.close()
 
 
@@ -70,6 +71,8 @@ def _handler(listen: str, target: tuple[str, int]):
             await asyncio.gather(_pipe(reader, up_writer, key), _pipe(up_reader, writer))
         finally:
             OPEN[key] -= 1
+            writer.close()
+            up_writer.close()
 
     return handle
 
