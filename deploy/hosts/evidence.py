@@ -167,3 +167,12 @@ def relay_losses(log_text: str, since: float) -> list[dict[str, Any]]:
             connection, _, error = rest.rpartition(": ")
             out.append({"connection": connection, "after_s": round(float(at) - since, 1), "error": error})
     return out
+
+
+def postgres_peers(log_text: str) -> dict[str, int]:
+    """Sessions per client address, from the server's `log_connections` lines."""
+    hosts: Counter[str] = Counter()
+    for line in log_text.splitlines():
+        if "connection received: host=" in line:
+            hosts[line.split("connection received: host=", 1)[1].split()[0]] += 1
+    return dict(hosts)

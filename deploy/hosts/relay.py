@@ -2,8 +2,8 @@
 number of pairs, until SIGTERM; then it prints `peers {…}`, the connections it took per peer.
 A connection whose peer vanished is logged as `lost <epoch> <listen> <- <peer>: <error>`.
 
-It makes a service that listens on loopback only (PostgreSQL, RabbitMQ, the provider simulator)
-reachable at the bridge address of the test hosts, and the simulator reachable at 127.0.0.1 inside
+It makes a service that listens on loopback only (RabbitMQ, the provider simulator) reachable at
+the bridge address of the test hosts, and the simulator reachable at 127.0.0.1 inside
 a host's namespace (the real clients accept BFL's polling URLs only on the base URL's own host).
 Hand-written (asyncio streams) because nothing in the project's stack relays TCP, socat is not on
 every machine, and iptables DNAT to loopback would show RabbitMQ a remote peer, which refuses
@@ -32,26 +32,26 @@ def _address(text: str) -> tuple[str, int]:
 
 
 def _keepalive(sock: socket.socket) -> None:
-    """What PostgreSQL does on a direct connection for the gateway's sessions (slots.py asks
-    for tcp_keepalives idle 5 s, interval 2 s, 3 probes): a peer whose link is cut is found
-    dead in about 11 s, and the relay then closes the service's side, so the session and its
-    advisory locks end as they would without a relay in between."""
+    """Keepalives as the gateway asks of PostgreSQL (idle 5 s, interval 2 s, 3 probes): an idle
+    peer whose link is cut is found dead in about 11 s, and the relay then closes the service's
+    side, as the service would on a direct connection."""
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
     for option, value in (("TCP_KEEPIDLE", 5), ("TCP_KEEPINTVL", 2), ("TCP_KEEPCNT", 3)):
         sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, option), value)
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, lost: str = "") -> None:
+    """Copy until end of stream, then pass the end on (a half-close stays a half-close); on an
+    error close the other side at once."""
     try:
         while data := await reader.read(65536):
             writer.write(data)
             await writer.drain()
+        if writer.can_write_eof():
+            writer.write_eof()
     except OSError as exc:  # reset, or keepalive's ETIMEDOUT on a cut link
         if lost:
             print(f"lost {time.time():.1f} {lost}: {type(exc).__name__}", flush=True)
-    except asyncio.CancelledError:
-        pass
-    finally:
         writer.close()
 
 
@@ -70,6 +70,8 @@ def _handler(listen: str, target: tuple[str, int]):
             await asyncio.gather(_pipe(reader, up_writer, key), _pipe(up_reader, writer))
         finally:
             OPEN[key] -= 1
+            writer.close()
+            up_writer.close()
 
     return handle
 

@@ -4,15 +4,16 @@
         [--formats 1:1] [--json report.json] [--logs DIR]
 
 Builds network namespaces `ca-h1` … on a bridge (topology.py); the root namespace is the services
-host: PostgreSQL (the Dagster instance and the gateway's state, in a fresh database), RabbitMQ
-(Celery's broker) and the provider simulator, relayed from loopback to 10.231.0.1, and moto's S3
-server on 10.231.0.1. Each worker host gets its own host name and a private, empty tmpfs over
-this session's scratch folder (so it sees none of the run host's files), and runs one Celery
-worker (`celery -A dagster_celery.app worker`). The run host (here) runs the campaign's seven
-runs (driver.py), the five variant runs at once; their steps go to the workers. Then it reads
-where everything went (evidence.py), prints it, and tears down workers, relays, moto, the
-simulator, the namespaces, the queue and the database, also when something failed.
-Exit status: 0 when the campaign succeeded, 1 when it failed, 2 on bad input (not root, no ip).
+host (services.py): a PostgreSQL server of its own on 10.231.0.1 (the Dagster instance and the
+gateway's state), RabbitMQ (Celery's broker) and the provider simulator, relayed from loopback to
+10.231.0.1, and moto's S3 server on 10.231.0.1. Each worker host gets its own host name and a
+private, empty tmpfs over this session's scratch folder (so it sees none of the run host's
+files), and runs one Celery worker (`celery -A dagster_celery.app worker`). The run host (here)
+runs the campaign's seven runs (driver.py), the five variant runs at once; their steps go to the
+workers. Then it reads where everything went (evidence.py), prints it, and tears down workers,
+relays, moto, the simulator, Postgres and its files, the namespaces and the queue, also when
+something failed.
+Exit status: 0 when the campaign succeeded, 1 when it failed, 2 on bad input (not root, no ip, no PostgreSQL).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def usable() -> str | None:
         return "needs root (network namespaces)"
     if shutil.which("ip") is None or shutil.which("unshare") is None or shutil.which("nsenter") is None:
         return "needs iproute2's ip and util-linux's unshare and nsenter"
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/postgres")):
+        return "needs PostgreSQL's server binaries (/usr/lib/postgresql/<version>/bin)"
     probe = subprocess.run(["ip", "netns", "list"], capture_output=True)
     return None if probe.returncode == 0 else "`ip netns` is not available here"
 
@@ -177,13 +180,16 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         report["files_on_run_host"] = evidence.local_files(scratch)
         for process in [*workers.values(), *services.relays]:
             topology.stop(process)
-        logs = {r.name: r.log.read_text() for r in services.relays}
+        relay_logs = {r.name: r.log.read_text() for r in services.relays}
         report["relay_peers"] = {
-            name: dict(evidence.relay_line(text, "peers")) for name, text in logs.items()
+            name: dict(evidence.relay_line(text, "peers")) for name, text in relay_logs.items()
         }
-        report["relay_open"] = {name: dict(evidence.relay_line(text, "open")) for name, text in logs.items()}
+        report["relay_open"] = {
+            name: dict(evidence.relay_line(text, "open")) for name, text in relay_logs.items()
+        }
+        report["postgres_peers"] = evidence.postgres_peers((logs / "postgres.log").read_text())
         if cut and cut.record["at"]:
-            report["cut"]["lost"] = evidence.relay_losses(logs["relay-services"], cut.record["at"])
+            report["cut"]["lost"] = evidence.relay_losses(relay_logs["relay-services"], cut.record["at"])
     except Exception:
         report["success"] = False
         report["error"] = traceback.format_exc()

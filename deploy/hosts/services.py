@@ -1,25 +1,29 @@
-"""The services host of the several-hosts setup (the root namespace, 10.231.0.1): a fresh
-PostgreSQL database for the Dagster instance and the gateway's state, RabbitMQ as Celery's broker
-(a queue of this session's own), moto's S3 server with a bucket, and the provider simulator; the
-environment every host's processes get; and the evidence read back after the campaign."""
+"""The services host of the several-hosts setup (the root namespace, 10.231.0.1): a PostgreSQL
+server of this session's own, listening on the bridge, for the Dagster instance and the gateway's
+state (the machine's shared server has other work's connections and its limit of 100), RabbitMQ as
+Celery's broker (a queue of this session's own), moto's S3 server with a bucket, and the provider
+simulator; the environment every host's processes get; and the evidence read back afterwards."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
 import shutil
+import signal
 import socket
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import evidence
-import psycopg2
 from topology import SERVICES_ADDRESS, Process, Topology, wait_for_port
 
 HERE = Path(__file__).resolve().parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_PORT, AMQP_PORT = 5432, 5672
+PG_DATABASE = "postgres"
 S3_KEY = "testing"  # moto accepts any key pair
 
 
@@ -44,23 +48,22 @@ def simulator_module(repo: Path) -> str:
 class Services:
     def __init__(self, topology: Topology, session: str, scratch: Path, repo: Path) -> None:
         self.topology, self.repo, self.scratch = topology, repo, scratch
-        self.database = f"ca_hosts_{session}"
+        self.database = PG_DATABASE
+        self.pg_dir = Path(tempfile.mkdtemp(prefix=f"ca-hosts-pg-{session}-"))
         self.queue = f"ca-hosts-{session}"
         self.bucket = f"ca-hosts-{session}"
         self.run_home = scratch / "run-host" / "home"
         self.sim_port = free_port("127.0.0.1")
         self.s3_port = 0
         self.relays: list[Process] = []
-        self._created_db = False
         self._sim_env: dict[str, str] = {}
 
     # --- up -------------------------------------------------------------------------------------
     def start(self) -> None:
         self.run_home.mkdir(parents=True)
         shutil.copyfile(HERE / "dagster.yaml", self.run_home / "dagster.yaml")
-        self._admin(f"CREATE DATABASE {self.database}")
-        self._created_db = True
         base = self._process_env()
+        self._start_postgres(base)
         sim = self.topology.start(
             "simulator",
             [
@@ -86,13 +89,14 @@ class Services:
                 [
                     sys.executable,
                     str(HERE / "relay.py"),
-                    *(f"{SERVICES_ADDRESS}:{p}=127.0.0.1:{p}" for p in (PG_PORT, AMQP_PORT, self.sim_port)),
+                    *(f"{SERVICES_ADDRESS}:{p}=127.0.0.1:{p}" for p in (AMQP_PORT, self.sim_port)),
                 ],
                 base,
             )
         )
         for port in (PG_PORT, AMQP_PORT, self.sim_port, self.s3_port):
             wait_for_port(SERVICES_ADDRESS, port)
+        self._wait_postgres()
         wait_for_port("127.0.0.1", self.sim_port)
         self._sim_env = {
             key: value
@@ -101,6 +105,64 @@ class Services:
             for key, _, value in [line.strip().removeprefix("export ").partition("=")]
         }
         self._s3().create_bucket(Bucket=self.bucket)
+
+    def _start_postgres(self, env: dict[str, str]) -> None:
+        """initdb and start the newest PostgreSQL installed, as the `postgres` user, on the bridge
+        address only, trusting the hosts' subnet; fsync off (a throwaway cluster)."""
+        binaries = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+        data = self.pg_dir / "data"
+        shutil.chown(self.pg_dir, "postgres", "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+        subprocess.run(
+            [
+                *as_postgres,
+                str(binaries / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        with (data / "pg_hba.conf").open("a") as hba:
+            hba.write(f"host all all {SERVICES_ADDRESS.rpartition('.')[0]}.0/24 trust\n")
+        settings = {
+            "listen_addresses": SERVICES_ADDRESS,
+            "port": PG_PORT,
+            "unix_socket_directories": self.pg_dir,
+            "max_connections": 300,
+            "fsync": "off",
+            "synchronous_commit": "off",
+            "full_page_writes": "off",
+            "log_connections": "on",  # which host opened each session: the evidence reads them
+        }
+        options = [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
+        self.topology.start(
+            "postgres",
+            [*as_postgres, str(binaries / "postgres"), "-D", str(data), *options],
+            env,
+            stop_signal=signal.SIGINT,  # fast shutdown: SIGTERM would wait for every session
+        )
+
+    def _wait_postgres(self, timeout_s: float = 60.0) -> None:
+        """Until the server takes sessions (it listens before it has finished starting up)."""
+        import psycopg2
+
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                psycopg2.connect(self.local_dsn, connect_timeout=5).close()
+                return
+            except psycopg2.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
 
     def start_host_relay(self, netns: str) -> None:
         """The simulator at 127.0.0.1 inside the host too: its URLs (BFL's polling URLs) name
@@ -130,7 +192,7 @@ class Services:
     @property
     def local_dsn(self) -> str:
         """The session's database from the services host itself (loopback)."""
-        return f"dbname={self.database} user=postgres host=127.0.0.1"
+        return f"dbname={self.database} user=postgres host={SERVICES_ADDRESS} port={PG_PORT}"
 
     @property
     def s3_endpoint(self) -> str:
@@ -172,9 +234,7 @@ class Services:
             "per_host": evidence.per_host(steps),
             **evidence.each(
                 bucket=lambda: evidence.bucket_contents(self.s3_endpoint, self.bucket),
-                postgres=lambda: evidence.postgres_state(
-                    f"dbname={self.database} user=postgres host=127.0.0.1"
-                ),
+                postgres=lambda: evidence.postgres_state(self.local_dsn),
                 simulator=lambda: evidence.simulator_stats(f"http://127.0.0.1:{self.sim_port}"),
             ),
         }
@@ -188,18 +248,7 @@ class Services:
                 conn.default_channel.queue_delete(self.queue)
         except Exception as exc:  # teardown goes on; the queue is empty after a finished campaign
             print(f"could not delete the queue {self.queue}: {exc}", file=sys.stderr)
-        if self._created_db:
-            self._admin(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
-            self._created_db = False
-
-    def _admin(self, statement: str) -> None:
-        conn = psycopg2.connect(PG_ADMIN, connect_timeout=5)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(statement)
-        finally:
-            conn.close()
+        shutil.rmtree(self.pg_dir, ignore_errors=True)  # the server was stopped with the hosts
 
     def _s3(self) -> Any:
         import boto3

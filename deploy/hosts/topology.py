@@ -1,8 +1,9 @@
 """Hosts on this machine: network namespaces `ca-h1`, `ca-h2`, … on a bridge `ca-br0`, and the
 processes started in them, all undone by `Topology.close()`.
 
-    root namespace   10.231.0.1   the services host: PostgreSQL, RabbitMQ, moto's S3, the provider
-                                   simulator (relayed from loopback), and the run process
+    root namespace   10.231.0.1   the services host: PostgreSQL (a server of its own), RabbitMQ
+                                   and the provider simulator (relayed from loopback), moto's S3,
+                                   and the run processes
     ca-h1            10.231.0.11  a worker host
     ca-h2            10.231.0.12  a worker host …
 
@@ -53,6 +54,7 @@ class Process:
     name: str
     popen: subprocess.Popen[bytes]
     log: Path
+    stop_signal: int = signal.SIGTERM
 
 
 @dataclass
@@ -85,7 +87,12 @@ class Topology:
         _ip("link", "set", f"{host_name(index)}-v", "down")
 
     def start(
-        self, name: str, argv: Sequence[str], env: Mapping[str, str], netns: str | None = None
+        self,
+        name: str,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        netns: str | None = None,
+        stop_signal: int = signal.SIGTERM,
     ) -> Process:
         """Start `argv` (in `netns`, or here), its output in logs/<name>.log, in its own process
         group so that closing stops its children too."""
@@ -95,13 +102,13 @@ class Topology:
             popen = subprocess.Popen(
                 command, env=dict(env), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )
-        process = Process(name, popen, log)
+        process = Process(name, popen, log, stop_signal)
         self.processes.append(process)
         return process
 
     def stop(self, process: Process, grace_s: float = 10.0) -> None:
         if process.popen.poll() is None:
-            os.killpg(process.popen.pid, signal.SIGTERM)
+            os.killpg(process.popen.pid, process.stop_signal)
             try:
                 process.popen.wait(grace_s)
             except subprocess.TimeoutExpired:
