@@ -7,10 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import pytest
+import yaml
 
 from creative_assets_tests.conftest import make_defs
 
 PRIORITY = "dagster/priority"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _priority(defs: dg.Definitions, job: str, *, launched_by_graphql: bool) -> int:
@@ -28,3 +31,16 @@ def test_roll_ups_then_text_runs_go_before_variant_runs_however_launched(tmp_pat
         text = _priority(defs, "campaign_text", launched_by_graphql=graphql)
         variant = _priority(defs, "campaign_variant", launched_by_graphql=graphql)
         assert rollup > text > variant == 0
+
+
+@pytest.mark.parametrize("instance_file", ["dagster.yaml", "deploy/dagster.postgres.yaml"])
+def test_variant_runs_leave_slots_free_for_text_runs_and_roll_ups(instance_file: str) -> None:
+    queue = yaml.safe_load((REPO / instance_file).read_text())["run_coordinator"]["config"]
+    limits = {
+        limit["key"]: limit["limit"]
+        for limit in queue["tag_concurrency_limits"]
+        if limit["value"] == {"applyLimitPerUniqueValue": False}
+    }
+    # Every variant run carries the tag (Dagster tags a multi-partition run per dimension); text
+    # runs and roll-ups are single-partition runs and do not.
+    assert 0 < limits["dagster/partition/variant"] < queue["max_concurrent_runs"]

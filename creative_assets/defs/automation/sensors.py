@@ -201,7 +201,7 @@ def variant_runs_pending(instance: dg.DagsterInstance, job_id: str, besides: str
     """Runs of the job's variant partitions still queued or running, `besides` aside. A round of
     regeneration is several runs (a backfill over variants submits them together; a reviewer's
     change requests): it rolls up once, after its last run, not after each run while the others
-    still change gate reports."""
+    still change gate reports. If that last run fails, the re-run that succeeds rolls it up."""
     keys = [str(variant_key(job_id, v)) for v in VARIANTS]
     runs = instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={PARTITION_TAG: keys}))
     return [r for r in runs if r != besides]
