@@ -9,6 +9,7 @@ import json
 import subprocess
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,15 @@ def postgres_peers(log_text: str) -> dict[str, int]:
         if "connection received: host=" in line:
             hosts[line.split("connection received: host=", 1)[1].split()[0]] += 1
     return dict(hosts)
+
+
+def postgres_ends(log_text: str, host: str, since: float) -> list[float]:
+    """Seconds after `since` at which the server ended a session of `host` (log_disconnections;
+    the log's timestamps are UTC)."""
+    ends = []
+    for line in log_text.splitlines():
+        if "disconnection: session time:" in line and f"host={host} " in line:
+            stamp = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
+            if (after := stamp.timestamp() - since) >= 0:
+                ends.append(round(after, 1))
+    return ends

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 import evidence  # noqa: E402
 from fault import LinkCut  # noqa: E402
 from services import Services  # noqa: E402
-from topology import Topology, host_name  # noqa: E402
+from topology import Topology, host_address, host_name  # noqa: E402
 
 VARIANTS = ("A", "B", "C", "D", "E")
 
@@ -187,9 +187,13 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         report["relay_open"] = {
             name: dict(evidence.relay_line(text, "open")) for name, text in relay_logs.items()
         }
-        report["postgres_peers"] = evidence.postgres_peers((logs / "postgres.log").read_text())
+        postgres_log = (logs / "postgres.log").read_text()
+        report["postgres_peers"] = evidence.postgres_peers(postgres_log)
         if cut and cut.record["at"]:
             report["cut"]["lost"] = evidence.relay_losses(relay_logs["relay-services"], cut.record["at"])
+            report["cut"]["postgres_ends_s"] = evidence.postgres_ends(
+                postgres_log, host_address(args.cut_host), cut.record["at"]
+            )
     except Exception:
         report["success"] = False
         report["error"] = traceback.format_exc()
@@ -232,10 +236,10 @@ def summary(report: dict[str, Any]) -> str:
     if (cut := report.get("cut")) and not cut.get("at"):
         lines.append(f"  {cut['host']} was never seen running {cut['step']}: its link was not cut")
     elif cut:
-        lost = [x["after_s"] for x in cut.get("lost", []) if ":5432 <- " in x["connection"]]
+        ends = cut.get("postgres_ends_s", [])
         lines.append(
-            f"  cut {cut['host']}'s link during {cut['step']}; its Postgres sessions (slots) ended "
-            f"{min(lost, default=None)}–{max(lost, default=None)} s after the cut"
+            f"  cut {cut['host']}'s link during {cut['step']}; Postgres ended {len(ends)} of its sessions "
+            f"{min(ends, default=None)}–{max(ends, default=None)} s after the cut"
         )
     if report.get("error"):
         lines.append(report["error"])

@@ -141,6 +141,7 @@ class Services:
             "synchronous_commit": "off",
             "full_page_writes": "off",
             "log_connections": "on",  # which host opened each session: the evidence reads them
+            "log_disconnections": "on",  # and when a cut host's sessions ended (fault.py)
         }
         options = [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
         self.topology.start(
