@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 import dagster as dg
 import pandas as pd
 
+from creative_assets.defs.metadata import cost_usd
 from creative_assets.gateway.models import LedgerEntry
+from creative_assets.models import Creative
 from creative_assets.models.reports import CostBreakdown, LedgerCosts
 from creative_assets.partitions import variant_key
 
@@ -71,7 +73,7 @@ def _per(total: float, passed: int) -> float | None:
 
 def cost_breakdown(rows: Sequence[LedgerEntry], passed: int) -> CostBreakdown:
     """Cost per phase and per provider of the calls behind the current creatives."""
-    total = round(sum(r.cost_usd for r in rows), 6)
+    total = cost_usd(rows)
     return CostBreakdown(
         total_usd=total,
         per_passed_creative_usd=_per(total, passed),
@@ -85,7 +87,7 @@ def ledger_costs(entries: Iterable[LedgerEntry], passed: int) -> LedgerCosts:
     """Everything this job spent, in every run, retries, regenerations and failed runs included."""
     rows = list(entries)
     paid = [e for e in rows if e.outcome in SETTLED and not e.cached]
-    total = round(sum(e.cost_usd for e in paid), 6)
+    total = cost_usd(paid)
     return LedgerCosts(
         total_usd=total,
         per_passed_creative_usd=_per(total, passed),
@@ -113,3 +115,20 @@ def ledger_table(entries: Iterable[LedgerEntry]) -> pd.DataFrame:
     )
     grouped["cost_usd"] = grouped["cost_usd"].round(6)
     return grouped
+
+
+def priced(creative: Creative, rows: Sequence[LedgerEntry]) -> Creative:
+    """The creative with what it, each rendition and each attempt paid, read from the ledger rows
+    of the step that made it (its scope: creative, rendition, attempt). A rendition's cost is its
+    attempts' (on pictures it left too); the creative's adds what planning its renditions and
+    drawing a regeneration's picture cost."""
+    mine = [r for r in rows if r.creative == creative.image_type]
+    renditions = []
+    for rendition in creative.renditions:
+        tried = [r for r in mine if r.rendition == f"{rendition.locale} {rendition.format}" and r.attempt]
+        attempts = [
+            a.model_copy(update={"cost_usd": cost_usd(r for r in tried if r.attempt == a.attempt)})
+            for a in rendition.attempts
+        ]
+        renditions.append(rendition.model_copy(update={"attempts": attempts, "cost_usd": cost_usd(tried)}))
+    return creative.model_copy(update={"renditions": renditions, "cost_usd": cost_usd(mine)})

@@ -40,14 +40,6 @@ class Generated(Generic[T]):
     made_by: str
     fallback: str | None = None
 
-    @property
-    def provider(self) -> str:
-        return self.made_by.split("/", 1)[0]
-
-    @property
-    def model(self) -> str:
-        return self.made_by.split("/", 1)[-1]
-
 
 @dataclass(frozen=True)
 class ArtDirection:

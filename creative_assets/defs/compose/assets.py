@@ -9,8 +9,8 @@ import dagster as dg
 
 from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.lineage import lineage_markdown
-from creative_assets.defs.compose.renditions import RenderedCreative, failed_creative, priced, render_creative
-from creative_assets.defs.ledger import current_rows
+from creative_assets.defs.compose.renditions import RenderedCreative, failed_creative, render_creative
+from creative_assets.defs.ledger import current_rows, priced
 from creative_assets.defs.metadata import calls_metadata, preview_of, table_of
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.defs.regeneration import CreativesConfig, plan_rounds, rounds_metadata

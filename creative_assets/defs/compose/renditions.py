@@ -14,14 +14,11 @@ after that a failure that would earn a new picture gets another edit instead.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from creative_assets.defs.compose.attempts import CreativeOutcome, Providers, make_creative
 from creative_assets.defs.compose.picture import Picture, draw_picture
 from creative_assets.defs.failures import CreativeFailed
-from creative_assets.defs.metadata import cost_usd
-from creative_assets.gateway.models import LedgerEntry
 from creative_assets.gateway.scope import call_scope
 from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.png import sha256
@@ -64,7 +61,7 @@ def worst(verdicts: list[Verdict]) -> Verdict:
 @dataclass
 class RenderedCreative:
     """A creative and the files its renditions add to text_overlays and final_creatives (what it
-    cost is on the gateway's ledger under its scope: `priced`)."""
+    cost is on the gateway's ledger under its scope: `defs.ledger.priced`)."""
 
     creative: Creative
     overlays: list[Overlay]
@@ -287,20 +284,3 @@ def _assemble(
         regeneration=regeneration,
     )
     return RenderedCreative(creative, overlays, overlay_files, final_files, pictures_drawn)
-
-
-def priced(creative: Creative, rows: Sequence[LedgerEntry]) -> Creative:
-    """The creative with what it, each rendition and each attempt paid, read from the ledger rows
-    of the step that made it (its scope: creative, rendition, attempt). A rendition's cost is its
-    attempts' (on pictures it left too); the creative's adds what planning its renditions and
-    drawing a regeneration's picture cost."""
-    mine = [r for r in rows if r.creative == creative.image_type]
-    renditions = []
-    for rendition in creative.renditions:
-        tried = [r for r in mine if r.rendition == f"{rendition.locale} {rendition.format}" and r.attempt]
-        attempts = [
-            a.model_copy(update={"cost_usd": cost_usd(r for r in tried if r.attempt == a.attempt)})
-            for a in rendition.attempts
-        ]
-        renditions.append(rendition.model_copy(update={"attempts": attempts, "cost_usd": cost_usd(tried)}))
-    return creative.model_copy(update={"renditions": renditions, "cost_usd": cost_usd(mine)})
