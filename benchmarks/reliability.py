@@ -81,30 +81,53 @@ def ledger(state: Path) -> list[Any]:
     return StateStore(f"sqlite:///{path}").entries() if path.exists() else []
 
 
-def creatives(storage: Path, job_id: str) -> tuple[int, Counter[str], Counter[str]]:
-    """Creatives finished, failed ones by reason, and fallbacks used by what made them."""
-    finished, failed, fallbacks = 0, Counter[str](), Counter[str]()
+def creatives(storage: Path, job_id: str) -> tuple[int, Counter[str], Counter[str], Counter[str]]:
+    """Creatives finished (rendered: not failed by a provider call), failed ones by reason,
+    fallbacks used by what made them, and the finished ones by status."""
+    finished, failed, fallbacks, statuses = 0, Counter[str](), Counter[str](), Counter[str]()
     for variant in "ABCDE":
         path = storage / "final_creatives" / job_id / variant / "record.json"
         if not path.exists():
             failed[f"variant {variant}: no creatives (its run failed)"] += 4
             continue
-        for creative in json.loads(path.read_text())["data"].get("creatives", []):
-            if creative.get("status") == "failed":
-                failed[creative.get("failure_reason") or f"failed gates ({creative.get('verdict')})"] += 1
+        records = json.loads(path.read_text())["data"].get("creatives", [])
+        for creative in records:
+            failure = creative.get("failure")
+            if failure or not creative.get("file"):
+                failed[reason(failure or {})] += 1
             else:
                 finished += 1
+                statuses[creative.get("status")] += 1
+            if creative.get("fallback"):
+                fallbacks[f"creative: {creative['fallback']}"] += 1
+        if len(records) < 4:
+            failed[f"variant {variant}: creatives missing from its record"] += 4 - len(records)
         base = storage / "base_images" / job_id / variant / "record.json"
         if base.exists():
             for image in json.loads(base.read_text())["data"].get("images", []):
-                if image.get("provider") != "bfl":
-                    fallbacks[f"base image by {image.get('provider')}"] += 1
-        for creative in json.loads(path.read_text())["data"].get("creatives", []):
+                if image.get("provider") != "bfl" or image.get("fallback"):
+                    fallbacks[f"base image by {image.get('provider')}: {image.get('fallback')}"] += 1
+                if image.get("softened_prompt"):
+                    fallbacks["base image from the softened prompt (moderated twice)"] += 1
+        for creative in records:
             for rendition in creative.get("renditions", []):
                 for attempt in rendition.get("attempts", []):
-                    if str(attempt.get("overlay_provider", "")).startswith("local"):
-                        fallbacks["overlay typeset locally"] += 1
-    return finished, failed, fallbacks
+                    if str(attempt.get("overlay_provider") or "").startswith("local"):
+                        fallbacks["overlay typeset locally (the gates' designed retry, not a fault)"] += 1
+    return finished, failed, fallbacks, statuses
+
+
+def reason(failure: dict[str, Any]) -> str:
+    where = f"{failure.get('call')} ({failure.get('provider')}) in {failure.get('step')}"
+    return f"[{failure.get('code')}] {where}"
+
+
+def print_creatives(storage: Path) -> int:
+    finished, failed, fallbacks, statuses = creatives(storage, JOB)
+    print(f"    creatives finished {finished}/20 {dict(statuses)}, failed {sum(failed.values())}:")
+    print(f"      {dict(failed) or '-'}")
+    print(f"    fallbacks used: {dict(fallbacks) or 'none'}")
+    return finished
 
 
 def paid_twice(rows: list[Any], stats: dict[str, Any]) -> tuple[int, int]:
@@ -147,16 +170,18 @@ def run_faults(sim: SimProcess, profile: Profile, base: dict[str, str], seeds: l
         )
         wall = time.monotonic() - started
         stats, rows = stats_of(sim), ledger(state)
-        finished, failed, fallbacks = creatives(state / "storage", JOB)
         peak, limit = stats["bfl"]["max_active_tasks"], profile.limits["bfl"]
         outcome = "completed" if done.returncode == 0 else f"FAILED (exit {done.returncode})"
+        rollup = "with" if (state / "storage" / "campaign_summary" / JOB).exists() else "WITHOUT"
+        print(f"  seed {seed}: campaign {outcome} {rollup} its roll-up in {wall:.0f} s (load {before} → {load()})")
+        finished = print_creatives(state / "storage")
         outcomes.append((done.returncode == 0, finished))
-        print(f"  seed {seed}: campaign {outcome} in {wall:.0f} s (load {before} → {load()})")
-        print(f"    creatives finished {finished}/20, failed {sum(failed.values())}: {dict(failed) or '-'}")
-        print(f"    fallbacks used: {dict(fallbacks) or 'none'}")
-        print(
-            f"    BFL active tasks peak {peak} / limit {limit}{'  !! over the limit' if peak > limit else ''}"
-        )
+        limited = Counter[str]()
+        for name, endpoint in stats["endpoints"].items():
+            limited.update({f"{name} {why}": n for why, n in endpoint["limited"].items()})
+        over = "  !! over the limit" if peak > limit else ""
+        print(f"    BFL active tasks peak {peak} / limit {limit}{over}; refused by a limit: ", end="")
+        print(dict(limited) or "none")
         print(f"    {money(rows, stats)}")
         faults = Counter[str]()
         for endpoint in stats["endpoints"].values():
