@@ -173,7 +173,8 @@ def run_faults(sim: SimProcess, profile: Profile, base: dict[str, str], seeds: l
         peak, limit = stats["bfl"]["max_active_tasks"], profile.limits["bfl"]
         outcome = "completed" if done.returncode == 0 else f"FAILED (exit {done.returncode})"
         rollup = "with" if (state / "storage" / "campaign_summary" / JOB).exists() else "WITHOUT"
-        print(f"  seed {seed}: campaign {outcome} {rollup} its roll-up in {wall:.0f} s (load {before} → {load()})")
+        print(f"  seed {seed}: campaign {outcome} {rollup} its roll-up in {wall:.0f} s", end="")
+        print(f" (load {before} → {load()})")
         finished = print_creatives(state / "storage")
         outcomes.append((done.returncode == 0, finished))
         limited = Counter[str]()
