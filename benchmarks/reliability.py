@@ -265,7 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-scale", type=float, default=0.02, help="provider seconds × this = real")
     parser.add_argument("--only", default="faults,kill,twins")
     parser.add_argument("--keep", action="store_true", help="keep the campaigns' homes and storage")
+    parser.add_argument("--reread", help="print the creatives of a kept run's seeds again (its work dir)")
     args = parser.parse_args(argv)
+    if args.reread:
+        for state in sorted(Path(args.reread).glob("seed-*"), key=lambda p: int(p.name[5:])):
+            rollup = "with" if (state / "storage" / "campaign_summary" / JOB).exists() else "WITHOUT"
+            print(f"  {state.name}: {rollup} its roll-up")
+            print_creatives(state / "storage")
+        return 0
     data = json.loads(Path(args.profile).read_text(encoding="utf-8"))
     data["time_scale"] = args.time_scale
     profile = Profile.from_dict(data)
