@@ -201,7 +201,12 @@ def run_faults(sim: SimProcess, profile: Profile, base: dict[str, str], seeds: l
 def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path) -> None:
     from creative_assets.gateway.tasks import TaskStore
 
-    sim.configure(fault_config(profile, 1, faults=False))
+    config = fault_config(profile, 1, faults=False)
+    # BFL's signed sample URL lives 10 minutes; at a small time scale that is seconds, less than
+    # the re-run takes to start on a loaded machine, and an expired sample must be paid again.
+    # The scenario is a re-run within those 10 minutes, so they are kept in real time.
+    config["bfl"]["sample_expiry_s"] = 600.0 / profile.time_scale
+    sim.configure(config)
     httpx.post(f"{sim.url}/_sim/reset", timeout=10).raise_for_status()
     state = work / "kill"
     env = campaign_env(base, state / "home", state)
@@ -223,6 +228,7 @@ def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     print(f"kill: SIGKILL with {in_flight} BFL tasks in flight (load {load()}); the same command again")
+    print("  (BFL's sample URLs kept valid 10 real minutes: a re-run within BFL's expiry window)")
     again = subprocess.run(campaign_cmd(JOB), env=env, capture_output=True, text=True)
     stats, rows = stats_of(sim), ledger(state)
     billed_tasks, requests = paid_twice(rows, stats)
