@@ -144,7 +144,8 @@ def money(rows: list[Any], stats: dict[str, Any]) -> str:
     over = round(sum(r.cost_usd for r in estimated), 6)
     paid_rows = len([r for r in rows if r.cost_usd > 0])
     verdict = "equal" if spent == billed else f"differs by ${spent - billed:+.6f}"
-    note = f"; {len(estimated)} rows at an upper bound (${over:.4f}: cut-off answers)" if estimated else ""
+    why = "cut-off answers, a killed process's reservations"
+    note = f"; {len(estimated)} rows at an upper bound (${over:.4f}: {why})" if estimated else ""
     return f"ledger ${spent:.4f} on {paid_rows} paid rows vs billed ${billed:.4f}: {verdict}{note}"
 
 
