@@ -234,9 +234,13 @@ def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path
     stats, rows = stats_of(sim), ledger(state)
     billed_tasks, requests = paid_twice(rows, stats)
     reserved = len([r for r in rows if r.outcome == "reserved"])
+    # A submit BFL accepted whose answer (the task id) the killed process had not recorded yet:
+    # no one can poll it (BFL takes no idempotency key); its row is settled at its upper bound.
+    gap = len([r for r in rows if r.provider == "bfl" and r.error_code == "abandoned" and r.cost_estimated])
     print(
         f"  re-run exit {again.returncode}; BFL tasks billed {billed_tasks} for {requests} image requests: "
-        f"paid twice {billed_tasks - requests}; rows left reserved {reserved}"
+        f"paid twice {billed_tasks - requests}, of which killed between BFL's answer and its record {gap};"
+        f" rows left reserved {reserved}"
     )
     print(f"  {money(rows, stats)}  (load {load()})")
 
