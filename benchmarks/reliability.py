@@ -81,30 +81,53 @@ def ledger(state: Path) -> list[Any]:
     return StateStore(f"sqlite:///{path}").entries() if path.exists() else []
 
 
-def creatives(storage: Path, job_id: str) -> tuple[int, Counter[str], Counter[str]]:
-    """Creatives finished, failed ones by reason, and fallbacks used by what made them."""
-    finished, failed, fallbacks = 0, Counter[str](), Counter[str]()
+def creatives(storage: Path, job_id: str) -> tuple[int, Counter[str], Counter[str], Counter[str]]:
+    """Creatives finished (rendered: not failed by a provider call), failed ones by reason,
+    fallbacks used by what made them, and the finished ones by status."""
+    finished, failed, fallbacks, statuses = 0, Counter[str](), Counter[str](), Counter[str]()
     for variant in "ABCDE":
         path = storage / "final_creatives" / job_id / variant / "record.json"
         if not path.exists():
             failed[f"variant {variant}: no creatives (its run failed)"] += 4
             continue
-        for creative in json.loads(path.read_text())["data"].get("creatives", []):
-            if creative.get("status") == "failed":
-                failed[creative.get("failure_reason") or f"failed gates ({creative.get('verdict')})"] += 1
+        records = json.loads(path.read_text())["data"].get("creatives", [])
+        for creative in records:
+            failure = creative.get("failure")
+            if failure or not creative.get("file"):
+                failed[reason(failure or {})] += 1
             else:
                 finished += 1
+                statuses[creative.get("status")] += 1
+            if creative.get("fallback"):
+                fallbacks[f"creative: {creative['fallback']}"] += 1
+        if len(records) < 4:
+            failed[f"variant {variant}: creatives missing from its record"] += 4 - len(records)
         base = storage / "base_images" / job_id / variant / "record.json"
         if base.exists():
             for image in json.loads(base.read_text())["data"].get("images", []):
-                if image.get("provider") != "bfl":
-                    fallbacks[f"base image by {image.get('provider')}"] += 1
-        for creative in json.loads(path.read_text())["data"].get("creatives", []):
+                if image.get("provider") != "bfl" or image.get("fallback"):
+                    fallbacks[f"base image by {image.get('provider')}: {image.get('fallback')}"] += 1
+                if image.get("softened_prompt"):
+                    fallbacks["base image from the softened prompt (moderated twice)"] += 1
+        for creative in records:
             for rendition in creative.get("renditions", []):
                 for attempt in rendition.get("attempts", []):
-                    if str(attempt.get("overlay_provider", "")).startswith("local"):
-                        fallbacks["overlay typeset locally"] += 1
-    return finished, failed, fallbacks
+                    if str(attempt.get("overlay_provider") or "").startswith("local"):
+                        fallbacks["overlay typeset locally (the gates' designed retry, not a fault)"] += 1
+    return finished, failed, fallbacks, statuses
+
+
+def reason(failure: dict[str, Any]) -> str:
+    where = f"{failure.get('call')} ({failure.get('provider')}) in {failure.get('step')}"
+    return f"[{failure.get('code')}] {where}"
+
+
+def print_creatives(storage: Path) -> int:
+    finished, failed, fallbacks, statuses = creatives(storage, JOB)
+    print(f"    creatives finished {finished}/20 {dict(statuses)}, failed {sum(failed.values())}:")
+    print(f"      {dict(failed) or '-'}")
+    print(f"    fallbacks used: {dict(fallbacks) or 'none'}")
+    return finished
 
 
 def paid_twice(rows: list[Any], stats: dict[str, Any]) -> tuple[int, int]:
@@ -121,7 +144,8 @@ def money(rows: list[Any], stats: dict[str, Any]) -> str:
     over = round(sum(r.cost_usd for r in estimated), 6)
     paid_rows = len([r for r in rows if r.cost_usd > 0])
     verdict = "equal" if spent == billed else f"differs by ${spent - billed:+.6f}"
-    note = f"; {len(estimated)} rows at an upper bound (${over:.4f}: cut-off answers)" if estimated else ""
+    why = "cut-off answers, a killed process's reservations"
+    note = f"; {len(estimated)} rows at an upper bound (${over:.4f}: {why})" if estimated else ""
     return f"ledger ${spent:.4f} on {paid_rows} paid rows vs billed ${billed:.4f}: {verdict}{note}"
 
 
@@ -147,16 +171,19 @@ def run_faults(sim: SimProcess, profile: Profile, base: dict[str, str], seeds: l
         )
         wall = time.monotonic() - started
         stats, rows = stats_of(sim), ledger(state)
-        finished, failed, fallbacks = creatives(state / "storage", JOB)
         peak, limit = stats["bfl"]["max_active_tasks"], profile.limits["bfl"]
         outcome = "completed" if done.returncode == 0 else f"FAILED (exit {done.returncode})"
+        rollup = "with" if (state / "storage" / "campaign_summary" / JOB).exists() else "WITHOUT"
+        print(f"  seed {seed}: campaign {outcome} {rollup} its roll-up in {wall:.0f} s", end="")
+        print(f" (load {before} → {load()})")
+        finished = print_creatives(state / "storage")
         outcomes.append((done.returncode == 0, finished))
-        print(f"  seed {seed}: campaign {outcome} in {wall:.0f} s (load {before} → {load()})")
-        print(f"    creatives finished {finished}/20, failed {sum(failed.values())}: {dict(failed) or '-'}")
-        print(f"    fallbacks used: {dict(fallbacks) or 'none'}")
-        print(
-            f"    BFL active tasks peak {peak} / limit {limit}{'  !! over the limit' if peak > limit else ''}"
-        )
+        limited = Counter[str]()
+        for name, endpoint in stats["endpoints"].items():
+            limited.update({f"{name} {why}": n for why, n in endpoint["limited"].items()})
+        over = "  !! over the limit" if peak > limit else ""
+        print(f"    BFL active tasks peak {peak} / limit {limit}{over}; refused by a limit: ", end="")
+        print(dict(limited) or "none")
         print(f"    {money(rows, stats)}")
         faults = Counter[str]()
         for endpoint in stats["endpoints"].values():
@@ -175,7 +202,12 @@ def run_faults(sim: SimProcess, profile: Profile, base: dict[str, str], seeds: l
 def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path) -> None:
     from creative_assets.gateway.tasks import TaskStore
 
-    sim.configure(fault_config(profile, 1, faults=False))
+    config = fault_config(profile, 1, faults=False)
+    # BFL's signed sample URL lives 10 minutes; at a small time scale that is seconds, less than
+    # the re-run takes to start on a loaded machine, and an expired sample must be paid again.
+    # The scenario is a re-run within those 10 minutes, so they are kept in real time.
+    config["bfl"]["sample_expiry_s"] = 600.0 / profile.time_scale
+    sim.configure(config)
     httpx.post(f"{sim.url}/_sim/reset", timeout=10).raise_for_status()
     state = work / "kill"
     env = campaign_env(base, state / "home", state)
@@ -197,13 +229,18 @@ def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     print(f"kill: SIGKILL with {in_flight} BFL tasks in flight (load {load()}); the same command again")
+    print("  (BFL's sample URLs kept valid 10 real minutes: a re-run within BFL's expiry window)")
     again = subprocess.run(campaign_cmd(JOB), env=env, capture_output=True, text=True)
     stats, rows = stats_of(sim), ledger(state)
     billed_tasks, requests = paid_twice(rows, stats)
     reserved = len([r for r in rows if r.outcome == "reserved"])
+    # A submit BFL accepted whose answer (the task id) the killed process had not recorded yet:
+    # no one can poll it (BFL takes no idempotency key); its row is settled at its upper bound.
+    gap = len([r for r in rows if r.provider == "bfl" and r.error_code == "abandoned" and r.cost_estimated])
     print(
         f"  re-run exit {again.returncode}; BFL tasks billed {billed_tasks} for {requests} image requests: "
-        f"paid twice {billed_tasks - requests}; rows left reserved {reserved}"
+        f"paid twice {billed_tasks - requests}, of which killed between BFL's answer and its record {gap};"
+        f" rows left reserved {reserved}"
     )
     print(f"  {money(rows, stats)}  (load {load()})")
 
@@ -239,7 +276,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-scale", type=float, default=0.02, help="provider seconds × this = real")
     parser.add_argument("--only", default="faults,kill,twins")
     parser.add_argument("--keep", action="store_true", help="keep the campaigns' homes and storage")
+    parser.add_argument("--reread", help="print the creatives of a kept run's seeds again (its work dir)")
     args = parser.parse_args(argv)
+    if args.reread:
+        for state in sorted(Path(args.reread).glob("seed-*"), key=lambda p: int(p.name[5:])):
+            rollup = "with" if (state / "storage" / "campaign_summary" / JOB).exists() else "WITHOUT"
+            print(f"  {state.name}: {rollup} its roll-up")
+            print_creatives(state / "storage")
+        return 0
     data = json.loads(Path(args.profile).read_text(encoding="utf-8"))
     data["time_scale"] = args.time_scale
     profile = Profile.from_dict(data)
