@@ -116,7 +116,8 @@ def test_no_host_keeps_what_a_run_needs(report) -> None:
 def test_everything_is_torn_down(report) -> None:
     names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     assert "ca-h1" not in names and "ca-h2" not in names
-    assert subprocess.run(["ip", "link", "show", "ca-br0"], capture_output=True).returncode != 0
+    links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True).stdout
+    assert "ca-br0" not in links and "ca-h1-v" not in links and "ca-h2-v" not in links
     # The session's Postgres server (its data folder is named after the session), workers, moto …
     session = f"ca-hosts-.*{report['session']}|ca-hosts-pg-{report['session']}"
     left = subprocess.run(["pgrep", "-af", session], capture_output=True, text=True).stdout

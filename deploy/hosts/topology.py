@@ -45,7 +45,12 @@ def remove_leftovers() -> None:
     for line in _ip("netns", "list", check=False).stdout.splitlines():
         name = line.split()[0] if line.strip() else ""
         if name.startswith(PREFIX) and name[len(PREFIX) :].isdigit():
+            _ip("link", "delete", f"{name}-v", check=False)
             _ip("netns", "delete", name, check=False)
+    for line in _ip("-o", "link", "show", check=False).stdout.splitlines():
+        link = line.split(": ")[1].split("@")[0] if ": " in line else ""
+        if link.startswith(PREFIX) and link.endswith("-v"):
+            _ip("link", "delete", link, check=False)
     _ip("link", "delete", BRIDGE, check=False)
 
 
@@ -122,6 +127,9 @@ class Topology:
             with contextlib.suppress(ProcessLookupError):
                 self.stop(process)
         for name in self.names:
+            # The veth first: a namespace lives on while its sockets do (a cut host's, retrying),
+            # and its interfaces with it.
+            _ip("link", "delete", f"{name}-v", check=False)
             _ip("netns", "delete", name, check=False)
         self.names.clear()
         _ip("link", "delete", BRIDGE, check=False)
