@@ -21,6 +21,7 @@ from creative_assets.gateway.slot_pool import SlotPool
 _ADVISORY_CLASSID = 0x43415354  # "CAST"
 # Seconds: idle before the first probe, between probes, probes lost before the peer is dead.
 _KEEPALIVE = {"idle": 5, "interval": 2, "count": 3}
+_USER_TIMEOUT_MS = 11_000  # as long as the keepalives take to give up: 5 s + 3 × 2 s
 _LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock wait ended by lock_timeout
 
 
@@ -75,20 +76,28 @@ class _AdvisoryClaimant:
         self._conn.close()
 
 
+def lock_session_engine(url: str, application_name: str) -> sa.Engine:
+    """An engine for sessions that hold advisory locks (slots, single flights), so a vanished
+    client machine's session ends, and its locks with it, within seconds: server-side keepalives
+    for an idle session, and a user timeout for one whose last answer was never acknowledged
+    (keepalives do not probe those; without it they last until the kernel's retransmissions
+    give up). The client-side settings let the client notice a dead server the same way."""
+    parsed = database_url(url)
+    server = [f"-c tcp_keepalives_{k}={v}" for k, v in _KEEPALIVE.items()]
+    server.append(f"-c tcp_user_timeout={_USER_TIMEOUT_MS}")
+    options = " ".join(filter(None, [parsed.query.get("options"), *server]))
+    connect_args: dict[str, object] = {f"keepalives_{k}": v for k, v in _KEEPALIVE.items()}
+    connect_args.update(keepalives=1, tcp_user_timeout=_USER_TIMEOUT_MS, connect_timeout=10)
+    connect_args.update(options=options, application_name=application_name)
+    return sa.create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
+
+
 class AdvisorySlots(SlotPool):
     """Slots as Postgres session advisory locks, shared by every machine using the database."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        parsed = database_url(url)
-        # Server-side keepalives matter most: they let the server notice a vanished client machine
-        # and end its session (freeing the locks); the client-side ones detect a dead server.
-        server_keepalives = " ".join(f"-c tcp_keepalives_{k}={v}" for k, v in _KEEPALIVE.items())
-        options = " ".join(filter(None, [parsed.query.get("options"), server_keepalives]))
-        connect_args = {f"keepalives_{k}": v for k, v in _KEEPALIVE.items()}
-        connect_args.update(keepalives=1, connect_timeout=10, options=options)
-        connect_args["application_name"] = "creative_assets_slots"
-        self._engine = sa.create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
+        self._engine = lock_session_engine(url, "creative_assets_slots")
 
     def _claimant(self, provider: str) -> _AdvisoryClaimant:
         return _AdvisoryClaimant(self._engine, provider)

@@ -25,9 +25,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from creative_assets.errors import CreativeAssetsError
+from creative_assets.gateway.advisory_slots import lock_session_engine
 from creative_assets.gateway.database import database_url
 
 _FLIGHT_CLASSID = 0x43414650  # "CAFP": the advisory-lock namespace of flights
@@ -108,11 +108,7 @@ class FileFlights(Flights):
 
 class AdvisoryFlights(Flights):
     def __init__(self, url: str) -> None:
-        self._engine = sa.create_engine(
-            database_url(url),
-            poolclass=NullPool,
-            connect_args={"application_name": "creative_assets_flights", "connect_timeout": 10},
-        )
+        self._engine = lock_session_engine(url, "creative_assets_flights")
 
     def _acquire(self, key: str, deadline: float | None) -> sa.Connection | None:
         conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
