@@ -35,9 +35,9 @@ run: install $(DAGSTER_HOME)/dagster.yaml
 dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m creative_assets.desk dev --workspace $(CURDIR)/workspace.yaml $(DESK_ARGS)
 
-# Every core, each module's and each shared campaign's tests on one worker (creative_assets_tests/conftest.py).
+# Every core (pytest-xdist); each test file on one worker, so its module fixtures are made once.
 test: install-test
-	$(BIN)/pytest -q -n auto --dist loadgroup
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 # The campaign benchmark (issue #7): the real clients against the provider simulator with the
 # latency profile in benchmarks/profile.json; prints every figure and the load average.

@@ -14,14 +14,18 @@ from creative_assets.providers.local.paths import SAMPLE_JOBS_DIR
 from creative_assets.resources import CampaignSettings
 from creative_assets.resources.settings import FORMATS_VAR
 
-# Fixtures that make a campaign or start servers, shared across modules: a test that uses one is
-# `slow` (out of the fast lane) and runs on the xdist worker that holds it, so it is made once.
-SHARED_SLOW_FIXTURES = {
-    "shared_campaign": "defs-campaign",
-    "desk_campaign": "desk",
+# Fixtures that make a campaign or start servers: a test that uses one is `slow` (out of the
+# fast lane).
+SLOW_FIXTURES = {
+    "shared_campaign",
+    "desk_campaign",
+    "formats_run",
+    "locales_run",
+    "sim",
+    "campaign",
+    "pg_database",
+    "setup",
 }
-# Module-scoped fixtures that are slow: a test that uses one leaves the fast lane.
-SLOW_FIXTURES = {"formats_run", "locales_run", "sim", "campaign", "pg_database", "setup"}
 # Modules whose tests run Dagster jobs, a daemon, servers, browsers or worker processes.
 SLOW_MODULES = {
     f"creative_assets_tests/{name}.py"
@@ -55,17 +59,11 @@ SLOW_MODULES = {
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Marks for the two lanes. Every test gets an xdist group (its module, or the shared
-    fixture it needs) so `--dist loadgroup` keeps a module's and a session's fixtures on one
-    worker; runs before xdist's own hook (trylast), which reads the groups."""
+    """The fast lane (`-m "not slow"`) leaves out what makes campaigns, runs or servers."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        shared = next((group for name, group in SHARED_SLOW_FIXTURES.items() if name in names), None)
-        if shared or names & SLOW_FIXTURES or item.nodeid.split("::")[0] in SLOW_MODULES:
+        if names & SLOW_FIXTURES or item.nodeid.split("::")[0] in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-        if item.get_closest_marker("xdist_group") is None:
-            group = shared or ("gateway" if "/gateway/" in item.nodeid else item.nodeid.split("::")[0])
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -92,7 +92,7 @@ def test_every_step_was_done_by_the_real_providers(campaign: Campaign) -> None:
     assert {i["provider"] for i in record(storage, "base_images", "A")["images"]} == {"bfl"}
     creatives = record(storage, "final_creatives", "A")["creatives"]
     assert len(creatives) == 4
-    rows = campaign.gateway.ledger(JOB_ID, variant="A", phase="creatives")
+    rows = campaign.gateway.ledger(JOB_ID, variant="A", phase="compose")
     for c in creatives:
         for r in c["renditions"]:
             for attempt in r["attempts"]:
