@@ -150,8 +150,11 @@ def run_campaign(
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(dagster_home: str, load_defs: Callable[[], dg.Definitions], workers: int) -> None:
-    os.environ["DAGSTER_HOME"] = dagster_home  # the forkserver may predate the caller's setting
+def _init_worker(environment: dict[str, str], load_defs: Callable[[], dg.Definitions], workers: int) -> None:
+    # The forkserver, and so this fork of it, may predate the caller's settings (DAGSTER_HOME,
+    # storage, providers): the worker takes the caller's environment as it is now.
+    os.environ.clear()
+    os.environ.update(environment)
     _worker["instance"] = dg.DagsterInstance.get()
     _worker["defs"] = load_defs()
     # The workers share the machine's cores: one OCR engine each unless there are more cores
@@ -237,7 +240,7 @@ def run_campaigns(
         max_concurrent_runs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(dagster_home, load_defs, max_concurrent_runs),
+        initargs=(dict(os.environ), load_defs, max_concurrent_runs),
     ) as pool:
         # Start every worker now, while the text run waits on its providers, instead of paying a
         # worker's start-up on the critical path when the variant runs are submitted. On a
