@@ -12,41 +12,16 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from benchmarks.eval_gates import Score
 from benchmarks.lettering_set import STYLES, lettering_set
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging.ocr import DET_SIDE, find_text, read_text
 
 
 @dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
-
-    def add(self, predicted: bool, actual: bool) -> None:
-        if predicted and actual:
-            self.tp += 1
-        elif predicted:
-            self.fp += 1
-        elif actual:
-            self.fn += 1
-        else:
-            self.tn += 1
-
-    def line(self) -> str:
-        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else float("nan")
-        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
-        return (
-            f"precision={precision:.3f} recall={recall:.3f} "
-            f"(tp={self.tp} fp={self.fp} fn={self.fn} tn={self.tn})"
-        )
-
-
-@dataclass
 class LetteringScores:
-    before: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
-    after: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    before: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    after: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     seconds_before: list[float] = field(default_factory=list)
     seconds_after: list[float] = field(default_factory=list)
     misjudged: list[str] = field(default_factory=list)
@@ -75,6 +50,6 @@ def report(scores: LetteringScores, part: str) -> list[str]:
     out = [f"Gate 1a lettering set ({part}): {sum(c.tp + c.fn for c in [scores.after['all']])} lettered, "
            f"as many text-free twins"]  # fmt: skip
     for key in (*STYLES, "all"):
-        out.append(f"  {key:<10} before {scores.before[key].line()}")
-        out.append(f"  {'':<10} after  {scores.after[key].line()}")
+        out.append(f"  {scores.before[key].line(f'{key} before')}")
+        out.append(f"  {scores.after[key].line(f'{key} after')}")
     return out
