@@ -10,7 +10,9 @@ every endpoint: 429 on 10 % of requests (with a Retry-After of a real rate-limit
           the campaign's outcome, creatives finished / failed (with reasons), fallbacks used,
           BFL's peak of active tasks against the limit, and the ledger against the bill;
   kill:   a campaign killed with SIGKILL while BFL tasks are in flight, then run again: BFL
-          tasks paid twice, and the ledger against the bill (no faults, to count exactly);
+          tasks paid twice, and the ledger against the bill (no faults, to count exactly); twice:
+          once every accepted submit is recorded (kill-recorded), once while submits are still
+          answering (kill-early: a task accepted in that instant cannot be known to anyone);
   twins:  two campaigns of the same job started at once on one state: tasks paid twice.
 Every figure is printed with the load average: the 2-core machine is shared.
 """
@@ -199,7 +201,16 @@ def run_faults(sim: SimProcess, profile: Profile, base: dict[str, str], seeds: l
         print(f"  summary: {completed}/{len(outcomes)} campaigns completed, {mean:.1f} creatives on average")
 
 
-def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path) -> None:
+def all_recorded(sim: SimProcess, tasks: Any) -> bool:
+    """No submit is on the wire and every task BFL is running is one the gateway has recorded."""
+    stats = httpx.get(f"{sim.url}/_sim/stats", timeout=10).json()
+    active, on_wire = stats["bfl"]["active_tasks"], stats["endpoints"]["bfl.submit"]["in_flight"]
+    return active >= 2 and not on_wire and tasks.count("bfl") == active
+
+
+def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path, when: str) -> None:
+    """`when`: "recorded" kills once every accepted submit is recorded (the resume path alone);
+    "early" kills as soon as two are, with other submits still answering (the documented gap)."""
     from creative_assets.gateway.tasks import TaskStore
 
     config = fault_config(profile, 1, faults=False)
@@ -209,7 +220,7 @@ def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path
     config["bfl"]["sample_expiry_s"] = 600.0 / profile.time_scale
     sim.configure(config)
     httpx.post(f"{sim.url}/_sim/reset", timeout=10).raise_for_status()
-    state = work / "kill"
+    state = work / f"kill-{when}"
     env = campaign_env(base, state / "home", state)
     proc = subprocess.Popen(
         campaign_cmd(JOB),
@@ -219,8 +230,12 @@ def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path
         start_new_session=True,
     )
     deadline = time.monotonic() + 1800
+    if when == "recorded":
+        ready = lambda tasks: all_recorded(sim, tasks)  # noqa: E731
+    else:
+        ready = lambda tasks: tasks.count("bfl") >= 2  # noqa: E731
     db = state / "gateway.db"
-    while not (db.exists() and TaskStore(f"sqlite:///{db}").count("bfl") >= 2):
+    while not (db.exists() and ready(TaskStore(f"sqlite:///{db}"))):
         if proc.poll() is not None or time.monotonic() > deadline:
             print("kill: the campaign never had BFL tasks in flight; nothing measured")
             return
@@ -228,7 +243,10 @@ def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path
     in_flight = TaskStore(f"sqlite:///{db}").count("bfl")
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    print(f"kill: SIGKILL with {in_flight} BFL tasks in flight (load {load()}); the same command again")
+    print(
+        f"kill ({when}): SIGKILL with {in_flight} BFL tasks recorded in flight (load {load()}); "
+        "the same command again"
+    )
     print("  (BFL's sample URLs kept valid 10 real minutes: a re-run within BFL's expiry window)")
     again = subprocess.run(campaign_cmd(JOB), env=env, capture_output=True, text=True)
     stats, rows = stats_of(sim), ledger(state)
@@ -297,8 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "faults" in only:
             run_faults(sim, profile, base, list(range(1, args.seeds + 1)), work)
-        if "kill" in only:
-            run_kill(sim, profile, base, work)
+        for when in ("recorded", "early"):
+            if "kill" in only or f"kill-{when}" in only:
+                run_kill(sim, profile, base, work, when)
         if "twins" in only:
             run_twins(sim, profile, base, work)
     finally:

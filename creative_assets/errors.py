@@ -39,10 +39,11 @@ AUTH_FAILED, BAD_REQUEST, MODERATED = "auth_failed", "bad_request", "moderated"
 INVALID_MODEL_OUTPUT = "invalid_model_output"  # the API answered fine; the model's content does not fit
 TOO_LARGE = "response_too_large"  # refused at the byte cap: asking again would bring the same
 CIRCUIT_OPEN = "circuit_open"  # our breaker refused to send: the provider failed too often just now
+TASK_LOST = "task_lost"  # the provider forgot a paid task or its result expired: only a new task helps
 # Worth another provider: the failure says nothing about our request. auth_failed and
 # bad_request would fail the same way again (and hide a broken key), so they fail fast.
 FALLBACK_CODES = frozenset(
-    {RATE_LIMITED, SERVER_ERROR, TIMEOUT, MODERATED, INVALID_RESPONSE, TOO_LARGE, CIRCUIT_OPEN}
+    {RATE_LIMITED, SERVER_ERROR, TIMEOUT, MODERATED, INVALID_RESPONSE, TOO_LARGE, CIRCUIT_OPEN, TASK_LOST}
 )
 
 

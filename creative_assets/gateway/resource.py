@@ -139,8 +139,8 @@ class ProviderGateway(dg.ConfigurableResource):
         """A call paid at submission and finished later: `submit()` starts the task (paid) and
         returns it; `finish(task)` polls and fetches the result (free). The task is recorded, with
         its cost on the row of the attempt that submitted it, before `finish` starts; an attempt
-        or re-execution of the same request that finds it resumes it. A failure of `finish` with
-        `task_lost` set (the provider forgot the task, its result expired) or a terminal one drops
+        or re-execution of the same request that finds it resumes it. A failure of `finish` coded
+        `task_lost` (the provider forgot the task, its result expired) or a terminal one drops
         the record; a moderation also takes back its cost (moderated tasks are not billed)."""
 
         return self._call(spec, task_attempt(self.tasks, spec.provider, submit, finish))

@@ -26,9 +26,16 @@ import dagster as dg
 from pydantic import Field
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
-from creative_assets.errors import INVALID_RESPONSE, RATE_LIMITED, SERVER_ERROR, TIMEOUT, ProviderError
+from creative_assets.errors import (
+    INVALID_RESPONSE,
+    RATE_LIMITED,
+    SERVER_ERROR,
+    TASK_LOST,
+    TIMEOUT,
+    ProviderError,
+)
 
-RETRYABLE = frozenset({RATE_LIMITED, SERVER_ERROR, TIMEOUT, INVALID_RESPONSE})
+RETRYABLE = frozenset({RATE_LIMITED, SERVER_ERROR, TIMEOUT, INVALID_RESPONSE, TASK_LOST})
 T = TypeVar("T")
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from creative_assets.errors import MODERATED, ProviderFailure
+from creative_assets.errors import MODERATED, TASK_LOST, ProviderFailure
 from creative_assets.gateway.database import engine_for, ledger, tasks
 from creative_assets.gateway.retry import RETRYABLE
 from creative_assets.gateway.store import _NANO
@@ -153,7 +153,7 @@ def task_attempt(
             if exc.code == MODERATED:
                 store.drop(key, refund=True)
                 paid = 0.0
-            elif exc.code not in RETRYABLE or getattr(exc, "task_lost", False):
+            elif exc.code not in RETRYABLE or exc.code == TASK_LOST:
                 store.drop(key)
             if exc.call is not None:
                 exc.call = exc.call.model_copy(update={"cost_usd": paid})

@@ -24,7 +24,7 @@ import pydantic_core
 from PIL import Image
 from pydantic import Field
 
-from creative_assets.errors import INVALID_RESPONSE, MODERATED, SERVER_ERROR, TIMEOUT, ProviderFailure
+from creative_assets.errors import INVALID_RESPONSE, MODERATED, TASK_LOST, TIMEOUT, ProviderFailure
 from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway, Task
 from creative_assets.gateway.retry import RETRYABLE
 from creative_assets.gateway.transport import deadline_after
@@ -220,13 +220,11 @@ class BflImageGenerator(ImageGenerator):
                     provider=PROVIDER,
                 )
             if status in FAILED_STATES or status in LOST_STATES:
-                failure = ProviderFailure(
-                    SERVER_ERROR,
-                    f"BFL's task ended with status {status!r}; re-run the step",
+                raise ProviderFailure(
+                    TASK_LOST,
+                    f"BFL's task ended with status {status!r}; a new task is needed",
                     provider=PROVIDER,
                 )
-                failure.task_lost = True  # type: ignore[attr-defined]
-                raise failure
             if time.monotonic() + pause >= deadline:
                 raise ProviderFailure(
                     TIMEOUT,
@@ -245,14 +243,13 @@ class BflImageGenerator(ImageGenerator):
                 raise
             # The signed URL expired (ten minutes) or the sample is gone: the key is not the
             # problem, and only a new task brings a picture.
-            lost = ProviderFailure(
-                SERVER_ERROR,
+            raise ProviderFailure(
+                TASK_LOST,
                 f"BFL's sample could not be downloaded any more (HTTP {exc.status}: expired or gone); "
                 "a new task is needed",
                 provider=PROVIDER,
-            )
-            lost.task_lost = True  # type: ignore[attr-defined]
-            raise lost from None
+                status=exc.status,
+            ) from None
         try:
             img = open_image(response.content, what="BFL sample", require_png=True)
         except InvalidImageError as exc:

@@ -124,3 +124,39 @@ def test_twin_processes_asking_the_same_thing_pay_once(
     paid = [r for r in rows if not r.cached]
     assert len(paid) == 4 and len([r for r in rows if r.cached]) == 4
     assert round(sum(r.cost_usd for r in rows), 6) == sim.stats()["providers"]["bfl"]["billed_usd"] == 0.2
+
+
+@pytest.fixture
+def expiring_sim() -> Iterator[Simulator]:
+    bfl = {"task_duration": {"kind": "fixed", "seconds": TASK_S / 0.001}, "sample_expiry_s": 500.0}
+    with running_simulator(fast_config(bfl=bfl)) as simulator:
+        yield simulator
+
+
+def test_a_resumed_task_whose_sample_expired_is_paid_again_once_and_says_so(
+    expiring_sim: Simulator, tmp_path: Path
+) -> None:
+    """Resuming is only worth it within BFL's sample expiry: a re-run after it finds the signed URL
+    refused (403), records that as `task_lost` (not a server error), and pays one new task per
+    image — the old task stays on the ledger at its cost, so the ledger still equals the bill."""
+    sim, state_url, cache = expiring_sim, f"sqlite:///{tmp_path / 'state.db'}", tmp_path / "cache"
+    first = start(sim, state_url, cache)
+    tasks = ProviderGateway(cache_url=str(cache), state_url=state_url).tasks
+    deadline = time.monotonic() + 60
+    while tasks.count() < 4:
+        assert first.poll() is None and time.monotonic() < deadline, "the worker never submitted"
+        time.sleep(0.02)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(10)
+    time.sleep(TASK_S + 0.5 + 1.0)  # the tasks finish, then their samples expire
+
+    again = finish(start(sim, state_url, cache))
+    assert len(again["images"]) == 4
+    sim.wait_idle()
+    rows = StateStore(state_url).entries()
+    assert submitted(sim) == 8  # each image paid twice: once lost to the kill and the expiry
+    lost = [r for r in rows if r.error_code == "task_lost"]
+    assert len(lost) == 4 and all(r.cost_usd == 0.0 for r in lost)  # the resume itself paid nothing
+    assert not [r for r in rows if r.outcome == "reserved" or r.error_code == "server_error"]
+    billed = sim.stats()["providers"]["bfl"]["billed_usd"]
+    assert round(sum(r.cost_usd for r in rows), 6) == billed == 0.4
