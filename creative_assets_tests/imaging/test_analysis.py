@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -74,13 +72,3 @@ def test_handles_rgba_and_non_square() -> None:
     analysis = analyze_image(img)
     assert (analysis.width, analysis.height) == (800, 400)
     assert analysis.regions
-
-
-def test_fast_enough() -> None:
-    ys = np.linspace(0, 255, SIZE, dtype=np.float32)[:, None, None]
-    img = Image.fromarray(np.broadcast_to(ys, (SIZE, SIZE, 3)).astype(np.uint8))
-    analyze_image(img)  # warm-up
-    start = time.perf_counter()
-    analyze_image(img)
-    # ~15 ms of analysis plus the PNG encode for the sha256; generous for loaded CI machines.
-    assert time.perf_counter() - start < 0.5
