@@ -30,8 +30,8 @@ from creative_assets.providers.compliance_review import (
     locate,
 )
 from creative_assets.providers.http import failed_call
-from creative_assets.providers.openai_client import OpenAIResource, price_of, structured_chat
-from creative_assets.providers.prices import chat_cost
+from creative_assets.providers.openai_client import OpenAIResource, structured_chat
+from creative_assets.providers.prices import chat_cost, price_of
 from creative_assets.providers.strict_schema import strict_schema
 
 OPERATION = "compliance_review"

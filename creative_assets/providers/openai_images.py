@@ -41,9 +41,8 @@ from creative_assets.providers.openai_client import (
     SDK_FAILURES,
     OpenAIResource,
     structured_chat,
-    typical_chat_prices,
 )
-from creative_assets.providers.prices import IMAGE_EDIT_PER_IMAGE
+from creative_assets.providers.prices import IMAGE_EDIT_PER_IMAGE, typical_chat_prices
 from creative_assets.providers.strict_schema import drop_nulls, strict_schema
 
 Quality = Literal["low", "medium", "high", "auto"]

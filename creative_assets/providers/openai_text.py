@@ -42,7 +42,8 @@ from creative_assets.models.text import DEFAULT_LOCALE, ComplianceFinding
 from creative_assets.providers import prompts
 from creative_assets.providers.base import ArtDirection, Generated, TextGenerator
 from creative_assets.providers.http import failed_call
-from creative_assets.providers.openai_client import OpenAIResource, structured_chat, typical_chat_prices
+from creative_assets.providers.openai_client import OpenAIResource, structured_chat
+from creative_assets.providers.prices import typical_chat_prices
 from creative_assets.providers.strict_schema import drop_nulls, object_schema, strict_schema
 
 M = TypeVar("M", bound=BaseModel)
