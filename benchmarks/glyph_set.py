@@ -33,6 +33,7 @@ from benchmarks.glyph_damage import SIDE, Line, damage
 from creative_assets.models import CopyVariant
 from creative_assets.models.base import Box
 from creative_assets.providers.local import LocalJobSource, LocalResearcher, TemplateTextGenerator
+from creative_assets_tests.provider_sim.images import wrap
 
 KINDS = ("dotless_i", "missing_umlaut", "broken_stroke", "merged_stroke", "extra_stroke")
 FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts/opentype"))
@@ -86,18 +87,6 @@ def copies() -> tuple[CopyVariant, ...]:
         for locale in ("de-DE", "en-GB"):
             found += writer.write_copy(context, locale).value
     return tuple(found)
-
-
-def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    lines, current = [], ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and face.getlength(candidate) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    return [*lines, current]
 
 
 def coverage(lines: list[Line]) -> np.ndarray:

@@ -124,6 +124,7 @@ def openai_failure(exc: Exception, what: str, *, secrets: list[str]) -> Provider
 # An answer the strict schema allowed but our model rejects (a CTA over 30 characters: strict
 # mode cannot express maxLength) is sent back once with the rejection; the second answer must fit.
 CORRECTIONS = 1
+NOT_REPAIRED = "re-run the step (the answer is not repaired silently)"
 CORRECTION = (
     "That answer was rejected: {problem}. Reply with the complete JSON object again, changed only "
     "where the rejection says, and within every limit the instructions give."
@@ -249,7 +250,7 @@ def _answer_json(
     completion: Any, model: str, operation: str, max_completion_tokens: int, call: ProviderCall
 ) -> Any:
     if not completion.choices:
-        raise failed_call(_model_output(f"{model} returned no choices for {operation}"), call)
+        raise invalid_output(f"{model} returned no choices for {operation}", call)
     choice = completion.choices[0]
     if choice.message.refusal:
         failure = ProviderFailure(
@@ -270,8 +271,10 @@ def _answer_json(
     try:
         return json.loads(choice.message.content or "")
     except ValueError:
-        raise failed_call(_model_output(f"{model}'s answer to {operation} is not JSON"), call) from None
+        raise invalid_output(f"{model}'s answer to {operation} is not JSON", call) from None
 
 
-def _model_output(message: str) -> ProviderFailure:
-    return ProviderFailure(INVALID_MODEL_OUTPUT, message, provider=PROVIDER)
+def invalid_output(message: str, call: ProviderCall) -> ProviderFailure:
+    """A well-formed answer that does not fit what was asked: billed (`call`), never cached, and
+    sent back once with `message` by `structured_chat`."""
+    return failed_call(ProviderFailure(INVALID_MODEL_OUTPUT, message, provider=PROVIDER), call)

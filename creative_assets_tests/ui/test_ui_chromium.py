@@ -28,17 +28,16 @@ from urllib.parse import quote
 
 import dagster as dg
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from creative_assets.campaign import ensure_job_partition
 from creative_assets.providers.local import LocalJobSource
 from creative_assets_tests.desk.servers import INSTANCE_YAML, free_port, start_server, stop_server
+from creative_assets_tests.support.chromium import SCREENSHOTS_VAR, chromium
 
 log = logging.getLogger(__name__)
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS_VAR = "CREATIVE_ASSETS_UI_SCREENSHOTS"
 JOB = "hoc-4711-pflege"
 VARIANT = "A"
 # A variant run (images, OCR, gates) takes 1–2 minutes on two busy cores; the limit is generous
@@ -114,19 +113,8 @@ def evidence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Evi
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the UI test drives Debian's Chromium and Playwright cannot "
-            "download one here. Install it with `apt-get install -y chromium` (.ci/run does)."
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-proxy-server"]
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium(["--no-proxy-server"]) as launched:
+        yield launched
 
 
 @pytest.fixture
