@@ -37,10 +37,10 @@ from typing import Any
 import httpx
 
 from benchmarks import deployed_report as report
-from benchmarks.campaign import SimProcess, bench_jobs, load, sim_config
 from benchmarks.deployed_stack import DeployedStack
 from benchmarks.model import PROFILE_PATH, Profile
 from benchmarks.scenario import provider_env
+from benchmarks.simulator import SimProcess, bench_jobs, load, sim_config
 
 REPO = Path(__file__).resolve().parent.parent
 ACTIVE = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING")

@@ -27,11 +27,11 @@ import os
 import random
 import statistics
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from benchmarks.score import Score
 from creative_assets.gates.checks import gate_1a_base_image_text, gate_2_text_correctness
 from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.fonts import load_font
@@ -54,33 +54,6 @@ PHOTOS_WITHOUT_TEXT = [
     "color.png", "phantom.png", "cell.png", "motorcycle_left.png",
 ]  # fmt: skip
 PAINTED = ["NOW HIRING", "Sale 50%", "Open 24h", "Welcome", "Hospital", "EXIT"]
-
-
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
-
-    def add(self, predicted: bool, actual: bool) -> None:
-        if predicted and actual:
-            self.tp += 1
-        elif predicted:
-            self.fp += 1
-        elif actual:
-            self.fn += 1
-        else:
-            self.tn += 1
-
-    def line(self, name: str) -> str:
-        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else float("nan")
-        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
-        n = self.tp + self.fp + self.fn + self.tn
-        return (
-            f"{name:<34} n={n:<4} precision={precision:.3f} recall={recall:.3f} "
-            f"(tp={self.tp} fp={self.fp} fn={self.fn} tn={self.tn})"
-        )
 
 
 def timed_ocr(img: Image.Image, times: list[float], *, copy: bool):

@@ -12,8 +12,8 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from benchmarks.eval_gates import Score
 from benchmarks.lettering_set import STYLES, lettering_set
+from benchmarks.score import Score
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging.ocr import DET_SIDE, find_text, read_text
 

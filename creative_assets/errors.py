@@ -72,10 +72,6 @@ class ProviderFailure(ProviderError):
         self.cost_estimated = False
 
     @property
-    def fallback_ok(self) -> bool:
-        return self.code in FALLBACK_CODES
-
-    @property
     def answered(self) -> bool:
         """The provider answered 2xx: it did the work, so it bills, even if the body is unusable."""
         return self.status is not None and 200 <= self.status < 300

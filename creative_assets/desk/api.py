@@ -4,7 +4,7 @@ viewer, writes a reviewer (a bearer token, or the session plus its CSRF token); 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 import dagster as dg
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -221,23 +221,33 @@ def request_changes(
     return review.ask_for_changes(desk, who, creative_id, body.note, mode)
 
 
+class Rendition(NamedTuple):
+    image: images.StoredImage
+    headers: dict[str, str]
+
+
+def rendition(
+    creative_id: CreativeId, format_slug: FormatSlug, locale: Locale, desk: Desk, run: RunQuery = None
+) -> Rendition:
+    """The stored rendition a URL names, and its cache headers: a URL that names its run never
+    changes; the current version is revalidated by ETag."""
+    image = images.locate(desk, creative_id, format_slug, locale, run)
+    cache = IMMUTABLE if run else "private, no-cache"
+    return Rendition(image, {"Cache-Control": cache, "ETag": f'"{image.sha256[:32]}"'})
+
+
+Located = Annotated[Rendition, Depends(rendition)]
+
+
 @router.get(
     "/creatives/{creative_id}/renditions/{format_slug}/{locale}.png",
     response_class=Response,
     responses={**PNG, **READ},
     tags=["creatives"],
 )
-def rendition_png(
-    creative_id: CreativeId,
-    format_slug: FormatSlug,
-    locale: Locale,
-    who: Viewer,
-    desk: Desk,
-    run: RunQuery = None,
-) -> Response:
-    """One rendition at full size, as stored."""
-    image = images.locate(desk, creative_id, format_slug, locale, run)
-    return Response(images.png(desk, image), media_type="image/png", headers=_cache(run, image.sha256))
+def rendition_png(who: Viewer, found: Located, desk: Desk) -> Response:
+    """One rendition at full size, as stored (the viewer is checked before the lookup)."""
+    return Response(images.png(desk, found.image), media_type="image/png", headers=found.headers)
 
 
 @router.get(
@@ -248,18 +258,14 @@ def rendition_png(
 )
 def rendition_jpeg(
     request: Request,
-    creative_id: CreativeId,
-    format_slug: FormatSlug,
-    locale: Locale,
-    who: Viewer,
+    who: Viewer,  # before `found`: the viewer is checked before anything is looked up
+    found: Located,
     desk: Desk,
-    run: RunQuery = None,
     width: Annotated[int, Query(ge=16, le=1920, description="pixels; served at the next offered size")] = 480,
 ) -> Response:
     """One rendition scaled to `width` pixels, as a JPEG for grids."""
-    image = images.locate(desk, creative_id, format_slug, locale, run)
-    data = request.app.state.desk.thumbnails.get(desk, image, width)
-    return Response(data, media_type="image/jpeg", headers=_cache(run, image.sha256))
+    data = request.app.state.desk.thumbnails.get(desk, found.image, width)
+    return Response(data, media_type="image/jpeg", headers=found.headers)
 
 
 @router.get("/runs/{run_id}", response_model=RunInfo, responses=READ, tags=["campaigns"])
@@ -273,8 +279,3 @@ def run_status(run_id: RunId, who: Viewer, desk: Desk) -> RunInfo:
 
 def _known(desk: Backend, job_id: str) -> str:
     return campaigns.require_known(desk, job_id)
-
-
-def _cache(run: str | None, sha: str) -> dict[str, str]:
-    """A URL that names its run never changes; the current version is revalidated by ETag."""
-    return {"Cache-Control": IMMUTABLE if run else "private, no-cache", "ETag": f'"{sha[:32]}"'}

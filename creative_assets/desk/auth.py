@@ -28,7 +28,6 @@ from creative_assets.desk.settings import DeskSettings, Role, UserConfig
 from creative_assets.errors import CreativeAssetsError
 
 CSRF_HEADER = "X-CSRF-Token"
-CSRF_FIELD = "csrf_token"
 EMBEDDED_USER = "reviewer"
 _hasher = PasswordHash.recommended()
 # Verified against when the name is unknown, so a wrong name takes as long as a wrong password.

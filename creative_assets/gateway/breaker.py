@@ -1,6 +1,7 @@
 """The circuit breaker's part in a call: fail fast while a provider's breaker is open, and report
 each call's health to it. Its state (closed, open, half-open) is kept in the gateway's SQL
-database (`store.py`), so one breaker holds for every run, process and machine of the deployment.
+database (`provider_rows.py`), so one breaker holds for every run, process and machine of the
+deployment.
 
 Hand-written because the breaker libraries (pybreaker, circuitbreaker) keep their state in one
 process, or in a store of their own (pybreaker's Redis) beside the database the ledger and the

@@ -2,7 +2,7 @@
 beside the Dagster instance) or `postgresql://…` (production). An engine per URL and process,
 created with the tables; SQLite is set up so that a writer waits for another process's write
 (`BEGIN IMMEDIATE`, WAL) instead of failing. What is stored and how it is locked per operation
-is the store's (gateway/store.py)."""
+is the store's (gateway/store.py, provider_rows.py)."""
 
 from __future__ import annotations
 

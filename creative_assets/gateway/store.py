@@ -11,19 +11,15 @@ takes a transaction advisory lock for the budget and `SELECT … FOR UPDATE` on 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from creative_assets.gateway.database import engine_for, ledger, provider_state
+from creative_assets.gateway.database import ledger
 from creative_assets.gateway.models import BudgetCaps, BudgetExceeded, LedgerEntry
+from creative_assets.gateway.provider_rows import ProviderRows
 
 # Money is stored as integer nano-dollars: sums are exact on both dialects (SQLite has no decimal
 # type, and float sums drift), and 1e-9 USD is far below any provider's price granularity.
@@ -35,14 +31,6 @@ _JOB_ENV, _MONTH_ENV = "CREATIVE_ASSETS_JOB_BUDGET_USD", "CREATIVE_ASSETS_MONTHL
 _BUDGET_LOCK_KEY = 0x43415F4255444745  # "CA_BUDGE"
 
 
-@dataclass(frozen=True)
-class BreakerState:
-    provider: str
-    state: str  # "closed" | "open" | "half_open"
-    consecutive_failures: int
-    open_until: datetime | None
-
-
 # --- conversions -----------------------------------------------------------------------------
 
 
@@ -52,10 +40,6 @@ def _nano(usd: float) -> int:
 
 def _naive_utc(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
-
-
-def _epoch_to_dt(epoch: float | None) -> datetime | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, UTC)
 
 
 def _month_range(at: datetime) -> tuple[datetime, datetime]:
@@ -87,35 +71,17 @@ def _to_entry(row: Any) -> LedgerEntry:
     return LedgerEntry.model_validate(data)
 
 
-def _closed(provider: str, failures: int = 0) -> BreakerState:
-    return BreakerState(provider, "closed", failures, None)
-
-
 # --- the store -------------------------------------------------------------------------------
 
 
-class StateStore:
+class StateStore(ProviderRows):
     """Ledger, budget, token buckets and breakers of one deployment. Cheap to construct: the
     engine (and the tables) are shared per URL within a process."""
 
     def __init__(self, url: str, *, reservation_ttl_s: float = 3600.0) -> None:
-        self.url = url
+        super().__init__(url)
         # A reservation left behind by a killed process stops holding budget after this long.
         self.reservation_ttl_s = reservation_ttl_s
-        self._engine = engine_for(url)
-        self._postgres = self._engine.dialect.name == "postgresql"
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._engine.begin() as conn:
-            yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
-            conn.execution_options(ca_read_only=True)
-            with conn.begin():
-                yield conn
 
     # ledger + budget ---------------------------------------------------------------------------
 
@@ -215,94 +181,3 @@ class StateStore:
         with self._read() as conn:
             total = int(conn.execute(query).scalar_one())
         return round(total / _NANO, 6)
-
-    # provider rows ------------------------------------------------------------------------------
-
-    def _locked_provider(self, conn: Connection, provider: str) -> Any:
-        """The provider's row, created if missing and locked until the transaction ends."""
-        dialect_insert = pg_insert if self._postgres else sqlite_insert
-        conn.execute(
-            dialect_insert(provider_state)
-            .values(provider=provider, consecutive_failures=0, state="closed")
-            .on_conflict_do_nothing(index_elements=["provider"])
-        )
-        query = sa.select(provider_state).where(provider_state.c.provider == provider).with_for_update()
-        return conn.execute(query).one()
-
-    def _peek_provider(self, provider: str) -> Any:
-        query = sa.select(provider_state).where(provider_state.c.provider == provider)
-        with self._read() as conn:
-            return conn.execute(query).one_or_none()
-
-    def _set_provider(self, conn: Connection, provider: str, **values: Any) -> None:
-        conn.execute(sa.update(provider_state).where(provider_state.c.provider == provider).values(**values))
-
-    # token bucket -------------------------------------------------------------------------------
-
-    def take_token(self, provider: str, per_minute: float, burst: int) -> float:
-        """Take one request token: 0.0 when taken, else the seconds until one will be there (the
-        caller sleeps and asks again). Refills continuously at per_minute/60 per second."""
-        rate = per_minute / 60.0
-        with self._write() as conn:
-            row = self._locked_provider(conn, provider)
-            now = time.time()
-            if row.tokens is None:
-                tokens, stamp = float(burst), now
-            else:
-                # A clock behind the stored stamp (another machine) refills nothing, never negative.
-                stamp = max(now, row.updated_at)
-                tokens = min(float(burst), row.tokens + (stamp - row.updated_at) * rate)
-            wait = 0.0 if tokens >= 1.0 else (1.0 - tokens) / rate
-            if wait == 0.0:
-                tokens -= 1.0
-            self._set_provider(conn, provider, tokens=tokens, updated_at=stamp)
-        return wait
-
-    # circuit breaker ----------------------------------------------------------------------------
-
-    def breaker_check(self, provider: str, cooldown_s: float) -> BreakerState:
-        """closed: call. open: do not call. half_open: this caller alone makes the trial call and
-        must report its outcome; everyone else sees open until then."""
-        # Fast path without the write lock: closed, or open and still cooling down.
-        row = self._peek_provider(provider)
-        if row is None or row.state == "closed":
-            return _closed(provider, row.consecutive_failures if row else 0)
-        if row.state == "open" and time.time() < row.open_until:
-            return BreakerState(provider, "open", row.consecutive_failures, _epoch_to_dt(row.open_until))
-        with self._write() as conn:
-            row = self._locked_provider(conn, provider)
-            now = time.time()
-            failures = row.consecutive_failures
-            if row.state == "closed":
-                return _closed(provider, failures)
-            if row.state == "open" and now < row.open_until:
-                return BreakerState(provider, "open", failures, _epoch_to_dt(row.open_until))
-            # Open and cooled down, or a half-open trial that never reported back (its process
-            # died): this caller gets the trial.
-            if row.state == "open" or now - (row.half_open_since or 0.0) > cooldown_s:
-                self._set_provider(conn, provider, state="half_open", half_open_since=now)
-                return BreakerState(provider, "half_open", failures, _epoch_to_dt(row.open_until))
-            trial_deadline = row.half_open_since + cooldown_s
-            return BreakerState(provider, "open", failures, _epoch_to_dt(trial_deadline))
-
-    def breaker_report(self, provider: str, ok: bool, threshold: int, cooldown_s: float) -> BreakerState:
-        """Record a call's outcome: success closes; `threshold` consecutive failures, or a failed
-        half-open trial, open the breaker for cooldown_s."""
-        if ok:
-            row = self._peek_provider(provider)
-            if row is None or (row.state == "closed" and row.consecutive_failures == 0):
-                return _closed(provider)  # the common case needs no write lock
-        with self._write() as conn:
-            row = self._locked_provider(conn, provider)
-            if ok:
-                closed = {"state": "closed", "open_until": None, "half_open_since": None}
-                self._set_provider(conn, provider, consecutive_failures=0, **closed)
-                return _closed(provider)
-            failures = row.consecutive_failures + 1
-            if failures >= threshold or row.state == "half_open":
-                open_until = time.time() + cooldown_s
-                opened = {"state": "open", "open_until": open_until, "half_open_since": None}
-                self._set_provider(conn, provider, consecutive_failures=failures, **opened)
-                return BreakerState(provider, "open", failures, _epoch_to_dt(open_until))
-            self._set_provider(conn, provider, consecutive_failures=failures)
-            return BreakerState(provider, row.state, failures, _epoch_to_dt(row.open_until))

@@ -27,6 +27,14 @@ from creative_assets.imaging.paint import (
 )
 
 
+def _on_layer(
+    d: Draw, s: float, top: int, xyxy: tuple[float, float, float, float], colour: RGB, r: float
+) -> None:
+    """A box given in image coordinates, drawn on a soft layer scaled by `s` that starts at `top`."""
+    x0, y0, x1, y1 = xyxy
+    box(d, x0 * s, (y0 - top) * s, x1 * s, (y1 - top) * s, colour, r)
+
+
 def _racks(
     rng: random.Random, w: int, h: int, side: int, wall: RGB, accents: list[RGB]
 ) -> Callable[[Draw, float, int], None]:
@@ -42,15 +50,7 @@ def _racks(
         bay = (x1 - x0) / 2
         for i in range(3):
             ux = x0 + i * bay
-            box(
-                d,
-                (ux - w * 0.012) * s,
-                (h * 0.48 - top) * s,
-                (ux + w * 0.012) * s,
-                (h * 0.84 - top) * s,
-                steel,
-                0.2,
-            )
+            _on_layer(d, s, top, (ux - w * 0.012, h * 0.48, ux + w * 0.012, h * 0.84), steel, 0.2)
         for y in levels:
             for b in range(2):
                 bx0 = x0 + b * bay + w * 0.015
@@ -58,17 +58,10 @@ def _racks(
                 while x < bx0 + bay - w * 0.06:
                     bw = min(w * rng.uniform(0.09, 0.13), bx0 + bay - w * 0.02 - x)
                     bh = h * rng.uniform(0.06, 0.085)
-                    box(
-                        d,
-                        x * s,
-                        (y - bh - top) * s,
-                        (x + bw) * s,
-                        (y - top) * s,
-                        jitter(rng, mix(CARDBOARD, wall, 0.3), 10),
-                        0.08,
-                    )
+                    parcel = jitter(rng, mix(CARDBOARD, wall, 0.3), 10)
+                    _on_layer(d, s, top, (x, y - bh, x + bw, y), parcel, 0.08)
                     x += bw
-            box(d, x0 * s, (y - top) * s, x1 * s, (y + h * 0.018 - top) * s, beam, 0.2)
+            _on_layer(d, s, top, (x0, y, x1, y + h * 0.018), beam, 0.2)
 
     return paint
 
@@ -136,17 +129,9 @@ def _shelves(rng: random.Random, w: int, h: int, side: int, wall: RGB) -> Callab
             x = x0
             while x < x1:
                 pw, ph = w * rng.uniform(0.04, 0.07), h * rng.uniform(0.05, 0.08)
-                box(
-                    d,
-                    x * s,
-                    (y - ph - top) * s,
-                    (x + pw) * s,
-                    (y - top) * s,
-                    mix(rng.choice(goods), wall, 0.2),
-                    0.15,
-                )
+                _on_layer(d, s, top, (x, y - ph, x + pw, y), mix(rng.choice(goods), wall, 0.2), 0.15)
                 x += pw
-            box(d, x0 * s, (y - top) * s, x1 * s, (y + h * 0.02 - top) * s, board, 0.1)
+            _on_layer(d, s, top, (x0, y, x1, y + h * 0.02), board, 0.1)
 
     return paint
 
@@ -202,18 +187,11 @@ def trades(rng: random.Random, w: int, h: int, accents: list[RGB]) -> Image.Imag
         """A concrete shell on the far side: walls up, one storey open, no windows yet."""
         x0, x1 = sorted((w * (0.5 - side * 0.55), w * (0.5 + side * 0.05)))
         concrete = mix((170, 170, 165), sky, 0.3)
-        box(d, x0 * s, (h * 0.54 - top) * s, x1 * s, (h * ground_at - top) * s, concrete, 0.02)
-        box(d, x0 * s, (h * 0.5 - top) * s, x1 * s, (h * 0.55 - top) * s, mix(concrete, (0, 0, 0), 0.12), 0.1)
+        _on_layer(d, s, top, (x0, h * 0.54, x1, h * ground_at), concrete, 0.02)
+        _on_layer(d, s, top, (x0, h * 0.5, x1, h * 0.55), mix(concrete, (0, 0, 0), 0.12), 0.1)
         ox = (x0 + x1) / 2
-        box(
-            d,
-            (ox - w * 0.12) * s,
-            (h * 0.61 - top) * s,
-            (ox + w * 0.12) * s,
-            (h * 0.74 - top) * s,
-            mix(concrete, (40, 40, 50), 0.45),
-            0.05,
-        )
+        opening = mix(concrete, (40, 40, 50), 0.45)
+        _on_layer(d, s, top, (ox - w * 0.12, h * 0.61, ox + w * 0.12, h * 0.74), opening, 0.05)
 
     soft_layer(img, (0.46, ground_at + 0.01), m * 0.004, building)
     d = ImageDraw.Draw(img, "RGBA")

@@ -11,7 +11,6 @@ from creative_assets.models.text import Locale
 
 # Ad platform sizes (imaging/formats.py has their pixels); in file names ":" becomes "x".
 FormatId = Literal["1:1", "4:5", "9:16", "16:9"]
-FORMAT_IDS: tuple[FormatId, ...] = ("1:1", "4:5", "9:16", "16:9")
 Corner = Literal["top_left", "top_right", "bottom_left", "bottom_right"]
 TextRole = Literal["headline", "subline", "cta"]
 

@@ -92,21 +92,20 @@ class ManifestRow(Model):
 _PER_PASSED = AliasChoices("per_passed_creative_usd", "per_approved_creative_usd")  # stored before
 
 
-class CostBreakdown(Model):
+class Spend(Model):
     total_usd: float
     per_passed_creative_usd: float | None = Field(validation_alias=_PER_PASSED)
     by_phase_usd: dict[str, float]
     by_provider_usd: dict[str, float]
+
+
+class CostBreakdown(Spend):
     calls: int
 
 
-class LedgerCosts(Model):
+class LedgerCosts(Spend):
     """What the job spent according to the durable ledger: every run, retry and failure."""
 
-    total_usd: float
-    per_passed_creative_usd: float | None = Field(validation_alias=_PER_PASSED)
-    by_phase_usd: dict[str, float]
-    by_provider_usd: dict[str, float]
     paid_calls: int
     cached_calls: int
     failed_calls: int

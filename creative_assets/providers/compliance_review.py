@@ -8,7 +8,6 @@ and reviews nothing; a model that fails leaves the rules' verdict standing and s
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -103,11 +102,10 @@ def locate(
     return found, unlocated
 
 
-class ComplianceReviewer(Priced, dg.ConfigurableResource, ABC):
+class ComplianceReviewer(Priced, dg.ConfigurableResource):
     """Reviews a locale's five variants for wording that excludes people by age, gender, origin,
     religion or disability."""
 
-    @abstractmethod
     def review(
         self,
         variants: Sequence[CopyVariant],
@@ -116,19 +114,10 @@ class ComplianceReviewer(Priced, dg.ConfigurableResource, ABC):
         title: str | None = None,
         church_employer: bool = False,
     ) -> Review | None:
-        """None when no model is configured: the gate then relies on its rules alone. A model
-        that fails returns a Review with `error` set rather than raising."""
+        """None when no model is configured (this base class): the gate then relies on its rules
+        alone. A model that fails returns a Review with `error` set rather than raising."""
+        return None
 
 
 class RulesOnlyReviewer(ComplianceReviewer):
     """The zero-key default: no model, the rules are the whole gate."""
-
-    def review(
-        self,
-        variants: Sequence[CopyVariant],
-        locale: str,
-        *,
-        title: str | None = None,
-        church_employer: bool = False,
-    ) -> Review | None:
-        return None

@@ -27,6 +27,7 @@ from creative_assets.models import JobPosting, JobRef
 from creative_assets.partitions import validate_job_id
 from creative_assets.providers.base import JobSource
 from creative_assets.providers.http import HttpSettings, ProviderHttp, bearer, json_body
+from creative_assets.providers.local.jobs import validated_job
 
 PROVIDER = "hoc"
 KEY_VAR = "HOC_API_KEY"
@@ -133,19 +134,7 @@ def _listed(item: Any) -> tuple[JobRef | None, str]:
 
 def parse_api_job(data: Any, *, expected_id: str) -> JobPosting:
     """A job document from the API: known fields strictly, unknown fields kept aside."""
-    source = "HOC jobs API"
-    if not isinstance(data, dict):
-        raise ProviderError("malformed_job", f"job {expected_id!r} ({source}) must be a JSON object")
-    try:
-        job = JobPosting.with_extra_fields(data)
-    except ValidationError as exc:
-        raise ProviderError(
-            "malformed_job", f"job {expected_id!r} ({source}) is malformed: {describe_validation_error(exc)}"
-        ) from None
-    if job.job_id != expected_id:
-        raise ProviderError(
-            "malformed_job", f"job {expected_id!r} ({source}) has job_id {job.job_id!r}; they must match"
-        )
+    job = validated_job(data, expected_id=expected_id, source="HOC jobs API", keep_extra=True)
     if job.extra_fields:
         names = ", ".join(sorted(job.extra_fields))
         log.info(

@@ -11,7 +11,6 @@ loopback simulator via `base_url` instead of patching.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -43,7 +42,7 @@ from creative_assets.providers.http import (
     timed,
     tls_context,
 )
-from creative_assets.providers.prices import CHAT_PER_1K_TOKENS, TokenPrice, chat_cost
+from creative_assets.providers.prices import chat_cost, expected_chat_cost, price_of
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 PROVIDER = "openai"
@@ -52,17 +51,6 @@ REFUSAL, OUTPUT_TRUNCATED = "refusal", "output_truncated"
 # a plain JSONDecodeError; anything else (a TypeError from our own code) is a bug and propagates.
 SDK_FAILURES = (openai.OpenAIError, json.JSONDecodeError, UnicodeDecodeError)
 T = TypeVar("T")
-# Typical (prompt, completion) tokens per operation, measured on the sample jobs: the basis of
-# the pre-flight estimate, not of the budget guard (which reserves the upper bound per call).
-TYPICAL_TOKENS: dict[str, tuple[int, int]] = {
-    "context_fusion": (1800, 700),
-    "copywriting": (900, 1600),
-    "meta_analysis": (900, 1300),
-    "designer_prompts": (700, 700),
-    "layout_design": (500, 120),
-    "image_analysis": (350, 150),
-    "creative_review": (400, 120),
-}
 
 
 class OpenAIResource(dg.ConfigurableResource):
@@ -133,42 +121,10 @@ def openai_failure(exc: Exception, what: str, *, secrets: list[str]) -> Provider
     return ProviderFailure(BAD_REQUEST, f"the OpenAI client refused {what}: {detail}", provider=PROVIDER)
 
 
-def price_of(model: str) -> TokenPrice:
-    """Prices by model (a dated snapshot is priced as its alias). An unpriced model fails before
-    anything is spent: a ledger that silently under-reports is worse than a clear error."""
-    price = CHAT_PER_1K_TOKENS.get(re.sub(r"-\d{4}-\d{2}-\d{2}$", "", model))
-    if price is None:
-        raise ProviderFailure(
-            BAD_REQUEST, f"no price for model {model!r}: add it to providers/prices.py", provider=PROVIDER
-        )
-    return price
-
-
-def typical_chat_prices(model: str, operations: tuple[str, ...]) -> dict[str, float]:
-    price = price_of(model)
-    return {op: chat_cost(*TYPICAL_TOKENS[op], price) for op in operations}
-
-
-def expected_chat_cost(
-    messages: list[dict[str, Any]], max_completion_tokens: int, price: TokenPrice
-) -> float:
-    """What the budget guard reserves for a chat call: the prompt's tokens estimated generously
-    (3 characters a token; a low-detail image is 85 tokens) plus the whole completion allowance.
-    An upper bound on purpose: the guard must not let a cap be overrun by an estimate."""
-    chars, images = 0, 0
-    for message in messages:
-        content = message["content"]
-        for part in content if isinstance(content, list) else [{"type": "text", "text": content}]:
-            if part.get("type") == "text":
-                chars += len(part["text"])
-            else:
-                images += 1
-    return chat_cost(chars // 3 + 85 * images, max_completion_tokens, price)
-
-
 # An answer the strict schema allowed but our model rejects (a CTA over 30 characters: strict
 # mode cannot express maxLength) is sent back once with the rejection; the second answer must fit.
 CORRECTIONS = 1
+NOT_REPAIRED = "re-run the step (the answer is not repaired silently)"
 CORRECTION = (
     "That answer was rejected: {problem}. Reply with the complete JSON object again, changed only "
     "where the rejection says, and within every limit the instructions give."
@@ -294,7 +250,7 @@ def _answer_json(
     completion: Any, model: str, operation: str, max_completion_tokens: int, call: ProviderCall
 ) -> Any:
     if not completion.choices:
-        raise failed_call(_model_output(f"{model} returned no choices for {operation}"), call)
+        raise invalid_output(f"{model} returned no choices for {operation}", call)
     choice = completion.choices[0]
     if choice.message.refusal:
         failure = ProviderFailure(
@@ -315,8 +271,10 @@ def _answer_json(
     try:
         return json.loads(choice.message.content or "")
     except ValueError:
-        raise failed_call(_model_output(f"{model}'s answer to {operation} is not JSON"), call) from None
+        raise invalid_output(f"{model}'s answer to {operation} is not JSON", call) from None
 
 
-def _model_output(message: str) -> ProviderFailure:
-    return ProviderFailure(INVALID_MODEL_OUTPUT, message, provider=PROVIDER)
+def invalid_output(message: str, call: ProviderCall) -> ProviderFailure:
+    """A well-formed answer that does not fit what was asked: billed (`call`), never cached, and
+    sent back once with `message` by `structured_chat`."""
+    return failed_call(ProviderFailure(INVALID_MODEL_OUTPUT, message, provider=PROVIDER), call)

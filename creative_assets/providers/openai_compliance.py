@@ -15,12 +15,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from creative_assets.errors import (
-    INVALID_MODEL_OUTPUT,
-    CreativeAssetsError,
-    ProviderFailure,
-    describe_validation_error,
-)
+from creative_assets.errors import CreativeAssetsError, describe_validation_error
 from creative_assets.models import CopyVariant, ProviderCall
 from creative_assets.providers.compliance_review import (
     ComplianceReview,
@@ -29,9 +24,13 @@ from creative_assets.providers.compliance_review import (
     copy_fields,
     locate,
 )
-from creative_assets.providers.http import failed_call
-from creative_assets.providers.openai_client import OpenAIResource, price_of, structured_chat
-from creative_assets.providers.prices import chat_cost
+from creative_assets.providers.openai_client import (
+    NOT_REPAIRED,
+    OpenAIResource,
+    invalid_output,
+    structured_chat,
+)
+from creative_assets.providers.prices import chat_cost, price_of
 from creative_assets.providers.strict_schema import strict_schema
 
 OPERATION = "compliance_review"
@@ -97,10 +96,6 @@ class OpenAIComplianceReviewer(OpenAIResource, ComplianceReviewer):
         try:
             return ComplianceReview.model_validate(data)
         except ValidationError as exc:
-            failure = ProviderFailure(
-                INVALID_MODEL_OUTPUT,
-                f"{self.model}'s compliance review does not fit the schema: "
-                f"{describe_validation_error(exc)}; re-run the step (the answer is not repaired silently)",
-                provider="openai",
-            )
-            raise failed_call(failure, call) from None
+            detail = describe_validation_error(exc)
+            message = f"{self.model}'s compliance review does not fit the schema: {detail}; {NOT_REPAIRED}"
+            raise invalid_output(message, call) from None

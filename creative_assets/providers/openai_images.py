@@ -14,7 +14,6 @@ from PIL import Image
 from pydantic import Field, ValidationError
 
 from creative_assets.errors import (
-    INVALID_MODEL_OUTPUT,
     INVALID_RESPONSE,
     ProviderFailure,
     describe_validation_error,
@@ -40,10 +39,10 @@ from creative_assets.providers.openai_client import (
     PROVIDER,
     SDK_FAILURES,
     OpenAIResource,
+    invalid_output,
     structured_chat,
-    typical_chat_prices,
 )
-from creative_assets.providers.prices import IMAGE_EDIT_PER_IMAGE
+from creative_assets.providers.prices import IMAGE_EDIT_PER_IMAGE, typical_chat_prices
 from creative_assets.providers.strict_schema import drop_nulls, strict_schema
 
 Quality = Literal["low", "medium", "high", "auto"]
@@ -236,13 +235,9 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
             try:
                 return answer.model_validate(drop_nulls(data, answer) if isinstance(data, dict) else data)
             except ValidationError as exc:
-                failure = ProviderFailure(
-                    INVALID_MODEL_OUTPUT,
-                    f"{self.model}'s {operation} answer does not fit {answer.__name__}: "
-                    f"{describe_validation_error(exc)}",
-                    provider=PROVIDER,
-                )
-                raise failed_call(failure, call) from None
+                detail = describe_validation_error(exc)
+                message = f"{self.model}'s {operation} answer does not fit {answer.__name__}: {detail}"
+                raise invalid_output(message, call) from None
 
         return structured_chat(
             self,

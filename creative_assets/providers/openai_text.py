@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from creative_assets.errors import INVALID_MODEL_OUTPUT, ProviderFailure, describe_validation_error
+from creative_assets.errors import describe_validation_error
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.models import (
     IMAGE_TYPES,
@@ -41,8 +41,13 @@ from creative_assets.models import (
 from creative_assets.models.text import DEFAULT_LOCALE, ComplianceFinding
 from creative_assets.providers import prompts
 from creative_assets.providers.base import ArtDirection, Generated, TextGenerator
-from creative_assets.providers.http import failed_call
-from creative_assets.providers.openai_client import OpenAIResource, structured_chat, typical_chat_prices
+from creative_assets.providers.openai_client import (
+    NOT_REPAIRED,
+    OpenAIResource,
+    invalid_output,
+    structured_chat,
+)
+from creative_assets.providers.prices import typical_chat_prices
 from creative_assets.providers.strict_schema import drop_nulls, object_schema, strict_schema
 
 M = TypeVar("M", bound=BaseModel)
@@ -134,13 +139,8 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
             return model.model_validate({**drop_nulls(data, model), **fixed})
         except (ValidationError, TypeError) as exc:
             detail = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
-            failure = ProviderFailure(
-                INVALID_MODEL_OUTPUT,
-                f"{self.model}'s {what} does not fit {model.__name__}: {detail}; "
-                "re-run the step (the answer is not repaired silently)",
-                provider="openai",
-            )
-            raise failed_call(failure, call) from None
+            message = f"{self.model}'s {what} does not fit {model.__name__}: {detail}; {NOT_REPAIRED}"
+            raise invalid_output(message, call) from None
 
     def fuse_context(self, job: JobPosting, research: ResearchBrief) -> Generated[CampaignContext]:
         payload = {
@@ -232,12 +232,7 @@ class OpenAITextGenerator(OpenAIResource, TextGenerator):
         answer = data if isinstance(data, dict) else {}
         meta_analysis = answer.get("meta_analysis")
         if not isinstance(meta_analysis, str) or not meta_analysis.strip():
-            failure = ProviderFailure(
-                INVALID_MODEL_OUTPUT,
-                f"{self.model} wrote no meta-analysis; re-run the step",
-                provider="openai",
-            )
-            raise failed_call(failure, call)
+            raise invalid_output(f"{self.model} wrote no meta-analysis; re-run the step", call)
         concepts = [
             self._validate(ImageConcept, answer.get(t), call, f"{t} concept", image_type=t)
             for t in IMAGE_TYPES

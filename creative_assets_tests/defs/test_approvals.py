@@ -9,7 +9,6 @@ import csv
 import io
 import json
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,15 +26,8 @@ from creative_assets_tests.support.failing_creative import fail_one_creative
 JOB = "hoc-4711-pflege"
 
 
-@dataclass
-class Campaign:
-    defs: dg.Definitions
-    instance: dg.DagsterInstance
-    home: Path
-
-    @property
-    def storage(self) -> Path:
-        return self.home / "storage"
+class Campaign(SharedCampaign):
+    """The session's campaign, with what these tests read of it and do to it."""
 
     def creative(self, variant: str, image_type: str) -> dict:
         record = json.loads((self.storage / "final_creatives" / JOB / variant / "record.json").read_text())
@@ -66,7 +58,7 @@ class Campaign:
 def campaign(shared_campaign: SharedCampaign) -> Campaign:
     outcome = shared_campaign.outcome
     assert outcome.success, [r.error for r in outcome.runs if r.error]
-    return Campaign(shared_campaign.defs, shared_campaign.instance, shared_campaign.home)
+    return Campaign(**vars(shared_campaign))
 
 
 def decide(campaign: Campaign, creative_id: str, decision: str, by: str, note: str = ""):

@@ -28,21 +28,12 @@ import httpx
 import pytest
 
 from creative_assets.desk.auth import hash_password, token_digest
-from creative_assets_tests.desk.servers import free_port, start_server, stop_server
+from creative_assets_tests.desk.servers import INSTANCE_YAML, free_port, start_server, stop_server
 from creative_assets_tests.support.failing_creative import fail_one_creative
 
 REPO = Path(__file__).resolve().parents[2]
 JOB = "hoc-4711-pflege"
 FAILED_VARIANT, FAILED_IMAGE_TYPE = "A", "artistic"
-INSTANCE_YAML = """\
-telemetry:
-  enabled: false
-nux:
-  enabled: false
-run_coordinator:
-  module: dagster.core.run_coordinator
-  class: DefaultRunCoordinator
-"""
 COPY_CAMPAIGN_VAR = "CREATIVE_ASSETS_DESK_TEST_CAMPAIGN"
 REVIEWER = {
     "name": "rita",

@@ -14,6 +14,18 @@ from pathlib import Path
 import pytest
 
 START_TIMEOUT_S = 240.0  # a safeguard for a loaded two-core machine, not a measurement
+INSTANCE_YAML = """\
+telemetry:
+  enabled: false
+# No "Join the Dagster community" dialog over a page a test clicks on.
+nux:
+  enabled: false
+# Launch runs at once. Our dagster.yaml (and Dagster's default) queue them for a dagster-daemon to
+# dequeue; the default coordinator spares the tests a second process.
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: DefaultRunCoordinator
+"""
 
 
 def free_port() -> int:

@@ -24,13 +24,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from creative_assets.defs.reports.summary import ad_name
 from creative_assets.desk.dagster_client import CHANGE_MODE_TAG, CHANGE_REQUEST_TAG, PIPELINE_MODE
 from creative_assets_tests.desk.conftest import JOB, REVIEWER, DeskSession
+from creative_assets_tests.support.chromium import SCREENSHOTS_VAR, Shots, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TITLE = "Pflegefachkraft (m/w/d) Intensivstation"
 APPROVE = [f"{JOB}-C-job_focus", f"{JOB}-C-lifestyle"]
@@ -42,34 +42,16 @@ REQUESTS = [  # (mode, note, what the decision line says)
 ]
 RUN_TIMEOUT_S = 420.0  # a safeguard for two loaded cores, not a measurement
 UI_TIMEOUT_MS = 60_000
+ALL_IMAGES_LOADED = (
+    "() => Array.from(document.querySelectorAll('article.card img'))"
+    ".every(img => img.complete && img.naturalWidth > 0)"
+)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (.ci/run does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-class Shots:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir()
-
-    def take(self, page: Page, name: str, *, full_page: bool = False) -> None:
-        page.screenshot(path=self._next(name), full_page=full_page)
-
-    def take_card(self, card: Locator, name: str) -> None:
-        card.evaluate("el => el.scrollIntoView({block: 'center'})")  # clear of the sticky top bar
-        card.screenshot(path=self._next(name))
-
-    def _next(self, name: str) -> Path:
-        return self.folder / f"{len(list(self.folder.iterdir())) + 1:02d}_{name}.png"
+    with chromium(ARGS) as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -78,18 +60,11 @@ def shots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Shots]
     try:
         yield taken
     finally:
-        if os.environ.get("CREATIVE_ASSETS_UI_SCREENSHOTS"):
+        if os.environ.get(SCREENSHOTS_VAR):
             target = Path(__file__).parents[1] / "ui" / "screenshots" / "desk"
             shutil.copytree(taken.folder, target, dirs_exist_ok=True)
         with capsys.disabled():
             print(f"\ndesk screenshots: {taken.folder}")
-
-
-def _all_images_loaded(page: Page) -> bool:
-    return page.evaluate(
-        "() => Array.from(document.querySelectorAll('article.card img'))"
-        ".every(img => img.complete && img.naturalWidth > 0)"
-    )
 
 
 def _card(page: Page, creative_id: str) -> Locator:
@@ -125,12 +100,9 @@ def test_a_reviewer_judges_decides_and_ships(
         page.goto(f"{desk.desk_url}/campaigns/{JOB}?filter=all")
         cards = page.locator("article.card")
         expect(cards).to_have_count(20)
-        page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('article.card img'))"
-            ".every(img => img.complete && img.naturalWidth > 0)"
-        )
+        page.wait_for_function(ALL_IMAGES_LOADED)
         figures["campaign page with its 20 images, s"] = round(time.perf_counter() - started, 2)
-        assert _all_images_loaded(page)
+        assert page.evaluate(ALL_IMAGES_LOADED)
         expect(page.locator(".badge.outcome-passed").first).to_have_text("Passed")
         expect(page.locator(".badge.review-needs_review").first).to_have_text("Needs review")
         expect(page.get_by_role("link", name=re.compile(r"^Lineage")).first).to_have_attribute(

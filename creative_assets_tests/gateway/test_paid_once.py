@@ -20,7 +20,6 @@ import pytest
 
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.gateway.store import StateStore
-from creative_assets_tests.gateway._support import fresh_postgres_database
 from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,15 +33,6 @@ def sim() -> Iterator[Simulator]:
     config = fast_config(bfl=bfl)
     with running_simulator(config) as simulator:
         yield simulator
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'state.db'}"
-    else:
-        with fresh_postgres_database() as url:
-            yield url
 
 
 def start(

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -15,19 +13,9 @@ from creative_assets.gateway.models import BudgetCaps, BudgetExceeded
 from creative_assets.gateway.store import StateStore
 from creative_assets_tests.gateway._support import (
     Workers,
-    fresh_postgres_database,
     ledger_entry,
     reserve_many,
 )
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'gateway.db'}"
-    else:
-        with fresh_postgres_database() as url:
-            yield url
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ so a fixed seed serves the same fault sequence every run.
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import logging
 import random
@@ -25,7 +24,12 @@ from creative_assets_tests.provider_sim import (
     openai_images,
     perplexity_routes,
 )
-from creative_assets_tests.provider_sim.config import ENDPOINTS, GENERIC_FAULTS, SimConfig
+from creative_assets_tests.provider_sim.admitted import (
+    BILLED_BODY_FAULTS,
+    BILLED_CONTENT_FAULTS,
+    serve_admitted,
+)
+from creative_assets_tests.provider_sim.config import ENDPOINTS, SimConfig
 from creative_assets_tests.provider_sim.httpd import SimHTTPServer
 from creative_assets_tests.provider_sim.state import SimState, coerce_config
 from creative_assets_tests.provider_sim.wire import (
@@ -34,7 +38,6 @@ from creative_assets_tests.provider_sim.wire import (
     Response,
     Route,
     Wire,
-    json_response,
     retry_after_headers,
 )
 
@@ -49,12 +52,6 @@ PREFIXES = {
     "hoc": "/hoc",
 }
 POLL_INTERVAL_S = 0.05  # how fast serve_forever notices stop(): short, so test teardown is quick
-ERROR_LATENCY_SHARE = 0.1  # validation errors come back faster than real work
-TRANSPORT_FAULTS = frozenset(GENERIC_FAULTS)
-# The provider did the work, so these bill: content faults, and a 200 whose body was cut off or
-# garbled on its way (the provider finished and billed before the bytes went wrong).
-BILLED_CONTENT_FAULTS = frozenset({"text_in_image", "misspelt_overlay", "misplaced_overlay"})
-BILLED_BODY_FAULTS = frozenset({"truncated_json", "malformed_json"})
 
 
 class Simulator:
@@ -219,7 +216,7 @@ class Simulator:
                 resp.limited = reason
             else:
                 try:
-                    resp, fault = self._serve_admitted(r, match, req, cfg)
+                    resp, fault = serve_admitted(st, r, match, req, cfg)
                 finally:
                     st.ledger.release(name)
         if resp is not None:
@@ -244,43 +241,6 @@ class Simulator:
         )
         return resp
 
-    def _serve_admitted(
-        self, r: Route, match: Any, req: Request, cfg: SimConfig
-    ) -> tuple[Response | None, str | None]:
-        name = r.endpoint or ""
-        ep = cfg.endpoint(name)
-        st = self.state
-        with st.lock:
-            drawn = ep.faults.draw(st.rng(name, "faults"))
-            latency = cfg.scaled(ep.latency.sample(st.rng(name, "latency")))
-        if drawn == "timeout":
-            st.sleep(cfg.scaled(ep.timeout_hold_s))
-            return None, drawn
-        if drawn == "rate_limit_429":
-            resp = r.wire.error(429, "rate_limit", "Rate limit reached; please retry after a short wait.")
-            openai = ENDPOINTS[name].provider == "openai"
-            resp.headers.update(retry_after_headers(cfg.scaled(ep.retry_after_s), with_ms=openai))
-            return resp, drawn
-        if drawn in ("server_500", "server_503"):
-            st.sleep(latency)
-            status = 500 if drawn == "server_500" else 503
-            kind = "server_error" if status == 500 else "overloaded"
-            return r.wire.error(status, kind, "The server had an error while processing your request."), drawn
-        special = drawn if drawn not in TRANSPORT_FAULTS else None
-        call = Call(self.state, req, match, name, special, _request_rng(cfg.seed, name, req))
-        try:
-            resp = r.handler(call)
-        except Exception as exc:  # a simulator bug must answer, not hang the client
-            log.exception("simulator handler %s failed", name)
-            resp = json_response({"sim_error": f"{type(exc).__name__}: {exc}"}, 500)
-        st.sleep(latency if resp.status < 400 else latency * ERROR_LATENCY_SHARE)
-        if ep.trickle_byte_s and resp.status < 400:
-            resp.trickle_byte_s = cfg.scaled(ep.trickle_byte_s)
-        if drawn in ("truncated_json", "malformed_json") and resp.status == 200:
-            resp.body = _corrupt(resp.body, drawn)
-            return resp, drawn
-        return resp, resp.fault
-
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -295,20 +255,3 @@ def _limit_message(reason: str, ep: Any) -> str:
     if reason == "concurrency":
         return f"Too many concurrent requests: at most {ep.max_concurrency} may be in flight."
     return f"Rate limit reached: at most {ep.requests_per_minute} requests per minute."
-
-
-def _request_rng(seed: int, endpoint: str, req: Request) -> random.Random:
-    digest = hashlib.sha256(
-        b"\0".join(
-            [str(seed).encode(), endpoint.encode(), req.path.encode(), req.query_string.encode(), req.body]
-        )
-    ).digest()
-    return random.Random(int.from_bytes(digest[:8], "big"))
-
-
-def _corrupt(body: bytes, kind: str) -> bytes:
-    if kind == "truncated_json":
-        return body[: max(1, len(body) // 2)]
-    if body[:1] in (b"{", b"["):
-        return body.replace(b'"', b"'")  # a Python-repr-looking body: plausible, and not JSON
-    return b"\x00" * 16 + body[16:]  # binary: a broken signature, so decoders refuse it

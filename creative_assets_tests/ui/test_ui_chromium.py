@@ -18,30 +18,26 @@ import logging
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import dagster as dg
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from creative_assets.campaign import ensure_job_partition
 from creative_assets.providers.local import LocalJobSource
+from creative_assets_tests.desk.servers import INSTANCE_YAML, free_port, start_server, stop_server
+from creative_assets_tests.support.chromium import SCREENSHOTS_VAR, chromium
 
 log = logging.getLogger(__name__)
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS_VAR = "CREATIVE_ASSETS_UI_SCREENSHOTS"
 JOB = "hoc-4711-pflege"
 VARIANT = "A"
 # A variant run (images, OCR, gates) takes 1–2 minutes on two busy cores; the limit is generous
@@ -49,19 +45,6 @@ VARIANT = "A"
 RUN_TIMEOUT_MS = 300_000
 UI_TIMEOUT_MS = 60_000
 EMPTY_PICKER = "Select a partition or create one"
-
-INSTANCE_YAML = """\
-telemetry:
-  enabled: false
-# No "Join the Dagster community" dialog over the page the test clicks on.
-nux:
-  enabled: false
-# Launch runs at once. Our dagster.yaml (and Dagster's default) queue them for a dagster-daemon to
-# dequeue; the default coordinator spares the test a second process.
-run_coordinator:
-  module: dagster.core.run_coordinator
-  class: DefaultRunCoordinator
-"""
 
 
 @dataclass
@@ -100,12 +83,6 @@ class Webserver:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _server_env(home: Path) -> dict[str, str]:
     """The inherited environment minus whatever could pick a real provider, a bucket or another
     instance: the zero-key local default, with every piece of state under `home`."""
@@ -116,35 +93,6 @@ def _server_env(home: Path) -> dict[str, str]:
     }
     env |= {"DAGSTER_HOME": str(home), "CREATIVE_ASSETS_STORAGE_URL": str(home / "storage")}
     return env
-
-
-def _wait_until_serving(proc: subprocess.Popen[bytes], server: Webserver, timeout_s: float = 120) -> None:
-    # No proxy: a proxy from the environment cannot reach our loopback server.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"dagster-webserver exited with {proc.returncode}:\n{server.log_tail()}")
-        try:
-            with opener.open(f"{server.url}/server_info", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"dagster-webserver did not answer /server_info in {timeout_s:.0f} s:\n{server.log_tail()}")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM lets the webserver shut its code server down; whatever is left of the process group
-    it was started in (code server, run workers) is killed after a grace period."""
-    if proc.poll() is None:
-        proc.terminate()
-        with suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=30)
-    with suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -165,19 +113,8 @@ def evidence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Evi
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the UI test drives Debian's Chromium and Playwright cannot "
-            "download one here. Install it with `apt-get install -y chromium` (.ci/run does)."
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-proxy-server"]
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium(["--no-proxy-server"]) as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -188,24 +125,21 @@ def webserver(tmp_path: Path, evidence: Evidence) -> Iterator[Webserver]:
     # A dynamic partition exists only once added; the UI's partition picker lists what is there.
     with dg.DagsterInstance.from_config(str(home)) as instance:
         ensure_job_partition(instance, LocalJobSource(), JOB)
-    server = Webserver(f"http://127.0.0.1:{_free_port()}", home, tmp_path / "webserver.log")
+    server = Webserver(f"http://127.0.0.1:{free_port()}", home, tmp_path / "webserver.log")
     port = server.url.rsplit(":", 1)[1]
     command = [str(Path(sys.executable).with_name("dagster-webserver")), "-h", "127.0.0.1", "-p", port]
-    with server.log_file.open("wb") as out:
-        proc = subprocess.Popen(
+    with evidence.timed("webserver start"):
+        proc = start_server(
             [*command, "-w", "workspace.yaml"],
-            cwd=REPO,
             env=_server_env(home),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so _stop can clean up its children
+            cwd=REPO,
+            log=server.log_file,
+            ready_url=f"{server.url}/server_info",
         )
     try:
-        with evidence.timed("webserver start"):
-            _wait_until_serving(proc, server)
         yield server
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 def _pick_partition(page: Page, dialog: Locator, key: str, dimension: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Copy templates of the local copywriter, one angle per variant, in German and English.
+"""Copy templates of the local copywriter, one angle per variant, in German and English
+(`copy_templates.toml`).
 
 Each field lists candidates from most to least specific; the writer takes the first that fits
 the limits of the CopyVariant model, so long job titles degrade to shorter lines, never to
@@ -23,7 +24,9 @@ Templates are per language; a locale only changes spelling (`localise`: en-US vs
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from creative_assets.models import Variant
 
@@ -39,149 +42,18 @@ class AngleTemplate:
     benefit_offset: int
 
 
-TEMPLATES: dict[str, dict[Variant, AngleTemplate]] = {
-    "de": {
-        "A": AngleTemplate(
-            angle="benefits",
-            headlines=(
-                "{short} gesucht",
-                "{short} in {city}",
-                "Jetzt {short} werden",
-                "{short}",
-                "{Der} {sucht} dich",
-                "{company}: Wir suchen dich",
-            ),
-            sublines=(
-                "{b0} und {m1} {beim}",
-                "{company}: {b0} und {m1}",
-                "{b0} {beim}",
-                "{company}: {b0}",
-                "{Beim}{in_city}",
-                "{company}{in_city}",
-            ),
-            ctas=("Jetzt bewerben",),
-            anchors=("Sicherheit", "Wertschätzung"),
-            style="clear, confident, bright daylight",
-            benefit_offset=0,
-        ),
-        "B": AngleTemplate(
-            angle="purpose",
-            headlines=("Deine Arbeit zählt", "Arbeit mit Sinn"),
-            sublines=(
-                "Als {short} (m/w/d) {beim} machst du den Unterschied",
-                "Als {short} (m/w/d) machst du den Unterschied",
-                "{Beim} machst du den Unterschied",
-                "{company}: Hier machst du den Unterschied",
-            ),
-            ctas=("Mehr erfahren",),
-            anchors=("Sinn", "Stolz", "Nähe"),
-            style="warm, human, reassuring",
-            benefit_offset=1,
-        ),
-        "C": AngleTemplate(
-            angle="growth",
-            headlines=("Wachse mit uns", "Dein nächster Schritt"),
-            sublines=(
-                "{b3} für deinen nächsten Schritt als {short} (m/w/d)",
-                "{b3} {beim}",
-                "{company}: {b3}",
-                "Karriere {beim}",
-                "Deine Karriere: {company}",
-            ),
-            ctas=("Karriere starten",),
-            anchors=("Entwicklung", "Zukunft"),
-            style="optimistic, forward-looking, airy",
-            benefit_offset=2,
-        ),
-        "D": AngleTemplate(
-            angle="team",
-            headlines=("Ein Team, das trägt", "Starkes Team in {city}"),
-            sublines=(
-                "{Der}{in_city} {sucht} dich: {pattern}, {m2}",
-                "{company}{in_city}: {pattern}, {m2}",
-                "{Der}{in_city} {sucht} dich: {pattern}",
-                "{company}{in_city}: {pattern}",
-                "{company}: {pattern}",
-            ),
-            ctas=("Team kennenlernen",),
-            anchors=("Zusammenhalt", "Vertrauen"),
-            style="friendly, candid, together",
-            benefit_offset=3,
-        ),
-        "E": AngleTemplate(
-            angle="location",
-            headlines=("{city} braucht dich", "Arbeiten in {city}"),
-            sublines=(
-                "{short} (m/w/d), {pattern}, {pay}",
-                "{short} (m/w/d), {pattern}",
-                "{Pattern} in {city}",
-            ),
-            ctas=("In 2 Minuten bewerben", "Schnell bewerben"),
-            anchors=("Heimat", "Lebensqualität"),
-            style="local, sunny, inviting",
-            benefit_offset=4,
-        ),
-    },
-    "en": {
-        "A": AngleTemplate(
-            angle="benefits",
-            headlines=("{short} wanted", "{short} in {city}", "Now hiring in {city}", "{The} is hiring"),
-            sublines=("{b0} and {m1} at {at}", "{b0} at {at}", "Join {at}{in_city}"),
-            ctas=("Apply now",),
-            anchors=("security", "respect"),
-            style="clear, confident, bright daylight",
-            benefit_offset=0,
-        ),
-        "B": AngleTemplate(
-            angle="purpose",
-            headlines=("Work that matters", "Make a difference"),
-            sublines=(
-                "As {a_short} at {at}, you make a difference in {city}",
-                "As {a_short}, you make a difference in {city}",
-                "At {at}, your work makes a difference",
-            ),
-            ctas=("Find out more",),
-            anchors=("pride", "purpose"),
-            style="warm, human, reassuring",
-            benefit_offset=1,
-        ),
-        "C": AngleTemplate(
-            angle="growth",
-            headlines=("Grow with us", "Your next step"),
-            sublines=(
-                "{b2} for your next step as {a_short}",
-                "{b2} at {at}",
-                "Build your career at {at}",
-            ),
-            ctas=("Start your career",),
-            anchors=("progress", "future"),
-            style="optimistic, forward-looking, airy",
-            benefit_offset=2,
-        ),
-        "D": AngleTemplate(
-            angle="team",
-            headlines=("A team that has your back", "A great team in {city}"),
-            sublines=(
-                "{The}{in_city} is hiring: {pattern}, {m1}",
-                "{The}{in_city} is hiring: {pattern}",
-                "{The} is hiring: {pattern}",
-            ),
-            ctas=("Meet the team",),
-            anchors=("belonging", "trust"),
-            style="friendly, candid, together",
-            benefit_offset=3,
-        ),
-        "E": AngleTemplate(
-            angle="location",
-            headlines=("{city} needs you", "Work in {city}"),
-            sublines=("{short}, {pattern}, {pay}", "{short}, {pattern}", "{Pattern} in {city}"),
-            ctas=("Apply in 2 minutes", "Apply fast"),
-            anchors=("home", "quality of life"),
-            style="local, sunny, inviting",
-            benefit_offset=4,
-        ),
-    },
-}
+def _templates() -> dict[str, dict[Variant, AngleTemplate]]:
+    table = tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
+    return {
+        language: {
+            variant: AngleTemplate(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+            for variant, fields in variants.items()
+        }
+        for language, variants in table.items()
+    }
+
+
+TEMPLATES = _templates()
 
 AUDIENCE = {
     "de": "Fachkräfte als {short} in {city} und Umgebung",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationError
 
@@ -44,21 +45,27 @@ class LocalJobSource(JobSource):
 
 
 def parse_job(raw: bytes, *, expected_id: str, source: str) -> JobPosting:
-    """Validate one job document strictly; every problem names the field it is in."""
+    """Validate one job file strictly; every problem names the field it is in."""
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ProviderError(
             "malformed_job", f"job {expected_id!r} ({source}) is not valid JSON: {exc}"
         ) from exc
+    return validated_job(data, expected_id=expected_id, source=source)
+
+
+def validated_job(data: Any, *, expected_id: str, source: str, keep_extra: bool = False) -> JobPosting:
+    """One job document as a JobPosting, its job_id the one asked for; unknown fields are refused,
+    or with `keep_extra` (a newer API) kept aside in `extra_fields`."""
     if not isinstance(data, dict):
         raise ProviderError("malformed_job", f"job {expected_id!r} ({source}) must be a JSON object")
     try:
-        job = JobPosting.model_validate(data)
+        job = JobPosting.with_extra_fields(data) if keep_extra else JobPosting.model_validate(data)
     except ValidationError as exc:
         raise ProviderError(
             "malformed_job", f"job {expected_id!r} ({source}) is malformed: {describe_validation_error(exc)}"
-        ) from exc
+        ) from None
     if job.job_id != expected_id:
         raise ProviderError(
             "malformed_job", f"job {expected_id!r} ({source}) has job_id {job.job_id!r}; they must match"
