@@ -5,8 +5,8 @@ imaging/ocr_copy.py) against the whole-frame read it replaced, on eval_gates' la
 
 Same fonts and extras as benchmarks/eval_gates.py. For each creative of the Gate 2 set (typeset
 copy, as written and misspelt) and of the glyph set (both parts), reads the copy both ways and
-prints how many creatives were read differently and how many got another Gate 2 verdict (glyph
-check included), and the CPU seconds of each read. Asserts nothing.
+prints how many creatives were read differently (another text, or a box moved by more than
+BOX_TOLERANCE_PX) and how many got another Gate 2 verdict (glyph check included), and the CPU seconds of each read. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -28,12 +28,22 @@ from creative_assets.imaging.ocr_copy import read_copy_changes
 from creative_assets.imaging.procedural import draw_base_image
 from creative_assets.imaging.typesetting import typeset
 from creative_assets.models import IMAGE_TYPES
+from creative_assets.models.base import Box
 from creative_assets.providers.local import (
     LocalBrandExtractor,
     LocalJobSource,
     LocalResearcher,
     TemplateTextGenerator,
 )
+
+BOX_TOLERANCE_PX = 2.0  # a line's box may move this far (any edge) and still count as read alike
+
+
+def _shift_px(a: Box, b: Box, size: tuple[int, int]) -> float:
+    width, height = size
+    return max(
+        abs(a.x - b.x) * width, abs(a.w - b.w) * width, abs(a.y - b.y) * height, abs(a.h - b.h) * height
+    )
 
 
 def _verdict(img, lines, copy, layout, zones) -> str:
@@ -53,7 +63,10 @@ def compare(samples, name: str) -> None:
         changed = read_copy_changes(img, canvas, det_side=COPY_DET_SIDE)
         cpu_regions += time.process_time() - started
         n += 1
-        if [(ln.text, ln.box) for ln in whole] != [(ln.text, ln.box) for ln in changed]:
+        same_boxes = len(whole) == len(changed) and all(
+            _shift_px(a.box, b.box, img.size) <= BOX_TOLERANCE_PX for a, b in zip(whole, changed, strict=True)
+        )
+        if [ln.text for ln in whole] != [ln.text for ln in changed] or not same_boxes:
             read_differently += 1
             print(f"  read differently: {label}: {[ln.text for ln in whole]} / {[ln.text for ln in changed]}")
         a, b = _verdict(img, whole, copy, layout, zones), _verdict(img, changed, copy, layout, zones)
