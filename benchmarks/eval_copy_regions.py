@@ -6,7 +6,8 @@ imaging/ocr_copy.py) against the whole-frame read it replaced, on eval_gates' la
 Same fonts and extras as benchmarks/eval_gates.py. For each creative of the Gate 2 set (typeset
 copy, as written and misspelt) and of the glyph set (both parts), reads the copy both ways and
 prints how many creatives were read differently (another text, or a box moved by more than
-BOX_TOLERANCE_PX) and how many got another Gate 2 verdict (glyph check included), and the CPU seconds of each read. Asserts nothing.
+BOX_TOLERANCE_PX) and how many got another Gate 2 verdict (glyph check included), and the
+CPU seconds of each read. Asserts nothing.
 """
 
 from __future__ import annotations
