@@ -34,6 +34,11 @@ class OcrReader(dg.ConfigurableResource):
         description="shorter side (px) at which the detector finds the copy on a finished creative "
         "(gates 1b–4: large type in planned zones); each line is still read at full resolution",
     )
+    copy_where_changed: bool = Field(
+        default=True,
+        description="find the copy only where the creative differs from the canvas it was set on "
+        "(imaging/ocr_copy.py); off: the detector reads every creative's whole frame",
+    )
 
     def read(self, image: Image.Image | bytes) -> list[OcrLine]:
         """Any lettering on the image, faint, outlined, watermarked or rotated (Gate 1a: a base
@@ -46,7 +51,10 @@ class OcrReader(dg.ConfigurableResource):
         `set_on`: the canvas the copy was set on, when Gate 1a passed the picture it shows;
         the detector then looks only where the creative differs from it (imaging/ocr_copy.py)."""
         return read_copy_changes(
-            _decoded(image), set_on, min_confidence=self.min_confidence, det_side=self.copy_side
+            _decoded(image),
+            set_on if self.copy_where_changed else None,
+            min_confidence=self.min_confidence,
+            det_side=self.copy_side,
         )
 
 
