@@ -62,6 +62,7 @@ class GlyphSample:
     defect: str | None  # one of KINDS, None for clean text
     part: str  # "tune" or "held_out"
     where: str = ""  # the damaged letter and its line
+    background: Image.Image | None = None  # the picture before the text: the canvas it was set on
 
 
 @cache
@@ -173,6 +174,7 @@ def glyph_set(per_kind: int, part: str) -> Iterator[GlyphSample]:
         else:
             raise RuntimeError(f"no place for a {kind} in 50 tries")
         bg_kind = rng.choice(sorted(BACKGROUNDS))
-        img = _compose(BACKGROUNDS[bg_kind](rng, (SIDE, SIDE)), damaged[0], lines, rng)
+        background = BACKGROUNDS[bg_kind](rng, (SIDE, SIDE))
+        img = _compose(background, damaged[0], lines, rng)
         name = f"{part}/{n:03d}/{kind or 'clean'}/{bg_kind}/{bold.split('-')[0]}"
-        yield GlyphSample(name, img, copy, _zones(lines), kind, part, damaged[1])
+        yield GlyphSample(name, img, copy, _zones(lines), kind, part, damaged[1], background)

@@ -10,7 +10,7 @@ the base image, and a base image that already is the asked size goes as it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -39,6 +39,8 @@ class Canvas:
     base_png: bytes
     crop: Box
     size: Size
+    # The base image already decoded (RGB), by whoever holds it for several canvases.
+    decoded: Image.Image | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, png: bytes) -> Canvas:
@@ -46,12 +48,14 @@ class Canvas:
         return cls(png, FULL_FRAME, validate_png(png, what="picture"))
 
     @classmethod
-    def framed(cls, base_png: bytes, crop: Box, fmt: AdFormat) -> Canvas:
-        return cls(base_png, crop, fmt.size)
+    def framed(cls, base_png: bytes, crop: Box, fmt: AdFormat, decoded: Image.Image | None = None) -> Canvas:
+        return cls(base_png, crop, fmt.size, decoded)
 
     @cached_property
     def _base(self) -> Image.Image:
         """The base image decoded, once for both sizes a rendition asks for."""
+        if self.decoded is not None:
+            return self.decoded
         return open_image(self.base_png, what="base image").convert("RGB")
 
     def _scaled(self, size: Size) -> Image.Image:

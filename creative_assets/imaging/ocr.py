@@ -187,24 +187,50 @@ def read_text(
     detected = _bgr(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
     upscaled = sx * sy > 1.0
     with _engine() as engine:
-        # Set on every call: they live on the shared engine and must not depend on the last caller.
-        engine.text_det.postprocess_op.box_thresh = 0.5
-        engine.text_det.postprocess_op.unclip_ratio = 1.6
-        engine.text_det.limit_side_len = min(size)  # its own resize would scale up to 736
-        boxes, _ = engine.auto_text_det(detected)
-        if boxes is None:  # most base images: no full-size copy is made for them
+        boxes = _detect(engine, detected)
+        if not boxes:  # most base images: no full-size copy is made for them
             return []
         source = detected
         if not upscaled:
             boxes = [np.asarray(b, dtype=np.float32) / np.array([sx, sy], dtype=np.float32) for b in boxes]
             source = _bgr(rgb)
-        crops = engine.get_crop_img_list(source, boxes)
-        if not upright:
-            crops, _, _ = engine.text_cls(crops)
-        # Upright copy is read with each character's column, for the glyph check.
-        recognised, _ = engine.text_rec(crops, upright)
-    lines: list[OcrLine] = []
+        recognised = _recognise(engine, source, boxes, upright)
     scale = (sx, sy) if upscaled else (1.0, 1.0)
+    return _lines(boxes, recognised, scale, (width, height), min_confidence, upright)
+
+
+def _detect(engine: RapidOCR, bgr: np.ndarray) -> list[np.ndarray]:
+    """The detector's line boxes (quads, pixels of `bgr`), read at `bgr`'s own size (a multiple
+    of 32 a side, see detector_size)."""
+    # Set on every call: they live on the shared engine and must not depend on the last caller.
+    engine.text_det.postprocess_op.box_thresh = 0.5
+    engine.text_det.postprocess_op.unclip_ratio = 1.6
+    engine.text_det.limit_side_len = min(bgr.shape[:2])  # its own resize would scale up to 736
+    boxes, _ = engine.auto_text_det(bgr)
+    return [] if boxes is None else list(boxes)
+
+
+def _recognise(engine: RapidOCR, source: np.ndarray, boxes: list[np.ndarray], upright: bool) -> list:
+    crops = engine.get_crop_img_list(source, boxes)
+    if not upright:
+        crops, _, _ = engine.text_cls(crops)
+    # Upright copy is read with each character's column, for the glyph check.
+    recognised, _ = engine.text_rec(crops, upright)
+    return recognised
+
+
+def _lines(
+    boxes: list[np.ndarray],
+    recognised: list,
+    scale: tuple[float, float],
+    size: tuple[int, int],
+    min_confidence: float,
+    upright: bool,
+) -> list[OcrLine]:
+    """OcrLines in reading order from quads (pixels of the source, divided by `scale` to get the
+    image's) and what the recogniser read in each."""
+    width, height = size
+    lines: list[OcrLine] = []
     for points, read in zip(boxes, recognised, strict=True):
         text, score = str(read[0]), float(read[1])
         if not text.strip() or score < min_confidence:

@@ -6,7 +6,8 @@ import dagster as dg
 from PIL import Image
 from pydantic import Field
 
-from creative_assets.imaging.ocr import COPY_DET_SIDE, DET_SIDE, SEARCH_CONFIDENCE, find_text, read_text
+from creative_assets.imaging.ocr import COPY_DET_SIDE, DET_SIDE, SEARCH_CONFIDENCE, find_text
+from creative_assets.imaging.ocr_copy import read_copy_changes
 from creative_assets.imaging.png import open_image
 from creative_assets.models import OcrLine
 
@@ -33,17 +34,27 @@ class OcrReader(dg.ConfigurableResource):
         description="shorter side (px) at which the detector finds the copy on a finished creative "
         "(gates 1b–4: large type in planned zones); each line is still read at full resolution",
     )
+    copy_where_changed: bool = Field(
+        default=True,
+        description="find the copy only where the creative differs from the canvas it was set on "
+        "(imaging/ocr_copy.py); off: the detector reads every creative's whole frame",
+    )
 
     def read(self, image: Image.Image | bytes) -> list[OcrLine]:
         """Any lettering on the image, faint, outlined, watermarked or rotated (Gate 1a: a base
         image must have none)."""
         return find_text(_decoded(image), min_confidence=self.search_confidence, det_side=self.search_side)
 
-    def read_copy(self, image: Image.Image | bytes) -> list[OcrLine]:
+    def read_copy(self, image: Image.Image | bytes, *, set_on: Image.Image | None = None) -> list[OcrLine]:
         """The copy on a finished creative, for the gates that judge it: set upright by the
-        typesetter or as the i2i prompt asks, so it is read as it stands (`read_text`)."""
-        return read_text(
-            _decoded(image), min_confidence=self.min_confidence, det_side=self.copy_side, upright=True
+        typesetter or as the i2i prompt asks, so it is read as it stands (`read_text`).
+        `set_on`: the canvas the copy was set on, when Gate 1a passed the picture it shows;
+        the detector then looks only where the creative differs from it (imaging/ocr_copy.py)."""
+        return read_copy_changes(
+            _decoded(image),
+            set_on if self.copy_where_changed else None,
+            min_confidence=self.min_confidence,
+            det_side=self.copy_side,
         )
 
 

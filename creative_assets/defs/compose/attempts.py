@@ -86,10 +86,12 @@ def judge(
     brand: BrandIdentity,
     providers: Providers,
     locale: str,
+    set_on: Image.Image | None = None,
 ) -> list[GateResult]:
     """Gates 1b–4 on a finished creative (as PNG for a vision review, and decoded once for the
-    rest)."""
-    lines = providers.ocr.read_copy(final)
+    rest). `set_on`: the canvas the copy was set on, if Gate 1a passed its picture (OCR then
+    looks for text only where the creative differs from it)."""
+    lines = providers.ocr.read_copy(final, set_on=set_on)
     zones = {z.role: z.box for z in layout.zones}
     violations = creative_violations(
         " ".join(line.text for line in lines),
@@ -246,7 +248,8 @@ def make_creative(
             final = add_logo(overlay_img, layout, brand)
             final_png = overlay_png if final is overlay_img else to_png(final)
             with provider_call(STEP, "creative review"):
-                gates = judge(final_png, final, overlay_img, layout, copy, brand, providers, locale)
+                set_on = canvas.image() if base.gate_1a_passed else None
+                gates = judge(final_png, final, overlay_img, layout, copy, brand, providers, locale, set_on)
             verdict = verdict_of(gates)
             i2i_failures += verdict == "FAIL"
             next_action = decide_next_action(

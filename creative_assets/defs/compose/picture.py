@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from PIL import Image
+
 from creative_assets.defs.failures import provider_call
 from creative_assets.defs.images.generation import generate_clean_base_image
 from creative_assets.defs.layout.framing import Frame, frame, plan
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.formats import ad_format
+from creative_assets.imaging.png import open_image
 from creative_assets.models import (
     BaseImage,
     BrandIdentity,
@@ -40,9 +43,13 @@ class Picture:
     drawn_by: str | None = None  # the rendition whose retry drew it; None: base_images' picture
     _analysis: ImageAnalysis | None = None
     _frames: dict[str, Frame] = field(default_factory=dict)
+    _pixels: Image.Image | None = None
 
     def canvas(self, layout: Layout) -> Canvas:
-        return Canvas.framed(self.png, layout.crop, ad_format(layout.format))
+        """The rendition's canvas; the picture is decoded once for all its renditions."""
+        if self._pixels is None:
+            self._pixels = open_image(self.png, what="base image").convert("RGB")
+        return Canvas.framed(self.png, layout.crop, ad_format(layout.format), self._pixels)
 
     def layout_for(
         self,

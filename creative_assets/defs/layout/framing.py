@@ -37,7 +37,10 @@ def frame(vision: VisionAnalyzer, base_png: bytes, base_analysis: ImageAnalysis,
         return Frame(fmt, crop, base_png, base_analysis.model_copy(update=update))
     # The crop is analysed as the format shows it (its own pixels, so its regions' detail is
     # measured at the size the copy is set at); the creatives make their canvas from the base.
-    analysis = vision.analyze(to_png(reframe(open_image(base_png, what="base image"), crop, fmt.size)))
+    # Encoded fast: these bytes are only analysed (and hashed for the cache key), never stored.
+    analysis = vision.analyze(
+        to_png(reframe(open_image(base_png, what="base image"), crop, fmt.size), fast=True)
+    )
     framed = analysis.value.model_copy(update={"format": fmt.id})
     return Frame(fmt, crop, base_png, framed)
 
