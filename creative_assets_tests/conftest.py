@@ -35,10 +35,13 @@ SLOW_FIXTURES = {
     "pg_database",
     "setup",
 }
-# Modules whose tests run Dagster jobs, a daemon, servers, browsers or worker processes.
+# Modules whose tests run Dagster jobs, a daemon, servers, browsers or worker processes, or read
+# whole creatives with OCR many times over (the glyph and check-image gate tests).
 SLOW_MODULES = {
     f"creative_assets_tests/{name}.py"
     for name in (
+        "gates/test_glyph_damage",
+        "gates/test_check_image",
         "automation/test_sensors",
         "automation/test_queue",
         "defs/test_bad_input",
