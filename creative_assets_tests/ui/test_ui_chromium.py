@@ -209,6 +209,9 @@ def test_materialize_a_partition_from_the_ui_and_see_its_creatives(
 ) -> None:
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.set_default_timeout(UI_TIMEOUT_MS)
+    # Assertions wait as long as actions: the code location may still be loading on two busy
+    # cores when the first page asks for its asset graph (Playwright's own default is 5 s).
+    expect.set_options(timeout=UI_TIMEOUT_MS)
     variant_partition = f"{JOB}|{VARIANT}"
     try:
         for job, picks, label in [
@@ -253,3 +256,5 @@ def test_materialize_a_partition_from_the_ui_and_see_its_creatives(
         evidence.shot(page, "failure")
         log.error("dagster-webserver log tail:\n%s", webserver.log_tail())
         raise
+    finally:
+        expect.set_options(timeout=5_000)  # Playwright's default, for the tests after this one
