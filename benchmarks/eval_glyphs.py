@@ -69,8 +69,9 @@ def score_glyphs(per_kind: int, part: str, cache: Path | None = None) -> GlyphSc
     scores = GlyphScores()
     store = cache / f"{part}-{per_kind}.pkl" if cache else None
     read: dict[str, list] = pickle.loads(store.read_bytes()) if store and store.exists() else {}
-    fresh = False
-    for sample in fresh_set(per_kind) if part == "fresh" else glyph_set(per_kind, part):
+    new = False
+    fresh = part in ("fresh", "final")
+    for sample in fresh_set(per_kind, part) if fresh else glyph_set(per_kind, part):
         truth = sample.defect or "clean"
         copy = sample.copy
         layout = _layout(sample.image, sample.zones)
@@ -78,7 +79,7 @@ def score_glyphs(per_kind: int, part: str, cache: Path | None = None) -> GlyphSc
         key = f"{sample.name} {hashlib.md5(sample.image.tobytes()).hexdigest()}"
         if key not in read:
             read[key] = read_text(sample.image, det_side=COPY_DET_SIDE, upright=True)
-            fresh = True
+            new = True
         lines = read[key]
         expected = {role: getattr(copy, role) for role in ("headline", "subline", "cta")}
         cpu = time.process_time()
@@ -95,7 +96,7 @@ def score_glyphs(per_kind: int, part: str, cache: Path | None = None) -> GlyphSc
             scores.blamed[(glyphs[0].kind, truth)] += 1
         if after != (sample.defect is not None):
             scores.misjudged.append(f"{sample.name} {sample.where} -> {[g.kind for g in glyphs]}")
-    if store and fresh:
+    if store and new:
         store.parent.mkdir(parents=True, exist_ok=True)
         store.write_bytes(pickle.dumps(read))
     return scores
@@ -136,9 +137,16 @@ def report(scores: GlyphScores, part: str) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Gate 2 on the glyph set, one part at a time.")
-    parser.add_argument("--part", default="tune", help="tune, held_out or fresh (benchmarks/glyph_set.py)")
+    parser.add_argument(
+        "--part",
+        default="tune",
+        help="tune, held_out (benchmarks/glyph_set.py), fresh or final (glyph_fresh.py)",
+    )
     parser.add_argument("--per-kind", type=int, default=12, help="creatives per defect kind")
     parser.add_argument("--cache", type=Path, help="folder to keep the OCR reading in between runs")
+    parser.add_argument(
+        "--quiet", action="store_true", help="figures only, not which creatives were misjudged"
+    )
     args = parser.parse_args()
     scores = score_glyphs(args.per_kind, args.part, args.cache)
     print("\n".join(report(scores, args.part)))
@@ -149,7 +157,7 @@ def main() -> None:
         + " ".join(f"{v:.2f}" for v in os.getloadavg())
         + ")"
     )
-    for name in scores.misjudged:
+    for name in [] if args.quiet else scores.misjudged:
         print(f"    misjudged: {name}")
 
 

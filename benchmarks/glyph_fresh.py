@@ -25,6 +25,64 @@ FRESH_FONTS = (
     ("NotoSerifDisplay-Bold.ttf", "NotoSerifDisplay-Regular.ttf"),
 )
 FRESH_SEED = 20
+# A fourth part, "final", built after "fresh" had been looked at: again other faces (from
+# fonts-liberation, fonts-open-sans, fonts-urw-base35 and fonts-dejavu-core; the project bundles
+# DejaVu Sans only), words and seed, scored once at the end.
+FINAL_FONTS = (
+    ("LiberationSansNarrow-Bold.ttf", "LiberationSansNarrow-Regular.ttf"),
+    ("OpenSans-CondBold.ttf", "OpenSans-CondLight.ttf"),
+    ("DejaVuSerif-Bold.ttf", "DejaVuSerif.ttf"),
+    ("NimbusMonoPS-Bold.otf", "NimbusMonoPS-Regular.otf"),
+)
+FINAL_SEED = 21
+FINAL_TEXTS = (
+    (
+        "Gärtnerin für den Stadtpark",
+        "Pflanzen, pflegen, gestalten: Grünflächen in Mainz mit eigenem Team",
+        "Jetzt informieren",
+    ),
+    (
+        "Friseur mit Leidenschaft",
+        "Moderne Schnitte, nette Kundschaft und Provision für jeden Verkauf",
+        "Termin vereinbaren",
+    ),
+    (
+        "Fahrer im Nahverkehr",
+        "Linienbus in Kiel, Schichtzulagen und bezahlte Führerscheinprüfung",
+        "Bewerbung starten",
+    ),
+    (
+        "Rezeption im Hotel Möwe",
+        "Gäste empfangen, Zimmer vergeben, Wünsche erfüllen an der Ostsee",
+        "Mehr dazu",
+    ),
+    (
+        "Tischlerei sucht Verstärkung",
+        "Möbel nach Maß, helle Werkstatt, übertarifliche Bezahlung in Jena",
+        "Anrufen",
+    ),
+    (
+        "Pharmacy assistant in Bristol",
+        "Dispense prescriptions, advise patients and join a friendly daily routine",
+        "Apply quickly",
+    ),
+    (
+        "Librarian wanted",
+        "Digital archives, children's reading clubs and quiet evenings in Oxford",
+        "Discover the job",
+    ),
+    (
+        "Join our recycling crew",
+        "Sorting lines, forklift licence paid, shifts finishing by midday",
+        "Register interest",
+    ),
+    ("Physiotherapie mit Herz", "Behandle Patientinnen in Lübeck mit Zeit für jede Therapie", "Kennenlernen"),
+    (
+        "Quality inspector wanted",
+        "Check welds, sign off jigs and improve our joinery workshop in Hull",
+        "Send your CV",
+    ),
+)
 # (headline, subline, CTA): other jobs, other words.
 FRESH_TEXTS = (
     (
@@ -90,7 +148,7 @@ FRESH_TEXTS = (
 )
 
 
-def fresh_copies() -> tuple[CopyVariant, ...]:
+def fresh_copies(texts: tuple[tuple[str, str, str], ...] = FRESH_TEXTS) -> tuple[CopyVariant, ...]:
     return tuple(
         CopyVariant(
             variant="ABCDE"[k % 5],
@@ -102,15 +160,18 @@ def fresh_copies() -> tuple[CopyVariant, ...]:
             emotional_anchors=["-"],
             style="-",
         )
-        for k, (headline, subline, cta) in enumerate(FRESH_TEXTS)
+        for k, (headline, subline, cta) in enumerate(texts)
     )
 
 
-def fresh_set(per_kind: int) -> Iterator[GlyphSample]:
-    """`per_kind` samples of each defect kind and as many clean ones, as glyph_set builds them."""
-    rng = random.Random(FRESH_SEED)
+def fresh_set(per_kind: int, part: str = "fresh") -> Iterator[GlyphSample]:
+    """`per_kind` samples of each defect kind and as many clean ones, as glyph_set builds them;
+    `part`: "fresh" or "final"."""
+    final = part == "final"
+    rng = random.Random(FINAL_SEED if final else FRESH_SEED)
+    fonts = FINAL_FONTS if final else FRESH_FONTS
     plan = [kind for kind in KINDS for _ in range(per_kind)] + [None] * (per_kind * len(KINDS))
-    copies = fresh_copies()
+    copies = fresh_copies(FINAL_TEXTS if final else FRESH_TEXTS)
     for n, kind in enumerate(plan):
         for _ in range(50):
             candidates = [
@@ -119,7 +180,7 @@ def fresh_set(per_kind: int) -> Iterator[GlyphSample]:
                 if kind != "missing_umlaut" or any(ch in "äöüÄÖÜ" for ch in c.headline + c.subline + c.cta)
             ]
             copy = rng.choice(candidates)
-            bold, regular = rng.choice(FRESH_FONTS)
+            bold, regular = rng.choice(fonts)
             lines = _layout(copy, bold, regular, rng)
             ink = coverage(lines)
             damaged = (ink, "") if kind is None else damage(kind, ink, lines, rng)
@@ -129,5 +190,5 @@ def fresh_set(per_kind: int) -> Iterator[GlyphSample]:
             raise RuntimeError(f"no place for a {kind} in 50 tries")
         bg_kind = rng.choice(sorted(BACKGROUNDS))
         img = _compose(BACKGROUNDS[bg_kind](rng, (1024, 1024)), damaged[0], lines, rng)
-        name = f"fresh/{n:03d}/{kind or 'clean'}/{bg_kind}/{bold.split('-')[0]}"
-        yield GlyphSample(name, img, copy, _zones(lines), kind, "fresh", damaged[1])
+        name = f"{part}/{n:03d}/{kind or 'clean'}/{bg_kind}/{bold.split('-')[0]}"
+        yield GlyphSample(name, img, copy, _zones(lines), kind, part, damaged[1])
