@@ -8,10 +8,16 @@ that defect (clean ones and other kinds count against it).
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import os
+import pickle
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from benchmarks.glyph_fresh import fresh_set
 from benchmarks.glyph_set import KINDS, glyph_set
 from creative_assets.gates.checks import gate_2_text_correctness
 from creative_assets.gates.glyph_damage import glyph_damage
@@ -39,6 +45,7 @@ class GlyphScores:
     flagged: Counter = field(default_factory=Counter)  # the glyph check alone found damage
     blamed: Counter = field(default_factory=Counter)  # (reported kind, truth)
     seconds: list[float] = field(default_factory=list)
+    check_cpu: list[float] = field(default_factory=list)  # CPU seconds of the glyph check alone
     misjudged: list[str] = field(default_factory=list)
 
 
@@ -55,16 +62,29 @@ def _layout(img, zones) -> Layout:
     )
 
 
-def score_glyphs(per_kind: int, part: str) -> GlyphScores:
+def score_glyphs(per_kind: int, part: str, cache: Path | None = None) -> GlyphScores:
+    """Score one part. With `cache` (a folder), the OCR reading of each creative is stored there
+    on the first run and reused afterwards, so code changes to the glyph check are compared on
+    the very same lines (`seconds` then holds the glyph check alone)."""
     scores = GlyphScores()
-    for sample in glyph_set(per_kind, part):
+    store = cache / f"{part}-{per_kind}.pkl" if cache else None
+    read: dict[str, list] = pickle.loads(store.read_bytes()) if store and store.exists() else {}
+    new = False
+    fresh = part in ("fresh", "final")
+    for sample in fresh_set(per_kind, part) if fresh else glyph_set(per_kind, part):
         truth = sample.defect or "clean"
         copy = sample.copy
         layout = _layout(sample.image, sample.zones)
         started = time.perf_counter()
-        lines = read_text(sample.image, det_side=COPY_DET_SIDE, upright=True)
+        key = f"{sample.name} {hashlib.md5(sample.image.tobytes()).hexdigest()}"
+        if key not in read:
+            read[key] = read_text(sample.image, det_side=COPY_DET_SIDE, upright=True)
+            new = True
+        lines = read[key]
         expected = {role: getattr(copy, role) for role in ("headline", "subline", "cta")}
+        cpu = time.process_time()
         glyphs = glyph_damage(sample.image, lines, expected, sample.zones)
+        scores.check_cpu.append(time.process_time() - cpu)
         scores.seconds.append(time.perf_counter() - started)
         before = gate_2_text_correctness(lines, copy, layout).status == "FAIL"
         after = gate_2_text_correctness(lines, copy, layout, glyphs=glyphs).status == "FAIL"
@@ -76,6 +96,9 @@ def score_glyphs(per_kind: int, part: str) -> GlyphScores:
             scores.blamed[(glyphs[0].kind, truth)] += 1
         if after != (sample.defect is not None):
             scores.misjudged.append(f"{sample.name} {sample.where} -> {[g.kind for g in glyphs]}")
+    if store and new:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        store.write_bytes(pickle.dumps(read))
     return scores
 
 
@@ -110,3 +133,33 @@ def report(scores: GlyphScores, part: str) -> list[str]:
             f"{_ratio(right, blamed)} ({right}/{blamed})"
         )
     return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Gate 2 on the glyph set, one part at a time.")
+    parser.add_argument(
+        "--part",
+        default="tune",
+        help="tune, held_out (benchmarks/glyph_set.py), fresh or final (glyph_fresh.py)",
+    )
+    parser.add_argument("--per-kind", type=int, default=12, help="creatives per defect kind")
+    parser.add_argument("--cache", type=Path, help="folder to keep the OCR reading in between runs")
+    parser.add_argument(
+        "--quiet", action="store_true", help="figures only, not which creatives were misjudged"
+    )
+    args = parser.parse_args()
+    scores = score_glyphs(args.per_kind, args.part, args.cache)
+    print("\n".join(report(scores, args.part)))
+    cpu = sorted(scores.check_cpu)
+    print(
+        f"  glyph check CPU per creative: mean={1000 * sum(cpu) / len(cpu):.0f} ms "
+        f"median={1000 * cpu[len(cpu) // 2]:.0f} ms (load average "
+        + " ".join(f"{v:.2f}" for v in os.getloadavg())
+        + ")"
+    )
+    for name in [] if args.quiet else scores.misjudged:
+        print(f"    misjudged: {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -29,7 +29,10 @@ class Line:
 def glyph_mask(line: Line, k: int) -> np.ndarray:
     """The k-th character of a line drawn alone where the line draws it (coverage 0–1)."""
     img = Image.new("L", (SIDE, SIDE), 0)
-    x = line.x + line.face.getlength(line.text[:k])
+    # Where the line puts it: with the kerning between it and the letter before (getlength of
+    # the text before it alone leaves that out, and the damage would miss the glyph by a pixel
+    # or two, leaving slivers of dots it meant to erase).
+    x = line.x + line.face.getlength(line.text[: k + 1]) - line.face.getlength(line.text[k])
     ImageDraw.Draw(img).text((x, line.baseline), line.text[k], font=line.face, fill=255, anchor="ls")
     return np.asarray(img, dtype=np.float32) / 255
 

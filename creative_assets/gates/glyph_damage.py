@@ -13,13 +13,21 @@ whichever role's copy it matches best) and checked two ways:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 import numpy as np
 from PIL import Image
 
-from creative_assets.gates.glyphs import GlyphFinding, LineGlyphs, expected_words, fold, line_glyphs
+from creative_assets.gates.glyphs import (
+    GlyphFinding,
+    LineGlyphs,
+    MeasuredLine,
+    expected_words,
+    fold,
+    measure_line,
+    verdict_of,
+)
 from creative_assets.gates.glyphs_shape import odd_glyph
 from creative_assets.gates.text_match import centre_in
 from creative_assets.imaging.letters import read_line
@@ -63,7 +71,7 @@ def glyph_damage(
     rgb_img = img.convert("RGB")
     rgb = np.asarray(rgb_img)
     found: list[GlyphFinding] = []
-    measured: dict[str, list[LineGlyphs]] = defaultdict(list)
+    judged: list[tuple[OcrLine, str, str, MeasuredLine | None]] = []
     for line in lines:
         role = _role_of(line, copy, zones)
         if role is None or role not in copy:
@@ -74,9 +82,19 @@ def glyph_damage(
         read = (
             list(line.chars) if isinstance(line, ReadLine) and line.chars else read_chars(rgb_img, line.box)
         )
-        glyphs = line_glyphs(rgb, line, read, copy[role], len(measured[role]))
+        index = sum(1 for _, r, _, m in judged if r == role and m is not None)
+        judged.append((line, role, words, measure_line(rgb, line, read, copy[role], index)))
+    # A role is set in one face and size: a hole count the face gives a letter shows on its other
+    # lines too.
+    faces: dict[str, Counter] = defaultdict(Counter)
+    for _, role, _, m in judged:
+        if m is not None:
+            faces[role] += m.holes()
+    measured: dict[str, list[LineGlyphs]] = defaultdict(list)
+    for line, role, words, m in judged:
         finding = None
-        if glyphs is not None:
+        if m is not None:
+            glyphs = verdict_of(m, faces[role])
             measured[role].append(glyphs)
             if glyphs.verdict is not None:
                 finding = GlyphFinding(glyphs.verdict[0], glyphs.words, glyphs.read, glyphs.verdict[1])

@@ -23,6 +23,7 @@ does the counting.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import cv2
@@ -30,16 +31,15 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from creative_assets.gates.glyphs_align import Step, align, calibrated, hair_gap, kerned_touch, missing_dots
-from creative_assets.gates.glyphs_alphabet import HOLES, LIGATURES, MARKS, PIECES
+from creative_assets.gates.glyphs_align import Step, align, calibrated
+from creative_assets.gates.glyphs_judge import hole_counts, judge
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
 from creative_assets.gates.ink import ink_mask
-from creative_assets.gates.ink_pieces import Piece, Pieces, find_pieces
+from creative_assets.gates.ink_pieces import Pieces, find_pieces
 from creative_assets.models.images import OcrLine
 
 WORD_SLACK = 2  # letters OCR may clip off a word's ends
 MIN_ALIGNMENT = 85  # how well (0–100) the OCR line must match a stretch of the expected copy
-MAX_OFF = 2  # a line off by more than this (pieces and holes) is not one damaged letter
 MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and anti-aliasing joins them
 MAX_STRAYS = 2  # specks in the line's band beyond this: a busy background, not judged
 MAX_BUSY = 0.2  # background variation behind the letters, of their contrast, beyond which not judged
@@ -129,91 +129,6 @@ def measurable(pieces: Pieces) -> bool:
     return pieces.strays <= MAX_STRAYS and pieces.x_height >= MIN_X_HEIGHT
 
 
-def _ink_above(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces, k: int) -> bool:
-    """Whether the letter `k`, short of a dot, has ink where the dot belongs (above the
-    x-height, over its own body): its dot is there, joined to a stray stroke, not lost."""
-    step = next((s for s in steps if k in s.letters), None)
-    if step is None or len(step.pieces) != 1:
-        return False
-    piece = pieces.body[step.pieces[0]]
-    # Its own columns; within a piece it shares (joined to a neighbour), those near where it is read.
-    x = letters[k][1]
-    half = piece.w / 2 if len(step.letters) == 1 else 0.2 * pieces.x_height
-    left, right = max(piece.x, round(x - half)), min(piece.right, round(x + half) + 1)
-    top = max(0, round(pieces.cap_top - 0.3 * pieces.x_height))
-    bottom = round(pieces.x_top - 0.25 * pieces.x_height)
-    if bottom <= top or right <= left:
-        return False
-    above = pieces.labels[top:bottom, left:right]
-    return bool(np.isin(above, [b.label for b in pieces.body]).any())
-
-
-SLIVER = 1.2  # of a stroke: a stray piece no thicker, close by a letter, was cut off that letter
-
-
-def _stray(pieces: Pieces, piece: Piece) -> tuple[str, str]:
-    """A piece no letter explains: a sliver a cut left of a letter (thinner than a stroke and
-    within a stroke or so of another piece), or a stray stroke (as thick as a stroke or more:
-    the bar's own width and its anti-aliased edges)."""
-    mask = pieces.mask(piece)
-    thick = min(cv2.minAreaRect(np.argwhere(mask)[:, ::-1].astype(np.float32))[1]) / pieces.stroke
-    others = np.isin(pieces.labels, [b.label for b in pieces.body if b != piece])
-    near = cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3)[mask].min() / pieces.stroke
-    if thick <= SLIVER and near <= 1.5 * SLIVER:
-        return "broken_stroke", "a letter's sliver in a piece of its own"
-    return "extra_stroke", "a piece no letter explains"
-
-
-def judge(letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces) -> tuple[str, str] | None:
-    """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
-    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box. `letters`
-    and `steps`: as `pinned` gives them."""
-    short = missing_dots(letters, pieces)
-    if len(short) > MAX_OFF:
-        return None
-    if short:
-        chars = [letters[k][0] for k in short]
-        one_dot = [k for k in short if MARKS.get(letters[k][0]) == 1]
-        joined = [letters[k][0] for k in one_dot if _ink_above(letters, steps, pieces, k)]
-        if joined:
-            return "extra_stroke", f"the dot of {', '.join(joined)} joined to a stray stroke"
-        umlaut = any(MARKS.get(c, 0) == 2 for c in chars)
-        return ("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(chars)}"
-    found: list[tuple[str, str]] = []
-    odd: dict[str, list[int]] = {}
-    seen: dict[str, list[int]] = {}
-    for step in steps:
-        text = "".join(letters[i][0] for i in step.letters)
-        got = [pieces.body[j] for j in step.pieces]
-        if len(step.letters) == 2 and text not in LIGATURES:
-            xa, xb = (letters[i][1] for i in step.letters)
-            if not kerned_touch(pieces, got[0], xa, xb):
-                found.append(("merged_stroke", f"“{text}” in one piece"))
-        elif len(step.letters) == 1 and len(got) == 2 and PIECES.get(text, 1) < 2:
-            if not hair_gap(pieces, *got):
-                found.append(("broken_stroke", f"“{text}” in two pieces"))
-        elif not step.letters:
-            found.append(_stray(pieces, got[0]))
-        elif got:
-            want = [HOLES.get(c, (0, 0)) for c in text]
-            holes = pieces.holes_of(got[0])
-            if not sum(w[0] for w in want) <= holes <= sum(w[1] for w in want):
-                odd.setdefault(text, []).append(holes)
-    # A count off the table that the same letter shows elsewhere on the line is the face's (a
-    # small bold serif "e" whose eye closes up): damage strikes one instance.
-    for step in steps:
-        text = "".join(letters[i][0] for i in step.letters)
-        if text in odd and len(step.letters) == 1 and len(step.pieces) == 1:
-            seen.setdefault(text, []).append(pieces.holes_of(pieces.body[step.pieces[0]]))
-    for text, counts in odd.items():
-        for holes in counts:
-            if seen.get(text, []).count(holes) < 2:
-                found.append(("holes", f"“{text}” has {holes} holes"))
-    if not found or len(found) > MAX_OFF:
-        return None
-    return found[0][0], "; ".join(f for _, f in found)
-
-
 def _busy(crop: np.ndarray, ink: np.ndarray, band: tuple[int, int]) -> float:
     """How much the background behind the line varies, against how far the ink stands out from
     it: a photograph's texture right behind the letters bleeds into their ink."""
@@ -237,12 +152,28 @@ class LineGlyphs:
     glyphs: list[Glyph]
 
 
-def line_glyphs(
+@dataclass(frozen=True)
+class MeasuredLine:
+    """One line's letters pinned to its ink, before the verdict."""
+
+    words: str
+    read: str
+    letters: list[tuple[str, float]]
+    steps: list[Step]
+    pieces: Pieces
+    busy: float
+    index: int
+
+    def holes(self) -> Counter:
+        return hole_counts(self.letters, self.steps, self.pieces)
+
+
+def measure_line(
     rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str, index: int = 0
-) -> LineGlyphs | None:
-    """The glyph defect on one OCR line of a creative whose role reads `copy`, if any, and its
-    letters; None when the line cannot be measured. `read`: the characters the recogniser
-    reads on the line and where (imaging.ocr.read_chars); `index`: the line's number in its role."""
+) -> MeasuredLine | None:
+    """One OCR line of a creative whose role reads `copy`, its letters pinned to its ink; None
+    when the line cannot be measured. `read`: the characters the recogniser reads on the line
+    and where (imaging.ocr.read_chars); `index`: the line's number in its role."""
     words = expected_words(line.text, copy)
     if words is None:
         return None
@@ -264,11 +195,27 @@ def line_glyphs(
     if pieces is None or len(letters) != sum(not c.isspace() for c in words) or not measurable(pieces):
         return None
     letters, steps = pinned(letters, pieces)
-    verdict = judge(letters, steps, pieces)
-    if busy > MAX_BUSY:  # the texture frays the strokes' edges; dots stay apart from it
+    return MeasuredLine(words, line.text, letters, steps, pieces, busy, index)
+
+
+def verdict_of(line: MeasuredLine, face: Counter | None = None) -> LineGlyphs:
+    """The glyph defect on a measured line, if any, and its letters. `face`: the hole counts of
+    every line of its role (`MeasuredLine.holes`), this one included."""
+    verdict = judge(line.letters, line.steps, line.pieces, face)
+    if line.busy > MAX_BUSY:  # the texture frays the strokes' edges; dots stay apart from it
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
-        return LineGlyphs(words, line.text, verdict if dots else None, [])
-    return LineGlyphs(words, line.text, verdict, glyphs_of(letters, steps, pieces, index))
+        return LineGlyphs(line.words, line.read, verdict if dots else None, [])
+    glyphs = glyphs_of(line.letters, line.steps, line.pieces, line.index)
+    return LineGlyphs(line.words, line.read, verdict, glyphs)
+
+
+def line_glyphs(
+    rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str, index: int = 0
+) -> LineGlyphs | None:
+    """The glyph defect on one OCR line, judged on its own, and its letters; None when the line
+    cannot be measured."""
+    measured = measure_line(rgb, line, read, copy, index)
+    return None if measured is None else verdict_of(measured)
 
 
 def line_finding(

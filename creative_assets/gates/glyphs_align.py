@@ -18,7 +18,8 @@ from creative_assets.gates.ink_pieces import Piece, Pieces
 
 def missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[int]:
     """Letters (their indices) that should carry dots and got fewer: each dot goes to the
-    nearest letter that still needs one."""
+    nearest letter that still needs one. An i after f or t whose dot a ligature may have taken
+    is among them (see `dot_ligature`)."""
     need = {k: MARKS.get(c, 0) for k, (c, _) in enumerate(letters)}
     for mark in sorted(pieces.marks, key=lambda m: m.x + m.w / 2):
         centre = mark.x + mark.w / 2
@@ -26,13 +27,13 @@ def missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[int]:
         if wanting:
             nearest = min(wanting, key=lambda k: abs(letters[k][1] - centre))
             need[nearest] -= 1
-    short = []
-    for k, n in need.items():
-        c = letters[k][0]
-        after_ligature = k > 0 and letters[k - 1][0] + c in DOT_LIGATURES
-        if n > 0 and not (after_ligature and n == MARKS.get(c, 0)):
-            short.append(k)
-    return short
+    return [k for k, n in need.items() if n > 0]
+
+
+def dot_ligature(letters: list[tuple[str, float]], k: int) -> bool:
+    """Whether letter `k` may have given its dot to a ligature with the letter before (fi, ti):
+    then the dot is ink of that piece over the i, not a mark of its own."""
+    return k > 0 and letters[k - 1][0] + letters[k][0] in DOT_LIGATURES
 
 
 # Costs of explaining the line's pieces by its letters (in x-heights of misplacement): a

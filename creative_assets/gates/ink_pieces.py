@@ -53,8 +53,9 @@ class Pieces:
         """The ink of these pieces alone."""
         return np.isin(self.labels, [p.label for p in pieces])
 
-    def holes_of(self, piece: Piece) -> int:
-        return _holes(self.mask(piece), self.hole_area)
+    def holes_of(self, piece: Piece, scale: float = 1.0) -> int:
+        """Holes of the piece at least `scale` times `hole_area` large."""
+        return _holes(self.mask(piece), max(1.0, scale * self.hole_area))
 
 
 def _labelled(ink: np.ndarray, min_area: float) -> tuple[list[Piece], np.ndarray]:
@@ -96,18 +97,25 @@ def find_pieces(ink: np.ndarray, band: tuple[int, int]) -> Pieces | None:
     x_height = max(2.0, base - x_top if base - x_top > 2 else base - cap)
     body_height = max(2.0, base - cap)
 
+    letter_labels = [c.label for c in letters]
+
     def is_mark(c: Piece) -> bool:
         if c.h >= 0.5 * body_height or c.w >= 0.9 * body_height:
             return False
         if c.y + c.h > x_top + 0.1 * x_height or c.y < cap - 0.7 * body_height:
             return False
-        return any(
+        if any(
             o.y >= c.y + c.h - 1
             and o.x < c.x + c.w
             and o.x + o.w > c.x
             and o.y - (c.y + c.h) < 0.8 * x_height
             for o in letters
-        )
+        ):
+            return True
+        # Or a letter's ink right under it (in its columns, within most of an x-height): the
+        # stem of an i may share its piece with a taller neighbour it touches (a serif "il").
+        below = labels[c.y + c.h : c.y + c.h + round(0.8 * x_height), c.x : c.x + c.w]
+        return bool(np.isin(below, letter_labels).any())
 
     def in_body(c: Piece) -> bool:
         return c.y + c.h >= x_top + 0.2 * x_height and c.y <= base + 0.1 * x_height

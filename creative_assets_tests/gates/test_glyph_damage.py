@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -129,3 +130,37 @@ def test_lost_umlauts_need_the_word_otherwise_read_letter_for_letter() -> None:
     assert lost_umlauts("in Lübeck", "in Lubeck") == ["Lübeck"]
     assert lost_umlauts("in Lübeck", "in Lübeck") == []
     assert lost_umlauts("in Lübeck", "in Lxbeck") == []  # a misread, not a lost umlaut
+
+
+def test_an_i_after_a_t_that_lost_its_dot_fails_gate_2() -> None:
+    # "ti" may be a ligature, but a t never takes the i's dot: only ink over the i excuses it.
+    subline = "Tarifliche Vergütung und eine Station mit Herz in Lübeck"
+    img = Image.new("RGB", (1024, 1024), (24, 52, 84))
+    draw = ImageDraw.Draw(img)
+    draw.text((60, 110), HEADLINE, font=load_font(64, bold=True), fill="white")
+    face = load_font(38)
+    draw.text((60, 290), "Tarifliche Vergütung und eine", font=face, fill="white")
+    draw.text((60, 345), "Statıon mit Herz in Lübeck", font=face, fill="white")  # U+0131 after the t
+    copy = {"headline": HEADLINE, "subline": subline, "cta": CTA}
+    found = glyph_damage(img, read_text(img), copy, ZONES)
+    assert [f.kind for f in found] == ["dotless_i"]
+    assert "Station" in found[0].text
+
+
+def test_an_i_dot_counts_when_its_stem_touches_a_taller_neighbour() -> None:
+    from creative_assets.gates.ink_pieces import find_pieces
+
+    # A serif "il" at a small size: the i's foot runs into the l's, so the i's stem is part of
+    # a piece as tall as the l; its dot still sits right above it.
+    ink = np.zeros((60, 90), bool)
+    ink[20:50, 10:14] = True  # an "n" and an "o"-like block: short letters give the x-height
+    ink[20:50, 20:24] = True
+    ink[20:23, 10:24] = True
+    ink[20:50, 62:74] = True
+    ink[10:50, 50:54] = True  # the l
+    ink[20:50, 38:42] = True  # the i's stem
+    ink[47:50, 38:54] = True  # its foot, joined to the l's
+    ink[12:16, 38:42] = True  # its dot
+    pieces = find_pieces(ink, (8, 52))
+    assert pieces is not None
+    assert [(m.x, m.y) for m in pieces.marks] == [(38, 12)]

@@ -1,0 +1,194 @@
+"""A third part of Gate 2's glyph set, "fresh": held out from every earlier round.
+
+The tuning and held-out parts (benchmarks/glyph_set.py) set the local writer's copy of two sample
+jobs in eight face pairs; the held-out part has been scored and looked at, so it no longer says
+how the check does on type it was not shaped on. This part sets other words (hand-written ads for
+other jobs, German and English, not the templates' sentences) in faces neither part uses (Debian's
+fonts-urw-base35 and fonts-noto-core: a Palatino, a Bookman, a narrow grotesque, a Times and a
+display serif), from another seed. The defects, backgrounds and composition are glyph_set's.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from benchmarks.backgrounds import BACKGROUNDS
+from benchmarks.glyph_set import KINDS, GlyphSample, _compose, _layout, _zones, coverage, damage
+from creative_assets.models import CopyVariant
+
+FRESH_FONTS = (
+    ("P052-Bold.otf", "P052-Roman.otf"),
+    ("URWBookman-Demi.otf", "URWBookman-Light.otf"),
+    ("NimbusSansNarrow-Bold.otf", "NimbusSansNarrow-Regular.otf"),
+    ("NimbusRoman-Bold.otf", "NimbusRoman-Regular.otf"),
+    ("NotoSerifDisplay-Bold.ttf", "NotoSerifDisplay-Regular.ttf"),
+)
+FRESH_SEED = 20
+# A fourth part, "final", built after "fresh" had been looked at: again other faces (from
+# fonts-liberation, fonts-open-sans, fonts-urw-base35 and fonts-dejavu-core; the project bundles
+# DejaVu Sans only), words and seed, scored once at the end.
+FINAL_FONTS = (
+    ("LiberationSansNarrow-Bold.ttf", "LiberationSansNarrow-Regular.ttf"),
+    ("OpenSans-CondBold.ttf", "OpenSans-CondLight.ttf"),
+    ("DejaVuSerif-Bold.ttf", "DejaVuSerif.ttf"),
+    ("NimbusMonoPS-Bold.otf", "NimbusMonoPS-Regular.otf"),
+)
+FINAL_SEED = 21
+FINAL_TEXTS = (
+    (
+        "Gärtnerin für den Stadtpark",
+        "Pflanzen, pflegen, gestalten: Grünflächen in Mainz mit eigenem Team",
+        "Jetzt informieren",
+    ),
+    (
+        "Friseur mit Leidenschaft",
+        "Moderne Schnitte, nette Kundschaft und Provision für jeden Verkauf",
+        "Termin vereinbaren",
+    ),
+    (
+        "Fahrer im Nahverkehr",
+        "Linienbus in Kiel, Schichtzulagen und bezahlte Führerscheinprüfung",
+        "Bewerbung starten",
+    ),
+    (
+        "Rezeption im Hotel Möwe",
+        "Gäste empfangen, Zimmer vergeben, Wünsche erfüllen an der Ostsee",
+        "Mehr dazu",
+    ),
+    (
+        "Tischlerei sucht Verstärkung",
+        "Möbel nach Maß, helle Werkstatt, übertarifliche Bezahlung in Jena",
+        "Anrufen",
+    ),
+    (
+        "Pharmacy assistant in Bristol",
+        "Dispense prescriptions, advise patients and join a friendly daily routine",
+        "Apply quickly",
+    ),
+    (
+        "Librarian wanted",
+        "Digital archives, children's reading clubs and quiet evenings in Oxford",
+        "Discover the job",
+    ),
+    (
+        "Join our recycling crew",
+        "Sorting lines, forklift licence paid, shifts finishing by midday",
+        "Register interest",
+    ),
+    ("Physiotherapie mit Herz", "Behandle Patientinnen in Lübeck mit Zeit für jede Therapie", "Kennenlernen"),
+    (
+        "Quality inspector wanted",
+        "Check welds, sign off jigs and improve our joinery workshop in Hull",
+        "Send your CV",
+    ),
+)
+# (headline, subline, CTA): other jobs, other words.
+FRESH_TEXTS = (
+    (
+        "Bäckerei sucht Frühaufsteher",
+        "Backe mit uns Brötchen, Brezeln und Kuchen in Überlingen",
+        "Jetzt anfragen",
+    ),
+    (
+        "Köchin oder Koch gesucht",
+        "Frische Küche, faire Schichten und ein Jahresticket für Bus und Bahn",
+        "Gleich melden",
+    ),
+    (
+        "Lagerhelden für Würzburg",
+        "Kommissionieren mit Scanner, Stapler fahren nach Einweisung, Zuschläge nachts",
+        "Schicht wählen",
+    ),
+    (
+        "Elektriker mit Weitblick",
+        "Installationen in Neubauten, eigener Dienstwagen und Werkzeug inklusive",
+        "Kontakt aufnehmen",
+    ),
+    (
+        "Pflegehilfe in Göttingen",
+        "Begleite Bewohnerinnen im Alltag, mit Einarbeitung und festen Dienstzeiten",
+        "Infos erhalten",
+    ),
+    (
+        "Verkäufer für unser Möbelhaus",
+        "Beraten, planen, begeistern: wir schätzen Ideen und übernehmen Fahrtkosten",
+        "Bewerbung senden",
+    ),
+    (
+        "Join our kitchen brigade",
+        "Fresh ingredients, fair rotas and a daily staff meal in Brighton",
+        "Apply today",
+    ),
+    (
+        "Drivers wanted in Leeds",
+        "Light vans, quiet mornings, fixed routes and weekly pay with mileage",
+        "Pick your shift",
+    ),
+    (
+        "Bring joy to our visitors",
+        "Join the gift shop and museum café team, flexible hours and discounts",
+        "Visit jobs page",
+    ),
+    (
+        "Junior IT support engineer",
+        "Fix laptops, install printers and guide colleagues with patience",
+        "Find out more",
+    ),
+    (
+        "Digital skills for Zürich",
+        "Mit Jira, Figma und viel Initiative: unser Produktteam wächst",
+        "Mitmachen",
+    ),
+    (
+        "Müllwerker im Frühdienst",
+        "Sichere Arbeit für die Stadtwerke Jülich, pünktlich fertig am Mittag",
+        "Rückruf bitten",
+    ),
+)
+
+
+def fresh_copies(texts: tuple[tuple[str, str, str], ...] = FRESH_TEXTS) -> tuple[CopyVariant, ...]:
+    return tuple(
+        CopyVariant(
+            variant="ABCDE"[k % 5],
+            angle="fresh",
+            headline=headline,
+            subline=subline,
+            benefits=["-"],
+            cta=cta,
+            emotional_anchors=["-"],
+            style="-",
+        )
+        for k, (headline, subline, cta) in enumerate(texts)
+    )
+
+
+def fresh_set(per_kind: int, part: str = "fresh") -> Iterator[GlyphSample]:
+    """`per_kind` samples of each defect kind and as many clean ones, as glyph_set builds them;
+    `part`: "fresh" or "final"."""
+    final = part == "final"
+    rng = random.Random(FINAL_SEED if final else FRESH_SEED)
+    fonts = FINAL_FONTS if final else FRESH_FONTS
+    plan = [kind for kind in KINDS for _ in range(per_kind)] + [None] * (per_kind * len(KINDS))
+    copies = fresh_copies(FINAL_TEXTS if final else FRESH_TEXTS)
+    for n, kind in enumerate(plan):
+        for _ in range(50):
+            candidates = [
+                c
+                for c in copies
+                if kind != "missing_umlaut" or any(ch in "äöüÄÖÜ" for ch in c.headline + c.subline + c.cta)
+            ]
+            copy = rng.choice(candidates)
+            bold, regular = rng.choice(fonts)
+            lines = _layout(copy, bold, regular, rng)
+            ink = coverage(lines)
+            damaged = (ink, "") if kind is None else damage(kind, ink, lines, rng)
+            if damaged is not None:
+                break
+        else:
+            raise RuntimeError(f"no place for a {kind} in 50 tries")
+        bg_kind = rng.choice(sorted(BACKGROUNDS))
+        img = _compose(BACKGROUNDS[bg_kind](rng, (1024, 1024)), damaged[0], lines, rng)
+        name = f"{part}/{n:03d}/{kind or 'clean'}/{bg_kind}/{bold.split('-')[0]}"
+        yield GlyphSample(name, img, copy, _zones(lines), kind, part, damaged[1])
