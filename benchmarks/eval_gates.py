@@ -36,8 +36,9 @@ from creative_assets.gates.checks import gate_1a_base_image_text, gate_2_text_co
 from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.layout_rules import plan_layout
-from creative_assets.imaging.ocr import COPY_DET_SIDE, find_text, read_text
+from creative_assets.imaging.ocr import COPY_DET_SIDE, read_text
 from creative_assets.imaging.procedural import draw_base_image
+from creative_assets.imaging.text_search import find_text
 from creative_assets.imaging.typesetting import typeset
 from creative_assets.models import IMAGE_TYPES, CopyVariant
 from creative_assets.providers.local import (

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from benchmarks.lettering_set import STYLES, lettering_set
 from benchmarks.score import Score
 from creative_assets.gates.checks import gate_1a_base_image_text
-from creative_assets.imaging.ocr import DET_SIDE, find_text, read_text
+from creative_assets.imaging.ocr import DET_SIDE, read_text
+from creative_assets.imaging.text_search import find_text
 
 
 @dataclass

@@ -30,8 +30,9 @@ from creative_assets.gates.checks import (
 )
 from creative_assets.gates.glyph_damage import glyph_damage
 from creative_assets.imaging.analysis import analyze_image
-from creative_assets.imaging.ocr import find_text, read_text
+from creative_assets.imaging.ocr import read_text
 from creative_assets.imaging.png import InvalidImageError, open_image
+from creative_assets.imaging.text_search import find_text
 from creative_assets.models import Box, CopyVariant, GateResult, Layout, Model, TextZone, verdict_of
 
 MAX_INPUT_BYTES = 40 * 1024 * 1024

@@ -6,9 +6,10 @@ import dagster as dg
 from PIL import Image
 from pydantic import Field
 
-from creative_assets.imaging.ocr import COPY_DET_SIDE, DET_SIDE, SEARCH_CONFIDENCE, find_text
+from creative_assets.imaging.ocr import COPY_DET_SIDE, DET_SIDE
 from creative_assets.imaging.ocr_copy import read_copy_changes
 from creative_assets.imaging.png import open_image
+from creative_assets.imaging.text_search import SEARCH_CONFIDENCE, find_text
 from creative_assets.models import OcrLine
 
 

@@ -14,8 +14,8 @@ from PIL import Image, ImageDraw
 from creative_assets.check_image import main
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging.fonts import load_font
-from creative_assets.imaging.ocr import find_text
 from creative_assets.imaging.png import to_png
+from creative_assets.imaging.text_search import find_text
 from creative_assets.resources import OcrReader
 
 # A procedural "location" picture (hills under a sky), kept as a file so the test does not move
