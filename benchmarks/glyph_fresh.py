@@ -13,8 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from benchmarks.backgrounds import BACKGROUNDS
-from benchmarks.glyph_set import KINDS, GlyphSample, _compose, _layout, _zones, coverage, damage
+from benchmarks.glyph_set import GlyphSample, samples
 from creative_assets.models import CopyVariant
 
 FRESH_FONTS = (
@@ -170,25 +169,4 @@ def fresh_set(per_kind: int, part: str = "fresh") -> Iterator[GlyphSample]:
     final = part == "final"
     rng = random.Random(FINAL_SEED if final else FRESH_SEED)
     fonts = FINAL_FONTS if final else FRESH_FONTS
-    plan = [kind for kind in KINDS for _ in range(per_kind)] + [None] * (per_kind * len(KINDS))
-    copies = fresh_copies(FINAL_TEXTS if final else FRESH_TEXTS)
-    for n, kind in enumerate(plan):
-        for _ in range(50):
-            candidates = [
-                c
-                for c in copies
-                if kind != "missing_umlaut" or any(ch in "äöüÄÖÜ" for ch in c.headline + c.subline + c.cta)
-            ]
-            copy = rng.choice(candidates)
-            bold, regular = rng.choice(fonts)
-            lines = _layout(copy, bold, regular, rng)
-            ink = coverage(lines)
-            damaged = (ink, "") if kind is None else damage(kind, ink, lines, rng)
-            if damaged is not None:
-                break
-        else:
-            raise RuntimeError(f"no place for a {kind} in 50 tries")
-        bg_kind = rng.choice(sorted(BACKGROUNDS))
-        img = _compose(BACKGROUNDS[bg_kind](rng, (1024, 1024)), damaged[0], lines, rng)
-        name = f"{part}/{n:03d}/{kind or 'clean'}/{bg_kind}/{bold.split('-')[0]}"
-        yield GlyphSample(name, img, copy, _zones(lines), kind, part, damaged[1])
+    return samples(per_kind, part, fresh_copies(FINAL_TEXTS if final else FRESH_TEXTS), fonts, rng)

@@ -20,7 +20,7 @@ held-out part uses other faces than the tuning part, and other seeds.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -155,13 +155,23 @@ def _compose(bg: Image.Image, ink: np.ndarray, lines: list[Line], rng: random.Ra
 def glyph_set(per_kind: int, part: str) -> Iterator[GlyphSample]:
     """`per_kind` samples of each defect kind and as many clean ones, for one part of the set."""
     fonts = TUNE_FONTS if part == "tune" else HELD_OUT_FONTS
-    rng = random.Random(0 if part == "tune" else 1)
+    return samples(per_kind, part, copies(), fonts, random.Random(0 if part == "tune" else 1))
+
+
+def samples(
+    per_kind: int,
+    part: str,
+    texts: Sequence[CopyVariant],
+    fonts: Sequence[tuple[str, str]],
+    rng: random.Random,
+) -> Iterator[GlyphSample]:
+    """The samples of one part: each from a copy and a face drawn by `rng`, damaged or clean."""
     plan = [kind for kind in KINDS for _ in range(per_kind)] + [None] * (per_kind * len(KINDS))
     for n, kind in enumerate(plan):
         for _ in range(50):
             candidates = [
                 c
-                for c in copies()
+                for c in texts
                 if kind != "missing_umlaut" or any(ch in "äöüÄÖÜ" for ch in c.headline + c.subline + c.cta)
             ]
             copy = rng.choice(candidates)
