@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import time
 
 from PIL import Image
@@ -22,20 +21,9 @@ from PIL import Image
 from benchmarks import eval_gates, eval_glyphs, glyph_set
 from creative_assets.gates.checks import gate_2_text_correctness
 from creative_assets.gates.glyph_damage import glyph_damage
-from creative_assets.imaging.analysis import analyze_image
-from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.ocr import COPY_DET_SIDE, read_text
 from creative_assets.imaging.ocr_copy import read_copy_changes
-from creative_assets.imaging.procedural import draw_base_image
-from creative_assets.imaging.typesetting import typeset
-from creative_assets.models import IMAGE_TYPES
 from creative_assets.models.base import Box
-from creative_assets.providers.local import (
-    LocalBrandExtractor,
-    LocalJobSource,
-    LocalResearcher,
-    TemplateTextGenerator,
-)
 
 BOX_TOLERANCE_PX = 2.0  # a line's box may move this far (any edge) and still count as read alike
 
@@ -82,25 +70,9 @@ def compare(samples, name: str) -> None:
 
 
 def gate_2_samples(seeds: int):
-    """eval_gates.gate_2_set's creatives (same seeds and misspellings), with the base image each
-    was typeset on."""
-    rng = random.Random(1)
-    writer = TemplateTextGenerator()
-    for job_id in ("hoc-4711-pflege", "hoc-5120-warehouse"):
-        job = LocalJobSource().get_job(job_id)
-        brand = LocalBrandExtractor().extract(job)
-        context = writer.fuse_context(job, LocalResearcher().research(job)).value
-        for copy in writer.write_copy(context).value:
-            for seed in range(max(1, seeds // 3)):
-                image_type = IMAGE_TYPES[(seed + ord(copy.variant)) % 4]
-                base = draw_base_image(image_type, seed, 1024, 1024, palette=[brand.primary_color])
-                layout = plan_layout(analyze_image(base), copy, brand, image_type, has_logo=False)
-                zones = {z.role: z.box for z in layout.zones}
-                label = f"{job_id}/{copy.variant}/{image_type}/{seed}"
-                yield label, typeset(base, layout, copy), base, copy, layout, zones
-                role = rng.choice(["headline", "subline"])
-                wrong = copy.model_copy(update={role: eval_gates.misspell(getattr(copy, role), rng)})
-                yield f"{label}/misspelt-{role}", typeset(base, layout, wrong), base, copy, layout, zones
+    """eval_gates.gate_2_set's creatives, with the base image each was typeset on."""
+    for name, img, copy, layout, _wrong, base in eval_gates.gate_2_set(seeds):
+        yield name, img, base, copy, layout, {z.role: z.box for z in layout.zones}
 
 
 def glyph_samples(per_kind: int, part: str):

@@ -98,6 +98,7 @@ def misspell(text: str, rng: random.Random) -> str:
 
 
 def gate_2_set(seeds: int):
+    """(name, creative, copy, layout, misspelt?, base image) for both sample jobs."""
     rng = random.Random(1)
     writer = TemplateTextGenerator()
     for job_id in ("hoc-4711-pflege", "hoc-5120-warehouse"):
@@ -109,17 +110,11 @@ def gate_2_set(seeds: int):
                 image_type = IMAGE_TYPES[(seed + ord(copy.variant)) % 4]
                 base = draw_base_image(image_type, seed, 1024, 1024, palette=[brand.primary_color])
                 layout = plan_layout(analyze_image(base), copy, brand, image_type, has_logo=False)
-                yield (
-                    f"{job_id}/{copy.variant}/{image_type}/{seed}",
-                    typeset(base, layout, copy),
-                    copy,
-                    layout,
-                    False,
-                )
+                name = f"{job_id}/{copy.variant}/{image_type}/{seed}"
+                yield name, typeset(base, layout, copy), copy, layout, False, base
                 role = rng.choice(["headline", "subline"])
                 wrong: CopyVariant = copy.model_copy(update={role: misspell(getattr(copy, role), rng)})
-                img = typeset(base, layout, wrong)
-                yield f"{job_id}/{copy.variant}/{image_type}/{seed}/misspelt-{role}", img, copy, layout, True
+                yield f"{name}/misspelt-{role}", typeset(base, layout, wrong), copy, layout, True, base
 
 
 def load() -> str:
@@ -170,7 +165,7 @@ def main() -> None:
         if failed != has_text:
             misses.append(name)
     score_2, misses_2 = Score(), []
-    for name, img, copy, layout, wrong in gate_2_set(args.seeds):
+    for name, img, copy, layout, wrong, _base in gate_2_set(args.seeds):
         failed = gate_2_text_correctness(timed_ocr(img, times, copy=True), copy, layout).status == "FAIL"
         score_2.add(failed, wrong)
         if failed != wrong:
