@@ -155,10 +155,10 @@ def run_kill(sim: SimProcess, profile: Profile, base: dict[str, str], work: Path
         start_new_session=True,
     )
     deadline = time.monotonic() + 1800
-    if when == "recorded":
-        ready = lambda tasks: all_recorded(sim, tasks)  # noqa: E731
-    else:
-        ready = lambda tasks: tasks.count("bfl") >= 2  # noqa: E731
+
+    def ready(tasks: TaskStore) -> bool:
+        return all_recorded(sim, tasks) if when == "recorded" else tasks.count("bfl") >= 2
+
     db = state / "gateway.db"
     while not (db.exists() and ready(TaskStore(f"sqlite:///{db}"))):
         if proc.poll() is not None or time.monotonic() > deadline:

@@ -20,6 +20,7 @@ import pytest
 
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.gateway.store import StateStore
+from creative_assets.gateway.tasks import TaskStore
 from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +63,19 @@ def finish(proc: subprocess.Popen[str]) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def kill_once_recorded(proc: subprocess.Popen[str], tasks: TaskStore, count: int = 4) -> None:
+    """SIGKILL the worker once its `count` tasks are recorded: a task BFL accepted whose answer
+    had not arrived yet when the process died cannot be known to anyone (BFL takes no
+    idempotency key), so the kill waits for the records."""
+    deadline = time.monotonic() + 60
+    while tasks.count() < count:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert time.monotonic() < deadline, f"the worker never submitted its {count} tasks"
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+
+
 def submitted(sim: Simulator) -> int:
     return sim.stats()["endpoints"]["bfl.submit"]["responses"].get("200", 0)
 
@@ -71,16 +85,8 @@ def test_a_killed_process_s_tasks_are_resumed_not_paid_again(
 ) -> None:
     cache = tmp_path / "cache"
     first = start(sim, state_url, cache)
-    deadline = time.monotonic() + 60
     tasks = ProviderGateway(cache_url=str(cache), state_url=state_url).tasks
-    # Killed once all four are recorded: a task BFL accepted whose answer had not arrived yet
-    # when the process died cannot be known to anyone (BFL takes no idempotency key).
-    while tasks.count() < 4:
-        assert first.poll() is None, first.stderr.read() if first.stderr else ""
-        assert time.monotonic() < deadline, "the worker never submitted its four tasks"
-        time.sleep(0.02)
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait(10)
+    kill_once_recorded(first, tasks)
     assert sim.stats()["bfl"]["active_tasks"] == 4  # killed with all four tasks still running
     rows = StateStore(state_url).entries()
     assert [r.outcome for r in rows] == ["reserved"] * 4  # paid, recorded, then the process died
@@ -131,13 +137,7 @@ def test_a_resumed_task_whose_sample_expired_is_paid_again_once_and_says_so(
     image — the old task stays on the ledger at its cost, so the ledger still equals the bill."""
     sim, state_url, cache = expiring_sim, f"sqlite:///{tmp_path / 'state.db'}", tmp_path / "cache"
     first = start(sim, state_url, cache)
-    tasks = ProviderGateway(cache_url=str(cache), state_url=state_url).tasks
-    deadline = time.monotonic() + 60
-    while tasks.count() < 4:
-        assert first.poll() is None and time.monotonic() < deadline, "the worker never submitted"
-        time.sleep(0.02)
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait(10)
+    kill_once_recorded(first, ProviderGateway(cache_url=str(cache), state_url=state_url).tasks)
     time.sleep(TASK_S + 0.5 + 1.0)  # the tasks finish, then their samples expire
 
     again = finish(start(sim, state_url, cache))
