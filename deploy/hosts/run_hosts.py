@@ -1,7 +1,7 @@
 """A campaign across several worker hosts on this machine, then everything torn down again.
 
     sudo /work/main/.venv/bin/python deploy/hosts/run_hosts.py [--hosts 2] [--job hoc-4711-pflege]
-        [--formats 1:1] [--json report.json] [--logs DIR]
+        [--formats 1:1] [--campaigns 1] [--cut-host N] [--json report.json] [--logs DIR]
 
 Builds network namespaces `ca-h1` … on a bridge (topology.py); the root namespace is the services
 host (services.py): a PostgreSQL server of its own on 10.231.0.1 (the Dagster instance and the
@@ -9,10 +9,11 @@ gateway's state), RabbitMQ (Celery's broker) and the provider simulator, relayed
 10.231.0.1, and moto's S3 server on 10.231.0.1. Each worker host gets its own host name and a
 private, empty tmpfs over this session's scratch folder (so it sees none of the run host's
 files), and runs one Celery worker (`celery -A dagster_celery.app worker`). The run host (here)
-runs the campaign's seven runs (driver.py), the five variant runs at once; their steps go to the
-workers. Then it reads where everything went (evidence.py), prints it, and tears down workers,
-relays, moto, the simulator, Postgres and its files, the namespaces and the queue, also when
-something failed.
+runs the campaign's seven runs (chain.py, driver.py), the five variant runs at once; their steps go
+to the workers. `--campaigns N` launches N campaigns at once (copies of the job under ids of their
+own) for campaigns per hour against `--hosts`; `--hosts 1` is the scale baseline. Then it reads
+where everything went (evidence.py), prints it, and tears down workers, relays, moto, the
+simulator, Postgres and its files, the namespaces and the queue, also when something failed.
 Exit status: 0 when the campaign succeeded, 1 when it failed, 2 on bad input (not root, no ip, no PostgreSQL).
 """
 
@@ -29,7 +30,6 @@ import tempfile
 import time
 import traceback
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +38,10 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 import evidence  # noqa: E402
+from chain import campaign_copies, campaigns, stop_drivers  # noqa: E402
 from fault import LinkCut  # noqa: E402
 from services import Services  # noqa: E402
 from topology import Topology, host_address, host_name  # noqa: E402
-
-VARIANTS = ("A", "B", "C", "D", "E")
 
 
 def usable() -> str | None:
@@ -77,53 +76,6 @@ def wait_ready(log: Path, timeout_s: float = 180.0) -> None:
         time.sleep(0.5)
 
 
-DRIVERS: set[subprocess.Popen[str]] = set()  # run processes under way, stopped on teardown
-
-
-def driver(env: dict[str, str], *args: str) -> dict[str, Any]:
-    popen = subprocess.Popen(
-        [sys.executable, str(HERE / "driver.py"), *args],
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    DRIVERS.add(popen)
-    try:
-        stdout, stderr = popen.communicate()
-    finally:
-        DRIVERS.discard(popen)
-    lines = [line for line in stdout.splitlines() if line.startswith("{")]
-    if lines:
-        return json.loads(lines[-1])
-    error = [line for line in stderr.splitlines() if "Warning" not in line and "AssetCheckSpec(" not in line]
-    return {"args": list(args), "success": popen.returncode == 0, "error": "\n".join(error[-20:])}
-
-
-def stop_drivers() -> None:
-    for popen in list(DRIVERS):
-        popen.kill()  # a run's process ignores SIGTERM while it waits on Celery
-
-
-def run_campaign(env: dict[str, str], job_id: str) -> list[dict[str, Any]]:
-    """Job-level run → the five variant runs at once → roll-up; stops at a failed phase."""
-    prepared = driver(env, "prepare", job_id)
-    if not prepared["success"]:
-        return [prepared]
-    runs = [driver(env, "run", "campaign_text", job_id)]
-    if not runs[0]["success"]:
-        return runs
-    pool = ThreadPoolExecutor(len(VARIANTS))
-    try:  # not `with`: on SIGTERM, teardown must not wait for the runs (it kills them)
-        args = [("run", "campaign_variant", f"{job_id}|{v}") for v in VARIANTS]
-        runs += list(pool.map(lambda a: driver(env, *a), args))
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    if all(r["success"] for r in runs):
-        runs.append(driver(env, "run", "campaign_rollup", job_id))
-    return runs
-
-
 def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
     session = uuid.uuid4().hex[:8]
     scratch = Path(tempfile.mkdtemp(prefix=f"ca-hosts-{session}-"))
@@ -135,6 +87,7 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         "session": session,
         "hosts": args.hosts,
         "job": args.job,
+        "campaigns": args.campaigns,
         "formats": args.formats,
         "logs": str(logs),
     }
@@ -165,14 +118,19 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter()
         if cut:
             cut.start()
-        runs = run_campaign(run_env, args.job)
+        job_ids = campaign_copies(f"http://127.0.0.1:{services.sim_port}", args.job, args.campaigns)
+        by_campaign = campaigns(run_env, job_ids)
         report["wall_s"] = round(time.perf_counter() - started, 1)
+        report["campaigns_per_hour"] = round(len(job_ids) * 3600 / report["wall_s"], 2)
+        runs = [run for job_runs in by_campaign.values() for run in job_runs]
         if cut:
             cut.stop()
             report["cut"] = cut.record
         report["load_after"] = [round(x, 2) for x in os.getloadavg()]
         report["runs"] = runs
-        report["success"] = bool(runs) and all(r["success"] for r in runs) and len(runs) == 7
+        report["success"] = all(
+            len(job_runs) == 7 and all(r["success"] for r in job_runs) for job_runs in by_campaign.values()
+        )
         report.update(services.evidence([r["run_id"] for r in runs if r.get("run_id")]))
         report["files_on_worker_hosts"] = {
             name: evidence.files_on_host(p.popen.pid, scratch) for name, p in workers.items()
@@ -207,8 +165,9 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
 
 def summary(report: dict[str, Any]) -> str:
     lines = [
-        f"campaign {report['job']} on {report['hosts']} worker hosts: "
-        f"{'succeeded' if report.get('success') else 'FAILED'} in {report.get('wall_s')} s "
+        f"{report.get('campaigns', 1)} campaign(s) of {report['job']} on {report['hosts']} worker hosts: "
+        f"{'succeeded' if report.get('success') else 'FAILED'} in {report.get('wall_s')} s, "
+        f"{report.get('campaigns_per_hour')} campaigns per hour "
         f"(load average before {report.get('load_before')}, after {report.get('load_after')})"
     ]
     for run in report.get("runs", []):
@@ -249,17 +208,20 @@ def summary(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="run_hosts.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hosts", type=int, default=2, help="worker hosts (namespaces), at least 2")
+    parser.add_argument("--hosts", type=int, default=2, help="worker hosts; 1 is the scale baseline")
     parser.add_argument("--job", default="hoc-4711-pflege")
     parser.add_argument("--formats", default="1:1", help="CREATIVE_ASSETS_FORMATS (default 1:1)")
+    parser.add_argument("--campaigns", type=int, default=1, help="campaigns at once (copies of --job)")
     parser.add_argument(
         "--cut-host", type=int, metavar="N", help="cut host N's link while it runs a base_images step"
     )
     parser.add_argument("--json", help="write the report here")
     parser.add_argument("--logs", help="keep the processes' logs here (default: a new temp folder)")
     args = parser.parse_args(argv)
-    if args.hosts < 2 or args.hosts > 9:
-        parser.error("--hosts must be between 2 and 9")
+    if args.hosts < 1 or args.hosts > 9:
+        parser.error("--hosts must be between 1 and 9")
+    if not 1 <= args.campaigns <= 20:
+        parser.error("--campaigns must be between 1 and 20")
     if args.cut_host is not None and not 1 <= args.cut_host <= args.hosts:
         parser.error("--cut-host names one of the hosts, 1 … --hosts")
     if reason := usable():

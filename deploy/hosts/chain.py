@@ -1,0 +1,82 @@
+"""The run host's part: each campaign's seven runs chained as the sensors would chain them, every
+run a process of its own (driver.py) whose steps go to the workers through Celery."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+VARIANTS = ("A", "B", "C", "D", "E")
+
+DRIVERS: set[subprocess.Popen[str]] = set()  # run processes under way, stopped on teardown
+
+
+def driver(env: dict[str, str], *args: str) -> dict[str, Any]:
+    popen = subprocess.Popen(
+        [sys.executable, str(HERE / "driver.py"), *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    DRIVERS.add(popen)
+    try:
+        stdout, stderr = popen.communicate()
+    finally:
+        DRIVERS.discard(popen)
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if lines:
+        return json.loads(lines[-1])
+    error = [line for line in stderr.splitlines() if "Warning" not in line and "AssetCheckSpec(" not in line]
+    return {"args": list(args), "success": popen.returncode == 0, "error": "\n".join(error[-20:])}
+
+
+def stop_drivers() -> None:
+    for popen in list(DRIVERS):
+        popen.kill()  # a run's process ignores SIGTERM while it waits on Celery
+
+
+def run_campaign(env: dict[str, str], job_id: str) -> list[dict[str, Any]]:
+    """Job-level run → the five variant runs at once → roll-up; stops at a failed phase."""
+    prepared = driver(env, "prepare", job_id)
+    if not prepared["success"]:
+        return [prepared]
+    runs = [driver(env, "run", "campaign_text", job_id)]
+    if not runs[0]["success"]:
+        return runs
+    pool = ThreadPoolExecutor(len(VARIANTS))
+    try:  # not `with`: on SIGTERM, teardown must not wait for the runs (it kills them)
+        args = [("run", "campaign_variant", f"{job_id}|{v}") for v in VARIANTS]
+        runs += list(pool.map(lambda a: driver(env, *a), args))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    if all(r["success"] for r in runs):
+        runs.append(driver(env, "run", "campaign_rollup", job_id))
+    return runs
+
+
+def campaign_copies(sim_url: str, job_id: str, count: int) -> list[str]:
+    """`count` copies of a sample job under ids of their own, served by the simulator's HOC API."""
+    if count == 1:
+        return [job_id]
+    sample = json.loads((REPO / "creative_assets" / "sample_jobs" / "jobs" / f"{job_id}.json").read_text())
+    jobs = [{**sample, "job_id": f"{job_id}-c{i:02d}"} for i in range(1, count + 1)]
+    httpx.post(f"{sim_url}/_sim/jobs", json={"jobs": jobs}, timeout=30).raise_for_status()
+    return [job["job_id"] for job in jobs]
+
+
+def campaigns(env: dict[str, str], job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every campaign at once, each chained as run_campaign chains one."""
+    pool = ThreadPoolExecutor(len(job_ids))
+    try:  # not `with`, as in run_campaign
+        return dict(zip(job_ids, pool.map(lambda job_id: run_campaign(env, job_id), job_ids), strict=True))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
