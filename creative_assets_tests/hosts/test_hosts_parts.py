@@ -1,5 +1,5 @@
 """The parts of the several-hosts setup that need no namespaces: the TCP relay in front of the
-services, and the code location that puts the campaign jobs on Celery."""
+services, the code location that puts the campaign jobs on Celery, and the campaigns' copies."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 
 from creative_assets.defs.jobs import CAMPAIGN_JOBS
+from creative_assets_tests.provider_sim.testing import fast_config, running_simulator
 
 HOSTS = Path(__file__).resolve().parents[2] / "deploy" / "hosts"
 
@@ -86,3 +88,18 @@ def test_the_hosts_location_runs_every_campaign_job_on_celery(tmp_path, monkeypa
         )
     chain = repo.get_sensor_def("campaign_chain_sensor")
     assert {j.executor_def.name for j in chain.jobs} == {"celery_hosts"}
+
+
+def test_campaign_copies_are_served_by_the_hoc_api_under_ids_of_their_own(monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(HOSTS))  # the scripts import each other by file name
+    from chain import campaign_copies
+
+    with running_simulator(fast_config()) as sim:
+        assert campaign_copies(sim.base_url, "hoc-4711-pflege", 1) == ["hoc-4711-pflege"]
+        ids = campaign_copies(sim.base_url, "hoc-4711-pflege", 3)
+        assert ids == ["hoc-4711-pflege-c01", "hoc-4711-pflege-c02", "hoc-4711-pflege-c03"]
+        headers = {"Authorization": f"Bearer {sim.env()['HOC_API_KEY']}"}
+        for job_id in ids:
+            served = httpx.get(f"{sim.url_for('hoc')}/jobs/{job_id}", headers=headers).json()
+            assert served["job_id"] == job_id
+            assert served["title"]  # the sample's posting, not an empty shell
