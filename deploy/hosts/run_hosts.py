@@ -20,6 +20,7 @@ Exit status: 0 when the campaign succeeded, 1 when it failed, 2 on bad input (no
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -229,6 +230,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # A test's timeout or Ctrl-C still tears the hosts down (the `finally` above).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # One set of hosts at a time: two would share the bridge, its addresses and the namespaces.
+    lock = open(Path(tempfile.gettempdir()) / "ca-hosts.lock", "w")  # noqa: SIM115 (held until exit)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("another run_hosts.py holds the hosts; waiting for it", file=sys.stderr)
+        fcntl.flock(lock, fcntl.LOCK_EX)
     report = campaign_on_hosts(args)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str))
