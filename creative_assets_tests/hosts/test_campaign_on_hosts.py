@@ -70,6 +70,8 @@ def test_the_campaign_completes(report) -> None:
         ("campaign_rollup", True),
     ]
     assert report["postgres"]["runs"] == {"SUCCESS": 7}
+    # Every creative has its verdict, read back from the event log (5 variants × 4 image types).
+    assert sum(report["creatives"].values()) == 20, report["creatives"]
 
 
 def test_steps_ran_on_both_worker_hosts(report) -> None:

@@ -60,6 +60,21 @@ def step_hosts(instance: dg.DagsterInstance, run_ids: list[str]) -> list[dict[st
     return rows
 
 
+def creative_counts(instance: dg.DagsterInstance, run_ids: list[str]) -> dict[str, int]:
+    """Passed, failed and needs-review creatives over the runs' `final_creatives` outputs (the
+    counts the compose step puts on each materialization)."""
+    counts: Counter[str] = Counter()
+    for run_id in run_ids:
+        kind = dg.DagsterEventType.ASSET_MATERIALIZATION
+        for record in instance.get_records_for_run(run_id, of_type=kind).records:
+            materialization = record.event_log_entry.asset_materialization
+            if materialization is None or materialization.asset_key.path[-1] != "final_creatives":
+                continue
+            for name in ("passed", "failed", "needs_review"):
+                counts[name] += int(materialization.metadata[name].value)
+    return dict(counts)
+
+
 def per_host(steps: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     hosts: dict[str, dict[str, float]] = defaultdict(lambda: {"steps": 0, "step_seconds": 0.0})
     for step in steps:

@@ -176,6 +176,8 @@ def summary(report: dict[str, Any]) -> str:
             f"  {run.get('job', '?'):<16} {run.get('partition', ''):<20} "
             f"{'ok' if run['success'] else 'failed'} {run.get('seconds', '')} s {run.get('error') or ''}"
         )
+    if "creatives" in report:
+        lines.append(f"  creatives: {report['creatives']}")
     for host, figures in sorted(report.get("per_host", {}).items()):
         lines.append(f"  {host}: {figures['steps']} steps, {figures['step_seconds']} s of steps")
     if "bucket" in report:

@@ -230,8 +230,10 @@ class Services:
         os.environ.update({k: v for k, v in env.items() if k.startswith("DAGSTER_PG_")})
         with dg.DagsterInstance.from_config(str(self.run_home)) as instance:
             steps = evidence.step_hosts(instance, run_ids)
+            creatives = evidence.creative_counts(instance, run_ids)
         return {
             "steps": steps,
+            "creatives": creatives,
             "per_host": evidence.per_host(steps),
             **evidence.each(
                 bucket=lambda: evidence.bucket_contents(self.s3_endpoint, self.bucket),
