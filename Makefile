@@ -49,7 +49,8 @@ bench: install
 # launched through GraphQL as the review desk launches them, against the same simulator; prints
 # wall time against the bound, where the time went, images per minute, CPU and memory, one and
 # four formats, and appends them to benchmarks/results/deployed_<date>.md. Needs PostgreSQL on
-# 127.0.0.1:5432 (a database bench_<pid>_* is created and dropped). E.g.
+# 127.0.0.1:5432 (a database bench_<pid>_* is created and dropped); as root it also runs the
+# several-hosts scenarios (docs/hosts.md). E.g.
 # make bench-deployed BENCH_ARGS="--only single --formats 1:1 --label before".
 bench-deployed: install
 	$(BIN)/python -m benchmarks.deployed $(BENCH_ARGS)

@@ -2,7 +2,7 @@
 UI launch them, on the stack a deployment runs.
 
     python -m benchmarks.deployed [--formats "1:1;1:1,4:5,9:16,16:9"] [--campaigns 10]
-                                  [--only single,ten] [--time-scale S] [--label before]
+                                  [--only single,ten,regen,hosts] [--time-scale S] [--label before]
 
 For each set of ad formats: a fresh PostgreSQL database and DAGSTER_HOME with
 `deploy/dagster.postgres.yaml`, `dagster-daemon run` and `dagster-webserver` as processes of their
@@ -17,7 +17,9 @@ rest. Printed, each with the load average:
           roll-ups' queue waits (and other campaigns' variant runs that started meanwhile), CPU;
   regen:  after `single`, one regeneration round as the UI launches it (a `regenerate_creatives`
           backfill over the campaign's five variant partitions, GraphQL launchPartitionBackfill):
-          how many roll-ups it caused (target 1).
+          how many roll-ups it caused (target 1);
+  hosts:  as root, the several-hosts scenarios (deployed_hosts.py): campaigns per hour on one
+          worker host against two, and a worker host's link cut mid-campaign.
 The figures are appended to benchmarks/results/deployed_<date>.md under `--label`.
 """
 
@@ -36,6 +38,7 @@ from typing import Any
 
 import httpx
 
+from benchmarks import deployed_hosts
 from benchmarks import deployed_report as report
 from benchmarks.deployed_stack import DeployedStack
 from benchmarks.model import PROFILE_PATH, Profile
@@ -187,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         default=f"1:1;{FOUR_FORMATS}",
         help="sets of ad formats, ';' between sets (one stack each)",
     )
-    parser.add_argument("--only", default="single,ten,regen", help="any of single, ten, regen")
+    parser.add_argument(
+        "--only", default="single,ten,regen,hosts", help="any of single, ten, regen, hosts (root)"
+    )
+    parser.add_argument("--host-campaigns", type=int, default=3, help="campaigns at once in `hosts`")
     parser.add_argument(
         "--code-server",
         default="separate",
@@ -246,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
                     report.many(out, profile, r)
     finally:
         sim.stop()
+    if "hosts" in only:
+        raw["hosts scale"] = deployed_hosts.scale(out, workdir, args.host_campaigns, format_sets[0])
+        raw["hosts cut"] = deployed_hosts.cut(out, workdir, format_sets[0])
     out(f"load average at the end {load()}")
     results = Path(args.results or REPO / "benchmarks" / "results" / f"deployed_{dt.date.today()}.md")
     report.append(results, args.label, out.lines)
