@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     sim = SimProcess(sim_config(profile, bench_jobs(jobs)), workdir)
     raw: dict[str, Any] = {"profile": data}
     try:
-        for formats in format_sets:
+        for formats in format_sets if only & {"single", "ten"} else []:
             env = provider_env(sim.url, profile.limits, rpm) | {"CREATIVE_ASSETS_FORMATS": formats}
             with DeployedStack(workdir, env, names[formats], args.code_server) as stack:
                 out(
