@@ -14,13 +14,13 @@ from typing import Any, ClassVar
 import dagster as dg
 import pytest
 
-from creative_assets.campaign import ensure_job_partition
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.models import IMAGE_TYPES, CopyVariant, Layout
 from creative_assets.partitions import variant_key
 from creative_assets.providers.base import Generated
-from creative_assets.providers.local import LocalImageEditor, LocalJobSource
+from creative_assets.providers.local import LocalImageEditor
 from creative_assets_tests.conftest import make_defs
+from creative_assets_tests.support.shared_state import private_copy
 
 JOB = "hoc-4711-pflege"
 
@@ -62,17 +62,13 @@ class Setup:
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
-    storage = tmp_path_factory.mktemp("regeneration") / "storage"
-    defs = make_defs(storage, image_editor=RecordingEditor())
-    with dg.instance_for_test() as instance:
-        ensure_job_partition(instance, LocalJobSource(), JOB)
-        assert (
-            defs.resolve_job_def("campaign_text")
-            .execute_in_process(partition_key=JOB, instance=instance)
-            .success
-        )
-        yield Setup(defs, instance, storage)
+def setup(tmp_path_factory: pytest.TempPathFactory, sample_campaign_home: Path) -> Iterator[Setup]:
+    """A copy of the session's sample campaign (every variant made, nothing regenerated yet), so
+    the tests start from made creatives without running the campaign again."""
+    home = private_copy(tmp_path_factory, sample_campaign_home / "home", "regeneration_home")
+    defs = make_defs(home / "storage", image_editor=RecordingEditor())
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
+        yield Setup(defs, instance, home / "storage")
 
 
 def test_a_regeneration_backfill_asks_for_new_attempts_and_a_plain_rerun_changes_nothing(
@@ -105,7 +101,6 @@ def test_a_regeneration_backfill_asks_for_new_attempts_and_a_plain_rerun_changes
 
 
 def test_the_desks_request_changes_on_one_creative_draws_it_a_new_picture(setup: Setup) -> None:
-    setup.run("campaign_variant", "D")
     before = setup.record("final_creatives", "D")
     pngs = setup.pngs("D")
     config = {"ops": {"compose": {"config": {"image_types": ["lifestyle"], "mode": "picture"}}}}
@@ -123,8 +118,7 @@ def test_the_desks_request_changes_on_one_creative_draws_it_a_new_picture(setup:
 
 def test_regenerate_images_draws_new_seeds_without_a_tag_and_keeps_them_on_a_rerun(setup: Setup) -> None:
     # Only the pictures: what follows them is the other tests' business.
-    prompts, pictures = dg.AssetKey("image_prompts"), dg.AssetKey("base_images")
-    setup.run("campaign_variant", "E", asset_selection=[prompts, pictures])
+    pictures = dg.AssetKey("base_images")
     seeds = {i["image_type"]: i["seed"] for i in setup.record("base_images", "E")["images"]}
     setup.run("regenerate_images", "E", asset_selection=[pictures])  # as a UI backfill: no tag
     regenerated = setup.record("base_images", "E")

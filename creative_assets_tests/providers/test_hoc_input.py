@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from creative_assets.cli import main
 from creative_assets.errors import ProviderError
 from creative_assets.models import JobPosting
 from creative_assets.providers.hoc import HocJobSource
@@ -86,10 +87,25 @@ def cli(*args: str, env: dict[str, str] | None = None, home: Path) -> subprocess
     )
 
 
-@pytest.mark.parametrize("job_id", ["../x", "a/b", "j" * 300])
-def test_a_hostile_job_id_is_a_coded_error_with_exit_status_2(job_id: str, tmp_path: Path) -> None:
+HOSTILE_IDS = ["../x", "a/b", "j" * 300]
+
+
+@pytest.mark.parametrize("job_id", HOSTILE_IDS)
+def test_a_hostile_job_id_is_a_coded_error_with_status_2(
+    job_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The command's main() here: the same parsing and refusal as the command, without a new
+    # Python importing Dagster for each id (the next test runs the command itself once).
     (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    done = cli("campaign", job_id, home=tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.delenv("CREATIVE_ASSETS_PROVIDERS", raising=False)
+    assert main(["campaign", job_id]) == 2  # an exception escaping main() fails the test too
+    assert "[invalid_job_id]" in capsys.readouterr().err
+
+
+def test_the_command_exits_with_status_2_on_a_hostile_job_id(tmp_path: Path) -> None:
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    done = cli("campaign", HOSTILE_IDS[0], home=tmp_path)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "[invalid_job_id]" in done.stderr and "Traceback" not in done.stderr
 
