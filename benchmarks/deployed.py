@@ -252,15 +252,20 @@ def main(argv: list[str] | None = None) -> int:
                     report.many(out, profile, r)
     finally:
         sim.stop()
+    hosts: list[dict[str, Any]] = []
     if "hosts" in only:
-        raw["hosts scale"] = deployed_hosts.scale(out, workdir, args.host_campaigns, format_sets[0])
-        raw["hosts cut"] = deployed_hosts.cut(out, workdir, format_sets[0])
+        scale = deployed_hosts.scale(out, workdir, args.host_campaigns, format_sets[0])
+        hosts = [*scale.values(), deployed_hosts.cut(out, workdir, format_sets[0])]
+        raw["hosts"] = hosts
     out(f"load average at the end {load()}")
     results = Path(args.results or REPO / "benchmarks" / "results" / f"deployed_{dt.date.today()}.md")
     report.append(results, args.label, out.lines)
     if args.json:
         Path(args.json).write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
-    return 0 if all(all(r["success"].values()) for r in raw.values() if "success" in r) else 1
+    stacks = [r for r in raw.values() if isinstance(r, dict) and isinstance(r.get("success"), dict)]
+    ran = [r for r in hosts if "skipped" not in r]
+    ok = all(all(r["success"].values()) for r in stacks) and all(r.get("success") for r in ran)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -84,7 +84,7 @@ def cut(out: Out, workdir: Path, formats: str) -> dict[str, Any]:
     span = f"{min(ends, default=None)}–{max(ends, default=None)} s"
     held = r.get("postgres", {}).get("advisory_locks_held")
     out(
-        f"   the cut         {when}; Postgres ended {len(ends)} of the host's sessions {span} after "
-        f"it; advisory locks left at the end {held}"
+        f"   the cut         {when}; before the campaign ended, Postgres had ended {len(ends)} of "
+        f"the host's sessions ({span} after the cut); advisory locks left at the end {held}"
     )
     return r

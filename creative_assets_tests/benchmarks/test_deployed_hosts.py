@@ -50,7 +50,9 @@ def test_cut_says_when_the_cut_hosts_sessions_ended(monkeypatch, tmp_path: Path)
     monkeypatch.setattr(deployed_hosts, "run_hosts", lambda *a: report)
     out = Out()
     deployed_hosts.cut(out, tmp_path, "1:1")
-    assert "during base_images; Postgres ended 2 of the host's sessions 10.2–11.4 s" in "\n".join(out.lines)
+    text = "\n".join(out.lines)
+    assert "during base_images; before the campaign ended, Postgres had ended 2 of" in text
+    assert "(10.2–11.4 s after the cut)" in text
 
 
 @pytest.mark.parametrize("scenario", ["scale", "cut"])
