@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
 
-from creative_assets.imaging.ocr import DET_SIDE, _bgr, _engine, _to_rgb, detector_size, reading_order
+from creative_assets.imaging.ocr import DET_SIDE, as_bgr, borrow_engine, detector_size, ocr_lines, to_rgb
 from creative_assets.models.base import Box
 from creative_assets.models.images import OcrLine
 
@@ -49,14 +49,14 @@ def find_text(
     img: Image.Image, *, min_confidence: float = SEARCH_CONFIDENCE, det_side: int = DET_SIDE
 ) -> list[OcrLine]:
     """Any lettering on a base image (Gate 1a), in reading order: see SEARCH_* above."""
-    rgb = _to_rgb(img)
+    rgb = to_rgb(img)
     width, height = rgb.size
     size = detector_size(width, height, det_side)
     small = np.asarray(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
     post = DBPostProcess(
         thresh=SEARCH_THRESH, box_thresh=SEARCH_BOX_THRESH, unclip_ratio=1.6, use_dilation=True
     )
-    with _engine() as engine:
+    with borrow_engine() as engine:
         detector = engine.text_det
         detector.limit_side_len = min(size)
         prepared = detector.get_preprocess(max(size))(np.ascontiguousarray(_clahe(small)[:, :, ::-1]))
@@ -65,7 +65,7 @@ def find_text(
         boxes = [np.asarray(b, dtype=np.float32) for b in found if _short_side(b) <= tallest]
         if not boxes:
             return []
-        crops = engine.get_crop_img_list(_bgr(rgb), boxes)
+        crops = engine.get_crop_img_list(as_bgr(rgb), boxes)
         crops, _, _ = engine.text_cls(crops)
         read, _ = engine.text_rec(crops)
         weak = [k for k, (_, score, *_) in enumerate(read) if float(score) < SEARCH_REREAD_BELOW]
