@@ -18,6 +18,7 @@ import os
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -27,6 +28,7 @@ from benchmarks.score import Score
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging.ocr import DET_SIDE, read_text
 from creative_assets.imaging.text_search import find_text
+from creative_assets.models.images import OcrLine
 
 
 @dataclass
@@ -40,7 +42,9 @@ class LetteringScores:
     misjudged: list[str] = field(default_factory=list)
 
 
-def _timed(search, img: Image.Image, seconds: list[float], cpu: list[float]) -> bool:
+def _timed(
+    search: Callable[[Image.Image], list[OcrLine]], img: Image.Image, seconds: list[float], cpu: list[float]
+) -> tuple[bool, list[OcrLine]]:
     """Whether Gate 1a fails `img` on what `search` finds, timing the search."""
     started, started_cpu = time.perf_counter(), time.process_time()
     lines = search(img)
@@ -54,7 +58,10 @@ def score_lettering(per_style: int, part: str, *, before: bool = True) -> Letter
     for sample in lettering_set(per_style, part):
         if before:
             failed_before, _ = _timed(
-                lambda img: read_text(img, det_side=DET_SIDE), sample.image, scores.seconds_before, scores.cpu_before
+                lambda img: read_text(img, det_side=DET_SIDE),
+                sample.image,
+                scores.seconds_before,
+                scores.cpu_before,
             )
         failed_after, new = _timed(find_text, sample.image, scores.seconds_after, scores.cpu_after)
         for key in (sample.style, "all"):

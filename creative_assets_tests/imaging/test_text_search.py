@@ -30,7 +30,9 @@ def watermarked(base: Image.Image, word: str, opacity: float) -> Image.Image:
     face = load_font(150, bold=True)
     left, top, right, bottom = face.getbbox(word)
     layer = Image.new("RGBA", (right - left + 20, bottom - top + 20), (255, 255, 255, 0))
-    ImageDraw.Draw(layer).text((10 - left, 10 - top), word, font=face, fill=(255, 255, 255, round(255 * opacity)))
+    ImageDraw.Draw(layer).text(
+        (10 - left, 10 - top), word, font=face, fill=(255, 255, 255, round(255 * opacity))
+    )
     out = base.convert("RGBA")
     out.alpha_composite(layer.rotate(20, expand=True, resample=Image.Resampling.BICUBIC), (200, 300))
     return out.convert("RGB")
@@ -53,7 +55,7 @@ def looks(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
     """The prepared images `find_text` hands the detector (the reading itself is skipped)."""
     seen: list[np.ndarray] = []
 
-    def look(engine, rgb, prepared, min_confidence, second=False):  # noqa: ANN001, ANN202
+    def look(engine, rgb, prepared, min_confidence, second=False):
         seen.append(prepared)
         return []
 
@@ -76,7 +78,7 @@ def test_lettering_found_at_first_ends_the_search(monkeypatch: pytest.MonkeyPatc
     calls: list[int] = []
     line = OcrLine(text="OPEN", confidence=0.9, box=Box(x=0.1, y=0.1, w=0.3, h=0.1))
 
-    def look(engine, rgb, prepared, min_confidence, second=False):  # noqa: ANN001, ANN202
+    def look(engine, rgb, prepared, min_confidence, second=False):
         calls.append(1)
         return [line]
 
