@@ -43,7 +43,7 @@ HELD_OUT_WORDS = (
 )  # fmt: skip
 DEV_FONTS = ("Lato-Bold.ttf", "C059-Bold.otf", "NimbusSansNarrow-Bold.otf", "URWBookman-Demi.otf")
 DEV_WORDS = (
-    "KIOSK", "Parkhaus", "Zimmer frei", "Garage", "BUS STOP", "Metzgerei", "Sample", "POLICE",
+    "KIOSK", "Parkhaus", "Zimmer frei", "Garage", "BUS STOP", "Metzgerei", "Muster", "POLICE",
     "Hostel", "Friseur", "Copyright", "Labor", "Ticket", "Info", "Bahnhof", "Demo",
 )  # fmt: skip
 PARTS = {
