@@ -47,7 +47,7 @@ DEV_WORDS = (
     "KIOSK", "Parkhaus", "Zimmer frei", "Garage", "BUS STOP", "Metzgerei", "Muster", "POLICE",
     "Hostel", "Friseur", "Copyright", "Labor", "Ticket", "Info", "Bahnhof", "Demo",
 )  # fmt: skip
-# Built after the held-out part had been scored with the second looks, for the third look.
+# Built after the held-out part had been scored with the second looks: scored once more, unseen.
 FINAL_FONTS = (
     "LiberationSansNarrow-Bold.ttf",
     "DejaVuSerif-Bold.ttf",

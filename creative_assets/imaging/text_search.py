@@ -53,7 +53,6 @@ SEARCH_MAX_LINE = 0.25
 SECOND_SIDE, SECOND_MIN_LINE, SECOND_MOST = 544, 0.03, 6
 SECOND_MIN_CHARS, SECOND_CONFIDENCE = 3, 0.8
 SECOND_BLUR = 1.7  # px of the second looks' image: about a window mullion or a leaf
-UNREPEATED_FLOOR = 12.0  # grey levels: what one repeat of a pattern differs from the next by
 # A picture whose fine detail (mean absolute Laplacian of its grey levels on a 256-px thumbnail,
 # which a smooth gradient does not raise) stays below this is plain (sky, a gradient, a calm
 # backdrop): no texture for lettering to hide in.
@@ -76,31 +75,7 @@ def _saturation(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(saturation, cv2.COLOR_GRAY2RGB)
 
 
-def _period(grey: np.ndarray, axis: int) -> int:
-    """The lag (px, along `axis`) at which `grey` best repeats itself: its autocorrelation's peak."""
-    centred = grey - grey.mean(axis=axis, keepdims=True)
-    spectrum = np.fft.rfft(centred, axis=axis)
-    correlation = np.fft.irfft(spectrum * np.conj(spectrum), axis=axis).mean(axis=1 - axis)
-    shortest, longest = 6, max(7, min(160, correlation.shape[0] // 3))
-    return shortest + int(np.argmax(correlation[shortest:longest]))
-
-
-def _unrepeated(rgb: np.ndarray) -> np.ndarray:
-    """The lightness with its repeating pattern taken out (a window grid, tiles, bricks): each
-    pixel less the median of the pixels one period away on either side and above and below;
-    lettering does not repeat at the pattern's period and stays. Small differences (one
-    window lit a little differently from the next) are dropped."""
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
-    across, down = _period(grey, 1), _period(grey, 0)
-    shifted = [
-        np.roll(grey, lag, axis=axis) for lag, axis in ((across, 1), (-across, 1), (down, 0), (-down, 0))
-    ]
-    residual = grey - np.median(np.stack(shifted), axis=0)
-    residual = np.sign(residual) * np.maximum(np.abs(residual) - UNREPEATED_FLOOR, 0.0)
-    return cv2.cvtColor(np.clip(128 + 2 * residual, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2RGB)
-
-
-SECOND_LOOKS: tuple[Callable[[np.ndarray], np.ndarray], ...] = (_smoothed, _saturation, _unrepeated)
+SECOND_LOOKS: tuple[Callable[[np.ndarray], np.ndarray], ...] = (_smoothed, _saturation)
 
 
 def _stretched(crop: np.ndarray) -> np.ndarray:
