@@ -12,8 +12,10 @@ tiles):
 
 Every positive has a negative twin (the same background drawn from the same seed, no text), so
 per style the set is half without text. Fonts are ones the project does not ship
-(benchmarks/glyph_set.py lists the Debian packages); the held-out part has other faces, other
-words and other seeds than the tuning part.
+(benchmarks/glyph_set.py lists the Debian packages). Each part has its own faces, words and
+seed: "tune" and "dev" are for development (dev was added when tune had been looked at too
+often), "held_out" and "final" (added once held_out had been scored after a change) are for
+scoring only, without looking at what they miss.
 """
 
 from __future__ import annotations
@@ -40,6 +42,28 @@ HELD_OUT_WORDS = (
     "TAXI", "Notaufnahme", "PHARMACY", "Praxis", "Bakery", "OFFEN", "Preview", "Getränke",
     "Eingang", "DELIVERY", "Station 3", "Fitness", "Shop", "WC", "Bistro", "Empfang",
 )  # fmt: skip
+DEV_FONTS = ("Lato-Bold.ttf", "C059-Bold.otf", "NimbusSansNarrow-Bold.otf", "URWBookman-Demi.otf")
+DEV_WORDS = (
+    "KIOSK", "Parkhaus", "Zimmer frei", "Garage", "BUS STOP", "Metzgerei", "Muster", "POLICE",
+    "Hostel", "Friseur", "Copyright", "Labor", "Ticket", "Info", "Bahnhof", "Demo",
+)  # fmt: skip
+# Built after the held-out part had been scored with the second looks: scored once more, unseen.
+FINAL_FONTS = (
+    "LiberationSansNarrow-Bold.ttf",
+    "DejaVuSerif-Bold.ttf",
+    "NimbusRoman-Bold.otf",
+    "P052-Bold.otf",
+)
+FINAL_WORDS = (
+    "Tankstelle", "POST", "Museum", "Pizza", "BANK", "Kino", "Zahnarzt", "Rathaus", "Hafen", "GYM",
+    "Bücherei", "Parkplatz", "Watermark", "Florist", "Motel", "Schule",
+)  # fmt: skip
+PARTS = {
+    "tune": (TUNE_FONTS, TUNE_WORDS, 10),
+    "held_out": (HELD_OUT_FONTS, HELD_OUT_WORDS, 11),
+    "dev": (DEV_FONTS, DEV_WORDS, 12),
+    "final": (FINAL_FONTS, FINAL_WORDS, 13),
+}
 
 
 @dataclass
@@ -130,8 +154,8 @@ def letter(img: Image.Image, style: str, word: str, face_name: str, rng: random.
 
 def lettering_set(per_style: int, part: str) -> Iterator[LetteringSample]:
     """`per_style` lettered pictures of each style, each followed by its text-free twin."""
-    fonts, words = (TUNE_FONTS, TUNE_WORDS) if part == "tune" else (HELD_OUT_FONTS, HELD_OUT_WORDS)
-    rng = random.Random(10 if part == "tune" else 11)
+    fonts, words, seed = PARTS[part]
+    rng = random.Random(seed)
     for style in STYLES:
         for n in range(per_style):
             seed = rng.randrange(1 << 30)

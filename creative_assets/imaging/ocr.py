@@ -1,7 +1,13 @@
 """Real OCR on rapidocr (PP-OCRv4 ONNX models shipped in the wheel, so it runs offline).
 
 The quality gates trust what this reads, so it stays a plain function: PIL image in, OcrLine
-list out, boxes in image fractions so they compare directly with layout zones.
+list out, boxes in image fractions so they compare directly with layout zones (`read_text`,
+`read_chars`).
+
+Readers that run rapidocr's stages their own way (`ocr_copy.read_text_in`: the detector on
+changed regions only; `text_search.find_text`: Gate 1a's search) use the stages from here:
+`borrow_engine`, `to_rgb`, `as_bgr`, `detect_lines`, `recognise_lines`, `ocr_lines`. Figures
+behind the choices below: benchmarks/results/ocr_figures.md.
 """
 
 from __future__ import annotations
@@ -42,27 +48,23 @@ def _columns(read: tuple, left: float, right: float) -> tuple[tuple[str, float],
 
 # The detector finds lines with the image's shorter side at 736 px, rapidocr's own minimum: ad
 # copy is large type (Gate 4 wants at least 2 % of the height), and the detector is most of the
-# OCR cost, which this halves on a 1024 px square. The recogniser still reads each line at full
-# resolution (read_text). On the labelled set of benchmarks/eval_gates.py that scores exactly as
-# reading everything at full size: Gate 1a P/R 1.000/0.962, Gate 2 0.952/1.000.
-# rapidocr would round both sides to multiples of 32 with a plain linear resize. At the ad
-# formats' 1080 px that rounding (1080 → 1088) smeared the gaps between bold glyphs: "Ein Team,
-# das trägt" was read "EinTeam,c dastragt". So the image is handed over at exactly such a size,
-# scaled with LANCZOS here, and the detector leaves it alone.
+# OCR cost. The recogniser still reads each line at full resolution (read_text), and the
+# labelled gate set scores as it did reading everything at full size.
+# rapidocr would round both sides to multiples of 32 with a plain linear resize, which smeared
+# the gaps between bold glyphs ("Ein Team, das trägt" read "EinTeam,c dastragt"). So the image
+# is handed over at exactly such a size, scaled with LANCZOS here, and the detector leaves it alone.
 DET_SIDE, DET_MULTIPLE, MAX_SCALED_SIDE = 736, 32, 4096
 # Reading a finished creative back (gates 1b–4) needs less: its copy is large type in planned
-# zones. eval_gates.py reading the copy at 608 px, upright: Gate 2 1.000/1.000 (at 736 with the
-# angle classifier: 0.952/1.000); the detector's share of a creative's OCR falls by a third.
-# Gate 1a at 608 took two textures for text (precision 0.926), so base images are still searched
-# at DET_SIDE.
+# zones, read as well at 608 px. Base images are still searched at DET_SIDE: at 608 Gate 1a took
+# text-like textures for text.
 COPY_DET_SIDE = 608
 
 # RapidOCR mutates per-call state on the instance (the detector's preprocess op, thresholds),
 # so an engine serves one call at a time. Each engine runs onnxruntime on a single thread, and a
 # process holds up to one engine per core: concurrent callers (a variant's image types side by
 # side) each get their own, and no onnxruntime thread pool spins on a core another caller or
-# another run's process needs. (Its default, a pool per session as wide as the machine, burnt
-# about twice the CPU per image with five runs sharing two cores.)
+# another run's process needs (its default, a pool per session as wide as the machine, spins on
+# cores other runs need).
 MAX_ENGINES = os.cpu_count() or 1
 _idle: queue.LifoQueue[RapidOCR] = queue.LifoQueue()
 _created = 0
@@ -71,14 +73,15 @@ _create_lock = threading.Lock()
 
 def _new_engine() -> RapidOCR:
     # One line per recogniser batch: a batch is padded to its widest line, and a creative's lines
-    # range from a three-word CTA to a full-width subline; alone, each is read at its own width
-    # (on a 1080 px creative of six lines: 180 ms of recognition instead of 325).
+    # range from a three-word CTA to a full-width subline; alone, each is read at its own width.
     return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
 
 
 @contextmanager
-def _engine() -> Iterator[RapidOCR]:
-    """An idle engine, a new one while fewer than MAX_ENGINES exist, else the next one freed."""
+def borrow_engine() -> Iterator[RapidOCR]:
+    """An engine for one caller at a time (rapidocr keeps per-call state on it): an idle one, a
+    new one while fewer than MAX_ENGINES exist, else the next one freed. It goes back to the
+    pool when the block ends."""
     global _created
     try:
         engine = _idle.get_nowait()
@@ -104,11 +107,12 @@ def limit_engines(count: int) -> None:
     MAX_ENGINES = max(1, count)
 
 
-def _to_rgb(img: Image.Image) -> Image.Image:
+def to_rgb(img: Image.Image) -> Image.Image:
+    """`img` as RGB; transparency is flattened onto white, as a viewer shows it."""
     if img.mode == "RGB":
         return img
     if img.mode in ("RGBA", "LA", "P"):
-        # Flatten onto white like a viewer would; rapidocr's own RGBA path inverts colours.
+        # rapidocr's own RGBA path inverts colours.
         rgba = img.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
         flat.paste(rgba, mask=rgba.getchannel("A"))
@@ -142,8 +146,9 @@ def detector_size(width: int, height: int, det_side: int = DET_SIDE) -> tuple[in
     return snap(width), snap(height)
 
 
-def _bgr(img: Image.Image) -> np.ndarray:
-    # rapidocr treats a 3-channel ndarray as BGR (the models were trained on cv2 input).
+def as_bgr(img: Image.Image) -> np.ndarray:
+    """An RGB image as the array rapidocr's stages take: rapidocr treats a 3-channel ndarray as
+    BGR (the models were trained on cv2 input)."""
     return np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
 
 
@@ -154,39 +159,35 @@ def read_text(
 
     rapidocr's own stages, run in two resolutions: the detector (most of the cost) finds the
     lines at `detector_size`; the recogniser reads each line cut from the image at full
-    resolution, or from the detector's image where that is the larger. Recognising from the
-    downscaled image lost more gaps between small words ("AlsPflegefachkraftIntensivstation"):
-    of 60 typeset headlines, sublines and CTAs at 768 and 1080 px (recogniser batches of six),
-    52 were read exactly from full resolution, 47 from the detector's image and 48 detecting at
-    full size; with one line per batch (_new_engine), 54.
+    resolution, or from the detector's image where that is the larger: recognising from the
+    downscaled image lost gaps between small words ("AlsPflegefachkraftIntensivstation").
 
     `upright`: the text is known to be set upright (a creative's copy), so rapidocr's angle
-    classifier is skipped. It took a correct 1080-px subline ("Tarifliche Vergütung nach TVöD
-    und 30 Tage Urlaub bei Klinikum am See") for upside down at 0.91 and read the flipped crop
+    classifier is skipped: it took a correct subline for upside down and read the flipped crop
     as "a we wnui laq qnen abei …", failing Gate 2 on a creative that was right."""
-    rgb = _to_rgb(img)
+    rgb = to_rgb(img)
     width, height = rgb.size
     size = detector_size(width, height, det_side)
     # Per axis: snapping to multiples of 32 changes the aspect by at most a few per cent.
     sx, sy = size[0] / width, size[1] / height
-    detected = _bgr(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
+    detected = as_bgr(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
     upscaled = sx * sy > 1.0
-    with _engine() as engine:
-        boxes = _detect(engine, detected)
+    with borrow_engine() as engine:
+        boxes = detect_lines(engine, detected)
         if not boxes:  # most base images: no full-size copy is made for them
             return []
         source = detected
         if not upscaled:
             boxes = [np.asarray(b, dtype=np.float32) / np.array([sx, sy], dtype=np.float32) for b in boxes]
-            source = _bgr(rgb)
-        recognised = _recognise(engine, source, boxes, upright)
+            source = as_bgr(rgb)
+        recognised = recognise_lines(engine, source, boxes, upright)
     scale = (sx, sy) if upscaled else (1.0, 1.0)
-    return _lines(boxes, recognised, scale, (width, height), min_confidence, upright)
+    return ocr_lines(boxes, recognised, scale, (width, height), min_confidence, upright)
 
 
-def _detect(engine: RapidOCR, bgr: np.ndarray) -> list[np.ndarray]:
+def detect_lines(engine: RapidOCR, bgr: np.ndarray) -> list[np.ndarray]:
     """The detector's line boxes (quads, pixels of `bgr`), read at `bgr`'s own size (a multiple
-    of 32 a side, see detector_size)."""
+    of 32 a side, see detector_size), at the thresholds for reading copy."""
     # Set on every call: they live on the shared engine and must not depend on the last caller.
     engine.text_det.postprocess_op.box_thresh = 0.5
     engine.text_det.postprocess_op.unclip_ratio = 1.6
@@ -195,7 +196,9 @@ def _detect(engine: RapidOCR, bgr: np.ndarray) -> list[np.ndarray]:
     return [] if boxes is None else list(boxes)
 
 
-def _recognise(engine: RapidOCR, source: np.ndarray, boxes: list[np.ndarray], upright: bool) -> list:
+def recognise_lines(engine: RapidOCR, source: np.ndarray, boxes: list[np.ndarray], upright: bool) -> list:
+    """rapidocr's reading of each quad of `boxes` (pixels of `source`, a BGR array) as
+    `ocr_lines` takes it; `upright`: as in read_text, and each character's column is kept."""
     crops = engine.get_crop_img_list(source, boxes)
     if not upright:
         crops, _, _ = engine.text_cls(crops)
@@ -204,7 +207,7 @@ def _recognise(engine: RapidOCR, source: np.ndarray, boxes: list[np.ndarray], up
     return recognised
 
 
-def _lines(
+def ocr_lines(
     boxes: list[np.ndarray],
     recognised: list,
     scale: tuple[float, float],
@@ -213,7 +216,8 @@ def _lines(
     upright: bool,
 ) -> list[OcrLine]:
     """OcrLines in reading order from quads (pixels of the source, divided by `scale` to get the
-    image's) and what the recogniser read in each."""
+    image's, whose `size` is (width, height)) and what `recognise_lines` read in each; readings
+    below `min_confidence` are dropped. `upright`: ReadLines, with each character's x."""
     width, height = size
     lines: list[OcrLine] = []
     for points, read in zip(boxes, recognised, strict=True):
@@ -238,10 +242,10 @@ def read_chars(img: Image.Image, box: Box) -> list[tuple[str, float]]:
     """Each character the recogniser reads in one upright line `box` of `img`, with the x (pixels
     of `img`) where it is read: for lines that come without them (not read by `read_text` with
     `upright`)."""
-    rgb = _to_rgb(img)
+    rgb = to_rgb(img)
     left, top, right, bottom = box.to_pixels(rgb.width, rgb.height)
     if right - left < 4 or bottom - top < 4:
         return []
-    with _engine() as engine:
-        (read,), _ = engine.text_rec([_bgr(rgb.crop((left, top, right, bottom)))], True)
+    with borrow_engine() as engine:
+        (read,), _ = engine.text_rec([as_bgr(rgb.crop((left, top, right, bottom)))], True)
     return list(_columns(read, left, right))

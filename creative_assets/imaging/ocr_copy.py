@@ -20,14 +20,14 @@ from PIL import Image
 
 from creative_assets.imaging.ocr import (
     DET_MULTIPLE,
-    _bgr,
-    _detect,
-    _engine,
-    _lines,
-    _recognise,
-    _to_rgb,
+    as_bgr,
+    borrow_engine,
+    detect_lines,
     detector_size,
+    ocr_lines,
     read_text,
+    recognise_lines,
+    to_rgb,
 )
 from creative_assets.models.images import OcrLine
 
@@ -109,7 +109,7 @@ def read_text_in(
     on `regions`. Each region is cut from the detector's image of the whole frame as `read_text`
     makes it (Pillow resamples a box of the image with the same grid and the same neighbours),
     so the detector sees the same pixels there, only not the rest of the frame."""
-    rgb = _to_rgb(img)
+    rgb = to_rgb(img)
     width, height = rgb.size
     size = detector_size(width, height, det_side)
     sx, sy = size[0] / width, size[1] / height
@@ -117,19 +117,19 @@ def read_text_in(
         return read_text(rgb, min_confidence=min_confidence, det_side=det_side, upright=True)
     boxes: list[np.ndarray] = []
     to_image = np.array([1 / sx, 1 / sy], dtype=np.float32)
-    with _engine() as engine:
+    with borrow_engine() as engine:
         for left, top, right, bottom in regions:
             x, w = _span(left, right, sx, size[0])
             y, h = _span(top, bottom, sy, size[1])
             box = (x / sx, y / sy, (x + w) / sx, (y + h) / sy)
             crop = rgb.resize((w, h), Image.Resampling.LANCZOS, box=box)
             offset = np.array([x, y], dtype=np.float32)
-            found = _detect(engine, _bgr(crop))
+            found = detect_lines(engine, as_bgr(crop))
             boxes += [(np.asarray(q, dtype=np.float32) + offset) * to_image for q in found]
         if not boxes:
             return []
-        recognised = _recognise(engine, _bgr(rgb), boxes, upright=True)
-    return _lines(boxes, recognised, (1.0, 1.0), (width, height), min_confidence, upright=True)
+        recognised = recognise_lines(engine, as_bgr(rgb), boxes, upright=True)
+    return ocr_lines(boxes, recognised, (1.0, 1.0), (width, height), min_confidence, upright=True)
 
 
 def read_copy_changes(

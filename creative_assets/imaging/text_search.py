@@ -1,36 +1,81 @@
 """Gate 1a's search of a base image for lettering an image model slipped in (`find_text`),
 apart from reading copy back (`ocr.read_text`): its own detector thresholds, contrast and rereads.
+
+The search looks at the picture up to three times, each time through the detector on a prepared
+copy and the recogniser on the full-resolution crops of what it found:
+
+1. every picture, at DET_SIDE, with local contrast raised (CLAHE), which lifts faint and
+   watermarked letters without inventing edges in flat areas;
+2. only where the first look found no lettering and the picture is busy (texture, a detailed
+   photograph: where lettering hides), two small looks: a smoothed copy (texture finer than a
+   watermark's strokes fades, the strokes stay) and the picture's saturation (a white
+   watermark takes the colour out of what it covers, whatever the texture's brightness).
+   A plain picture hides nothing from the first look, so it gets no second.
+
+Every look cuts the detector's map at lower thresholds than the copy reading (a watermark's
+letters score lower) and reads a weak candidate again from a contrast-stretched crop. The
+second looks see more texture as lines, so what they find counts only as a word read strongly.
+Figures: docs/glyph_gates.md ("Gate 1a").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 from PIL import Image
+from rapidocr_onnxruntime import RapidOCR
 from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
 
-from creative_assets.imaging.ocr import DET_SIDE, _bgr, _engine, _to_rgb, detector_size, reading_order
-from creative_assets.models.base import Box
+from creative_assets.imaging.ocr import (
+    DET_SIDE,
+    as_bgr,
+    borrow_engine,
+    detector_size,
+    ocr_lines,
+    reading_order,
+    to_rgb,
+)
 from creative_assets.models.images import OcrLine
 
-# Gate 1a searches a base image for lettering an image model slipped in: signs, outlined labels,
-# semi-transparent watermarks, faint words close to their background, rotated. The detector runs
-# once, on a copy with local contrast raised (CLAHE), which lifts faint and watermarked letters
-# without inventing edges in flat areas; its map is cut at lower thresholds than the copy's
-# (a watermark's letters score lower). A candidate the recogniser reads weakly is read again from
-# a contrast-stretched crop (a watermark over texture). Measured in benchmarks/eval_gates.py.
 SEARCH_CLAHE_CLIP, SEARCH_THRESH, SEARCH_BOX_THRESH = 4.0, 0.15, 0.3
 SEARCH_REREAD_BELOW = 0.8
 SEARCH_CONFIDENCE = 0.6  # texture let through as a candidate reads weakly; lettering reads strongly
 # A region taller than this (share of the shorter side) is a shape, not a line of lettering: at
 # the search's low thresholds a whole calm scene can come back as one box, squashed into "Ti".
 SEARCH_MAX_LINE = 0.25
+# The second looks: the detector's shorter side (a watermark is large type); the candidates they
+# read: no line shorter than SECOND_MIN_LINE of the picture's shorter side, at most SECOND_MOST
+# of them (texture comes back as many small boxes); and what counts: a word of at least
+# SECOND_MIN_CHARS letters or digits, not one repeated glyph (a window grid reads "1111",
+# "WW"), read with at least SECOND_CONFIDENCE.
+SECOND_SIDE, SECOND_MIN_LINE, SECOND_MOST = 544, 0.03, 6
+SECOND_MIN_CHARS, SECOND_CONFIDENCE = 3, 0.8
+SECOND_BLUR = 1.7  # px of the second looks' image: about a window mullion or a leaf
+# A picture whose fine detail (mean absolute Laplacian of its grey levels on a 256-px thumbnail,
+# which a smooth gradient does not raise) stays below this is plain (sky, a gradient, a calm
+# backdrop): no texture for lettering to hide in.
+PLAIN_BELOW = 1.5
 
 
 def _clahe(rgb: np.ndarray) -> np.ndarray:
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
     lab[..., 0] = cv2.createCLAHE(clipLimit=SEARCH_CLAHE_CLIP, tileGridSize=(8, 8)).apply(lab[..., 0])
     return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+
+
+def _smoothed(rgb: np.ndarray) -> np.ndarray:
+    return _clahe(cv2.GaussianBlur(rgb, (0, 0), SECOND_BLUR))
+
+
+def _saturation(rgb: np.ndarray) -> np.ndarray:
+    saturation = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 1]
+    saturation = cv2.createCLAHE(clipLimit=SEARCH_CLAHE_CLIP, tileGridSize=(8, 8)).apply(saturation)
+    return cv2.cvtColor(saturation, cv2.COLOR_GRAY2RGB)
+
+
+SECOND_LOOKS: tuple[Callable[[np.ndarray], np.ndarray], ...] = (_smoothed, _saturation)
 
 
 def _stretched(crop: np.ndarray) -> np.ndarray:
@@ -45,44 +90,66 @@ def _short_side(quad: np.ndarray) -> float:
     return float(min(np.linalg.norm(points[1] - points[0]), np.linalg.norm(points[2] - points[1])))
 
 
-def find_text(
-    img: Image.Image, *, min_confidence: float = SEARCH_CONFIDENCE, det_side: int = DET_SIDE
+def _plain(small: np.ndarray) -> bool:
+    grey = cv2.resize(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (256, 256), interpolation=cv2.INTER_AREA)
+    return float(np.abs(cv2.Laplacian(grey.astype(np.float32), cv2.CV_32F)).mean()) < PLAIN_BELOW
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def _a_word(line: OcrLine) -> bool:
+    letters = _alnum(line.text)
+    return line.confidence >= SECOND_CONFIDENCE and len(letters) >= SECOND_MIN_CHARS and len(set(letters)) > 1
+
+
+def _look(
+    engine: RapidOCR, rgb: Image.Image, prepared: np.ndarray, min_confidence: float, *, second: bool = False
 ) -> list[OcrLine]:
-    """Any lettering on a base image (Gate 1a), in reading order: see SEARCH_* above."""
-    rgb = _to_rgb(img)
+    """The lines read in `rgb` where the detector finds them on `prepared` (RGB, a multiple of
+    32 a side, any scale of `rgb`); `second`: only the candidates a second look reads."""
     width, height = rgb.size
-    size = detector_size(width, height, det_side)
-    small = np.asarray(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
     post = DBPostProcess(
         thresh=SEARCH_THRESH, box_thresh=SEARCH_BOX_THRESH, unclip_ratio=1.6, use_dilation=True
     )
-    with _engine() as engine:
-        detector = engine.text_det
-        detector.limit_side_len = min(size)
-        prepared = detector.get_preprocess(max(size))(np.ascontiguousarray(_clahe(small)[:, :, ::-1]))
-        found, _ = post(detector.infer(prepared)[0], (height, width))
-        tallest = SEARCH_MAX_LINE * min(width, height)
-        boxes = [np.asarray(b, dtype=np.float32) for b in found if _short_side(b) <= tallest]
-        if not boxes:
-            return []
-        crops = engine.get_crop_img_list(_bgr(rgb), boxes)
-        crops, _, _ = engine.text_cls(crops)
-        read, _ = engine.text_rec(crops)
-        weak = [k for k, (_, score, *_) in enumerate(read) if float(score) < SEARCH_REREAD_BELOW]
-        if weak:
-            again, _ = engine.text_rec([_stretched(crops[k]) for k in weak])
-            for k, better in zip(weak, again, strict=True):
-                if float(better[1]) > float(read[k][1]):
-                    read[k] = better
-    lines = []
-    for points, (text, score, *_) in zip(boxes, read, strict=True):
-        text = str(text).strip()
-        if not text or float(score) < min_confidence:
-            continue
-        xs, ys = points[:, 0], points[:, 1]
-        box = Box.from_pixels(
-            max(0.0, float(xs.min())), max(0.0, float(ys.min())), min(width, float(xs.max())),
-            min(height, float(ys.max())), width, height,
-        )  # fmt: skip
-        lines.append(OcrLine(text=text, confidence=min(1.0, float(score)), box=box))
+    detector = engine.text_det
+    detector.limit_side_len = min(prepared.shape[:2])
+    ready = detector.get_preprocess(max(prepared.shape[:2]))(np.ascontiguousarray(prepared[:, :, ::-1]))
+    found, scores = post(detector.infer(ready)[0], (height, width))
+    lowest = SECOND_MIN_LINE * min(width, height) if second else 0.0
+    tallest = SEARCH_MAX_LINE * min(width, height)
+    ranked = sorted(zip(scores, found, strict=True), key=lambda found: -found[0])
+    boxes = [np.asarray(b, dtype=np.float32) for _, b in ranked if lowest <= _short_side(b) <= tallest]
+    boxes = boxes[:SECOND_MOST] if second else boxes
+    if not boxes:
+        return []
+    crops = engine.get_crop_img_list(as_bgr(rgb), boxes)
+    crops, _, _ = engine.text_cls(crops)
+    read, _ = engine.text_rec(crops)
+    weak = [k for k, (_, score, *_) in enumerate(read) if float(score) < SEARCH_REREAD_BELOW]
+    if weak:
+        again, _ = engine.text_rec([_stretched(crops[k]) for k in weak])
+        for k, better in zip(weak, again, strict=True):
+            if float(better[1]) > float(read[k][1]):
+                read[k] = better
+    return ocr_lines(boxes, read, (1.0, 1.0), (width, height), min_confidence, upright=False)
+
+
+def find_text(
+    img: Image.Image, *, min_confidence: float = SEARCH_CONFIDENCE, det_side: int = DET_SIDE
+) -> list[OcrLine]:
+    """Any lettering on a base image (Gate 1a), in reading order: see the module's docstring."""
+    rgb = to_rgb(img)
+    size = detector_size(rgb.width, rgb.height, det_side)
+    small = np.asarray(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
+    with borrow_engine() as engine:
+        lines = _look(engine, rgb, _clahe(small), min_confidence)
+        if any(len(_alnum(ln.text)) >= 2 for ln in lines) or _plain(small):
+            return lines
+        second = detector_size(rgb.width, rgb.height, SECOND_SIDE)
+        smaller = cv2.resize(small, second, interpolation=cv2.INTER_AREA)
+        for prepare in SECOND_LOOKS:
+            seen = _look(engine, rgb, prepare(smaller), min_confidence, second=True)
+            lines += [ln for ln in seen if _a_word(ln)]
     return reading_order(lines)

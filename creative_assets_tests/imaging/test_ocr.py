@@ -105,6 +105,17 @@ def test_min_confidence_drops_weaker_lines(poster_lines: list[OcrLine]) -> None:
     assert all(ln.confidence > weakest.confidence for ln in strict)
 
 
+def test_the_public_stages_compose_into_read_text() -> None:
+    img = poster(736)  # read at its own size: nothing is scaled between the stages
+    with ocr.borrow_engine() as engine:
+        bgr = ocr.as_bgr(ocr.to_rgb(img))
+        boxes = ocr.detect_lines(engine, bgr)
+        read = ocr.recognise_lines(engine, bgr, boxes, upright=True)
+    lines = ocr.ocr_lines(boxes, read, (1.0, 1.0), img.size, 0.5, upright=True)
+    assert [ln.text for ln in lines] == ["Pflegefachkraft", "Deine Arbeit zahlt", "Jetzt bewerben"]
+    assert lines == read_text(img, upright=True)
+
+
 def test_rgba_input_is_flattened_not_inverted() -> None:
     img = Image.new("RGBA", (512, 256), (255, 255, 255, 0))
     ImageDraw.Draw(img).text((40, 90), "Teamwork", font=font(56), fill=(0, 0, 0, 255))

@@ -1,0 +1,96 @@
+"""Gate 1a's search (`find_text`): a watermark hidden in texture is found by the second looks,
+the texture alone is not lettering, and the second looks run only where they can find something."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from creative_assets.imaging import text_search
+from creative_assets.imaging.fonts import load_font
+from creative_assets.imaging.text_search import find_text
+from creative_assets.models import OcrLine
+from creative_assets.models.base import Box
+
+SIDE = 1024
+
+
+def stripes() -> Image.Image:
+    """Steep cyan stripes on grey-green: a texture the detector's first look sees no text in."""
+    img = Image.new("RGB", (SIDE, SIDE), (120, 150, 130))
+    draw = ImageDraw.Draw(img)
+    for x in range(-SIDE, 2 * SIDE, 14):
+        draw.line((x, 0, x + SIDE // 3, SIDE), fill=(40, 190, 210), width=4)
+    return img
+
+
+def watermarked(base: Image.Image, word: str, opacity: float) -> Image.Image:
+    """`word` in white at `opacity`, large and turned by 20°, as a stock-photo watermark."""
+    face = load_font(150, bold=True)
+    left, top, right, bottom = face.getbbox(word)
+    layer = Image.new("RGBA", (right - left + 20, bottom - top + 20), (255, 255, 255, 0))
+    ImageDraw.Draw(layer).text(
+        (10 - left, 10 - top), word, font=face, fill=(255, 255, 255, round(255 * opacity))
+    )
+    out = base.convert("RGBA")
+    out.alpha_composite(layer.rotate(20, expand=True, resample=Image.Resampling.BICUBIC), (200, 300))
+    return out.convert("RGB")
+
+
+def test_a_watermark_the_first_look_misses_is_found_by_the_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    img = watermarked(stripes(), "KIOSK", 0.2)
+    found = [ln.text for ln in find_text(img)]
+    assert any("KIOSK" in text for text in found)
+    monkeypatch.setattr(text_search, "SECOND_LOOKS", ())
+    assert find_text(img) == []
+
+
+def test_the_texture_alone_has_no_lettering() -> None:
+    assert find_text(stripes()) == []
+
+
+@pytest.fixture
+def looks(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
+    """The prepared images `find_text` hands the detector (the reading itself is skipped)."""
+    seen: list[np.ndarray] = []
+
+    def look(engine, rgb, prepared, min_confidence, second=False):
+        seen.append(prepared)
+        return []
+
+    monkeypatch.setattr(text_search, "_look", look)
+    return seen
+
+
+def test_a_plain_picture_gets_one_look(looks: list[np.ndarray]) -> None:
+    ramp = np.tile(np.linspace(30, 220, SIDE, dtype=np.uint8), (SIDE, 1))
+    find_text(Image.fromarray(np.stack([ramp, ramp, np.full_like(ramp, 120)], -1)))
+    assert len(looks) == 1 and looks[0].shape[:2] == (736, 736)
+
+
+def test_a_busy_picture_without_lettering_gets_the_smaller_second_looks(looks: list[np.ndarray]) -> None:
+    find_text(stripes())
+    assert [look.shape[:2] for look in looks] == [(736, 736), (544, 544), (544, 544)]
+
+
+def test_lettering_found_at_first_ends_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    line = OcrLine(text="OPEN", confidence=0.9, box=Box(x=0.1, y=0.1, w=0.3, h=0.1))
+
+    def look(engine, rgb, prepared, min_confidence, second=False):
+        calls.append(1)
+        return [line]
+
+    monkeypatch.setattr(text_search, "_look", look)
+    assert find_text(stripes()) == [line] and len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "counts"),
+    [("KIOSK", 0.9, True), ("Hoste", 0.96, True), ("KIOSK", 0.7, False), ("1111", 0.95, False),
+     ("WN", 0.98, False), ("W W", 0.99, False)],
+)  # fmt: skip
+def test_the_second_looks_count_only_a_word_read_strongly(text: str, confidence: float, counts: bool) -> None:
+    line = OcrLine(text=text, confidence=confidence, box=Box(x=0.1, y=0.1, w=0.3, h=0.1))
+    assert text_search._a_word(line) is counts
