@@ -5,6 +5,7 @@ the best place; dictionary breaks keep at least three letters on either side."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -32,8 +33,18 @@ def hyphenation_language(text: str, locale: str | None) -> str:
     return "de" if _GERMAN_HINT.search(text) else "en"
 
 
-@lru_cache(maxsize=8)
+_loading = threading.Lock()
+
+
 def _dictionary(language: str) -> pyphen.Pyphen | None:
+    # A step plans its image types in threads side by side; without the lock each of them
+    # parsed the same dictionary (lru_cache does not hold back concurrent first calls).
+    with _loading:
+        return _load_dictionary(language)
+
+
+@lru_cache(maxsize=8)
+def _load_dictionary(language: str) -> pyphen.Pyphen | None:
     tag = DICTIONARIES.get(language)
     return pyphen.Pyphen(lang=tag, left=HYPHEN_KEEP, right=HYPHEN_KEEP) if tag else None
 

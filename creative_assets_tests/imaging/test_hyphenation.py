@@ -150,3 +150,17 @@ def test_a_hyphenated_headline_is_drawn_inside_its_zone_and_read_back() -> None:
     assert len(lines) >= 2  # it was broken
     text, score = read_back(copy.headline, lines, zone.box)
     assert score >= 0.85, text  # Gate 2's threshold: the inserted hyphen does not cost the match
+
+
+def test_image_types_planned_side_by_side_share_one_dictionary() -> None:
+    """The first call of several threads at once parses the dictionary once: every thread gets
+    the same one (each parsing its own cost a step that much CPU per image type)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from creative_assets.imaging import hyphenation
+
+    hyphenation._load_dictionary.cache_clear()
+    with ThreadPoolExecutor(4) as pool:
+        dictionaries = list(pool.map(lambda _: hyphenation._dictionary("de"), range(4)))
+    assert dictionaries[0] is not None
+    assert all(d is dictionaries[0] for d in dictionaries)
