@@ -60,6 +60,24 @@ def test_regions_cover_what_was_set_with_a_margin_and_leave_the_rest() -> None:
     assert (right - left) * (bottom - top) < 0.15 * 1080 * 1920
 
 
+@pytest.mark.parametrize("channel", [0, 1, 2])
+def test_a_tile_counts_as_changed_by_its_pixels_moved_past_the_threshold_in_any_channel(channel: int) -> None:
+    flat = np.full((100, 90, 3), 128, dtype=np.uint8)  # tiles cut off at the right and bottom edges
+    after = flat.copy()
+    tile = ocr_copy.TILE
+    # Too few pixels in one interior tile, or moved by no more than the threshold: no region.
+    after[20, 20 : 20 + ocr_copy.CHANGED_PIXELS - 1, channel] = 255
+    after[40, 40:50, channel] = 128 + ocr_copy.CHANGE_THRESHOLD
+    assert changed_regions(Image.fromarray(flat), Image.fromarray(after)) == []
+    # Enough pixels in the partial corner tile: one region, grown from that tile and clipped.
+    after[96:99, 88, channel] = 128 - ocr_copy.CHANGE_THRESHOLD - 1
+    margin = ocr_copy.MARGIN_TILES * tile
+    corner = (90 // tile) * tile, (100 // tile) * tile
+    assert changed_regions(Image.fromarray(flat), Image.fromarray(after)) == [
+        (corner[0] - margin, corner[1] - margin, 90, 100)
+    ]
+
+
 def test_a_repainted_picture_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     noise = np.random.default_rng(0).integers(0, 255, (1920, 1080, 3), dtype=np.uint8)
     assert changed_regions(canvas(), Image.fromarray(noise)) is None
