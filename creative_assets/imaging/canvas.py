@@ -41,6 +41,8 @@ class Canvas:
     size: Size
     # The base image already decoded (RGB), by whoever holds it for several canvases.
     decoded: Image.Image | None = field(default=None, repr=False, compare=False)
+    # Edit pictures made so far, by size: a rendition's retries send the same picture again.
+    _fitted: dict[Size, tuple[bytes, Rect]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, png: bytes) -> Canvas:
@@ -76,6 +78,11 @@ class Canvas:
         of the base image scaled uniformly to fit, centred, padded with its mean colour. A base
         image of exactly that size, taken whole, goes as it is (its bytes, so the request and its
         cache key are the base image's; checked from the header, nothing decoded)."""
+        if within not in self._fitted:
+            self._fitted[within] = self._fit(within)
+        return self._fitted[within]
+
+    def _fit(self, within: Size) -> tuple[bytes, Rect]:
         frame = fit_frame(self.size, within)
         if self.crop == FULL_FRAME and validate_png(self.base_png, what="base image") == within:
             return self.base_png, frame

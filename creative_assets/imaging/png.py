@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import threading
 import warnings
+from collections import OrderedDict
 
 from PIL import Image, UnidentifiedImageError
 
@@ -20,6 +22,38 @@ class InvalidImageError(ValueError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"[{code}] {message}")
         self.code = code
+
+
+# The pixels of PNG bytes this process has just encoded or decoded, by the identity of the bytes
+# object: a picture encoded and handed on in-process (an editor's answer, a typeset overlay, a
+# base image) or decoded twice is not decoded again. Only RGB(A) images within the size caps,
+# which a decode of those bytes would give back exactly (PNG is lossless). Bounded to a few
+# renditions at once; the entries are copies, and so is what they give out, so no caller's
+# drawing reaches another.
+_RECENT_MAX = 8
+_recent: OrderedDict[int, tuple[bytes, Image.Image]] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def _remember(data: bytes, img: Image.Image) -> None:
+    if img.mode not in ("RGB", "RGBA") or len(data) > MAX_BYTES:
+        return
+    if not (MIN_SIDE <= min(img.size) and max(img.size) <= MAX_SIDE):
+        return
+    with _recent_lock:
+        _recent[id(data)] = (data, img.copy())  # the bytes are held, so the id is not reused
+        _recent.move_to_end(id(data))
+        while len(_recent) > _RECENT_MAX:
+            _recent.popitem(last=False)
+
+
+def _recall(data: bytes) -> Image.Image | None:
+    with _recent_lock:
+        entry = _recent.get(id(data))
+        if entry is None or entry[0] is not data:
+            return None
+        _recent.move_to_end(id(data))
+        return entry[1].copy()
 
 
 def sha256(data: bytes) -> str:
@@ -66,8 +100,15 @@ def _opened(data: bytes, what: str, *, require_png: bool, load: bool) -> Image.I
 
 def open_image(data: bytes, *, what: str = "image", require_png: bool = False) -> Image.Image:
     """Decode untrusted bytes into a fully loaded RGB(A) image, or raise InvalidImageError."""
+    known = _recall(data)
+    if known is not None:
+        return known
     img = _opened(data, what, require_png=require_png, load=True)
-    return img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB")
+    fmt = img.format
+    img = img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB")
+    if fmt == "PNG":
+        _remember(data, img)
+    return img
 
 
 def validate_png(data: bytes, *, what: str = "image") -> tuple[int, int]:
@@ -82,7 +123,9 @@ def to_png(img: Image.Image, *, fast: bool = False) -> bytes:
     `fast` trades size for speed, for images that are handed on but never stored."""
     buffer = io.BytesIO()
     img.save(buffer, format="PNG", optimize=False, compress_level=1 if fast else 6)
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    _remember(data, img)
+    return data
 
 
 def thumbnail(label: str, data: bytes, *, side: int = 160) -> str:

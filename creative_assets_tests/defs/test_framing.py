@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from creative_assets.imaging.canvas import Canvas
@@ -54,3 +55,15 @@ def test_a_cropped_format_is_sent_to_the_edit_resampled_once_from_the_base_image
     assert picture.size == (1024, 1536)
     once = base.crop((224, 0, 800, 1024)).resize((864, 1536), Image.Resampling.LANCZOS)
     assert np.array_equal(np.asarray(picture.crop(frame)), np.asarray(once))
+
+
+def test_a_retry_sends_the_edit_the_picture_made_for_the_first_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = Image.radial_gradient("L").resize((1024, 1024)).convert("RGB")
+    story = Canvas.framed(to_png(base), Box(x=0.21875, y=0.0, w=0.5625, h=1.0), ad_format("9:16"))
+    first = story.fitted((1024, 1536))
+
+    def scaled_again(size: tuple[int, int]) -> Image.Image:
+        raise AssertionError("the edit picture was made again")
+
+    monkeypatch.setattr(story, "_scaled", scaled_again)
+    assert story.fitted((1024, 1536)) is first
