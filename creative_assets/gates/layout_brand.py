@@ -37,13 +37,16 @@ def _brand_share(img: Image.Image, layout: Layout, colors: list[str]) -> dict[st
         mask[top:bottom, left:right] = True
     # Only the zones' pixels become numbers (the whole frame in float32 cost more than the rest
     # of the gate), and distances are compared squared: whole numbers, so exactly as the roots.
+    # Each channel's squared distance is looked up by its value (a 256-entry table), not computed
+    # per pixel: the same whole numbers.
     rgb = np.asarray(img if img.mode == "RGB" else img.convert("RGB"))
-    zone = rgb[mask].astype(np.int32)
+    zone = rgb[mask]
     if zone.size == 0:
         return dict.fromkeys(colors, 0.0)
+    levels = np.arange(256, dtype=np.int32)
     shares = {}
     for color in colors:
-        squared = ((zone - np.asarray(hex_to_rgb(color), dtype=np.int32)) ** 2).sum(axis=1)
+        squared = sum(((levels - c) ** 2)[zone[:, i]] for i, c in enumerate(hex_to_rgb(color)))
         shares[color] = float(np.mean(squared <= BRAND_DISTANCE**2))
     return shares
 

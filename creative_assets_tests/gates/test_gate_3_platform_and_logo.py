@@ -3,10 +3,12 @@ logo that does not stand out from the picture behind it, with the measured figur
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from creative_assets.gates.checks import gate_3_layout_brand
+from creative_assets.gates.layout_brand import BRAND_DISTANCE, _brand_share
 from creative_assets.imaging.compositing import corner_logo_box, logo_pixel_box
 from creative_assets.imaging.logo import logo_contrast
 from creative_assets.imaging.sample_logo import draw_sample_logo
@@ -97,3 +99,16 @@ def test_a_logo_that_does_not_stand_out_fails_with_its_figure(
     assert result.evidence["logo"]["contrast"] == pytest.approx(measured, abs=1e-3)
     if fails:
         assert "barely stands out" in result.summary and f"{measured:.1f}:1" in result.summary
+
+
+def test_brand_share_counts_the_zone_pixels_within_the_distance_of_each_colour() -> None:
+    pixels = np.random.default_rng(3).integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    pixels[:40] = (10, 92, 143)  # the top third is the first colour exactly
+    headline = TextZone(role="headline", box=Box(x=0.0, y=0.0, w=1.0, h=0.5), color="#ffffff")
+    zones = layout("1:1", 0.8).model_copy(update={"zones": [headline]})
+    shares = _brand_share(Image.fromarray(pixels), zones, ["#0A5C8F", "#F2A900"])
+    zone = pixels[:60].reshape(-1, 3).astype(float)
+    for color, rgb in (("#0A5C8F", (10, 92, 143)), ("#F2A900", (242, 169, 0))):
+        expected = float(np.mean(np.sqrt(((zone - rgb) ** 2).sum(axis=1)) <= BRAND_DISTANCE))
+        assert shares[color] == expected
+    assert shares["#0A5C8F"] > 40 / 60
