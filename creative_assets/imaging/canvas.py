@@ -42,7 +42,9 @@ class Canvas:
     # The base image already decoded (RGB), by whoever holds it for several canvases.
     decoded: Image.Image | None = field(default=None, repr=False, compare=False)
     # Edit pictures made so far, by size: a rendition's retries send the same picture again.
-    _fitted: dict[Size, tuple[bytes, Rect]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _fitted: dict[Size, tuple[bytes, Rect]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, png: bytes) -> Canvas:

@@ -28,9 +28,10 @@ class InvalidImageError(ValueError):
 # object: a picture encoded and handed on in-process (an editor's answer, a typeset overlay, a
 # base image) or decoded twice is not decoded again. Only RGB(A) images within the size caps,
 # which a decode of those bytes would give back exactly (PNG is lossless). Bounded to a few
-# renditions at once; the entries are copies, and so is what they give out, so no caller's
-# drawing reaches another.
+# renditions at once and to pictures of a rendition's size; the entries are copies, and so is
+# what they give out, so no caller's drawing reaches another.
 _RECENT_MAX = 8
+_RECENT_MAX_PIXELS = 2048 * 2048  # a story rendition is 1080×1920; a contact sheet is not kept
 _recent: OrderedDict[int, tuple[bytes, Image.Image]] = OrderedDict()
 _recent_lock = threading.Lock()
 
@@ -38,7 +39,7 @@ _recent_lock = threading.Lock()
 def _remember(data: bytes, img: Image.Image) -> None:
     if img.mode not in ("RGB", "RGBA") or len(data) > MAX_BYTES:
         return
-    if not (MIN_SIDE <= min(img.size) and max(img.size) <= MAX_SIDE):
+    if min(img.size) < MIN_SIDE or max(img.size) > MAX_SIDE or img.width * img.height > _RECENT_MAX_PIXELS:
         return
     with _recent_lock:
         _recent[id(data)] = (data, img.copy())  # the bytes are held, so the id is not reused

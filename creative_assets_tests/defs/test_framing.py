@@ -57,7 +57,7 @@ def test_a_cropped_format_is_sent_to_the_edit_resampled_once_from_the_base_image
     assert np.array_equal(np.asarray(picture.crop(frame)), np.asarray(once))
 
 
-def test_a_retry_sends_the_edit_the_picture_made_for_the_first_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_retry_sends_the_edit_the_picture_made_first(monkeypatch: pytest.MonkeyPatch) -> None:
     base = Image.radial_gradient("L").resize((1024, 1024)).convert("RGB")
     story = Canvas.framed(to_png(base), Box(x=0.21875, y=0.0, w=0.5625, h=1.0), ad_format("9:16"))
     first = story.fitted((1024, 1536))

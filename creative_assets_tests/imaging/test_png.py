@@ -57,3 +57,11 @@ def _jpeg() -> bytes:
     buffer = io.BytesIO()
     picture("RGB").save(buffer, format="JPEG")
     return buffer.getvalue()
+
+
+def test_pictures_a_decode_would_refuse_or_larger_than_a_rendition_are_not_kept() -> None:
+    for size in ((8, 64), (4100, 20), (2100, 2100)):
+        data = to_png(Image.new("RGB", size))
+        assert png._recall(data) is None
+    with pytest.raises(InvalidImageError, match="image_too_small"):
+        open_image(to_png(Image.new("RGB", (8, 64))))
