@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from creative_assets.gates.checks import gate_1b_semantic
 from creative_assets.models import Box, OcrLine, VisionReview
-from creative_assets_tests.gates.test_checks import make_layout
+from creative_assets_tests.support.drawn_creative import make_layout
 
 CLEAN = VisionReview(text_outside_zones=False, text_covers_subject=False, garbled_text=False, issues=[])
 IN_ZONE = [OcrLine(text="Pflegefachkraft gesucht", confidence=0.99, box=Box(x=0.07, y=0.08, w=0.5, h=0.06))]
