@@ -44,6 +44,7 @@ MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and a
 MAX_STRAYS = 2  # specks in the line's band beyond this: a busy background, not judged
 MAX_BUSY = 0.2  # background variation behind the letters, of their contrast, beyond which not judged
 MAX_BUSY_DOTS = 0.4  # … except for their dots, up to this
+LETTER_SPAN = 1.5  # of the OCR box's height: no letter is wider or taller
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,22 @@ def _busy(crop: np.ndarray, ink: np.ndarray, band: tuple[int, int]) -> float:
     return float(behind.std() / max(1.0, abs(float(np.median(letters)) - float(np.median(behind)))))
 
 
+def _without_surroundings(ink: np.ndarray, band: tuple[int, int]) -> np.ndarray:
+    """The ink less what surrounds the line rather than being part of it: a piece that runs
+    off the crop's edge and is larger than any letter (the picture around a panel or button
+    when it has the text's colour: it reaches into the line's band beside the letters)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    height, width = ink.shape
+    tall = band[1] - band[0]
+    out = ink.copy()
+    for k in range(1, count):
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        edge = x == 0 or y == 0 or x + w == width or y + h == height
+        if edge and (w > LETTER_SPAN * tall or h > LETTER_SPAN * tall):
+            out[labels == k] = False
+    return out
+
+
 @dataclass(frozen=True)
 class LineGlyphs:
     """One line's verdict and its letters pinned to their ink, for the comparison of each
@@ -190,7 +207,7 @@ def measure_line(
     busy = 0.0 if ink is None else _busy(crop, ink, band)
     if ink is None or busy > MAX_BUSY_DOTS:
         return None
-    pieces = find_pieces(ink, band)
+    pieces = find_pieces(_without_surroundings(ink, band), band)
     letters = place_letters(words, [(c, x - x0) for c, x in read])
     if pieces is None or len(letters) != sum(not c.isspace() for c in words) or not measurable(pieces):
         return None

@@ -21,6 +21,7 @@ import numpy as np
 
 from creative_assets.gates.glyphs_align import Step
 from creative_assets.gates.glyphs_alphabet import LIGATURES
+from creative_assets.gates.glyphs_face import face_touches
 from creative_assets.gates.ink_pieces import Pieces
 
 SHIFT = 2  # px either way the instances are shifted to fit (sub-pixel placement, rounding)
@@ -66,7 +67,9 @@ def glyphs_of(letters: list[tuple[str, float]], steps: list[Step], pieces: Piece
         elif len(step.letters) == 2 and len(got) == 1:
             mask = pieces.mask(got[0])
             (a, xa), (b, xb) = (letters[i] for i in step.letters)
-            if a + b in LIGATURES:  # one glyph of its own: held against the same pair only
+            # A ligature, or a pair the face itself draws touching, is one glyph of its own
+            # (where the two meet is the face's, not the thinnest column): held against the same pair only.
+            if a + b in LIGATURES or face_touches(a + b, pieces.x_height, pieces.stroke):
                 add(a + b, mask)
                 continue
             lo, hi = max(got[0].x, round(min(xa, xb))), min(got[0].right - 1, round(max(xa, xb)))
