@@ -32,20 +32,13 @@ from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.ocr import COPY_DET_SIDE
 from creative_assets.imaging.ocr_copy import read_copy_changes
 from creative_assets.imaging.typesetting import typeset
-from creative_assets.models import IMAGE_TYPES, BrandIdentity, CopyVariant
+from creative_assets.models import IMAGE_TYPES, CopyVariant
 from creative_assets.models.base import Box
-from creative_assets.providers.local import LocalJobSource, LocalResearcher, TemplateTextGenerator
+from creative_assets.providers.local import LocalJobSource
 from creative_assets.providers.local.images import MAX_EMPHASIS
+from creative_assets_tests.imaging.test_glyphs_intact import BRAND, JOBS, LOCALES, copies
+from creative_assets_tests.provider_sim.schema_fill import salient_words
 
-JOBS = ("hoc-4711-pflege", "hoc-5120-warehouse", "hoc-6230-pflege-bilingual")
-LOCALES = ("de-DE", "en-GB", "en-US")
-BRAND = BrandIdentity(
-    company_name="Acme",
-    primary_color="#0a4d68",
-    secondary_color="#088395",
-    accent_color="#f97316",
-    source="defaults",
-)
 ROLES = ("headline", "subline", "cta")
 
 
@@ -59,25 +52,35 @@ class SetSample:
 
 
 @cache
-def copies() -> tuple[tuple[str, CopyVariant], ...]:
+def local_copies() -> tuple[tuple[str, CopyVariant], ...]:
     """Every copy the local writer produces for the sample jobs, once each."""
-    writer, seen, found = TemplateTextGenerator(), set(), []
-    for job_id in JOBS:
-        job = LocalJobSource().get_job(job_id)
-        context = writer.fuse_context(job, LocalResearcher().research(job)).value
-        for locale in LOCALES:
-            for copy in writer.write_copy(context, locale).value:
-                if (key := (copy.headline, copy.subline, copy.cta)) not in seen:
-                    seen.add(key)
-                    found.append((locale, copy))
+    return tuple(pair for job_id in JOBS for pair in copies(job_id))
+
+
+def _phrase(rng: random.Random, words: list[str]) -> str:
+    return f"{' '.join(rng.choice(words) for _ in range(2)).capitalize()} {rng.choice(words)}"
+
+
+@cache
+def sim_copies(seed: int) -> tuple[tuple[str, CopyVariant], ...]:
+    """Copy as the provider simulator's language model writes it (the reliability benchmark's):
+    each text a short phrase of longer words from the job ad (provider_sim/schema_fill.py), so
+    words and capitals repeat across roles."""
+    rng, found = random.Random(seed), []
+    template = local_copies()[0][1]
+    for n, job_id in enumerate(JOBS * 10):
+        posting = LocalJobSource().get_job(job_id)
+        words = salient_words(" ".join([posting.title, posting.description, *posting.requirements]))
+        texts = {role: _phrase(rng, words) for role in ROLES}
+        found.append((LOCALES[n % 2], template.model_copy(update=texts)))
     return tuple(found)
 
 
-def typeset_set(count: int, seed: int = 0) -> Iterator[SetSample]:
-    """`count` creatives, each copy in turn, in a format, over a background and at an emphasis
-    drawn from `seed`."""
+def typeset_set(count: int, seed: int = 0, sim: bool = False) -> Iterator[SetSample]:
+    """`count` creatives, each copy in turn (the local writer's, or with `sim` the simulator's),
+    in a format, over a background and at an emphasis drawn from `seed`."""
     rng = random.Random(seed)
-    texts = copies()
+    texts = sim_copies(seed) if sim else local_copies()
     for n in range(count):
         locale, copy = texts[n % len(texts)]
         format_id = rng.choice(sorted(FORMATS))
@@ -92,11 +95,13 @@ def typeset_set(count: int, seed: int = 0) -> Iterator[SetSample]:
         yield SetSample(name, image, canvas, copy, {z.role: z.box for z in layout.zones})
 
 
-def false_alarms(count: int, seed: int, cache_dir: Path | None, save: Path | None) -> list[tuple[str, GlyphFinding]]:
-    store = cache_dir / f"typeset-{seed}-{count}.pkl" if cache_dir else None
+def false_alarms(
+    count: int, seed: int, cache_dir: Path | None, save: Path | None, sim: bool = False
+) -> list[tuple[str, GlyphFinding]]:
+    store = cache_dir / f"typeset-{'sim-' * sim}{seed}-{count}.pkl" if cache_dir else None
     read: dict[str, list] = pickle.loads(store.read_bytes()) if store and store.exists() else {}
     new, found = False, []
-    for sample in typeset_set(count, seed):
+    for sample in typeset_set(count, seed, sim):
         key = f"{sample.name} {hashlib.md5(sample.image.tobytes()).hexdigest()}"
         if key not in read:
             read[key] = read_copy_changes(sample.image, sample.canvas, det_side=COPY_DET_SIDE)
@@ -118,12 +123,18 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=120, help="creatives to set and judge")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, help="folder to keep the OCR reading in between runs")
+    parser.add_argument(
+        "--sim", action="store_true", help="the provider simulator's copy, not the local writer's"
+    )
     parser.add_argument("--save", type=Path, help="folder to save the creatives with a false alarm")
     args = parser.parse_args()
-    found = false_alarms(args.count, args.seed, args.cache, args.save)
+    found = false_alarms(args.count, args.seed, args.cache, args.save, args.sim)
     creatives = {name for name, _ in found}
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(f"{len(creatives)} of {args.count} clean typeset creatives failed the glyph check (load average {load})")
+    print(
+        f"{len(creatives)} of {args.count} clean typeset creatives failed the glyph check "
+        f"(load average {load})"
+    )
     for name, finding in found:
         print(f"  {name}: {finding.kind} — {finding.sentence()}")
 

@@ -59,7 +59,9 @@ def _touches(pair: str, x_height: int, bold: bool) -> bool:
         font = load_font(px, bold)
         advance = font.getlength(pair) - font.getlength(pair[1])  # the first letter and the kerning
         for phase in PHASES:
-            apart = _pieces(_mask(pair[0], px, bold, phase)) + _pieces(_mask(pair[1], px, bold, phase + advance))
+            apart = _pieces(_mask(pair[0], px, bold, phase)) + _pieces(
+                _mask(pair[1], px, bold, phase + advance)
+            )
             if _pieces(_mask(pair, px, bold, phase)) < apart:
                 return True
     return False

@@ -103,7 +103,9 @@ def judge(
         got = [pieces.body[j] for j in step.pieces]
         if len(step.letters) == 2 and text not in LIGATURES:
             xa, xb = (letters[i][1] for i in step.letters)
-            touching = kerned_touch(pieces, got[0], xa, xb) or face_touches(text, pieces.x_height, pieces.stroke)
+            touching = kerned_touch(pieces, got[0], xa, xb) or face_touches(
+                text, pieces.x_height, pieces.stroke
+            )
             if not touching:
                 found.append(("merged_stroke", f"“{text}” in one piece"))
         elif len(step.letters) == 1 and len(got) == 2 and PIECES.get(text, 1) < 2:
