@@ -68,15 +68,22 @@ KINDS = {
 }
 
 
-def fold(text: str) -> str:
-    """One character for each character (positions match the original), lowercase, no accents."""
-    return "".join((unicodedata.normalize("NFKD", c.lower()) or c)[0] for c in text).replace("ß", "s")
+def fold(text: str, keep_case: bool = False) -> str:
+    """One character for each character (positions match the original), lowercase (unless
+    `keep_case`), no accents."""
+    return "".join(
+        (unicodedata.normalize("NFKD", c if keep_case else c.lower()) or c)[0] for c in text
+    ).replace("ß", "s")
 
 
 def expected_words(read: str, copy: str) -> str | None:
     """The whole words of `copy` that an OCR line reading `read` shows; None when it matches no
     stretch of the copy well enough to hold the line's glyphs against it."""
-    found = fuzz.partial_ratio_alignment(fold(read), fold(copy))
+    # Where a word recurs in another case ("Warehouse … warehouse"), the stretch whose case
+    # matches: a capital held against a small letter's siblings is a false stray stroke.
+    cased = fuzz.partial_ratio_alignment(fold(read, keep_case=True), fold(copy, keep_case=True))
+    found = cased if cased is not None and cased.score >= MIN_ALIGNMENT else None
+    found = found or fuzz.partial_ratio_alignment(fold(read), fold(copy))
     if found is None or found.score < MIN_ALIGNMENT:
         return None
     start, end = found.dest_start, found.dest_end

@@ -1,7 +1,8 @@
 """Gate 2's glyph check passes the project's own clean typesetting (DejaVu Sans and its bold,
 imaging/fonts.py): pairs the face itself draws touching are not merged letters, a letter cut
 from such a pair is not held against its siblings as if it stood alone, and the picture around
-a panel is not a piece of the line. Each case is one the check failed on clean creatives of the
+a panel is not a piece of the line, and a word the copy repeats in another case is held against
+its own case. Each case is one the check failed on clean creatives of the
 local typesetter (benchmarks/glyph_typeset.py)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from creative_assets.gates.glyph_damage import glyph_damage
+from creative_assets.gates.glyphs import expected_words
 from creative_assets.gates.glyphs_face import face_touches
 from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.ocr import read_text
@@ -96,3 +98,13 @@ def test_the_face_is_told_by_its_strokes() -> None:
     assert face_touches("rf", 26, 9.55)  # bold, where its "r" reaches the "f"
     assert not face_touches("rs", 26, 9.55)
     assert not face_touches("r1", 26, 9.55)  # letters only
+
+
+def test_a_word_that_recurs_in_another_case_is_held_against_its_own_case() -> None:
+    # The simulator's copy repeats words ("Morning experience morning"): the line "morning" was
+    # matched to "Morning", and its "m" held against the capital's sibling as a stray mark.
+    assert expected_words("morning", "Morning experience morning") == "morning"
+    assert expected_words("Morning experience", "Morning experience morning") == "Morning experience"
+    lines = [("Morning experience", 47, False, 60.0, 300), ("morning", 47, False, 60.0, 360)]
+    found = judged(lines, {"subline": "Morning experience morning"})
+    assert found == [], [f.sentence() for f in found]
