@@ -108,3 +108,8 @@ def test_a_word_that_recurs_in_another_case_is_held_against_its_own_case() -> No
     lines = [("Morning experience", 47, False, 60.0, 300), ("morning", 47, False, 60.0, 360)]
     found = judged(lines, {"subline": "Morning experience morning"})
     assert found == [], [f.sentence() for f in found]
+
+
+def test_the_hyphen_of_a_broken_word_is_no_letter_of_the_copy() -> None:
+    # "Aufnahmege-" was matched to "Aufnahmeges", and its hyphen held against the s's siblings.
+    assert expected_words("Aufnahmege-", "Krankenpflegerin vorteil Aufnahmegespräch") == "Aufnahmege"
