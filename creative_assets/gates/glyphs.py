@@ -44,6 +44,8 @@ MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and a
 MAX_STRAYS = 2  # specks in the line's band beyond this: a busy background, not judged
 MAX_BUSY = 0.2  # background variation behind the letters, of their contrast, beyond which not judged
 MAX_BUSY_DOTS = 0.4  # … except for their dots, up to this
+LETTER_SPAN = 1.5  # of the OCR box's height: no letter is wider or taller
+HAIR = 3  # px: surroundings this close to the letters may have swallowed part of one
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,25 @@ KINDS = {
 }
 
 
-def fold(text: str) -> str:
-    """One character for each character (positions match the original), lowercase, no accents."""
-    return "".join((unicodedata.normalize("NFKD", c.lower()) or c)[0] for c in text).replace("ß", "s")
+def fold(text: str, keep_case: bool = False) -> str:
+    """One character for each character (positions match the original), lowercase (unless
+    `keep_case`), no accents."""
+    return "".join(
+        (unicodedata.normalize("NFKD", c if keep_case else c.lower()) or c)[0] for c in text
+    ).replace("ß", "s")
 
 
 def expected_words(read: str, copy: str) -> str | None:
     """The whole words of `copy` that an OCR line reading `read` shows; None when it matches no
     stretch of the copy well enough to hold the line's glyphs against it."""
-    found = fuzz.partial_ratio_alignment(fold(read), fold(copy))
+    # Where a word recurs in another case ("Warehouse … warehouse"), the stretch whose case
+    # matches: a capital held against a small letter's siblings is a false stray stroke.
+    # A hyphen the typesetter broke a word at is no letter of the copy ("Aufnahmege-" is not
+    # "Aufnahmeges").
+    shown = read.rstrip().removesuffix("-")
+    cased = fuzz.partial_ratio_alignment(fold(shown, keep_case=True), fold(copy, keep_case=True))
+    found = cased if cased is not None and cased.score >= MIN_ALIGNMENT else None
+    found = found or fuzz.partial_ratio_alignment(fold(shown), fold(copy))
     if found is None or found.score < MIN_ALIGNMENT:
         return None
     start, end = found.dest_start, found.dest_end
@@ -141,6 +153,28 @@ def _busy(crop: np.ndarray, ink: np.ndarray, band: tuple[int, int]) -> float:
     return float(behind.std() / max(1.0, abs(float(np.median(letters)) - float(np.median(behind)))))
 
 
+def _without_surroundings(ink: np.ndarray, band: tuple[int, int]) -> np.ndarray:
+    """The ink less what surrounds the line rather than being part of it: a piece that runs
+    off the crop's edge and is larger than any letter (the picture around a panel or button
+    when it has the text's colour: it reaches into the line's band beside the letters). Kept
+    when it comes within a hair of the letters: what it swallowed (a dot, a stroke's end) would
+    go with it, and the line is judged as it is."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    height, width = ink.shape
+    tall = band[1] - band[0]
+    around = np.zeros_like(ink, dtype=bool)
+    for k in range(1, count):
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        edge = x == 0 or y == 0 or x + w == width or y + h == height
+        if edge and (w > LETTER_SPAN * tall or h > LETTER_SPAN * tall):
+            around |= labels == k
+    if not around.any():
+        return ink
+    rest = ink & ~around
+    near = cv2.dilate(around.astype(np.uint8), np.ones((2 * HAIR + 1, 2 * HAIR + 1), np.uint8)) > 0
+    return ink if (near & rest).any() else rest
+
+
 @dataclass(frozen=True)
 class LineGlyphs:
     """One line's verdict and its letters pinned to their ink, for the comparison of each
@@ -190,7 +224,7 @@ def measure_line(
     busy = 0.0 if ink is None else _busy(crop, ink, band)
     if ink is None or busy > MAX_BUSY_DOTS:
         return None
-    pieces = find_pieces(ink, band)
+    pieces = find_pieces(_without_surroundings(ink, band), band)
     letters = place_letters(words, [(c, x - x0) for c, x in read])
     if pieces is None or len(letters) != sum(not c.isspace() for c in words) or not measurable(pieces):
         return None

@@ -13,6 +13,7 @@ import numpy as np
 
 from creative_assets.gates.glyphs_align import Step, dot_ligature, hair_gap, kerned_touch, missing_dots
 from creative_assets.gates.glyphs_alphabet import HOLES, LIGATURES, MARKS, PIECES
+from creative_assets.gates.glyphs_face import face_touches
 from creative_assets.gates.ink_pieces import Piece, Pieces
 
 MAX_OFF = 2  # a line off by more than this (pieces and holes) is not one damaged letter
@@ -102,7 +103,10 @@ def judge(
         got = [pieces.body[j] for j in step.pieces]
         if len(step.letters) == 2 and text not in LIGATURES:
             xa, xb = (letters[i][1] for i in step.letters)
-            if not kerned_touch(pieces, got[0], xa, xb):
+            touching = kerned_touch(pieces, got[0], xa, xb) or face_touches(
+                text, pieces.x_height, pieces.stroke
+            )
+            if not touching:
                 found.append(("merged_stroke", f"“{text}” in one piece"))
         elif len(step.letters) == 1 and len(got) == 2 and PIECES.get(text, 1) < 2:
             if not hair_gap(pieces, *got):

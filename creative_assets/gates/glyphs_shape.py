@@ -21,6 +21,7 @@ import numpy as np
 
 from creative_assets.gates.glyphs_align import Step
 from creative_assets.gates.glyphs_alphabet import LIGATURES
+from creative_assets.gates.glyphs_face import face_touches
 from creative_assets.gates.ink_pieces import Pieces
 
 SHIFT = 2  # px either way the instances are shifted to fit (sub-pixel placement, rounding)
@@ -40,6 +41,7 @@ class Glyph:
     x_height: float
     line: int  # which line of the role it sits on
     pair: int = -1  # the step whose piece it shares with a touching neighbour, if cut from one
+    whole_pair: bool = False  # a pair the face draws touching, kept whole (char: its two letters)
 
 
 def _cropped(mask: np.ndarray, baseline: float) -> tuple[np.ndarray, int] | None:
@@ -54,10 +56,10 @@ def glyphs_of(letters: list[tuple[str, float]], steps: list[Step], pieces: Piece
     hair apart), each of two touching letters cut at their thinnest column, a ligature whole."""
     out: list[Glyph] = []
 
-    def add(char: str, mask: np.ndarray, pair: int = -1) -> None:
+    def add(char: str, mask: np.ndarray, pair: int = -1, whole: bool = False) -> None:
         cropped = _cropped(mask, pieces.baseline)
         if cropped is not None and char.isalnum():
-            out.append(Glyph(char, cropped[0], cropped[1], pieces.stroke, pieces.x_height, line, pair))
+            out.append(Glyph(char, cropped[0], cropped[1], pieces.stroke, pieces.x_height, line, pair, whole))
 
     for k, step in enumerate(steps):
         got = [pieces.body[j] for j in step.pieces]
@@ -68,6 +70,11 @@ def glyphs_of(letters: list[tuple[str, float]], steps: list[Step], pieces: Piece
             (a, xa), (b, xb) = (letters[i] for i in step.letters)
             if a + b in LIGATURES:  # one glyph of its own: held against the same pair only
                 add(a + b, mask)
+                continue
+            # A pair the face itself draws touching stays whole: where its letters meet is the
+            # face's, not the thinnest column; each letter's siblings are laid over its own side.
+            if face_touches(a + b, pieces.x_height, pieces.stroke):
+                add(a + b, mask, whole=True)
                 continue
             lo, hi = max(got[0].x, round(min(xa, xb))), min(got[0].right - 1, round(max(xa, xb)))
             if hi <= lo:
@@ -103,22 +110,61 @@ def surplus(a: Glyph, b: Glyph) -> float:
             if best is None or diff < best[0]:
                 best = diff, canvas_a & ~canvas_b
     assert best is not None
-    side = max(2, round(OPEN_OF_STROKE * a.stroke))
-    opened = cv2.morphologyEx(best[1].astype(np.uint8), cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
-    return float(np.count_nonzero(opened)) / max(1.0, a.stroke**2)
+    return _opened_surplus(best[1], a.stroke)
+
+
+def _opened_surplus(extra: np.ndarray, stroke: float) -> float:
+    side = max(2, round(OPEN_OF_STROKE * stroke))
+    opened = cv2.morphologyEx(extra.astype(np.uint8), cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
+    return float(np.count_nonzero(opened)) / max(1.0, stroke**2)
+
+
+def pair_surplus(whole: Glyph, a: Glyph, b: Glyph) -> float:
+    """Ink of a touching pair kept whole beyond a sibling of each of its letters, laid over the
+    pair from its left and its right edge on the baseline and shifted to fit (strokes², after
+    the opening)."""
+    h, w = whole.mask.shape
+    pad = max(w, a.mask.shape[1], b.mask.shape[1]) + SHIFT + 1
+    top = min(whole.top, a.top, b.top) - SHIFT - 1
+    rows = max(whole.top + h, a.top + a.mask.shape[0], b.top + b.mask.shape[0]) + SHIFT + 1 - top
+    canvas = np.zeros((rows, w + 2 * pad), bool)
+    canvas[whole.top - top : whole.top - top + h, pad : pad + w] = whole.mask
+    best: tuple[int, np.ndarray] | None = None
+    for dy in (-1, 0, 1):
+        for da in range(-SHIFT, SHIFT + 1):
+            for db in range(-SHIFT, SHIFT + 1):
+                laid = np.zeros_like(canvas)
+                for sib, x, d in ((a, pad, da), (b, pad + w - b.mask.shape[1], db)):
+                    y = sib.top - top + dy
+                    laid[y : y + sib.mask.shape[0], x + d : x + d + sib.mask.shape[1]] |= sib.mask
+                diff = np.count_nonzero(canvas ^ laid)
+                if best is None or diff < best[0]:
+                    best = diff, canvas & ~laid
+    assert best is not None
+    return _opened_surplus(best[1], whole.stroke)
+
+
+def _alike(o: Glyph, glyph: Glyph, char: str) -> bool:
+    return (
+        o is not glyph
+        and o.char == char
+        and abs(o.x_height - glyph.x_height) <= SAME_SIZE * glyph.x_height
+        and abs(o.stroke - glyph.stroke) <= 0.25 * glyph.stroke
+    )
 
 
 def excess(glyph: Glyph, glyphs: list[Glyph]) -> float | None:
     """Ink `glyph` has beyond most of its siblings of the same character and size (strokes²);
     None when it has none."""
-    siblings = [
-        o
-        for o in glyphs
-        if o is not glyph
-        and o.char == glyph.char
-        and abs(o.x_height - glyph.x_height) <= SAME_SIZE * glyph.x_height
-        and abs(o.stroke - glyph.stroke) <= 0.25 * glyph.stroke
-    ][:SIBLINGS]
+    siblings = [o for o in glyphs if _alike(o, glyph, glyph.char)][:SIBLINGS]
+    if not siblings and glyph.whole_pair:  # a touching pair seen once: its letters' siblings
+        firsts = [o for o in glyphs if _alike(o, glyph, glyph.char[0])]
+        seconds = [o for o in glyphs if _alike(o, glyph, glyph.char[1])]
+        pairs = list(zip(firsts, seconds, strict=False))[:SIBLINGS]
+        if not pairs:
+            return None
+        extra = sorted(pair_surplus(glyph, a, b) for a, b in pairs)
+        return extra[(len(extra) - 1) // 2] if len(extra) > 2 else extra[0]
     if not siblings:
         return None
     extra = sorted(surplus(glyph, o) for o in siblings)
