@@ -35,12 +35,14 @@ run: install $(DAGSTER_HOME)/dagster.yaml
 dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m creative_assets.desk dev --workspace $(CURDIR)/workspace.yaml $(DESK_ARGS)
 
-# Every core (pytest-xdist); each test file on one worker, so its module fixtures are made once.
-# --no-loadscope-reorder keeps the conftest's file order (the files that take minutes first):
-# pytest-xdist otherwise hands out the files with the most tests first, and the one-test files
-# that take minutes (the UI, the desk in Chromium) started last, with one core idle beside them.
+# One worker more than cores (pytest-xdist): the longest files mostly wait (namespaces, servers,
+# browsers, daemons), and a third worker uses the core they leave idle. Each test file runs on
+# one worker, so its module fixtures are made once. --no-loadscope-reorder keeps the conftest's
+# file order (the files that take minutes first): pytest-xdist otherwise hands out the files with
+# the most tests first, and the one-test files that take minutes started last.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: install-test
-	$(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The campaign benchmark (issue #7): the real clients against the provider simulator with the
 # latency profile in benchmarks/profile.json; prints every figure and the load average.
