@@ -225,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--hosts must be between 1 and 9")
     if not 1 <= args.campaigns <= 20:
         parser.error("--campaigns must be between 1 and 20")
+    if (
+        args.campaigns > 1
+        and not (REPO / "creative_assets" / "sample_jobs" / "jobs" / f"{args.job}.json").exists()
+    ):
+        parser.error(
+            "--campaigns above 1 copies a sample job: --job names one in creative_assets/sample_jobs/jobs"
+        )
     if args.cut_host is not None and not 1 <= args.cut_host <= args.hosts:
         parser.error("--cut-host names one of the hosts, 1 … --hosts")
     if reason := usable():
