@@ -58,7 +58,7 @@ def test_postgres_variant_loads_and_differs_only_in_storage_and_queue_size(
         assert isinstance(instance.run_storage, PostgresRunStorage)
         # The explicit driver, not SQLAlchemy 2.1's psycopg-3 default for a bare postgresql://.
         assert instance.run_storage.postgres_url.startswith("postgresql+psycopg2://")
-        assert instance.run_storage.postgres_url.endswith(f"/{pg_database.name}")
+        assert sa.engine.make_url(instance.run_storage.postgres_url).database == pg_database.name
         assert not instance.telemetry_enabled
         assert instance.run_monitoring_enabled
 
@@ -125,9 +125,34 @@ def test_dagster_home_instance_is_postgres_backed(pg_campaign: PgCampaign) -> No
     assert isinstance(instance.run_storage, PostgresRunStorage)
     assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
     assert isinstance(instance.schedule_storage, PostgresScheduleStorage)
-    assert instance.run_storage.postgres_url.endswith(f"/{pg_campaign.database.name}")
+    assert sa.engine.make_url(instance.run_storage.postgres_url).database == pg_campaign.database.name
     assert isinstance(instance.run_coordinator, dg.QueuedRunCoordinator)
     assert instance.run_coordinator.get_run_queue_config().max_concurrent_runs == 10
+
+
+def test_the_instances_sessions_ask_the_server_to_end_them_when_their_host_vanishes(
+    pg_campaign: PgCampaign,
+) -> None:
+    engine = sa.create_engine(pg_campaign.instance.run_storage.postgres_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            told = {
+                name: conn.execute(sa.text(f"SHOW {name}")).scalar()
+                for name in (
+                    "tcp_keepalives_idle",
+                    "tcp_keepalives_interval",
+                    "tcp_keepalives_count",
+                    "tcp_user_timeout",
+                )
+            }
+    finally:
+        engine.dispose()
+    assert told == {
+        "tcp_keepalives_idle": "5",
+        "tcp_keepalives_interval": "2",
+        "tcp_keepalives_count": "3",
+        "tcp_user_timeout": "11000",  # milliseconds
+    }
 
 
 def test_one_variant_campaign_succeeds_on_postgres(pg_campaign: PgCampaign) -> None:
