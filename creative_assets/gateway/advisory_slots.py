@@ -14,14 +14,11 @@ from contextlib import contextmanager, suppress
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from creative_assets.gateway.database import database_url
+from creative_assets.gateway.database import database_url, dead_peer_args
 from creative_assets.gateway.slot_pool import SlotPool
 
 # Advisory lock namespace (first key of the two-int4 form); the second key is the slot's hash.
 _ADVISORY_CLASSID = 0x43415354  # "CAST"
-# Seconds: idle before the first probe, between probes, probes lost before the peer is dead.
-_KEEPALIVE = {"idle": 5, "interval": 2, "count": 3}
-_USER_TIMEOUT_MS = 11_000  # as long as the keepalives take to give up: 5 s + 3 × 2 s
 _LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock wait ended by lock_timeout
 
 
@@ -77,18 +74,11 @@ class _AdvisoryClaimant:
 
 
 def lock_session_engine(url: str, application_name: str) -> sa.Engine:
-    """An engine for sessions that hold advisory locks (slots, single flights), so a vanished
-    client machine's session ends, and its locks with it, within seconds: server-side keepalives
-    for an idle session, and a user timeout for one whose last answer was never acknowledged
-    (keepalives do not probe those; without it they last until the kernel's retransmissions
-    give up). The client-side settings let the client notice a dead server the same way."""
+    """An engine for sessions that hold advisory locks (slots, single flights), one connection a
+    session (no pool), ended by the server within seconds of its client machine vanishing
+    (`database.dead_peer_args`), and its locks with it."""
     parsed = database_url(url)
-    server = [f"-c tcp_keepalives_{k}={v}" for k, v in _KEEPALIVE.items()]
-    server.append(f"-c tcp_user_timeout={_USER_TIMEOUT_MS}")
-    options = " ".join(filter(None, [parsed.query.get("options"), *server]))
-    connect_args: dict[str, object] = {f"keepalives_{k}": v for k, v in _KEEPALIVE.items()}
-    connect_args.update(keepalives=1, tcp_user_timeout=_USER_TIMEOUT_MS, connect_timeout=10)
-    connect_args.update(options=options, application_name=application_name)
+    connect_args = {**dead_peer_args(parsed), "application_name": application_name}
     return sa.create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
 
 

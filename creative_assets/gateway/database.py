@@ -114,10 +114,30 @@ def database_url(url: str) -> sa.URL:
     return parsed
 
 
+# Seconds: idle before the first probe, between probes, probes lost before the peer is dead.
+KEEPALIVE = {"idle": 5, "interval": 2, "count": 3}
+USER_TIMEOUT_MS = 11_000  # as long as the keepalives take to give up: 5 s + 3 × 2 s
+
+
+def dead_peer_args(parsed: sa.URL) -> dict[str, object]:
+    """psycopg2 connect arguments with which the server ends a session whose client machine
+    vanished within seconds, and the client notices a dead server the same way: keepalives for
+    an idle session, a user timeout for one whose last answer was never acknowledged (keepalives
+    do not probe those; without it they last until the kernel's retransmissions give up). Such
+    a session may hold locks or an open transaction that other machines wait on."""
+    server = [f"-c tcp_keepalives_{k}={v}" for k, v in KEEPALIVE.items()]
+    server.append(f"-c tcp_user_timeout={USER_TIMEOUT_MS}")
+    options = " ".join(filter(None, [parsed.query.get("options"), *server]))
+    connect_args: dict[str, object] = {f"keepalives_{k}": v for k, v in KEEPALIVE.items()}
+    connect_args.update(keepalives=1, tcp_user_timeout=USER_TIMEOUT_MS, connect_timeout=10)
+    connect_args.update(options=options)
+    return connect_args
+
+
 def _create_engine(url: str) -> Engine:
     parsed = database_url(url)
     if parsed.get_backend_name() == "postgresql":
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=dead_peer_args(parsed))
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # timeout = SQLite's busy timeout: how long BEGIN IMMEDIATE waits for another process's write.
