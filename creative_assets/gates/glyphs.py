@@ -250,13 +250,3 @@ def line_glyphs(
     cannot be measured."""
     measured = measure_line(rgb, line, read, copy, index)
     return None if measured is None else verdict_of(measured)
-
-
-def line_finding(
-    rgb: np.ndarray, line: OcrLine, read: list[tuple[str, float]], copy: str
-) -> GlyphFinding | None:
-    """The glyph defect on one OCR line alone (without its role's other lines)."""
-    found = line_glyphs(rgb, line, read, copy)
-    if found is None or found.verdict is None:
-        return None
-    return GlyphFinding(found.verdict[0], found.words, found.read, found.verdict[1])
