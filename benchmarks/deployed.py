@@ -180,6 +180,47 @@ def regeneration_round(stack: DeployedStack, job_id: str, timeout_s: float) -> d
     return {"since": since, "runs": [r for r in runs if r["created"] >= since]}
 
 
+def on_stacks(
+    args: argparse.Namespace,
+    profile: Profile,
+    only: set[str],
+    format_sets: list[str],
+    workdir: Path,
+    out: Any,
+) -> dict[str, Any]:
+    """single, regen and ten: per set of formats a deployed stack, all against one simulator."""
+    names = {f: f"f{len(f.split(','))}" for f in format_sets}
+    jobs = [f"dep-{names[f]}-single" for f in format_sets]
+    jobs += [f"dep-{names[f]}-q{i:02d}" for f in format_sets for i in range(1, args.campaigns + 1)]
+    rpm = {"bfl": 120 / profile.time_scale, "openai": 500 / profile.time_scale}
+    sim = SimProcess(sim_config(profile, bench_jobs(jobs)), workdir)
+    raw: dict[str, Any] = {}
+    try:
+        for formats in format_sets:
+            env = provider_env(sim.url, profile.limits, rpm) | {"CREATIVE_ASSETS_FORMATS": formats}
+            with DeployedStack(workdir, env, names[formats], args.code_server) as stack:
+                out(
+                    f"formats {formats} · stack up (Postgres database {stack.db}, code server "
+                    f"{args.code_server}), load {load()}"
+                )
+                if "single" in only:
+                    r = measure(stack, sim, [f"dep-{names[formats]}-single"], args.timeout)
+                    raw[f"single {formats}"] = r
+                    report.single(out, profile, r)
+                    if "regen" in only:
+                        regen = regeneration_round(stack, f"dep-{names[formats]}-single", args.timeout)
+                        raw[f"regen {formats}"] = regen
+                        report.regeneration(out, regen)
+                if "ten" in only:
+                    ids = [f"dep-{names[formats]}-q{i:02d}" for i in range(1, args.campaigns + 1)]
+                    r = measure(stack, sim, ids, args.timeout)
+                    raw[f"ten {formats}"] = r
+                    report.many(out, profile, r)
+    finally:
+        sim.stop()
+    return raw
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.deployed", description=__doc__)
     parser.add_argument("--profile", default=str(PROFILE_PATH))
@@ -217,41 +258,15 @@ def main(argv: list[str] | None = None) -> int:
         data["time_scale"] = args.time_scale
     profile = Profile.from_dict(data)
     only, format_sets = set(args.only.split(",")), [f for f in args.formats.split(";") if f]
-    names = {f: f"f{len(f.split(','))}" for f in format_sets}
-    jobs = [f"dep-{names[f]}-single" for f in format_sets]
-    jobs += [f"dep-{names[f]}-q{i:02d}" for f in format_sets for i in range(1, args.campaigns + 1)]
     workdir = Path(tempfile.mkdtemp(prefix="bench-deployed-"))
     out = report.Out()
     out(
         f"deployed-path benchmark · {args.label} · profile {args.profile} · time scale {profile.time_scale:g}"
     )
     out(f"  {os.cpu_count()} cores, load average {load()} (1/5/15 min) · logs in {workdir}")
-    rpm = {"bfl": 120 / profile.time_scale, "openai": 500 / profile.time_scale}
-    sim = SimProcess(sim_config(profile, bench_jobs(jobs)), workdir)
     raw: dict[str, Any] = {"profile": data}
-    try:
-        for formats in format_sets if only & {"single", "ten"} else []:
-            env = provider_env(sim.url, profile.limits, rpm) | {"CREATIVE_ASSETS_FORMATS": formats}
-            with DeployedStack(workdir, env, names[formats], args.code_server) as stack:
-                out(
-                    f"formats {formats} · stack up (Postgres database {stack.db}, code server "
-                    f"{args.code_server}), load {load()}"
-                )
-                if "single" in only:
-                    r = measure(stack, sim, [f"dep-{names[formats]}-single"], args.timeout)
-                    raw[f"single {formats}"] = r
-                    report.single(out, profile, r)
-                    if "regen" in only:
-                        regen = regeneration_round(stack, f"dep-{names[formats]}-single", args.timeout)
-                        raw[f"regen {formats}"] = regen
-                        report.regeneration(out, regen)
-                if "ten" in only:
-                    ids = [f"dep-{names[formats]}-q{i:02d}" for i in range(1, args.campaigns + 1)]
-                    r = measure(stack, sim, ids, args.timeout)
-                    raw[f"ten {formats}"] = r
-                    report.many(out, profile, r)
-    finally:
-        sim.stop()
+    if only & {"single", "ten"}:
+        raw |= on_stacks(args, profile, only, format_sets, workdir, out)
     hosts: list[dict[str, Any]] = []
     if "hosts" in only:
         scale = deployed_hosts.scale(out, workdir, args.host_campaigns, format_sets[0])
@@ -262,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     report.append(results, args.label, out.lines)
     if args.json:
         Path(args.json).write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
-    stacks = [r for r in raw.values() if isinstance(r, dict) and isinstance(r.get("success"), dict)]
+    stacks = [r for name, r in raw.items() if name.startswith(("single ", "ten "))]
     ran = [r for r in hosts if "skipped" not in r]
     ok = all(all(r["success"].values()) for r in stacks) and all(r.get("success") for r in ran)
     return 0 if ok else 1
