@@ -15,6 +15,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 VARIANTS = ("A", "B", "C", "D", "E")
+SAMPLE_JOBS = REPO / "creative_assets" / "sample_jobs" / "jobs"  # what campaign_copies copies
 
 DRIVERS: set[subprocess.Popen[str]] = set()  # run processes under way, stopped on teardown
 
@@ -67,7 +68,7 @@ def campaign_copies(sim_url: str, job_id: str, count: int) -> list[str]:
     """`count` copies of a sample job under ids of their own, served by the simulator's HOC API."""
     if count == 1:
         return [job_id]
-    sample = json.loads((REPO / "creative_assets" / "sample_jobs" / "jobs" / f"{job_id}.json").read_text())
+    sample = json.loads((SAMPLE_JOBS / f"{job_id}.json").read_text())
     jobs = [{**sample, "job_id": f"{job_id}-c{i:02d}"} for i in range(1, count + 1)]
     httpx.post(f"{sim_url}/_sim/jobs", json={"jobs": jobs}, timeout=30).raise_for_status()
     return [job["job_id"] for job in jobs]

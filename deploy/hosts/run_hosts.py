@@ -39,7 +39,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 import evidence  # noqa: E402
-from chain import campaign_copies, campaigns, stop_drivers  # noqa: E402
+from chain import SAMPLE_JOBS, campaign_copies, campaigns, stop_drivers  # noqa: E402
 from fault import LinkCut  # noqa: E402
 from services import Services  # noqa: E402
 from topology import Topology, host_address, host_name  # noqa: E402
@@ -225,13 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--hosts must be between 1 and 9")
     if not 1 <= args.campaigns <= 20:
         parser.error("--campaigns must be between 1 and 20")
-    if (
-        args.campaigns > 1
-        and not (REPO / "creative_assets" / "sample_jobs" / "jobs" / f"{args.job}.json").exists()
-    ):
-        parser.error(
-            "--campaigns above 1 copies a sample job: --job names one in creative_assets/sample_jobs/jobs"
-        )
+    if args.campaigns > 1 and not (SAMPLE_JOBS / f"{args.job}.json").exists():
+        parser.error(f"--campaigns above 1 copies a sample job: --job names one in {SAMPLE_JOBS}")
     if args.cut_host is not None and not 1 <= args.cut_host <= args.hosts:
         parser.error("--cut-host names one of the hosts, 1 … --hosts")
     if reason := usable():
