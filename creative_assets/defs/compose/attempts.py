@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from creative_assets.defs.compose.picture import STEP, Picture, draw_picture
+from creative_assets.defs.compose.picture import STEP, Picture, PictureClaims, draw_picture
 from creative_assets.defs.failures import provider_call
 from creative_assets.defs.text.compliance import CustomerRules
 from creative_assets.gates.checks import (
@@ -75,6 +75,8 @@ class CreativeOutcome:
     final_size: tuple[int, int] = (0, 0)
     picture: Picture | None = None  # the last picture this loop drew, if it drew one
     fallback: str | None = None  # what a stand-in editor made in the last attempt, in words
+    # Stopped because another rendition is replacing the picture (PictureClaims: `moved`).
+    left_behind: bool = False
 
 
 def judge(
@@ -150,7 +152,7 @@ def make_creative(
     tag: str = "",
     first_attempt: int = 1,
     first_trigger: Action = "none",
-    may_replace_picture: bool = True,
+    claims: PictureClaims | None = None,
     round: int = 0,
     follows_picture: str | None = None,
 ) -> CreativeOutcome:
@@ -162,10 +164,13 @@ def make_creative(
 
     `first_attempt` numbers the attempts (a regeneration round or a rendition judged again on a
     new picture goes on from where earlier ones stopped, so no edit is asked for with an attempt
-    number that has an answer already); `first_trigger` is what started the first attempt;
-    without `may_replace_picture` (the creative has drawn all the pictures it may) a failure
-    that would earn a new picture gets another edit instead. Provider failures are raised as
-    `CreativeFailed` naming the call (defs/failures.py)."""
+    number that has an answer already); `first_trigger` is what started the first attempt.
+    `claims` (the creative's, when its renditions are made side by side) decides whether a
+    failure that would earn a new picture gets one: once the creative has drawn all the pictures
+    it may, another edit instead; when another rendition is replacing the picture, this loop
+    stops (`left_behind`) and is made again on the new one. Without it, a lone rendition may
+    always draw. Provider failures are raised as `CreativeFailed` naming the call
+    (defs/failures.py)."""
     settings = providers.settings
     name = base.image_type
     tag = tag or name
@@ -177,6 +182,15 @@ def make_creative(
     final = Image.new("RGB", (1, 1))
     picture: Picture | None = None
     fallback: str | None = None
+    left_behind = False
+
+    def may_draw() -> bool:
+        """Claims the next picture; False when none is left (another edit instead). A rendition
+        whose picture another is replacing is `left_behind` and stops."""
+        nonlocal left_behind
+        claim = "granted" if claims is None else claims.claim(base.sha256)
+        left_behind = claim == "moved"
+        return claim == "granted"
 
     def record(
         gates: list[GateResult], verdict: Verdict, action: Action, edit: tuple[str, str, str] | None = None
@@ -204,6 +218,9 @@ def make_creative(
 
     for index in range(settings.max_creative_attempts):
         n = first_attempt + index
+        if index > 0 and trigger != "regenerate_bfl" and claims is not None and claims.moved(base.sha256):
+            left_behind = True  # no more edits paid for on a picture the creative is leaving
+            break
         with call_scope(attempt=n):  # the ledger prices each attempt by it
             last_try = index + 1 == settings.max_creative_attempts
             if index > 0 and trigger == "regenerate_bfl":
@@ -217,6 +234,8 @@ def make_creative(
                     file=f"attempts/{tag}-{n}-base.png",
                     drawn_by=tag,
                 )
+                if claims is not None:
+                    claims.drew(picture)
                 base, follows_picture = picture.base, None
                 files[base.file] = picture.png
                 layout = picture.layout_for(
@@ -229,10 +248,13 @@ def make_creative(
                 )
                 canvas = picture.canvas(layout)
             plan_check = gate_1b_plan(layout, planned_lines(layout, copy))
-            if plan_check.status == "FAIL" and not last_try and may_replace_picture:
+            if plan_check.status == "FAIL" and not last_try and may_draw():
                 record([plan_check], "FAIL", "regenerate_bfl")
                 trigger = "regenerate_bfl"
                 continue
+            if left_behind:
+                record([plan_check], "FAIL", "regenerate_bfl")
+                break
             # Gate 4's contrast, planned for before an edit is paid for.
             layout = legible_plan(canvas.image(), layout, copy)
             with provider_call(STEP, "text overlay"):
@@ -255,13 +277,13 @@ def make_creative(
             next_action = decide_next_action(
                 gates, index + 1, max_attempts=settings.max_creative_attempts, i2i_failures=i2i_failures
             )
-            if next_action == "regenerate_bfl" and not may_replace_picture:
+            if next_action == "regenerate_bfl" and not may_draw() and not left_behind:
                 next_action = "regenerate_i2i"  # the creative has drawn all the pictures it may
             overlay_file, final_file = f"attempts/{tag}-{n}-overlay.png", f"attempts/{tag}-{n}-final.png"
             files[overlay_file], files[final_file] = overlay_png, final_png
             fallback = overlay.fallback
             record(gates, verdict, next_action, (overlay_file, final_file, overlay.made_by))
-            if verdict != "FAIL" or next_action == "none":
+            if verdict != "FAIL" or next_action == "none" or left_behind:
                 break
             trigger = next_action
     return CreativeOutcome(
@@ -273,4 +295,5 @@ def make_creative(
         final_size=final.size,
         picture=picture,
         fallback=fallback,
+        left_behind=left_behind,
     )

@@ -5,10 +5,13 @@ own: a rendition costs no image generation (the base image is shared), only layo
 or i2i and the gates, so a Dagster step each would multiply the run overhead (≈ 1 s a step with
 the multiprocess executor) by locales × formats for work that takes a fraction of that.
 
-A creative is one visual: when a rendition's retry draws a new picture, every rendition already
-made moves to it and is judged again (its earlier attempts stay in its record), and the ones
-still to come are made on it. A creative draws at most `max_creative_attempts` pictures in all;
-after that a failure that would earn a new picture gets another edit instead.
+A creative's renditions are made side by side (their i2i edits are latency, not CPU), in
+rounds on one picture. A creative is one visual: when a rendition's retry draws a new picture
+(only one per round may: `picture.PictureClaims`), the renditions still on the old one stop at
+their next attempt, and in the next round every rendition but the one that drew is made again
+on the new picture (its earlier attempts stay in its record). A creative draws at most
+`max_creative_attempts` pictures in all; after that a failure that would earn a new picture gets
+another edit instead.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from creative_assets.defs.compose.attempts import CreativeOutcome, Providers, make_creative
-from creative_assets.defs.compose.picture import Picture, draw_picture
+from creative_assets.defs.compose.picture import Picture, PictureClaims, draw_picture
 from creative_assets.defs.failures import CreativeFailed
+from creative_assets.defs.parallel import side_by_side
 from creative_assets.gateway.scope import call_scope
 from creative_assets.imaging.formats import ad_format
 from creative_assets.imaging.png import sha256
@@ -135,51 +139,58 @@ def render_creative(
             pictures += 1
         pending = list(keys)
         while pending:
-            key = pending.pop(0)
-            locale, format_id = key
-            copy = deck.variant(variant, locale)
-            on = picture.base.sha256
-            with call_scope(rendition=f"{locale} {format_id}"):  # the ledger prices it by this
-                layout = picture.layout_for(
-                    vision=providers.vision,
-                    text=providers.text,
-                    copy=copy,
-                    brand=brand,
-                    format_id=format_id,
-                    locale=locale,
-                )
-                outcome = make_creative(
-                    providers=providers,
-                    base=picture.base,
-                    canvas=picture.canvas(layout),
-                    layout=layout,
-                    prompt=prompt,
-                    copy=copy,
-                    brand=brand,
-                    seed_parts=seed_parts,
-                    locale=locale,
-                    tag=name if key == keys[0] else f"{name}_{locale}_{ad_format(format_id).slug}",
-                    first_attempt=next_attempt[key],
-                    first_trigger=trigger[key],
-                    may_replace_picture=pictures < settings.max_creative_attempts,
-                    round=round_no,
-                    follows_picture=follows[key],
-                )
-            outcomes[key] = outcome
-            next_attempt[key] = outcome.attempts[-1].attempt + 1
-            drawn = {a.base_sha256 for a in outcome.attempts} - {on}
-            if outcome.picture is None or not drawn:
-                continue
-            # This rendition's retry drew a new picture: the creative moves to it.
-            pictures += len(drawn)
-            picture = outcome.picture
+            # This round's renditions side by side on the current picture; at most one of them
+            # draws a new one (PictureClaims), and then every other moves to it next round.
+            claims = PictureClaims(picture.base.sha256, drawn=pictures, budget=settings.max_creative_attempts)
+
+            def make(key: Key, picture: Picture = picture, claims: PictureClaims = claims) -> CreativeOutcome:
+                locale, format_id = key
+                copy = deck.variant(variant, locale)
+                with call_scope(rendition=f"{locale} {format_id}"):  # the ledger prices it by this
+                    layout = picture.layout_for(
+                        vision=providers.vision,
+                        text=providers.text,
+                        copy=copy,
+                        brand=brand,
+                        format_id=format_id,
+                        locale=locale,
+                    )
+                    return make_creative(
+                        providers=providers,
+                        base=picture.base,
+                        canvas=picture.canvas(layout),
+                        layout=layout,
+                        prompt=prompt,
+                        copy=copy,
+                        brand=brand,
+                        seed_parts=seed_parts,
+                        locale=locale,
+                        tag=name if key == keys[0] else f"{name}_{locale}_{ad_format(format_id).slug}",
+                        first_attempt=next_attempt[key],
+                        first_trigger=trigger[key],
+                        claims=claims,
+                        round=round_no,
+                        follows_picture=follows[key],
+                    )
+
+            made = dict(zip(pending, side_by_side(make, pending, name="rendition"), strict=True))
+            outcomes |= made
+            for key, outcome in made.items():
+                next_attempt[key] = outcome.attempts[-1].attempt + 1
+            drawn = [(k, o.picture) for k, o in made.items() if o.picture is not None]
+            if not drawn:
+                break
+            # One rendition's retry drew a new picture (claims let only one draw): the creative
+            # moves to it, and every other rendition is made again there.
+            ((drawer, picture),) = drawn
+            pictures = claims.drawn
             for other in keys:
-                if other != key and other in outcomes:
+                if other != drawer and other in outcomes:
                     moved = outcomes.pop(other)
                     earlier[other] += moved.attempts
                     extra_files |= {**moved.files}
                     trigger[other] = "regenerate_bfl"
-                    follows[other] = f"{locale} {format_id}"
+                    follows[other] = f"{drawer[0]} {drawer[1]}"
             pending = [k for k in keys if k not in outcomes]
     except CreativeFailed as failed:
         failure = failed.failure
