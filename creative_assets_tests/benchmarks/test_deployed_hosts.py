@@ -38,7 +38,7 @@ def test_scale_compares_campaigns_per_hour_on_two_hosts_with_one(monkeypatch, tm
     out = Out()
     deployed_hosts.scale(out, tmp_path, 3, "1:1")
     assert [c[:2] for c in calls] == [("--hosts", "1"), ("--hosts", "2")]
-    assert all(c[2:4] == ("--campaigns", "3") for c in calls)
+    assert all(c[2:4] == ("--campaigns", "3") and "--core-per-host" in c for c in calls)
     text = "\n".join(out.lines)
     assert "1.88 ×" in text  # 67.5 against 36.0 campaigns per hour
     assert "ledger $1.7500 / billed $1.7500" in text

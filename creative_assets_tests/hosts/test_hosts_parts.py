@@ -103,3 +103,12 @@ def test_campaign_copies_are_served_by_the_hoc_api_under_ids_of_their_own(monkey
             served = httpx.get(f"{sim.url_for('hoc')}/jobs/{job_id}", headers=headers).json()
             assert served["job_id"] == job_id
             assert served["title"]  # the sample's posting, not an empty shell
+
+
+def test_a_worker_host_confined_to_a_core_runs_celery_under_taskset(tmp_path, monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(HOSTS))
+    from run_hosts import worker_command
+
+    shell = worker_command(tmp_path, "ca-h2", "q", core=1)[-1]
+    assert "exec taskset -c 1 " in shell and shell.index("taskset") < shell.index("celery")
+    assert "taskset" not in worker_command(tmp_path, "ca-h2", "q")[-1]

@@ -57,13 +57,16 @@ def usable() -> str | None:
     return None if probe.returncode == 0 else "`ip netns` is not available here"
 
 
-def worker_command(scratch: Path, name: str, queue: str) -> list[str]:
+def worker_command(scratch: Path, name: str, queue: str, core: int | None = None) -> list[str]:
     """The worker host's own name (UTS namespace) and an empty tmpfs over the scratch folder
-    (mount namespace), then Celery. `-n worker@%h` names the worker after that host."""
+    (mount namespace), then Celery. `-n worker@%h` names the worker after that host. `core`:
+    the one CPU the host may use (`taskset`), as a machine of its own has its own; without it
+    every host shares all of this machine's cores."""
+    pin = f"taskset -c {core} " if core is not None else ""
     shell = (
         f'hostname {name} && mount -t tmpfs -o size=1g,mode=0755 {name} "{scratch}" && '
         'mkdir -p "$HOME" "$TMPDIR" "$DAGSTER_HOME" && '
-        f'exec "{sys.executable}" -m celery -A dagster_celery.app worker -Q {queue} -n worker@%h '
+        f'exec {pin}"{sys.executable}" -m celery -A dagster_celery.app worker -Q {queue} -n worker@%h '
         "--concurrency 1 --prefetch-multiplier 1 --without-gossip --without-mingle -l INFO"
     )
     return ["unshare", "--uts", "--mount", "--propagation", "private", "--", "sh", "-c", shell]
@@ -90,6 +93,7 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         "job": args.job,
         "campaigns": args.campaigns,
         "formats": args.formats,
+        "core_per_host": args.core_per_host,
         "logs": str(logs),
     }
     try:
@@ -108,8 +112,9 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
                 "TMPDIR": f"{scratch}/tmp",
                 "DAGSTER_HOME": f"{scratch}/home/dagster",
             }
+            core = (index - 1) % (os.cpu_count() or 1) if args.core_per_host else None
             workers[name] = topology.start(
-                f"worker-{name}", worker_command(scratch, name, services.queue), worker_env, netns=name
+                f"worker-{name}", worker_command(scratch, name, services.queue, core), worker_env, netns=name
             )
         for process in workers.values():
             wait_ready(process.log)
@@ -168,7 +173,8 @@ def summary(report: dict[str, Any]) -> str:
     lines = [
         f"{report.get('campaigns', 1)} campaign(s) of {report['job']} on {report['hosts']} worker hosts: "
         f"{'succeeded' if report.get('success') else 'FAILED'} in {report.get('wall_s')} s, "
-        f"{report.get('campaigns_per_hour')} campaigns per hour "
+        f"{report.get('campaigns_per_hour')} campaigns per hour"
+        f"{', one core per host' if report.get('core_per_host') else ''} "
         f"(load average before {report.get('load_before')}, after {report.get('load_after')})"
     ]
     for run in report.get("runs", []):
@@ -217,6 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--campaigns", type=int, default=1, help="campaigns at once (copies of --job)")
     parser.add_argument(
         "--cut-host", type=int, metavar="N", help="cut host N's link while it runs a base_images step"
+    )
+    parser.add_argument(
+        "--core-per-host",
+        action="store_true",
+        help="confine worker host N to core N-1 (taskset), as separate machines have CPUs of their own",
     )
     parser.add_argument("--json", help="write the report here")
     parser.add_argument("--logs", help="keep the processes' logs here (default: a new temp folder)")
