@@ -17,6 +17,7 @@ from creative_assets.models import OcrLine
 from creative_assets.models.base import Box
 
 SIDE = 1024
+WALL = (200, 140, 140)
 
 
 def stripes() -> Image.Image:
@@ -39,9 +40,6 @@ def window_grid() -> Image.Image:
             if rng.random() < 0.5:
                 draw.line((x + 15, y, x + 15, y + 44), fill=WALL, width=2)
     return img
-
-
-WALL = (200, 140, 140)
 
 
 def faintly_lettered(base: Image.Image, word: str) -> Image.Image:
@@ -80,7 +78,7 @@ def test_the_texture_alone_has_no_lettering() -> None:
     assert find_text(stripes()) == []
 
 
-def test_faint_lettering_over_a_window_grid_is_found_through_the_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_faint_letters_on_a_window_grid_are_found_through_the_grid(monkeypatch: pytest.MonkeyPatch) -> None:
     img = faintly_lettered(window_grid(), "Fitness")
     assert [ln.text for ln in find_text(img)] == ["Fitness"]
     monkeypatch.setattr(text_search, "lattice", lambda grey: [])
@@ -116,7 +114,7 @@ def test_a_busy_picture_without_lettering_gets_the_smaller_second_looks(looks: l
     assert [look.shape[:2] for look in looks] == [(736, 736), (544, 544), (544, 544)]
 
 
-def test_a_repeating_texture_without_lettering_gets_a_look_through_its_pattern(looks: list[np.ndarray]) -> None:
+def test_a_repeating_texture_without_text_gets_a_look_through_its_pattern(looks: list[np.ndarray]) -> None:
     find_text(window_grid())
     assert [look.shape[:2] for look in looks] == [(736, 736), (544, 544), (544, 544), (544, 544)]
 
