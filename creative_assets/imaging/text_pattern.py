@@ -22,8 +22,10 @@ PEAK, DIP, MIN_LAG = 0.25, 0.2, 4
 REACH = 2
 # The departure drawn: median-filtered over 5 px (a mullion or a mortar line one period does
 # not repeat is thinner than a letter's stroke), less a floor of DEPARTURE_FLOOR grey levels
-# (each pane or brick of a texture is shaded a little differently), times GAIN.
-SMOOTH, DEPARTURE_FLOOR, GAIN = 5, 8.0, 5.0
+# (each pane or brick of a texture is shaded a little differently), times GAIN, then blurred
+# by BLUR px: a watermark departs mostly where it crosses the dark panes, and the detector
+# takes the pieces for separate marks until they run together.
+SMOOTH, DEPARTURE_FLOOR, GAIN, BLUR = 5, 8.0, 5.0, 1.5
 
 
 def lattice(grey: np.ndarray) -> list[tuple[int, int]]:
@@ -71,7 +73,7 @@ def _take(a: np.ndarray, dy: int, dx: int, fill: np.ndarray) -> np.ndarray:
 def pattern_removed(rgb: np.ndarray, periods: list[tuple[int, int]]) -> np.ndarray:
     """`rgb` (RGB) with its repeating pattern taken out: dark where it departs from the pixels
     whole periods away (RGB, white where it repeats)."""
-    lightness = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    lightness = np.ascontiguousarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0])
     steps = [np.array(p) for p in periods]
     if len(steps) == 2:
         steps += [steps[0] + steps[1], steps[0] - steps[1]]
@@ -82,7 +84,9 @@ def pattern_removed(rgb: np.ndarray, periods: list[tuple[int, int]]) -> np.ndarr
             # Near the border the pixel a period away on the far side stands in.
             ahead = _take(lightness, dy, dx, _take(lightness, -dy, -dx, lightness))
             neighbours += [ahead, _take(lightness, -dy, -dx, ahead)]
-    departure = np.abs(lightness - np.median(np.stack(neighbours), axis=0))
-    departure = cv2.medianBlur(departure.astype(np.float32), SMOOTH)
+    middle = len(neighbours) // 2
+    expected = np.partition(np.stack(neighbours), (middle - 1, middle), axis=0)[middle - 1 : middle + 1]
+    departure = np.abs(lightness.astype(np.float32) - expected.mean(axis=0, dtype=np.float32))
+    departure = cv2.medianBlur(departure, SMOOTH)
     ink = np.clip(GAIN * np.maximum(departure - DEPARTURE_FLOOR, 0), 0, 255).astype(np.uint8)
-    return cv2.cvtColor(255 - ink, cv2.COLOR_GRAY2RGB)
+    return cv2.cvtColor(cv2.GaussianBlur(255 - ink, (0, 0), BLUR), cv2.COLOR_GRAY2RGB)
