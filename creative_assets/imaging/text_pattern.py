@@ -1,4 +1,4 @@
-"""Gate 1a's look through a repeating texture (`text_search.find_text`'s third look): lettering
+"""Gate 1a's look through a repeating texture (`text_search.find_text`'s last look): lettering
 over a window grid, bricks or tiles is hidden by the texture's own edges, which every contrast
 look raises with it. A texture that repeats predicts itself: each pixel is compared with the
 pixels one and two pattern periods away, and what departs from them (lettering, whatever its
