@@ -1,8 +1,9 @@
 """Gate 1a's search of a base image for lettering an image model slipped in (`find_text`),
 apart from reading copy back (`ocr.read_text`): its own detector thresholds, contrast and rereads.
 
-The search looks at the picture up to three times, each time through the detector on a prepared
-copy and the recogniser on the full-resolution crops of what it found:
+The search looks at the picture up to four times, each time through the detector on a prepared
+copy and the recogniser on the full-resolution crops of what it found (the last look: on its own
+prepared copy):
 
 1. every picture, at DET_SIDE, with local contrast raised (CLAHE), which lifts faint and
    watermarked letters without inventing edges in flat areas;
@@ -11,6 +12,10 @@ copy and the recogniser on the full-resolution crops of what it found:
    watermark's strokes fades, the strokes stay) and the picture's saturation (a white
    watermark takes the colour out of what it covers, whatever the texture's brightness).
    A plain picture hides nothing from the first look, so it gets no second.
+3. only where those found nothing either and the picture repeats a pattern (a window grid,
+   bricks, tiles), a look at what departs from the pattern (`text_pattern`): lettering over a
+   texture the contrast looks raise with it. It is read from that copy, where the texture no
+   longer crosses the letters.
 
 Every look cuts the detector's map at lower thresholds than the copy reading (a watermark's
 letters score lower) and reads a weak candidate again from a contrast-stretched crop. The
@@ -37,6 +42,7 @@ from creative_assets.imaging.ocr import (
     reading_order,
     to_rgb,
 )
+from creative_assets.imaging.text_pattern import lattice, pattern_removed
 from creative_assets.models.images import OcrLine
 
 SEARCH_CLAHE_CLIP, SEARCH_THRESH, SEARCH_BOX_THRESH = 4.0, 0.15, 0.3
@@ -108,7 +114,7 @@ def _look(
     engine: RapidOCR, rgb: Image.Image, prepared: np.ndarray, min_confidence: float, *, second: bool = False
 ) -> list[OcrLine]:
     """The lines read in `rgb` where the detector finds them on `prepared` (RGB, a multiple of
-    32 a side, any scale of `rgb`); `second`: only the candidates a second look reads."""
+    32 a side, any scale of `rgb`); `second`: only the candidates a later look reads."""
     width, height = rgb.size
     post = DBPostProcess(
         thresh=SEARCH_THRESH, box_thresh=SEARCH_BOX_THRESH, unclip_ratio=1.6, use_dilation=True
@@ -151,5 +157,10 @@ def find_text(
         smaller = cv2.resize(small, second, interpolation=cv2.INTER_AREA)
         for prepare in SECOND_LOOKS:
             seen = _look(engine, rgb, prepare(smaller), min_confidence, second=True)
+            lines += [ln for ln in seen if _a_word(ln)]
+        periods = [] if lines else lattice(cv2.cvtColor(smaller, cv2.COLOR_RGB2GRAY))
+        if periods:
+            removed = pattern_removed(smaller, periods)
+            seen = _look(engine, Image.fromarray(removed), removed, min_confidence, second=True)
             lines += [ln for ln in seen if _a_word(ln)]
     return reading_order(lines)

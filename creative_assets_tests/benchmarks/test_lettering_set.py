@@ -1,11 +1,18 @@
 """The lettering set's parts stay apart: what Gate 1a is developed on says nothing about the part
-it is scored on unless they share no face, word or seed."""
+it is scored on unless they share no face, word or seed; and the benchmark's "two looks"
+baseline is the search without its pattern look."""
 
 from __future__ import annotations
 
 from itertools import combinations
 
+import numpy as np
+import pytest
+from PIL import Image
+
+from benchmarks import eval_lettering
 from benchmarks.lettering_set import PARTS
+from creative_assets.imaging import text_search
 
 
 def test_the_parts_share_no_face_word_or_seed() -> None:
@@ -17,3 +24,12 @@ def test_the_parts_share_no_face_word_or_seed() -> None:
 
 def test_there_is_a_held_out_part_and_parts_to_develop_on() -> None:
     assert {"held_out", "tune", "dev"} <= set(PARTS)
+
+
+def test_the_two_looks_baseline_searches_without_the_pattern_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    grid = np.zeros((64, 64), np.uint8)
+    grid[::8] = 255
+    seen: list[list[tuple[int, int]]] = []
+    monkeypatch.setattr(eval_lettering, "find_text", lambda img: seen.append(text_search.lattice(grid)) or [])
+    eval_lettering.BEFORE["two-looks"](Image.new("RGB", (64, 64)))
+    assert seen == [[]] and text_search.lattice(grid)

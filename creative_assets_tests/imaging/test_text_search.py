@@ -1,7 +1,10 @@
 """Gate 1a's search (`find_text`): a watermark hidden in texture is found by the second looks,
-the texture alone is not lettering, and the second looks run only where they can find something."""
+faint lettering over a window grid by the look through the repeating pattern, the texture alone
+is not lettering, and the later looks run only where they can find something."""
 
 from __future__ import annotations
+
+import random
 
 import numpy as np
 import pytest
@@ -14,6 +17,7 @@ from creative_assets.models import OcrLine
 from creative_assets.models.base import Box
 
 SIDE = 1024
+WALL = (200, 140, 140)
 
 
 def stripes() -> Image.Image:
@@ -23,6 +27,30 @@ def stripes() -> Image.Image:
     for x in range(-SIDE, 2 * SIDE, 14):
         draw.line((x, 0, x + SIDE // 3, SIDE), fill=(40, 190, 210), width=4)
     return img
+
+
+def window_grid() -> Image.Image:
+    """A façade: dark panes of slightly different shades on a pink wall, half with a mullion."""
+    rng = random.Random(3)
+    img = Image.new("RGB", (SIDE, SIDE), WALL)
+    draw = ImageDraw.Draw(img)
+    for y in range(20, SIDE, 62):
+        for x in range(20, SIDE, 52):
+            draw.rectangle((x, y, x + 30, y + 44), fill=tuple(rng.randint(30, 60) for _ in range(3)))
+            if rng.random() < 0.5:
+                draw.line((x + 15, y, x + 15, y + 44), fill=WALL, width=2)
+    return img
+
+
+def faintly_lettered(base: Image.Image, word: str) -> Image.Image:
+    """`word` in a pink a little darker than the wall (about 1.5:1), turned by 15°."""
+    face = load_font(110, bold=True)
+    left, top, right, bottom = face.getbbox(word)
+    layer = Image.new("RGBA", (right - left + 20, bottom - top + 20), (165, 115, 115, 0))
+    ImageDraw.Draw(layer).text((10 - left, 10 - top), word, font=face, fill=(165, 115, 115, 255))
+    out = base.convert("RGBA")
+    out.alpha_composite(layer.rotate(-15, expand=True, resample=Image.Resampling.BICUBIC), (300, 400))
+    return out.convert("RGB")
 
 
 def watermarked(base: Image.Image, word: str, opacity: float) -> Image.Image:
@@ -50,6 +78,17 @@ def test_the_texture_alone_has_no_lettering() -> None:
     assert find_text(stripes()) == []
 
 
+def test_faint_letters_on_a_window_grid_are_found_through_the_grid(monkeypatch: pytest.MonkeyPatch) -> None:
+    img = faintly_lettered(window_grid(), "Fitness")
+    assert [ln.text for ln in find_text(img)] == ["Fitness"]
+    monkeypatch.setattr(text_search, "lattice", lambda grey: [])
+    assert find_text(img) == []
+
+
+def test_a_window_grid_alone_has_no_lettering() -> None:
+    assert find_text(window_grid()) == []
+
+
 @pytest.fixture
 def looks(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
     """The prepared images `find_text` hands the detector (the reading itself is skipped)."""
@@ -70,8 +109,14 @@ def test_a_plain_picture_gets_one_look(looks: list[np.ndarray]) -> None:
 
 
 def test_a_busy_picture_without_lettering_gets_the_smaller_second_looks(looks: list[np.ndarray]) -> None:
-    find_text(stripes())
+    speckle = np.random.default_rng(5).integers(0, 255, (SIDE // 8, SIDE // 8, 3), dtype=np.uint8)
+    find_text(Image.fromarray(speckle).resize((SIDE, SIDE), Image.Resampling.BICUBIC))
     assert [look.shape[:2] for look in looks] == [(736, 736), (544, 544), (544, 544)]
+
+
+def test_a_repeating_texture_without_text_gets_a_look_through_its_pattern(looks: list[np.ndarray]) -> None:
+    find_text(window_grid())
+    assert [look.shape[:2] for look in looks] == [(736, 736), (544, 544), (544, 544), (544, 544)]
 
 
 def test_lettering_found_at_first_ends_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
