@@ -49,7 +49,11 @@ def compose_like():
         },
     )
     for gate, name in GATE_CHECKS.items():
-        status = {"job_focus de-DE 1:1": "PASS", "lifestyle de-DE 1:1": "PASS", "lifestyle de-DE 9:16": "PASS"}
+        status = {
+            "job_focus de-DE 1:1": "PASS",
+            "lifestyle de-DE 1:1": "PASS",
+            "lifestyle de-DE 9:16": "PASS",
+        }
         if gate == "2":
             status["lifestyle de-DE 9:16"] = "FAIL"
         yield dg.AssetCheckResult(
@@ -93,7 +97,9 @@ def test_each_creative_that_did_not_pass_is_listed_with_its_gate_and_reason(evid
     assert by_id[f"{JOB}-B-location"]["status"] == "needs_review"
     lines = evidence.failure_lines(rows)
     assert f"{JOB}-B-lifestyle failed: Gate 2 (de-DE 9:16): {GATE_2_SUMMARY}" in lines
-    assert any(line.startswith(f"{JOB}-B-location needs_review: made by a stand-in: typeset") for line in lines)
+    assert any(
+        line.startswith(f"{JOB}-B-location needs_review: made by a stand-in: typeset") for line in lines
+    )
 
 
 def test_a_report_with_failed_creatives_prints_one_line_for_each(monkeypatch) -> None:
@@ -106,7 +112,9 @@ def test_a_report_with_failed_creatives_prints_one_line_for_each(monkeypatch) ->
         "logs": "/tmp/x",
         "creatives": {"passed": 19, "failed": 1},
         "failed_creatives": [
-            {"creative_id": f"{JOB}-B-lifestyle", "status": "failed", "reasons": [f"Gate 2 (de-DE 1:1): x"]}
+            {"creative_id": f"{JOB}-B-lifestyle", "status": "failed", "reasons": ["Gate 2 (de-DE 1:1): x"]}
         ],
     }
-    assert f"  failed creative {JOB}-B-lifestyle failed: Gate 2 (de-DE 1:1): x" in summary(report).splitlines()
+    assert (
+        f"  failed creative {JOB}-B-lifestyle failed: Gate 2 (de-DE 1:1): x" in summary(report).splitlines()
+    )
