@@ -207,8 +207,9 @@ def _edit(call: Call) -> Response:
         fitted_mask = images.fit_cover(mask, width, height) if mask is not None else None
         # A new sample per request, as the real model's (overlay.py); not from `call.rng`, which
         # a multipart body's random boundary would make unreproducible.
-        scale = call.sim.rng("openai.images_edits", "sample").uniform(*SAMPLE_SCALE)
-        edited = overlay.render_zones(canvas, zones, fitted_mask, scale=scale)
+        sample = call.sim.rng("openai.images_edits", "sample")
+        scale, shift = sample.uniform(*SAMPLE_SCALE), (sample.random(), sample.random())
+        edited = overlay.render_zones(canvas, zones, fitted_mask, scale=scale, shift=shift)
     else:
         scaled_area = None
         if area is not None:
