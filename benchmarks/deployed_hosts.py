@@ -55,6 +55,12 @@ def _line(out: Out, label: str, r: dict[str, Any]) -> None:
         f"load {r.get('load_before')} → {r.get('load_after')}"
     )
     out(f"   {'':<14} {_billing(r)}; steps per host {r.get('per_host')}")
+    failed = r.get("failed_creatives", [])
+    if isinstance(failed, dict):  # run_hosts.py could not read the event log, and says why
+        out(f"   {'':<14} why creatives failed: not read ({failed.get('error')})")
+        return
+    for row in failed:  # run_hosts.py read them from the event log before its teardown
+        out(f"   {'':<14} {row['creative_id']} {row['status']}: {'; '.join(row['reasons'])}")
 
 
 def scale(out: Out, workdir: Path, campaigns: int, formats: str) -> dict[str, Any]:

@@ -65,3 +65,16 @@ def test_a_machine_without_hosts_is_skipped_with_the_reason(monkeypatch, tmp_pat
     else:
         deployed_hosts.cut(out, tmp_path, "1:1")
     assert "skipped: [unsupported_machine] needs root" in out.lines[-1]
+
+
+def test_each_failed_creative_is_printed_with_why_it_failed(monkeypatch, tmp_path: Path) -> None:
+    failed = {
+        "creative_id": "hoc-1-c01-B-lifestyle",
+        "status": "failed",
+        "reasons": ["Gate 2 (de-DE 1:1): x"],
+    }
+    report = _report(400.0, 1, 2) | {"creatives": {"passed": 19, "failed": 1}, "failed_creatives": [failed]}
+    monkeypatch.setattr(deployed_hosts, "run_hosts", lambda *a: report)
+    out = Out()
+    deployed_hosts.cut(out, tmp_path, "1:1")
+    assert any(line.strip() == "hoc-1-c01-B-lifestyle failed: Gate 2 (de-DE 1:1): x" for line in out.lines)

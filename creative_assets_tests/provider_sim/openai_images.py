@@ -41,6 +41,7 @@ from creative_assets_tests.provider_sim.wire import (
 
 GPT_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
 DALLE_SIZES = ("256x256", "512x512", "1024x1024")
+SAMPLE_SCALE = (0.92, 1.0)  # the type of one edit against the largest that fits: overlay.py
 OUTPUT_TOKENS = {"low": (272, 408), "medium": (1056, 1584), "high": (4160, 6240)}  # (square, 3:2)
 FIELDS = {
     "model",
@@ -204,7 +205,11 @@ def _edit(call: Call) -> Response:
     canvas = images.fit_cover(decoded[0].convert("RGBA"), width, height)
     if zones:
         fitted_mask = images.fit_cover(mask, width, height) if mask is not None else None
-        edited = overlay.render_zones(canvas, zones, fitted_mask)
+        # A new sample per request, as the real model's (overlay.py); not from `call.rng`, which
+        # a multipart body's random boundary would make unreproducible.
+        sample = call.sim.rng("openai.images_edits", "sample")
+        scale, shift = sample.uniform(*SAMPLE_SCALE), (sample.random(), sample.random())
+        edited = overlay.render_zones(canvas, zones, fitted_mask, scale=scale, shift=shift)
     else:
         scaled_area = None
         if area is not None:

@@ -6,6 +6,12 @@ panel at 60% opacity …"): every text in its own box, in the named colour, on t
 The simulator does the same, so the gates downstream judge a plausible edit, and a prompt that
 names no boxes still gets every quoted string drawn (as one block; `images.render_lines`).
 
+gpt-image-1 is a sampled model without a seed: the same request twice gives two pictures, which
+is what makes the pipeline's i2i retry worth paying for. So every edit is a new sample here too:
+its type is drawn a little smaller than the largest that fits and a fraction of a pixel aside,
+both drawn from the endpoint's seeded stream (reproducible for a seed and an order of
+requests), which changes every glyph's pixels.
+
 The percentages are of the picture. When the client pads the picture into the edit canvas
 (ad formats narrower than 2:3), only the mask knows where the picture sits: the union of the
 named boxes is mapped onto the mask's editable area, and each box is then trimmed to the
@@ -113,8 +119,18 @@ def _fit(text: str, width: int, height: int) -> tuple[int, list[str]]:
     return best
 
 
-def render_zones(img: Image.Image, zones: list[ZoneText], mask: Image.Image | None) -> Image.Image:
-    """`img` with every zone's text drawn in its box; mask (same size) marks what may change."""
+def render_zones(
+    img: Image.Image,
+    zones: list[ZoneText],
+    mask: Image.Image | None,
+    *,
+    scale: float = 1.0,
+    shift: tuple[float, float] = (0.0, 0.0),
+) -> Image.Image:
+    """`img` with every zone's text drawn in its box; mask (same size) marks what may change.
+    `scale` (≤ 1) sets the type that much smaller than the largest that fits, wrapped as that
+    one, and `shift` moves it by a fraction of a pixel (x, y): how one sample of the model
+    differs from the next, down to each glyph's rasterization."""
     out = img.convert("RGBA")
     editable = None
     if mask is not None and "A" in mask.getbands():
@@ -123,7 +139,8 @@ def render_zones(img: Image.Image, zones: list[ZoneText], mask: Image.Image | No
     draw = ImageDraw.Draw(overlay)
     for zone, (left, top, right, bottom) in zip(zones, _placed(zones, out.size, editable), strict=True):
         pad_x, pad_y = max(2, (bottom - top) // 4), max(1, (bottom - top) // 16)
-        size, rows = _fit(zone.text, right - left - 2 * pad_x, bottom - top - 2 * pad_y)
+        fitted, rows = _fit(zone.text, right - left - 2 * pad_x, bottom - top - 2 * pad_y)
+        size = max(8, round(fitted * scale))
         font, line_h = font_of(size), round(size * 1.22)
         widths = [font.getlength(r) for r in rows]
         block_w, block_h = max(widths), len(rows) * line_h
@@ -145,6 +162,8 @@ def render_zones(img: Image.Image, zones: list[ZoneText], mask: Image.Image | No
         for row, row_w in zip(rows, widths, strict=True):
             x = left + (right - left - row_w) / 2 if centred else left + pad_x
             box = draw.textbbox((0, 0), row, font=font)
-            draw.text((x - box[0], y), row, font=font, fill=(*hex_to_rgb(zone.color), 255))
+            draw.text(
+                (x - box[0] + shift[0], y + shift[1]), row, font=font, fill=(*hex_to_rgb(zone.color), 255)
+            )
             y += line_h
     return Image.alpha_composite(out, overlay)

@@ -18,6 +18,9 @@ import dagster as dg
 import httpx
 import psycopg2
 
+from creative_assets.defs.compose.assets import GATE_CHECKS
+from creative_assets.models.creatives import PASSING
+
 CELERY_WORKER_KEY = "Celery worker"
 
 
@@ -73,6 +76,74 @@ def creative_counts(instance: dg.DagsterInstance, run_ids: list[str]) -> dict[st
             for name in ("passed", "failed", "needs_review"):
                 counts[name] += int(materialization.metadata[name].value)
     return dict(counts)
+
+
+GATE_OF_CHECK = {check: gate for gate, check in GATE_CHECKS.items()}  # the checks on final_creatives
+
+
+def _metadata_value(metadata: Mapping[str, Any], key: str, default: Any) -> Any:
+    entry = metadata.get(key)
+    return default if entry is None else getattr(entry, "value", entry)
+
+
+def _summary(summaries: str, rendition: str) -> str:
+    """A rendition's line of a check's `summaries` markdown (`- **<rendition>**: <summary>`)."""
+    prefix = f"- **{rendition}**: "
+    for line in summaries.splitlines():
+        if line.startswith(prefix):
+            return line.removeprefix(prefix).strip()
+    return "no summary recorded"
+
+
+def failed_creatives(instance: dg.DagsterInstance, run_ids: list[str]) -> list[dict[str, Any]]:
+    """Every creative of the runs that did not pass, with why: the provider call that failed it
+    (or the Gate 1a text that did, both in `final_creatives`' `call_failures`), each gate whose
+    check failed one of its renditions with that check's summary, or what a stand-in made. Read
+    from the event log: the latest `final_creatives` of each job × variant and the gate checks
+    of the same run."""
+    latest: dict[str, tuple[int, str, Mapping[str, Any]]] = {}
+    checks: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+    for run_id in run_ids:
+        kind = dg.DagsterEventType.ASSET_MATERIALIZATION
+        for record in instance.get_records_for_run(run_id, of_type=kind).records:
+            mat = record.event_log_entry.asset_materialization
+            if mat is None or mat.asset_key.path[-1] != "final_creatives" or not mat.partition:
+                continue
+            if mat.partition not in latest or latest[mat.partition][0] < record.storage_id:
+                latest[mat.partition] = (record.storage_id, run_id, mat.metadata)
+        kind = dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        for record in instance.get_records_for_run(run_id, of_type=kind).records:
+            check = record.event_log_entry.dagster_event.event_specific_data
+            if check.check_name in GATE_OF_CHECK and check.partition:
+                checks[(run_id, str(check.partition), check.check_name)] = check.metadata
+    rows = []
+    for partition, (_, run_id, metadata) in sorted(latest.items()):
+        job_id, _, variant = partition.rpartition("|")
+        call_failures = _metadata_value(metadata, "call_failures", {})
+        fallbacks = _metadata_value(metadata, "fallbacks", {})
+        for image_type, status in _metadata_value(metadata, "status", {}).items():
+            if status in PASSING:
+                continue
+            creative_id = f"{job_id}-{variant}-{image_type}"
+            reasons = [call_failures[creative_id]] if creative_id in call_failures else []
+            for check_name, gate in GATE_OF_CHECK.items():
+                check = checks.get((run_id, partition, check_name), {})
+                summaries = _metadata_value(check, "summaries", "")
+                for rendition, verdict in _metadata_value(check, "status", {}).items():
+                    if verdict == "FAIL" and rendition.split(" ", 1)[0] == image_type:
+                        where = rendition.split(" ", 1)[1] if " " in rendition else rendition
+                        reasons.append(f"Gate {gate} ({where}): {_summary(summaries, rendition)}")
+            if creative_id in fallbacks:
+                reasons.append(f"made by a stand-in: {fallbacks[creative_id]}")
+            rows.append(
+                {"creative_id": creative_id, "status": status, "reasons": reasons or ["no reason recorded"]}
+            )
+    return rows
+
+
+def failure_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per creative that did not pass: its id, status and every reason."""
+    return [f"{row['creative_id']} {row['status']}: {'; '.join(row['reasons'])}" for row in rows]
 
 
 def per_host(steps: list[dict[str, Any]]) -> dict[str, dict[str, float]]:

@@ -184,6 +184,11 @@ def summary(report: dict[str, Any]) -> str:
         )
     if "creatives" in report:
         lines.append(f"  creatives: {report['creatives']}")
+    failed = report.get("failed_creatives", [])
+    if isinstance(failed, dict):  # the event log could not be read: say why
+        lines.append(f"  failed creatives: not read ({failed.get('error')})")
+    else:
+        lines += [f"  failed creative {line}" for line in evidence.failure_lines(failed)]
     for host, figures in sorted(report.get("per_host", {}).items()):
         lines.append(f"  {host}: {figures['steps']} steps, {figures['step_seconds']} s of steps")
     if "bucket" in report:

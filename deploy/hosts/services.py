@@ -231,9 +231,12 @@ class Services:
         with dg.DagsterInstance.from_config(str(self.run_home)) as instance:
             steps = evidence.step_hosts(instance, run_ids)
             creatives = evidence.creative_counts(instance, run_ids)
+            # why each creative that did not pass failed, while the event log is still there
+            why = evidence.each(failed_creatives=lambda: evidence.failed_creatives(instance, run_ids))
         return {
             "steps": steps,
             "creatives": creatives,
+            **why,
             "per_host": evidence.per_host(steps),
             **evidence.each(
                 bucket=lambda: evidence.bucket_contents(self.s3_endpoint, self.bucket),
