@@ -22,11 +22,15 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def side_by_side(fn: Callable[[T], R], items: Sequence[T], *, name: str = "image-type") -> list[R]:
-    """`[fn(item) for item in items]`, concurrently, in order; the first failure is raised
-    after every task has finished (nothing is left running behind the step)."""
-    if len(items) <= 1:
+def side_by_side(
+    fn: Callable[[T], R], items: Sequence[T], *, name: str = "image-type", at_once: int | None = None
+) -> list[R]:
+    """`[fn(item) for item in items]`, concurrently (at most `at_once` at a time; default all),
+    in order; the first failure is raised after every task has finished (nothing is left
+    running behind the step)."""
+    workers = min(len(items), at_once or len(items))
+    if workers <= 1:
         return [fn(item) for item in items]
-    with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix=name) as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name) as pool:
         futures = [pool.submit(contextvars.copy_context().run, fn, item) for item in items]
         return [future.result() for future in futures]

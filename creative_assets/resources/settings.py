@@ -92,6 +92,15 @@ class CampaignSettings(dg.ConfigurableResource):
     max_base_image_attempts: int = Field(
         default=3, ge=1, le=5, description="generations per base image until Gate 1a passes"
     )
+    renditions_at_once: int = Field(
+        default=2,
+        ge=1,
+        le=8,
+        description="renditions of one creative made side by side (defs/compose/renditions.py); "
+        "each holds a provider call in flight, which on a Postgres-backed gateway holds two "
+        "sessions (its single flight and its slot), so a variant run holds up to "
+        "4 × this × 2 (docs/deployment.md)",
+    )
 
     @field_validator("formats")
     @classmethod

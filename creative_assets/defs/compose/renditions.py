@@ -5,13 +5,13 @@ own: a rendition costs no image generation (the base image is shared), only layo
 or i2i and the gates, so a Dagster step each would multiply the run overhead (≈ 1 s a step with
 the multiprocess executor) by locales × formats for work that takes a fraction of that.
 
-A creative's renditions are made side by side (their i2i edits are latency, not CPU), in
-rounds on one picture. A creative is one visual: when a rendition's retry draws a new picture
-(only one per round may: `picture.PictureClaims`), the renditions still on the old one stop at
-their next attempt, and in the next round every rendition but the one that drew is made again
-on the new picture (its earlier attempts stay in its record). A creative draws at most
-`max_creative_attempts` pictures in all; after that a failure that would earn a new picture gets
-another edit instead.
+A creative's renditions are made side by side (their i2i edits are latency, not CPU), up to
+`renditions_at_once` at a time, in rounds on one picture. A creative is one visual: when a
+rendition's retry draws a new picture (only one per round may: `picture.PictureClaims`), the
+renditions still on the old one stop at their next attempt, and in the next round every
+rendition but the one that drew is made again on the new picture (its earlier attempts stay in
+its record). A creative draws at most `max_creative_attempts` pictures in all; after that a
+failure that would earn a new picture gets another edit instead.
 """
 
 from __future__ import annotations
@@ -173,7 +173,8 @@ def render_creative(
                         follows_picture=follows[key],
                     )
 
-            made = dict(zip(pending, side_by_side(make, pending, name="rendition"), strict=True))
+            done = side_by_side(make, pending, name="rendition", at_once=settings.renditions_at_once)
+            made = dict(zip(pending, done, strict=True))
             outcomes |= made
             for key, outcome in made.items():
                 next_attempt[key] = outcome.attempts[-1].attempt + 1
