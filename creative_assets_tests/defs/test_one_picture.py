@@ -10,35 +10,17 @@ import pytest
 from pydantic import ValidationError
 
 from creative_assets.defs.compose.renditions import RenderedCreative
-from creative_assets.imaging.canvas import Canvas
-from creative_assets.imaging.png import to_png
-from creative_assets.imaging.typesetting import typeset
-from creative_assets.models import CopyVariant, Creative, Layout
-from creative_assets.providers.base import Generated
-from creative_assets.providers.local import LocalImageEditor
-from creative_assets_tests.support.one_creative import render_one_creative
+from creative_assets.models import Creative
+from creative_assets_tests.support.one_creative import FadingEditor, render_one_creative
 
 FORMATS = ["1:1", "9:16"]
 
 
-class FadedStoryEditor(LocalImageEditor):
-    """Sets the 9:16 story's copy pale grey on a pale panel on its first two edits (Gate 4
-    fails twice, so the loop asks for a new picture); everything else it typesets well."""
+class FadedStoryEditor(FadingEditor):
+    """Fades the 9:16 story's copy on its first two edits; the feed it typesets well."""
 
+    faded: ClassVar[set[str]] = {"9:16"}
     edits: ClassVar[list[tuple[str, int]]] = []
-
-    def overlay_text(
-        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
-    ) -> Generated[bytes]:
-        FadedStoryEditor.edits.append((layout.format, attempt))
-        if layout.format != "9:16" or attempt > 2:
-            return super().overlay_text(canvas, layout, copy, attempt=attempt)
-        pale = {"color": "#9a9a9a", "scrim": "#b4b4b4", "scrim_opacity": 1.0}
-        faded = layout.model_copy(update={"zones": [z.model_copy(update=pale) for z in layout.zones]})
-        return Generated(
-            to_png(typeset(canvas.image(), faded, copy)),
-            super().overlay_text(canvas, layout, copy, attempt=1).made_by,
-        )
 
 
 @pytest.fixture(scope="module")

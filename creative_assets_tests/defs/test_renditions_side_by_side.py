@@ -8,12 +8,10 @@ import threading
 from typing import ClassVar
 
 from creative_assets.imaging.canvas import Canvas
-from creative_assets.imaging.png import to_png
-from creative_assets.imaging.typesetting import typeset
 from creative_assets.models import CopyVariant, Layout
 from creative_assets.providers.base import Generated
 from creative_assets.providers.local import LocalImageEditor
-from creative_assets_tests.support.one_creative import render_one_creative
+from creative_assets_tests.support.one_creative import FadingEditor, render_one_creative
 
 FORMATS = ["1:1", "9:16"]
 
@@ -32,24 +30,12 @@ class MeetingEditor(LocalImageEditor):
         return super().overlay_text(canvas, layout, copy, attempt=attempt)
 
 
-class FadedEverywhereEditor(LocalImageEditor):
-    """Sets every format's copy pale on a pale panel on its first two edits, so each rendition's
-    loop asks for a new picture after its second failed edit."""
+class FadedEverywhereEditor(FadingEditor):
+    """Fades every format's copy on its first two edits: each rendition's loop asks for a new
+    picture after its second failed edit."""
 
+    faded: ClassVar[set[str]] = set(FORMATS)
     edits: ClassVar[list[tuple[str, int]]] = []
-
-    def overlay_text(
-        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
-    ) -> Generated[bytes]:
-        FadedEverywhereEditor.edits.append((layout.format, attempt))
-        if attempt > 2:
-            return super().overlay_text(canvas, layout, copy, attempt=attempt)
-        pale = {"color": "#9a9a9a", "scrim": "#b4b4b4", "scrim_opacity": 1.0}
-        faded = layout.model_copy(update={"zones": [z.model_copy(update=pale) for z in layout.zones]})
-        return Generated(
-            to_png(typeset(canvas.image(), faded, copy)),
-            super().overlay_text(canvas, layout, copy, attempt=1).made_by,
-        )
 
 
 def test_a_creatives_renditions_are_edited_side_by_side() -> None:

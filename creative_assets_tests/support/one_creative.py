@@ -1,17 +1,24 @@
 """One creative of the nursing sample (variant B) rendered in chosen formats with an editor a test
-supplies, as the compose step renders it (defs/compose/renditions.py)."""
+supplies, as the compose step renders it (defs/compose/renditions.py), and an editor that fades
+chosen renditions' copy so their loops ask for a new picture."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from creative_assets.defs.compose.attempts import Providers
 from creative_assets.defs.compose.renditions import RenderedCreative, render_creative
 from creative_assets.defs.images.generation import generate_clean_base_image
 from creative_assets.defs.layout.framing import frame, plan
+from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.formats import ad_format
-from creative_assets.models import CopyDeck, LayoutSet
-from creative_assets.providers.base import ImageEditor, ImageGenerator
+from creative_assets.imaging.png import to_png
+from creative_assets.imaging.typesetting import typeset
+from creative_assets.models import CopyDeck, CopyVariant, Layout, LayoutSet
+from creative_assets.providers.base import Generated, ImageEditor, ImageGenerator
 from creative_assets.providers.local import (
     LocalBrandExtractor,
+    LocalImageEditor,
     LocalJobSource,
     LocalResearcher,
     LocalVisionAnalyzer,
@@ -71,3 +78,25 @@ def render_one_creative(
         brand=brand,
     )
     return result, base.sha256
+
+
+class FadingEditor(LocalImageEditor):
+    """Sets the copy of the formats in `faded` pale grey on a pale panel on their first two edits
+    (Gate 4 fails twice, so the loop asks for a new picture); everything else it typesets well.
+    Subclasses name the formats and get a list of their own of every edit (format, attempt)."""
+
+    faded: ClassVar[set[str]] = set()
+    edits: ClassVar[list[tuple[str, int]]]
+
+    def overlay_text(
+        self, canvas: Canvas, layout: Layout, copy: CopyVariant, *, attempt: int
+    ) -> Generated[bytes]:
+        type(self).edits.append((layout.format, attempt))
+        if layout.format not in self.faded or attempt > 2:
+            return super().overlay_text(canvas, layout, copy, attempt=attempt)
+        pale = {"color": "#9a9a9a", "scrim": "#b4b4b4", "scrim_opacity": 1.0}
+        faded = layout.model_copy(update={"zones": [z.model_copy(update=pale) for z in layout.zones]})
+        return Generated(
+            to_png(typeset(canvas.image(), faded, copy)),
+            super().overlay_text(canvas, layout, copy, attempt=1).made_by,
+        )
