@@ -10,7 +10,9 @@ diacritics folded (ä→a, ö→o, ü→u, ß→ss, é→e …), punctuation dro
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from creative_assets.models.base import Box
@@ -96,3 +98,39 @@ def read_back(expected: str, lines: list[OcrLine], zone: Box | None) -> tuple[st
             if score > best_score:
                 best_text, best_score = candidate, score
     return best_text, round(best_score, 4)
+
+
+def shows_copy(read: str, expected: str) -> bool:
+    """Whether `read` is, once normalised, a run of whole words of `expected` (a wrapped line of
+    it; its last word may be cut where the line ends with a hyphen)."""
+    got, words = normalize(read).split(), normalize(expected).split()
+    hyphen = read.rstrip().endswith("-")
+    for start in range(len(words) - len(got) + 1) if got else ():
+        run = words[start : start + len(got)]
+        last = got[-1] == run[-1] or (hyphen and run[-1].startswith(got[-1]))
+        if got[:-1] == run[:-1] and last:
+            return True
+    return False
+
+
+def second_opinion(
+    expected: str, lines: list[OcrLine], zone: Box | None, reread: Callable[[OcrLine], str]
+) -> list[OcrLine]:
+    """`lines` with each line that does not read as a stretch of `expected` read again by another
+    recogniser (`reread`), and its text replaced where that one reads it as the copy.
+
+    Recognisers slip on type unlike what they were trained on (rapidocr reads a serif "ü" as "i"
+    and "ll" as "l" in faces the project does not ship), but rarely the same way: a line one of
+    them reads exactly as the copy was printed right. What the line truly lacks (a misspelt or
+    missing word) is read as it is by both, so the joined lines are judged again as before.
+    """
+    out = []
+    for ln in lines:
+        near = zone is None or centre_in(ln.box, zone)
+        candidate = near and not shows_copy(ln.text, expected)
+        # Without a zone only lines that look like this copy at all are worth a second reading.
+        if candidate and zone is None:
+            candidate = fuzz.partial_ratio(normalize(ln.text), normalize(expected)) >= 60
+        again = reread(ln) if candidate else ""
+        out.append(ln.model_copy(update={"text": again}) if again and shows_copy(again, expected) else ln)
+    return out
