@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from creative_assets.gates.checks import gate_2_text_correctness
-from creative_assets.gates.text_match import second_opinion, shows_copy
+from creative_assets.gates.text_match import recogniser_slips, second_opinion, shows_copy
 from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.ocr import read_text
 from creative_assets.models import OcrLine
@@ -39,8 +39,42 @@ def test_a_line_shows_the_copy_only_as_a_run_of_its_whole_words(read: str, shows
     assert shows_copy(read, SUBLINE) is shows
 
 
-def test_only_misread_lines_of_the_zone_are_read_again_and_only_a_reading_of_the_copy_counts() -> None:
-    lines = [line("Kolegen im"), line("Altag", y=0.31), line("Jetzt bewrben", y=0.85)]
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("Frische Kiche, faire", "Frische Küche, faire Schichten"),  # no ü in rapidocr's alphabet
+        ("uibernehmen Fahrtkosten", "wir schätzen Ideen und übernehmen Fahrtkosten"),
+        ("Ein Team, das tr?gt", "Ein Team, das trägt"),
+        ("f13.80 per hour", "£13.80 per hour"),
+        ("im Altag, mit", "Bewohnerinnen im Alltag, mit Einarbeitung"),  # CTC merges a doubled letter
+    ],
+)
+def test_rapidocrs_blind_spots_explain_a_misreading(read: str, expected: str) -> None:
+    assert recogniser_slips(read, expected)
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("pay at Morthbridge Logistics", "weekly pay at Northbridge Logistics"),  # a stray stroke on the N
+        ("Wa:ehouse Operative", "Warehouse Operative"),  # a broken r
+        ("ollzeit, Nachtschicht", "sucht dich: Vollzeit, Nachtschicht"),  # a word begun in the middle
+        ("Pflegefachkrat gesucht", "Pflegefachkraft gesucht"),  # a misprint
+        ("Lagerhelden fui", "Lagerhelden für Würzburg"),  # more than the ü is off
+        ("", "Jetzt bewerben"),
+    ],
+)
+def test_other_misreadings_are_not_the_recognisers_blind_spots(read: str, expected: str) -> None:
+    assert not recogniser_slips(read, expected)
+
+
+def test_only_lines_misread_at_blind_spots_are_read_again_and_only_a_reading_of_the_copy_counts() -> None:
+    lines = [
+        line("Kolegen im"),
+        line("Altag", y=0.31),
+        line("Kollegen Alltag", y=0.31),
+        line("Jetzt bewrben", y=0.85),
+    ]
     asked: list[str] = []
     second = {"Kolegen im": "Kollegen im", "Altag": "Altag"}
 
@@ -49,8 +83,9 @@ def test_only_misread_lines_of_the_zone_are_read_again_and_only_a_reading_of_the
         return second[ln.text]
 
     again = second_opinion(SUBLINE, lines, SUBLINE_ZONE, reread)
-    assert asked == ["Kolegen im", "Altag"]  # the CTA lies outside the subline's zone
-    assert [ln.text for ln in again] == ["Kollegen im", "Altag", "Jetzt bewrben"]
+    # A word left out is no blind spot; the CTA lies outside the subline's zone.
+    assert asked == ["Kolegen im", "Altag"]
+    assert [ln.text for ln in again] == ["Kollegen im", "Altag", "Kollegen Alltag", "Jetzt bewrben"]
     assert again[0].box == lines[0].box
 
 
