@@ -168,7 +168,8 @@ def _read_role(
     expected: str, lines: list[OcrLine], zone: Box | None, img: Image.Image | None
 ) -> tuple[str, float, list[str], bool]:
     """What OCR read of one role's copy, its score and the words it lacks; with `img`, lines the
-    first reading gets wrong are read again by Tesseract (`text_match.second_opinion`). The last
+    first reading gets wrong at its blind spots are read again by Tesseract
+    (`text_match.second_opinion`). The last
     value: whether the second reading decided."""
     read, score = read_back(expected, lines, zone)
     typos = misspelt_words(expected, read) if read else []
@@ -191,7 +192,8 @@ def gate_2_text_correctness(
     img: Image.Image | None = None,
 ) -> GateResult:
     """The headline, subline and CTA read back as written (OCR, normalised, per zone; with the
-    creative `img`, a line misread is read again by a second recogniser before it fails), their
+    creative `img`, a line misread where rapidocr cannot read right is read again by Tesseract
+    before it fails), their
     letters are whole (`glyphs`: damage OCR reads past, found by gates.glyph_damage), and the
     creative says nothing the compliance gate forbids (`violations`, found in its OCR text:
     wording an image editor added that the checked copy did not have)."""
