@@ -169,8 +169,7 @@ def _read_role(
 ) -> tuple[str, float, list[str], bool]:
     """What OCR read of one role's copy, its score and the words it lacks; with `img`, lines the
     first reading gets wrong at its blind spots are read again by Tesseract
-    (`text_match.second_opinion`). The last
-    value: whether the second reading decided."""
+    (`text_match.second_opinion`). The last value: whether the second reading decided."""
     read, score = read_back(expected, lines, zone)
     typos = misspelt_words(expected, read) if read else []
     if img is None or not read or (score >= TEXT_MATCH_THRESHOLD and not typos):
@@ -193,10 +192,10 @@ def gate_2_text_correctness(
 ) -> GateResult:
     """The headline, subline and CTA read back as written (OCR, normalised, per zone; with the
     creative `img`, a line misread where rapidocr cannot read right is read again by Tesseract
-    before it fails), their
-    letters are whole (`glyphs`: damage OCR reads past, found by gates.glyph_damage), and the
-    creative says nothing the compliance gate forbids (`violations`, found in its OCR text:
-    wording an image editor added that the checked copy did not have)."""
+    before it fails), their letters are whole (`glyphs`: damage OCR reads past, found by
+    gates.glyph_damage), and the creative says nothing the compliance gate forbids
+    (`violations`, found in its OCR text: wording an image editor added that the checked copy
+    did not have)."""
     roles: dict[str, JsonValue] = {}
     bad: list[str] = []
     scores: list[float] = []
