@@ -119,7 +119,7 @@ def run_gates(args: argparse.Namespace) -> dict:
         expected = {"headline": spec.headline, "subline": spec.subline, "cta": spec.cta}
         glyphs = glyph_damage(img, lines, expected, spec.zones)
         gates = [
-            gate_2_text_correctness(lines, copy, layout, glyphs=glyphs),
+            gate_2_text_correctness(lines, copy, layout, glyphs=glyphs, img=img),
             gate_4_readability(img, lines, layout),
         ]
         skipped = [] if args.base_image else ["1b subject overlap: no --base-image given"]

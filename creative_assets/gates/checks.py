@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from PIL import Image
 from pydantic import JsonValue
 
 from creative_assets.gates.glyphs import GlyphFinding
@@ -22,7 +23,13 @@ from creative_assets.gates.results import (
     line_evidence,
     rounded,
 )
-from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD, misspelt_words, read_back
+from creative_assets.gates.text_match import (
+    TEXT_MATCH_THRESHOLD,
+    misspelt_words,
+    read_back,
+    second_opinion,
+)
+from creative_assets.imaging.letters import read_line
 from creative_assets.models.base import Box
 from creative_assets.models.gates import Action, GateResult, VisionReview, verdict_of
 from creative_assets.models.images import OcrLine
@@ -157,25 +164,51 @@ def _zone_box(layout: Layout, role: TextRole) -> Box | None:
     return next((z.box for z in layout.zones if z.role == role), None)
 
 
+def _read_role(
+    expected: str, lines: list[OcrLine], zone: Box | None, img: Image.Image | None
+) -> tuple[str, float, list[str], bool]:
+    """What OCR read of one role's copy, its score and the words it lacks; with `img`, lines the
+    first reading gets wrong at its blind spots are read again by Tesseract
+    (`text_match.second_opinion`). The last value: whether the second reading decided."""
+    read, score = read_back(expected, lines, zone)
+    typos = misspelt_words(expected, read) if read else []
+    if img is None or not read or (score >= TEXT_MATCH_THRESHOLD and not typos):
+        return read, score, typos, False
+    again = second_opinion(expected, lines, zone, lambda ln: read_line(img, ln.box))
+    read2, score2 = read_back(expected, again, zone)
+    typos2 = misspelt_words(expected, read2) if read2 else []
+    if score2 >= TEXT_MATCH_THRESHOLD and not typos2:
+        return read2, score2, typos2, True
+    return read, score, typos, False
+
+
 def gate_2_text_correctness(
     lines: list[OcrLine],
     copy: CopyVariant,
     layout: Layout,
     violations: Sequence[ComplianceFinding] = (),
     glyphs: Sequence[GlyphFinding] = (),
+    img: Image.Image | None = None,
 ) -> GateResult:
-    """The headline, subline and CTA read back as written (OCR, normalised, per zone), their
-    letters are whole (`glyphs`: damage OCR reads past, found by gates.glyph_damage), and the
-    creative says nothing the compliance gate forbids (`violations`, found in its OCR text:
-    wording an image editor added that the checked copy did not have)."""
+    """The headline, subline and CTA read back as written (OCR, normalised, per zone; with the
+    creative `img`, a line misread where rapidocr cannot read right is read again by Tesseract
+    before it fails), their letters are whole (`glyphs`: damage OCR reads past, found by
+    gates.glyph_damage), and the creative says nothing the compliance gate forbids
+    (`violations`, found in its OCR text: wording an image editor added that the checked copy
+    did not have)."""
     roles: dict[str, JsonValue] = {}
     bad: list[str] = []
     scores: list[float] = []
     for role in ROLES:
         expected: str = getattr(copy, role)
-        read, score = read_back(expected, lines, _zone_box(layout, role))
-        typos = misspelt_words(expected, read) if read else []
-        roles[role] = {"expected": expected, "read": read, "score": score, "misspelt": typos}
+        read, score, typos, reread = _read_role(expected, lines, _zone_box(layout, role), img)
+        roles[role] = {
+            "expected": expected,
+            "read": read,
+            "score": score,
+            "misspelt": typos,
+            "second_reading": reread,  # read right only by the second recogniser
+        }
         scores.append(score)
         if not read:
             bad.append(f"the {role} “{expected}” is missing")

@@ -235,7 +235,9 @@ def measure_line(
 def verdict_of(line: MeasuredLine, face: Counter | None = None) -> LineGlyphs:
     """The glyph defect on a measured line, if any, and its letters. `face`: the hole counts of
     every line of its role (`MeasuredLine.holes`), this one included."""
-    verdict = judge(line.letters, line.steps, line.pieces, face)
+    verdict, reached = judge(line.letters, line.steps, line.pieces, face)
+    if not reached:  # letters that far off their ink are no siblings to hold others against
+        return LineGlyphs(line.words, line.read, None, [])
     if line.busy > MAX_BUSY:  # the texture frays the strokes' edges; dots stay apart from it
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
         return LineGlyphs(line.words, line.read, verdict if dots else None, [])

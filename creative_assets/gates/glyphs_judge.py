@@ -74,11 +74,12 @@ def hole_counts(letters: list[tuple[str, float]], steps: list[Step], pieces: Pie
 
 def judge(
     letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces, face: Counter | None = None
-) -> tuple[str, str] | None:
+) -> tuple[tuple[str, str] | None, bool]:
     """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
-    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box. `letters`
-    and `steps`: as `pinned` gives them; `face`: `hole_counts` over every line set in the same
-    face and size (the role), this one included; without it, this line's."""
+    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box; and
+    whether the line was within reach (its letters pinned to their ink well enough to judge).
+    `letters` and `steps`: as `pinned` gives them; `face`: `hole_counts` over every line set in
+    the same face and size (the role), this one included; without it, this line's."""
     # An i after f or t is excused its dot only where a ligature took it: ink of a letter above
     # the i (the f's hook). A plain "ti" with no dot over the i has lost it.
     short = [
@@ -87,15 +88,15 @@ def judge(
         if not (dot_ligature(letters, k) and _ink_above(letters, steps, pieces, k))
     ]
     if len(short) > MAX_OFF:
-        return None
+        return None, False
     if short:
         chars = [letters[k][0] for k in short]
         one_dot = [k for k in short if MARKS.get(letters[k][0]) == 1 and not dot_ligature(letters, k)]
         joined = [letters[k][0] for k in one_dot if _ink_above(letters, steps, pieces, k)]
         if joined:
-            return "extra_stroke", f"the dot of {', '.join(joined)} joined to a stray stroke"
+            return ("extra_stroke", f"the dot of {', '.join(joined)} joined to a stray stroke"), True
         umlaut = any(MARKS.get(c, 0) == 2 for c in chars)
-        return ("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(chars)}"
+        return (("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(chars)}"), True
     found: list[tuple[str, str]] = []
     odd: dict[str, list[int]] = {}
     for step in steps:
@@ -133,5 +134,5 @@ def judge(
             if seen[(text, holes)] < 2:
                 found.append(("holes", f"“{text}” has {holes} holes"))
     if not found or len(found) > MAX_OFF:
-        return None
-    return found[0][0], "; ".join(f for _, f in found)
+        return None, len(found) <= MAX_OFF
+    return (found[0][0], "; ".join(f for _, f in found)), True

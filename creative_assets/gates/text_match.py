@@ -10,6 +10,7 @@ diacritics folded (ä→a, ö→o, ü→u, ß→ss, é→e …), punctuation dro
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from rapidfuzz.distance import Levenshtein
 
@@ -96,3 +97,73 @@ def read_back(expected: str, lines: list[OcrLine], zone: Box | None) -> tuple[st
             if score > best_score:
                 best_text, best_score = candidate, score
     return best_text, round(best_score, 4)
+
+
+def shows_copy(read: str, expected: str) -> bool:
+    """Whether `read` is, once normalised, a run of whole words of `expected` (a wrapped line of
+    it; its last word may be cut where the line ends with a hyphen)."""
+    got, words = normalize(read).split(), normalize(expected).split()
+    hyphen = read.rstrip().endswith("-")
+    for start in range(len(words) - len(got) + 1) if got else ():
+        run = words[start : start + len(got)]
+        last = got[-1] == run[-1] or (hyphen and run[-1].startswith(got[-1]))
+        if got[:-1] == run[:-1] and last:
+            return True
+    return False
+
+
+def _loose_words(text: str) -> list[str]:
+    """The words of `text` casefolded, without ASCII punctuation, the confusable glyphs folded,
+    and every other character (ä, ß, é, £ …) kept as it is: the letters rapidocr lacks."""
+    words = ["".join(c for c in w if not c.isascii() or c.isalnum()) for w in text.casefold().split()]
+    for old, new in _CONFUSABLE:
+        words = [w.replace(old, new) for w in words]
+    return [w for w in words if w]
+
+
+def recogniser_slips(read: str, expected: str) -> bool:
+    """Whether a line reading `read` differs from a run of words of `expected` only where
+    rapidocr cannot read right: at a letter its alphabet lacks ("Küche" → "Kiche", "Kuiche";
+    "£" → "f": each such letter may come back as up to two others or none) or where its CTC
+    decoding merges a doubled letter ("Alltag" → "Altag"). Any other slip (a letter lost, added
+    or changed elsewhere, a word begun in the middle) is what a misprint or a damaged letter
+    looks like, and stays the reading check's to fail."""
+    copy = _loose_words(expected)
+    src = "".join(copy)
+    got = "".join(_loose_words(read))
+    starts = {sum(map(len, copy[:k])) for k in range(len(copy) + 1)}  # word boundaries in src
+    ends = set(range(len(src) + 1)) if read.rstrip().endswith("-") else starts
+    # reach[i]: the columns j such that src[start:i] reads as got[:j] by slips alone.
+    reach: list[set[int]] = [{0} if i in starts else set() for i in range(len(src) + 1)]
+    for i in range(len(src)):
+        for j in reach[i]:
+            if j < len(got) and src[i] == got[j]:
+                reach[i + 1].add(j + 1)
+            if not src[i].isascii():
+                reach[i + 1].update(k for k in (j, j + 1, j + 2) if k <= len(got))
+            elif i not in starts and src[i - 1] == src[i]:
+                reach[i + 1].add(j)
+    return bool(got) and any(len(got) in reach[i] for i in ends if i > 0)
+
+
+def second_opinion(
+    expected: str, lines: list[OcrLine], zone: Box | None, reread: Callable[[OcrLine], str]
+) -> list[OcrLine]:
+    """`lines` with each line whose misreading rapidocr's blind spots explain
+    (`recogniser_slips`) read again by another recogniser (`reread`), and its text replaced
+    where that one reads it exactly as the copy.
+
+    rapidocr has no umlauts and merges doubled letters in faces unlike those it was trained on
+    (a serif "ü" comes back "i", a condensed "ll" as "l"); Tesseract's German model knows both.
+    A line it reads as the copy was printed right there: the glyph check, not the reading, is
+    what vouches for the dots. A line the blind spots do not explain keeps its reading and
+    fails as before, so a misprint, a missing word or a letter damaged into another is not
+    excused by a recogniser that happens to read past it.
+    """
+    out = []
+    for ln in lines:
+        near = zone is None or centre_in(ln.box, zone)
+        candidate = near and not shows_copy(ln.text, expected) and recogniser_slips(ln.text, expected)
+        again = reread(ln) if candidate else ""
+        out.append(ln.model_copy(update={"text": again}) if again and shows_copy(again, expected) else ln)
+    return out

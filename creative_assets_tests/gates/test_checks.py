@@ -68,6 +68,7 @@ def test_gate_2_evidence_lists_expected_read_and_score(good_gates: list[GateResu
         "read": "Pflegefachkraft gesucht",
         "score": 1.0,
         "misspelt": [],
+        "second_reading": False,
     }
     assert roles["subline"]["score"] == 1.0  # "zählt" read as "zahlt"
 

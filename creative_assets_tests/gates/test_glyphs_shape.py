@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
+from creative_assets.gates.glyphs import measure_line, verdict_of
+from creative_assets.gates.glyphs_judge import judge
 from creative_assets.gates.glyphs_shape import Glyph, odd_glyph, surplus
 from creative_assets.imaging.fonts import load_font
+from creative_assets.imaging.ocr import ReadLine, read_chars, read_text
 
 FACE = load_font(40)
 
@@ -41,3 +44,21 @@ def test_the_instance_with_a_stray_stroke_is_the_odd_one() -> None:
 
 def test_a_letter_without_siblings_is_not_judged() -> None:
     assert odd_glyph([letter("e", spur=True), letter("a")]) is None
+
+
+def test_a_line_too_far_off_its_ink_lends_no_siblings() -> None:
+    """A line whose letters fall apart into many pieces (here cut every 17 px by a gap; a
+    display serif's hairlines dropping out of the ink do the same) is not judged, and its
+    letters, pinned to the wrong pieces, are no siblings to hold others against."""
+    img = Image.new("RGB", (900, 160), (24, 52, 84))
+    draw = ImageDraw.Draw(img)
+    draw.text((40, 50), "Kontakt aufnehmen", font=FACE, fill="white")
+    for x in range(44, 420, 17):
+        draw.rectangle((x, 70, x + 1, 90), fill=(24, 52, 84))
+    (line,) = read_text(img)
+    read = list(line.chars) if isinstance(line, ReadLine) and line.chars else read_chars(img, line.box)
+    measured = measure_line(np.asarray(img), line, read, "Kontakt aufnehmen")
+    assert measured is not None
+    _, reached = judge(measured.letters, measured.steps, measured.pieces)
+    assert not reached
+    assert verdict_of(measured).glyphs == []

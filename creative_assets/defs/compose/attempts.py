@@ -115,6 +115,7 @@ def judge(
             layout,
             violations,
             glyph_damage(final, lines, copy.model_dump(include={"headline", "subline", "cta"}), zones),
+            img=final,
         ),
         gate_3_layout_brand(
             lines,
