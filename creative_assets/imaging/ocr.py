@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import cv2
 import numpy as np
 from PIL import Image
 from pydantic import Field
@@ -152,8 +153,9 @@ def detector_size(width: int, height: int, det_side: int = DET_SIDE) -> tuple[in
 
 def as_bgr(img: Image.Image) -> np.ndarray:
     """An RGB image as the array rapidocr's stages take: rapidocr treats a 3-channel ndarray as
-    BGR (the models were trained on cv2 input)."""
-    return np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
+    BGR (the models were trained on cv2 input). cv2 swaps the channels into a new contiguous
+    array, the same bytes as numpy's reversed copy at a fraction of its cost."""
+    return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
 
 
 def read_text(

@@ -218,3 +218,10 @@ def test_only_the_lines_whose_crop_changed_are_recognised_again(recognised_crops
     lines = read_text(changed, upright=True)
     assert recognised_crops == [3, 1]
     assert "Pflegefachkraft" in [ln.text for ln in lines]
+
+
+def test_as_bgr_is_the_channels_reversed_in_a_contiguous_copy() -> None:
+    rgb = Image.fromarray(np.random.default_rng(1).integers(0, 256, (37, 53, 3), dtype=np.uint8))
+    bgr = ocr.as_bgr(rgb)
+    assert bgr.flags["C_CONTIGUOUS"] and bgr.dtype == np.uint8
+    assert np.array_equal(bgr, np.asarray(rgb)[:, :, ::-1])
