@@ -7,8 +7,7 @@ list out, boxes in image fractions so they compare directly with layout zones (`
 Readers that run rapidocr's stages their own way (`ocr_copy.read_text_in`: the detector on
 changed regions only; `text_search.find_text`: Gate 1a's search) use the stages from here:
 `borrow_engine`, `to_rgb`, `as_bgr`, `detect_lines`, `recognise_lines` (`recognise_crops`),
-`ocr_lines`. Figures
-behind the choices below: benchmarks/results/ocr_figures.md.
+`ocr_lines`. Figures behind the choices below: benchmarks/results/ocr_figures.md.
 """
 
 from __future__ import annotations
@@ -213,8 +212,8 @@ def recognise_lines(engine: RapidOCR, source: np.ndarray, boxes: list[np.ndarray
 
 
 # What the recogniser read in line crops this process has already read, by the crop's pixels: a
-# variant's attempts and renditions set the same copy again, and a crop identical to one read
-# before is read identically (each line is its own batch, see _new_engine, so a reading does not
+# rendition's retry often sets the same lines on the same picture again, and a crop identical to
+# one read before is read identically (each line is its own batch, see _new_engine, so a reading does not
 # depend on the other lines of the call). Bounded; readings are small.
 _READ_MAX = 2048
 _read: OrderedDict[tuple, tuple] = OrderedDict()
