@@ -5,11 +5,16 @@ pixels. The i2i editor needs it at the model's size (1024² for a square), the t
 the legibility check at the format's (1080² for 1:1): made one from the other, a square base
 was scaled up to 1080 and back down to 1024 before the model saw it, two resamplings of the
 photo and ~0.3 s of CPU per edit for a blurrier picture. Here each size is one resampling of
-the base image, and a base image that already is the asked size goes as it is.
+the base image, and a base image that already is the asked size goes as it is. The frame the
+layouts step analysed (`frame_for_analysis`) is that same resampling at the format's size, and
+is handed to the canvas instead of being made again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -22,6 +27,36 @@ from creative_assets.models.base import Box
 
 Rect = tuple[int, int, int, int]
 Size = tuple[int, int]
+
+
+# Frames made for a format's analysis (defs/layout/framing.py), by base image, crop and size,
+# until the canvas of that rendition takes them: in a run that executes in one process the
+# compose step comes after layouts and would make each again. Taken once, so a frame is not kept
+# beyond its canvas; bounded for frames no canvas in this process asks for.
+_FRAMES_MAX = 16
+_frames: OrderedDict[tuple, Image.Image] = OrderedDict()
+_frames_lock = threading.Lock()
+
+
+def _frame_key(base_png: bytes, crop: Box, size: Size) -> tuple:
+    digest = hashlib.blake2b(base_png, digest_size=16).digest()
+    return (digest, crop.x, crop.y, crop.w, crop.h, size)
+
+
+def frame_for_analysis(base_png: bytes, crop: Box, size: Size) -> Image.Image:
+    """`crop` of the base image at `size` (RGB), as a Canvas of them makes it; kept for the
+    first such canvas in this process. Callers must not draw on it."""
+    img = reframe(open_image(base_png, what="base image"), crop, size)
+    with _frames_lock:
+        _frames[_frame_key(base_png, crop, size)] = img
+        while len(_frames) > _FRAMES_MAX:
+            _frames.popitem(last=False)
+    return img
+
+
+def _take_frame(base_png: bytes, crop: Box, size: Size) -> Image.Image | None:
+    with _frames_lock:
+        return _frames.pop(_frame_key(base_png, crop, size), None)
 
 
 def fit_frame(size: Size, within: Size) -> Rect:
@@ -68,7 +103,8 @@ class Canvas:
 
     @cached_property
     def _image(self) -> Image.Image:
-        return self._scaled(self.size)
+        made = _take_frame(self.base_png, self.crop, self.size)
+        return made if made is not None else self._scaled(self.size)
 
     def image(self) -> Image.Image:
         """The canvas decoded, RGB at the format's size; made once. Callers must not draw on it

@@ -6,18 +6,22 @@ list out, boxes in image fractions so they compare directly with layout zones (`
 
 Readers that run rapidocr's stages their own way (`ocr_copy.read_text_in`: the detector on
 changed regions only; `text_search.find_text`: Gate 1a's search) use the stages from here:
-`borrow_engine`, `to_rgb`, `as_bgr`, `detect_lines`, `recognise_lines`, `ocr_lines`. Figures
-behind the choices below: benchmarks/results/ocr_figures.md.
+`borrow_engine`, `to_rgb`, `as_bgr`, `detect_lines`, `recognise_lines` (`recognise_crops`),
+`ocr_lines`. Figures behind the choices below: benchmarks/results/ocr_figures.md.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import os
 import queue
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import cv2
 import numpy as np
 from PIL import Image
 from pydantic import Field
@@ -148,8 +152,9 @@ def detector_size(width: int, height: int, det_side: int = DET_SIDE) -> tuple[in
 
 def as_bgr(img: Image.Image) -> np.ndarray:
     """An RGB image as the array rapidocr's stages take: rapidocr treats a 3-channel ndarray as
-    BGR (the models were trained on cv2 input)."""
-    return np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
+    BGR (the models were trained on cv2 input). cv2 swaps the channels into a new contiguous
+    array, the same bytes as numpy's reversed copy at a fraction of its cost."""
+    return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
 
 
 def read_text(
@@ -203,8 +208,49 @@ def recognise_lines(engine: RapidOCR, source: np.ndarray, boxes: list[np.ndarray
     if not upright:
         crops, _, _ = engine.text_cls(crops)
     # Upright copy is read with each character's column, for the glyph check.
-    recognised, _ = engine.text_rec(crops, upright)
-    return recognised
+    return recognise_crops(engine, crops, words=upright)
+
+
+# What the recogniser read in line crops this process has already read, by the crop's pixels: a
+# rendition's retry often sets the same lines on the same picture again, and a crop identical to
+# one read before is read identically (each line is its own batch, see _new_engine, so a reading
+# does not depend on the other lines of the call). Bounded; readings are small.
+_READ_MAX = 2048
+_read: OrderedDict[tuple, tuple] = OrderedDict()
+_read_lock = threading.Lock()
+
+
+def forget_readings() -> None:
+    """Drop the readings kept by `recognise_crops` (a benchmark timing two ways of reading the
+    same creatives would otherwise time the second without the recogniser)."""
+    with _read_lock:
+        _read.clear()
+
+
+def _crop_key(crop: np.ndarray, words: bool) -> tuple:
+    pixels = np.ascontiguousarray(crop)
+    return (pixels.shape, pixels.dtype.str, words, hashlib.blake2b(pixels.data, digest_size=16).digest())
+
+
+def recognise_crops(engine: RapidOCR, crops: list[np.ndarray], *, words: bool) -> list:
+    """rapidocr's recogniser on each line crop (BGR arrays), with each character's column when
+    `words`; a crop pixel-identical to one read before in this process is not read again."""
+    keys = [_crop_key(crop, words) for crop in crops]
+    with _read_lock:
+        known = {key: _read[key] for key in keys if key in _read}
+        for key in known:
+            _read.move_to_end(key)
+    todo = {key: crop for key, crop in zip(keys, crops, strict=True) if key not in known}
+    if todo:
+        read, _ = engine.text_rec(list(todo.values()), words)
+        fresh = dict(zip(todo, read, strict=True))
+        known |= fresh
+        with _read_lock:
+            _read.update(fresh)
+            while len(_read) > _READ_MAX:
+                _read.popitem(last=False)
+    # Copies: a caller may change what it was given without changing what the next one gets.
+    return [copy.deepcopy(known[key]) for key in keys]
 
 
 def ocr_lines(
@@ -247,5 +293,5 @@ def read_chars(img: Image.Image, box: Box) -> list[tuple[str, float]]:
     if right - left < 4 or bottom - top < 4:
         return []
     with borrow_engine() as engine:
-        (read,), _ = engine.text_rec([as_bgr(rgb.crop((left, top, right, bottom)))], True)
+        (read,) = recognise_crops(engine, [as_bgr(rgb.crop((left, top, right, bottom)))], words=True)
     return list(_columns(read, left, right))

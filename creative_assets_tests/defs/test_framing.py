@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creative_assets.imaging.canvas import Canvas
-from creative_assets.imaging.formats import FULL_FRAME, ad_format
+from creative_assets.imaging import canvas as canvas_module
+from creative_assets.imaging.canvas import Canvas, frame_for_analysis
+from creative_assets.imaging.formats import FULL_FRAME, ad_format, reframe
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.png import open_image, to_png
 from creative_assets.models import ImageAnalysis, Layout, Region
@@ -67,3 +68,29 @@ def test_a_retry_sends_the_edit_the_picture_made_first(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(story, "_scaled", scaled_again)
     assert story.fitted((1024, 1536)) is first
+
+
+def test_the_frame_analysed_for_a_format_is_the_canvas_of_that_rendition_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The layouts step's frame is handed to the first canvas of the same base image, crop and
+    size (no second resampling); the next canvas makes its own, with the same pixels."""
+    monkeypatch.setattr(canvas_module, "_frames", canvas_module.OrderedDict())
+    base = Image.radial_gradient("L").resize((1024, 1024)).convert("RGB")
+    base_png, crop = to_png(base), Box(x=0.21875, y=0.0, w=0.5625, h=1.0)
+    analysed = frame_for_analysis(base_png, crop, (1080, 1920))
+    made: list[tuple[int, int]] = []
+
+    def counted(img: Image.Image, box: Box, size: tuple[int, int]) -> Image.Image:
+        made.append(size)
+        return reframe(img, box, size)
+
+    monkeypatch.setattr(canvas_module, "reframe", counted)
+    other = Canvas.framed(base_png, crop, ad_format("4:5"))  # another size: not this frame
+    assert other.image().size == (1080, 1350) and made == [(1080, 1350)]
+    first = Canvas.framed(base_png, crop, ad_format("9:16"))
+    assert first.image() is analysed and made == [(1080, 1350)]
+    second = Canvas.framed(base_png, crop, ad_format("9:16"))
+    assert np.array_equal(np.asarray(second.image()), np.asarray(analysed)) and made[-1] == (1080, 1920)
+    fresh = base.crop((224, 0, 800, 1024)).resize((1080, 1920), Image.Resampling.LANCZOS)
+    assert np.array_equal(np.asarray(analysed), np.asarray(fresh))

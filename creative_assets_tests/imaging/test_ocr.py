@@ -180,3 +180,49 @@ def test_reading_order_groups_rows_then_sorts_left_to_right() -> None:
     # A word split off by the detector sits a little higher than its row-mate: still one row.
     lines = [_line("b", 0.6, 0.10), _line("a", 0.1, 0.11), _line("c", 0.1, 0.3), _line("d", 0.1, 0.2)]
     assert [ln.text for ln in reading_order(lines)] == ["a", "b", "d", "c"]
+
+
+@pytest.fixture
+def recognised_crops(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """An empty store of readings, and how many crops each recogniser call is given."""
+    from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
+
+    monkeypatch.setattr(ocr, "_read", ocr.OrderedDict())
+    counts: list[int] = []
+    real = TextRecognizer.__call__
+
+    def counted(self: TextRecognizer, crops: list, *args: object, **kwargs: object) -> object:
+        counts.append(len(crops))
+        return real(self, crops, *args, **kwargs)
+
+    monkeypatch.setattr(TextRecognizer, "__call__", counted)
+    return counts
+
+
+def test_a_line_crop_read_before_is_not_recognised_again_and_reads_the_same(
+    recognised_crops: list[int],
+) -> None:
+    first = read_text(poster(), upright=True)
+    assert recognised_crops == [3]
+    again = read_text(poster(), upright=True)
+    assert recognised_crops == [3]  # every crop pixel-identical: nothing recognised
+    assert again == first and [ln.chars for ln in again] == [ln.chars for ln in first]
+    ocr.forget_readings()
+    assert read_text(poster(), upright=True) == first  # read afresh: the same lines
+    assert recognised_crops == [3, 3]
+
+
+def test_only_the_lines_whose_crop_changed_are_recognised_again(recognised_crops: list[int]) -> None:
+    read_text(poster(), upright=True)
+    changed = poster()
+    ImageDraw.Draw(changed).text((600, 820), "Jetzt bewerben!", font=font(36), fill=(245, 183, 0))
+    lines = read_text(changed, upright=True)
+    assert recognised_crops == [3, 1]
+    assert "Pflegefachkraft" in [ln.text for ln in lines]
+
+
+def test_as_bgr_is_the_channels_reversed_in_a_contiguous_copy() -> None:
+    rgb = Image.fromarray(np.random.default_rng(1).integers(0, 256, (37, 53, 3), dtype=np.uint8))
+    bgr = ocr.as_bgr(rgb)
+    assert bgr.flags["C_CONTIGUOUS"] and bgr.dtype == np.uint8
+    assert np.array_equal(bgr, np.asarray(rgb)[:, :, ::-1])

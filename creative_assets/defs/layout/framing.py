@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from creative_assets.imaging.formats import FULL_FRAME, AdFormat, crop_box, reframe
-from creative_assets.imaging.png import open_image, to_png
+from creative_assets.imaging.canvas import frame_for_analysis
+from creative_assets.imaging.formats import FULL_FRAME, AdFormat, crop_box
+from creative_assets.imaging.png import to_png
 from creative_assets.models import BrandIdentity, CopyVariant, ImageAnalysis, ImageType, Layout
 from creative_assets.models.base import Box
 from creative_assets.providers.base import TextGenerator, VisionAnalyzer
@@ -36,11 +37,10 @@ def frame(vision: VisionAnalyzer, base_png: bytes, base_analysis: ImageAnalysis,
         update = {"width": fmt.width, "height": fmt.height, "format": fmt.id}
         return Frame(fmt, crop, base_png, base_analysis.model_copy(update=update))
     # The crop is analysed as the format shows it (its own pixels, so its regions' detail is
-    # measured at the size the copy is set at); the creatives make their canvas from the base.
+    # measured at the size the copy is set at); the rendition's canvas takes the same frame when
+    # the creatives are composed in this process (imaging/canvas.py), or makes it from the base.
     # Encoded fast: these bytes are only analysed (and hashed for the cache key), never stored.
-    analysis = vision.analyze(
-        to_png(reframe(open_image(base_png, what="base image"), crop, fmt.size), fast=True)
-    )
+    analysis = vision.analyze(to_png(frame_for_analysis(base_png, crop, fmt.size), fast=True))
     framed = analysis.value.model_copy(update={"format": fmt.id})
     return Frame(fmt, crop, base_png, framed)
 
