@@ -4,6 +4,7 @@ services, the code location that puts the campaign jobs on Celery, and the campa
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import socketserver
@@ -112,3 +113,72 @@ def test_a_worker_host_confined_to_a_core_runs_celery_under_taskset(tmp_path, mo
     shell = worker_command(tmp_path, "ca-h2", "q", core=1)[-1]
     assert "exec taskset -c 1 " in shell and shell.index("taskset") < shell.index("celery")
     assert "taskset" not in worker_command(tmp_path, "ca-h2", "q")[-1]
+
+
+class _Recorded:
+    """Stands in for chain.py's run processes, recording when each started and what it was told."""
+
+    def __init__(self, fail: set[str]) -> None:
+        self.log: list[str] = []
+        self.fail = fail
+        recorded = self
+
+        class Ahead:
+            def __init__(self, env: dict[str, str], *args: str) -> None:
+                self.name = " ".join(args[1:])
+                recorded.log.append(f"start {self.name}")
+
+            def go(self, go: bool = True) -> dict[str, object]:
+                recorded.log.append(f"{'go' if go else 'stop'} {self.name}")
+                return {"success": go and self.name not in recorded.fail}
+
+        self.Ahead = Ahead
+
+    def driver(self, env: dict[str, str], *args: str) -> dict[str, object]:
+        name = " ".join(args[1:]) if args[0] == "run" else args[0]
+        self.log.append(f"ran {name}")
+        return {"success": name not in self.fail}
+
+
+@pytest.mark.parametrize("fail", [set(), {"campaign_text j"}, {"campaign_variant j|C"}])
+def test_each_phases_runs_start_while_the_phase_before_runs_and_go_only_after_it(
+    monkeypatch, fail: set[str]
+) -> None:
+    monkeypatch.syspath_prepend(str(HOSTS))
+    import chain
+
+    recorded = _Recorded(fail)
+    monkeypatch.setattr(chain, "driver", recorded.driver)
+    monkeypatch.setattr(chain, "Ahead", recorded.Ahead)
+    runs = chain.run_campaign({}, "j")
+    log = recorded.log
+    variants = [f"campaign_variant j|{v}" for v in chain.VARIANTS]
+    # the variant runs' processes load while the text run runs, and are told only after it
+    assert all(log.index(f"start {v}") < log.index("ran campaign_text j") for v in variants)
+    if "campaign_text j" in fail:
+        assert {f"stop {v}" for v in variants} <= set(log) and not any(line.startswith("go") for line in log)
+        assert len(runs) == 1
+        return
+    assert all(log.index(f"go {v}") > log.index("ran campaign_text j") for v in variants)
+    assert log.index("start campaign_rollup j") < min(log.index(f"go {v}") for v in variants)
+    told = "stop" if fail else "go"
+    assert log[-1] == f"{told} campaign_rollup j" and len(runs) == (6 if fail else 7)
+
+
+def test_a_run_process_told_to_stop_runs_nothing(tmp_path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CREATIVE_ASSETS_")},
+        "DAGSTER_HOME": str(tmp_path),
+        "CREATIVE_ASSETS_CELERY_QUEUE": "ca-hosts-test",
+        "PYTHONPATH": f"{HOSTS.parents[1]}{os.pathsep}{HOSTS}",
+    }
+    done = subprocess.run(
+        [sys.executable, str(HOSTS / "driver.py"), "run", "campaign_rollup", "nope", "--when-told"],
+        input="stop\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "{" not in done.stdout  # no run, so no outcome line

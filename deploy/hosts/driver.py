@@ -4,6 +4,7 @@ to the Celery queue CREATIVE_ASSETS_CELERY_QUEUE; the workers on the other hosts
 
     python driver.py prepare hoc-4711-pflege          add the job's partition (validated first)
     python driver.py run campaign_variant 'hoc-4711-pflege|A'
+    python driver.py run campaign_rollup hoc-4711-pflege --when-told    loads, then waits for "go"
 
 `run` prints one JSON line: run id, success, seconds. A process per run because Dagster's
 execution is not thread-safe on one instance (creative_assets/campaign.py), and several variant
@@ -42,12 +43,16 @@ def prepare(job_id: str) -> None:
         ensure_job_partition(instance, built.job_source, job_id)
 
 
-def run(job_name: str, partition: str) -> dict[str, object]:
+def run(job_name: str, partition: str, when_told: bool = False) -> dict[str, object] | None:
+    """The run, or None when `when_told` and told to stop: with `when_told` it loads the job,
+    then waits for a line on stdin ("go" runs it), so the loading overlaps the phase before."""
     recon = repository().get_reconstructable_job(job_name)
     tags = {
         **recon.get_definition().get_tags_for_partition_key(partition, None),
         SELF_CHAINED_TAG: "hosts",  # this setup chains the phases itself
     }
+    if when_told and sys.stdin.readline().strip() != "go":
+        return None
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance:
         result = dg.execute_job(recon, instance, run_config=quiet_run_config(), tags=tags)
@@ -68,11 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     one = sub.add_parser("run")
     one.add_argument("job_name")
     one.add_argument("partition")
+    one.add_argument("--when-told", action="store_true", help='load the job, then run on "go" on stdin')
     args = parser.parse_args(argv)
     if args.command == "prepare":
         prepare(args.job_id)
         return 0
-    outcome = run(args.job_name, args.partition)
+    outcome = run(args.job_name, args.partition, args.when_told)
+    if outcome is None:
+        return 0  # told to stop: the phase before failed
     print(json.dumps(outcome), flush=True)
     return 0 if outcome["success"] else 1
 
