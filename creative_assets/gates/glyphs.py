@@ -226,7 +226,8 @@ def measure_line(
     # look like a stroke of light ink.
     pad = tall
     py0, px0 = max(0, y0 - pad), max(0, x0 - pad)
-    wide = ink_mask(rgb[py0 : min(height, y1 + pad), px0 : min(width, x1 + pad)], (top - py0, bottom - py0))
+    around = rgb[py0 : min(height, y1 + pad), px0 : min(width, x1 + pad)]
+    wide = ink_mask(around, (top - py0, bottom - py0), (x0 - px0, x1 - px0))
     ink = None if wide is None else wide[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
     busy = 0.0 if ink is None else _busy(crop, ink, band)
     if ink is None or busy > MAX_BUSY_DOTS:
