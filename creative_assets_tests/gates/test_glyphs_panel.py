@@ -5,9 +5,11 @@ fails."""
 
 from __future__ import annotations
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from creative_assets.gates.glyph_damage import glyph_damage
+from creative_assets.gates.ink import ink_mask
 from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.ocr import read_text
 from creative_assets.models.base import Box
@@ -64,3 +66,15 @@ def test_clean_subline_on_a_panel_flush_with_the_picture_beside_it_passes() -> N
 def test_a_lost_dot_on_a_tight_panel_still_fails() -> None:
     img, zones = stacked_panels("Senior short characters", lose_dot=True)
     assert findings(img, zones, "Senior short characters") == ["dotless_i: Senior short characters"]
+
+
+def test_the_picture_beside_the_crop_does_not_choose_the_ink() -> None:
+    """Dark strokes on a tight light button, beside it a picture as dark as the strokes: shown
+    for the background only, the picture does not make the button look like the ink."""
+    rgb = np.full((60, 200, 3), 20, np.uint8)
+    rgb[15:45, 40:160] = (242, 165, 65)
+    for x in range(50, 150, 12):
+        rgb[20:40, x : x + 4] = 20
+    ink = ink_mask(rgb, (18, 42), (40, 160))
+    assert ink is not None
+    assert ink[30, 51] and not ink[30, 57]
