@@ -221,14 +221,12 @@ def measure_line(
     y1, x1 = min(height, bottom + tall // 4), min(width, right + tall // 4)
     crop = rgb[y0:y1, x0:x1]
     band = (top - y0, bottom - y0)
-    # The background behind each pixel is judged with the picture beyond the crop in view: a
+    # The background behind each pixel is judged with the picture beside the crop in view: a
     # strip of the picture that the crop's edge cuts narrow (beside a tight panel) would otherwise
     # look like a stroke of light ink.
-    pad = tall
-    py0, px0 = max(0, y0 - pad), max(0, x0 - pad)
-    around = rgb[py0 : min(height, y1 + pad), px0 : min(width, x1 + pad)]
-    wide = ink_mask(around, (top - py0, bottom - py0), (x0 - px0, x1 - px0))
-    ink = None if wide is None else wide[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
+    px0 = max(0, x0 - tall)
+    wide = ink_mask(rgb[y0:y1, px0 : min(width, x1 + tall)], band, (x0 - px0, x1 - px0))
+    ink = None if wide is None else wide[:, x0 - px0 : x1 - px0]
     busy = 0.0 if ink is None else _busy(crop, ink, band)
     if ink is None or busy > MAX_BUSY_DOTS:
         return None

@@ -20,8 +20,7 @@ from creative_assets.gates.contrast import luminance
 INK_DEPTH = 0.5  # the strokes that give the ink's colour: lifted at least half as much as the deepest
 INK_TOLERANCE = 0.12  # in log luminance around the ink's level, for choosing the polarity
 MIN_LIFT = float(np.log(1.3))  # weaker than this is no legible ink
-TIE = 0.01  # shares this close leave the choice to the polarity covering clearly less of the band:
-THINNER = 0.5  # at most this share of the other's
+TIE = 0.01  # shares this close leave the choice to the polarity covering less of the band
 OFF_LINE = 0.35  # how far (of the ink–background distance) a pixel may lie off that line
 
 
@@ -44,7 +43,7 @@ def ink_mask(
     window = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
     closed = cv2.morphologyEx(level, cv2.MORPH_CLOSE, window, borderType=cv2.BORDER_REPLICATE)
     opened = cv2.morphologyEx(level, cv2.MORPH_OPEN, window, borderType=cv2.BORDER_REPLICATE)
-    found: list[tuple[float, int, np.ndarray, int]] = []
+    best: tuple[float, int, np.ndarray, int] | None = None
     for full_depth, op in ((closed - level, cv2.MORPH_CLOSE), (level - opened, cv2.MORPH_OPEN)):
         depth, in_band = full_depth[rows, cols], level[rows, cols]
         deepest = float(np.percentile(depth, 99.5))
@@ -55,17 +54,15 @@ def ink_mask(
         ink_level = float(np.median(level[core]))
         coloured = np.abs(in_band - ink_level) <= INK_TOLERANCE
         share = np.count_nonzero(coloured & (depth >= MIN_LIFT)) / max(1, np.count_nonzero(coloured))
-        found.append((share, int(np.count_nonzero(core)), core, op))
-    if not found:
+        # Both stand out everywhere when a tight panel leaves no wide background in the band: the
+        # panel between and around the letters is narrower than the window too. The letters are
+        # then the thinner of the two.
+        area = int(np.count_nonzero(core))
+        if best is None or share > best[0] + TIE or (share >= best[0] - TIE and area < best[1]):
+            best = share, area, core, op
+    if best is None:
         return None
-    _, _, core, op = max(found, key=lambda f: f[0])
-    # Both stand out everywhere when a tight panel leaves no wide background in the band: the
-    # panel between and around the letters is narrower than the window too. The letters are
-    # then the clearly thinner of the two.
-    if len(found) == 2 and abs(found[0][0] - found[1][0]) <= TIE:
-        thin, thick = sorted(found, key=lambda f: f[1])
-        if thin[1] <= THINNER * thick[1]:
-            _, _, core, op = thin
+    _, _, core, op = best
     pixels = rgb.astype(np.float32)
     ink = np.median(pixels[core], axis=0)
     # The background colour behind each pixel: the same morphology, channel by channel.
