@@ -218,9 +218,15 @@ def measure_line(
         return None
     # Room above for the dots of capitals (Ü) the detector's box may cut off.
     y0, x0 = max(0, top - tall // 2), max(0, left - tall // 4)
-    crop = rgb[y0 : min(height, bottom + tall // 4), x0 : min(width, right + tall // 4)]
+    y1, x1 = min(height, bottom + tall // 4), min(width, right + tall // 4)
+    crop = rgb[y0:y1, x0:x1]
     band = (top - y0, bottom - y0)
-    ink = ink_mask(crop, band)
+    # The background behind each pixel is judged with the picture beside the crop in view: a
+    # strip of the picture that the crop's edge cuts narrow (beside a tight panel) would otherwise
+    # look like a stroke of light ink.
+    px0 = max(0, x0 - tall)
+    wide = ink_mask(rgb[y0:y1, px0 : min(width, x1 + tall)], band, (x0 - px0, x1 - px0))
+    ink = None if wide is None else wide[:, x0 - px0 : x1 - px0]
     busy = 0.0 if ink is None else _busy(crop, ink, band)
     if ink is None or busy > MAX_BUSY_DOTS:
         return None

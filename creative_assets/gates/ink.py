@@ -20,39 +20,49 @@ from creative_assets.gates.contrast import luminance
 INK_DEPTH = 0.5  # the strokes that give the ink's colour: lifted at least half as much as the deepest
 INK_TOLERANCE = 0.12  # in log luminance around the ink's level, for choosing the polarity
 MIN_LIFT = float(np.log(1.3))  # weaker than this is no legible ink
+TIE = 0.01  # shares this close leave the choice to the polarity covering less of the band
 OFF_LINE = 0.35  # how far (of the ink–background distance) a pixel may lie off that line
 
 
-def ink_mask(rgb: np.ndarray, band: tuple[int, int]) -> np.ndarray | None:
+def ink_mask(
+    rgb: np.ndarray, band: tuple[int, int], columns: tuple[int, int] | None = None
+) -> np.ndarray | None:
     """Boolean ink of the text in `rgb` (a crop around one line, rows × columns × 3); None when
-    nothing in it stands out as text. `band`: the rows the line itself spans (its OCR box); the
-    ink's polarity and colour are judged there, not on what the margins of the crop catch (the
-    edge of a button, the next line)."""
+    nothing in it stands out as text. `band`: the rows the line itself spans (its OCR box);
+    `columns`: the columns of the line and its margins (default: all; `rgb` may show more of the
+    picture beside it, for the background behind the pixels near the edge). The ink's polarity
+    and colour are judged there, not on what the margins of the crop catch (the edge of a button,
+    the next line) or the picture beside it."""
     if min(rgb.shape[:2]) < 5:
         return None
     line_height = band[1] - band[0]
     rows = slice(max(0, band[0]), max(band[0] + 1, band[1]))
+    cols = slice(None) if columns is None else slice(*columns)
     level = np.log(luminance(rgb) + 0.05).astype(np.float32)
     side = max(5, round(0.6 * line_height) | 1)
     window = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
     closed = cv2.morphologyEx(level, cv2.MORPH_CLOSE, window, borderType=cv2.BORDER_REPLICATE)
     opened = cv2.morphologyEx(level, cv2.MORPH_OPEN, window, borderType=cv2.BORDER_REPLICATE)
-    best: tuple[float, np.ndarray, int] | None = None
+    best: tuple[float, int, np.ndarray, int] | None = None
     for full_depth, op in ((closed - level, cv2.MORPH_CLOSE), (level - opened, cv2.MORPH_OPEN)):
-        depth, in_band = full_depth[rows], level[rows]
+        depth, in_band = full_depth[rows, cols], level[rows, cols]
         deepest = float(np.percentile(depth, 99.5))
         if deepest <= MIN_LIFT:
             continue
         core = np.zeros_like(full_depth, dtype=bool)
-        core[rows] = depth >= INK_DEPTH * deepest
+        core[rows, cols] = depth >= INK_DEPTH * deepest
         ink_level = float(np.median(level[core]))
         coloured = np.abs(in_band - ink_level) <= INK_TOLERANCE
         share = np.count_nonzero(coloured & (depth >= MIN_LIFT)) / max(1, np.count_nonzero(coloured))
-        if best is None or share > best[0]:
-            best = share, core, op
+        # Both stand out everywhere when a tight panel leaves no wide background in the band: the
+        # panel between and around the letters is narrower than the window too. The letters are
+        # then the thinner of the two.
+        area = int(np.count_nonzero(core))
+        if best is None or share > best[0] + TIE or (share >= best[0] - TIE and area < best[1]):
+            best = share, area, core, op
     if best is None:
         return None
-    _, core, op = best
+    _, _, core, op = best
     pixels = rgb.astype(np.float32)
     ink = np.median(pixels[core], axis=0)
     # The background colour behind each pixel: the same morphology, channel by channel.
