@@ -75,8 +75,6 @@ class CreativeOutcome:
     final_size: tuple[int, int] = (0, 0)
     picture: Picture | None = None  # the last picture this loop drew, if it drew one
     fallback: str | None = None  # what a stand-in editor made in the last attempt, in words
-    # Stopped because another rendition is replacing the picture (PictureClaims: `moved`).
-    left_behind: bool = False
 
 
 def judge(
@@ -296,5 +294,4 @@ def make_creative(
         final_size=final.size,
         picture=picture,
         fallback=fallback,
-        left_behind=left_behind,
     )
