@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.scenario import ENV_KEYS, PREFIXES
+from benchmarks.scenario import provider_env
 from benchmarks.simulator import SimProcess, load
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,10 +33,8 @@ def replay(job: str, campaigns: int, runs: int, workdir: Path) -> dict:
     # In the config, not posted: the scenario resets the simulator, which forgets posted jobs.
     jobs = [{**copy.deepcopy(sample), "job_id": i} for i in ids if i != job]
     sim = SimProcess({"time_scale": 0.01, "hoc": {"include_samples": True, "jobs": jobs}}, workdir)
-    env = {f"{var}_BASE_URL": f"{sim.url}{PREFIXES[p]}" for p, var in ENV_KEYS.items()}
-    env |= {f"{var}_API_KEY": f"replay-{p}" for p, var in ENV_KEYS.items()}
-    env |= {"HOC_API_URL": f"{sim.url}/hoc", "HOC_API_KEY": "replay-hoc"}
-    env |= {"CREATIVE_ASSETS_PROVIDERS": "all=real", "CREATIVE_ASSETS_FORMATS": "1:1"}
+    # The hosts' limits are the defaults: an empty limits list keeps them.
+    env = provider_env(sim.url, limits={}, rpm={}) | {"CREATIVE_ASSETS_FORMATS": "1:1"}
     out = workdir / "result.json"
     cmd = [sys.executable, "-m", "benchmarks.scenario", "--sim", sim.url, "--jobs", ",".join(ids)]
     cmd += ["--runs", str(runs), "--env", json.dumps(env), "--out", str(out), "--home", str(workdir / "home")]
