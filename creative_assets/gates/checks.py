@@ -170,16 +170,19 @@ def _read_role(
     """What OCR read of one role's copy, its score and the words it lacks; with `img`, lines the
     first reading gets wrong at its blind spots are read again by Tesseract
     (`text_match.second_opinion`). The last value: whether the second reading decided."""
-    read, score = read_back(expected, lines, zone)
-    typos = misspelt_words(expected, read) if read else []
-    if img is None or not read or (score >= TEXT_MATCH_THRESHOLD and not typos):
-        return read, score, typos, False
-    again = second_opinion(expected, lines, zone, lambda ln: read_line(img, ln.box))
-    read2, score2 = read_back(expected, again, zone)
-    typos2 = misspelt_words(expected, read2) if read2 else []
-    if score2 >= TEXT_MATCH_THRESHOLD and not typos2:
-        return read2, score2, typos2, True
-    return read, score, typos, False
+
+    def reading(of: list[OcrLine]) -> tuple[str, float, list[str]]:
+        read, score = read_back(expected, of, zone)
+        return read, score, misspelt_words(expected, read) if read else []
+
+    def right(read: str, score: float, typos: list[str]) -> bool:
+        return bool(read) and score >= TEXT_MATCH_THRESHOLD and not typos
+
+    first = reading(lines)
+    if img is None or not first[0] or right(*first):
+        return *first, False
+    again = reading(second_opinion(expected, lines, zone, lambda ln: read_line(img, ln.box)))
+    return (*again, True) if right(*again) else (*first, False)
 
 
 def gate_2_text_correctness(
