@@ -170,6 +170,7 @@ class FirecrawlBrandExtractor(BrandExtractor):
                     allow_private_hosts=self.allow_private_hosts,
                     max_bytes=self.max_logo_bytes,
                     timeout_s=self.logo_timeout_s,
+                    trusted_origin=self.base_url,
                 )
                 return info, {LOGO_FILE: png}, None
             except FetchRefused as exc:

@@ -2,8 +2,9 @@
 
 Only http(s); no credentials in the URL; the host is resolved and every address must be public
 (no loopback, private, link-local, shared or reserved ranges: the classic SSRF targets such as
-cloud metadata at 169.254.169.254) unless `allow_private_hosts` is set, which only tests against
-the loopback simulator should do. Redirects are followed by hand so every hop is checked again;
+cloud metadata at 169.254.169.254) unless `allow_private_hosts` is set, which only tests should do,
+or the URL is on `trusted_origin` and that origin is on loopback: a logo served by the configured
+scraping service itself when it runs on this machine (the simulator, a local mock). Redirects are followed by hand so every hop is checked again;
 the body is capped in bytes and in total time; the bytes must decode as an image (decompression
 bombs are refused by `open_image` from the header, before any pixel is allocated).
 
@@ -39,7 +40,23 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def check_url(url: str, *, allow_private_hosts: bool) -> None:
+def _origin(parts) -> tuple[str, str, int | None]:
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _on_loopback_origin(parts, trusted_origin: str | None) -> bool:
+    if not trusted_origin:
+        return False
+    trusted = urlsplit(trusted_origin)
+    host = (trusted.hostname or "").lower()
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return loopback and _origin(parts) == _origin(trusted)
+
+
+def check_url(url: str, *, allow_private_hosts: bool, trusted_origin: str | None = None) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchRefused(f"only http(s) URLs are fetched, not {parts.scheme or 'a relative'} URL")
@@ -53,7 +70,7 @@ def check_url(url: str, *, allow_private_hosts: bool) -> None:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError) as exc:
         raise FetchRefused(f"host {host!r} does not resolve ({type(exc).__name__})") from None
-    if allow_private_hosts:
+    if allow_private_hosts or _on_loopback_origin(parts, trusted_origin):
         return
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
@@ -64,13 +81,15 @@ def check_url(url: str, *, allow_private_hosts: bool) -> None:
             )
 
 
-def fetch_bytes(url: str, *, allow_private_hosts: bool, max_bytes: int, timeout_s: float) -> bytes:
+def fetch_bytes(
+    url: str, *, allow_private_hosts: bool, max_bytes: int, timeout_s: float, trusted_origin: str | None = None
+) -> bytes:
     """The body of a 200 answer, at most `max_bytes`, within `timeout_s` overall."""
     deadline = time.monotonic() + timeout_s
     try:
         with httpx.Client(timeout=timeout_s, follow_redirects=False) as client:
             for _ in range(MAX_REDIRECTS + 1):
-                check_url(url, allow_private_hosts=allow_private_hosts)
+                check_url(url, allow_private_hosts=allow_private_hosts, trusted_origin=trusted_origin)
                 with client.stream("GET", url, headers={"Accept": "image/*"}) as response:
                     if response.is_redirect and "location" in response.headers:
                         url = urljoin(url, response.headers["location"])
@@ -94,10 +113,21 @@ def fetch_bytes(url: str, *, allow_private_hosts: bool, max_bytes: int, timeout_
 
 
 def fetch_logo(
-    url: str, *, allow_private_hosts: bool, max_bytes: int = MAX_LOGO_BYTES, timeout_s: float = 10.0
+    url: str,
+    *,
+    allow_private_hosts: bool,
+    max_bytes: int = MAX_LOGO_BYTES,
+    timeout_s: float = 10.0,
+    trusted_origin: str | None = None,
 ) -> tuple[bytes, LogoInfo]:
     """A logo normalised to an RGBA PNG (at most LOGO_MAX_SIDE a side) and its info."""
-    data = fetch_bytes(url, allow_private_hosts=allow_private_hosts, max_bytes=max_bytes, timeout_s=timeout_s)
+    data = fetch_bytes(
+        url,
+        allow_private_hosts=allow_private_hosts,
+        max_bytes=max_bytes,
+        timeout_s=timeout_s,
+        trusted_origin=trusted_origin,
+    )
     try:
         img = open_image(data, what="logo").convert("RGBA")
     except InvalidImageError as exc:

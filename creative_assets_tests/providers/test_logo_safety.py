@@ -108,10 +108,28 @@ def test_a_refused_logo_keeps_the_scraped_colours_and_says_why(sim: Simulator, j
     )
 
 
-def test_by_default_the_simulators_loopback_logo_is_refused(sim: Simulator, job: JobPosting) -> None:
+def test_a_logo_served_by_the_scraping_service_itself_on_loopback_is_fetched(
+    sim: Simulator, job: JobPosting
+) -> None:
+    """The simulator (or a local mock) serves its logos from Firecrawl's own loopback origin."""
     configure(sim)
     brand = FirecrawlBrandExtractor(
         api_key="fc-test", base_url=sim.url_for("firecrawl"), http=FAST, gateway=gateway()
     ).extract(job)
-    assert brand.source == "firecrawl" and brand.logo is None
-    assert "non-public address 127.0.0.1" in (brand.fallback_reason or "")
+    assert brand.source == "firecrawl" and brand.fallback_reason is None
+    assert brand.logo is not None and brand.logo_png is not None
+
+
+def test_other_loopback_origins_stay_refused(sim: Simulator) -> None:
+    configure(sim)
+    url = serve(sim, "logo", png())
+    origin = sim.url_for("firecrawl")
+    other_port = url.replace(f":{sim.port}", f":{sim.port + 1}")
+    for refused in (url.replace("127.0.0.1", "localhost"), other_port, "http://10.0.0.8/logo.png"):
+        with pytest.raises(FetchRefused, match="non-public address"):
+            fetch_logo(refused, allow_private_hosts=False, trusted_origin=origin)
+    # a public scraping service's origin trusts nothing private
+    with pytest.raises(FetchRefused, match="non-public address"):
+        fetch_logo(url, allow_private_hosts=False, trusted_origin="https://api.firecrawl.dev")
+    data, _ = fetch_logo(url, allow_private_hosts=False, trusted_origin=origin)
+    assert Image.open(io.BytesIO(data)).mode == "RGBA"

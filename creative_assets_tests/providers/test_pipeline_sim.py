@@ -87,8 +87,9 @@ def test_every_step_was_done_by_the_real_providers(campaign: Campaign) -> None:
     storage = campaign.storage
     assert record(storage, "research")["source"].startswith("perplexity")
     brand = record(storage, "brand_identity")
-    # The simulator's logo is on loopback, which production settings refuse: said, not hidden.
-    assert brand["source"] == "firecrawl" and "non-public address" in brand["fallback_reason"]
+    # The simulator serves the logo from Firecrawl's own loopback origin, so it is fetched and set.
+    assert brand["source"] == "firecrawl" and brand["fallback_reason"] is None and brand["logo"]
+    assert all(c["has_logo"] for c in record(storage, "final_creatives", "A")["creatives"])
     assert {i["provider"] for i in record(storage, "base_images", "A")["images"]} == {"bfl"}
     creatives = record(storage, "final_creatives", "A")["creatives"]
     assert len(creatives) == 4
