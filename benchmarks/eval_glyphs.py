@@ -22,6 +22,7 @@ from benchmarks.glyph_fresh import fresh_set
 from benchmarks.glyph_set import KINDS, glyph_set
 from creative_assets.gates.checks import gate_2_text_correctness
 from creative_assets.gates.glyph_damage import glyph_damage
+from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD
 from creative_assets.imaging.analysis import analyze_image
 from creative_assets.imaging.ocr import COPY_DET_SIDE, read_text
 from creative_assets.models import Layout, TextZone
@@ -64,6 +65,16 @@ def _layout(img, zones) -> Layout:
     )
 
 
+def _misread(evidence: dict) -> list[str]:
+    """The roles the reading check failed: what it read against what was written."""
+    roles = evidence.get("roles", {})
+    return [
+        f"reading: “{r['read']}” for “{r['expected']}”"
+        for r in roles.values()
+        if not r["read"] or r["score"] < TEXT_MATCH_THRESHOLD or r["misspelt"]
+    ]
+
+
 def score_glyphs(
     per_kind: int, part: str, cache: Path | None = None, second_reading: bool = True
 ) -> GlyphScores:
@@ -75,7 +86,7 @@ def score_glyphs(
     store = cache / f"{part}-{per_kind}.pkl" if cache else None
     read: dict[str, list] = pickle.loads(store.read_bytes()) if store and store.exists() else {}
     new = False
-    fresh = part in ("fresh", "final")
+    fresh = part in ("fresh", "final", "sixth")
     for sample in fresh_set(per_kind, part) if fresh else glyph_set(per_kind, part):
         truth = sample.defect or "clean"
         copy = sample.copy
@@ -92,7 +103,8 @@ def score_glyphs(
         scores.check_cpu.append(time.process_time() - cpu)
         cpu = time.process_time()
         img = sample.image if second_reading else None
-        before = gate_2_text_correctness(lines, copy, layout, img=img).status == "FAIL"
+        reading = gate_2_text_correctness(lines, copy, layout, img=img)
+        before = reading.status == "FAIL"
         scores.reading_cpu.append(time.process_time() - cpu)
         scores.seconds.append(time.perf_counter() - started)
         after = before or bool(glyphs)  # Gate 2 fails on either
@@ -103,7 +115,7 @@ def score_glyphs(
         if glyphs:
             scores.blamed[(glyphs[0].kind, truth)] += 1
         if after != (sample.defect is not None):
-            said = [g.kind for g in glyphs] + (["reading"] if before else [])
+            said = [f"{g.kind}: {g.detail} in “{g.text}”" for g in glyphs] + _misread(reading.evidence)
             scores.misjudged.append(f"{sample.name} {sample.where} -> {said}")
     if store and new:
         store.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +161,7 @@ def main() -> None:
     parser.add_argument(
         "--part",
         default="tune",
-        help="tune, held_out (benchmarks/glyph_set.py), fresh or final (glyph_fresh.py)",
+        help="tune, held_out (benchmarks/glyph_set.py), fresh, final or sixth (glyph_fresh.py)",
     )
     parser.add_argument("--per-kind", type=int, default=12, help="creatives per defect kind")
     parser.add_argument("--cache", type=Path, help="folder to keep the OCR reading in between runs")

@@ -82,6 +82,70 @@ FINAL_TEXTS = (
         "Send your CV",
     ),
 )
+# A fifth part, "sixth" (the name follows the rounds), built in the sixth round before any change
+# of it: faces no other part uses (DejaVu Serif Condensed, Liberation Mono, Noto Sans Display,
+# Open Sans ExtraBold/Light, Lato Heavy/Light), its own words and seed; scored once before and
+# once after, with --quiet.
+SIXTH_FONTS = (
+    ("DejaVuSerifCondensed-Bold.ttf", "DejaVuSerifCondensed.ttf"),
+    ("LiberationMono-Bold.ttf", "LiberationMono-Regular.ttf"),
+    ("NotoSansDisplay-Bold.ttf", "NotoSansDisplay-Regular.ttf"),
+    ("OpenSans-ExtraBold.ttf", "OpenSans-Light.ttf"),
+    ("Lato-Heavy.ttf", "Lato-Light.ttf"),
+)
+SIXTH_SEED = 22
+SIXTH_TEXTS = (
+    (
+        "Zahnmedizinische Fachangestellte",
+        "Freundliche Praxis in Bielefeld, moderne Geräte und jeden Freitag früher frei",
+        "Jetzt vorstellen",
+    ),
+    (
+        "Maurer für Wohnbauprojekte",
+        "Solide Baustellen im Umland von Trier, pünktliche Löhne und Fahrzeug gestellt",
+        "Direkt bewerben",
+    ),
+    (
+        "Erzieherin gesucht",
+        "Kleine Gruppen, ein großer Garten und Fortbildungen in Düsseldorf",
+        "Kita kennenlernen",
+    ),
+    (
+        "Kassierer im Biomarkt",
+        "Regionale Lebensmittel, Mitarbeiterrabatt und geregelte Schichten in Freiburg",
+        "Infos anfordern",
+    ),
+    (
+        "Mechatroniker für Windkraft",
+        "Wartung von Anlagen an der Küste, Höhenzulage und ein starkes Team",
+        "Jobdetails ansehen",
+    ),
+    (
+        "Care assistant in Swindon",
+        "Support residents with dignity, paid training and a friendly night team",
+        "Join us",
+    ),
+    (
+        "Electricians for city projects",
+        "Fit wiring in schools and libraries, with a van and tools provided",
+        "View the vacancy",
+    ),
+    (
+        "Barista with a big smile",
+        "Specialty coffee, fair tips and a kitchen that values initiative in Cardiff",
+        "Drop in for a chat",
+    ),
+    (
+        "Warehouse pickers in Derby",
+        "Quick induction, jackets provided and a bonus for joining this spring",
+        "Start your application",
+    ),
+    (
+        "Gärtner für Friedhöfe",
+        "Ruhige Arbeit im Freien in Würzburg, mit Jobrad und Tariflohn",
+        "Mehr erfahren",
+    ),
+)
 # (headline, subline, CTA): other jobs, other words.
 FRESH_TEXTS = (
     (
@@ -165,8 +229,10 @@ def fresh_copies(texts: tuple[tuple[str, str, str], ...] = FRESH_TEXTS) -> tuple
 
 def fresh_set(per_kind: int, part: str = "fresh") -> Iterator[GlyphSample]:
     """`per_kind` samples of each defect kind and as many clean ones, as glyph_set builds them;
-    `part`: "fresh" or "final"."""
-    final = part == "final"
-    rng = random.Random(FINAL_SEED if final else FRESH_SEED)
-    fonts = FINAL_FONTS if final else FRESH_FONTS
-    return samples(per_kind, part, fresh_copies(FINAL_TEXTS if final else FRESH_TEXTS), fonts, rng)
+    `part`: "fresh", "final" or "sixth"."""
+    seed, fonts, texts = {
+        "fresh": (FRESH_SEED, FRESH_FONTS, FRESH_TEXTS),
+        "final": (FINAL_SEED, FINAL_FONTS, FINAL_TEXTS),
+        "sixth": (SIXTH_SEED, SIXTH_FONTS, SIXTH_TEXTS),
+    }[part]
+    return samples(per_kind, part, fresh_copies(texts), fonts, random.Random(seed))

@@ -13,6 +13,7 @@ from PIL import Image
 from pydantic import JsonValue
 
 from creative_assets.gates.glyphs import GlyphFinding
+from creative_assets.gates.ink import ink_only
 from creative_assets.gates.layout_brand import gate_3_layout_brand, logo_present
 from creative_assets.gates.readability import CONTRAST_FAIL, gate_4_readability
 from creative_assets.gates.results import (
@@ -181,7 +182,15 @@ def _read_role(
     first = reading(lines)
     if img is None or not first[0] or right(*first):
         return *first, False
-    again = reading(second_opinion(expected, lines, zone, lambda ln: read_line(img, ln.box)))
+    again = reading(
+        second_opinion(
+            expected,
+            lines,
+            zone,
+            lambda ln: read_line(img, ln.box),
+            fallback=lambda ln: read_line(*ink_only(img, ln.box)),
+        )
+    )
     return (*again, True) if right(*again) else (*first, False)
 
 

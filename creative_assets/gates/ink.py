@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from creative_assets.gates.contrast import luminance
+from creative_assets.models.base import Box
 
 INK_DEPTH = 0.5  # the strokes that give the ink's colour: lifted at least half as much as the deepest
 INK_TOLERANCE = 0.12  # in log luminance around the ink's level, for choosing the polarity
@@ -74,3 +76,18 @@ def ink_mask(
     off = (offset**2).sum(axis=2) / span2 - along**2
     lift = np.sqrt(span2) >= 40.0  # ink that differs from its background by less is no lettering
     return (along >= 0.5) & (off <= OFF_LINE**2) & lift
+
+
+def ink_only(img: Image.Image, box: Box) -> tuple[Image.Image, Box]:
+    """The line in `box` as its ink alone, black on white (with a margin of a third of its
+    height), and where the line lies in that picture: for a recogniser whose own thresholding
+    loses light letters over a textured photograph. The original crop when no ink stands out."""
+    left, top, right, bottom = box.to_pixels(img.width, img.height)
+    margin = (bottom - top) // 3
+    x0, y0 = max(0, left - margin), max(0, top - margin)
+    x1, y1 = min(img.width, right + margin), min(img.height, bottom + margin)
+    crop = np.asarray(img.convert("RGB").crop((x0, y0, x1, y1)))
+    ink = ink_mask(crop, (top - y0, bottom - y0))
+    drawn = crop if ink is None else np.where(ink[..., None], 0, 255).astype(np.uint8).repeat(3, axis=2)
+    out = Image.fromarray(np.ascontiguousarray(drawn))
+    return out, Box.from_pixels(left - x0, top - y0, right - x0, bottom - y0, out.width, out.height)

@@ -84,7 +84,7 @@ def read_back(expected: str, lines: list[OcrLine], zone: Box | None) -> tuple[st
     and without a zone the other copy on the creative must not dilute the match.
     `lines` must already be in reading order (as `read_text` returns them).
     """
-    texts = [ln.text for ln in lines if zone is None or centre_in(ln.box, zone)]
+    texts = _without_overlaps([ln for ln in lines if zone is None or centre_in(ln.box, zone)])
     best_text, best_score = "", 0.0
     # Runs much longer than the expected text can only score lower; skip them.
     limit = 2 * len(expected) + 10
@@ -97,6 +97,27 @@ def read_back(expected: str, lines: list[OcrLine], zone: Box | None) -> tuple[st
             if score > best_score:
                 best_text, best_score = candidate, score
     return best_text, round(best_score, 4)
+
+
+def _without_overlaps(lines: list[OcrLine]) -> list[str]:
+    """The lines' texts, less a word's beginning read twice: the detector sometimes cuts one
+    line into two boxes that overlap, and the letters under the overlap end the first box's
+    reading and begin the second's ("pflegen, g" + "gestalten")."""
+    texts = [ln.text for ln in lines]
+    for k in range(len(lines) - 1):
+        a, b = lines[k].box, lines[k + 1].box
+        same_row = abs((b.y + b.h / 2) - (a.y + a.h / 2)) < a.h / 2
+        head, _, tail = texts[k].rstrip().rpartition(" ")
+        first = texts[k + 1].split()[:1]
+        if (
+            same_row
+            and a.x < b.x < a.x + a.w
+            and head
+            and first
+            and first[0].casefold().startswith(tail.casefold())
+        ):
+            texts[k] = head
+    return texts
 
 
 def shows_copy(read: str, expected: str) -> bool:
@@ -115,7 +136,9 @@ def shows_copy(read: str, expected: str) -> bool:
 def _loose_words(text: str) -> list[str]:
     """The words of `text` casefolded, without ASCII punctuation, the confusable glyphs folded,
     and every other character (ä, ß, é, £ …) kept as it is: the letters rapidocr lacks."""
-    words = ["".join(c for c in w if not c.isascii() or c.isalnum()) for w in text.casefold().split()]
+    # lower(), not casefold(): casefold spells ß "ss", and rapidocr's "Maf" for "Maß" would no
+    # longer differ at a letter outside its alphabet.
+    words = ["".join(c for c in w if not c.isascii() or c.isalnum()) for w in text.lower().split()]
     for old, new in _CONFUSABLE:
         words = [w.replace(old, new) for w in words]
     return [w for w in words if w]
@@ -147,11 +170,17 @@ def recogniser_slips(read: str, expected: str) -> bool:
 
 
 def second_opinion(
-    expected: str, lines: list[OcrLine], zone: Box | None, reread: Callable[[OcrLine], str]
+    expected: str,
+    lines: list[OcrLine],
+    zone: Box | None,
+    reread: Callable[[OcrLine], str],
+    fallback: Callable[[OcrLine], str] | None = None,
 ) -> list[OcrLine]:
     """`lines` with each line whose misreading rapidocr's blind spots explain
     (`recogniser_slips`) read again by another recogniser (`reread`), and its text replaced
-    where that one reads it exactly as the copy.
+    where that one reads it exactly as the copy, or where every word of it is read right by
+    one of the two (`_agreed`); where neither, `fallback` (the line's ink alone, black on white:
+    Tesseract's own thresholding loses light letters over a photograph) is asked the same.
 
     rapidocr has no umlauts and merges doubled letters in faces unlike those it was trained on
     (a serif "ü" comes back "i", a condensed "ll" as "l"); Tesseract's German model knows both.
@@ -164,6 +193,27 @@ def second_opinion(
     for ln in lines:
         near = zone is None or centre_in(ln.box, zone)
         candidate = near and not shows_copy(ln.text, expected) and recogniser_slips(ln.text, expected)
-        again = reread(ln) if candidate else ""
-        out.append(ln.model_copy(update={"text": again}) if again and shows_copy(again, expected) else ln)
+        again = _agreed(ln.text, reread(ln), expected) if candidate else ""
+        if candidate and not again and fallback is not None:
+            again = _agreed(ln.text, fallback(ln), expected)
+        out.append(ln.model_copy(update={"text": again}) if again else ln)
     return out
+
+
+def _agreed(first: str, second: str, expected: str) -> str:
+    """The line as the copy reads, where each of its words is read right by at least one of
+    the two recognisers (word for word, in order); "" otherwise. Tesseract slips elsewhere on
+    type rapidocr reads right ("Kiste" for "Gäste" on a mono face): a word rapidocr got right
+    needs no second vote, a word it missed needs Tesseract's."""
+    if shows_copy(second, expected):
+        return second
+    got, other, copy = normalize(first).split(), normalize(second).split(), normalize(expected).split()
+    if len(got) != len(other):
+        return ""
+    hyphen = "-" if first.rstrip().endswith("-") else ""
+    for start in range(len(copy) - len(got) + 1):
+        run = copy[start : start + len(got)]
+        voted = " ".join(g if g == c else o for g, o, c in zip(got, other, run, strict=True)) + hyphen
+        if shows_copy(voted, expected):
+            return voted
+    return ""
