@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import dagster as dg
-import pandas as pd
 
 from creative_assets.defs.metadata import cost_usd
 from creative_assets.gateway.models import LedgerEntry
 from creative_assets.models import Creative
 from creative_assets.models.reports import CostBreakdown, LedgerCosts
 from creative_assets.partitions import variant_key
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 JOB_ASSETS = ("research", "brand_identity", "copy_variants")
 VARIANT_ASSETS = ("image_prompts", "base_images", "layouts", "final_creatives")
@@ -102,6 +105,8 @@ def ledger_costs(entries: Iterable[LedgerEntry], passed: int) -> LedgerCosts:
 
 def ledger_table(entries: Iterable[LedgerEntry]) -> pd.DataFrame:
     """Cost per phase × provider (paid, cached and failed calls counted apart)."""
+    import pandas as pd  # only the roll-up builds tables; every run's worker imports this module
+
     frame = pd.DataFrame([e.model_dump() for e in entries])
     if frame.empty:
         return pd.DataFrame(columns=["phase", "provider", "calls", "cached", "failed", "cost_usd"])

@@ -29,25 +29,18 @@ which Dagster resolves when a run starts.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import dagster as dg
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from creative_assets.errors import ProviderError
 from creative_assets.gateway.resource import ProviderGateway
-from creative_assets.providers import bfl, firecrawl, openai_client, perplexity
-from creative_assets.providers.bfl import BflImageGenerator
 from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
-from creative_assets.providers.firecrawl import FirecrawlBrandExtractor
-from creative_assets.providers.hoc import HocJobSource
 from creative_assets.providers.local import LocalImageEditor, ProceduralImageGenerator
-from creative_assets.providers.openai_compliance import OpenAIComplianceReviewer
-from creative_assets.providers.openai_images import OpenAIImageEditor, OpenAIVisionAnalyzer
-from creative_assets.providers.openai_text import OpenAITextGenerator
-from creative_assets.providers.perplexity import PerplexityResearcher
 from creative_assets.resources.settings import DeploymentEnv, key_values
 
 ENV_VAR = "CREATIVE_ASSETS_PROVIDERS"
@@ -79,13 +72,28 @@ KEY_VAR = {
     "firecrawl": "FIRECRAWL_API_KEY",
     "hoc": "HOC_API_KEY",
 }
-# Base URL variable and the public default; HOC has no public host, so its URL is required.
-URL_VAR: dict[str, tuple[str, str | None]] = {
-    "openai": ("OPENAI_BASE_URL", openai_client.DEFAULT_BASE_URL),
-    "bfl": ("BFL_BASE_URL", bfl.DEFAULT_BASE_URL),
-    "perplexity": ("PERPLEXITY_BASE_URL", perplexity.DEFAULT_BASE_URL),
-    "firecrawl": ("FIRECRAWL_BASE_URL", firecrawl.DEFAULT_BASE_URL),
-    "hoc": ("HOC_API_URL", None),
+# Base URL variable; unset, the client's own default (the public host). HOC has no public host,
+# so its URL is required.
+URL_VAR = {
+    "openai": "OPENAI_BASE_URL",
+    "bfl": "BFL_BASE_URL",
+    "perplexity": "PERPLEXITY_BASE_URL",
+    "firecrawl": "FIRECRAWL_BASE_URL",
+    "hoc": "HOC_API_URL",
+}
+URL_REQUIRED = {"hoc"}
+# Each real client's module and class. A module is imported only when its capability is chosen
+# real: every process that loads the definitions (the code server, each run's worker) would
+# otherwise import the SDKs of clients it never builds (the openai SDK alone is the largest).
+CLIENT: dict[str, tuple[str, str]] = {
+    "jobs": ("hoc", "HocJobSource"),
+    "research": ("perplexity", "PerplexityResearcher"),
+    "text": ("openai_text", "OpenAITextGenerator"),
+    "brand": ("firecrawl", "FirecrawlBrandExtractor"),
+    "images": ("bfl", "BflImageGenerator"),
+    "edit": ("openai_images", "OpenAIImageEditor"),
+    "vision": ("openai_images", "OpenAIVisionAnalyzer"),
+    "review": ("openai_compliance", "OpenAIComplianceReviewer"),
 }
 
 
@@ -159,12 +167,17 @@ def _check_keys(choice: ProviderChoice, environ: Mapping[str, str]) -> None:
     missing = []
     for capability in choice.real():
         provider = REAL[capability]
-        url_var, default = URL_VAR[provider]
-        for var in (KEY_VAR[provider], *([] if default else [url_var])):
+        for var in (KEY_VAR[provider], *([URL_VAR[provider]] if provider in URL_REQUIRED else [])):
             if not environ.get(var, "").strip():
                 missing.append(f"{var} is not set but {capability}={provider} was chosen")
     if missing:
         raise ProviderError("missing_key", "; ".join(missing) + f" (set it, or choose local in {ENV_VAR})")
+
+
+def _client(kind: str, **fields: Any) -> Any:
+    """The real client `CLIENT[kind]`, its module imported now."""
+    module, name = CLIENT[kind]
+    return getattr(importlib.import_module(f"creative_assets.providers.{module}"), name)(**fields)
 
 
 def provider_resources(
@@ -176,41 +189,24 @@ def provider_resources(
     env = os.environ if environ is None else environ
     _check_keys(choice, env)
 
-    def key(provider: str) -> str:
-        return dg.EnvVar(KEY_VAR[provider])
+    def connection(provider: str) -> dict[str, Any]:
+        """The key, and the base URL when its variable is set (or required)."""
+        url = {"base_url": dg.EnvVar(URL_VAR[provider])} if env.get(URL_VAR[provider], "").strip() else {}
+        return {"api_key": dg.EnvVar(KEY_VAR[provider]), **url}
 
-    def url(provider: str) -> str:
-        var, default = URL_VAR[provider]
-        return dg.EnvVar(var) if env.get(var, "").strip() or default is None else default
-
-    build: dict[Capability, object] = {
-        "jobs": lambda: HocJobSource(api_key=key("hoc"), base_url=url("hoc")),
-        "research": lambda: PerplexityResearcher(
-            api_key=key("perplexity"), base_url=url("perplexity"), gateway=gateway
-        ),
-        "text": lambda: OpenAITextGenerator(api_key=key("openai"), base_url=url("openai"), gateway=gateway),
-        "brand": lambda: FirecrawlBrandExtractor(
-            api_key=key("firecrawl"), base_url=url("firecrawl"), gateway=gateway
-        ),
-        "images": lambda: BflImageGenerator(api_key=key("bfl"), base_url=url("bfl"), gateway=gateway),
-        "edit": lambda: OpenAIImageEditor(api_key=key("openai"), base_url=url("openai"), gateway=gateway),
-        "vision": lambda: OpenAIVisionAnalyzer(
-            api_key=key("openai"),
-            base_url=url("openai"),
-            review_creatives=choice.review == "vision",
-            gateway=gateway,
-        ),
-    }
     resources: dict[str, object] = {}
     for capability in choice.real():
-        resource = build[capability]()  # type: ignore[operator]
+        fields = connection(REAL[capability])
+        if capability != "jobs":  # the jobs API is read for free, not through the gateway
+            fields["gateway"] = gateway
+        if capability == "vision":
+            fields["review_creatives"] = choice.review == "vision"
+        resource = _client(capability, **fields)
         if choice.fallback == "local" and capability == "images":
             resource = FallbackImageGenerator(primary=resource, fallback=ProceduralImageGenerator())
         elif choice.fallback == "local" and capability == "edit":
             resource = FallbackImageEditor(primary=resource, fallback=LocalImageEditor())
         resources[RESOURCE_KEY[capability]] = resource
     if choice.text == "real":  # the copywriter's model also reviews the copy for the compliance gate
-        resources["compliance_reviewer"] = OpenAIComplianceReviewer(
-            api_key=key("openai"), base_url=url("openai"), gateway=gateway
-        )
+        resources["compliance_reviewer"] = _client("review", **connection("openai"), gateway=gateway)
     return resources

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from creative_assets.definitions import build_definitions, local_resources
@@ -12,6 +13,7 @@ from creative_assets.errors import ProviderError
 from creative_assets.imaging.canvas import Canvas
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import CopyVariant, DesignerPrompt, JobPosting
+from creative_assets.providers import bfl, openai_client
 from creative_assets.providers.bfl import BflImageGenerator
 from creative_assets.providers.fallback import FallbackImageEditor, FallbackImageGenerator
 from creative_assets.providers.http import HttpSettings
@@ -203,3 +205,21 @@ def test_vision_review_is_chosen_with_the_vision_model_only() -> None:
         parse_choice("text=openai,review=vision")
     with pytest.raises(ProviderError, match="review is off or vision"):
         parse_choice("all=real,review=maybe")
+
+
+def test_a_client_takes_its_base_url_from_the_environment_else_its_own_default() -> None:
+    keys = {"OPENAI_API_KEY": SECRET, "BFL_API_KEY": SECRET, "HOC_API_KEY": SECRET}
+    env = {**keys, "CREATIVE_ASSETS_PROVIDERS": "text=openai,images=bfl"}
+    plain = provider_resources(choice_from_env(env), gateway(), env)
+    assert plain["text_generator"].base_url == openai_client.DEFAULT_BASE_URL
+    assert plain["image_generator"].base_url == bfl.DEFAULT_BASE_URL
+    env |= {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
+    moved = provider_resources(choice_from_env(env), gateway(), env)
+    assert moved["text_generator"].base_url == dg.EnvVar("OPENAI_BASE_URL")
+    assert moved["compliance_reviewer"].base_url == dg.EnvVar("OPENAI_BASE_URL")
+    hoc = {**keys, "CREATIVE_ASSETS_PROVIDERS": "jobs=hoc"}
+    with pytest.raises(ProviderError, match="HOC_API_URL is not set but jobs=hoc was chosen"):
+        provider_resources(choice_from_env(hoc), gateway(), hoc)
+    hoc |= {"HOC_API_URL": "http://127.0.0.1:9/hoc"}
+    job_source = provider_resources(choice_from_env(hoc), gateway(), hoc)["job_source"]
+    assert job_source.base_url == dg.EnvVar("HOC_API_URL")

@@ -7,8 +7,6 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-import pandas as pd
-
 from creative_assets.imaging.contact_sheet import ContactTile, contact_sheet
 from creative_assets.imaging.png import to_png
 from creative_assets.models import (
@@ -182,6 +180,8 @@ def _unrendered_row(s: CreativeSet, c: Creative, failure: str | None) -> Manifes
 
 
 def manifest_csv(rows: list[ManifestRow]) -> bytes:
+    import pandas as pd  # only the roll-up builds tables; every run's worker imports this module
+
     frame = pd.DataFrame([r.model_dump(mode="json") for r in rows])
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
