@@ -106,10 +106,12 @@ def text_free(textures: int = 150, pictures: int = 90) -> Iterator[tuple[str, Im
         yield f"{painter.__name__}/{7000 + k}", painter(random.Random(7000 + k), (SIDE, SIDE))
 
 
-def score_text_free(before: str | None) -> tuple[LetteringScores, list[str]]:
+def score_text_free(
+    before: str | None, textures: int = 150, pictures: int = 90
+) -> tuple[LetteringScores, list[str]]:
     """False alarms on `text_free` pictures, before and after, with the CPU of each search."""
     scores, alarms = LetteringScores(), []
-    for name, img in text_free():
+    for name, img in text_free(textures, pictures):
         if before:
             failed_before, _ = _timed(BEFORE[before], img, scores.seconds_before, scores.cpu_before)
             scores.before["all"].add(failed_before, False)
@@ -147,11 +149,16 @@ def main() -> None:
     parser.add_argument("--before", choices=tuple(BEFORE), default="read_text", help="what 'before' is")
     parser.add_argument("--quiet", action="store_true", help="do not name the misjudged pictures")
     parser.add_argument("--text-free", action="store_true", help="false alarms on text_free() instead")
+    parser.add_argument("--textures", type=int, default=150, help="--text-free: textures")
+    parser.add_argument(
+        "--pictures", type=int, default=90, help="--text-free: procedural pictures and photos"
+    )
     args = parser.parse_args()
     find_text(Image.new("RGB", (64, 64)))  # load the engine outside the timings
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     if args.text_free:
-        scores, alarms = score_text_free(None if args.no_before else args.before)
+        before = None if args.no_before else args.before
+        scores, alarms = score_text_free(before, args.textures, args.pictures)
         for name, score in (("before", scores.before["all"]), ("after", scores.after["all"])):
             if score.tn + score.fp:
                 print(f"  text-free pictures, {name}: {score.fp} false alarms of {score.tn + score.fp}")
