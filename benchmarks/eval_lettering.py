@@ -2,14 +2,15 @@
 
 "Before" is rapidocr's default detector pass on the picture (`read_text`), or with
 `--before two-looks` Gate 1a's search without its look through a repeating pattern (the search
-as it was before that look); "after" is `find_text`, Gate 1a's search. Per style, the set is
+as it was before that look), or with `--before four-looks` without its texture-blind look;
+"after" is `find_text`, Gate 1a's search. Per style, the set is
 that style's lettered pictures and their text-free twins, so precision and recall are both
 measured on half-and-half. The CPU time of each search is taken with `time.process_time`
 (onnxruntime runs on the calling thread); before and after run side by side on each picture, so
 under the same load.
 
     PYTHONPATH=$PWD .venv/bin/python -m benchmarks.eval_lettering --part dev [--per-style 15]
-        [--no-before | --before two-looks] [--quiet]
+        [--no-before | --before two-looks | --before four-looks] [--quiet]
 
 `--quiet` leaves out which pictures were misjudged: for the held-out part, scored once.
 """
@@ -18,16 +19,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from unittest import mock
 
 from PIL import Image
 
-from benchmarks.lettering_set import PARTS, STYLES, lettering_set
+from benchmarks.backgrounds import TEXTURES, photo, procedural, texture
+from benchmarks.lettering_set import PARTS, SIDE, STYLES, lettering_set
 from benchmarks.score import Score
 from creative_assets.gates.checks import gate_1a_base_image_text
 from creative_assets.imaging import text_search
@@ -64,9 +67,16 @@ def _two_looks(img: Image.Image) -> list[OcrLine]:
         return find_text(img)
 
 
+def _four_looks(img: Image.Image) -> list[OcrLine]:
+    """Gate 1a's search without its texture-blind look (the search before that look)."""
+    with mock.patch.object(text_search, "_blind_looks", lambda engine, rgb, min_confidence: []):
+        return find_text(img)
+
+
 BEFORE: dict[str, Callable[[Image.Image], list[OcrLine]]] = {
     "read_text": lambda img: read_text(img, det_side=DET_SIDE),
     "two-looks": _two_looks,
+    "four-looks": _four_looks,
 }
 
 
@@ -85,6 +95,33 @@ def score_lettering(per_style: int, part: str, *, before: str | None = "read_tex
     return scores
 
 
+def text_free(textures: int = 150, pictures: int = 90) -> Iterator[tuple[str, Image.Image]]:
+    """More text-free base images than the set's twins: textures (seeds 5000 on, each kind in
+    turn) and procedural pictures and photographs (seeds 7000 on, alternately)."""
+    for k in range(textures):
+        kind = TEXTURES[k % len(TEXTURES)]
+        yield f"texture/{kind}/{5000 + k}", texture(random.Random(5000 + k), (SIDE, SIDE), kind)
+    for k in range(pictures):
+        painter = procedural if k % 2 else photo
+        yield f"{painter.__name__}/{7000 + k}", painter(random.Random(7000 + k), (SIDE, SIDE))
+
+
+def score_text_free(
+    before: str | None, textures: int = 150, pictures: int = 90
+) -> tuple[LetteringScores, list[str]]:
+    """False alarms on `text_free` pictures, before and after, with the CPU of each search."""
+    scores, alarms = LetteringScores(), []
+    for name, img in text_free(textures, pictures):
+        if before:
+            failed_before, _ = _timed(BEFORE[before], img, scores.seconds_before, scores.cpu_before)
+            scores.before["all"].add(failed_before, False)
+        failed_after, lines = _timed(find_text, img, scores.seconds_after, scores.cpu_after)
+        scores.after["all"].add(failed_after, False)
+        if failed_after:
+            alarms.append(f"{name} -> {[ln.text for ln in lines]}")
+    return scores, alarms
+
+
 def report(scores: LetteringScores, part: str) -> list[str]:
     out = [f"Gate 1a lettering set ({part}): {sum(c.tp + c.fn for c in [scores.after['all']])} lettered, "
            f"as many text-free twins"]  # fmt: skip
@@ -92,6 +129,11 @@ def report(scores: LetteringScores, part: str) -> list[str]:
         if scores.cpu_before:
             out.append(f"  {scores.before[key].line(f'{key} before')}")
         out.append(f"  {scores.after[key].line(f'{key} after')}")
+    return out + cpu_lines(scores)
+
+
+def cpu_lines(scores: LetteringScores) -> list[str]:
+    out = []
     for name, cpu in (("before", scores.cpu_before), ("after", scores.cpu_after)):
         if cpu:
             out.append(f"  CPU per image, {name}: mean {statistics.mean(cpu):.3f} s, "
@@ -106,9 +148,26 @@ def main() -> None:
     parser.add_argument("--no-before", action="store_true", help="score find_text only")
     parser.add_argument("--before", choices=tuple(BEFORE), default="read_text", help="what 'before' is")
     parser.add_argument("--quiet", action="store_true", help="do not name the misjudged pictures")
+    parser.add_argument("--text-free", action="store_true", help="false alarms on text_free() instead")
+    parser.add_argument("--textures", type=int, default=150, help="--text-free: textures")
+    parser.add_argument(
+        "--pictures", type=int, default=90, help="--text-free: procedural pictures and photos"
+    )
     args = parser.parse_args()
     find_text(Image.new("RGB", (64, 64)))  # load the engine outside the timings
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    if args.text_free:
+        before = None if args.no_before else args.before
+        scores, alarms = score_text_free(before, args.textures, args.pictures)
+        for name, score in (("before", scores.before["all"]), ("after", scores.after["all"])):
+            if score.tn + score.fp:
+                print(f"  text-free pictures, {name}: {score.fp} false alarms of {score.tn + score.fp}")
+        print("\n".join(cpu_lines(scores)))
+        print(
+            f"  load average {load} at the start, {' '.join(f'{v:.2f}' for v in os.getloadavg())} at the end"
+        )
+        print("\n".join(f"    false alarm: {name}" for name in alarms))
+        return
     scores = score_lettering(args.per_style, args.part, before=None if args.no_before else args.before)
     print("\n".join(report(scores, args.part)))
     print(f"  load average {load} at the start, {' '.join(f'{v:.2f}' for v in os.getloadavg())} at the end")

@@ -43,6 +43,7 @@ from creative_assets.imaging.ocr import (
     to_rgb,
 )
 from creative_assets.imaging.text_pattern import lattice, pattern_removed
+from creative_assets.imaging.text_texture import calm_mask, calm_share, calm_view, calmest_channel
 from creative_assets.models.images import OcrLine
 
 SEARCH_CLAHE_CLIP, SEARCH_THRESH, SEARCH_BOX_THRESH = 4.0, 0.15, 0.3
@@ -63,6 +64,9 @@ SECOND_BLUR = 1.7  # px of the second looks' image: about a window mullion or a 
 # which a smooth gradient does not raise) stays below this is plain (sky, a gradient, a calm
 # backdrop): no texture for lettering to hide in.
 PLAIN_BELOW = 1.5
+# The texture-blind look: the detector's shorter side (small lettering in fine texture needs the
+# picture's own pixels), and the calm mask only where at most this share of the picture is calm.
+BLIND_SIDE, CALM_AT_MOST = 1024, 0.1
 
 
 def _clahe(rgb: np.ndarray) -> np.ndarray:
@@ -163,4 +167,21 @@ def find_text(
             removed = pattern_removed(smaller, periods)
             seen = _look(engine, Image.fromarray(removed), removed, min_confidence, second=True)
             lines += [ln for ln in seen if _a_word(ln)]
+        if not lines:
+            lines = _blind_looks(engine, rgb, min_confidence)
     return reading_order(lines)
+
+
+def _blind_looks(engine: RapidOCR, rgb: Image.Image, min_confidence: float) -> list[OcrLine]:
+    """The texture-blind look (`text_texture`), at the picture's own resolution up to BLIND_SIDE:
+    on a picture textured nearly everywhere the calm mask, read from itself (the texture no
+    longer crosses the letters); elsewhere the calmest colour channel."""
+    size = detector_size(rgb.width, rgb.height, min(BLIND_SIDE, rgb.width, rgb.height))
+    full = np.asarray(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
+    mask = calm_mask(full)
+    if calm_share(mask) <= CALM_AT_MOST:
+        view = calm_view(mask)
+        seen = _look(engine, Image.fromarray(view), view, min_confidence, second=True)
+    else:
+        seen = _look(engine, rgb, calmest_channel(full), min_confidence, second=True)
+    return [ln for ln in seen if _a_word(ln)]

@@ -1,6 +1,7 @@
 """The lettering set's parts stay apart: what Gate 1a is developed on says nothing about the part
 it is scored on unless they share no face, word or seed; and the benchmark's "two looks"
-baseline is the search without its pattern look."""
+baseline is the search without its pattern look, and its "four looks" baseline the search
+without its texture-blind look."""
 
 from __future__ import annotations
 
@@ -33,3 +34,14 @@ def test_the_two_looks_baseline_searches_without_the_pattern_look(monkeypatch: p
     monkeypatch.setattr(eval_lettering, "find_text", lambda img: seen.append(text_search.lattice(grid)) or [])
     eval_lettering.BEFORE["two-looks"](Image.new("RGB", (64, 64)))
     assert seen == [[]] and text_search.lattice(grid)
+
+
+def test_the_four_looks_baseline_searches_without_the_texture_blind_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[list] = []
+    monkeypatch.setattr(
+        eval_lettering, "find_text", lambda img: seen.append(text_search._blind_looks(None, img, 0.6)) or []
+    )
+    eval_lettering.BEFORE["four-looks"](Image.new("RGB", (64, 64)))
+    assert seen == [[]]

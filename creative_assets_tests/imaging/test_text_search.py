@@ -1,5 +1,6 @@
 """Gate 1a's search (`find_text`): a watermark hidden in texture is found by the second looks,
-faint lettering over a window grid by the look through the repeating pattern, the texture alone
+faint lettering over a window grid by the look through the repeating pattern, faint lettering
+amid grain and a watermark over coloured streaks by the texture-blind look, the texture alone
 is not lettering, and the later looks run only where they can find something."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import random
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from creative_assets.imaging import text_search
 from creative_assets.imaging.fonts import load_font
@@ -89,6 +90,80 @@ def test_a_window_grid_alone_has_no_lettering() -> None:
     assert find_text(window_grid()) == []
 
 
+def gravel() -> Image.Image:
+    """Grey grain like a photograph of gravel: thousands of shaded pebbles, blurred a little,
+    with sensor noise (nowhere flat)."""
+    rng = np.random.default_rng(4)
+    img = Image.new("L", (SIDE, SIDE), 110)
+    draw = ImageDraw.Draw(img)
+    corners = np.linspace(0, 2 * np.pi, 7)[:-1]
+    for _ in range(9000):
+        x, y = rng.integers(-10, SIDE + 10, 2)
+        r = int(rng.integers(6, 16))
+        draw.polygon(
+            [
+                (x + r * np.cos(a) * rng.uniform(0.6, 1.2), y + r * np.sin(a) * rng.uniform(0.6, 1.2))
+                for a in corners
+            ],
+            fill=int(rng.integers(70, 190)),
+        )
+    grain = np.asarray(img.filter(ImageFilter.GaussianBlur(0.7)), np.float32) + rng.normal(0, 6, (SIDE, SIDE))
+    return Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8)).convert("RGB")
+
+
+def green_streaks() -> Image.Image:
+    """Grass-green with darker slanted streaks of many lengths and widths (does not repeat)."""
+    rng = random.Random(2)
+    img = Image.new("RGB", (SIDE, SIDE), (25, 150, 20))
+    draw = ImageDraw.Draw(img)
+    for _ in range(700):
+        x, y = rng.randint(-50, SIDE), rng.randint(-100, SIDE)
+        length, width = rng.randint(40, 160), rng.randint(2, 9)
+        draw.line((x, y, x + length // 5, y + length), fill=(45, 110, 40), width=width)
+    return img
+
+
+def flat_word(base: Image.Image, word: str, grey: int) -> Image.Image:
+    """`word` in one flat grey, turned by 12°: faint lettering an image model set into a photo."""
+    face = load_font(110, bold=True)
+    left, top, right, bottom = face.getbbox(word)
+    layer = Image.new("RGBA", (right - left + 20, bottom - top + 20), (grey, grey, grey, 0))
+    ImageDraw.Draw(layer).text((10 - left, 10 - top), word, font=face, fill=(grey, grey, grey, 255))
+    out = base.convert("RGBA")
+    out.alpha_composite(layer.rotate(-12, expand=True, resample=Image.Resampling.BICUBIC), (250, 600))
+    return out.convert("RGB")
+
+
+def test_faint_letters_amid_grain_are_found_by_the_texture_blind_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    img = flat_word(gravel(), "Zutritt", 140)
+    assert [ln.text for ln in find_text(img)] == ["Zutritt"]
+    monkeypatch.setattr(text_search, "_blind_looks", lambda engine, rgb, min_confidence: [])
+    assert find_text(img) == []
+
+
+def test_a_watermark_over_coloured_streaks_is_found_by_the_texture_blind_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    img = green_streaks()
+    face = load_font(130, bold=True)
+    left, top, right, bottom = face.getbbox("DRUCK")
+    layer = Image.new("RGBA", (right - left + 20, bottom - top + 20), (255, 255, 255, 0))
+    ImageDraw.Draw(layer).text((10 - left, 10 - top), "DRUCK", font=face, fill=(255, 255, 255, 64))
+    img = img.convert("RGBA")
+    img.alpha_composite(layer.rotate(14, expand=True, resample=Image.Resampling.BICUBIC), (180, 640))
+    img = img.convert("RGB")
+    assert [ln.text for ln in find_text(img)] == ["DRUCK"]
+    monkeypatch.setattr(text_search, "_blind_looks", lambda engine, rgb, min_confidence: [])
+    assert find_text(img) == []
+
+
+@pytest.mark.parametrize("texture", [gravel, green_streaks])
+def test_grain_and_streaks_alone_have_no_lettering(texture) -> None:
+    assert find_text(texture()) == []
+
+
 @pytest.fixture
 def looks(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
     """The prepared images `find_text` hands the detector (the reading itself is skipped)."""
@@ -111,12 +186,24 @@ def test_a_plain_picture_gets_one_look(looks: list[np.ndarray]) -> None:
 def test_a_busy_picture_without_lettering_gets_the_smaller_second_looks(looks: list[np.ndarray]) -> None:
     speckle = np.random.default_rng(5).integers(0, 255, (SIDE // 8, SIDE // 8, 3), dtype=np.uint8)
     find_text(Image.fromarray(speckle).resize((SIDE, SIDE), Image.Resampling.BICUBIC))
-    assert [look.shape[:2] for look in looks] == [(736, 736), (544, 544), (544, 544)]
+    assert [look.shape[:2] for look in looks] == [(736, 736), (544, 544), (544, 544), (1024, 1024)]
 
 
 def test_a_repeating_texture_without_text_gets_a_look_through_its_pattern(looks: list[np.ndarray]) -> None:
     find_text(window_grid())
-    assert [look.shape[:2] for look in looks] == [(736, 736), (544, 544), (544, 544), (544, 544)]
+    assert [look.shape[:2] for look in looks] == [
+        (736, 736),
+        (544, 544),
+        (544, 544),
+        (544, 544),
+        (1024, 1024),
+    ]
+
+
+def test_the_texture_blind_look_never_enlarges_a_picture(looks: list[np.ndarray]) -> None:
+    speckle = np.random.default_rng(5).integers(0, 255, (80, 60, 3), dtype=np.uint8)
+    find_text(Image.fromarray(speckle).resize((480, 640), Image.Resampling.BICUBIC))
+    assert looks[-1].shape[:2] == (640, 480)
 
 
 def test_lettering_found_at_first_ends_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
