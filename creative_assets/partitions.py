@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.base import VARIANTS
@@ -37,3 +40,13 @@ def split_key(context: dg.AssetExecutionContext) -> tuple[str, str]:
 
 def variant_key(job_id: str, variant: str) -> dg.MultiPartitionKey:
     return dg.MultiPartitionKey({"job": job_id, "variant": variant})
+
+
+def variants_run_tags(job_id: str, variants: Sequence[str] = VARIANTS) -> dict[str, str]:
+    """Run tags that make one run of the job's `variants` (consecutive, in order): Dagster reads a
+    multi-partition range as a rectangle, so job|A…job|E is exactly the job's five variant
+    partitions. A run over several partitions carries no `dagster/partition` tag."""
+    return {
+        ASSET_PARTITION_RANGE_START_TAG: str(variant_key(job_id, variants[0])),
+        ASSET_PARTITION_RANGE_END_TAG: str(variant_key(job_id, variants[-1])),
+    }
