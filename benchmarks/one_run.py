@@ -49,13 +49,14 @@ def _worker(args: argparse.Namespace) -> None:
         )
     else:
         result = defs.resolve_job_def(args.job_name).execute_in_process(
-            instance=instance, partition_key=args.partition, run_config=quiet_run_config(), raise_on_error=False
+            instance=instance,
+            partition_key=args.partition,
+            run_config=quiet_run_config(),
+            raise_on_error=False,
         )
     done = time.process_time()
     print(
-        json.dumps(
-            {"success": result.success, "start_cpu_s": loaded - started, "run_cpu_s": done - loaded}
-        )
+        json.dumps({"success": result.success, "start_cpu_s": loaded - started, "run_cpu_s": done - loaded})
     )
 
 
@@ -111,7 +112,9 @@ def _trial(mode: str, template: Path, at_once: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command")
     worker = sub.add_parser("worker")
     worker.add_argument("job_name")
