@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trials", type=int, default=3, help="pairs of trials (one, five), interleaved")
     parser.add_argument("--formats", default="1:1")
     parser.add_argument("--at-once", type=int, default=2, help="variant runs at a time in `five`")
+    parser.add_argument("--modes", default="one,five", help="which trials, e.g. `one` alone")
     args = parser.parse_args(argv)
     if args.command == "worker":
         _worker(args)
@@ -134,7 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     if not text.get("success"):
         raise SystemExit(f"the text run failed: {text}")
     # ABBA order, so drift in the machine's load falls on both modes alike.
-    order = [m for i in range(args.trials) for m in (("one", "five") if i % 2 == 0 else ("five", "one"))]
+    modes = args.modes.split(",")
+    order = [m for i in range(args.trials) for m in (modes if i % 2 == 0 else modes[::-1])]
     for mode in order:
         print(json.dumps(_trial(mode, template, args.at_once)), flush=True)
     shutil.rmtree(template, ignore_errors=True)

@@ -28,6 +28,11 @@ from creative_assets.gateway.scope import call_scope
 from creative_assets.models import Model
 from creative_assets.partitions import job_variant_partitions
 
+# Variants of one run made side by side: as many as the queue lets variant runs go at once on the
+# embedded default, so a run of five holds no more in memory than two runs of one did, and two
+# variants' images (4 each) still keep BFL's 5 slots busy.
+VARIANTS_AT_ONCE = 2
+
 
 class _OnePartition:
     """The step's context as the body of one partition sees it; everything else is the step's."""
@@ -99,7 +104,8 @@ def _run_each(
             result = fn(_OnePartition(context, partition), **args)
             return list(result) if inspect.isgenerator(result) else [result]
 
-    events_by_key = dict(zip(keys, side_by_side(one, keys, name="variant"), strict=True))
+    done = side_by_side(one, keys, name="variant", at_once=VARIANTS_AT_ONCE)
+    events_by_key = dict(zip(keys, done, strict=True))
     assets_def = context.assets_def
     values: dict[str, dict[str, Any]] = {}  # output name -> partition -> value, in yield order
     checks: list[tuple[str, dg.AssetCheckResult]] = []
