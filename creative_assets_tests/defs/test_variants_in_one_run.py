@@ -89,3 +89,51 @@ def test_each_partition_has_its_own_gate_verdicts(one_run) -> None:
             evaluation = of_run[str(variant_key(JOB, variant))].event.dagster_event.event_specific_data  # type: ignore[union-attr]
             target = evaluation.target_materialization_data
             assert target is not None and target.storage_id == _latest(instance, asset, variant).storage_id
+
+
+def test_a_run_of_five_variants_bills_each_call_to_its_variant(tmp_path: Path) -> None:
+    """Every real client against the simulator, the variants in one run: the gateway's ledger
+    still equals what the simulator billed, names each call's variant, and each variant's gate
+    report counts its own calls."""
+    import os
+    from collections import Counter
+
+    from creative_assets.campaign import ensure_job_partition
+    from creative_assets.definitions import build_definitions, local_resources
+    from creative_assets.providers.select import choice_from_env, provider_resources
+    from creative_assets.resources import settings_from_env
+    from creative_assets_tests.provider_sim import fast_config, running_simulator
+
+    keys = {p: f"{p}-key-ONERUN-5c1e" for p in ("openai", "bfl", "perplexity", "firecrawl", "hoc")}
+    with pytest.MonkeyPatch.context() as env, running_simulator(fast_config(api_keys=keys)) as sim:
+        for name, value in {
+            **sim.env(),
+            "CREATIVE_ASSETS_PROVIDERS": "all=real",
+            "CREATIVE_ASSETS_FORMATS": "1:1",
+        }.items():
+            env.setenv(name, value)
+        local = {**local_resources(str(tmp_path)), "settings": settings_from_env(os.environ)}
+        resources = {**local, **provider_resources(choice_from_env(os.environ), local["gateway"])}
+        defs = build_definitions(resources)
+        with dg.instance_for_test() as instance:
+            with dg.build_resources({"job_source": resources["job_source"]}) as built:
+                ensure_job_partition(instance, built.job_source, JOB)
+            text = defs.resolve_job_def("campaign_text").execute_in_process(
+                partition_key=JOB, instance=instance
+            )
+            variants = defs.resolve_job_def("campaign_variant").execute_in_process(
+                instance=instance, tags=variants_run_tags(JOB)
+            )
+            assert text.success and variants.success
+            sim.wait_idle()
+            entries = resources["gateway"].ledger(JOB)  # type: ignore[attr-defined]
+            billed = sim.stats()["totals"]["billed_usd"]
+            assert billed > 0 and round(sum(e.cost_usd for e in entries if not e.cached), 6) == round(
+                billed, 6
+            )
+            of_run = [e for e in entries if e.run_id == variants.run_id]
+            assert {e.variant for e in of_run} == set(VARIANTS)
+            by_variant = Counter(e.variant for e in of_run)
+            for variant in VARIANTS:
+                metadata = _latest(instance, "gate_reports", variant).asset_materialization.metadata  # type: ignore[union-attr]
+                assert metadata["provider_calls"].value == by_variant[variant]
