@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import dagster as dg
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.base import VARIANTS
@@ -37,3 +44,27 @@ def split_key(context: dg.AssetExecutionContext) -> tuple[str, str]:
 
 def variant_key(job_id: str, variant: str) -> dg.MultiPartitionKey:
     return dg.MultiPartitionKey({"job": job_id, "variant": variant})
+
+
+def variants_run_tags(job_id: str, variants: Sequence[str] = VARIANTS) -> dict[str, str]:
+    """Run tags that make one run of the job's `variants` (consecutive, in order): Dagster reads a
+    multi-partition range as a rectangle, so job|A…job|E is exactly the job's five variant
+    partitions. A run over several partitions carries no `dagster/partition` tag."""
+    return {
+        ASSET_PARTITION_RANGE_START_TAG: str(variant_key(job_id, variants[0])),
+        ASSET_PARTITION_RANGE_END_TAG: str(variant_key(job_id, variants[-1])),
+    }
+
+
+def run_partitions(tags: Mapping[str, str]) -> list[str]:
+    """The partition keys a run targets, from its tags: its one partition, or each variant
+    partition of a range over one job's variants ([] for a run without partitions)."""
+    if PARTITION_NAME_TAG in tags:
+        return [tags[PARTITION_NAME_TAG]]
+    start, end = tags.get(ASSET_PARTITION_RANGE_START_TAG), tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    if not start or not end:
+        return []
+    (job, first), (other_job, last) = start.split("|", 1), end.split("|", 1)
+    if job != other_job or first not in VARIANTS or last not in VARIANTS:
+        return [start, end]
+    return [str(variant_key(job, v)) for v in VARIANTS[VARIANTS.index(first) : VARIANTS.index(last) + 1]]

@@ -53,6 +53,7 @@ SLOW_MODULES = {
         "defs/test_lookups",
         "defs/test_one_picture",
         "defs/test_retry_policy",
+        "defs/test_variants_in_one_run",
         "imaging/test_glyphs_intact",
         "sim/test_ocr_readback",
         "deploy/test_daemon_sensors",

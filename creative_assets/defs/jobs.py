@@ -1,6 +1,7 @@
 """The campaign's jobs. One run cannot mix partitions definitions, so a campaign is three jobs
-run in order — the job-level phase, one run per variant (A–E), the roll-up — chained by
-`automation/sensors.py` (or by `creative-assets campaign` in one call)."""
+run in order — the job-level phase, the variants (A–E: one run of all five, or one run per
+variant), the roll-up — chained by `automation/sensors.py` (or by `creative-assets campaign` in
+one call)."""
 
 import dagster as dg
 
@@ -22,6 +23,11 @@ ROLLUP_ASSETS = [campaign_summary, export_bundle]
 # every run of the job: the sensors', the UI's and the desk's GraphQL launches.
 PRIORITY_TAG = "dagster/priority"
 ROLLUP_PRIORITY, TEXT_PRIORITY = "10", "5"
+# Every run of variant-level work carries this tag, whether it runs one variant partition or
+# several (a run over a partition range has no `dagster/partition/variant` tag, and may not: that
+# tag would make Dagster read it as a run of one partition); the queue limits variant runs by it.
+VARIANT_RUN_TAG = "creative_assets/variant_run"
+VARIANT_RUN = {VARIANT_RUN_TAG: "true"}
 
 campaign_text_job = dg.define_asset_job(
     "campaign_text",
@@ -34,6 +40,7 @@ campaign_variant_job = dg.define_asset_job(
     "campaign_variant",
     selection=dg.AssetSelection.assets(*VARIANT_ASSETS),
     executor_def=dg.in_process_executor,
+    tags=VARIANT_RUN,
     description="Images, Gate 1a, layouts, i2i, logo and gates 1b–4 for one job × variant.",
 )
 campaign_rollup_job = dg.define_asset_job(
@@ -51,12 +58,14 @@ regenerate_creatives_job = dg.define_asset_job(
     "regenerate_creatives",
     selection=dg.AssetSelection.assets(compose, gate_reports),
     executor_def=dg.in_process_executor,
+    tags=VARIANT_RUN,
     description="Overlay, logo and gates again on the stored base images and layouts.",
 )
 regenerate_images_job = dg.define_asset_job(
     "regenerate_images",
     selection=dg.AssetSelection.assets(base_images, layouts, compose, gate_reports),
     executor_def=dg.in_process_executor,
+    tags=VARIANT_RUN,
     description="New base images (tag creative_assets/generation=N for new seeds), then layouts, "
     "overlays, logo and gates.",
 )

@@ -25,7 +25,14 @@ from creative_assets.desk.schemas import (
 from creative_assets.desk.views import counts_of, creative_views
 from creative_assets.errors import CreativeAssetsError, ProviderError
 from creative_assets.models import VARIANTS, JobPosting
-from creative_assets.partitions import InvalidJobIdError, job_partitions, validate_job_id, variant_key
+from creative_assets.partitions import (
+    ASSET_PARTITION_RANGE_START_TAG,
+    InvalidJobIdError,
+    job_partitions,
+    run_partitions,
+    validate_job_id,
+    variant_key,
+)
 
 ACTIVE = {
     dg.DagsterRunStatus.QUEUED,
@@ -41,7 +48,8 @@ _CODED = re.compile(r"\[[a-z_]+\]")
 
 def purpose(run: dg.DagsterRun) -> str:
     """What a run does, in a recruiter's words."""
-    variant = run.tags.get(f"{dagster_client.PARTITION_TAG}/variant")
+    variants = [key.rsplit("|", 1)[-1] for key in run_partitions(run.tags) if "|" in key]
+    variant = f"{variants[0]}–{variants[-1]}" if len(variants) > 1 else (variants or [None])[0]
     return {
         "campaign_text": "writing the copy",
         "campaign_variant": f"making the creatives of variant {variant}",
@@ -54,11 +62,16 @@ def purpose(run: dg.DagsterRun) -> str:
 def job_runs(backend: Backend, job_id: str) -> list[dg.RunRecord]:
     """Every run of the job's partitions, newest first."""
     partitions = [job_id, *(str(variant_key(job_id, v)) for v in VARIANTS)]
-    return list(
-        backend.instance.get_run_records(
+    records = [
+        *backend.instance.get_run_records(
             filters=dg.RunsFilter(tags={dagster_client.PARTITION_TAG: partitions}), limit=500
-        )
-    )
+        ),
+        # a run of several variant partitions (the chain sensor's) has only its range's tags
+        *backend.instance.get_run_records(
+            filters=dg.RunsFilter(tags={ASSET_PARTITION_RANGE_START_TAG: partitions[1:]}), limit=500
+        ),
+    ]
+    return sorted(records, key=lambda r: r.create_timestamp, reverse=True)
 
 
 def failure_reason(backend: Backend, run: dg.DagsterRun) -> str:
@@ -89,7 +102,7 @@ def run_info(backend: Backend, record: dg.RunRecord) -> RunInfo:
     return RunInfo(
         run_id=run.run_id,
         job_name=run.job_name,
-        partition=run.tags.get(dagster_client.PARTITION_TAG),
+        partition=", ".join(run_partitions(run.tags)) or None,
         status=run.status.value,
         purpose=purpose(run),
         created_at=record.create_timestamp,
@@ -116,7 +129,8 @@ def state_of(
     for record in runs:  # newest first: the first run seen per partition and kind of work
         run = record.dagster_run
         kind = "bundle" if run.job_name == "campaign_rollup" else "make"
-        latest.setdefault((run.tags.get(dagster_client.PARTITION_TAG, ""), kind), run)
+        for partition in run_partitions(run.tags) or [""]:
+            latest.setdefault((partition, kind), run)
     failed = [r for r in latest.values() if r.status in UNSUCCESSFUL]
     if failed:
         return "failed", None, failure_reason(backend, failed[0])

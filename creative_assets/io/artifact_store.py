@@ -50,6 +50,26 @@ class ArtifactStore(dg.UPathIOManager):
         # request per output, and s3fs would create the bucket if it looked missing.
         return None
 
+    def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
+        """A run over several partitions (a job's variants in one run, defs/variants.py) hands
+        over a dict keyed by partition: each partition is stored in its own folder, with its own
+        metadata, exactly as a run of that partition alone would store it."""
+        if not context.has_asset_partitions or len(context.asset_partition_keys) == 1:
+            return super().handle_output(context, obj)
+        paths = self._get_paths_for_partitions(context)
+        if not isinstance(obj, dict) or set(obj) != set(paths):
+            raise TypeError(
+                f"{context.asset_key.to_user_string()} ran for {len(paths)} partitions and must "
+                "return a dict keyed by partition"
+            )
+        for key, path in paths.items():
+            self.dump_to_path(context=context, obj=obj[key], path=path)
+            context.step_context.add_asset_metadata(
+                {"path": dg.MetadataValue.path(str(path)), **self._metadata_for(context, obj[key], path)},
+                asset_key=context.asset_key,
+                partition_key=key,
+            )
+
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
         if not isinstance(obj, Model):
             raise TypeError(
@@ -101,12 +121,17 @@ class ArtifactStore(dg.UPathIOManager):
             ) from None
 
     def get_metadata(self, context: dg.OutputContext, obj: Any) -> dict[str, dg.RawMetadataValue]:
-        files = obj.files if isinstance(obj, Artifact) else {}
         folder = (
             next(iter(self._get_paths_for_partitions(context).values()))
             if context.has_asset_partitions
             else self._get_path(context)
         )
+        return self._metadata_for(context, obj, folder)
+
+    def _metadata_for(
+        self, context: dg.OutputContext, obj: Any, folder: UPath
+    ) -> dict[str, dg.RawMetadataValue]:
+        files = obj.files if isinstance(obj, Artifact) else {}
         return {
             "stored_bytes": sum(len(d) for d in files.values()),
             "stored_files": dg.MetadataValue.json(

@@ -10,6 +10,7 @@ import dagster as dg
 import pytest
 import yaml
 
+from creative_assets.defs.jobs import VARIANT_RUN_TAG
 from creative_assets_tests.conftest import make_defs
 
 PRIORITY = "dagster/priority"
@@ -41,6 +42,8 @@ def test_variant_runs_leave_slots_free_for_text_runs_and_roll_ups(instance_file:
         for limit in queue["tag_concurrency_limits"]
         if limit["value"] == {"applyLimitPerUniqueValue": False}
     }
-    # Every variant run carries the tag (Dagster tags a multi-partition run per dimension); text
-    # runs and roll-ups are single-partition runs and do not.
+    # Every run of the variant jobs carries the job tag (defs/jobs.py), of one variant partition or
+    # of several; a variant partition materialized from the asset graph carries Dagster's tag per
+    # dimension. Text runs and roll-ups carry neither.
+    assert 0 < limits[VARIANT_RUN_TAG] < queue["max_concurrent_runs"]
     assert 0 < limits["dagster/partition/variant"] < queue["max_concurrent_runs"]

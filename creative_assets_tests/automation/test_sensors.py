@@ -15,9 +15,10 @@ from creative_assets.defs.automation.sensors import (
     JOB_VERSION_TAG,
     hoc_jobs_sensor,
     rollup_key,
+    variant_runs_pending,
 )
 from creative_assets.models import VARIANTS
-from creative_assets.partitions import job_partitions, job_variant_partitions, variant_key
+from creative_assets.partitions import job_partitions, job_variant_partitions, variant_key, variants_run_tags
 from creative_assets.providers.local import LocalJobSource
 from creative_assets_tests.conftest import chain_sensor_requests, make_defs
 
@@ -170,15 +171,31 @@ def text_run(tmp_path: Path, instance: dg.DagsterInstance) -> dg.DagsterRun:
     return run
 
 
-def test_new_copy_chains_the_five_variant_runs_exactly_once(
+def test_new_copy_chains_one_run_of_the_five_variants_exactly_once(
     instance: dg.DagsterInstance, text_run: dg.DagsterRun
 ) -> None:
+    job = "hoc-4711-pflege"
     requests = chain_sensor_requests(instance, text_run, dg.DagsterEventType.RUN_SUCCESS)
-    assert [(r.job_name, r.partition_key) for r in requests] == [
-        ("campaign_variant", str(variant_key("hoc-4711-pflege", v))) for v in VARIANTS
-    ]
-    assert len({r.run_key for r in requests}) == 5 and all(text_run.run_id in r.run_key for r in requests)
-    assert all(r.tags[CAMPAIGN_TAG] == "hoc-4711-pflege" for r in requests)
+    assert [(r.job_name, r.partition_key) for r in requests] == [("campaign_variant", None)]
+    (request,) = requests
+    assert request.partition_key_range == dg.PartitionKeyRange(f"{job}|A", f"{job}|E")
+    # the range is the job's five variant partitions, nothing of another job
+    keys = job_variant_partitions.get_partition_keys_in_range(request.partition_key_range, instance)
+    assert keys == [variant_key(job, v) for v in VARIANTS]
+    assert text_run.run_id in str(request.run_key) and request.tags[CAMPAIGN_TAG] == job
+    # a tick that sees the same run again asks for the same run key: the daemon launches it once
+    again = chain_sensor_requests(instance, text_run, dg.DagsterEventType.RUN_SUCCESS)
+    assert [r.run_key for r in again] == [request.run_key]
+
+
+def test_a_run_of_several_variants_in_flight_holds_the_roll_up(instance: dg.DagsterInstance) -> None:
+    job = "hoc-4711-pflege"
+    instance.add_dynamic_partitions(job_partitions.name, [job])  # type: ignore[arg-type]
+    several = create_run_for_test(
+        instance, job_name="campaign_variant", status=dg.DagsterRunStatus.STARTED, tags=variants_run_tags(job)
+    )
+    assert variant_runs_pending(instance, job, besides="another run") == [several.run_id]
+    assert variant_runs_pending(instance, job, besides=several.run_id) == []
 
 
 @dg.asset(name="gate_reports", partitions_def=job_variant_partitions)

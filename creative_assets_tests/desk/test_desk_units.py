@@ -154,3 +154,38 @@ def test_a_trusted_proxys_identity_header() -> None:
     with pytest.raises(CreativeAssetsError) as exc:  # a browser behind the proxy still needs CSRF
         auth.reviewer(_request({"X-Forwarded-User": "anna"}, client="10.0.0.5", session={"csrf": "t"}))
     assert exc.value.code == "csrf_failed"
+
+
+def test_a_run_of_a_jobs_five_variants_is_each_variants_run() -> None:
+    """The chain sensor's one run for the five variant partitions (a partition range) is shown as
+    the variants' run while it runs; a later run of one variant supersedes it for that variant."""
+    import dagster as dg
+    from dagster._core.test_utils import create_run_for_test
+
+    from creative_assets.desk.campaigns import purpose, state_of
+    from creative_assets.partitions import run_partitions, variants_run_tags
+
+    job = "hoc-4711-pflege"
+    tags = variants_run_tags(job)
+    assert run_partitions(tags) == [f"{job}|{v}" for v in "ABCDE"]
+    assert run_partitions({"dagster/partition": f"{job}|C"}) == [f"{job}|C"]
+    with dg.instance_for_test() as instance:
+        running = create_run_for_test(
+            instance, job_name="campaign_variant", status=dg.DagsterRunStatus.STARTED, tags=tags
+        )
+        assert purpose(running) == "making the creatives of variant A–E"
+        records = instance.get_run_records()
+        assert state_of(None, records, creatives=0)[:2] == ("running", "making the creatives of variant A–E")  # type: ignore[arg-type]
+        instance.delete_run(running.run_id)
+        failed = create_run_for_test(
+            instance, job_name="campaign_variant", status=dg.DagsterRunStatus.FAILURE, tags=tags
+        )
+        for variant in "ABCDE":  # each variant made again on its own, after the failed run
+            create_run_for_test(
+                instance,
+                job_name="regenerate_images",
+                status=dg.DagsterRunStatus.SUCCESS,
+                tags={"dagster/partition": f"{job}|{variant}"},
+            )
+        assert failed.run_id in {r.dagster_run.run_id for r in instance.get_run_records()}
+        assert state_of(None, instance.get_run_records(), creatives=20)[0] == "done"  # type: ignore[arg-type]

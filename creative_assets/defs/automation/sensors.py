@@ -1,9 +1,10 @@
 """Unattended campaigns: a sensor that turns new or changed HOC jobs into campaign launches, and
-a run-status sensor that chains a campaign's runs (job-level → five variants → roll-up).
+a run-status sensor that chains a campaign's runs (job-level → one run of the five variants →
+roll-up).
 
 Why sensors and not declarative automation: a campaign spends money, so every launch must be
 exactly-once and explainable. Run keys give that (`<job>@<updated_at>` for a job version, the
-text run's id per variant, the variants' materialization ids for the roll-up); the chain reacts
+text run's id for its variants, the variants' materialization ids for the roll-up); the chain reacts
 within seconds of a run finishing; and a partition that already exists is handled like a new
 one (eager automation never runs a partition that was not "newly missing" when it first looked).
 The chain listens to what runs materialized, not to which job ran them, so a launch from the
@@ -25,7 +26,13 @@ from creative_assets.defs.jobs import campaign_rollup_job, campaign_variant_job
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import VARIANTS
 from creative_assets.models.base import Model
-from creative_assets.partitions import InvalidJobIdError, job_partitions, validate_job_id, variant_key
+from creative_assets.partitions import (
+    InvalidJobIdError,
+    job_partitions,
+    validate_job_id,
+    variant_key,
+    variants_run_tags,
+)
 from creative_assets.providers.base import JobSource
 
 CAMPAIGN_TAG = "creative_assets/campaign"
@@ -35,6 +42,7 @@ JOB_VERSION_TAG = "creative_assets/job_version"
 SELF_CHAINED_TAG = "creative_assets/self_chained"
 COMPLIANCE_CHECK = "gate_compliance"
 PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -203,8 +211,11 @@ def variant_runs_pending(instance: dg.DagsterInstance, job_id: str, besides: str
     change requests): it rolls up once, after its last run, not after each run while the others
     still change gate reports. If that last run fails, the re-run that succeeds rolls it up."""
     keys = [str(variant_key(job_id, v)) for v in VARIANTS]
-    runs = instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={PARTITION_TAG: keys}))
-    return [r for r in runs if r != besides]
+    runs = {  # runs of one variant partition, and runs of several (a range starts at one of them)
+        *instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={PARTITION_TAG: keys})),
+        *instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={RANGE_START_TAG: keys})),
+    }
+    return sorted(r for r in runs if r != besides)
 
 
 @dg.run_status_sensor(
@@ -212,8 +223,8 @@ def variant_runs_pending(instance: dg.DagsterInstance, job_id: str, besides: str
     request_jobs=[campaign_variant_job, campaign_rollup_job],
     minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Chains a campaign: new copy that passed the compliance gate → the five variant "
-    "runs; all variants' gate reports newer than the copy and no variant run left queued or "
+    description="Chains a campaign: new copy that passed the compliance gate → one run of its five "
+    "variant partitions; all variants' gate reports newer than the copy and no variant run left queued or "
     "running → the roll-up (once per round of runs).",
 )
 def campaign_chain_sensor(context: dg.RunStatusSensorContext):  # yields run requests
@@ -226,13 +237,13 @@ def campaign_chain_sensor(context: dg.RunStatusSensorContext):  # yields run req
         if blocked := compliance_block(context.instance, run.run_id, job_id):
             context.log.warning(f"{job_id}: no variant runs — {blocked}")
             continue
-        for variant in VARIANTS:
-            yield dg.RunRequest(
-                run_key=f"{run.run_id}:{variant}",
-                job_name="campaign_variant",
-                partition_key=str(variant_key(job_id, variant)),
-                tags={**tags, CAMPAIGN_TAG: job_id},
-            )
+        # One run for the five variants (defs/variants.py): a run worker's start-up is paid once
+        # per job, not once per variant.
+        yield dg.RunRequest(
+            run_key=f"{run.run_id}:variants",
+            job_name="campaign_variant",
+            tags={**tags, CAMPAIGN_TAG: job_id, **variants_run_tags(job_id)},
+        )
     jobs = {key.split("|", 1)[0] for key in materialized.get("gate_reports", set())}
     for job_id in sorted(jobs):
         key = rollup_key(context.instance, job_id)

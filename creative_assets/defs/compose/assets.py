@@ -15,6 +15,7 @@ from creative_assets.defs.metadata import calls_metadata, preview_of, table_of
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.defs.regeneration import CreativesConfig, plan_rounds, rounds_metadata
 from creative_assets.defs.text.compliance import ComplianceRules
+from creative_assets.defs.variants import each_variant
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.gateway.scope import call_scope
 from creative_assets.imaging.png import thumbnail
@@ -74,6 +75,7 @@ GATE_CHECKS = {
         for gate, name in GATE_CHECKS.items()
     ],
 )
+@each_variant
 def compose(
     context: dg.AssetExecutionContext,
     config: CreativesConfig,

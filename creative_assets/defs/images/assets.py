@@ -9,6 +9,7 @@ from creative_assets.defs.failures import CALL_FAILURES, call_failure, each_alon
 from creative_assets.defs.images.generation import GATE_1A_TEXT, gate_1a_failure, generate_clean_base_image
 from creative_assets.defs.metadata import calls_metadata, preview_of
 from creative_assets.defs.regeneration import GENERATION_TAG, generation_of
+from creative_assets.defs.variants import each_variant
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.gateway.scope import call_scope
@@ -28,6 +29,7 @@ from creative_assets.resources import CampaignSettings, OcrReader
 
 
 @dg.asset(partitions_def=job_variant_partitions, group_name="images", kinds={"json"})
+@each_variant
 def image_prompts(
     context: dg.AssetExecutionContext,
     text_generator: TextGenerator,
@@ -105,6 +107,7 @@ GATE_1A = dg.AssetCheckSpec(
 
 
 @dg.asset(partitions_def=job_variant_partitions, group_name="images", kinds={"png"}, check_specs=[GATE_1A])
+@each_variant
 def base_images(
     context: dg.AssetExecutionContext,
     config: BaseImagesConfig,

@@ -6,6 +6,7 @@ import dagster as dg
 from creative_assets.defs.failures import each_alone
 from creative_assets.defs.layout.framing import frame, plan
 from creative_assets.defs.metadata import calls_metadata
+from creative_assets.defs.variants import each_variant
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.gateway.scope import call_scope
 from creative_assets.models import (
@@ -22,6 +23,7 @@ from creative_assets.resources import CampaignSettings
 
 
 @dg.asset(partitions_def=job_variant_partitions, group_name="layout", kinds={"json"})
+@each_variant
 def layouts(
     context: dg.AssetExecutionContext,
     vision_analyzer: VisionAnalyzer,

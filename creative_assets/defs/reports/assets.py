@@ -30,6 +30,7 @@ from creative_assets.defs.reports.summary import (
     review_counts,
     reviews_of,
 )
+from creative_assets.defs.variants import each_variant
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import (
     VARIANTS,
@@ -73,6 +74,7 @@ MANIFEST_COLUMNS = (
     kinds={"json"},
     deps=["image_prompts", "layouts"],  # their calls are the variant's cost, read from the ledger
 )
+@each_variant
 def gate_reports(
     context: dg.AssetExecutionContext,
     gateway: ProviderGateway,

@@ -26,7 +26,8 @@ def phase_timings(instance: dg.DagsterInstance, job_id: str) -> list[PhaseTiming
         partitions = (
             [job_id] if phase in JOB_LEVEL_PHASES else [str(variant_key(job_id, v)) for v in VARIANTS]
         )
-        spans = []
+        spans: dict[tuple[str, str], tuple[float, float]] = {}  # a step of several partitions once
+        made = 0
         for partition in partitions:
             records = instance.fetch_materializations(
                 dg.AssetRecordsFilter(asset_key=dg.AssetKey(phase), asset_partitions=[partition]), limit=1
@@ -40,16 +41,19 @@ def phase_timings(instance: dg.DagsterInstance, job_id: str) -> list[PhaseTiming
                 }
             start, end = stats_of_run[entry.run_id].get(entry.step_key or "", (None, None))
             if start is not None and end is not None:
-                spans.append((start, end))
+                spans[(entry.run_id, entry.step_key or "")] = (start, end)
+                made += 1
         if spans:
             timings.append(
                 PhaseTiming(
                     phase=phase,
-                    partitions=len(spans),
-                    step_seconds=round(sum(end - start for start, end in spans), 3),
-                    wall_seconds=round(max(e for _, e in spans) - min(s for s, _ in spans), 3),
-                    started_at=min(s for s, _ in spans),
-                    ended_at=max(e for _, e in spans),
+                    partitions=made,
+                    step_seconds=round(sum(end - start for start, end in spans.values()), 3),
+                    wall_seconds=round(
+                        max(e for _, e in spans.values()) - min(s for s, _ in spans.values()), 3
+                    ),
+                    started_at=min(s for s, _ in spans.values()),
+                    ended_at=max(e for _, e in spans.values()),
                 )
             )
     return timings
@@ -58,9 +62,14 @@ def phase_timings(instance: dg.DagsterInstance, job_id: str) -> list[PhaseTiming
 def run_success_rate(instance: dg.DagsterInstance, job_id: str) -> tuple[int, int]:
     """(succeeded, finished) runs of this job's partitions, job-level and per variant."""
     finished = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
+    variant_keys = [str(variant_key(job_id, v)) for v in VARIANTS]
     runs = [
         *instance.get_run_records(dg.RunsFilter(tags={"dagster/partition": job_id}, statuses=finished)),
         *instance.get_run_records(dg.RunsFilter(tags={"dagster/partition/job": job_id}, statuses=finished)),
+        # a run of several variant partitions (defs/variants.py) has only its range's tags
+        *instance.get_run_records(
+            dg.RunsFilter(tags={"dagster/asset_partition_range_start": variant_keys}, statuses=finished)
+        ),
     ]
     unique = {r.dagster_run.run_id: r.dagster_run.status for r in runs}
     return sum(s == dg.DagsterRunStatus.SUCCESS for s in unique.values()), len(unique)
