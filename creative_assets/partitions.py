@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    PARTITION_NAME_TAG,
-)
 
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.base import VARIANTS
 from creative_assets.models.job import JOB_ID_PATTERN
+
+# Dagster's run tags for a run's partition and for a run over a partition range (what a
+# single-run backfill sets); spelt out because dagster exports them only from a private module.
+PARTITION_NAME_TAG = "dagster/partition"
+ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+ASSET_PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 job_partitions = dg.DynamicPartitionsDefinition(name="job")
 variant_partitions = dg.StaticPartitionsDefinition(list(VARIANTS))

@@ -23,9 +23,9 @@ from creative_assets.defs.regeneration import REGENERATE_CREATIVES_JOB
 from creative_assets.desk.settings import DeskSettings
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.approvals import ChangeMode
-from creative_assets.partitions import variant_key
+from creative_assets.partitions import PARTITION_NAME_TAG, variant_key
 
-PARTITION_TAG = "dagster/partition"
+PARTITION_TAG = PARTITION_NAME_TAG
 # The sensor's own tags for a run it requested: a campaign the desk starts carries the run key
 # hoc_jobs_sensor would give that job version, so the sensor sees it as started and never
 # launches it a second time. LAUNCHED_BY_TAG says who really did.

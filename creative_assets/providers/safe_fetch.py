@@ -4,9 +4,10 @@ Only http(s); no credentials in the URL; the host is resolved and every address 
 (no loopback, private, link-local, shared or reserved ranges: the classic SSRF targets such as
 cloud metadata at 169.254.169.254) unless `allow_private_hosts` is set, which only tests should do,
 or the URL is on `trusted_origin` and that origin is on loopback: a logo served by the configured
-scraping service itself when it runs on this machine (the simulator, a local mock). Redirects are followed by hand so every hop is checked again;
-the body is capped in bytes and in total time; the bytes must decode as an image (decompression
-bombs are refused by `open_image` from the header, before any pixel is allocated).
+scraping service itself when it runs on this machine (the simulator, a local mock). Redirects
+are followed by hand so every hop is checked again; the body is capped in bytes and in total
+time; the bytes must decode as an image (decompression bombs are refused by `open_image` from
+the header, before any pixel is allocated).
 
 Residual risk, accepted: the address is checked at resolution and the connection resolves again
 (DNS rebinding in between is not prevented; pinning the address would break TLS host checks).
@@ -17,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 from PIL import Image
@@ -40,11 +41,12 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def _origin(parts) -> tuple[str, str, int | None]:
-    return parts.scheme, (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+def _origin(parts: SplitResult) -> tuple[str, str, int]:
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return parts.scheme, (parts.hostname or "").lower(), port
 
 
-def _on_loopback_origin(parts, trusted_origin: str | None) -> bool:
+def _on_loopback_origin(parts: SplitResult, trusted_origin: str | None) -> bool:
     if not trusted_origin:
         return False
     trusted = urlsplit(trusted_origin)
@@ -82,7 +84,12 @@ def check_url(url: str, *, allow_private_hosts: bool, trusted_origin: str | None
 
 
 def fetch_bytes(
-    url: str, *, allow_private_hosts: bool, max_bytes: int, timeout_s: float, trusted_origin: str | None = None
+    url: str,
+    *,
+    allow_private_hosts: bool,
+    max_bytes: int,
+    timeout_s: float,
+    trusted_origin: str | None = None,
 ) -> bytes:
     """The body of a 200 answer, at most `max_bytes`, within `timeout_s` overall."""
     deadline = time.monotonic() + timeout_s

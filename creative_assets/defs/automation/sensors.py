@@ -27,6 +27,8 @@ from creative_assets.errors import CreativeAssetsError
 from creative_assets.models import VARIANTS
 from creative_assets.models.base import Model
 from creative_assets.partitions import (
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
     InvalidJobIdError,
     job_partitions,
     validate_job_id,
@@ -41,8 +43,6 @@ JOB_VERSION_TAG = "creative_assets/job_version"
 # the chain sensor leaves them alone.
 SELF_CHAINED_TAG = "creative_assets/self_chained"
 COMPLIANCE_CHECK = "gate_compliance"
-PARTITION_TAG = "dagster/partition"
-RANGE_START_TAG = "dagster/asset_partition_range_start"
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -211,10 +211,9 @@ def variant_runs_pending(instance: dg.DagsterInstance, job_id: str, besides: str
     change requests): it rolls up once, after its last run, not after each run while the others
     still change gate reports. If that last run fails, the re-run that succeeds rolls it up."""
     keys = [str(variant_key(job_id, v)) for v in VARIANTS]
-    runs = {  # runs of one variant partition, and runs of several (a range starts at one of them)
-        *instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={PARTITION_TAG: keys})),
-        *instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={RANGE_START_TAG: keys})),
-    }
+    # runs of one variant partition, and runs of several (a range starts at one of them)
+    tags = ({PARTITION_NAME_TAG: keys}, {ASSET_PARTITION_RANGE_START_TAG: keys})
+    runs = {r for t in tags for r in instance.get_run_ids(filters=dg.RunsFilter(statuses=IN_FLIGHT, tags=t))}
     return sorted(r for r in runs if r != besides)
 
 
