@@ -29,12 +29,21 @@ INK_TOLERANCE = 0.1  # in log luminance: ±10 % of the ink's luminance (+0.05)
 MIN_LIFT = float(np.log(1.15))  # ink a reader can tell from its background at all
 
 
+def _linear(c: np.ndarray) -> np.ndarray:
+    return np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+# Each 8-bit level's linear value, computed as for any other array: looked up, a pixel of an
+# 8-bit image gets the very same float64 as computing it, without a power per channel.
+_LINEAR_OF_LEVEL = _linear(np.arange(256, dtype=np.float64) / 255.0)
+_WEIGHTS = np.array([0.2126, 0.7152, 0.0722])
+
+
 def luminance(rgb: np.ndarray) -> np.ndarray:
     """WCAG relative luminance per pixel of an sRGB array (vectorised
     imaging.color.relative_luminance)."""
-    c = rgb.astype(np.float64) / 255.0
-    linear = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
+    linear = _LINEAR_OF_LEVEL[rgb] if rgb.dtype == np.uint8 else _linear(rgb.astype(np.float64) / 255.0)
+    return linear @ _WEIGHTS
 
 
 def text_contrast(lum: np.ndarray) -> float:

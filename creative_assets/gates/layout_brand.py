@@ -31,15 +31,22 @@ LOGO_MIN_DIFF = 1.0  # mean |Δ| per channel (0–255); lossless PNGs give exact
 
 def _brand_share(img: Image.Image, layout: Layout, colors: list[str]) -> dict[str, float]:
     """Share of text-zone pixels (their union) within BRAND_DISTANCE of each brand colour."""
-    mask = np.zeros((img.height, img.width), dtype=bool)
-    for z in layout.zones:
-        left, top, right, bottom = z.box.to_pixels(img.width, img.height)
-        mask[top:bottom, left:right] = True
-    # Only the zones' pixels become numbers (the whole frame in float32 cost more than the rest
-    # of the gate), and distances are compared squared: whole numbers, so exactly as the roots.
-    # Each channel's squared distance is looked up by its value (a 256-entry table), not computed
-    # per pixel: the same whole numbers.
-    rgb = np.asarray(img if img.mode == "RGB" else img.convert("RGB"))
+    boxes = [z.box.to_pixels(img.width, img.height) for z in layout.zones]
+    boxes = [
+        (left, top, right, bottom) for left, top, right, bottom in boxes if right > left and bottom > top
+    ]
+    if not boxes:
+        return dict.fromkeys(colors, 0.0)
+    # Only the zones' pixels become numbers, from the rectangle around them (the whole frame
+    # cost more than the rest of the gate), and distances are compared squared: whole numbers,
+    # so exactly as the roots. Each channel's squared distance is looked up by its value (a
+    # 256-entry table), not computed per pixel: the same whole numbers.
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    mask = np.zeros((y1 - y0, x1 - x0), dtype=bool)
+    for left, top, right, bottom in boxes:
+        mask[top - y0 : bottom - y0, left - x0 : right - x0] = True
+    rgb = np.asarray((img if img.mode == "RGB" else img.convert("RGB")).crop((x0, y0, x1, y1)))
     zone = rgb[mask]
     if zone.size == 0:
         return dict.fromkeys(colors, 0.0)

@@ -20,8 +20,9 @@ HEIGHT_FAIL, HEIGHT_WARN = 0.015, 0.02  # of image height: ~15/20 px on a 1024 f
 def gate_4_readability(img: Image.Image, lines: list[OcrLine], layout: Layout) -> GateResult:
     """Enough contrast between text and background (WCAG ratio) and big enough type."""
     # Only the pixels under the text are measured, so only they are converted: the whole
-    # image in float64 took longer than the rest of the gate on a 1080×1920 story.
-    rgb = np.asarray(img.convert("RGB"))
+    # image in float64 took longer than the rest of the gate on a 1080×1920 story. (An RGB
+    # image is read as it is: `convert` would copy it first.)
+    rgb = np.asarray(img if img.mode == "RGB" else img.convert("RGB"))
     zones: dict[str, JsonValue] = {}
     worst_contrast, smallest = 21.0, 1.0
     for zone in layout.zones:

@@ -136,12 +136,15 @@ def contrast_p10(pixels: np.ndarray, text_lum: float, scrim: np.ndarray, alpha: 
     return float(np.percentile(ratio, 10))
 
 
-def analyze_image(img: Image.Image, *, provider: str = "local", digest: str | None = None) -> ImageAnalysis:
+def analyze_image(
+    img: Image.Image, *, provider: str = "local", digest: str | None = None, grid: np.ndarray | None = None
+) -> ImageAnalysis:
     """Candidate text regions (calmest first), the subject's box and the corners' detail.
     `digest` is the sha256 of the PNG the caller decoded `img` from; without it the image is
-    encoded to be hashed (a PNG encode is slower than the whole analysis)."""
-    rgb = img.convert("RGB")
-    grid = detail_grid(rgb)
+    encoded to be hashed (a PNG encode is slower than the whole analysis). `grid`: the image's
+    `detail_grid`, if the caller has it (a vision analyzer measures its model's areas on it too)."""
+    rgb = img if img.mode == "RGB" else img.convert("RGB")
+    grid = detail_grid(rgb) if grid is None else grid
     # Luminance is linearised before averaging (at 2× the grid), so a checkerboard of black
     # and white reads as its true mean luminance rather than that of a mid-grey.
     small = np.asarray(rgb.resize((2 * GRID, 2 * GRID), Image.Resampling.BOX), dtype=np.float32)

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -125,7 +126,8 @@ class Canvas:
         if self.crop == FULL_FRAME and validate_png(self.base_png, what="base image") == within:
             return self.base_png, frame
         scaled = self._scaled((frame[2] - frame[0], frame[3] - frame[1]))
-        mean = tuple(round(c) for c in np.asarray(scaled, dtype=np.float32).reshape(-1, 3).mean(axis=0))
+        # cv2 sums in double precision (exact for 8-bit pixels) without a float copy of the frame.
+        mean = tuple(round(c) for c in cv2.mean(np.asarray(scaled))[:3])
         picture = Image.new("RGB", within, mean)  # type: ignore[arg-type]
         picture.paste(scaled, frame[:2])
         return to_png(picture, fast=True), frame  # sent, never stored

@@ -253,10 +253,12 @@ class OpenAIVisionAnalyzer(OpenAIResource, VisionAnalyzer):
 
     def analyze(self, png: bytes) -> Generated[ImageAnalysis]:
         img = open_image(png, what="base image")
-        local = analyze_image(img, provider=PROVIDER, digest=sha256(png))
+        rgb = img if img.mode == "RGB" else img.convert("RGB")
+        grid = detail_grid(rgb)  # measured once, for the local areas and the model's alike
+        local = analyze_image(rgb, provider=PROVIDER, digest=sha256(png), grid=grid)
         question = "Where is the subject, and where can a headline go?"
         zones = self._ask(VisionZones, "image_analysis", prompts.VISION, question, self._image_part(img))
-        return Generated(merge_analysis(local, zones, img), f"{PROVIDER}/{self.model}")
+        return Generated(merge_analysis(local, zones, rgb, grid=grid), f"{PROVIDER}/{self.model}")
 
 
 def _clip(box: Box) -> Box | None:
@@ -269,11 +271,14 @@ def _span(start: float, size: float, cells: int) -> slice:
     return slice(first, max(first + 1, min(cells, math.ceil((start + size) * cells))))
 
 
-def merge_analysis(local: ImageAnalysis, zones: VisionZones, img: Image.Image) -> ImageAnalysis:
+def merge_analysis(
+    local: ImageAnalysis, zones: VisionZones, img: Image.Image, *, grid: np.ndarray | None = None
+) -> ImageAnalysis:
     """The model's areas become candidate regions measured like the local ones; its subject
-    replaces the local guess (a smooth face is a subject though it is calm)."""
-    rgb = img.convert("RGB")
-    grid = detail_grid(rgb)
+    replaces the local guess (a smooth face is a subject though it is calm). `grid`: the
+    image's `detail_grid`, if the caller has it."""
+    rgb = img if img.mode == "RGB" else img.convert("RGB")
+    grid = detail_grid(rgb) if grid is None else grid
     small = np.asarray(rgb.resize(grid.shape[::-1], Image.Resampling.BOX), dtype=np.float32) / 255.0
     linear = np.where(small <= 0.03928, small / 12.92, ((small + 0.055) / 1.055) ** 2.4)
     luminance = linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)

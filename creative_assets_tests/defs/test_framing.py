@@ -58,6 +58,20 @@ def test_a_cropped_format_is_sent_to_the_edit_resampled_once_from_the_base_image
     assert np.array_equal(np.asarray(picture.crop(frame)), np.asarray(once))
 
 
+def test_the_edit_canvas_is_padded_with_the_pictures_mean_colour() -> None:
+    """The padding around a fitted story is the mean of the picture's pixels, rounded: summed
+    exactly (a float32 running sum over a million pixels drifted by up to three levels)."""
+    # Bright noise: its running float32 sum lost enough to round the mean to the next level.
+    base = Image.fromarray(np.random.default_rng(0).integers(230, 256, (1024, 1024, 3), dtype=np.uint8))
+    crop = Box(x=0.21875, y=0.0, w=0.5625, h=1.0)
+    story = Canvas.framed(to_png(base), crop, ad_format("9:16"))
+    sent, (left, top, right, bottom) = story.fitted((1024, 1536))
+    picture = np.asarray(open_image(sent).convert("RGB"))
+    inside = picture[top:bottom, left:right].reshape(-1, 3).astype(np.int64)
+    expected = [int(v) for v in np.round(inside.sum(axis=0) / len(inside))]
+    assert picture[0, 0].tolist() == picture[-1, -1].tolist() == expected
+
+
 def test_a_retry_sends_the_edit_the_picture_made_first(monkeypatch: pytest.MonkeyPatch) -> None:
     base = Image.radial_gradient("L").resize((1024, 1024)).convert("RGB")
     story = Canvas.framed(to_png(base), Box(x=0.21875, y=0.0, w=0.5625, h=1.0), ad_format("9:16"))

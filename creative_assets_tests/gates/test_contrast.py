@@ -92,3 +92,21 @@ def test_a_box_without_ink_is_not_credited_with_contrast() -> None:
     flat = luminance(np.full((40, 300, 3), 128, np.uint8))
     assert text_contrast(flat) == 1.0
     assert text_contrast(flat[:2]) == 1.0
+
+
+def test_luminance_of_an_8_bit_image_is_the_wcag_formula_exactly() -> None:
+    """8-bit pixels are looked up, not computed: the same float64 for every level and any
+    layout of the array (a line's box is a strided slice of the frame)."""
+    rng = np.random.default_rng(7)
+    frame = rng.integers(0, 256, (120, 300, 3), dtype=np.uint8)
+    frame[0, :256] = np.arange(256, dtype=np.uint8)[:, None]  # every level in every channel
+    patch = frame[10:90, 20:280]
+
+    def formula(rgb: np.ndarray) -> np.ndarray:
+        c = rgb.astype(np.float64) / 255.0
+        linear = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+    for rgb in (frame, patch):
+        assert np.array_equal(luminance(rgb), formula(rgb))
+        assert np.array_equal(luminance(rgb.astype(np.float32)), formula(rgb))

@@ -112,3 +112,29 @@ def test_brand_share_counts_the_zone_pixels_within_the_distance_of_each_colour()
         expected = float(np.mean(np.sqrt(((zone - rgb) ** 2).sum(axis=1)) <= BRAND_DISTANCE))
         assert shares[color] == expected
     assert shares["#0A5C8F"] > 40 / 60
+
+
+def test_brand_share_counts_each_pixel_of_overlapping_and_separate_zones_once() -> None:
+    """The share is over the zones' union, whatever lies between them: the same figures as a
+    mask of the whole frame gives."""
+    pixels = np.random.default_rng(5).integers(0, 256, (300, 200, 3), dtype=np.uint8)
+    pixels[20:80, 10:190] = (10, 92, 143)
+    boxes = [
+        Box(x=0.05, y=0.05, w=0.9, h=0.25),
+        Box(x=0.3, y=0.2, w=0.6, h=0.2),  # overlaps the first
+        Box(x=0.1, y=0.8, w=0.4, h=0.15),  # far below, across a gap
+    ]
+    zones = [
+        TextZone(role=role, box=box, color="#ffffff")
+        for role, box in zip(("headline", "subline", "cta"), boxes, strict=True)
+    ]
+    plan = layout("1:1", 0.8).model_copy(update={"zones": zones})
+    shares = _brand_share(Image.fromarray(pixels), plan, ["#0A5C8F", "#F2A900"])
+    mask = np.zeros(pixels.shape[:2], dtype=bool)
+    for box in boxes:
+        left, top, right, bottom = box.to_pixels(200, 300)
+        mask[top:bottom, left:right] = True
+    zone = pixels[mask].astype(float)
+    for color, rgb in (("#0A5C8F", (10, 92, 143)), ("#F2A900", (242, 169, 0))):
+        expected = float(np.mean(np.sqrt(((zone - rgb) ** 2).sum(axis=1)) <= BRAND_DISTANCE))
+        assert shares[color] == expected

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creative_assets.imaging.analysis import analyze_image
+from creative_assets.imaging.analysis import analyze_image, detail_grid
 from creative_assets.imaging.png import sha256, to_png
+from creative_assets.models.base import Box
+from creative_assets.providers.openai_images import VisionZones, merge_analysis
 
 SIZE = 1024
 
@@ -72,3 +74,15 @@ def test_handles_rgba_and_non_square() -> None:
     analysis = analyze_image(img)
     assert (analysis.width, analysis.height) == (800, 400)
     assert analysis.regions
+
+
+def test_a_vision_analysis_measured_on_one_grid_is_the_one_measured_twice() -> None:
+    """The OpenAI analyzer measures the local areas and its model's areas on one detail grid:
+    the same analysis as each measuring its own."""
+    img = flat_top_noisy_bottom(seed=4).convert("RGBA")
+    rgb = img.convert("RGB")
+    grid = detail_grid(rgb)
+    local = analyze_image(img, provider="openai", digest="0" * 64)
+    assert analyze_image(rgb, provider="openai", digest="0" * 64, grid=grid) == local
+    zones = VisionZones(subject=Box(x=0.2, y=0.6, w=0.5, h=0.3), text_zones=[Box(x=0.1, y=0.1, w=0.8, h=0.2)])
+    assert merge_analysis(local, zones, rgb, grid=grid) == merge_analysis(local, zones, img)
