@@ -25,13 +25,14 @@ import dagster as dg
 
 from creative_assets.defs.parallel import side_by_side
 from creative_assets.gateway.scope import call_scope
-from creative_assets.models import Model
+from creative_assets.models import VARIANTS, Model
 from creative_assets.partitions import job_variant_partitions
 
-# Variants of one run made side by side: as many as the queue lets variant runs go at once on the
-# embedded default, so a run of five holds no more in memory than two runs of one did, and two
-# variants' images (4 each) still keep BFL's 5 slots busy.
-VARIANTS_AT_ONCE = 2
+# Variants of one run made side by side: all of them, as five runs of one went side by side before,
+# so each step's provider calls overlap as they did (with two at a time a campaign's wall time
+# grew by a third: three rounds of each step's calls instead of one). One process holding five
+# variants still needs less memory than five run workers did (benchmarks/results/one_run_*.md).
+VARIANTS_AT_ONCE = len(VARIANTS)
 
 
 class _OnePartition:
