@@ -53,12 +53,14 @@ FOUR_FORMATS = "1:1,4:5,9:16,16:9"
 def _run_record(instance: Any, rec: Any) -> dict[str, Any]:
     import dagster as dg
 
+    from creative_assets.partitions import run_partitions
+
     run = rec.dagster_run
     starting = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_STARTING).records
     return {
         "run_id": run.run_id,
         "job": run.job_name,
-        "partition": run.tags.get("dagster/partition"),
+        "partition": ", ".join(run_partitions(run.tags)) or None,
         "campaign": run.tags.get("creative_assets/campaign"),
         "status": run.status.value,
         "created": rec.create_timestamp.timestamp(),
