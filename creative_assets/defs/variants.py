@@ -28,10 +28,10 @@ from creative_assets.gateway.scope import call_scope
 from creative_assets.models import VARIANTS, Model
 from creative_assets.partitions import job_variant_partitions
 
-# Variants of one run made side by side: all of them, as five runs of one went side by side before,
-# so each step's provider calls overlap as they did (with two at a time a campaign's wall time
-# grew by a third: three rounds of each step's calls instead of one). One process holding five
-# variants still needs less memory than five run workers did (benchmarks/results/one_run_*.md).
+# Variants of one run made side by side: all of them, as five runs of one went side by side, so
+# each step's provider calls overlap in one round (two at a time made three rounds, and a longer
+# campaign). One process holding five variants needs less memory than five run workers did
+# (benchmarks/results/one_run_2026-12-07.md).
 VARIANTS_AT_ONCE = len(VARIANTS)
 
 
