@@ -95,14 +95,12 @@ def test_a_run_of_five_variants_bills_each_call_to_its_variant(tmp_path: Path) -
     """Every real client against the simulator, the variants in one run: the gateway's ledger
     still equals what the simulator billed, names each call's variant, and each variant's gate
     report counts its own calls."""
-    import os
     from collections import Counter
 
     from creative_assets.campaign import ensure_job_partition
-    from creative_assets.definitions import build_definitions, local_resources
-    from creative_assets.providers.select import choice_from_env, provider_resources
-    from creative_assets.resources import settings_from_env
+    from creative_assets.definitions import build_definitions
     from creative_assets_tests.provider_sim import fast_config, running_simulator
+    from creative_assets_tests.support.real_clients import real_client_resources
 
     keys = {p: f"{p}-key-ONERUN-5c1e" for p in ("openai", "bfl", "perplexity", "firecrawl", "hoc")}
     with pytest.MonkeyPatch.context() as env, running_simulator(fast_config(api_keys=keys)) as sim:
@@ -112,8 +110,7 @@ def test_a_run_of_five_variants_bills_each_call_to_its_variant(tmp_path: Path) -
             "CREATIVE_ASSETS_FORMATS": "1:1",
         }.items():
             env.setenv(name, value)
-        local = {**local_resources(str(tmp_path)), "settings": settings_from_env(os.environ)}
-        resources = {**local, **provider_resources(choice_from_env(os.environ), local["gateway"])}
+        resources = real_client_resources(str(tmp_path))
         defs = build_definitions(resources)
         with dg.instance_for_test() as instance:
             with dg.build_resources({"job_source": resources["job_source"]}) as built:

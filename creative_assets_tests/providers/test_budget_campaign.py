@@ -4,21 +4,19 @@ the simulator's billing, and after the cap is raised the re-run pays for nothing
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from creative_assets.campaign import ensure_job_partition, first_step_error
-from creative_assets.definitions import build_definitions, local_resources
+from creative_assets.definitions import build_definitions
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.models import IMAGE_TYPES
 from creative_assets.partitions import variant_key
-from creative_assets.providers.select import choice_from_env, provider_resources
-from creative_assets.resources import settings_from_env
 from creative_assets_tests.provider_sim import fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
+from creative_assets_tests.support.real_clients import real_client_resources
 
 KEYS = {p: f"{p}-key-BUDGET" for p in ("openai", "bfl", "perplexity", "firecrawl", "hoc")}
 CAP_USD = 0.45  # the text phase fits; the variant phase runs out during its layouts
@@ -28,12 +26,7 @@ def defs_with(storage: Path, state: Path, cap: float | None) -> dg.Definitions:
     gateway = ProviderGateway(
         cache_url=str(storage / "_cache"), state_url=f"sqlite:///{state}", job_budget_usd=cap
     )
-    resources = {
-        **local_resources(str(storage), gateway),
-        "settings": settings_from_env(os.environ),  # as deployment_resources(): one format in tests
-        **provider_resources(choice_from_env(os.environ), gateway),
-    }
-    return build_definitions(resources)
+    return build_definitions(real_client_resources(str(storage), gateway))
 
 
 def test_a_budget_cap_stops_the_campaign_cleanly_and_a_raised_cap_resumes_it(tmp_path: Path) -> None:

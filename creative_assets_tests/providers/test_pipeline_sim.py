@@ -5,7 +5,6 @@ client, pointed at the simulator purely through environment variables, wired the
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,15 +14,14 @@ import dagster as dg
 import pytest
 
 from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
-from creative_assets.definitions import build_definitions, local_resources
+from creative_assets.definitions import build_definitions
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS
 from creative_assets.partitions import variant_key
-from creative_assets.providers.select import choice_from_env, provider_resources
-from creative_assets.resources import settings_from_env
 from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
+from creative_assets_tests.support.real_clients import real_client_resources
 
 REAL = {"openai", "bfl", "perplexity", "firecrawl"}
 # Keys the simulator insists on: a client that did not send its key would fail the run.
@@ -53,8 +51,7 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Campaign]:
             env.setenv(name, value)
         env.setenv("CREATIVE_ASSETS_PROVIDERS", "all=real")
         # Exactly what deployment_resources() does with the wiring proposed for it.
-        local = {**local_resources(str(storage)), "settings": settings_from_env(os.environ)}
-        resources = {**local, **provider_resources(choice_from_env(os.environ), local["gateway"])}
+        resources = real_client_resources(str(storage))
         defs = build_definitions(resources)
         with dg.instance_for_test() as instance:
             with dg.build_resources({"job_source": resources["job_source"]}) as built:
