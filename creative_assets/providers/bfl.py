@@ -15,7 +15,6 @@ key (its URL is signed already), and the sample is streamed with a byte cap.
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from urllib.parse import urlencode, urlparse
 
@@ -33,6 +32,7 @@ from creative_assets.models import DesignerPrompt, ProviderCall
 from creative_assets.providers.base import Generated, ImageGenerator
 from creative_assets.providers.http import HttpSettings, ProviderHttp, failed_call, json_body, timed
 from creative_assets.providers.prices import BFL_PER_IMAGE
+from creative_assets.providers.safe_fetch import loopback_host
 
 DEFAULT_BASE_URL = "https://api.bfl.ai"
 PROVIDER = "bfl"
@@ -55,16 +55,7 @@ def trusted_host(url: str, base_url: str) -> bool:
         return True
     if parts.scheme == "https" and (host == "bfl.ai" or host.endswith(".bfl.ai")):
         return True
-    return _loopback(host) and _loopback(base_host)
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return loopback_host(host) and loopback_host(base_host)
 
 
 def flux_size(width: int, height: int) -> tuple[int, int]:

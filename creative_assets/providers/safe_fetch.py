@@ -46,16 +46,21 @@ def _origin(parts: SplitResult) -> tuple[str, str, int]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
+def loopback_host(host: str) -> bool:
+    """`localhost` or a loopback address, as written in a URL (not resolved)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _on_loopback_origin(parts: SplitResult, trusted_origin: str | None) -> bool:
     if not trusted_origin:
         return False
     trusted = urlsplit(trusted_origin)
-    host = (trusted.hostname or "").lower()
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    return loopback and _origin(parts) == _origin(trusted)
+    return loopback_host((trusted.hostname or "").lower()) and _origin(parts) == _origin(trusted)
 
 
 def check_url(url: str, *, allow_private_hosts: bool, trusted_origin: str | None = None) -> None:
