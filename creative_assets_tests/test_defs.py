@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import dagster as dg
 
 from creative_assets.definitions import defs
@@ -66,3 +69,16 @@ def test_campaign_jobs_exist() -> None:
         assert loaded.resolve_job_def(name)
     rollup = loaded.resolve_job_def("campaign_rollup").asset_layer.selected_asset_keys
     assert {k.to_user_string() for k in rollup} == {"campaign_summary", "export_bundle"}
+
+
+def test_loading_the_code_location_prints_no_preview_warning() -> None:
+    """The partitioned gate checks are a preview feature used knowingly (partitions.py): loading
+    the definitions, as every command and run worker does, must not print its warning."""
+    loaded = subprocess.run(
+        [sys.executable, "-W", "error::dagster.PreviewWarning", "-c", "import creative_assets.definitions"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    assert "PreviewWarning" not in loaded.stderr
