@@ -146,7 +146,9 @@ class AdvisorySlots(SlotPool):
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._engine = lock_session_engine(url, "creative_assets_slots")
+        self._engine = lock_session_engine(url, "creative_assets_slot_queue")
+        # in_use() and waiting(), on sessions of their own, named apart from those holding locks.
+        self._probes = lock_session_engine(url, "creative_assets_probe")
         self._queues: dict[tuple[str, int], _LocalQueue] = {}
         self._queues_lock = threading.Lock()
 
@@ -172,7 +174,7 @@ class AdvisorySlots(SlotPool):
             " AND classid = :classid AND objsubid = 2 AND objid::bigint = ANY(:objids)"
         )
         objids = [_objid(provider, index) for index in range(limit)]
-        with self._engine.connect() as conn:
+        with self._probes.connect() as conn:
             return int(conn.execute(query, {"classid": _ADVISORY_CLASSID, "objids": objids}).scalar_one())
 
     def waiting(self, provider: str) -> int:
@@ -183,7 +185,7 @@ class AdvisorySlots(SlotPool):
             " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             " AND classid = :classid AND objsubid = 2 AND objid::bigint = :objid"
         )
-        with self._engine.connect() as conn:
+        with self._probes.connect() as conn:
             params = {"classid": _ADVISORY_CLASSID, "objid": _objid(provider, "queue")}
             heads = int(conn.execute(query, params).scalar_one())
         return heads + max(0, len(self.local_queue(provider)) - 1)
