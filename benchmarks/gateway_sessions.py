@@ -5,10 +5,11 @@ flight, then one of `--limit` in-flight slots of one provider, held for `--hold-
 
     PYTHONPATH=$PWD python -m benchmarks.gateway_sessions --processes 3 --threads 40
 
-Prints the peak of the gateway's lock sessions (pg_stat_activity, application_name like
-'creative_assets%') and of all sessions on the database, sampled every 20 ms; the most slots
-held at once (must not exceed the limit); the workers' CPU seconds (user+sys) and the load
-average. Each process's calls queue behind each other, as a variant run's do.
+`--gateway` makes each call through `ProviderGateway.call`: its ledger row, token bucket and
+breaker too, on the gateway's pooled sessions. Prints the peak of the gateway's lock sessions
+(pg_stat_activity, application_name like 'creative_assets%') and of all sessions on the
+database, sampled every 20 ms; the most slots held at once (must not exceed the limit); the
+workers' CPU seconds (user+sys) and the load average.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import json
 import multiprocessing
 import os
 import resource
+import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -51,13 +53,11 @@ def throwaway_database(admin_url: str) -> Iterator[tuple[str, str]]:
         admin.close()
 
 
-def worker(url: str, threads: int, calls: int, limit: int, hold_s: float, barrier: Any, out: Any) -> None:
+def _locks_only(url: str, cache: str, limit: int, hold_s: float) -> Callable[[int], tuple[float, float]]:
     from creative_assets.gateway.flights import flights_for
     from creative_assets.gateway.slots import slots_for
 
     slots, flights = slots_for(url), flights_for(url)
-    barrier.wait()
-    cpu = resource.getrusage(resource.RUSAGE_SELF)  # after the imports: the calls' CPU alone
 
     def call(n: int) -> tuple[float, float]:
         # A distinct request per call: every call holds a flight of its own, as a campaign's do.
@@ -65,6 +65,50 @@ def worker(url: str, threads: int, calls: int, limit: int, hold_s: float, barrie
             entered = time.monotonic()  # CLOCK_MONOTONIC is system-wide: intervals compare
             time.sleep(hold_s)
             return entered, time.monotonic()
+
+    return call
+
+
+def _whole_gateway(url: str, cache: str, limit: int, hold_s: float) -> Callable[[int], tuple[float, float]]:
+    """Calls through `ProviderGateway.call`: its ledger, bucket and breaker sessions as well."""
+    from creative_assets.gateway.models import ProviderLimit
+    from creative_assets.gateway.resource import Answer, CallSpec, ProviderGateway
+    from creative_assets.models import ProviderCall
+
+    limits = {PROVIDER: ProviderLimit(max_in_flight=limit, requests_per_minute=1e6, burst=10_000)}
+    gateway = ProviderGateway(cache_url=cache, state_url=url, limits=limits, slot_timeout_s=300)
+    paid = ProviderCall(provider=PROVIDER, model="bench", operation="generate", cost_usd=0.0)
+
+    def call(n: int) -> tuple[float, float]:
+        interval: list[float] = []
+
+        def request() -> Answer:
+            interval.append(time.monotonic())
+            time.sleep(hold_s)
+            interval.append(time.monotonic())
+            return Answer(call=paid, cacheable=False)
+
+        spec = CallSpec(PROVIDER, "generate", "bench", {"call": f"{os.getpid()}-{n}"}, expected_cost_usd=0.0)
+        gateway.call(spec, request)
+        return interval[0], interval[1]
+
+    return call
+
+
+def worker(
+    url: str,
+    cache: str,
+    whole: bool,
+    threads: int,
+    calls: int,
+    limit: int,
+    hold_s: float,
+    barrier: Any,
+    out: Any,
+) -> None:
+    call = (_whole_gateway if whole else _locks_only)(url, cache, limit, hold_s)
+    barrier.wait()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)  # after the imports: the calls' CPU alone
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         intervals = list(pool.map(call, range(threads * calls)))
@@ -113,12 +157,11 @@ class Sampler(threading.Thread):
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
-    with throwaway_database(args.url) as (url, name):
+    with throwaway_database(args.url) as (url, name), tempfile.TemporaryDirectory() as cache:
         barrier, out = context.Barrier(args.processes + 1, timeout=120), context.Queue()
+        load = (args.gateway, args.threads, args.calls, args.limit, args.hold_s)
         procs = [
-            context.Process(
-                target=worker, args=(url, args.threads, args.calls, args.limit, args.hold_s, barrier, out)
-            )
+            context.Process(target=worker, args=(url, cache, *load, barrier, out))
             for _ in range(args.processes)
         ]
         for proc in procs:
@@ -134,6 +177,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             proc.join(60)
         sampler.stop()
     return {
+        "mode": "gateway" if args.gateway else "locks",
         "processes": args.processes,
         "threads": args.threads,
         "calls": len(intervals),
@@ -155,6 +199,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=4, help="calls per thread")
     parser.add_argument("--limit", type=int, default=5)
     parser.add_argument("--hold-s", type=float, default=0.05)
+    parser.add_argument("--gateway", action="store_true", help="whole calls: ledger, bucket, breaker too")
     parser.add_argument("--url", default=DEFAULT_URL, help="a database on the server (trust auth)")
     print(json.dumps(measure(parser.parse_args())), flush=True)
 

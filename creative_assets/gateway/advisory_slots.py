@@ -141,6 +141,10 @@ class _AdvisoryClaimant:
         self._leases.clear()
 
 
+_QUEUES: dict[tuple[str, str, int], _LocalQueue] = {}
+_QUEUES_LOCK = threading.Lock()
+
+
 class AdvisorySlots(SlotPool):
     """Slots as Postgres session advisory locks, shared by every machine using the database."""
 
@@ -149,19 +153,19 @@ class AdvisorySlots(SlotPool):
         self._engine = lock_session_engine(url, "creative_assets_slot_queue")
         # in_use() and waiting(), on sessions of their own, named apart from those holding locks.
         self._probes = lock_session_engine(url, "creative_assets_probe")
-        self._queues: dict[tuple[str, int], _LocalQueue] = {}
-        self._queues_lock = threading.Lock()
 
     @property
     def session(self) -> LockSession:
         return lock_session_of(self.url)
 
     def local_queue(self, provider: str) -> _LocalQueue:
-        key = (provider, os.getpid())  # a forked child queues on sessions of its own
-        with self._queues_lock:
-            queue = self._queues.get(key)
+        # Per process, not per pool object: two pools of one URL (threads building the gateway's
+        # at once) must still queue as one. A forked child queues on sessions of its own.
+        key = (self.url, provider, os.getpid())
+        with _QUEUES_LOCK:
+            queue = _QUEUES.get(key)
             if queue is None:
-                queue = self._queues[key] = _LocalQueue(self._engine, provider)
+                queue = _QUEUES[key] = _LocalQueue(self._engine, provider)
             return queue
 
     def _claimant(self, provider: str) -> _AdvisoryClaimant:

@@ -72,12 +72,14 @@ def _max_overlap(intervals: list[tuple[float, float]]) -> int:
 
 def test_waiting_calls_hold_no_session_of_their_own(url: str) -> None:
     """Two calls hold BFL's two slots and one a flight; a dozen calls wait for a slot and a dozen
-    for that flight. The process holds two sessions: its locks' and its head waiter's."""
+    for that flight. The process holds two sessions: its locks' and its head waiter's, also when
+    its calls go through two pool objects (threads that built the gateway's at once)."""
     slots, flights = AdvisorySlots(url), AdvisoryFlights(url)
+    other = AdvisorySlots(url)
     done: list[str] = []
 
-    def wait_for_slot() -> None:
-        with slots.hold("bfl", 2, timeout_s=60):
+    def wait_for_slot(pool: AdvisorySlots) -> None:
+        with pool.hold("bfl", 2, timeout_s=60):
             done.append("slot")
 
     def wait_for_flight() -> None:
@@ -85,7 +87,7 @@ def test_waiting_calls_hold_no_session_of_their_own(url: str) -> None:
             done.append("flight")
 
     admin = _admin(url)
-    waiters = [threading.Thread(target=wait_for_slot) for _ in range(WAITERS)]
+    waiters = [threading.Thread(target=wait_for_slot, args=((slots, other)[n % 2],)) for n in range(WAITERS)]
     waiters += [threading.Thread(target=wait_for_flight) for _ in range(WAITERS)]
     try:
         with ExitStack() as held:
