@@ -69,21 +69,21 @@ class _LocalQueue:
             self._waiters.append(mine)
             if self._waiters[0] is mine:
                 mine.set()
-        if not mine.wait(timeout_s):
-            with self._mutex:
-                if not mine.is_set():  # not made head in the meantime
-                    self._waiters.remove(mine)
-                    raise TimeoutError
         try:
+            if not mine.wait(timeout_s) and not mine.is_set():  # not made head in the meantime
+                raise TimeoutError
             self._lock(deadline)
             try:
                 yield
             finally:
                 self._unlock()
         finally:
+            # Whatever ends the wait (a timeout, an interrupt), the place is given up: a waiter
+            # left in the queue would hold up every one behind it.
             with self._mutex:
-                self._waiters.popleft()
-                if self._waiters:
+                head = self._waiters[0] is mine
+                self._waiters.remove(mine)
+                if head and self._waiters:
                     self._waiters[0].set()
 
     def _lock(self, deadline: float) -> None:

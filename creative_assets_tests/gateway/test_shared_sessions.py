@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from creative_assets.gateway.flights import AdvisoryFlights
-from creative_assets.gateway.slots import AdvisorySlots
+from creative_assets.gateway.slots import AdvisorySlots, SlotTimeout
 from creative_assets_tests.gateway._support import (
     Workers,
     fresh_postgres_database,
@@ -176,3 +176,29 @@ def test_a_lock_session_the_server_ended_is_opened_again(url: str) -> None:
         assert slots.in_use("bfl", 1) == 0
     finally:
         admin.close()
+
+
+def test_a_thread_that_gives_up_leaves_its_process_s_queue(url: str) -> None:
+    """A thread queued behind another of its process times out; the one behind it is served."""
+    pool = AdvisorySlots(url)
+    served: list[str] = []
+
+    def wait(name: str, timeout_s: float) -> None:
+        try:
+            with pool.hold("bfl", 1, timeout_s=timeout_s):
+                served.append(name)
+        except SlotTimeout:
+            served.append(f"{name} gave up")
+
+    with pool.hold("bfl", 1, timeout_s=5):
+        threads = []
+        for n, (name, timeout_s) in enumerate([("first", 60.0), ("impatient", 0.3), ("last", 60.0)]):
+            threads.append(threading.Thread(target=wait, args=(name, timeout_s)))
+            threads[-1].start()
+            _until(lambda n=n: pool.waiting("bfl") == n + 1, f"{name} is queued")
+        _until(lambda: served == ["impatient gave up"], "the impatient thread gave up")
+        assert pool.waiting("bfl") == 2
+    for thread in threads:
+        thread.join(60)
+    assert served == ["impatient gave up", "first", "last"]
+    assert pool.waiting("bfl") == 0
