@@ -256,3 +256,33 @@ def start_thread_waiters(
     proc.start()
     assert queued.wait(60), f"the threads of {proc.pid} did not queue (exit code {proc.exitcode})"
     return proc
+
+
+def hold_in_threads(
+    url: str,
+    provider: str,
+    limit: int,
+    threads: int,
+    rounds: int,
+    hold_s: float,
+    *,
+    ready: Callable[[], object],
+) -> list[tuple[float, float]]:
+    """`threads` threads of this process each hold one of `limit` slots `rounds` times."""
+    pool = AdvisorySlots(url)
+    ready()
+    intervals: list[tuple[float, float]] = []
+
+    def work() -> None:
+        for _ in range(rounds):
+            with pool.hold(provider, limit, timeout_s=60):
+                entered = time.monotonic()
+                time.sleep(hold_s)
+                intervals.append((entered, time.monotonic()))
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return intervals

@@ -23,6 +23,7 @@ from creative_assets_tests.gateway._support import (
     Workers,
     fresh_postgres_database,
     hold_flight_repeatedly,
+    hold_in_threads,
     new_queue,
     start_holder,
     start_thread_waiters,
@@ -109,6 +110,14 @@ def test_waiting_calls_hold_no_session_of_their_own(url: str) -> None:
     finally:
         admin.close()
     assert sorted(done) == ["flight"] * WAITERS + ["slot"] * WAITERS
+
+
+def test_threads_of_several_processes_never_exceed_the_limit(url: str) -> None:
+    # Each process's slots share its one session, on which Postgres would grant a held slot again.
+    answers = Workers(3, hold_in_threads, url, "bfl", 2, 6, 3, 0.01).results()
+    intervals = [tuple(interval) for answer in answers for interval in answer]
+    assert len(intervals) == 54
+    assert _max_overlap(intervals) == 2  # never more than the limit, and the limit was reached
 
 
 def test_threads_of_one_process_take_a_flight_one_at_a_time(url: str) -> None:
