@@ -8,8 +8,9 @@ flight whose lock can be taken belongs to a dead process, and is settled by whoe
 - `FileFlights`: `flock()` on `<dir>/flights/<key[:2]>/<key>.lock` (one machine). The files
   stay (empty, one per distinct request): removing a lock file while another waiter has it open
   would let two holders in.
-- `AdvisoryFlights`: a Postgres session advisory lock keyed by the request, on a connection of
-  its own for as long as the flight is held.
+- `AdvisoryFlights`: a Postgres session advisory lock keyed by the request, held on the
+  process's one lock session (`lock_session.py`) with its slots; a taken flight is tried again
+  after a pause, as a taken lock file is, so that a waiter holds no session.
 """
 
 from __future__ import annotations
@@ -27,12 +28,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from creative_assets.errors import CreativeAssetsError
-from creative_assets.gateway.advisory_slots import lock_session_engine
 from creative_assets.gateway.database import database_url
+from creative_assets.gateway.lock_session import Lease, LockSession, lock_session_of
 
 _FLIGHT_CLASSID = 0x43414650  # "CAFP": the advisory-lock namespace of flights
-_LOCK_NOT_AVAILABLE = "55P03"
-_POLL_S = (0.01, 0.2)  # first and longest pause between tries of a taken file lock
+_POLL_S = (0.01, 0.2)  # first and longest pause between tries of a taken lock
 
 
 class FlightTimeout(CreativeAssetsError):
@@ -108,37 +108,26 @@ class FileFlights(Flights):
 
 class AdvisoryFlights(Flights):
     def __init__(self, url: str) -> None:
-        self._engine = lock_session_engine(url, "creative_assets_flights")
+        self.url = url
 
-    def _acquire(self, key: str, deadline: float | None) -> sa.Connection | None:
-        conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        params = {"classid": _FLIGHT_CLASSID, "objid": _objid(key)}
-        try:
-            if deadline is None:
-                got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:classid, :objid)"), params).scalar()
-            else:
-                wait_ms = max(1, round((deadline - time.monotonic()) * 1000))
-                conn.execute(sa.text(f"SET lock_timeout = {wait_ms}"))
-                try:
-                    conn.execute(sa.text("SELECT pg_advisory_lock(:classid, :objid)"), params)
-                    got = True
-                except sa.exc.DBAPIError as exc:
-                    if getattr(exc.orig, "pgcode", None) != _LOCK_NOT_AVAILABLE:
-                        raise
-                    got = False
-                conn.execute(sa.text("SET lock_timeout = 0"))
-        except BaseException:
-            conn.close()
-            raise
-        if not got:
-            conn.close()
-            return None
-        return conn
+    @property
+    def session(self) -> LockSession:
+        return lock_session_of(self.url)
+
+    def _acquire(self, key: str, deadline: float | None) -> Lease | None:
+        # Tried, not waited for in Postgres: a blocking lock would need a session per waiter.
+        delay = _POLL_S[0]
+        while (lease := self.session.try_lock(_FLIGHT_CLASSID, _objid(key))) is None:
+            if deadline is None or time.monotonic() >= deadline:
+                return None
+            time.sleep(min(random.uniform(delay / 2, delay), max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, _POLL_S[1])
+        return lease
 
     def _release(self, lease: object) -> None:
-        assert isinstance(lease, sa.Connection)
-        with suppress(sa.exc.DBAPIError):
-            lease.close()  # the session's end frees its advisory locks
+        assert isinstance(lease, Lease)
+        with suppress(sa.exc.DBAPIError):  # a session gone took the lock with it
+            self.session.unlock(lease)
 
 
 def flights_for(state_url: str, slots_dir: str | None = None) -> Flights:

@@ -19,6 +19,7 @@ import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
+from creative_assets.gateway.flights import AdvisoryFlights
 from creative_assets.gateway.models import BudgetCaps, BudgetExceeded, LedgerEntry
 from creative_assets.gateway.slots import AdvisorySlots, FileSlots, SlotPool
 from creative_assets.gateway.store import StateStore
@@ -194,3 +195,94 @@ def start_waiter(
 
 def new_queue() -> Any:
     return _MP.Queue()
+
+
+def hold_flight_repeatedly(
+    url: str, key: str, threads: int, rounds: int, hold_s: float, *, ready: Callable[[], object]
+) -> list[tuple[float, float]]:
+    """`threads` threads of this process each hold the flight of `key` `rounds` times; the
+    intervals it was held."""
+    flights = AdvisoryFlights(url)
+    ready()
+    intervals: list[tuple[float, float]] = []
+
+    def work() -> None:
+        for _ in range(rounds):
+            with flights.hold(key, timeout_s=60):
+                entered = time.monotonic()
+                time.sleep(hold_s)
+                intervals.append((entered, time.monotonic()))
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return intervals
+
+
+def queue_threads_for_slot(
+    url: str, provider: str, limit: int, threads: int, hold_s: float, queued: Any, entered: Any
+) -> None:
+    """`threads` threads of this process queue for a slot, one after another; `queued` is set once
+    all of them wait, and each reports (pid, thread number, when it got the slot)."""
+    pool = AdvisorySlots(url)
+
+    def wait(number: int) -> None:
+        with pool.hold(provider, limit, timeout_s=60):
+            entered.put((os.getpid(), number, time.monotonic()))
+            time.sleep(hold_s)
+
+    workers = []
+    for number in range(threads):
+        workers.append(threading.Thread(target=wait, args=(number,)))
+        workers[-1].start()
+        while pool.waiting(provider) < number + 1:  # this process's waiters: its head and the rest
+            time.sleep(0.01)
+    queued.set()
+    for thread in workers:
+        thread.join()
+
+
+def start_thread_waiters(
+    url: str, provider: str, limit: int, threads: int, entered: Any, *, hold_s: float = 0.05
+) -> multiprocessing.process.BaseProcess:
+    queued = _MP.Event()
+    proc = _MP.Process(
+        target=queue_threads_for_slot,
+        args=(url, provider, limit, threads, hold_s, queued, entered),
+        daemon=True,
+    )
+    proc.start()
+    assert queued.wait(60), f"the threads of {proc.pid} did not queue (exit code {proc.exitcode})"
+    return proc
+
+
+def hold_in_threads(
+    url: str,
+    provider: str,
+    limit: int,
+    threads: int,
+    rounds: int,
+    hold_s: float,
+    *,
+    ready: Callable[[], object],
+) -> list[tuple[float, float]]:
+    """`threads` threads of this process each hold one of `limit` slots `rounds` times."""
+    pool = AdvisorySlots(url)
+    ready()
+    intervals: list[tuple[float, float]] = []
+
+    def work() -> None:
+        for _ in range(rounds):
+            with pool.hold(provider, limit, timeout_s=60):
+                entered = time.monotonic()
+                time.sleep(hold_s)
+                intervals.append((entered, time.monotonic()))
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return intervals

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from creative_assets.gateway.database import engine_for
-from creative_assets.gateway.flights import AdvisoryFlights
+from creative_assets.gateway.lock_session import lock_session_of
 from creative_assets.gateway.slots import AdvisorySlots
 from creative_assets_tests.gateway._support import fresh_postgres_database
 
@@ -29,8 +29,9 @@ TOLD = {
 
 def test_slot_and_flight_sessions_are_ended_by_the_server_when_their_host_is_gone() -> None:
     with fresh_postgres_database() as url:
-        for holder in (AdvisorySlots(url), AdvisoryFlights(url)):
-            assert _server_settings(holder._engine) == TOLD, type(holder).__name__
+        # The session holding a process's slots and flights, and the one its head waiter queues on.
+        for name, engine in (("locks", lock_session_of(url).engine), ("queue", AdvisorySlots(url)._engine)):
+            assert _server_settings(engine) == TOLD, name
 
 
 def test_the_ledger_and_cache_sessions_are_ended_the_same_way() -> None:
