@@ -16,6 +16,9 @@ prepared copy):
    bricks, tiles), a look at what departs from the pattern (`text_pattern`): lettering over a
    texture the contrast looks raise with it. It is read from that copy, where the texture no
    longer crosses the letters.
+   Where that finds nothing, the departure as a share of the way to white or black, at
+   DET_SIDE, its word-shaped blobs read without the detector (`text_veil`): a watermark's
+   letters, whole there, which the detector does not box.
 
 Every look cuts the detector's map at lower thresholds than the copy reading (a watermark's
 letters score lower) and reads a weak candidate again from a contrast-stretched crop. The
@@ -44,6 +47,7 @@ from creative_assets.imaging.ocr import (
 )
 from creative_assets.imaging.text_pattern import lattice, pattern_removed
 from creative_assets.imaging.text_texture import calm_mask, calm_share, calm_view, calmest_channel
+from creative_assets.imaging.text_veil import veil_lines
 from creative_assets.models.images import OcrLine
 
 SEARCH_CLAHE_CLIP, SEARCH_THRESH, SEARCH_BOX_THRESH = 4.0, 0.15, 0.3
@@ -167,6 +171,9 @@ def find_text(
             removed = pattern_removed(smaller, periods)
             seen = _look(engine, Image.fromarray(removed), removed, min_confidence, second=True)
             lines += [ln for ln in seen if _a_word(ln)]
+            fine = [] if lines else lattice(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+            if fine:
+                lines += veil_lines(engine, rgb, small, fine, min_confidence)
         if not lines:
             lines = _blind_looks(engine, rgb, min_confidence)
     return reading_order(lines)
