@@ -1,8 +1,8 @@
 """Gate 1a's search of a base image for lettering an image model slipped in (`find_text`),
 apart from reading copy back (`ocr.read_text`): its own detector thresholds, contrast and rereads.
 
-The search looks at the picture up to four times, each time through the detector on a prepared
-copy and the recogniser on the full-resolution crops of what it found (the last look: on its own
+The search looks at the picture up to six times, mostly through the detector on a prepared copy
+and the recogniser on the full-resolution crops of what it found (the later looks: on their own
 prepared copy):
 
 1. every picture, at DET_SIDE, with local contrast raised (CLAHE), which lifts faint and
@@ -19,6 +19,8 @@ prepared copy):
    Where that finds nothing, the departure as a share of the way to white or black, at
    DET_SIDE, its word-shaped blobs read without the detector (`text_veil`): a watermark's
    letters, whole there, which the detector does not box.
+4. only where all those found nothing on a busy picture, the texture-blind look
+   (`text_texture`, `_blind_looks`), at the picture's own resolution.
 
 Every look cuts the detector's map at lower thresholds than the copy reading (a watermark's
 letters score lower) and reads a weak candidate again from a contrast-stretched crop. The
