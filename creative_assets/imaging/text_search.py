@@ -6,7 +6,8 @@ and the recogniser on the full-resolution crops of what it found (the later look
 prepared copy):
 
 1. every picture, at DET_SIDE, with local contrast raised (CLAHE), which lifts faint and
-   watermarked letters without inventing edges in flat areas;
+   watermarked letters without inventing edges in flat areas (one glyph repeated, read weakly,
+   is a row of marks, not lettering);
 2. only where the first look found no lettering and the picture is busy (texture, a detailed
    photograph: where lettering hides), two small looks: a smoothed copy (texture finer than a
    watermark's strokes fades, the strokes stay) and the picture's saturation (a white
@@ -120,6 +121,13 @@ def _a_word(line: OcrLine) -> bool:
     return line.confidence >= SECOND_CONFIDENCE and len(letters) >= SECOND_MIN_CHARS and len(set(letters)) > 1
 
 
+def _a_row_of_marks(line: OcrLine) -> bool:
+    """One glyph repeated, read weakly: a row of buttons or rivets ("0000"), not a word. Read
+    strongly it still counts in the first look (a sign's "000")."""
+    letters = _alnum(line.text)
+    return line.confidence < SECOND_CONFIDENCE and len(set(letters)) == 1
+
+
 def _look(
     engine: RapidOCR, rgb: Image.Image, prepared: np.ndarray, min_confidence: float, *, second: bool = False
 ) -> list[OcrLine]:
@@ -160,7 +168,7 @@ def find_text(
     size = detector_size(rgb.width, rgb.height, det_side)
     small = np.asarray(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
     with borrow_engine() as engine:
-        lines = _look(engine, rgb, _clahe(small), min_confidence)
+        lines = [ln for ln in _look(engine, rgb, _clahe(small), min_confidence) if not _a_row_of_marks(ln)]
         if any(len(_alnum(ln.text)) >= 2 for ln in lines) or _plain(small):
             return lines
         second = detector_size(rgb.width, rgb.height, SECOND_SIDE)
