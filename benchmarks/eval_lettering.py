@@ -2,7 +2,8 @@
 
 "Before" is rapidocr's default detector pass on the picture (`read_text`), or with
 `--before two-looks` Gate 1a's search without its look through a repeating pattern (the search
-as it was before that look), or with `--before four-looks` without its texture-blind look;
+as it was before that look), or with `--before four-looks` without its texture-blind look, or
+with `--before five-looks` without its veil look;
 "after" is `find_text`, Gate 1a's search. Per style, the set is
 that style's lettered pictures and their text-free twins, so precision and recall are both
 measured on half-and-half. The CPU time of each search is taken with `time.process_time`
@@ -10,7 +11,7 @@ measured on half-and-half. The CPU time of each search is taken with `time.proce
 under the same load.
 
     PYTHONPATH=$PWD .venv/bin/python -m benchmarks.eval_lettering --part dev [--per-style 15]
-        [--no-before | --before two-looks | --before four-looks] [--quiet]
+        [--no-before | --before two-looks | four-looks | five-looks] [--quiet]
 
 `--quiet` leaves out which pictures were misjudged: for the held-out part, scored once.
 """
@@ -73,10 +74,17 @@ def _four_looks(img: Image.Image) -> list[OcrLine]:
         return find_text(img)
 
 
+def _five_looks(img: Image.Image) -> list[OcrLine]:
+    """Gate 1a's search without its veil look (the search before that look)."""
+    with mock.patch.object(text_search, "veil_lines", lambda *args: []):
+        return find_text(img)
+
+
 BEFORE: dict[str, Callable[[Image.Image], list[OcrLine]]] = {
     "read_text": lambda img: read_text(img, det_side=DET_SIDE),
     "two-looks": _two_looks,
     "four-looks": _four_looks,
+    "five-looks": _five_looks,
 }
 
 

@@ -5,7 +5,8 @@ pixels one and two pattern periods away, and what departs from them (lettering, 
 polarity over each part of the pattern) is drawn dark on white, the texture gone.
 
 `lattice` finds the pattern's periods (the autocorrelation's strongest peaks); `pattern_removed`
-draws the departure. Figures: docs/glyph_gates.md ("Gate 1a").
+draws the departure; `veils` measures it as a share of the way to white or to black (a
+watermark's opacity). Figures: docs/glyph_gates.md ("Gate 1a").
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ REACH = 2
 # by BLUR px: a watermark departs mostly where it crosses the dark panes, and the detector
 # takes the pieces for separate marks until they run together.
 SMOOTH, DEPARTURE_FLOOR, GAIN, BLUR = 5, 8.0, 5.0, 1.5
+ROOM_FLOOR = 20.0  # grey levels: `veils` divides by the room left to white or black
 
 
 def lattice(grey: np.ndarray) -> list[tuple[int, int]]:
@@ -70,10 +72,9 @@ def _take(a: np.ndarray, dy: int, dx: int, fill: np.ndarray) -> np.ndarray:
     return out
 
 
-def pattern_removed(rgb: np.ndarray, periods: list[tuple[int, int]]) -> np.ndarray:
-    """`rgb` (RGB) with its repeating pattern taken out: dark where it departs from the pixels
-    whole periods away (RGB, white where it repeats)."""
-    lightness = np.ascontiguousarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0])
+def _expected(lightness: np.ndarray, periods: list[tuple[int, int]]) -> np.ndarray:
+    """What the pattern predicts at each pixel of `lightness`: the median of its neighbours whole
+    periods away (float32)."""
     steps = [np.array(p) for p in periods]
     if len(steps) == 2:
         steps += [steps[0] + steps[1], steps[0] - steps[1]]
@@ -86,7 +87,34 @@ def pattern_removed(rgb: np.ndarray, periods: list[tuple[int, int]]) -> np.ndarr
             neighbours += [ahead, _take(lightness, -dy, -dx, ahead)]
     middle = len(neighbours) // 2
     expected = np.partition(np.stack(neighbours), (middle - 1, middle), axis=0)[middle - 1 : middle + 1]
-    departure = np.abs(lightness.astype(np.float32) - expected.mean(axis=0, dtype=np.float32))
+    return expected.mean(axis=0, dtype=np.float32)
+
+
+def _lightness(rgb: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0])
+
+
+def pattern_removed(rgb: np.ndarray, periods: list[tuple[int, int]]) -> np.ndarray:
+    """`rgb` (RGB) with its repeating pattern taken out: dark where it departs from the pixels
+    whole periods away (RGB, white where it repeats)."""
+    lightness = _lightness(rgb)
+    departure = np.abs(lightness.astype(np.float32) - _expected(lightness, periods))
     departure = cv2.medianBlur(departure, SMOOTH)
     ink = np.clip(GAIN * np.maximum(departure - DEPARTURE_FLOOR, 0), 0, 255).astype(np.uint8)
     return cv2.cvtColor(cv2.GaussianBlur(255 - ink, (0, 0), BLUR), cv2.COLOR_GRAY2RGB)
+
+
+def veils(rgb: np.ndarray, periods: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """How far each pixel of `rgb` (RGB) moved from what the pattern predicts towards white, and
+    towards black, as a share of the room it had (float32 maps, median-filtered as in
+    `pattern_removed`). A watermark blends the picture with one colour at one opacity, so
+    over dark panes and light mullions alike it moves every pixel the same share of the way:
+    its letters come out whole and in one of the two maps, where the absolute departure
+    breaks them up where they cross light parts."""
+    lightness = _lightness(rgb)
+    expected = _expected(lightness, periods)
+    moved = lightness.astype(np.float32) - expected
+    # The room left is floored: over a nearly white pane a few grey levels are not a veil.
+    lighter = np.maximum(moved, 0) / np.maximum(255 - expected, ROOM_FLOOR)
+    darker = np.maximum(-moved, 0) / np.maximum(expected, ROOM_FLOOR)
+    return cv2.medianBlur(lighter, SMOOTH), cv2.medianBlur(darker, SMOOTH)

@@ -1,12 +1,13 @@
 """Gate 1a's search of a base image for lettering an image model slipped in (`find_text`),
 apart from reading copy back (`ocr.read_text`): its own detector thresholds, contrast and rereads.
 
-The search looks at the picture up to four times, each time through the detector on a prepared
-copy and the recogniser on the full-resolution crops of what it found (the last look: on its own
+The search looks at the picture up to six times, mostly through the detector on a prepared copy
+and the recogniser on the full-resolution crops of what it found (the later looks: on their own
 prepared copy):
 
 1. every picture, at DET_SIDE, with local contrast raised (CLAHE), which lifts faint and
-   watermarked letters without inventing edges in flat areas;
+   watermarked letters without inventing edges in flat areas (one glyph repeated, read weakly,
+   is a row of marks, not lettering);
 2. only where the first look found no lettering and the picture is busy (texture, a detailed
    photograph: where lettering hides), two small looks: a smoothed copy (texture finer than a
    watermark's strokes fades, the strokes stay) and the picture's saturation (a white
@@ -16,6 +17,11 @@ prepared copy):
    bricks, tiles), a look at what departs from the pattern (`text_pattern`): lettering over a
    texture the contrast looks raise with it. It is read from that copy, where the texture no
    longer crosses the letters.
+   Where that finds nothing, the departure as a share of the way to white or black, at
+   DET_SIDE, its word-shaped blobs read without the detector (`text_veil`): a watermark's
+   letters, whole there, which the detector does not box.
+4. only where all those found nothing on a busy picture, the texture-blind look
+   (`text_texture`, `_blind_looks`), at the picture's own resolution.
 
 Every look cuts the detector's map at lower thresholds than the copy reading (a watermark's
 letters score lower) and reads a weak candidate again from a contrast-stretched crop. The
@@ -44,6 +50,7 @@ from creative_assets.imaging.ocr import (
 )
 from creative_assets.imaging.text_pattern import lattice, pattern_removed
 from creative_assets.imaging.text_texture import calm_mask, calm_share, calm_view, calmest_channel
+from creative_assets.imaging.text_veil import veil_lines
 from creative_assets.models.images import OcrLine
 
 SEARCH_CLAHE_CLIP, SEARCH_THRESH, SEARCH_BOX_THRESH = 4.0, 0.15, 0.3
@@ -114,6 +121,13 @@ def _a_word(line: OcrLine) -> bool:
     return line.confidence >= SECOND_CONFIDENCE and len(letters) >= SECOND_MIN_CHARS and len(set(letters)) > 1
 
 
+def _a_row_of_marks(line: OcrLine) -> bool:
+    """One glyph repeated, read weakly: a row of buttons or rivets ("0000"), not a word. Read
+    strongly it still counts in the first look (a sign's "000")."""
+    letters = _alnum(line.text)
+    return line.confidence < SECOND_CONFIDENCE and len(set(letters)) == 1
+
+
 def _look(
     engine: RapidOCR, rgb: Image.Image, prepared: np.ndarray, min_confidence: float, *, second: bool = False
 ) -> list[OcrLine]:
@@ -154,7 +168,7 @@ def find_text(
     size = detector_size(rgb.width, rgb.height, det_side)
     small = np.asarray(rgb.resize(size, Image.Resampling.LANCZOS) if size != rgb.size else rgb)
     with borrow_engine() as engine:
-        lines = _look(engine, rgb, _clahe(small), min_confidence)
+        lines = [ln for ln in _look(engine, rgb, _clahe(small), min_confidence) if not _a_row_of_marks(ln)]
         if any(len(_alnum(ln.text)) >= 2 for ln in lines) or _plain(small):
             return lines
         second = detector_size(rgb.width, rgb.height, SECOND_SIDE)
@@ -167,6 +181,9 @@ def find_text(
             removed = pattern_removed(smaller, periods)
             seen = _look(engine, Image.fromarray(removed), removed, min_confidence, second=True)
             lines += [ln for ln in seen if _a_word(ln)]
+            fine = [] if lines else lattice(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+            if fine:
+                lines += veil_lines(engine, rgb, small, fine, min_confidence)
         if not lines:
             lines = _blind_looks(engine, rgb, min_confidence)
     return reading_order(lines)

@@ -1,7 +1,7 @@
 """The lettering set's parts stay apart: what Gate 1a is developed on says nothing about the part
 it is scored on unless they share no face, word or seed; and the benchmark's "two looks"
 baseline is the search without its pattern look, and its "four looks" baseline the search
-without its texture-blind look."""
+without its texture-blind look, and its "five looks" baseline the search without its veil look."""
 
 from __future__ import annotations
 
@@ -44,4 +44,15 @@ def test_the_four_looks_baseline_searches_without_the_texture_blind_look(
         eval_lettering, "find_text", lambda img: seen.append(text_search._blind_looks(None, img, 0.6)) or []
     )
     eval_lettering.BEFORE["four-looks"](Image.new("RGB", (64, 64)))
+    assert seen == [[]]
+
+
+def test_the_five_looks_baseline_searches_without_the_veil_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list] = []
+    monkeypatch.setattr(
+        eval_lettering,
+        "find_text",
+        lambda img: seen.append(text_search.veil_lines(None, img, None, [], 0.6)) or [],
+    )
+    eval_lettering.BEFORE["five-looks"](Image.new("RGB", (64, 64)))
     assert seen == [[]]

@@ -226,3 +226,22 @@ def test_lettering_found_at_first_ends_the_search(monkeypatch: pytest.MonkeyPatc
 def test_the_second_looks_count_only_a_word_read_strongly(text: str, confidence: float, counts: bool) -> None:
     line = OcrLine(text=text, confidence=confidence, box=Box(x=0.1, y=0.1, w=0.3, h=0.1))
     assert text_search._a_word(line) is counts
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "kept"), [("0000", 0.62, False), ("000", 0.95, True), ("OPEN", 0.62, True)]
+)
+def test_a_row_of_marks_read_weakly_at_first_sight_is_not_lettering(
+    monkeypatch: pytest.MonkeyPatch, text: str, confidence: float, kept: bool
+) -> None:
+    line = OcrLine(text=text, confidence=confidence, box=Box(x=0.0, y=0.6, w=0.1, h=0.08))
+    looks: list[int] = []
+
+    def look(engine, rgb, prepared, min_confidence, second=False):
+        looks.append(1)
+        return [] if looks[1:] else [line]  # the buttons on a sleeve, read by the first look only
+
+    monkeypatch.setattr(text_search, "_look", look)
+    monkeypatch.setattr(text_search, "veil_lines", lambda *args: [])
+    monkeypatch.setattr(text_search, "_blind_looks", lambda engine, rgb, min_confidence: [])
+    assert find_text(stripes()) == ([line] if kept else [])
