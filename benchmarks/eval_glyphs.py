@@ -86,7 +86,7 @@ def score_glyphs(
     store = cache / f"{part}-{per_kind}.pkl" if cache else None
     read: dict[str, list] = pickle.loads(store.read_bytes()) if store and store.exists() else {}
     new = False
-    fresh = part in ("fresh", "final", "sixth")
+    fresh = part in ("fresh", "final", "sixth", "seventh")
     for sample in fresh_set(per_kind, part) if fresh else glyph_set(per_kind, part):
         truth = sample.defect or "clean"
         copy = sample.copy
@@ -161,7 +161,7 @@ def main() -> None:
     parser.add_argument(
         "--part",
         default="tune",
-        help="tune, held_out (benchmarks/glyph_set.py), fresh, final or sixth (glyph_fresh.py)",
+        help="tune, held_out (benchmarks/glyph_set.py), fresh, final, sixth or seventh (glyph_fresh.py)",
     )
     parser.add_argument("--per-kind", type=int, default=12, help="creatives per defect kind")
     parser.add_argument("--cache", type=Path, help="folder to keep the OCR reading in between runs")
