@@ -72,14 +72,11 @@ def hole_counts(letters: list[tuple[str, float]], steps: list[Step], pieces: Pie
     return counts
 
 
-def judge(
-    letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces, face: Counter | None = None
+def dot_verdict(
+    letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces
 ) -> tuple[tuple[str, str] | None, bool]:
-    """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
-    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box; and
-    whether the line was within reach (its letters pinned to their ink well enough to judge).
-    `letters` and `steps`: as `pinned` gives them; `face`: `hole_counts` over every line set in
-    the same face and size (the role), this one included; without it, this line's."""
+    """(kind, detail) of a letter short of its dots, or None; and whether the line was within
+    reach (no more than MAX_OFF letters short)."""
     # An i after f or t is excused its dot only where a ligature took it: ink of a letter above
     # the i (the f's hook). A plain "ti" with no dot over the i has lost it.
     short = [
@@ -97,6 +94,20 @@ def judge(
             return ("extra_stroke", f"the dot of {', '.join(joined)} joined to a stray stroke"), True
         umlaut = any(MARKS.get(c, 0) == 2 for c in chars)
         return (("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(chars)}"), True
+    return None, True
+
+
+def judge(
+    letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces, face: Counter | None = None
+) -> tuple[tuple[str, str] | None, bool]:
+    """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
+    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box; and
+    whether the line was within reach (its letters pinned to their ink well enough to judge).
+    `letters` and `steps`: as `pinned` gives them; `face`: `hole_counts` over every line set in
+    the same face and size (the role), this one included; without it, this line's."""
+    dots, reached = dot_verdict(letters, steps, pieces)
+    if dots is not None or not reached:
+        return dots, reached
     found: list[tuple[str, str]] = []
     odd: dict[str, list[int]] = {}
     for step in steps:
