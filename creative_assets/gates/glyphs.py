@@ -32,8 +32,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from creative_assets.gates.glyphs_align import Step, align, calibrated
-from creative_assets.gates.glyphs_faces import FaceMatch
-from creative_assets.gates.glyphs_judge import dot_verdict, hole_counts, judge
+from creative_assets.gates.glyphs_face import face_touches
+from creative_assets.gates.glyphs_faces import FaceMatch, pair_touches
+from creative_assets.gates.glyphs_judge import hole_counts, judge
 from creative_assets.gates.glyphs_render import LINE_TRUST, render_line
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
 from creative_assets.gates.ink import ink_mask
@@ -248,10 +249,18 @@ def verdict_of(line: MeasuredLine, face: Counter | None = None, match: FaceMatch
     if rendered is not None and rendered.agree >= LINE_TRUST:
         # Held against the face's own letters, the strokes need no counts or siblings: a face's
         # touching serifs are in its rendering, a cut that leaves one piece still lacks ink.
-        dots, reached = dot_verdict(line.letters, line.steps, line.pieces)
-        if dots is None and reached and line.busy <= MAX_BUSY:
-            dots = rendered.verdict()
-        return LineGlyphs(line.words, line.read, dots if reached else None, [])
+        # The counts still judge, with the matched face telling which pairs it draws touching.
+        def touches(pair: str, x_height: float, stroke: float) -> bool:
+            return pair_touches(match.path, match.size, pair) or face_touches(pair, x_height, stroke)
+
+        verdict, reached = judge(
+            line.letters, line.steps, line.pieces, face, touches, hairs=False, joined=rendered.joins
+        )
+        if verdict is None and reached and line.busy <= MAX_BUSY:
+            verdict = rendered.verdict("".join(c for c, _ in line.letters))
+        dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
+        keep = reached and (line.busy <= MAX_BUSY or dots)
+        return LineGlyphs(line.words, line.read, verdict if keep else None, [])
     verdict, reached = judge(line.letters, line.steps, line.pieces, face)
     if not reached:  # letters that far off their ink are no siblings to hold others against
         return LineGlyphs(line.words, line.read, None, [])

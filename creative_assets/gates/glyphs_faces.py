@@ -161,3 +161,22 @@ def match_face(samples: list[Sample]) -> FaceMatch | None:
         if agree > best.agree:
             best = FaceMatch(best.path, size, agree)
     return best
+
+
+def _pieces(mask: np.ndarray) -> int:
+    return cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[0] - 1
+
+
+@lru_cache(maxsize=4096)
+def pair_touches(path: str, size: int, pair: str) -> bool:
+    """Whether the face draws the two letters of `pair` in one piece at this size or a pixel
+    either side (with its kerning): then a pair found in one piece is the face's, not merged."""
+    if len(pair) != 2 or not pair.isalpha():
+        return False
+    for px in (size - 1, size, size + 1):
+        whole, first, second = glyph(path, px, pair), glyph(path, px, pair[0]), glyph(path, px, pair[1])
+        if whole is None or first is None or second is None:
+            continue
+        if _pieces(whole[0]) < _pieces(first[0]) + _pieces(second[0]):
+            return True
+    return False

@@ -23,8 +23,9 @@ from creative_assets.gates.glyphs_alphabet import LIGATURES, MARKS
 from creative_assets.gates.glyphs_faces import FaceMatch, Sample, font, glyph, match_face
 from creative_assets.gates.ink_pieces import Pieces
 
-MISSING = 0.3  # strokes² of rendered ink the line lacks, after the opening: a cut
-SURPLUS = 0.8  # strokes² of ink no rendered letter explains, after the opening: a stray stroke
+MISSING = 0.1  # strokes² of rendered ink the line lacks, after the opening: a cut
+SURPLUS = 0.45  # strokes² of ink no rendered letter explains, after the opening: a stray stroke
+JOIN = 0.1  # strokes² of such ink reaching two letters in one piece: a stroke joins them
 OPEN_MISSING = 0.3  # of a stroke: thinner differences are anti-aliasing and sub-pixel placement
 OPEN_SURPLUS = 0.5
 REACH = 0.35  # of an x-height: how far from where it was read a letter may be laid
@@ -38,15 +39,27 @@ class Rendered:
     missing: list[tuple[int, float]]  # (letter, strokes²) of rendered ink the line lacks
     surplus: list[tuple[tuple[int, ...], float]]  # (letters it reaches, strokes²) of ink unexplained
 
-    def verdict(self) -> tuple[str, str] | None:
+    def joins(self, letters: tuple[int, ...]) -> bool:
+        """Whether ink no rendered letter explains reaches these letters (a bar across a gap)."""
+        return any(set(letters) <= set(near) and area >= JOIN for near, area in self.surplus)
+
+    def verdict(self, letters: str = "") -> tuple[str, str] | None:
+        """(kind, detail) of the worst difference, if any; `letters`: the line's letters (no
+        spaces), to name the one blamed."""
+
+        def named(k: int) -> str:
+            return f"“{letters[k]}” " if 0 <= k < len(letters) else ""
+
         worst_cut = max(self.missing, key=lambda m: m[1], default=None)
         worst_stray = max(self.surplus, key=lambda s: s[1], default=None)
         if worst_stray is not None and worst_stray[1] >= SURPLUS:
-            letters, area = worst_stray
-            kind = "merged_stroke" if len(letters) >= 2 else "extra_stroke"
-            return kind, f"{area:.1f} strokes² of ink the face's letters lack"
+            near, area = worst_stray
+            kind = "merged_stroke" if len(near) >= 2 else "extra_stroke"
+            by = "".join(named(k) for k in near)
+            return kind, f"{by}with {area:.1f} strokes² of ink the face's letters lack"
         if worst_cut is not None and worst_cut[1] >= MISSING:
-            return "broken_stroke", f"{worst_cut[1]:.1f} strokes² of the face's letter missing"
+            cut = f"{worst_cut[1]:.1f} strokes²"
+            return "broken_stroke", f"{named(worst_cut[0])}short of {cut} of the face's ink"
         return None
 
 
