@@ -121,13 +121,21 @@ def _size(path: str, samples: list[Sample]) -> int:
     return max(6, round(REFERENCE * float(np.median(heights))))
 
 
-def _sift(path: str, samples: list[Sample]) -> float:
-    scale = _size(path, samples) / REFERENCE
-    off = []
-    for s in samples:
-        width, height = _box(path, s.char)
-        off.append(abs(s.mask.shape[1] - scale * width) + abs(s.mask.shape[0] - scale * height))
-    return float(np.mean(off)) / max(1.0, float(np.mean([s.mask.shape[0] for s in samples])))
+@lru_cache(maxsize=256)
+def _boxes(chars: str) -> np.ndarray:
+    """(faces, letters, 2): every face's ink box (width, height) of each letter at the reference size."""
+    return np.array([[_box(path, c) for c in chars] for path in faces()], dtype=np.float32)
+
+
+def _sifted(samples: list[Sample], known: list[str]) -> list[str]:
+    """The SIFTED faces whose letter boxes, at the size the samples' heights point to, lie
+    nearest the samples' own boxes."""
+    boxes = _boxes("".join(s.char for s in samples))
+    seen = np.array([(s.mask.shape[1], s.mask.shape[0]) for s in samples], dtype=np.float32)
+    scale = np.median(seen[None, :, 1] / np.maximum(1.0, boxes[:, :, 1]), axis=1)
+    off = np.abs(seen[None] - scale[:, None, None] * boxes).sum(axis=2).mean(axis=1)
+    order = [faces()[k] for k in np.argsort(off, kind="stable")]
+    return [p for p in order if p in known][:SIFTED]
 
 
 def _agree(path: str, size: int, samples: list[Sample]) -> float:
@@ -149,7 +157,7 @@ def match_face(samples: list[Sample]) -> FaceMatch | None:
     if len(seen) < 4:
         return None
     known = [p for p in faces() if Path(p).name not in WITHHELD]
-    sifted = sorted(known, key=lambda p: _sift(p, chosen))[:SIFTED]
+    sifted = _sifted(chosen, known)
     scored = [FaceMatch(p, _size(p, chosen), 0.0) for p in sifted]
     scored = [FaceMatch(m.path, m.size, _agree(m.path, m.size, chosen)) for m in scored]
     best = max(scored, key=lambda m: m.agree, default=None)
