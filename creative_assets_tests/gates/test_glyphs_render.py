@@ -48,6 +48,22 @@ def test_a_cut_that_leaves_the_letter_in_one_piece_fails_gate_2() -> None:
     assert found[0].text.startswith("Tarifliche")
 
 
+def test_a_thin_bar_joining_two_letters_fails_gate_2() -> None:
+    """A bar three pixels thick across the gap between the "i" and the "n" of "ein": thinner
+    than the cut that tells tight type's hair-thin touches, so the counts alone let it pass;
+    the face's rendering keeps the two apart, and the bar is ink none of its letters has."""
+    img = creative(SUBLINE)
+    face = load_font(38)
+    line = "Tarifliche Vergütung und ein Team"
+    at = line.index("ein") + 1
+    x0 = 60 + face.getlength(line[:at]) + face.getbbox("i")[2] - 2
+    x1 = 60 + face.getlength(line[: at + 1]) + face.getbbox("n")[0] + 2
+    y = 290 + face.getmetrics()[0] - 12
+    ImageDraw.Draw(img).rectangle((x0, y, x1, y + 2), fill="white")
+    found = _findings(img)
+    assert [f.kind for f in found] == ["merged_stroke"], found
+
+
 def test_the_same_line_drawn_whole_passes() -> None:
     assert _findings(creative(SUBLINE)) == []
 
