@@ -5,6 +5,8 @@ Each line OCR found is matched to the copy it shows (in its role's zone, or, wit
 whichever role's copy it matches best) and checked two ways:
 
 - its glyphs' structure (gates/glyphs.py): dots, pieces and holes against the expected words;
+  where an installed face agrees with the role's well-read letters, also against that face's
+  clean rendering of the expected letters (gates/glyphs_faces.py, gates/glyphs_render.py);
 - for words with umlauts, a reading by a recogniser that knows German letters
   (imaging/letters.py): a word read letter for letter as expected but with a plain a/o/u where
   the copy has ä/ö/ü has lost its umlaut. rapidocr, which reads the copy for the rest of Gate

@@ -29,7 +29,10 @@ JOIN = 0.1  # strokes² of such ink reaching two letters in one piece: a stroke 
 OPEN_MISSING = 0.3  # of a stroke: thinner differences are anti-aliasing and sub-pixel placement
 OPEN_SURPLUS = 0.5
 REACH = 0.35  # of an x-height: how far from where it was read a letter may be laid
-TRUST = 0.93  # agreement of a role's letters with the matched face needed to judge by it
+TRUST = 0.93  # agreement of a role's letters with the matched face needed to judge by it …
+CLOSE = 0.955  # … and either this much, or
+DRIFT = 0.115  # px: at most this mean misfit along the letters' edges (a thin face's misfit of a
+# pixel costs more of its agreement than a bold one's: a near face drifts further than the face)
 LINE_TRUST = 0.85  # … and of a line's ink with its rendering (a line laid off its letters is not)
 
 
@@ -219,12 +222,18 @@ def _components(diff: np.ndarray, width: float) -> list[np.ndarray]:
 def role_face(lines: list[tuple[list[tuple[str, float]], list[Step], Pieces]]) -> FaceMatch | None:
     """The face a role's lines (letters, steps, pieces) are set in, when their well-read letters
     (one letter, one piece) agree with its rendering well enough to judge by it."""
-    samples = []
+    samples, strokes = [], []
     for letters, steps, pieces in lines:
+        strokes.append(pieces.stroke)
         for step in steps:
             if len(step.letters) == 1 and len(step.pieces) == 1:
                 piece = pieces.body[step.pieces[0]]
                 mask = pieces.labels[piece.y : piece.y + piece.h, piece.x : piece.x + piece.w] == piece.label
                 samples.append(Sample(letters[step.letters[0]][0], mask))
     match = match_face(samples)
-    return match if match is not None and match.agree >= TRUST else None
+    if match is None or match.agree < TRUST:
+        return None
+    # Ink and rendering of a letter differ along its edges: the share they disagree on, times
+    # half a stroke (the ink per edge pixel), is how far off the edges lie on average.
+    drift = (1 - match.agree) * float(np.median(strokes)) / 2
+    return match if match.agree >= CLOSE or drift <= DRIFT else None
