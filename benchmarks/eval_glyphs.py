@@ -18,8 +18,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import glyph_fresh
 from benchmarks.glyph_fresh import fresh_set
-from benchmarks.glyph_set import KINDS, glyph_set
+from benchmarks.glyph_set import HELD_OUT_FONTS, KINDS, TUNE_FONTS, glyph_set
+from creative_assets.gates import glyphs_faces
 from creative_assets.gates.checks import gate_2_text_correctness
 from creative_assets.gates.glyph_damage import glyph_damage
 from creative_assets.gates.text_match import TEXT_MATCH_THRESHOLD
@@ -86,7 +88,7 @@ def score_glyphs(
     store = cache / f"{part}-{per_kind}.pkl" if cache else None
     read: dict[str, list] = pickle.loads(store.read_bytes()) if store and store.exists() else {}
     new = False
-    fresh = part in ("fresh", "final", "sixth")
+    fresh = part in ("fresh", "final", "sixth", "seventh")
     for sample in fresh_set(per_kind, part) if fresh else glyph_set(per_kind, part):
         truth = sample.defect or "clean"
         copy = sample.copy
@@ -121,6 +123,13 @@ def score_glyphs(
         store.parent.mkdir(parents=True, exist_ok=True)
         store.write_bytes(pickle.dumps(read))
     return scores
+
+
+def part_fonts(part: str) -> tuple[tuple[str, str], ...]:
+    """The (bold, regular) face files a part is set in."""
+    if part in ("tune", "held_out"):
+        return TUNE_FONTS if part == "tune" else HELD_OUT_FONTS
+    return getattr(glyph_fresh, f"{part.upper()}_FONTS")
 
 
 def _ratio(num: int, den: int) -> str:
@@ -161,7 +170,7 @@ def main() -> None:
     parser.add_argument(
         "--part",
         default="tune",
-        help="tune, held_out (benchmarks/glyph_set.py), fresh, final or sixth (glyph_fresh.py)",
+        help="tune, held_out (benchmarks/glyph_set.py), fresh, final, sixth or seventh (glyph_fresh.py)",
     )
     parser.add_argument("--per-kind", type=int, default=12, help="creatives per defect kind")
     parser.add_argument("--cache", type=Path, help="folder to keep the OCR reading in between runs")
@@ -173,7 +182,14 @@ def main() -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="figures only, not which creatives were misjudged"
     )
+    parser.add_argument(
+        "--withhold-faces",
+        action="store_true",
+        help="leave the part's own faces out of the face match (as for lettering in a face the host lacks)",
+    )
     args = parser.parse_args()
+    if args.withhold_faces:
+        glyphs_faces.WITHHELD.update(name for pair in part_fonts(args.part) for name in pair)
     scores = score_glyphs(args.per_kind, args.part, args.cache, not args.first_reading_only)
     print("\n".join(report(scores, args.part)))
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())

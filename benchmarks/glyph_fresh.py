@@ -146,6 +146,70 @@ SIXTH_TEXTS = (
         "Mehr erfahren",
     ),
 )
+# A sixth part, "seventh" (after the round), built in the seventh round before any change of the
+# check: faces no other part uses (DejaVu Sans Mono, C059 Bold/Italic, Open Sans Semibold, Lato
+# Medium, the italics of Noto Sans/Serif, Nimbus Sans and Liberation Serif), its own words and
+# seed; scored once before and once after, with --quiet.
+SEVENTH_FONTS = (
+    ("DejaVuSansMono-Bold.ttf", "DejaVuSansMono.ttf"),
+    ("C059-Bold.otf", "C059-Italic.otf"),
+    ("OpenSans-Semibold.ttf", "Lato-Medium.ttf"),
+    ("NotoSans-BoldItalic.ttf", "NotoSerif-Italic.ttf"),
+    ("NimbusSans-BoldItalic.otf", "LiberationSerif-Italic.ttf"),
+)
+SEVENTH_SEED = 23
+SEVENTH_TEXTS = (
+    (
+        "Hebamme für unser Geburtshaus",
+        "Ruhige Räume in Kassel, eigene Schichtplanung und ein herzliches Team",
+        "Jetzt kennenlernen",
+    ),
+    (
+        "Dachdecker gesucht",
+        "Sanierung historischer Dächer in Regensburg, Übernachtung bezahlt",
+        "Gleich bewerben",
+    ),
+    (
+        "Busfahrerin für Lüneburg",
+        "Planbare Touren, freie Wochenenden und ein Zuschuss für die Familie",
+        "Route ansehen",
+    ),
+    (
+        "Verwaltung mit Weitsicht",
+        "Digitale Akten, flexible Arbeitszeit und Homeoffice in Münster",
+        "Stelle prüfen",
+    ),
+    (
+        "Koch für die Mensa",
+        "Frühe Schichten, keine Abende und täglich frisches Gemüse aus Ulm",
+        "Küche besuchen",
+    ),
+    (
+        "Plumbers for new homes",
+        "Install heating and bathrooms in Exeter, with overtime paid weekly",
+        "Apply in minutes",
+    ),
+    (
+        "Join our bicycle workshop",
+        "Fix bikes, advise riders and enjoy a quiet lunch by the river in York",
+        "Visit the shop",
+    ),
+    (
+        "Night porter in Glasgow",
+        "Welcome late guests, light duties and a generous staff discount",
+        "See the details",
+    ),
+    (
+        "Schreiner für Innenausbau",
+        "Präzise Arbeit an Küchen und Läden, Zuschläge für Montage in Görlitz",
+        "Termin sichern",
+    ),
+    (
+        "Lab technician wanted",
+        "Prepare samples, log findings and join a friendly quality team in Bath",
+        "Find out why",
+    ),
+)
 # (headline, subline, CTA): other jobs, other words.
 FRESH_TEXTS = (
     (
@@ -229,10 +293,11 @@ def fresh_copies(texts: tuple[tuple[str, str, str], ...] = FRESH_TEXTS) -> tuple
 
 def fresh_set(per_kind: int, part: str = "fresh") -> Iterator[GlyphSample]:
     """`per_kind` samples of each defect kind and as many clean ones, as glyph_set builds them;
-    `part`: "fresh", "final" or "sixth"."""
+    `part`: "fresh", "final", "sixth" or "seventh"."""
     seed, fonts, texts = {
         "fresh": (FRESH_SEED, FRESH_FONTS, FRESH_TEXTS),
         "final": (FINAL_SEED, FINAL_FONTS, FINAL_TEXTS),
         "sixth": (SIXTH_SEED, SIXTH_FONTS, SIXTH_TEXTS),
+        "seventh": (SEVENTH_SEED, SEVENTH_FONTS, SEVENTH_TEXTS),
     }[part]
     return samples(per_kind, part, fresh_copies(texts), fonts, random.Random(seed))

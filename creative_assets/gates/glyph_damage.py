@@ -5,6 +5,8 @@ Each line OCR found is matched to the copy it shows (in its role's zone, or, wit
 whichever role's copy it matches best) and checked two ways:
 
 - its glyphs' structure (gates/glyphs.py): dots, pieces and holes against the expected words;
+  where an installed face agrees with the role's well-read letters, also against that face's
+  clean rendering of the expected letters (gates/glyphs_faces.py, gates/glyphs_render.py);
 - for words with umlauts, a reading by a recogniser that knows German letters
   (imaging/letters.py): a word read letter for letter as expected but with a plain a/o/u where
   the copy has ä/ö/ü has lost its umlaut. rapidocr, which reads the copy for the rest of Gate
@@ -28,6 +30,7 @@ from creative_assets.gates.glyphs import (
     measure_line,
     verdict_of,
 )
+from creative_assets.gates.glyphs_render import role_face
 from creative_assets.gates.glyphs_shape import odd_glyph
 from creative_assets.gates.text_match import centre_in
 from creative_assets.imaging.letters import read_line
@@ -90,11 +93,18 @@ def glyph_damage(
     for _, role, _, m in judged:
         if m is not None:
             faces[role] += m.holes()
+    # A role is set in one face: where an installed face agrees with its well-read letters, each
+    # line is held against that face's rendering of its letters (gates/glyphs_render.py).
+    lines_of: dict[str, list[MeasuredLine]] = defaultdict(list)
+    for _, role, _, m in judged:
+        if m is not None:
+            lines_of[role].append(m)
+    matched = {role: role_face([(m.letters, m.steps, m.pieces) for m in ms]) for role, ms in lines_of.items()}
     measured: dict[str, list[LineGlyphs]] = defaultdict(list)
     for line, role, words, m in judged:
         finding = None
         if m is not None:
-            glyphs = verdict_of(m, faces[role])
+            glyphs = verdict_of(m, faces[role], matched.get(role))
             measured[role].append(glyphs)
             if glyphs.verdict is not None:
                 finding = GlyphFinding(glyphs.verdict[0], glyphs.words, glyphs.read, glyphs.verdict[1])

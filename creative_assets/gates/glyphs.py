@@ -32,7 +32,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from creative_assets.gates.glyphs_align import Step, align, calibrated
+from creative_assets.gates.glyphs_face import face_touches
+from creative_assets.gates.glyphs_faces import FaceMatch, pair_touches
 from creative_assets.gates.glyphs_judge import hole_counts, judge
+from creative_assets.gates.glyphs_render import LINE_TRUST, render_line
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
 from creative_assets.gates.ink import ink_mask
 from creative_assets.gates.ink_pieces import Pieces, find_pieces
@@ -238,9 +241,26 @@ def measure_line(
     return MeasuredLine(words, line.text, letters, steps, pieces, busy, index)
 
 
-def verdict_of(line: MeasuredLine, face: Counter | None = None) -> LineGlyphs:
+def verdict_of(line: MeasuredLine, face: Counter | None = None, match: FaceMatch | None = None) -> LineGlyphs:
     """The glyph defect on a measured line, if any, and its letters. `face`: the hole counts of
-    every line of its role (`MeasuredLine.holes`), this one included."""
+    every line of its role (`MeasuredLine.holes`), this one included; `match`: the installed
+    face its role is set in (gates/glyphs_render.role_face), if one agrees with its letters."""
+    rendered = None if match is None else render_line(line.letters, line.steps, line.pieces, match)
+    if rendered is not None and rendered.agree >= LINE_TRUST:
+        # Held against the face's own letters, the strokes need no counts or siblings: a face's
+        # touching serifs are in its rendering, a cut that leaves one piece still lacks ink.
+        # The counts still judge, with the matched face telling which pairs it draws touching.
+        def touches(pair: str, x_height: float, stroke: float) -> bool:
+            return pair_touches(match.path, match.size, pair) or face_touches(pair, x_height, stroke)
+
+        verdict, reached = judge(
+            line.letters, line.steps, line.pieces, face, touches, hairs=False, joined=rendered.joins
+        )
+        if verdict is None and reached and line.busy <= MAX_BUSY:
+            verdict = rendered.verdict("".join(c for c, _ in line.letters))
+        dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
+        keep = reached and (line.busy <= MAX_BUSY or dots)
+        return LineGlyphs(line.words, line.read, verdict if keep else None, [])
     verdict, reached = judge(line.letters, line.steps, line.pieces, face)
     if not reached:  # letters that far off their ink are no siblings to hold others against
         return LineGlyphs(line.words, line.read, None, [])

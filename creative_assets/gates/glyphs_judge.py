@@ -7,6 +7,7 @@ against expected text.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -46,7 +47,7 @@ HAIR_PX = 2.0  # px: a crumb this close to a letter was parted from it by anti-a
 CRUMB = 0.5  # strokes²: a piece smaller than this, that close, is such a crumb
 
 
-def _stray(pieces: Pieces, piece: Piece) -> tuple[str, str] | None:
+def _stray(pieces: Pieces, piece: Piece, hairs: bool = True) -> tuple[str, str] | None:
     """A piece no letter explains: a sliver a cut left of a letter (thinner than a stroke and
     within a stroke or so of another piece), or a stray stroke (as thick as a stroke or more:
     the bar's own width and its anti-aliased edges). None for a crumb a hair from a letter (a
@@ -55,7 +56,7 @@ def _stray(pieces: Pieces, piece: Piece) -> tuple[str, str] | None:
     thick = min(cv2.minAreaRect(np.argwhere(mask)[:, ::-1].astype(np.float32))[1]) / pieces.stroke
     others = np.isin(pieces.labels, [b.label for b in pieces.body if b != piece])
     near_px = float(cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3)[mask].min())
-    if near_px <= HAIR_PX and piece.area <= CRUMB * pieces.stroke**2:
+    if hairs and near_px <= HAIR_PX and piece.area <= CRUMB * pieces.stroke**2:
         return None
     near = near_px / pieces.stroke
     if thick <= SLIVER and near <= 1.5 * SLIVER:
@@ -72,14 +73,11 @@ def hole_counts(letters: list[tuple[str, float]], steps: list[Step], pieces: Pie
     return counts
 
 
-def judge(
-    letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces, face: Counter | None = None
+def dot_verdict(
+    letters: list[tuple[str, float]], steps: list[Step], pieces: Pieces
 ) -> tuple[tuple[str, str] | None, bool]:
-    """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
-    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box; and
-    whether the line was within reach (its letters pinned to their ink well enough to judge).
-    `letters` and `steps`: as `pinned` gives them; `face`: `hole_counts` over every line set in
-    the same face and size (the role), this one included; without it, this line's."""
+    """(kind, detail) of a letter short of its dots, or None; and whether the line was within
+    reach (no more than MAX_OFF letters short)."""
     # An i after f or t is excused its dot only where a ligature took it: ink of a letter above
     # the i (the f's hook). A plain "ti" with no dot over the i has lost it.
     short = [
@@ -97,6 +95,31 @@ def judge(
             return ("extra_stroke", f"the dot of {', '.join(joined)} joined to a stray stroke"), True
         umlaut = any(MARKS.get(c, 0) == 2 for c in chars)
         return (("missing_umlaut" if umlaut else "dotless_i"), f"no dots on {', '.join(chars)}"), True
+    return None, True
+
+
+def judge(
+    letters: list[tuple[str, float]],
+    steps: list[Step],
+    pieces: Pieces,
+    face: Counter | None = None,
+    touches: Callable[[str, float, float], bool] = face_touches,
+    hairs: bool = True,
+    joined: Callable[[tuple[int, ...]], bool] | None = None,
+) -> tuple[tuple[str, str] | None, bool]:
+    """(kind, detail) of the defect the line shows, or None: clean, or too far off (more than
+    MAX_OFF mismatches) to blame a letter rather than the background or the OCR box; and
+    whether the line was within reach (its letters pinned to their ink well enough to judge).
+    `letters` and `steps`: as `pinned` gives them; `face`: `hole_counts` over every line set in
+    the same face and size (the role), this one included; without it, this line's. `touches`:
+    whether the line's face draws a pair (at the line's x-height and stroke) in one piece;
+    `hairs`: whether a hair-thin gap or crumb may be anti-aliasing (not where the line's own
+    face, rendered, agrees with its ink: there a gap is a cut); `joined`: whether ink the
+    face's rendering lacks joins these letters (then it, not where the join lies, tells a
+    stroke across the gap from tight type)."""
+    dots, reached = dot_verdict(letters, steps, pieces)
+    if dots is not None or not reached:
+        return dots, reached
     found: list[tuple[str, str]] = []
     odd: dict[str, list[int]] = {}
     for step in steps:
@@ -104,16 +127,15 @@ def judge(
         got = [pieces.body[j] for j in step.pieces]
         if len(step.letters) == 2 and text not in LIGATURES:
             xa, xb = (letters[i][1] for i in step.letters)
-            touching = kerned_touch(pieces, got[0], xa, xb) or face_touches(
-                text, pieces.x_height, pieces.stroke
-            )
+            tight = kerned_touch(pieces, got[0], xa, xb) if joined is None else not joined(step.letters)
+            touching = tight or touches(text, pieces.x_height, pieces.stroke)
             if not touching:
                 found.append(("merged_stroke", f"“{text}” in one piece"))
         elif len(step.letters) == 1 and len(got) == 2 and PIECES.get(text, 1) < 2:
-            if not hair_gap(pieces, *got):
+            if not (hairs and hair_gap(pieces, *got)):
                 found.append(("broken_stroke", f"“{text}” in two pieces"))
         elif not step.letters:
-            stray = _stray(pieces, got[0])
+            stray = _stray(pieces, got[0], hairs)
             if stray is not None:
                 found.append(stray)
         elif got and text not in LIGATURES:  # a ligature's joins may close a gap into a hole
