@@ -62,6 +62,10 @@ def font(path: str, size: int) -> ImageFont.FreeTypeFont:
 def glyph(path: str, size: int, text: str) -> tuple[np.ndarray, int, int] | None:
     """`text` rendered clean, as the gate sees ink (at least half covered): the mask cropped to
     its ink, its left edge from the pen's start and its top from the baseline."""
+    return _render(path, size, text)
+
+
+def _render(path: str, size: int, text: str) -> tuple[np.ndarray, int, int] | None:
     face = font(path, size)
     left, top, right, bottom = face.getbbox(text, anchor="ls")
     if right <= left or bottom <= top:
@@ -80,7 +84,8 @@ def glyph(path: str, size: int, text: str) -> tuple[np.ndarray, int, int] | None
 def _box(path: str, char: str) -> tuple[float, float]:
     """(width, height) of a letter's ink at the reference size (its own box: a font's box of a
     letter takes in the side bearings, which a monospaced face makes wide)."""
-    got = glyph(path, REFERENCE, char)
+    # Rendered, not kept: every face's alphabet at the reference size is only measured once.
+    got = _render(path, REFERENCE, char)
     return (1.0, 1.0) if got is None else (float(got[0].shape[1]), float(got[0].shape[0]))
 
 
