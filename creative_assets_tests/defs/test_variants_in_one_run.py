@@ -1,11 +1,13 @@
 """A job's variants in one run (defs/variants.py): one run over a partition range of variants
 materializes every phase once per variant partition, each with its own value, metadata and gate
-verdicts, as runs of one partition each would.
+verdicts, as runs of one partition each would. (That such a run bills each provider call to its
+variant is checked on the real clients against the simulator, in providers/test_pipeline_sim.py,
+whose campaign runs its five variants in one run.)
 
 The runs here cover the range job|A…job|B, not all five: Dagster expands a range into its
 partition keys (`context.partition_keys`) and `each_variant` runs the same loop over them
 whatever their number, so two partitions are the smallest run that shows each keeps its own
-value, metadata, verdicts and ledger rows (a value, a headline or a verdict written once, or
+value, metadata and verdicts (a value, a headline or a verdict written once, or
 onto the other partition, still fails). That the chain sensor asks for the range of all five is
 asserted on its request (automation/test_sensors.py, deploy/test_daemon_sensors.py); three more
 variants here would cost three variant runs and check nothing more."""
@@ -98,49 +100,3 @@ def test_each_partition_has_its_own_gate_verdicts(one_run) -> None:
             evaluation = of_run[str(variant_key(JOB, variant))].event.dagster_event.event_specific_data  # type: ignore[union-attr]
             target = evaluation.target_materialization_data
             assert target is not None and target.storage_id == _latest(instance, asset, variant).storage_id
-
-
-def test_a_run_of_several_variants_bills_each_call_to_its_variant(tmp_path: Path) -> None:
-    """Every real client against the simulator, variants A and B in one run: the gateway's
-    ledger still equals what the simulator billed, names each call's variant, and each variant's
-    gate report counts its own calls (two variants whose calls overlap in one step show a call
-    billed to the wrong variant as five would)."""
-    from collections import Counter
-
-    from creative_assets.campaign import ensure_job_partition
-    from creative_assets.definitions import build_definitions
-    from creative_assets_tests.provider_sim import fast_config, running_simulator
-    from creative_assets_tests.support.real_clients import real_client_resources
-
-    keys = {p: f"{p}-key-ONERUN-5c1e" for p in ("openai", "bfl", "perplexity", "firecrawl", "hoc")}
-    with pytest.MonkeyPatch.context() as env, running_simulator(fast_config(api_keys=keys)) as sim:
-        for name, value in {
-            **sim.env(),
-            "CREATIVE_ASSETS_PROVIDERS": "all=real",
-            "CREATIVE_ASSETS_FORMATS": "1:1",
-        }.items():
-            env.setenv(name, value)
-        resources = real_client_resources(str(tmp_path))
-        defs = build_definitions(resources)
-        with dg.instance_for_test() as instance:
-            with dg.build_resources({"job_source": resources["job_source"]}) as built:
-                ensure_job_partition(instance, built.job_source, JOB)
-            text = defs.resolve_job_def("campaign_text").execute_in_process(
-                partition_key=JOB, instance=instance
-            )
-            variants = defs.resolve_job_def("campaign_variant").execute_in_process(
-                instance=instance, tags=variants_run_tags(JOB, RUN_VARIANTS)
-            )
-            assert text.success and variants.success
-            sim.wait_idle()
-            entries = resources["gateway"].ledger(JOB)  # type: ignore[attr-defined]
-            billed = sim.stats()["totals"]["billed_usd"]
-            assert billed > 0 and round(sum(e.cost_usd for e in entries if not e.cached), 6) == round(
-                billed, 6
-            )
-            of_run = [e for e in entries if e.run_id == variants.run_id]
-            assert {e.variant for e in of_run} == set(RUN_VARIANTS)
-            by_variant = Counter(e.variant for e in of_run)
-            for variant in RUN_VARIANTS:
-                metadata = _latest(instance, "gate_reports", variant).asset_materialization.metadata  # type: ignore[union-attr]
-                assert metadata["provider_calls"].value == by_variant[variant]
