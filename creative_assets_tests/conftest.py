@@ -73,16 +73,21 @@ SLOW_MODULES = {
 
 # Files that take minutes, longest first. `make test` hands whole files to the workers in
 # collection order, so these go first: a worker that starts one while the other has nothing left
-# to take makes the run as long as that file.
+# to take makes the run as long as that file. The first three need no sample campaign: they run
+# while it is built; the long readers of it (failure isolation, regeneration) come right after.
 LONG_FILES = tuple(
     f"creative_assets_tests/{name}.py"
     for name in (
         "hosts/test_campaign_on_hosts",
         "defs/test_formats",
-        "defs/test_failure_isolation",
         "providers/test_pipeline_sim",
-        "defs/test_localized_copy",
+        "defs/test_failure_isolation",
+        "defs/test_regeneration",
+        "imaging/test_glyphs_intact",
         "ui/test_ui_chromium",
+        "gateway/test_limits_across_processes",
+        "defs/test_gate_1a",
+        "defs/test_localized_copy",
     )
 )
 # Fixtures that read the session's sample campaign (built in the background from the start):

@@ -229,11 +229,14 @@ def test_the_campaign_command_says_what_passed_and_where_to_look(
 
 
 def test_a_decision_on_a_regenerated_creative_is_pending(campaign: Campaign) -> None:
+    """The creative gets a new picture as the desk's "request changes" draws one, for it alone:
+    what makes its decision pending is its new image, whichever regeneration made it (a new
+    generation of all four of the variant's pictures would make three more for nothing)."""
     old = decide(campaign, f"{JOB}-E-lifestyle", "approved", "Eva")
-    result = campaign.defs.resolve_job_def("campaign_variant").execute_in_process(
+    result = campaign.defs.resolve_job_def("regenerate_creatives").execute_in_process(
         partition_key=variant_key(JOB, "E"),
         instance=campaign.instance,
-        run_config={"ops": {"base_images": {"config": {"generation": 1}}}},
+        run_config={"ops": {"compose": {"config": {"image_types": ["lifestyle"], "mode": "picture"}}}},
     )
     assert result.success
     assert campaign.creative("E", "lifestyle")["sha256"] != old.sha256

@@ -4,13 +4,22 @@ recorded with the call, the code and the message; every run succeeds, the roll-u
 lists them. What a stand-in made after a real provider failed (a deployment that opted in to
 `fallback=local`) is flagged `needs_review`, not passed, and ships only once a person approves.
 
-Faults (faults.py), one campaign of the sample job:
+Faults (faults.py), on variants A–C of the sample job:
     A job_focus  BFL 500 → the opted-in painter stands in      → needs_review
     A artistic   gpt-image-1 429 → the local typesetter stands in → needs_review
-    B lifestyle  BFL moderates every prompt, softened too       → failed [moderated]
+    A lifestyle  BFL moderates every prompt, softened too       → failed [moderated]
+    B artistic   gpt-image-1 400                               → failed [bad_request]
+    B location   the layout design answer unusable             → failed [invalid_response]
     C *          the art direction (meta-analysis) 500          → all four failed
-    D artistic   gpt-image-1 400                               → failed [bad_request]
-    E location   the layout design answer unusable             → failed [invalid_response]
+
+The campaign starts from a private copy of the session's sample campaign (its text phase and
+five fault-free variants, made once per session): the faulty variants run again on it, then the
+roll-up over all five. D and E stay as the sample made them, fault-free, so the roll-up, the
+bundle, the contact sheet and the desk still see 20 creatives, of which the faults spoil some
+and must spoil no others; each fault is a call of a creative or a variant and behaves the same
+whichever variant it is in (stand-ins beside failures in one variant, as in A, is the harder
+case). Running D and E again and the text phase would cost two variant runs and a text run and
+check nothing more.
 """
 
 from __future__ import annotations
@@ -26,7 +35,13 @@ import dagster as dg
 import pytest
 
 from creative_assets.approvals import record_decision
-from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
+from creative_assets.campaign import (
+    CampaignOutcome,
+    RunOutcome,
+    ensure_job_partition,
+    first_step_error,
+    run_campaign,
+)
 from creative_assets.errors import ProviderFailure
 from creative_assets.models import (
     IMAGE_TYPES,
@@ -46,13 +61,15 @@ from creative_assets.providers.local import (
 )
 from creative_assets_tests.conftest import make_defs
 from creative_assets_tests.defs.faults import FaultyEditor, FaultyGenerator, FaultyWriter
+from creative_assets_tests.support.shared_state import private_copy
 
 JOB = "hoc-4711-pflege"
+FAULTY_VARIANTS = ("A", "B", "C")
 FAILED = {
-    f"{JOB}-B-lifestyle": ("base_images", "text-to-image", "bfl", "moderated"),
+    f"{JOB}-A-lifestyle": ("base_images", "text-to-image", "bfl", "moderated"),
     **{f"{JOB}-C-{t}": ("image_prompts", "meta-analysis", "openai", "server_error") for t in IMAGE_TYPES},
-    f"{JOB}-D-artistic": ("compose", "text overlay", "openai", "bad_request"),
-    f"{JOB}-E-location": ("layouts", "layout design", "openai", "invalid_response"),
+    f"{JOB}-B-artistic": ("compose", "text overlay", "openai", "bad_request"),
+    f"{JOB}-B-location": ("layouts", "layout design", "openai", "invalid_response"),
 }
 STAND_INS = {f"{JOB}-A-job_focus": "text-to-image", f"{JOB}-A-artistic": "text overlay"}
 
@@ -69,27 +86,39 @@ class Faulty:
         return json.loads(path.read_text())["data"]
 
 
+def _run(defs: dg.Definitions, instance: dg.DagsterInstance, job_name: str, partition: str) -> RunOutcome:
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        partition_key=partition, instance=instance, raise_on_error=False
+    )
+    error = None if result.success else first_step_error(result)
+    return RunOutcome(job_name, partition, result.run_id, result.success, 0.0, error)
+
+
 @pytest.fixture(scope="module")
-def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
-    storage = tmp_path_factory.mktemp("faulty") / "storage"
-    generator = FaultyGenerator(faults=["A:job_focus:server_error", "B:lifestyle:moderated"])
-    editor = FaultyEditor(faults=["A:artistic:rate_limited", "D:artistic:bad_request"])
+def faulty(tmp_path_factory: pytest.TempPathFactory, sample_campaign_home: Path) -> Iterator[Faulty]:
+    """The sample campaign, then variants A–C again with the faults, then the roll-up."""
+    home = private_copy(tmp_path_factory, sample_campaign_home / "home", "faulty_home")
+    storage = home / "storage"
+    generator = FaultyGenerator(faults=["A:job_focus:server_error", "A:lifestyle:moderated"])
+    editor = FaultyEditor(faults=["A:artistic:rate_limited", "B:artistic:bad_request"])
     defs = make_defs(
         storage,
         image_generator=FallbackImageGenerator(primary=generator, fallback=ProceduralImageGenerator()),
         image_editor=FallbackImageEditor(primary=editor, fallback=LocalImageEditor()),
-        text_generator=FaultyWriter(faults=["C:*:server_error", "E:location:invalid_response"]),
+        text_generator=FaultyWriter(faults=["C:*:server_error", "B:location:invalid_response"]),
     )
-    with dg.instance_for_test() as instance:
-        ensure_job_partition(instance, LocalJobSource(), JOB)
-        yield Faulty(run_campaign(defs, instance, JOB), defs, instance, storage)
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
+        outcome = CampaignOutcome(JOB)
+        for variant in FAULTY_VARIANTS:
+            outcome.runs.append(_run(defs, instance, "campaign_variant", f"{JOB}|{variant}"))
+        outcome.runs.append(_run(defs, instance, "campaign_rollup", JOB))
+        yield Faulty(outcome, defs, instance, storage)
 
 
 def test_every_run_succeeds_and_the_roll_up_runs(faulty: Faulty) -> None:
     runs = [(r.job_name, r.success) for r in faulty.outcome.runs]
     assert runs == [
-        ("campaign_text", True),
-        *[("campaign_variant", True)] * 5,
+        *[("campaign_variant", True)] * len(FAULTY_VARIANTS),
         ("campaign_rollup", True),
     ], [r.error for r in faulty.outcome.runs if r.error]
 
@@ -105,7 +134,7 @@ def test_each_variants_report_lists_its_failed_creatives_with_call_code_and_mess
         # The others of the variant finished and were judged.
         judged = {row["creative_id"] for row in report["rows"]}
         assert judged == {f"{JOB}-{variant}-{t}" for t in IMAGE_TYPES} - set(expected)
-    moderated = faulty.record("gate_reports", "B")["call_failures"][f"{JOB}-B-lifestyle"]
+    moderated = faulty.record("gate_reports", "A")["call_failures"][f"{JOB}-A-lifestyle"]
     assert "new seed" in moderated["message"] and "softened prompt" in moderated["message"]
 
 

@@ -1,10 +1,15 @@
 """One whole campaign (job-level run, variants A–E, roll-up: 20 creatives) with every real
 client, pointed at the simulator purely through environment variables, wired the way
-`deployment_resources()` is."""
+`deployment_resources()` is. The five variants go in one run over the range job|A…job|E, as
+the chain sensor starts them in a deployment (defs/variants.py); the sample campaign
+(support/sample_campaign.py) and the campaign on two hosts run them one partition at a time,
+as the command line does. One campaign serves both checks that used to make one each: the whole
+campaign's bill, and that a run of several variants bills each call to its variant."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +18,12 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from creative_assets.campaign import CampaignOutcome, ensure_job_partition, run_campaign
+from creative_assets.campaign import CampaignOutcome, RunOutcome, ensure_job_partition, first_step_error
 from creative_assets.definitions import build_definitions
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import IMAGE_TYPES, VARIANTS
-from creative_assets.partitions import variant_key
+from creative_assets.partitions import variant_key, variants_run_tags
 from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
 from creative_assets_tests.support.real_clients import real_client_resources
@@ -56,10 +61,39 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Campaign]:
         with dg.instance_for_test() as instance:
             with dg.build_resources({"job_source": resources["job_source"]}) as built:
                 ensure_job_partition(instance, built.job_source, JOB_ID)
-            outcome = run_campaign(defs, instance, JOB_ID)
+            outcome = _campaign_in_three_runs(defs, instance)
             sim.wait_idle()
             events = "\n".join(str(e) for run in outcome.runs for e in instance.all_logs(run.run_id))
             yield Campaign(outcome, storage, sim.stats(), events, defs, instance, sim, resources["gateway"])
+
+
+def _campaign_in_three_runs(defs: dg.Definitions, instance: dg.DagsterInstance) -> CampaignOutcome:
+    """The job-level run, one run of the five variants, the roll-up; stops at a failed run."""
+    outcome = CampaignOutcome(JOB_ID)
+    for job_name, where in (
+        ("campaign_text", {"partition_key": JOB_ID}),
+        ("campaign_variant", {"tags": variants_run_tags(JOB_ID)}),
+        ("campaign_rollup", {"partition_key": JOB_ID}),
+    ):
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance, raise_on_error=False, **where
+        )
+        error = None if result.success else first_step_error(result)
+        outcome.runs.append(RunOutcome(job_name, JOB_ID, result.run_id, result.success, 0.0, error))
+        if not result.success:
+            break
+    return outcome
+
+
+def _latest(instance: dg.DagsterInstance, asset: str, variant: str) -> dg.EventLogRecord:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(
+            asset_key=dg.AssetKey(asset), asset_partitions=[str(variant_key(JOB_ID, variant))]
+        ),
+        limit=1,
+    ).records
+    assert records, (asset, variant)
+    return records[0]
 
 
 def record(storage: Path, asset: str, *parts: str) -> dict[str, Any]:
@@ -68,11 +102,7 @@ def record(storage: Path, asset: str, *parts: str) -> dict[str, Any]:
 
 def test_campaign_runs_on_the_real_clients(campaign) -> None:
     outcome, storage, _, _ = campaign
-    assert [r.job_name for r in outcome.runs] == [
-        "campaign_text",
-        *["campaign_variant"] * 5,
-        "campaign_rollup",
-    ]
+    assert [r.job_name for r in outcome.runs] == ["campaign_text", "campaign_variant", "campaign_rollup"]
     assert outcome.success, [r.error for r in outcome.runs if r.error]
     finals = [storage / "final_creatives" / JOB_ID / v / f"{t}.png" for v in VARIANTS for t in IMAGE_TYPES]
     assert len(finals) == 20
@@ -133,6 +163,20 @@ def test_the_durable_ledger_equals_the_simulators_billing_exactly(campaign: Camp
     assert kpis["throughput_seconds"] > 0 and kpis["run_success_rate"] == 1.0
     assert {p["phase"] for p in kpis["phases"]} >= {"job_posting", "base_images", "final_creatives"}
     assert kpis["estimate_usd"] > 0 and kpis["budget_drift"] is not None
+
+
+def test_a_run_of_five_variants_bills_each_call_to_its_variant(campaign: Campaign) -> None:
+    """The variants in one run: the ledger names each call's variant, and each variant's gate
+    report counts its own calls (the ledger equals the bill: the test above)."""
+    variants_run = campaign.outcome.runs[1]
+    of_run = [e for e in campaign.gateway.ledger(JOB_ID) if e.run_id == variants_run.run_id]
+    assert {e.variant for e in of_run} == set(VARIANTS)
+    by_variant = Counter(e.variant for e in of_run)
+    for variant in VARIANTS:
+        record = _latest(campaign.instance, "gate_reports", variant)
+        assert record.run_id == variants_run.run_id
+        metadata = record.asset_materialization.metadata  # type: ignore[union-attr]
+        assert metadata["provider_calls"].value == by_variant[variant]
 
 
 def test_rerunning_unchanged_partitions_pays_nothing_and_rewrites_the_same_pngs(campaign: Campaign) -> None:
