@@ -11,7 +11,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -204,21 +204,7 @@ def hold_flight_repeatedly(
     intervals it was held."""
     flights = AdvisoryFlights(url)
     ready()
-    intervals: list[tuple[float, float]] = []
-
-    def work() -> None:
-        for _ in range(rounds):
-            with flights.hold(key, timeout_s=60):
-                entered = time.monotonic()
-                time.sleep(hold_s)
-                intervals.append((entered, time.monotonic()))
-
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    return intervals
+    return _held_by_threads(lambda: flights.hold(key, timeout_s=60), threads, rounds, hold_s)
 
 
 def queue_threads_for_slot(
@@ -271,11 +257,18 @@ def hold_in_threads(
     """`threads` threads of this process each hold one of `limit` slots `rounds` times."""
     pool = AdvisorySlots(url)
     ready()
+    return _held_by_threads(lambda: pool.hold(provider, limit, timeout_s=60), threads, rounds, hold_s)
+
+
+def _held_by_threads(
+    hold: Callable[[], AbstractContextManager[object]], threads: int, rounds: int, hold_s: float
+) -> list[tuple[float, float]]:
+    """`threads` threads each enter `hold()` `rounds` times for `hold_s`; the intervals held."""
     intervals: list[tuple[float, float]] = []
 
     def work() -> None:
         for _ in range(rounds):
-            with pool.hold(provider, limit, timeout_s=60):
+            with hold():
                 entered = time.monotonic()
                 time.sleep(hold_s)
                 intervals.append((entered, time.monotonic()))
@@ -286,3 +279,14 @@ def hold_in_threads(
     for thread in workers:
         thread.join()
     return intervals
+
+
+def max_overlap(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals open at once; exits sort before entries at the same instant, so
+    touching intervals do not overlap."""
+    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    current = peak = 0
+    for _, step in events:
+        current += step
+        peak = max(peak, current)
+    return peak

@@ -24,6 +24,7 @@ from creative_assets_tests.gateway._support import (
     fresh_postgres_database,
     hold_flight_repeatedly,
     hold_in_threads,
+    max_overlap,
     new_queue,
     start_holder,
     start_thread_waiters,
@@ -60,15 +61,6 @@ def _until(condition: Callable[[], bool], what: str, timeout_s: float = 30) -> N
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting until {what}"
         time.sleep(0.01)
-
-
-def _max_overlap(intervals: list[tuple[float, float]]) -> int:
-    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
-    current = peak = 0
-    for _, step in events:
-        current += step
-        peak = max(peak, current)
-    return peak
 
 
 def test_waiting_calls_hold_no_session_of_their_own(url: str) -> None:
@@ -117,21 +109,21 @@ def test_threads_of_several_processes_never_exceed_the_limit(url: str) -> None:
     answers = Workers(3, hold_in_threads, url, "bfl", 2, 6, 3, 0.01).results()
     intervals = [tuple(interval) for answer in answers for interval in answer]
     assert len(intervals) == 54
-    assert _max_overlap(intervals) == 2  # never more than the limit, and the limit was reached
+    assert max_overlap(intervals) == 2  # never more than the limit, and the limit was reached
 
 
 def test_threads_of_one_process_take_a_flight_one_at_a_time(url: str) -> None:
     # One session holds every flight of the process, and Postgres grants a session a lock it holds.
     (intervals,) = Workers(1, hold_flight_repeatedly, url, "one request", 6, 4, 0.01).results()
     assert len(intervals) == 24
-    assert _max_overlap(intervals) == 1
+    assert max_overlap(intervals) == 1
 
 
 def test_processes_take_a_flight_one_at_a_time(url: str) -> None:
     answers = Workers(3, hold_flight_repeatedly, url, "one request", 3, 3, 0.01).results()
     intervals = [tuple(interval) for answer in answers for interval in answer]
     assert len(intervals) == 27
-    assert _max_overlap(intervals) == 1
+    assert max_overlap(intervals) == 1
 
 
 def test_processes_take_turns_and_threads_keep_their_order(url: str) -> None:

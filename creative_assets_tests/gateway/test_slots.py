@@ -18,6 +18,7 @@ from creative_assets_tests.gateway._support import (
     Workers,
     fresh_postgres_database,
     hold_repeatedly,
+    max_overlap,
     new_queue,
     start_holder,
     start_waiter,
@@ -35,23 +36,13 @@ def slots(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Slot
             yield AdvisorySlots(url), "advisory", url
 
 
-def _max_overlap(intervals: list[tuple[float, float]]) -> int:
-    # Exits sort before entries at the same instant: touching intervals do not overlap.
-    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
-    current = peak = 0
-    for _, step in events:
-        current += step
-        peak = max(peak, current)
-    return peak
-
-
 def test_processes_never_exceed_the_limit(slots: tuple[SlotPool, str, str]) -> None:
     pool, kind, target = slots
     answers = Workers(4, hold_repeatedly, kind, target, "bfl", 2, 10, 0.02).results()
 
     intervals = [tuple(interval) for answer in answers for interval in answer]
     assert len(intervals) == 40
-    assert _max_overlap(intervals) == 2  # never more than the limit, and the limit was reached
+    assert max_overlap(intervals) == 2  # never more than the limit, and the limit was reached
     assert pool.in_use("bfl", 2) == 0
 
 
