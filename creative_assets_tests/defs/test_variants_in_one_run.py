@@ -22,6 +22,7 @@ import pytest
 
 from creative_assets.partitions import variant_key, variants_run_tags
 from creative_assets_tests.conftest import make_defs
+from creative_assets_tests.support.records import latest_variant_materialization
 from creative_assets_tests.support.shared_state import private_copy
 
 JOB = "hoc-4711-pflege"
@@ -46,14 +47,7 @@ def one_run(
 
 
 def _latest(instance: dg.DagsterInstance, asset: str, variant: str) -> dg.EventLogRecord:
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(
-            asset_key=dg.AssetKey(asset), asset_partitions=[str(variant_key(JOB, variant))]
-        ),
-        limit=1,
-    ).records
-    assert records, (asset, variant)
-    return records[0]
+    return latest_variant_materialization(instance, asset, JOB, variant)
 
 
 def test_one_run_materializes_every_phase_once_per_variant(one_run) -> None:

@@ -27,6 +27,7 @@ from creative_assets.partitions import variant_key, variants_run_tags
 from creative_assets_tests.provider_sim import Simulator, fast_config, running_simulator
 from creative_assets_tests.providers.conftest import JOB_ID
 from creative_assets_tests.support.real_clients import real_client_resources
+from creative_assets_tests.support.records import latest_variant_materialization
 
 REAL = {"openai", "bfl", "perplexity", "firecrawl"}
 # Keys the simulator insists on: a client that did not send its key would fail the run.
@@ -86,14 +87,7 @@ def _campaign_in_three_runs(defs: dg.Definitions, instance: dg.DagsterInstance) 
 
 
 def _latest(instance: dg.DagsterInstance, asset: str, variant: str) -> dg.EventLogRecord:
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(
-            asset_key=dg.AssetKey(asset), asset_partitions=[str(variant_key(JOB_ID, variant))]
-        ),
-        limit=1,
-    ).records
-    assert records, (asset, variant)
-    return records[0]
+    return latest_variant_materialization(instance, asset, JOB_ID, variant)
 
 
 def record(storage: Path, asset: str, *parts: str) -> dict[str, Any]:
