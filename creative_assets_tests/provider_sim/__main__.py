@@ -7,8 +7,9 @@ import argparse
 import logging
 import sys
 
+from creative_assets.providers.safe_fetch import loopback_host
 from creative_assets_tests.provider_sim.config import SimConfig
-from creative_assets_tests.provider_sim.server import PREFIXES, Simulator, is_loopback
+from creative_assets_tests.provider_sim.server import PREFIXES, Simulator
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, help="override the config's fault seed")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
-    if not is_loopback(args.host):
+    if not loopback_host(args.host):
         parser.error("the simulator binds loopback addresses only")
     config = SimConfig.from_file(args.config) if args.config else SimConfig()
     updates = {k: v for k, v in (("time_scale", args.time_scale), ("seed", args.seed)) if v is not None}

@@ -8,13 +8,13 @@ so a fixed seed serves the same fault sequence every run.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import random
 import threading
 import time
 from typing import Any
 
+from creative_assets.providers.safe_fetch import loopback_host
 from creative_assets_tests.provider_sim import (
     bfl_routes,
     control_routes,
@@ -60,7 +60,7 @@ class Simulator:
     def __init__(
         self, config: SimConfig | dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0
     ):
-        if not is_loopback(host):
+        if not loopback_host(host):
             raise ValueError(f"the simulator binds loopback addresses only, not {host!r}")
         self.state = SimState(coerce_config(config), host)
         self._routes: list[Route] = [
@@ -240,15 +240,6 @@ class Simulator:
             },
         )
         return resp
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _limit_message(reason: str, ep: Any) -> str:
