@@ -157,14 +157,7 @@ def hold_repeatedly(
 ) -> list[tuple[float, float]]:
     pool = _pool(kind, target)
     ready()
-    intervals = []
-    for _ in range(rounds):
-        with pool.hold(provider, limit, timeout_s=30):
-            # CLOCK_MONOTONIC is system-wide, so intervals from different processes compare.
-            entered = time.monotonic()
-            time.sleep(hold_s)
-            intervals.append((entered, time.monotonic()))
-    return intervals
+    return _held_by_threads(lambda: pool.hold(provider, limit, timeout_s=30), 1, rounds, hold_s)
 
 
 def hold_all(kind: str, target: str, provider: str, limit: int, held: Any) -> None:
@@ -269,6 +262,7 @@ def _held_by_threads(
     def work() -> None:
         for _ in range(rounds):
             with hold():
+                # CLOCK_MONOTONIC is system-wide, so intervals from different processes compare.
                 entered = time.monotonic()
                 time.sleep(hold_s)
                 intervals.append((entered, time.monotonic()))
