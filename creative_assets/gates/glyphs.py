@@ -32,9 +32,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from creative_assets.gates.glyphs_align import Step, align, calibrated
-from creative_assets.gates.glyphs_face import face_touches
 from creative_assets.gates.glyphs_faces import FaceMatch, pair_touches
 from creative_assets.gates.glyphs_judge import hole_counts, judge
+from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.gates.glyphs_render import LINE_TRUST, render_line
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
 from creative_assets.gates.ink import ink_mask

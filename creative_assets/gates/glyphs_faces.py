@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from creative_assets.gates.glyphs_alphabet import MARKS, PIECES
+from creative_assets.gates.glyphs_own_face import piece_count
 from creative_assets.imaging.fonts import font_path
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts/opentype"))
@@ -176,10 +177,6 @@ def match_face(samples: list[Sample]) -> FaceMatch | None:
     return best
 
 
-def _pieces(mask: np.ndarray) -> int:
-    return cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[0] - 1
-
-
 @lru_cache(maxsize=4096)
 def pair_touches(path: str, size: int, pair: str) -> bool:
     """Whether the face draws the two letters of `pair` in one piece at this size or a pixel
@@ -190,6 +187,6 @@ def pair_touches(path: str, size: int, pair: str) -> bool:
         whole, first, second = glyph(path, px, pair), glyph(path, px, pair[0]), glyph(path, px, pair[1])
         if whole is None or first is None or second is None:
             continue
-        if _pieces(whole[0]) < _pieces(first[0]) + _pieces(second[0]):
+        if piece_count(whole[0]) < piece_count(first[0]) + piece_count(second[0]):
             return True
     return False

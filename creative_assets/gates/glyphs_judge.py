@@ -14,7 +14,7 @@ import numpy as np
 
 from creative_assets.gates.glyphs_align import Step, dot_ligature, hair_gap, kerned_touch, missing_dots
 from creative_assets.gates.glyphs_alphabet import HOLES, LIGATURES, MARKS, PIECES
-from creative_assets.gates.glyphs_face import face_touches
+from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.gates.ink_pieces import Piece, Pieces
 
 MAX_OFF = 2  # a line off by more than this (pieces and holes) is not one damaged letter

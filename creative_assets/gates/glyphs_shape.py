@@ -21,7 +21,7 @@ import numpy as np
 
 from creative_assets.gates.glyphs_align import Step
 from creative_assets.gates.glyphs_alphabet import LIGATURES
-from creative_assets.gates.glyphs_face import face_touches
+from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.gates.ink_pieces import Pieces
 
 SHIFT = 2  # px either way the instances are shifted to fit (sub-pixel placement, rounding)

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from creative_assets.gates.glyph_damage import glyph_damage
 from creative_assets.gates.glyphs import expected_words
-from creative_assets.gates.glyphs_face import face_touches
+from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.imaging.fonts import load_font
 from creative_assets.imaging.ocr import read_text
 

@@ -30,7 +30,8 @@ def _mask(text: str, size: int, bold: bool, x: float) -> np.ndarray:
     return np.asarray(img) >= 128  # ink as the gate sees it: at least half covered
 
 
-def _pieces(mask: np.ndarray) -> int:
+def piece_count(mask: np.ndarray) -> int:
+    """Pieces of ink in a mask (8-connected)."""
     return cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[0] - 1
 
 
@@ -59,10 +60,10 @@ def _touches(pair: str, x_height: int, bold: bool) -> bool:
         font = load_font(px, bold)
         advance = font.getlength(pair) - font.getlength(pair[1])  # the first letter and the kerning
         for phase in PHASES:
-            apart = _pieces(_mask(pair[0], px, bold, phase)) + _pieces(
+            apart = piece_count(_mask(pair[0], px, bold, phase)) + piece_count(
                 _mask(pair[1], px, bold, phase + advance)
             )
-            if _pieces(_mask(pair, px, bold, phase)) < apart:
+            if piece_count(_mask(pair, px, bold, phase)) < apart:
                 return True
     return False
 
