@@ -43,7 +43,10 @@ def fast_config(**overrides: Any) -> SimConfig:
     data: dict[str, Any] = {
         "time_scale": 0.001,
         "endpoints": {"*": {"latency": {"kind": "fixed", "seconds": 0.0}}},
-        "bfl": {"task_duration": {"kind": "fixed", "seconds": 0.0}},
+        # The signed sample URL lives ten real minutes, not ten scaled ones (0.6 s): on a busy
+        # CI machine a download can come later than that, and an expired sample is a new, paid
+        # task; the tests of expiry set their own.
+        "bfl": {"task_duration": {"kind": "fixed", "seconds": 0.0}, "sample_expiry_s": 600_000.0},
     }
     for key, value in overrides.items():
         data[key] = {**data[key], **value} if key in ("endpoints", "bfl") else value

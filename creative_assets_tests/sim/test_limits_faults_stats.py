@@ -93,10 +93,17 @@ def test_each_fault_class_appears_at_its_configured_rate() -> None:
 
 
 def test_a_fixed_seed_replays_the_same_fault_sequence() -> None:
+    # The sequence is read from the simulator's record of each request, one request at a time:
+    # a client timeout on a busy machine would otherwise read a slow answer as a timeout fault.
     def run() -> list[str]:
         config = fast_config(seed=7, endpoints={"hoc.get_job": {"faults": FAULTS, "timeout_hold_s": 500}})
+        drawn = []
         with running_simulator(config) as sim, httpx.Client(timeout=0.2) as client:
-            return [_classify(client, sim.url_for("hoc") + "/jobs/hoc-4711-pflege") for _ in range(40)]
+            for _ in range(40):
+                _classify(client, sim.url_for("hoc") + "/jobs/hoc-4711-pflege")
+                assert sim.wait_idle()
+                drawn.append(sim.requests()[-1]["fault"] or "ok")
+        return drawn
 
     first = run()
     assert first == run() and len(set(first)) > 3
