@@ -4,11 +4,9 @@ and tears everything down; this test runs it once and checks what it reports and
 behind. Needs root and `ip netns` (CI runs as root), PostgreSQL's binaries (the script starts a
 server of its own) and RabbitMQ on loopback; skipped with the reason otherwise.
 
-It runs the text phase and two of the five variants (`--variants A,B`), not the roll-up, which
-needs all five: two variant runs at once put steps of two runs on both hosts, each paying BFL and
-OpenAI through the one ledger and the shared slots, so a step that went to one host only, an
-artifact read from a host's disk, a call paid twice or a slot left held still fails a test here;
-three more variant runs and the roll-up would only repeat the same steps on the same hosts."""
+It runs the text phase and variants A and B only (`--variants A,B`; the roll-up needs all five):
+two variant runs at once still put steps on both hosts that read the text phase's artifacts from
+S3 and pay through one ledger and shared slots, so each check below fails as it did with five."""
 
 from __future__ import annotations
 
