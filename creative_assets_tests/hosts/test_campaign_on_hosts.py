@@ -1,8 +1,12 @@
 """A campaign across two worker hosts (network namespaces on this machine) with dagster-celery:
-`deploy/hosts/run_hosts.py` builds the hosts, runs the sample campaign against the provider
-simulator and tears everything down; this test runs it once and checks what it reports and what
-it left behind. Needs root and `ip netns` (CI runs as root), PostgreSQL's binaries (the script
-starts a server of its own) and RabbitMQ on loopback; skipped with the reason otherwise."""
+`deploy/hosts/run_hosts.py` builds the hosts, runs the sample job against the provider simulator
+and tears everything down; this test runs it once and checks what it reports and what it left
+behind. Needs root and `ip netns` (CI runs as root), PostgreSQL's binaries (the script starts a
+server of its own) and RabbitMQ on loopback; skipped with the reason otherwise.
+
+It runs the text phase and variants A and B only (`--variants A,B`; the roll-up needs all five):
+two variant runs at once still put steps on both hosts that read the text phase's artifacts from
+S3 and pay through one ledger and shared slots, so each check below fails as it did with five."""
 
 from __future__ import annotations
 
@@ -18,9 +22,12 @@ from typing import Any
 
 import pytest
 
+from creative_assets.models import IMAGE_TYPES
+
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "deploy" / "hosts" / "run_hosts.py"
 JOB = "hoc-4711-pflege"
+VARIANTS = ("A", "B")
 VARIANT_STEPS = ("image_prompts", "base_images", "layouts", "compose", "gate_reports")
 
 pytestmark = pytest.mark.slow
@@ -49,7 +56,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         pytest.skip(reason)
     out = tmp_path_factory.mktemp("hosts")
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--hosts", "2", "--json", str(out / "report.json"), "--logs", str(out)],
+        [
+            *(sys.executable, str(SCRIPT), "--hosts", "2", "--variants", ",".join(VARIANTS)),
+            *("--json", str(out / "report.json"), "--logs", str(out)),
+        ],
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,
         text=True,
@@ -66,12 +76,12 @@ def test_the_campaign_completes(report) -> None:
     assert report["exit_status"] == 0, report["stdout"]
     assert [(r["job"], r["success"]) for r in report["runs"]] == [
         ("campaign_text", True),
-        *[("campaign_variant", True)] * 5,
-        ("campaign_rollup", True),
+        *[("campaign_variant", True)] * len(VARIANTS),
     ]
-    assert report["postgres"]["runs"] == {"SUCCESS": 7}
-    # Every creative has its verdict, read back from the event log (5 variants × 4 image types).
-    assert sum(report["creatives"].values()) == 20, report["creatives"]
+    assert [r["partition"] for r in report["runs"][1:]] == [f"{JOB}|{v}" for v in VARIANTS]
+    assert report["postgres"]["runs"] == {"SUCCESS": 1 + len(VARIANTS)}
+    # Every creative has its verdict, read back from the event log (each variant × 4 image types).
+    assert sum(report["creatives"].values()) == len(VARIANTS) * len(IMAGE_TYPES), report["creatives"]
 
 
 def test_steps_ran_on_both_worker_hosts(report) -> None:
@@ -79,7 +89,7 @@ def test_steps_ran_on_both_worker_hosts(report) -> None:
     # Every step of every run went through a Celery worker, named after the host it ran on.
     assert {s["worker"] for s in steps} == {"worker@ca-h1", "worker@ca-h2"}
     variant_steps = Counter(s["step"] for s in steps if s["job"] == "campaign_variant")
-    assert variant_steps == {step: 5 for step in VARIANT_STEPS}
+    assert variant_steps == {step: len(VARIANTS) for step in VARIANT_STEPS}
     assert all(figures["steps"] >= 3 for figures in report["per_host"].values())
     # And the hosts reached the broker and the database over their own addresses.
     peers = report["relay_peers"]["relay-services"]
@@ -90,8 +100,11 @@ def test_steps_ran_on_both_worker_hosts(report) -> None:
 
 def test_outputs_are_in_the_bucket_and_state_in_postgres(report) -> None:
     bucket = report["bucket"]
-    assert bucket["final_pngs"] >= 20  # 5 variants × 4 image types, at least one rendition each
-    assert {"job_posting", "base_images", "final_creatives", "campaign_summary"} <= set(bucket["by_prefix"])
+    # each variant × 4 image types, at least one rendition each
+    assert bucket["final_pngs"] >= len(VARIANTS) * len(IMAGE_TYPES)
+    text = {"job_posting", "research", "brand_identity", "copy_variants"}
+    variant = {"image_prompts", "base_images", "layouts", "final_creatives", "gate_reports"}
+    assert text | variant <= set(bucket["by_prefix"])
     pg = report["postgres"]
     assert pg["paid_calls"] > 0
     assert {row["provider"] for row in pg["ledger"]} >= {"bfl", "openai"}

@@ -140,7 +140,7 @@ class _Recorded:
         return {"success": name not in self.fail}
 
 
-@pytest.mark.parametrize("fail", [set(), {"campaign_text j"}, {"campaign_variant j|C"}])
+@pytest.mark.parametrize("fail", [set(), {"prepare"}, {"campaign_text j"}, {"campaign_variant j|C"}])
 def test_each_phases_runs_start_while_the_phase_before_runs_and_go_only_after_it(
     monkeypatch, fail: set[str]
 ) -> None:
@@ -153,16 +153,52 @@ def test_each_phases_runs_start_while_the_phase_before_runs_and_go_only_after_it
     runs = chain.run_campaign({}, "j")
     log = recorded.log
     variants = [f"campaign_variant j|{v}" for v in chain.VARIANTS]
-    # the variant runs' processes load while the text run runs, and are told only after it
-    assert all(log.index(f"start {v}") < log.index("ran campaign_text j") for v in variants)
+    # the text and variant runs' processes load while the partition is added, and are told after it
+    assert all(log.index(f"start {r}") < log.index("ran prepare") for r in ["campaign_text j", *variants])
+    if "prepare" in fail:
+        assert {"stop campaign_text j", *(f"stop {v}" for v in variants)} <= set(log)
+        assert not any(line.startswith("go") for line in log) and len(runs) == 1
+        return
+    assert log.index("go campaign_text j") > log.index("ran prepare")
     if "campaign_text j" in fail:
-        assert {f"stop {v}" for v in variants} <= set(log) and not any(line.startswith("go") for line in log)
+        assert {f"stop {v}" for v in variants} <= set(log)
+        assert not any(line.startswith("go campaign_variant") for line in log)
         assert len(runs) == 1
         return
-    assert all(log.index(f"go {v}") > log.index("ran campaign_text j") for v in variants)
+    assert all(log.index(f"go {v}") > log.index("go campaign_text j") for v in variants)
     assert log.index("start campaign_rollup j") < min(log.index(f"go {v}") for v in variants)
     told = "stop" if fail else "go"
     assert log[-1] == f"{told} campaign_rollup j" and len(runs) == (6 if fail else 7)
+
+
+def test_a_campaign_of_fewer_variants_runs_those_and_no_roll_up(monkeypatch) -> None:
+    """The roll-up reads all five variants: a smaller campaign (the hosts test's) leaves it out."""
+    monkeypatch.syspath_prepend(str(HOSTS))
+    import chain
+
+    recorded = _Recorded(set())
+    monkeypatch.setattr(chain, "driver", recorded.driver)
+    monkeypatch.setattr(chain, "Ahead", recorded.Ahead)
+    runs = chain.run_campaign({}, "j", ("A", "B"))
+    assert [line for line in recorded.log if line.startswith("go")] == [
+        "go campaign_text j",
+        "go campaign_variant j|A",
+        "go campaign_variant j|B",
+    ]
+    assert not any("campaign_rollup" in line or "j|C" in line for line in recorded.log)
+    assert len(runs) == chain.expected_runs(("A", "B")) == 3
+
+
+def test_run_hosts_reads_the_variants_in_the_campaigns_order(monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(HOSTS))
+    import argparse
+
+    from run_hosts import _variants
+
+    assert _variants("b, a") == ("A", "B")
+    for bad in ("", "A,F"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _variants(bad)
 
 
 def test_a_run_process_told_to_stop_runs_nothing(tmp_path) -> None:

@@ -1,11 +1,12 @@
-"""The run host's part: each campaign's seven runs chained as the sensors would chain them, every
-run a process of its own (driver.py) whose steps go to the workers through Celery."""
+"""The run host's part: each campaign's runs (seven for variants A–E) chained as the sensors would
+chain them, every run a process of its own (driver.py) whose steps go to the workers through Celery."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -74,26 +75,40 @@ def stop_drivers() -> None:
         popen.kill()  # a run's process ignores SIGTERM while it waits on Celery
 
 
-def run_campaign(env: dict[str, str], job_id: str) -> list[dict[str, Any]]:
-    """Job-level run → the five variant runs at once → roll-up; stops at a failed phase. Each
-    phase's processes start while the phase before runs (`Ahead`), as a run launcher with warm
-    workers would: started after it, their imports left every worker host idle."""
+def expected_runs(variants: Sequence[str] = VARIANTS) -> int:
+    """The runs of a whole campaign of `variants`: text, one per variant, and the roll-up, which
+    reads all five variants and so runs only when all five do."""
+    return 1 + len(variants) + (1 if tuple(variants) == VARIANTS else 0)
+
+
+def run_campaign(
+    env: dict[str, str], job_id: str, variants: Sequence[str] = VARIANTS
+) -> list[dict[str, Any]]:
+    """Job-level run → the variant runs at once → roll-up (all five variants only); stops at a
+    failed phase. Each phase's processes start while the phase before runs (`Ahead`), as a run
+    launcher with warm workers would: started after it, their imports left every worker host
+    idle. The text run's process starts beside the one that adds the job's partition."""
+    text = Ahead(env, "run", "campaign_text", job_id)
+    ahead = [Ahead(env, "run", "campaign_variant", f"{job_id}|{v}") for v in variants]
     prepared = driver(env, "prepare", job_id)
-    if not prepared["success"]:
-        return [prepared]
-    variants = [Ahead(env, "run", "campaign_variant", f"{job_id}|{v}") for v in VARIANTS]
-    runs = [driver(env, "run", "campaign_text", job_id)]
+    if prepared["success"]:
+        runs = [text.go()]
+    else:
+        text.go(False)
+        runs = [prepared]
     if not runs[0]["success"]:
-        for ahead in variants:
-            ahead.go(False)
+        for run in ahead:
+            run.go(False)
         return runs
-    rollup = Ahead(env, "run", "campaign_rollup", job_id)
-    pool = ThreadPoolExecutor(len(VARIANTS))
+    rollup = Ahead(env, "run", "campaign_rollup", job_id) if tuple(variants) == VARIANTS else None
+    pool = ThreadPoolExecutor(len(ahead))
     try:  # not `with`: on SIGTERM, teardown must not wait for the runs (it kills them)
-        runs += list(pool.map(Ahead.go, variants))
+        runs += list(pool.map(Ahead.go, ahead))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     ok = all(r["success"] for r in runs)
+    if rollup is None:
+        return runs
     outcome = rollup.go(ok)
     return [*runs, outcome] if ok else runs
 
@@ -108,10 +123,13 @@ def campaign_copies(sim_url: str, job_id: str, count: int) -> list[str]:
     return [job["job_id"] for job in jobs]
 
 
-def campaigns(env: dict[str, str], job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def campaigns(
+    env: dict[str, str], job_ids: list[str], variants: Sequence[str] = VARIANTS
+) -> dict[str, list[dict[str, Any]]]:
     """Every campaign at once, each chained as run_campaign chains one."""
     pool = ThreadPoolExecutor(len(job_ids))
     try:  # not `with`, as in run_campaign
-        return dict(zip(job_ids, pool.map(lambda job_id: run_campaign(env, job_id), job_ids), strict=True))
+        chained = pool.map(lambda job_id: run_campaign(env, job_id, variants), job_ids)
+        return dict(zip(job_ids, chained, strict=True))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)

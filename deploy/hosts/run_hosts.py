@@ -1,7 +1,8 @@
 """A campaign across several worker hosts on this machine, then everything torn down again.
 
     sudo /work/main/.venv/bin/python deploy/hosts/run_hosts.py [--hosts 2] [--job hoc-4711-pflege]
-        [--formats 1:1] [--campaigns 1] [--cut-host N] [--json report.json] [--logs DIR]
+        [--formats 1:1] [--variants A,B,C,D,E] [--campaigns 1] [--cut-host N] [--json report.json]
+        [--logs DIR]
 
 Builds network namespaces `ca-h1` … on a bridge (topology.py); the root namespace is the services
 host (services.py): a PostgreSQL server of its own on 10.231.0.1 (the Dagster instance and the
@@ -10,8 +11,10 @@ gateway's state), RabbitMQ (Celery's broker) and the provider simulator, relayed
 private, empty tmpfs over this session's scratch folder (so it sees none of the run host's
 files), and runs one Celery worker (`celery -A dagster_celery.app worker`). The run host (here)
 runs the campaign's seven runs (chain.py, driver.py), the five variant runs at once; their steps go
-to the workers. `--campaigns N` launches N campaigns at once (copies of the job under ids of their
-own) for campaigns per hour against `--hosts`; `--hosts 1` is the scale baseline. Then it reads
+to the workers. `--variants A,B` runs only those variants' runs (the roll-up, which reads all
+five, is left out): the same hosts, services and evidence for a smaller campaign, as the test
+does. `--campaigns N` launches N campaigns at once (copies of the job under ids of their own)
+for campaigns per hour against `--hosts`; `--hosts 1` is the scale baseline. Then it reads
 where everything went (evidence.py), prints it, and tears down workers, relays, moto, the
 simulator, Postgres and its files, the namespaces and the queue, also when something failed.
 Exit status: 0 when the campaign succeeded, 1 when it failed, 2 on bad input (not root, no ip, no PostgreSQL).
@@ -39,7 +42,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 import evidence  # noqa: E402
-from chain import SAMPLE_JOBS, campaign_copies, campaigns, stop_drivers  # noqa: E402
+from chain import SAMPLE_JOBS, VARIANTS, campaign_copies, campaigns, expected_runs, stop_drivers  # noqa: E402
 from fault import LinkCut  # noqa: E402
 from services import Services  # noqa: E402
 from topology import Topology, host_address, host_name  # noqa: E402
@@ -93,6 +96,7 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         "job": args.job,
         "campaigns": args.campaigns,
         "formats": args.formats,
+        "variants": args.variants,
         "core_per_host": args.core_per_host,
         "logs": str(logs),
     }
@@ -125,7 +129,7 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         if cut:
             cut.start()
         job_ids = campaign_copies(f"http://127.0.0.1:{services.sim_port}", args.job, args.campaigns)
-        by_campaign = campaigns(run_env, job_ids)
+        by_campaign = campaigns(run_env, job_ids, args.variants)
         report["wall_s"] = round(time.perf_counter() - started, 1)
         report["campaigns_per_hour"] = round(len(job_ids) * 3600 / report["wall_s"], 2)
         runs = [run for job_runs in by_campaign.values() for run in job_runs]
@@ -135,7 +139,8 @@ def campaign_on_hosts(args: argparse.Namespace) -> dict[str, Any]:
         report["load_after"] = [round(x, 2) for x in os.getloadavg()]
         report["runs"] = runs
         report["success"] = all(
-            len(job_runs) == 7 and all(r["success"] for r in job_runs) for job_runs in by_campaign.values()
+            len(job_runs) == expected_runs(args.variants) and all(r["success"] for r in job_runs)
+            for job_runs in by_campaign.values()
         )
         report.update(services.evidence([r["run_id"] for r in runs if r.get("run_id")]))
         report["files_on_worker_hosts"] = {
@@ -220,11 +225,25 @@ def summary(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _variants(text: str) -> tuple[str, ...]:
+    """`A,B` → ("A", "B"): known variants, each once, in the campaign's order."""
+    chosen = {v.strip().upper() for v in text.split(",") if v.strip()}
+    if not chosen or not chosen <= set(VARIANTS):
+        raise argparse.ArgumentTypeError(f"variants are some of {','.join(VARIANTS)}")
+    return tuple(v for v in VARIANTS if v in chosen)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="run_hosts.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--hosts", type=int, default=2, help="worker hosts; 1 is the scale baseline")
     parser.add_argument("--job", default="hoc-4711-pflege")
     parser.add_argument("--formats", default="1:1", help="CREATIVE_ASSETS_FORMATS (default 1:1)")
+    parser.add_argument(
+        "--variants",
+        type=_variants,
+        default=VARIANTS,
+        help="variants to run, e.g. A,B (default all five; fewer leave out the roll-up)",
+    )
     parser.add_argument("--campaigns", type=int, default=1, help="campaigns at once (copies of --job)")
     parser.add_argument(
         "--cut-host", type=int, metavar="N", help="cut host N's link while it runs a base_images step"
