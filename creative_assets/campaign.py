@@ -175,9 +175,10 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers fork from a forkserver that has imported the definitions (and so Dagster) once: a
     spawned worker imports them itself, all at once when the variant runs start, while a fork of
     the server is ready at once and shares its pages. Never a plain fork of this process, which
-    may hold threads and locks."""
+    may hold threads and locks. The server also loads what every worker would load for itself
+    (`worker_preload`), so the workers share it instead of each paying for it."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["creative_assets.definitions"])
+    context.set_forkserver_preload(["creative_assets.definitions", "creative_assets.worker_preload"])
     return context
 
 

@@ -27,6 +27,7 @@ from PIL import Image
 from pydantic import Field
 from rapidocr_onnxruntime import RapidOCR
 
+from creative_assets.imaging.ocr_engine import rapidocr_engine
 from creative_assets.models.base import Box
 from creative_assets.models.images import OcrLine
 
@@ -76,9 +77,7 @@ _create_lock = threading.Lock()
 
 
 def _new_engine() -> RapidOCR:
-    # One line per recogniser batch: a batch is padded to its widest line, and a creative's lines
-    # range from a three-word CTA to a full-width subline; alone, each is read at its own width.
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
+    return rapidocr_engine()
 
 
 @contextmanager

@@ -48,6 +48,7 @@ from creative_assets.imaging.ocr import (
     reading_order,
     to_rgb,
 )
+from creative_assets.imaging.ocr_engine import detector_input
 from creative_assets.imaging.text_pattern import lattice, pattern_removed
 from creative_assets.imaging.text_texture import calm_mask, calm_share, calm_view, calmest_channel
 from creative_assets.imaging.text_veil import veil_lines
@@ -137,10 +138,8 @@ def _look(
     post = DBPostProcess(
         thresh=SEARCH_THRESH, box_thresh=SEARCH_BOX_THRESH, unclip_ratio=1.6, use_dilation=True
     )
-    detector = engine.text_det
-    detector.limit_side_len = min(prepared.shape[:2])
-    ready = detector.get_preprocess(max(prepared.shape[:2]))(np.ascontiguousarray(prepared[:, :, ::-1]))
-    found, scores = post(detector.infer(ready)[0], (height, width))
+    ready = detector_input(engine, prepared)
+    found, scores = post(engine.text_det.infer(ready)[0], (height, width))
     lowest = SECOND_MIN_LINE * min(width, height) if second else 0.0
     tallest = SEARCH_MAX_LINE * min(width, height)
     ranked = sorted(zip(scores, found, strict=True), key=lambda found: -found[0])
