@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 import pytest
 
-from creative_assets.errors import ProviderFailure
+from creative_assets.errors import SERVER_ERROR, ProviderFailure
 from creative_assets.gateway import BudgetExceeded, ProviderLimit, call_scope
-from creative_assets.gateway.resource import REFRESH_TAG, ProviderGateway
+from creative_assets.gateway.resource import REFRESH_TAG, CallSpec, ProviderGateway
+from creative_assets.gateway.retry import RetryPolicy
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import DesignerPrompt, JobPosting
 from creative_assets.providers.bfl import BflImageGenerator
@@ -138,6 +139,20 @@ def test_an_open_breaker_makes_a_call_wait_for_its_trial_instead_of_losing_it(si
     assert [r.outcome for r in gw.ledger()][-1] == "ok"
     assert "circuit_open" not in {r.outcome for r in gw.ledger()}
     assert gw.store.breaker_check("bfl", cooldown_s=0.5).state == "closed"  # the trial closed it
+
+
+def test_a_call_that_failed_and_then_met_the_open_breaker_does_not_close_it() -> None:
+    gw = gateway(breaker_threshold=1, breaker_cooldown_s=2 * RetryPolicy().deadline_s)
+    spec = CallSpec("openai", "chat", "gpt-4o", {"q": 1}, 0.01, retry=RetryPolicy(backoff_s=0.001))
+
+    def run():  # its first attempt fails, and meanwhile another call's failure opens the breaker
+        gw.store.breaker_report("openai", False, gw.breaker_threshold, gw.breaker_cooldown_s)
+        raise ProviderFailure(SERVER_ERROR, "unwell", provider="openai")
+
+    with pytest.raises(ProviderFailure) as ended:
+        gw.call(spec, run)
+    assert ended.value.code == "circuit_open"
+    assert gw.store.breaker_check("openai", gw.breaker_cooldown_s).state == "open"  # not reported well
 
 
 def test_in_flight_limit_holds_for_threads_of_one_process(sim: Simulator) -> None:
