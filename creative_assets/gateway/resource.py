@@ -5,7 +5,8 @@ Per call, in this order (cheapest refusal first):
 2. the request's single flight (`flights.py`) — the same request under way elsewhere is waited
    for, then answered from the cache; rows a dead holder left reserved are settled (`tasks.py`);
 3. attempts, under the call's retry budget (`retry.py`); each attempt:
-   the provider's circuit breaker (`breaker.py`; open: fail fast with `circuit_open`) →
+   the provider's circuit breaker (`breaker.py`; open: wait for its cooldown and trial call, or
+   `circuit_open` when that comes after the call's deadline) →
    an in-flight slot (file locks or Postgres advisory locks, freed by the OS or the database
    when a holder dies) → a token from the provider's shared bucket → the budget reservation
    (a ledger row; over the cap raises `BudgetExceeded` and nothing is sent) → the request →
@@ -37,7 +38,7 @@ import dagster as dg
 from pydantic import Field
 
 from creative_assets.errors import CIRCUIT_OPEN, ProviderError
-from creative_assets.gateway.breaker import HEALTH_FAILURES, check_breaker, report_health
+from creative_assets.gateway.breaker import HEALTH_FAILURES, await_breaker, report_health
 from creative_assets.gateway.cache import ResponseCache
 from creative_assets.gateway.flights import Flights
 from creative_assets.gateway.hits import answer_from_cache, cache_answer
@@ -170,10 +171,14 @@ class ProviderGateway(dg.ConfigurableResource):
                 flight_key=key,
                 outcome="reserved",
             )
-            attempts = [0]
+            attempts, trial = [0], [False]
 
             def one(clock: CallClock) -> Answer:
                 attempts[0] += 1
+                if not trial[0]:  # the trial call's own retries are still its trial
+                    until = clock.deadline(spec.retry)
+                    state = await_breaker(self.store, spec, entry, self.breaker_cooldown_s, until=until)
+                    trial[0] = state == "half_open"
                 return self._attempt(spec, entry, attempt, clock)
 
             def retrying(exc: BaseException, wait_s: float) -> None:
@@ -183,7 +188,7 @@ class ProviderGateway(dg.ConfigurableResource):
                 answer = retry_call(spec.retry, one, on_retry=retrying)
             except ProviderError as exc:
                 if exc.code != CIRCUIT_OPEN or attempts[0] > 1:  # the provider was asked
-                    self._health(spec.provider, ok=exc.code not in HEALTH_FAILURES)
+                    self._health(spec.provider, ok=exc.code not in HEALTH_FAILURES | {CIRCUIT_OPEN})
                 raise
             self._health(spec.provider, ok=True)
             call = answer.call.model_copy(update={"request_hash": request_hash})
@@ -198,7 +203,6 @@ class ProviderGateway(dg.ConfigurableResource):
         attempt: _Attempt,
         clock: CallClock,
     ) -> Answer:
-        check_breaker(self.store, spec, entry, self.breaker_cooldown_s)
         limit = self.limit_of(spec.provider)
         queued = time.monotonic()
         with self.slots.hold(spec.provider, limit.max_in_flight, self.slot_timeout_s):

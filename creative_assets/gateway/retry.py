@@ -42,7 +42,10 @@ T = TypeVar("T")
 class RetryPolicy(dg.Config):
     """How hard one call tries before it fails (provider seconds)."""
 
-    max_attempts: int = Field(default=4, ge=1, le=10, description="tries per call, the first included")
+    # Sized so that a run of transient faults does not end a call (and its creative): at a fault
+    # rate p a call is lost with probability p**max_attempts, for each of a campaign's calls.
+    # The deadline bounds the time; this bounds what a provider that fails fast can bill.
+    max_attempts: int = Field(default=8, ge=1, le=10, description="tries per call, the first included")
     deadline_s: float = Field(
         default=600.0, gt=0, description="work and waits per call, all attempts together (slot waits apart)"
     )

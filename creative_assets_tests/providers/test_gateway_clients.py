@@ -1,5 +1,5 @@
 """The gateway in front of the real clients, against the simulator: cached answers cost nothing
-and send nothing, the budget guard refuses before sending, the breaker fails fast, the in-flight
+and send nothing, the budget guard refuses before sending, an open breaker holds calls back, the in-flight
 limit holds for threads of one process, and the ledger records all of it."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 import pytest
 
-from creative_assets.errors import ProviderFailure
+from creative_assets.errors import SERVER_ERROR, ProviderFailure
 from creative_assets.gateway import BudgetExceeded, ProviderLimit, call_scope
-from creative_assets.gateway.resource import REFRESH_TAG, ProviderGateway
+from creative_assets.gateway.resource import REFRESH_TAG, CallSpec, ProviderGateway
+from creative_assets.gateway.retry import RetryPolicy
 from creative_assets.imaging.png import validate_png
 from creative_assets.models import DesignerPrompt, JobPosting
 from creative_assets.providers.bfl import BflImageGenerator
@@ -105,7 +106,8 @@ def test_the_monthly_cap_spans_jobs(sim: Simulator) -> None:
 
 def test_the_breaker_opens_after_consecutive_failures_and_the_fallback_takes_over(sim: Simulator) -> None:
     configure(sim, endpoints=faults("bfl.submit", server_500=1.0))
-    gw = gateway(breaker_threshold=2, breaker_cooldown_s=60)
+    # Open for longer than a call's deadline: waiting cannot help, so the call ends at once.
+    gw = gateway(breaker_threshold=2, breaker_cooldown_s=2 * FAST.deadline_s)
     for seed in (1, 2):
         with pytest.raises(ProviderFailure) as failed:
             draw(flux(sim, gw), seed=seed)
@@ -123,6 +125,34 @@ def test_the_breaker_opens_after_consecutive_failures_and_the_fallback_takes_ove
     attempts = FAST.max_attempts  # each failed call tried that often, one ledger row per attempt
     assert outcomes == ["error"] * attempts * 2 + ["circuit_open", "circuit_open"]
     assert all(r.cost_usd == 0 for r in gw.ledger())  # a failed submit is not billed
+
+
+def test_an_open_breaker_makes_a_call_wait_for_its_trial_instead_of_losing_it(sim: Simulator) -> None:
+    configure(sim, endpoints=faults("bfl.submit", server_500=1.0))
+    gw = gateway(breaker_threshold=2, breaker_cooldown_s=0.5)
+    for seed in (1, 2):
+        with pytest.raises(ProviderFailure):
+            draw(flux(sim, gw), seed=seed)
+    assert gw.store.breaker_check("bfl", cooldown_s=0.5).state == "open"
+    configure(sim)  # the provider is well again while the breaker is still open
+    assert validate_png(draw(flux(sim, gw), seed=3).value) == (512, 512)
+    assert [r.outcome for r in gw.ledger()][-1] == "ok"
+    assert "circuit_open" not in {r.outcome for r in gw.ledger()}
+    assert gw.store.breaker_check("bfl", cooldown_s=0.5).state == "closed"  # the trial closed it
+
+
+def test_a_call_that_failed_and_then_met_the_open_breaker_does_not_close_it() -> None:
+    gw = gateway(breaker_threshold=1, breaker_cooldown_s=2 * RetryPolicy().deadline_s)
+    spec = CallSpec("openai", "chat", "gpt-4o", {"q": 1}, 0.01, retry=RetryPolicy(backoff_s=0.001))
+
+    def run():  # its first attempt fails, and meanwhile another call's failure opens the breaker
+        gw.store.breaker_report("openai", False, gw.breaker_threshold, gw.breaker_cooldown_s)
+        raise ProviderFailure(SERVER_ERROR, "unwell", provider="openai")
+
+    with pytest.raises(ProviderFailure) as ended:
+        gw.call(spec, run)
+    assert ended.value.code == "circuit_open"
+    assert gw.store.breaker_check("openai", gw.breaker_cooldown_s).state == "open"  # not reported well
 
 
 def test_in_flight_limit_holds_for_threads_of_one_process(sim: Simulator) -> None:

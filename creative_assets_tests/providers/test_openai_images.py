@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from creative_assets.errors import ProviderFailure
+from creative_assets.gateway.retry import RetryPolicy
 from creative_assets.imaging.canvas import Canvas, fit_frame
 from creative_assets.imaging.layout_rules import plan_layout
 from creative_assets.imaging.png import open_image, sha256, to_png, validate_png
@@ -166,6 +167,39 @@ def test_vision_zones_are_merged_with_measured_regions(sim: Simulator, base_png:
     assert analysis.corner_detail == local.corner_detail
     (call,) = hub.ledger()
     assert call.operation == "image_analysis" and round(call.cost_usd, 6) == round(billed(sim), 6)
+
+
+# The reliability benchmark's fault mix (benchmarks/reliability.py): 18 % of requests fail transiently.
+FAULT_MIX = {
+    "rate_limit_429": 0.10,
+    "server_500": 0.025,
+    "server_503": 0.025,
+    "truncated_json": 0.015,
+    "malformed_json": 0.015,
+}
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        7885,  # 429, 429, 429, 429, then an answer: the creative the benchmark lost in layouts
+        11296,  # 500, 500, 429, 429, then an answer
+    ],
+)
+def test_a_run_of_transient_faults_costs_retries_not_the_analysis(
+    sim: Simulator, base_png: bytes, seed: int
+) -> None:
+    # Four transient faults in a row on one call happen about once a campaign's hundred calls
+    # in ten under that mix; they used to spend the call's whole budget and lose the creative.
+    configure(sim, seed=seed, endpoints={"*": {"faults": FAULT_MIX}})
+    hub = gateway()
+    fast = RetryPolicy(backoff_s=0.001, max_backoff_s=0.005)  # the default budget, short backoffs
+    url = sim.url_for("openai")
+    analyzer = OpenAIVisionAnalyzer(api_key="sk-test", base_url=url, gateway=hub, retry=fast)
+    assert analyzer.analyze(base_png).value.provider == "openai"
+    rows = hub.ledger()
+    assert [r.outcome for r in rows] == ["error"] * 4 + ["ok"]
+    assert rows[3].error_code == "rate_limited"
 
 
 def test_vision_review_is_off_unless_configured(base_png: bytes) -> None:
