@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from creative_assets.gates.glyphs_align import Step, align, calibrated
+from creative_assets.gates.glyphs_clean import face_explains
 from creative_assets.gates.glyphs_faces import FaceMatch, pair_touches
 from creative_assets.gates.glyphs_judge import hole_counts, judge
 from creative_assets.gates.glyphs_own_face import face_touches
@@ -256,6 +257,8 @@ def verdict_of(line: MeasuredLine, face: Counter | None = None, match: FaceMatch
         verdict, reached = judge(
             line.letters, line.steps, line.pieces, face, touches, hairs=False, joined=rendered.joins
         )
+        if verdict is not None and face_explains(match, line.words, verdict, line.letters, line.pieces):
+            verdict = None  # the face's own: its clean rendering shows it too
         if verdict is None and reached and line.busy <= MAX_BUSY:
             verdict = rendered.verdict("".join(c for c, _ in line.letters))
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from creative_assets.gates.glyphs_align import Step
-from creative_assets.gates.glyphs_alphabet import LIGATURES, MARKS
+from creative_assets.gates.glyphs_alphabet import LIGATURES, MARKS, TRIPLE_LIGATURES
 from creative_assets.gates.glyphs_faces import FaceMatch, Sample, font, glyph, match_face
 from creative_assets.gates.ink_pieces import Pieces
 
@@ -185,29 +185,34 @@ def _ligatures(
     cost: dict[int, float],
     reach_baseline: tuple[int, int],
 ) -> list[tuple[int, np.ndarray, int, int, int, int]]:
-    """Two letters a face may draw as one ligature glyph (fl, fi) laid as the pair where the
-    pair's rendering fits better than its two letters do."""
+    """Letters a face may draw as one ligature glyph (fl, fi, ffi) laid as that glyph where its
+    rendering fits better than its letters do."""
     reach, baseline = reach_baseline
     at = {entry[0]: n for n, entry in enumerate(laid)}
+    taken: set[int] = set()
     for k in range(len(letters) - 1):
-        pair = letters[k][0] + letters[k + 1][0]
-        if pair not in LIGATURES or k not in at or k + 1 not in at:
-            continue
-        got = _rendered(face, pair)
-        if got is None:
-            continue
-        first, second = laid[at[k]], laid[at[k + 1]]
-        for _, mask, lx, ty, _, _ in (first, second):
-            counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] -= mask
-        mask, top = got
-        lx, ty, alone = _laid(ink & (counts == 0), mask, first[2], baseline + top, reach)
-        if alone < cost[k] + cost[k + 1]:
-            laid[at[k]] = (k, mask, lx, ty, first[4], first[5])
-            laid[at[k + 1]] = (k + 1, np.zeros((1, 1), bool), lx, ty, lx, ty)
-            counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] += mask
-        else:
-            for _, m, x, y, _, _ in (first, second):
-                counts[y : y + m.shape[0], x : x + m.shape[1]] += m
+        for span in (3, 2):  # a three-letter ligature (ffi, ffl) before its pairs
+            run = range(k, k + span)
+            text = "".join(letters[j][0] for j in run if j < len(letters))
+            if text not in LIGATURES | TRIPLE_LIGATURES or any(j in taken or j not in at for j in run):
+                continue
+            got = _rendered(face, text)
+            if got is None:
+                continue
+            parts = [laid[at[j]] for j in run]
+            for _, mask, lx, ty, _, _ in parts:
+                counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] -= mask
+            mask, top = got
+            lx, ty, alone = _laid(ink & (counts == 0), mask, parts[0][2], baseline + top, reach)
+            if alone < sum(cost[j] for j in run):
+                laid[at[k]] = (k, mask, lx, ty, parts[0][4], parts[0][5])
+                for j in run[1:]:
+                    laid[at[j]] = (j, np.zeros((1, 1), bool), lx, ty, lx, ty)
+                counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] += mask
+                taken.update(run)
+            else:
+                for _, m, x, y, _, _ in parts:
+                    counts[y : y + m.shape[0], x : x + m.shape[1]] += m
     return laid
 
 
