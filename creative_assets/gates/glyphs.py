@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from creative_assets.gates.glyphs_align import Step, align, calibrated
-from creative_assets.gates.glyphs_clean import face_explains
+from creative_assets.gates.glyphs_clean import NEAR, face_explains
 from creative_assets.gates.glyphs_faces import FaceMatch, pair_touches
 from creative_assets.gates.glyphs_judge import hole_counts, judge
 from creative_assets.gates.glyphs_own_face import face_touches
@@ -242,10 +242,17 @@ def measure_line(
     return MeasuredLine(words, line.text, letters, steps, pieces, busy, index)
 
 
-def verdict_of(line: MeasuredLine, face: Counter | None = None, match: FaceMatch | None = None) -> LineGlyphs:
+def verdict_of(
+    line: MeasuredLine,
+    face: Counter | None = None,
+    match: FaceMatch | None = None,
+    near: FaceMatch | None = None,
+) -> LineGlyphs:
     """The glyph defect on a measured line, if any, and its letters. `face`: the hole counts of
     every line of its role (`MeasuredLine.holes`), this one included; `match`: the installed
-    face its role is set in (gates/glyphs_render.role_face), if one agrees with its letters."""
+    face its role is set in (gates/glyphs_render.role_face), if one agrees with its letters;
+    `near`: the face its role's letters agree with best, however well (a finding its clean
+    rendering shows too is excused once the agreement reaches NEAR)."""
     rendered = None if match is None else render_line(line.letters, line.steps, line.pieces, match)
     if rendered is not None and rendered.agree >= LINE_TRUST:
         # Held against the face's own letters, the strokes need no counts or siblings: a face's
@@ -265,6 +272,9 @@ def verdict_of(line: MeasuredLine, face: Counter | None = None, match: FaceMatch
         keep = reached and (line.busy <= MAX_BUSY or dots)
         return LineGlyphs(line.words, line.read, verdict if keep else None, [])
     verdict, reached = judge(line.letters, line.steps, line.pieces, face)
+    excusable = verdict is not None and near is not None and near.agree >= NEAR
+    if excusable and face_explains(near, line.words, verdict, line.letters, line.pieces):
+        verdict = None  # the face's own, as far as a face this near can tell
     if not reached:  # letters that far off their ink are no siblings to hold others against
         return LineGlyphs(line.words, line.read, None, [])
     if line.busy > MAX_BUSY:  # the texture frays the strokes' edges; dots stay apart from it

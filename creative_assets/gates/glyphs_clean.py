@@ -27,6 +27,9 @@ from creative_assets.gates.glyphs_judge import judge
 from creative_assets.gates.ink_pieces import Pieces, find_pieces
 
 PHASES = (0.0, 0.5)  # px: sub-pixel positions the line is rendered at
+# Agreement of a role's letters with a face below which its rendering excuses nothing; a face
+# agreeing less than glyphs_render.TRUST may still be the right one at a small size.
+NEAR = 0.85
 MARGIN = 0.1  # of the line's height: how far a detector's box reaches beyond its ink
 
 

@@ -224,21 +224,32 @@ def _components(diff: np.ndarray, width: float) -> list[np.ndarray]:
     return [(labels == k) & diff for k in range(1, count)]
 
 
-def role_face(lines: list[tuple[list[tuple[str, float]], list[Step], Pieces]]) -> FaceMatch | None:
-    """The face a role's lines (letters, steps, pieces) are set in, when their well-read letters
-    (one letter, one piece) agree with its rendering well enough to judge by it."""
-    samples, strokes = [], []
+def role_match(lines: list[tuple[list[tuple[str, float]], list[Step], Pieces]]) -> FaceMatch | None:
+    """The installed face a role's lines (letters, steps, pieces) agree with best, judged from
+    their well-read letters (one letter, one piece), however well."""
+    samples = []
     for letters, steps, pieces in lines:
-        strokes.append(pieces.stroke)
         for step in steps:
             if len(step.letters) == 1 and len(step.pieces) == 1:
                 piece = pieces.body[step.pieces[0]]
                 mask = pieces.labels[piece.y : piece.y + piece.h, piece.x : piece.x + piece.w] == piece.label
                 samples.append(Sample(letters[step.letters[0]][0], mask))
-    match = match_face(samples)
+    return match_face(samples)
+
+
+def trusted(match: FaceMatch | None, strokes: list[float]) -> bool:
+    """Whether a role's letters (their strokes as measured) agree with the face well enough to
+    judge them by its rendering."""
     if match is None or match.agree < TRUST:
-        return None
+        return False
     # Ink and rendering of a letter differ along its edges: the share they disagree on, times
     # half a stroke (the ink per edge pixel), is how far off the edges lie on average.
     drift = (1 - match.agree) * float(np.median(strokes)) / 2
-    return match if match.agree >= CLOSE or drift <= DRIFT else None
+    return match.agree >= CLOSE or drift <= DRIFT
+
+
+def role_face(lines: list[tuple[list[tuple[str, float]], list[Step], Pieces]]) -> FaceMatch | None:
+    """The face a role's lines (letters, steps, pieces) are set in, when their well-read letters
+    agree with its rendering well enough to judge by it."""
+    match = role_match(lines)
+    return match if trusted(match, [pieces.stroke for _, _, pieces in lines]) else None
