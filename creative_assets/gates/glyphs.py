@@ -277,7 +277,10 @@ def verdict_of(
         verdict = None  # the face's own, as far as a face this near can tell
     if not reached:  # letters that far off their ink are no siblings to hold others against
         return LineGlyphs(line.words, line.read, None, [])
-    if line.busy > MAX_BUSY:  # the texture frays the strokes' edges; dots stay apart from it
+    # The texture frays the strokes' edges; dots stay apart from it. So does a line whose ink
+    # its role's face, trusted on the role's letters, cannot be laid over: the picture's shapes
+    # are in its ink (one damaged letter moves the agreement far less).
+    if line.busy > MAX_BUSY or rendered is not None:
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
         return LineGlyphs(line.words, line.read, verdict if dots else None, [])
     glyphs = glyphs_of(line.letters, line.steps, line.pieces, line.index)
