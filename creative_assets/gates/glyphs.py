@@ -266,8 +266,12 @@ def verdict_of(
         )
         if verdict is not None and face_explains(match, line.words, verdict, line.letters, line.pieces):
             verdict = None  # the face's own: its clean rendering shows it too
-        if verdict is None and reached and line.busy <= MAX_BUSY:
-            verdict = rendered.verdict("".join(c for c, _ in line.letters))
+        if verdict is None and line.busy <= MAX_BUSY:
+            # Also where the counts are too far off to judge (an italic's letters touching
+            # throughout): the rendering, laid over the ink, says where the strokes differ.
+            drawn = rendered.verdict("".join(c for c, _ in line.letters))
+            if drawn is not None:
+                return LineGlyphs(line.words, line.read, drawn, [])
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
         keep = reached and (line.busy <= MAX_BUSY or dots)
         return LineGlyphs(line.words, line.read, verdict if keep else None, [])
