@@ -34,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from creative_assets.gates.glyphs_align import Step, align, calibrated
 from creative_assets.gates.glyphs_clean import NEAR, face_explains
 from creative_assets.gates.glyphs_faces import FaceMatch, pair_touches
-from creative_assets.gates.glyphs_judge import hole_counts, judge
+from creative_assets.gates.glyphs_judge import hole_counts, judge, lost_letter
 from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.gates.glyphs_render import LINE_TRUST, render_line
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
@@ -266,9 +266,9 @@ def verdict_of(
         )
         if verdict is not None and face_explains(match, line.words, verdict, line.letters, line.pieces):
             verdict = None  # the face's own: its clean rendering shows it too
-        if verdict is None and line.busy <= MAX_BUSY:
+        if verdict is None and line.busy <= MAX_BUSY and not lost_letter(line.letters, line.steps):
             # Also where the counts are too far off to judge (an italic's letters touching
-            # throughout): the rendering, laid over the ink, says where the strokes differ.
+            # throughout), not where the ink lost a letter: the rendering says where strokes differ.
             drawn = rendered.verdict("".join(c for c, _ in line.letters))
             if drawn is not None:
                 return LineGlyphs(line.words, line.read, drawn, [])
