@@ -18,8 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import glyph_fresh
-from benchmarks.glyph_fresh import fresh_set
+from benchmarks.glyph_fresh import FRESH_FONTS, fresh_set
+from benchmarks.glyph_parts import PARTS
 from benchmarks.glyph_set import HELD_OUT_FONTS, KINDS, TUNE_FONTS, glyph_set
 from creative_assets.gates import glyphs_faces
 from creative_assets.gates.checks import gate_2_text_correctness
@@ -88,7 +88,7 @@ def score_glyphs(
     store = cache / f"{part}-{per_kind}.pkl" if cache else None
     read: dict[str, list] = pickle.loads(store.read_bytes()) if store and store.exists() else {}
     new = False
-    fresh = part in ("fresh", "final", "sixth", "seventh")
+    fresh = part == "fresh" or part in PARTS
     for sample in fresh_set(per_kind, part) if fresh else glyph_set(per_kind, part):
         truth = sample.defect or "clean"
         copy = sample.copy
@@ -129,7 +129,7 @@ def part_fonts(part: str) -> tuple[tuple[str, str], ...]:
     """The (bold, regular) face files a part is set in."""
     if part in ("tune", "held_out"):
         return TUNE_FONTS if part == "tune" else HELD_OUT_FONTS
-    return getattr(glyph_fresh, f"{part.upper()}_FONTS")
+    return FRESH_FONTS if part == "fresh" else PARTS[part][1]
 
 
 def _ratio(num: int, den: int) -> str:
@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument(
         "--part",
         default="tune",
-        help="tune, held_out (benchmarks/glyph_set.py), fresh, final, sixth or seventh (glyph_fresh.py)",
+        help="tune, held_out (glyph_set.py), fresh (glyph_fresh.py), final … eighth (glyph_parts.py)",
     )
     parser.add_argument("--per-kind", type=int, default=12, help="creatives per defect kind")
     parser.add_argument("--cache", type=Path, help="folder to keep the OCR reading in between runs")

@@ -30,7 +30,7 @@ from creative_assets.gates.glyphs import (
     measure_line,
     verdict_of,
 )
-from creative_assets.gates.glyphs_render import role_face
+from creative_assets.gates.glyphs_render import role_match, trusted
 from creative_assets.gates.glyphs_shape import odd_glyph
 from creative_assets.gates.text_match import centre_in
 from creative_assets.imaging.letters import read_line
@@ -99,12 +99,16 @@ def glyph_damage(
     for _, role, _, m in judged:
         if m is not None:
             lines_of[role].append(m)
-    matched = {role: role_face([(m.letters, m.steps, m.pieces) for m in ms]) for role, ms in lines_of.items()}
+    matched = {
+        role: role_match([(m.letters, m.steps, m.pieces) for m in ms]) for role, ms in lines_of.items()
+    }
+    trust = {role: trusted(matched[role], [m.pieces.stroke for m in ms]) for role, ms in lines_of.items()}
     measured: dict[str, list[LineGlyphs]] = defaultdict(list)
     for line, role, words, m in judged:
         finding = None
         if m is not None:
-            glyphs = verdict_of(m, faces[role], matched.get(role))
+            match = matched.get(role)
+            glyphs = verdict_of(m, faces[role], match if trust.get(role) else None, match)
             measured[role].append(glyphs)
             if glyphs.verdict is not None:
                 finding = GlyphFinding(glyphs.verdict[0], glyphs.words, glyphs.read, glyphs.verdict[1])

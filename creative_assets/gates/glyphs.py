@@ -32,8 +32,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from creative_assets.gates.glyphs_align import Step, align, calibrated
+from creative_assets.gates.glyphs_clean import NEAR, face_explains
 from creative_assets.gates.glyphs_faces import FaceMatch, pair_touches
-from creative_assets.gates.glyphs_judge import hole_counts, judge
+from creative_assets.gates.glyphs_judge import hole_counts, judge, lost_letter
 from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.gates.glyphs_render import LINE_TRUST, render_line
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
@@ -241,10 +242,17 @@ def measure_line(
     return MeasuredLine(words, line.text, letters, steps, pieces, busy, index)
 
 
-def verdict_of(line: MeasuredLine, face: Counter | None = None, match: FaceMatch | None = None) -> LineGlyphs:
+def verdict_of(
+    line: MeasuredLine,
+    face: Counter | None = None,
+    match: FaceMatch | None = None,
+    near: FaceMatch | None = None,
+) -> LineGlyphs:
     """The glyph defect on a measured line, if any, and its letters. `face`: the hole counts of
     every line of its role (`MeasuredLine.holes`), this one included; `match`: the installed
-    face its role is set in (gates/glyphs_render.role_face), if one agrees with its letters."""
+    face its role is set in (gates/glyphs_render.role_face), if one agrees with its letters;
+    `near`: the face its role's letters agree with best, however well (a finding its clean
+    rendering shows too is excused once the agreement reaches NEAR)."""
     rendered = None if match is None else render_line(line.letters, line.steps, line.pieces, match)
     if rendered is not None and rendered.agree >= LINE_TRUST:
         # Held against the face's own letters, the strokes need no counts or siblings: a face's
@@ -256,15 +264,27 @@ def verdict_of(line: MeasuredLine, face: Counter | None = None, match: FaceMatch
         verdict, reached = judge(
             line.letters, line.steps, line.pieces, face, touches, hairs=False, joined=rendered.joins
         )
-        if verdict is None and reached and line.busy <= MAX_BUSY:
-            verdict = rendered.verdict("".join(c for c, _ in line.letters))
+        if verdict is not None and face_explains(match, line.words, verdict, line.letters, line.pieces):
+            verdict = None  # the face's own: its clean rendering shows it too
+        if verdict is None and line.busy <= MAX_BUSY and not lost_letter(line.letters, line.steps):
+            # Also where the counts are too far off to judge (an italic's letters touching
+            # throughout), not where the ink lost a letter: the rendering says where strokes differ.
+            drawn = rendered.verdict("".join(c for c, _ in line.letters))
+            if drawn is not None:
+                return LineGlyphs(line.words, line.read, drawn, [])
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
         keep = reached and (line.busy <= MAX_BUSY or dots)
         return LineGlyphs(line.words, line.read, verdict if keep else None, [])
     verdict, reached = judge(line.letters, line.steps, line.pieces, face)
+    excusable = verdict is not None and near is not None and near.agree >= NEAR
+    if excusable and face_explains(near, line.words, verdict, line.letters, line.pieces):
+        verdict = None  # the face's own, as far as a face this near can tell
     if not reached:  # letters that far off their ink are no siblings to hold others against
         return LineGlyphs(line.words, line.read, None, [])
-    if line.busy > MAX_BUSY:  # the texture frays the strokes' edges; dots stay apart from it
+    # The texture frays the strokes' edges; dots stay apart from it. So does a line whose ink
+    # its role's face, trusted on the role's letters, cannot be laid over: the picture's shapes
+    # are in its ink (one damaged letter moves the agreement far less).
+    if line.busy > MAX_BUSY or rendered is not None:
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
         return LineGlyphs(line.words, line.read, verdict if dots else None, [])
     glyphs = glyphs_of(line.letters, line.steps, line.pieces, line.index)

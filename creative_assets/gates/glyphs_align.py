@@ -16,10 +16,9 @@ from creative_assets.gates.glyphs_alphabet import DOT_LIGATURES, LIGATURES, MARK
 from creative_assets.gates.ink_pieces import Piece, Pieces
 
 
-def missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[int]:
-    """Letters (their indices) that should carry dots and got fewer: each dot goes to the
-    nearest letter that still needs one. An i after f or t whose dot a ligature may have taken
-    is among them (see `dot_ligature`)."""
+def dots_short(letters: list[tuple[str, float]], pieces: Pieces) -> dict[int, int]:
+    """How many dots each letter (its index) that should carry dots is short of: each dot goes
+    to the nearest letter that still needs one."""
     need = {k: MARKS.get(c, 0) for k, (c, _) in enumerate(letters)}
     for mark in sorted(pieces.marks, key=lambda m: m.x + m.w / 2):
         centre = mark.x + mark.w / 2
@@ -27,7 +26,13 @@ def missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[int]:
         if wanting:
             nearest = min(wanting, key=lambda k: abs(letters[k][1] - centre))
             need[nearest] -= 1
-    return [k for k, n in need.items() if n > 0]
+    return {k: n for k, n in need.items() if n > 0}
+
+
+def missing_dots(letters: list[tuple[str, float]], pieces: Pieces) -> list[int]:
+    """Letters (their indices) that should carry dots and got fewer. An i after f or t whose
+    dot a ligature may have taken is among them (see `dot_ligature`)."""
+    return list(dots_short(letters, pieces))
 
 
 def dot_ligature(letters: list[tuple[str, float]], k: int) -> bool:

@@ -39,3 +39,4 @@ HOLES: dict[str, tuple[int, int]] = {
 # part of it.
 DOT_LIGATURES = {"fi", "ti", "fj"}
 LIGATURES = DOT_LIGATURES | {"ff", "fl", "ft", "fb", "fh", "fk", "tt", "tf"}
+TRIPLE_LIGATURES = {"ffi", "ffl"}  # three letters a font may draw as one glyph

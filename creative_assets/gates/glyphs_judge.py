@@ -98,6 +98,13 @@ def dot_verdict(
     return None, True
 
 
+def lost_letter(letters: list[tuple[str, float]], steps: list[Step]) -> bool:
+    """Whether a letter has no ink at all. Damage leaves some of a letter's ink; one with none
+    was lost by the ink mask (a photograph's light shapes around it), which cannot then vouch
+    for the letters near it: the line is not judged by its counts."""
+    return any(letters[k][0].isalnum() for step in steps if not step.pieces for k in step.letters)
+
+
 def judge(
     letters: list[tuple[str, float]],
     steps: list[Step],
@@ -117,6 +124,8 @@ def judge(
     face, rendered, agrees with its ink: there a gap is a cut); `joined`: whether ink the
     face's rendering lacks joins these letters (then it, not where the join lies, tells a
     stroke across the gap from tight type)."""
+    if lost_letter(letters, steps):
+        return None, False
     dots, reached = dot_verdict(letters, steps, pieces)
     if dots is not None or not reached:
         return dots, reached

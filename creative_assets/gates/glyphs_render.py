@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from creative_assets.gates.glyphs_align import Step
-from creative_assets.gates.glyphs_alphabet import LIGATURES, MARKS
+from creative_assets.gates.glyphs_alphabet import LIGATURES, MARKS, TRIPLE_LIGATURES
 from creative_assets.gates.glyphs_faces import FaceMatch, Sample, font, glyph, match_face
 from creative_assets.gates.ink_pieces import Pieces
 
@@ -185,29 +185,34 @@ def _ligatures(
     cost: dict[int, float],
     reach_baseline: tuple[int, int],
 ) -> list[tuple[int, np.ndarray, int, int, int, int]]:
-    """Two letters a face may draw as one ligature glyph (fl, fi) laid as the pair where the
-    pair's rendering fits better than its two letters do."""
+    """Letters a face may draw as one ligature glyph (fl, fi, ffi) laid as that glyph where its
+    rendering fits better than its letters do."""
     reach, baseline = reach_baseline
     at = {entry[0]: n for n, entry in enumerate(laid)}
+    taken: set[int] = set()
     for k in range(len(letters) - 1):
-        pair = letters[k][0] + letters[k + 1][0]
-        if pair not in LIGATURES or k not in at or k + 1 not in at:
-            continue
-        got = _rendered(face, pair)
-        if got is None:
-            continue
-        first, second = laid[at[k]], laid[at[k + 1]]
-        for _, mask, lx, ty, _, _ in (first, second):
-            counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] -= mask
-        mask, top = got
-        lx, ty, alone = _laid(ink & (counts == 0), mask, first[2], baseline + top, reach)
-        if alone < cost[k] + cost[k + 1]:
-            laid[at[k]] = (k, mask, lx, ty, first[4], first[5])
-            laid[at[k + 1]] = (k + 1, np.zeros((1, 1), bool), lx, ty, lx, ty)
-            counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] += mask
-        else:
-            for _, m, x, y, _, _ in (first, second):
-                counts[y : y + m.shape[0], x : x + m.shape[1]] += m
+        for span in (3, 2):  # a three-letter ligature (ffi, ffl) before its pairs
+            run = range(k, k + span)
+            text = "".join(letters[j][0] for j in run if j < len(letters))
+            if text not in LIGATURES | TRIPLE_LIGATURES or any(j in taken or j not in at for j in run):
+                continue
+            got = _rendered(face, text)
+            if got is None:
+                continue
+            parts = [laid[at[j]] for j in run]
+            for _, mask, lx, ty, _, _ in parts:
+                counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] -= mask
+            mask, top = got
+            lx, ty, alone = _laid(ink & (counts == 0), mask, parts[0][2], baseline + top, reach)
+            if alone < sum(cost[j] for j in run):
+                laid[at[k]] = (k, mask, lx, ty, parts[0][4], parts[0][5])
+                for j in run[1:]:
+                    laid[at[j]] = (j, np.zeros((1, 1), bool), lx, ty, lx, ty)
+                counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] += mask
+                taken.update(run)
+            else:
+                for _, m, x, y, _, _ in parts:
+                    counts[y : y + m.shape[0], x : x + m.shape[1]] += m
     return laid
 
 
@@ -219,21 +224,32 @@ def _components(diff: np.ndarray, width: float) -> list[np.ndarray]:
     return [(labels == k) & diff for k in range(1, count)]
 
 
-def role_face(lines: list[tuple[list[tuple[str, float]], list[Step], Pieces]]) -> FaceMatch | None:
-    """The face a role's lines (letters, steps, pieces) are set in, when their well-read letters
-    (one letter, one piece) agree with its rendering well enough to judge by it."""
-    samples, strokes = [], []
+def role_match(lines: list[tuple[list[tuple[str, float]], list[Step], Pieces]]) -> FaceMatch | None:
+    """The installed face a role's lines (letters, steps, pieces) agree with best, judged from
+    their well-read letters (one letter, one piece), however well."""
+    samples = []
     for letters, steps, pieces in lines:
-        strokes.append(pieces.stroke)
         for step in steps:
             if len(step.letters) == 1 and len(step.pieces) == 1:
                 piece = pieces.body[step.pieces[0]]
                 mask = pieces.labels[piece.y : piece.y + piece.h, piece.x : piece.x + piece.w] == piece.label
                 samples.append(Sample(letters[step.letters[0]][0], mask))
-    match = match_face(samples)
+    return match_face(samples)
+
+
+def trusted(match: FaceMatch | None, strokes: list[float]) -> bool:
+    """Whether a role's letters (their strokes as measured) agree with the face well enough to
+    judge them by its rendering."""
     if match is None or match.agree < TRUST:
-        return None
+        return False
     # Ink and rendering of a letter differ along its edges: the share they disagree on, times
     # half a stroke (the ink per edge pixel), is how far off the edges lie on average.
     drift = (1 - match.agree) * float(np.median(strokes)) / 2
-    return match if match.agree >= CLOSE or drift <= DRIFT else None
+    return match.agree >= CLOSE or drift <= DRIFT
+
+
+def role_face(lines: list[tuple[list[tuple[str, float]], list[Step], Pieces]]) -> FaceMatch | None:
+    """The face a role's lines (letters, steps, pieces) are set in, when their well-read letters
+    agree with its rendering well enough to judge by it."""
+    match = role_match(lines)
+    return match if trusted(match, [pieces.stroke for _, _, pieces in lines]) else None

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from creative_assets.gates.glyphs_align import Step
-from creative_assets.gates.glyphs_alphabet import LIGATURES
+from creative_assets.gates.glyphs_alphabet import LIGATURES, TRIPLE_LIGATURES
 from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.gates.ink_pieces import Pieces
 
@@ -61,8 +61,14 @@ def glyphs_of(letters: list[tuple[str, float]], steps: list[Step], pieces: Piece
         if cropped is not None and char.isalnum():
             out.append(Glyph(char, cropped[0], cropped[1], pieces.stroke, pieces.x_height, line, pair, whole))
 
+    # A three-letter ligature (ffi) is one glyph the pairs' alignment cannot hold whole: its
+    # letters have no siblings of their shape.
+    text = "".join(c for c, _ in letters)
+    tripled = {k + n for k in range(len(text) - 2) if text[k : k + 3] in TRIPLE_LIGATURES for n in range(3)}
     for k, step in enumerate(steps):
         got = [pieces.body[j] for j in step.pieces]
+        if tripled.intersection(step.letters):
+            continue
         if len(step.letters) == 1 and got:
             add(letters[step.letters[0]][0], pieces.mask(*got))
         elif len(step.letters) == 2 and len(got) == 1:

@@ -148,7 +148,8 @@ def recogniser_slips(read: str, expected: str) -> bool:
     """Whether a line reading `read` differs from a run of words of `expected` only where
     rapidocr cannot read right: at a letter its alphabet lacks ("Küche" → "Kiche", "Kuiche";
     "£" → "f": each such letter may come back as up to two others or none) or where its CTC
-    decoding merges a doubled letter ("Alltag" → "Altag"). Any other slip (a letter lost, added
+    decoding merges a doubled letter ("Alltag" → "Altag") or loses the i of a face's fi or ffi
+    or fl ligature, one glyph ("Homeoffice" → "Homeoffce"). Any other slip (a letter lost, added
     or changed elsewhere, a word begun in the middle) is what a misprint or a damaged letter
     looks like, and stays the reading check's to fail."""
     copy = _loose_words(expected)
@@ -164,7 +165,9 @@ def recogniser_slips(read: str, expected: str) -> bool:
                 reach[i + 1].add(j + 1)
             if not src[i].isascii():
                 reach[i + 1].update(k for k in (j, j + 1, j + 2) if k <= len(got))
-            elif i not in starts and src[i - 1] == src[i]:
+            elif i not in starts and (
+                src[i - 1] == src[i] or src[i - 1 : i + 1] == "fl"
+            ):  # fi or fl (i folds to l)
                 reach[i + 1].add(j)
     return bool(got) and any(len(got) in reach[i] for i in ends if i > 0)
 

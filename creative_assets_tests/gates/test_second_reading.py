@@ -50,6 +50,7 @@ def test_a_line_shows_the_copy_only_as_a_run_of_its_whole_words(read: str, shows
         ("Ein Team, das tr?gt", "Ein Team, das trägt"),
         ("f13.80 per hour", "£13.80 per hour"),
         ("im Altag, mit", "Bewohnerinnen im Alltag, mit Einarbeitung"),  # CTC merges a doubled letter
+        ("und Homeoffce in", "Arbeitszeit und Homeoffice in Münster"),  # the ffi ligature read "ff"
     ],
 )
 def test_rapidocrs_blind_spots_explain_a_misreading(read: str, expected: str) -> None:
@@ -63,6 +64,7 @@ def test_rapidocrs_blind_spots_explain_a_misreading(read: str, expected: str) ->
         ("Wa:ehouse Operative", "Warehouse Operative"),  # a broken r
         ("ollzeit, Nachtschicht", "sucht dich: Vollzeit, Nachtschicht"),  # a word begun in the middle
         ("Pflegefachkrat gesucht", "Pflegefachkraft gesucht"),  # a misprint
+        ("und Homeoffie in", "und Homeoffice in"),  # a lost c is no ligature's slip
         ("Lagerhelden fui", "Lagerhelden für Würzburg"),  # more than the ü is off
         ("", "Jetzt bewerben"),
     ],
