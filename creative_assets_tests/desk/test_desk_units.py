@@ -189,3 +189,39 @@ def test_a_run_of_a_jobs_five_variants_is_each_variants_run() -> None:
             )
         assert failed.run_id in {r.dagster_run.run_id for r in instance.get_run_records()}
         assert state_of(None, instance.get_run_records(), creatives=20)[0] == "done"  # type: ignore[arg-type]
+
+
+def test_the_two_zips_download_under_names_that_tell_them_apart() -> None:
+    """Both selections are stored as `<job>_creatives.zip`; saved under that one name, the ZIP of
+    what was approved and the ZIP of all that passed could not be told apart in a Downloads folder."""
+    from types import SimpleNamespace
+
+    import dagster as dg
+    from dagster._core.test_utils import create_run_for_test
+
+    from creative_assets.desk.bundles import download_name
+
+    job = "hoc-4711-pflege"
+    with dg.instance_for_test() as instance:
+        approved, passed = (
+            create_run_for_test(
+                instance,
+                job_name="campaign_rollup",
+                run_config={"ops": {"export_bundle": {"config": {"only_reviewed": only}}}},
+            )
+            for only in (True, False)
+        )
+        desk = SimpleNamespace(instance=instance)
+        assert download_name(desk, job, approved.run_id) == f"{job}_approved_only_{approved.run_id[:8]}.zip"  # type: ignore[arg-type]
+        assert download_name(desk, job, passed.run_id) == f"{job}_passed_{passed.run_id[:8]}.zip"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example"]
+)
+def test_a_next_address_never_leaves_the_desk(target: str) -> None:
+    """Browsers read a backslash as a slash and drop tabs and newlines, so `/\\host` is `//host`."""
+    from creative_assets.desk.rendering import local
+
+    assert local(target) == "/"
+    assert local("/campaigns/hoc-4711-pflege?filter=all") == "/campaigns/hoc-4711-pflege?filter=all"
