@@ -225,3 +225,21 @@ def test_a_next_address_never_leaves_the_desk(target: str) -> None:
 
     assert local(target) == "/"
     assert local("/campaigns/hoc-4711-pflege?filter=all") == "/campaigns/hoc-4711-pflege?filter=all"
+
+
+def test_the_tally_says_how_many_passed_with_warnings() -> None:
+    """The contact sheet and the command line count the creatives that passed with warnings
+    apart ("18 passed · 2 warnings", "20 passed their gates (2 with warnings)"); the desk's
+    "20 passed" alone did not add up with them."""
+    from types import SimpleNamespace
+
+    from creative_assets.desk.rendering import templates
+    from creative_assets.desk.views import counts_of
+
+    outcomes = ["passed"] * 17 + ["passed_with_warnings"] * 2 + ["failed"]
+    views = [SimpleNamespace(gate_outcome=o, review="needs_review", made_by_fallback=None) for o in outcomes]
+    counts = counts_of(views)  # type: ignore[arg-type]
+    assert (counts.passed, counts.with_warnings, counts.failed) == (19, 2, 1)
+    tally = templates.env.get_template("_state.html").module.tally  # type: ignore[attr-defined]
+    text = " ".join(str(tally(counts)).split())
+    assert "19 passed (2 with warnings)" in text
