@@ -243,3 +243,21 @@ def test_the_tally_says_how_many_passed_with_warnings() -> None:
     tally = templates.env.get_template("_state.html").module.tally  # type: ignore[attr-defined]
     text = " ".join(str(tally(counts)).split())
     assert "19 passed (2 with warnings)" in text
+
+
+def test_approving_in_bulk_says_why_some_were_skipped() -> None:
+    """The flash said "approved 16 creatives; 4 skipped", which read like a failure when the four
+    were decided already."""
+    from creative_assets.desk.pages import bulk_message
+    from creative_assets.desk.schemas import BulkResult
+
+    result = BulkResult(
+        approved=["a", "b"],
+        skipped={
+            "c": "already decided: approved by reviewer",
+            "d": "already decided: rejected by reviewer",
+            "e": "failed its gates: approve it on its own, with an override",
+        },
+    )
+    assert bulk_message(result) == "approved 2 creatives; skipped 2 already decided, 1 failed its gates"
+    assert bulk_message(BulkResult(approved=["a"], skipped={})) == "approved 1 creative"
