@@ -261,3 +261,30 @@ def test_approving_in_bulk_says_why_some_were_skipped() -> None:
     )
     assert bulk_message(result) == "approved 2 creatives; skipped 2 already decided, 1 failed its gates"
     assert bulk_message(BulkResult(approved=["a"], skipped={})) == "approved 1 creative"
+
+
+def test_starting_a_started_campaign_names_the_run_that_started_it() -> None:
+    """The roll-up and the variant runs carry the job version's tags too; "started already (run
+    …)" named the newest of them, a roll-up, which the campaign's runs list calls "summing up"."""
+    from types import SimpleNamespace
+
+    import dagster as dg
+    from dagster._core.test_utils import create_run_for_test
+
+    from creative_assets.defs.automation.sensors import CAMPAIGN_TAG, JOB_VERSION_TAG
+    from creative_assets.desk.auth import Principal
+    from creative_assets.desk.campaigns import start
+    from creative_assets.providers.local.jobs import LocalJobSource
+
+    source = LocalJobSource()
+    job = source.get_job("hoc-4711-pflege")
+    tags = {CAMPAIGN_TAG: job.job_id, JOB_VERSION_TAG: job.updated_at.isoformat()}
+    with dg.instance_for_test() as instance:
+        text, _ = (
+            create_run_for_test(instance, job_name=name, tags=tags)
+            for name in ("campaign_text", "campaign_rollup")
+        )
+        who = Principal(name="rita", label="Rita", role="reviewer", via="token")
+        result = start(SimpleNamespace(instance=instance, job_source=source), who, job.job_id)  # type: ignore[arg-type]
+    assert (result.started, result.run_id) == (False, text.run_id)
+    assert text.run_id[:8] in result.message
