@@ -179,7 +179,7 @@ def build_bundle(job_id: JobId, body: BundleRequest, who: Reviewer, desk: Desk) 
 def download_bundle(job_id: JobId, run_id: RunId, who: Viewer, desk: Desk) -> Response:
     """The ZIP that run built: a folder per format, captions per variant and locale, the manifest."""
     data = bundles.download(desk, _known(desk, job_id), run_id)
-    name = bundles.zip_name(job_id)
+    name = bundles.download_name(desk, job_id, run_id)
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": IMMUTABLE}
     return Response(data, media_type="application/zip", headers=headers)
 

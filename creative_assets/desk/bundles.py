@@ -32,6 +32,15 @@ def zip_name(job_id: str) -> str:
     return f"{job_id}_creatives.zip"
 
 
+def download_name(backend: Backend, job_id: str, run_id: str) -> str:
+    """What a browser saves a bundle as: its selection and run, so that the ZIP of what was
+    approved and the ZIP of all that passed (each stored as `zip_name`) are told apart."""
+    chosen = (
+        "approved_only" if selection_of(backend.instance.get_run_by_id(run_id)) == "approved" else "passed"
+    )
+    return f"{job_id}_{chosen}_{run_id[:8]}.zip"
+
+
 def bundles_of(
     backend: Backend, job_id: str, views: list[CreativeOut], runs: list[dg.RunRecord]
 ) -> list[BundleInfo]:

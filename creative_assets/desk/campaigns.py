@@ -233,16 +233,19 @@ def start(backend: Backend, who: Principal, job_id: str) -> StartCampaignResult:
     tagged = backend.instance.get_runs(
         dg.RunsFilter(tags={JOB_VERSION_TAG: version, "creative_assets/campaign": job_id})
     )
-    for run in tagged:
-        if run.status not in UNSUCCESSFUL:
-            return StartCampaignResult(
-                job_id=job_id,
-                version=version,
-                started=False,
-                run_id=run.run_id,
-                url=url,
-                message=f"this version of {job_id} was started already (run {run.run_id[:8]})",
-            )
+    # The campaign's later runs carry the version's tags too: name the one that started it.
+    started = sorted(
+        (r for r in tagged if r.status not in UNSUCCESSFUL), key=lambda r: r.job_name != "campaign_text"
+    )
+    if started:
+        return StartCampaignResult(
+            job_id=job_id,
+            version=version,
+            started=False,
+            run_id=started[0].run_id,
+            url=url,
+            message=f"this version of {job_id} was started already (run {started[0].run_id[:8]})",
+        )
     posted = backend.instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey("job_posting"), asset_partitions=[job_id]), limit=1
     ).records

@@ -61,11 +61,28 @@ async def coded_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.code, exc.message)
 
 
+# what a client that sent no JSON object should send instead
+_SEND = (
+    ': send an object with Content-Type: application/json, e.g. {"note": "…"}, or {} when no field is needed'
+)
+
+
 async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    """A body that is not JSON at all is 400, as the schema says; one that is JSON but does not fit
+    is 422, with the field it is about."""
     assert isinstance(exc, RequestValidationError)
     parts = []
     for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            why = (error.get("ctx") or {}).get("error", "it does not parse")
+            return error_response("invalid_request", f"the body is not valid JSON ({why}){_SEND}", 400)
+        if loc == ("body",) and (error.get("type") == "missing" or isinstance(error.get("input"), bytes)):
+            return error_response("invalid_request", f"the request needs a JSON body{_SEND}", 400)
+        if loc == ("body",):
+            parts.append("the body should be a JSON object")
+            continue
+        where = ".".join(str(p) for p in loc if p != "body") or "request"
         parts.append(f"{where}: {error.get('msg', 'invalid')}")
     return error_response("invalid_request", "; ".join(parts) or "the request does not fit the API schema")
 

@@ -5,6 +5,7 @@ switch, decisions that update one card, and live updates while runs are under wa
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from fastapi.responses import Response
 
 from creative_assets.desk import bundles, campaigns, review, views
 from creative_assets.desk.rendering import SELECTION_LABEL, back, backend_of, flash, local, render
-from creative_assets.desk.schemas import FILTERS, Filter
+from creative_assets.desk.schemas import FILTERS, BulkResult, Filter
 from creative_assets.desk.verdicts import passed
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.models.approvals import ChangeMode
@@ -187,11 +188,18 @@ def approve_passed(
     try:
         who = request.app.state.auth.reviewer(request, csrf_token)
         result = review.approve_passed(backend_of(request), who, job_id, creative_ids or None)
-        skipped = f"; {len(result.skipped)} skipped" if result.skipped else ""
-        flash(request, "ok", f"approved {len(result.approved)} creatives{skipped}")
+        flash(request, "ok", bulk_message(result))
     except CreativeAssetsError as exc:
         flash(request, "error", f"[{exc.code}] {exc.message}")
     return back(f"/campaigns/{job_id}?filter={quote(filter)}")
+
+
+def bulk_message(result: BulkResult) -> str:
+    """What a bulk approval did, and why the rest were left (grouped by the reason's first words)."""
+    approved = len(result.approved)
+    text = f"approved {approved} creative{'' if approved == 1 else 's'}"
+    why = Counter(reason.split(":", 1)[0] for reason in result.skipped.values())
+    return text + ("; skipped " + ", ".join(f"{n} {reason}" for reason, n in why.items()) if why else "")
 
 
 @router.post("/campaigns/{job_id}/bundles")

@@ -106,8 +106,10 @@ def back(url: str) -> RedirectResponse:
 
 
 def local(url: str) -> str:
-    """Only paths on this site: a `next` that names another host would be an open redirect."""
-    return url if url.startswith("/") and not url.startswith("//") else "/"
+    """Only paths on this site: a `next` that names another host would be an open redirect.
+    Browsers read a backslash as a slash and drop tabs and newlines, so `/\\host` is `//host`."""
+    seen = "".join(ch for ch in url if ch not in "\t\r\n").replace("\\", "/")
+    return seen if seen.startswith("/") and not seen.startswith("//") else "/"
 
 
 def backend_of(request: Request) -> Backend:

@@ -39,6 +39,7 @@ class Me(Body):
 class Counts(Body):
     creatives: int = Field(description="creatives made so far, failed ones included (20 when done)")
     passed: int = Field(description="passed the quality gates (with or without warnings): ready for review")
+    with_warnings: int = Field(description="of those that passed, the ones that passed with warnings")
     failed: int = Field(description="failed a quality gate, or a provider call failed it")
     approved: int = Field(description="approved by a reviewer (this very image)")
     rejected: int = Field(description="rejected by a reviewer (this very image)")

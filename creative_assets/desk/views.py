@@ -230,6 +230,7 @@ def counts_of(views: list[CreativeOut]) -> Counts:
     return Counts(
         creatives=len(views),
         passed=sum(passed(v.gate_outcome) for v in views),
+        with_warnings=sum(v.gate_outcome == "passed_with_warnings" for v in views),
         failed=sum(v.gate_outcome == "failed" for v in views),
         approved=sum(v.review == "approved" for v in views),
         rejected=sum(v.review == "rejected" for v in views),

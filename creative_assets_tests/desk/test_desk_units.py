@@ -189,3 +189,102 @@ def test_a_run_of_a_jobs_five_variants_is_each_variants_run() -> None:
             )
         assert failed.run_id in {r.dagster_run.run_id for r in instance.get_run_records()}
         assert state_of(None, instance.get_run_records(), creatives=20)[0] == "done"  # type: ignore[arg-type]
+
+
+def test_the_two_zips_download_under_names_that_tell_them_apart() -> None:
+    """Both selections are stored as `<job>_creatives.zip`; saved under that one name, the ZIP of
+    what was approved and the ZIP of all that passed could not be told apart in a Downloads folder."""
+    from types import SimpleNamespace
+
+    import dagster as dg
+    from dagster._core.test_utils import create_run_for_test
+
+    from creative_assets.desk.bundles import download_name
+
+    job = "hoc-4711-pflege"
+    with dg.instance_for_test() as instance:
+        approved, passed = (
+            create_run_for_test(
+                instance,
+                job_name="campaign_rollup",
+                run_config={"ops": {"export_bundle": {"config": {"only_reviewed": only}}}},
+            )
+            for only in (True, False)
+        )
+        desk = SimpleNamespace(instance=instance)
+        assert download_name(desk, job, approved.run_id) == f"{job}_approved_only_{approved.run_id[:8]}.zip"  # type: ignore[arg-type]
+        assert download_name(desk, job, passed.run_id) == f"{job}_passed_{passed.run_id[:8]}.zip"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example"]
+)
+def test_a_next_address_never_leaves_the_desk(target: str) -> None:
+    """Browsers read a backslash as a slash and drop tabs and newlines, so `/\\host` is `//host`."""
+    from creative_assets.desk.rendering import local
+
+    assert local(target) == "/"
+    assert local("/campaigns/hoc-4711-pflege?filter=all") == "/campaigns/hoc-4711-pflege?filter=all"
+
+
+def test_the_tally_says_how_many_passed_with_warnings() -> None:
+    """The contact sheet and the command line count the creatives that passed with warnings
+    apart ("18 passed · 2 warnings", "20 passed their gates (2 with warnings)"); the desk's
+    "20 passed" alone did not add up with them."""
+    from types import SimpleNamespace
+
+    from creative_assets.desk.rendering import templates
+    from creative_assets.desk.views import counts_of
+
+    outcomes = ["passed"] * 17 + ["passed_with_warnings"] * 2 + ["failed"]
+    views = [SimpleNamespace(gate_outcome=o, review="needs_review", made_by_fallback=None) for o in outcomes]
+    counts = counts_of(views)  # type: ignore[arg-type]
+    assert (counts.passed, counts.with_warnings, counts.failed) == (19, 2, 1)
+    tally = templates.env.get_template("_state.html").module.tally  # type: ignore[attr-defined]
+    text = " ".join(str(tally(counts)).split())
+    assert "19 passed (2 with warnings)" in text
+
+
+def test_approving_in_bulk_says_why_some_were_skipped() -> None:
+    """The flash said "approved 16 creatives; 4 skipped", which read like a failure when the four
+    were decided already."""
+    from creative_assets.desk.pages import bulk_message
+    from creative_assets.desk.schemas import BulkResult
+
+    result = BulkResult(
+        approved=["a", "b"],
+        skipped={
+            "c": "already decided: approved by reviewer",
+            "d": "already decided: rejected by reviewer",
+            "e": "failed its gates: approve it on its own, with an override",
+        },
+    )
+    assert bulk_message(result) == "approved 2 creatives; skipped 2 already decided, 1 failed its gates"
+    assert bulk_message(BulkResult(approved=["a"], skipped={})) == "approved 1 creative"
+
+
+def test_starting_a_started_campaign_names_the_run_that_started_it() -> None:
+    """The roll-up and the variant runs carry the job version's tags too; "started already (run
+    …)" named the newest of them, a roll-up, which the campaign's runs list calls "summing up"."""
+    from types import SimpleNamespace
+
+    import dagster as dg
+    from dagster._core.test_utils import create_run_for_test
+
+    from creative_assets.defs.automation.sensors import CAMPAIGN_TAG, JOB_VERSION_TAG
+    from creative_assets.desk.auth import Principal
+    from creative_assets.desk.campaigns import start
+    from creative_assets.providers.local.jobs import LocalJobSource
+
+    source = LocalJobSource()
+    job = source.get_job("hoc-4711-pflege")
+    tags = {CAMPAIGN_TAG: job.job_id, JOB_VERSION_TAG: job.updated_at.isoformat()}
+    with dg.instance_for_test() as instance:
+        text, _ = (
+            create_run_for_test(instance, job_name=name, tags=tags)
+            for name in ("campaign_text", "campaign_rollup")
+        )
+        who = Principal(name="rita", label="Rita", role="reviewer", via="token")
+        result = start(SimpleNamespace(instance=instance, job_source=source), who, job.job_id)  # type: ignore[arg-type]
+    assert (result.started, result.run_id) == (False, text.run_id)
+    assert text.run_id[:8] in result.message

@@ -139,6 +139,15 @@ def test_a_reviewer_judges_decides_and_ships(
         expect(rejected.locator(".badge.review-rejected")).to_have_text("Rejected by reviewer")
         expect(rejected.locator(".decision")).to_contain_text("the hands look odd")
         expect(page.locator("#flashes")).to_contain_text(f"{REJECT} rejected")
+        # The numbers above the grid follow decisions made in place, without a reload: the
+        # tallies, the filters' counts and what each ZIP would hold.
+        counts = desk.client().get(f"/api/v1/campaigns/{JOB}").json()["counts"]
+        expect(page.locator(".status-line .t-approved")).to_have_text(f"{counts['approved']} approved")
+        expect(page.locator(".status-line .t-rejected")).to_have_text(f"{counts['rejected']} rejected")
+        expect(page.locator("nav.filters .filter", has_text="Rejected").locator(".count")).to_have_text(
+            str(counts["rejected"])
+        )
+        expect(page.locator("#ship")).to_contain_text(f"approved only ({len(_approved(desk))})")
 
         # A creative that failed its gates says so, and approving it asks for an override.
         page.goto(f"{desk.desk_url}/campaigns/{JOB}?filter=failed")

@@ -81,12 +81,34 @@ document.addEventListener("submit", async (event) => {
     const fresh = doc.querySelector(".card");
     if (fresh) card.replaceWith(document.importNode(fresh, true));
     else card.classList.remove("busy");
+    if (fresh) refreshSummaries();
     // A request for changes launched a run: follow it until the new image is on the page.
     if (fresh && fresh.classList.contains("review-changes_requested")) live(true);
   } catch (error) {
     form.submit(); // let the browser do it the plain way
   }
 });
+
+// The parts of a page that sum up its cards: the campaign's head (state, tallies, the ZIPs, what
+// each would hold and whether one is outdated), the filters' counts and the bulk button, the
+// campaigns table, a creative's decisions. A decision made in place changes them too.
+const SUMMARIES = ["#campaign-head", "nav.filters", "table.campaigns", "#decisions"];
+
+function swapSummaries(doc) {
+  for (const sel of SUMMARIES) {
+    const fresh = doc.querySelector(sel);
+    const old = document.querySelector(sel);
+    if (fresh && old && !old.contains(document.activeElement)) old.replaceWith(document.importNode(fresh, true));
+  }
+}
+
+async function refreshSummaries() {
+  try {
+    swapSummaries(parse(await (await fetch(location.href, { credentials: "same-origin" })).text()));
+  } catch (error) {
+    /* the numbers catch up at the next load */
+  }
+}
 
 // While runs are under way, refresh the parts of the page that show them (one loop at a time;
 // `force` starts it for a run launched from this page, before the page says one is under way).
@@ -98,10 +120,7 @@ function live(force = false) {
   setTimeout(async () => {
     try {
       const doc = parse(await (await fetch(location.href, { credentials: "same-origin" })).text());
-      for (const sel of ["#campaign-head", "table.campaigns", ".filters .count"]) {
-        const fresh = doc.querySelectorAll(sel);
-        document.querySelectorAll(sel).forEach((old, i) => fresh[i] && old.replaceWith(document.importNode(fresh[i], true)));
-      }
+      swapSummaries(doc);
       const grid = $(".grid");
       const busy = grid && (grid.contains(document.activeElement) || grid.querySelector("details[open]"));
       const freshGrid = doc.querySelector(".grid");
