@@ -18,8 +18,11 @@ FILTERS = ("all", "needs_review", "passed", "failed", "approved", "rejected", "c
 # The job id pattern for the API schema: JSON Schema (ECMA) and pydantic's Rust regexes have no
 # \Z; their $ is the end of the text already.
 JOB_ID_REGEX = JOB_ID_PATTERN.pattern.removesuffix(r"\Z") + "$"
-# A required note is stated in the schema and checked by the desk (missing_note, as the CLI says).
-NOTE = {"minLength": 1, "pattern": r"\S"}
+# A required note is stated in the schema and checked by the desk (missing_note, as the CLI says):
+# a character that str.strip keeps. Spelled out, since ECMA's \S (and the ASCII \S that schema
+# tools compile it to) keeps separators that str.strip removes (NEL, U+2028 …).
+BLANKS = "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace())  # U+3000 is the last
+NOTE = {"minLength": 1, "pattern": f"[^{BLANKS}]"}
 Filter = Literal[
     "all", "needs_review", "passed", "failed", "approved", "rejected", "changes_requested", "fallback"
 ]
