@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from creative_assets.campaign import ensure_job_partition
-from creative_assets.defs.automation.sensors import JOB_VERSION_TAG, compliance_block
+from creative_assets.defs.automation.sensors import JOB_VERSION_TAG, compliance_block, posting_made
 from creative_assets.desk import dagster_client
 from creative_assets.desk.auth import Principal
 from creative_assets.desk.backend import Backend
@@ -246,21 +246,14 @@ def start(backend: Backend, who: Principal, job_id: str) -> StartCampaignResult:
             url=url,
             message=f"this version of {job_id} was started already (run {started[0].run_id[:8]})",
         )
-    posted = backend.instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey("job_posting"), asset_partitions=[job_id]), limit=1
-    ).records
-    if (
-        posted
-        and (meta := posted[0].asset_materialization.metadata.get("updated_at"))
-        and meta.value == version
-    ):
+    if (made_by := posting_made(backend.instance, job_id, version)) is not None:
         return StartCampaignResult(
             job_id=job_id,
             version=version,
             started=False,
-            run_id=posted[0].run_id,
+            run_id=made_by,
             url=url,
-            message=f"this version of {job_id} has a campaign already (run {posted[0].run_id[:8]})",
+            message=f"this version of {job_id} has a campaign already (run {made_by[:8]})",
         )
     added = not backend.instance.has_dynamic_partition(job_partitions.name, job_id)  # type: ignore[arg-type]
     ensure_job_partition(backend.instance, backend.job_source, job_id)

@@ -241,3 +241,22 @@ def test_a_round_of_several_regeneration_runs_rolls_up_once_after_its_last_run(
 
 def rollups(requests: list[dg.RunRequest]) -> list[dg.RunRequest]:
     return [r for r in requests if r.job_name == "campaign_rollup"]
+
+
+def test_a_campaign_made_by_hand_is_not_started_again_by_the_sensor(
+    instance: dg.DagsterInstance, jobs_dir: Path
+) -> None:
+    # `make run` then `make dev`: the command line made this version of the first sample; the
+    # sensor's first tick must start only the others (the sample's changed version starts again).
+    job = LocalJobSource(folder=str(jobs_dir)).get_job(SAMPLES[0])
+    instance.add_dynamic_partitions(job_partitions.name, [SAMPLES[0]])  # type: ignore[arg-type]
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization(
+            asset_key="job_posting", partition=SAMPLES[0], metadata={"updated_at": job.updated_at.isoformat()}
+        )
+    )
+    first = tick(instance, jobs_dir, None)
+    assert sorted(r.partition_key for r in first.run_requests) == SAMPLES[1:]
+    assert tick(instance, jobs_dir, first.cursor).run_requests == []
+    _bump(jobs_dir, SAMPLES[0], "2026-12-01T08:00:00+00:00")
+    assert [r.partition_key for r in tick(instance, jobs_dir, first.cursor).run_requests] == [SAMPLES[0]]

@@ -66,6 +66,16 @@ def _version(updated_at: datetime) -> str:
     return updated_at.isoformat()
 
 
+def posting_made(instance: dg.DagsterInstance, job_id: str, version: str) -> str | None:
+    """The run that materialized this version of the job's posting, if any: a campaign the command
+    line or the Dagster UI started carries no sensor cursor, but its posting says which version."""
+    posted = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("job_posting"), asset_partitions=[job_id]), limit=1
+    ).records
+    meta = posted[0].asset_materialization.metadata.get("updated_at") if posted else None
+    return posted[0].run_id if meta is not None and meta.value == version else None
+
+
 @dg.sensor(
     job_name="campaign_text",
     minimum_interval_seconds=60,
@@ -117,6 +127,12 @@ def hoc_jobs_sensor(
         version = _version(job.updated_at)
         if not context.instance.has_dynamic_partition(job_partitions.name, job.job_id):  # type: ignore[arg-type]
             new_partitions.append(job.job_id)
+        elif (made_by := posting_made(context.instance, job.job_id, version)) is not None:
+            # This version's campaign was made by hand (`make run`, then `make dev`; the UI).
+            context.log.info(f"campaign {job.job_id} ({version}) was made already (run {made_by[:8]})")
+            started[job.job_id] = version
+            skipped.pop(job.job_id, None)
+            continue
         changed = job.job_id in started
         started[job.job_id] = version
         skipped.pop(job.job_id, None)
