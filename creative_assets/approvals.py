@@ -206,7 +206,9 @@ def check_creative_key(instance: dg.DagsterInstance, job_id: str, variant: str, 
         )
     if not instance.has_dynamic_partition(job_partitions.name, job_id):  # type: ignore[arg-type]
         raise CreativeAssetsError(
-            "unknown_job", f"{job_id} has no campaign on this instance: run creative-assets campaign {job_id}"
+            "unknown_job",
+            f"{job_id} has no campaign on this instance: start one (Start on the review desk, or "
+            f"creative-assets campaign {job_id})",
         )
     partition = str(variant_key(job_id, variant))
     materialized = instance.fetch_materializations(

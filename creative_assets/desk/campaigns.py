@@ -226,8 +226,9 @@ def start(backend: Backend, who: Principal, job_id: str) -> StartCampaignResult:
     try:
         job = backend.job_source.get_job(job_id)
     except ProviderError as exc:
-        code = "unknown_job" if exc.code == "job_not_found" else exc.code
-        raise CreativeAssetsError(code, exc.message if hasattr(exc, "message") else str(exc)) from None
+        if exc.code == "job_not_found":  # the source's own words may name the server's folders
+            raise CreativeAssetsError("unknown_job", f"the jobs source has no job {job_id!r}") from None
+        raise CreativeAssetsError(exc.code, exc.message if hasattr(exc, "message") else str(exc)) from None
     version = job.updated_at.isoformat()
     url = f"/campaigns/{job_id}"
     tagged = backend.instance.get_runs(

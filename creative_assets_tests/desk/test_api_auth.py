@@ -159,7 +159,12 @@ def test_errors_carry_the_codes_the_command_line_prints(desk: DeskSession) -> No
         )
         _error(reviewer.get("/api/v1/campaigns/hoc-0000-none"), 404, "unknown_job")
         _error(reviewer.post("/api/v1/campaigns", json={"job_id": "hoc|4711"}), 422, "invalid_job_id")
-        _error(reviewer.post("/api/v1/campaigns", json={"job_id": "hoc-0000-none"}), 404, "unknown_job")
+        unknown = _error(
+            reviewer.post("/api/v1/campaigns", json={"job_id": "hoc-0000-none"}), 404, "unknown_job"
+        )
+        assert "hoc-0000-none" in unknown and "/" not in unknown  # no server folder in a user's error
+        no_campaign = reviewer.post("/api/v1/creatives/hoc-0000-none-A-job_focus/approve", json={})
+        assert "Start on the review desk" in _error(no_campaign, 404, "unknown_job")  # not only the CLI's way
 
 
 def test_starting_a_campaign_is_idempotent_per_job_version(desk: DeskSession) -> None:
