@@ -12,6 +12,7 @@ import pytest
 from creative_assets.defs.text.compliance import CustomerRules, merge_findings, write_compliant_copy
 from creative_assets.gates.compliance import check_variants, find_violations
 from creative_assets.gateway.resource import ProviderGateway
+from creative_assets.gateway.retry import RetryPolicy
 from creative_assets.models import CampaignContext, CopyVariant, JobPosting
 from creative_assets.models.text import ComplianceFinding
 from creative_assets.providers.base import Generated
@@ -36,6 +37,7 @@ def reviewer(sim: Simulator, hub: ProviderGateway | None = None) -> OpenAICompli
         base_url=sim.url_for("openai"),
         gateway=hub or gateway(),
         max_retries=0,
+        retry=RetryPolicy(backoff_s=0.001, max_backoff_s=0.005),  # the tests wait for no backoff
     )
 
 
