@@ -22,35 +22,17 @@ import resource
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg2
 from sqlalchemy.engine import make_url
 
+from creative_assets_tests.gateway._support import max_overlap, throwaway_database
+
 DEFAULT_URL = os.environ.get("CREATIVE_ASSETS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PROVIDER = "bfl"
-
-
-@contextmanager
-def throwaway_database(admin_url: str) -> Iterator[tuple[str, str]]:
-    """(URL, name) of a new database, dropped afterwards (advisory locks are per database)."""
-    url = make_url(admin_url)
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    admin = psycopg2.connect(dsn, connect_timeout=3)
-    admin.autocommit = True
-    name = f"ca_bench_{uuid.uuid4().hex[:12]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False), name
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
 
 
 def _locks_only(url: str, cache: str, limit: int, hold_s: float) -> Callable[[int], tuple[float, float]]:
@@ -116,15 +98,6 @@ def worker(
     out.put((intervals, now.ru_utime + now.ru_stime - cpu.ru_utime - cpu.ru_stime))
 
 
-def _max_overlap(intervals: list[tuple[float, float]]) -> int:
-    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
-    current = peak = 0
-    for _, step in events:
-        current += step
-        peak = max(peak, current)
-    return peak
-
-
 class Sampler(threading.Thread):
     """Peaks of the database's sessions: the gateway's lock sessions, and all of them."""
 
@@ -157,7 +130,10 @@ class Sampler(threading.Thread):
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
-    with throwaway_database(args.url) as (url, name), tempfile.TemporaryDirectory() as cache:
+    with (
+        throwaway_database(args.url, prefix="ca_bench") as (url, name),
+        tempfile.TemporaryDirectory() as cache,
+    ):
         barrier, out = context.Barrier(args.processes + 1, timeout=120), context.Queue()
         load = (args.gateway, args.threads, args.calls, args.limit, args.hold_s)
         procs = [
@@ -185,7 +161,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "hold_s": args.hold_s,
         "peak_gateway_sessions": sampler.peak_gateway,
         "peak_database_sessions": sampler.peak_all,
-        "max_slots_held": _max_overlap(intervals),
+        "max_slots_held": max_overlap(intervals),
         "workers_cpu_s": round(sum(cpu_s for _, cpu_s in answers), 2),
         "wall_s": round(wall_s, 2),
         "loadavg": [round(x, 2) for x in os.getloadavg()],

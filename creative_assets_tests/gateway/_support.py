@@ -31,30 +31,39 @@ _postgres_down: str | None = None
 
 
 @contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """A new empty database for one test (advisory locks are per database too), dropped after."""
-    global _postgres_down
-    if _postgres_down:
-        pytest.skip(_postgres_down)
-    admin_url = make_url(POSTGRES_URL)
-    dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        admin = psycopg2.connect(dsn, connect_timeout=3)
-    except psycopg2.OperationalError as exc:
-        _postgres_down = (
-            f"Postgres not reachable at {POSTGRES_URL} ({exc}); set CREATIVE_ASSETS_TEST_POSTGRES_URL"
-        )
-        pytest.skip(_postgres_down)
+def throwaway_database(admin_url: str, prefix: str = "ca_test") -> Iterator[tuple[str, str]]:
+    """(URL, name) of a new empty database on `admin_url`'s server, dropped afterwards (advisory
+    locks are per database too). Raises psycopg2.OperationalError when the server is not there."""
+    url = make_url(admin_url)
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = psycopg2.connect(dsn, connect_timeout=3)
     admin.autocommit = True
-    name = f"ca_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.cursor() as cursor:
             cursor.execute(f"CREATE DATABASE {name}")
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
+        yield url.set(database=name).render_as_string(hide_password=False), name
     finally:
         with admin.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.close()
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new empty database for one test, dropped after; the test is skipped without Postgres."""
+    global _postgres_down
+    if _postgres_down:
+        pytest.skip(_postgres_down)
+    with ExitStack() as stack:
+        try:
+            url, _ = stack.enter_context(throwaway_database(POSTGRES_URL))
+        except psycopg2.OperationalError as exc:
+            _postgres_down = (
+                f"Postgres not reachable at {POSTGRES_URL} ({exc}); set CREATIVE_ASSETS_TEST_POSTGRES_URL"
+            )
+            pytest.skip(_postgres_down)
+        yield url
 
 
 def ledger_entry(**fields: Any) -> LedgerEntry:
