@@ -212,8 +212,8 @@ def recognise_lines(engine: RapidOCR, source: np.ndarray, boxes: list[np.ndarray
 
 # What the recogniser read in line crops this process has already read, by the crop's pixels: a
 # rendition's retry often sets the same lines on the same picture again, and a crop identical to
-# one read before is read identically (each line is its own batch, see _new_engine, so a reading
-# does not depend on the other lines of the call). Bounded; readings are small.
+# one read before is read identically (each line is its own batch, see ocr_engine.rapidocr_engine,
+# so a reading does not depend on the other lines of the call). Bounded; readings are small.
 _READ_MAX = 2048
 _read: OrderedDict[tuple, tuple] = OrderedDict()
 _read_lock = threading.Lock()
