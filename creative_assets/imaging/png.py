@@ -129,43 +129,14 @@ def to_png(img: Image.Image, *, fast: bool = False) -> bytes:
     return data
 
 
-# Previews made lately, by the identity of the picture's bytes (held, so the id is not reused):
-# a creative without a logo is its overlay, so its overlay, final and rendition previews are of
-# one bytes object; the full-size decode, most of a preview's cost, is then made once. Bounded
-# like `_recent`; each entry is one decoded picture and its previews' JPEG (base64) by side.
-_PREVIEWS_MAX = 8
-_previews: OrderedDict[int, tuple[bytes, Image.Image, dict[int, str]]] = OrderedDict()
-
-
-def _preview_jpeg(label: str, data: bytes, side: int) -> str:
-    with _recent_lock:
-        entry = _previews.get(id(data))
-        if entry is not None and entry[0] is data:
-            _previews.move_to_end(id(data))
-            if side in entry[2]:
-                return entry[2][side]
-    if entry is None or entry[0] is not data:
-        entry = (data, open_image(data, what=label).convert("RGB"), {})
-    img = entry[1].copy()
-    full = img.width * img.height
+def thumbnail(label: str, data: bytes, *, side: int = 160) -> str:
+    """One small inline preview for Dagster metadata: a markdown image of a JPEG data URI."""
+    img = open_image(data, what=label).convert("RGB")
     img.thumbnail((side, side))
     buffer = io.BytesIO()
     img.save(buffer, format="JPEG", quality=70)
     encoded = base64.b64encode(buffer.getvalue()).decode()
-    if full > _RECENT_MAX_PIXELS:  # a contact sheet is not kept
-        return encoded
-    with _recent_lock:
-        entry[2][side] = encoded
-        _previews[id(data)] = entry
-        _previews.move_to_end(id(data))
-        while len(_previews) > _PREVIEWS_MAX:
-            _previews.popitem(last=False)
-    return encoded
-
-
-def thumbnail(label: str, data: bytes, *, side: int = 160) -> str:
-    """One small inline preview for Dagster metadata: a markdown image of a JPEG data URI."""
-    return f"![{label}](data:image/jpeg;base64,{_preview_jpeg(label, data, side)})"
+    return f"![{label}](data:image/jpeg;base64,{encoded})"
 
 
 def thumbnail_markdown(pngs: dict[str, bytes], *, side: int = 160) -> str:

@@ -65,37 +65,3 @@ def test_pictures_a_decode_would_refuse_or_larger_than_a_rendition_are_not_kept(
         assert png._recall(data) is None
     with pytest.raises(InvalidImageError, match="image_too_small"):
         open_image(to_png(Image.new("RGB", (8, 64))))
-
-
-def _preview_as_made_alone(label: str, data: bytes, side: int) -> str:
-    import base64
-
-    img = Image.open(io.BytesIO(data)).convert("RGB")
-    img.thumbnail((side, side))
-    buffer = io.BytesIO()
-    img.save(buffer, format="JPEG", quality=70)
-    return f"![{label}](data:image/jpeg;base64,{base64.b64encode(buffer.getvalue()).decode()})"
-
-
-def test_previews_of_one_picture_decode_it_once_and_equal_previews_made_alone(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    rng = np.random.default_rng(3)
-    data = png.to_png(Image.fromarray(rng.integers(0, 255, (300, 400, 3), dtype=np.uint8)))
-    other = png.to_png(Image.fromarray(rng.integers(0, 255, (200, 200, 3), dtype=np.uint8)))
-    png._recent.clear()
-    decodes = []
-    monkeypatch.setattr(png, "_opened", lambda *a, **k: decodes.append(1) or Image.open(io.BytesIO(a[0])))
-    made = [
-        png.thumbnail("overlay", data),
-        png.thumbnail("final", data),
-        png.thumbnail("1:1", data, side=120),
-    ]
-    assert made == [
-        _preview_as_made_alone("overlay", data, 160),
-        _preview_as_made_alone("final", data, 160),
-        _preview_as_made_alone("1:1", data, 120),
-    ]
-    assert len(decodes) == 1
-    assert png.thumbnail("other", other) == _preview_as_made_alone("other", other, 160)
-    assert len(decodes) == 2
