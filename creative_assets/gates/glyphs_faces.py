@@ -19,7 +19,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageFont
 
 from creative_assets.gates.glyphs_alphabet import MARKS, PIECES
 from creative_assets.gates.glyphs_own_face import piece_count
@@ -67,18 +67,18 @@ def glyph(path: str, size: int, text: str) -> tuple[np.ndarray, int, int] | None
 
 
 def _render(path: str, size: int, text: str) -> tuple[np.ndarray, int, int] | None:
-    face = font(path, size)
-    left, top, right, bottom = face.getbbox(text, anchor="ls")
-    if right <= left or bottom <= top:
+    # The coverage mask FreeType gives, as `ImageDraw.text` pastes it (an integer position, ink
+    # 255 on black leaves the mask's own values), without drawing it on a canvas first: the
+    # same pixels at about half the cost; every face's letters are rendered in each worker.
+    mask_core, (left, top) = font(path, size).getmask2(text, mode="L", anchor="ls")
+    if mask_core.size[0] == 0 or mask_core.size[1] == 0:
         return None
-    img = Image.new("L", (right - left + 4, bottom - top + 4), 0)
-    ImageDraw.Draw(img).text((2 - left, 2 - top), text, font=face, fill=255, anchor="ls")
-    mask = np.asarray(img) >= 128
+    mask = np.asarray(Image.Image()._new(mask_core)) >= 128
     rows, cols = np.nonzero(mask)
     if rows.size == 0:
         return None
     crop = mask[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
-    return crop, int(cols.min()) - 2 + left, int(rows.min()) - 2 + top
+    return crop, int(cols.min()) + left, int(rows.min()) + top
 
 
 @lru_cache(maxsize=65536)

@@ -219,6 +219,10 @@ def _largest(
     return best
 
 
+# A pure function of its arguments (the faces and dictionaries are fixed per process) with an
+# immutable result: a run plans each layout's options, then sets and checks the chosen ones
+# with the very same boxes (about six calls in seven repeat an earlier one).
+@lru_cache(maxsize=4096)
 def fit_text(
     text: str,
     max_w: float,

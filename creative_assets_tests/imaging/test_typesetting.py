@@ -273,3 +273,18 @@ def test_a_dark_patch_under_one_lines_end_gets_that_zone_a_panel() -> None:
     legible = {z.role: z for z in legible_zones(base, layout, GERMAN)}
     assert legible["subline"].scrim is not None and legible["subline"].scrim_opacity >= 0.55
     assert legible["headline"] == next(z for z in layout.zones if z.role == "headline")
+
+
+def test_fitting_the_same_text_again_gives_what_fitting_it_afresh_gives() -> None:
+    from creative_assets.imaging import text_fit
+
+    cases = [
+        ("Pflegefachkraft Intensivstation (m/w/d)", 620.0, 240.0, True, 96, 28, 0.0, "de-DE"),
+        ("Mitarbeiter-Rabatt und Gesundheitsmanagement", 300.5, 180.0, False, 40, 14, 0.02, None),
+        ("Apply now", 200.0, 60.0, True, 48, 18, 0.05, "en-GB"),
+    ]
+    for text, w, h, bold, top, low, tracking, locale in cases:
+        kwargs = {"bold": bold, "max_size": top, "min_size": low, "tracking_em": tracking, "locale": locale}
+        afresh = text_fit.fit_text.__wrapped__(text, w, h, **kwargs)
+        assert text_fit.fit_text(text, w, h, **kwargs) == afresh
+        assert text_fit.fit_text(text, w, h, **kwargs) == afresh  # the remembered one
