@@ -14,6 +14,7 @@ import pytest
 import yaml
 from dagster._core.storage.dagster_run import DagsterRun
 from dagster_k8s import K8sRunLauncher
+from dagster_postgres import PostgresRunStorage
 from dagster_k8s import launcher as k8s_launcher
 from dagster_k8s.job import construct_dagster_k8s_job, get_job_name_from_run_id
 
@@ -47,7 +48,7 @@ def test_k8s_instance_loads_with_a_k8s_run_launcher_on_postgres(
 ) -> None:
     launcher = k8s_instance.run_launcher
     assert isinstance(launcher, K8sRunLauncher)
-    assert type(k8s_instance.run_storage).__name__ == "PostgresRunStorage"
+    assert isinstance(k8s_instance.run_storage, PostgresRunStorage)
     assert isinstance(k8s_instance.run_coordinator, dg.QueuedRunCoordinator)
     assert launcher.job_image == IMAGE
     assert launcher.job_namespace == "creative-assets"
