@@ -94,7 +94,21 @@ def _rendered(face: FaceMatch, char: str) -> tuple[np.ndarray, int] | None:
         keep = max(0, _body_top(face.path, face.size, char) - 1 - top)
         mask = mask.copy()
         mask[:keep] = False
+    elif len(char) > 1 and any(MARKS.get(c) for c in char):
+        # A ligature's dot (the i of "ti"): not its rows, which the t's ascender shares, but the
+        # pieces wholly above the x-height; the ink it is laid on has no marks either.
+        mask = _without_dots(mask, _body_top(face.path, face.size, "x") - top)
     return mask, top
+
+
+def _without_dots(mask: np.ndarray, body: int) -> np.ndarray:
+    """`mask` less its pieces that end above row `body`."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = mask.copy()
+    for k in range(1, count):
+        if stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT] <= body:
+            keep[labels == k] = False
+    return keep
 
 
 def _starts(
@@ -204,7 +218,9 @@ def _ligatures(
                 counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] -= mask
             mask, top = got
             lx, ty, alone = _laid(ink & (counts == 0), mask, parts[0][2], baseline + top, reach)
-            if alone < sum(cost[j] for j in run):
+            # The letters apart are charged, as the glyph is, for the ink in its box they leave
+            # unexplained (the bar of a "ti" that joins them), not only for their own boxes.
+            if alone < sum(cost[j] for j in run) + _left_over(ink, counts, parts, (ty, lx, *mask.shape)):
                 laid[at[k]] = (k, mask, lx, ty, parts[0][4], parts[0][5])
                 for j in run[1:]:
                     laid[at[j]] = (j, np.zeros((1, 1), bool), lx, ty, lx, ty)
@@ -214,6 +230,23 @@ def _ligatures(
                 for _, m, x, y, _, _ in parts:
                     counts[y : y + m.shape[0], x : x + m.shape[1]] += m
     return laid
+
+
+def _left_over(
+    ink: np.ndarray,
+    counts: np.ndarray,
+    parts: list[tuple[int, np.ndarray, int, int, int, int]],
+    box: tuple[int, int, int, int],
+) -> int:
+    """Ink pixels in `box` (top, left, height, width) that neither the other letters (`counts`)
+    nor these letters (`parts`) cover."""
+    top, left, h, w = box
+    free = ink[top : top + h, left : left + w] & (counts[top : top + h, left : left + w] == 0)
+    for _, m, x, y, _, _ in parts:
+        y0, x0, y1, x1 = max(y, top), max(x, left), min(y + m.shape[0], top + h), min(x + m.shape[1], left + w)
+        if y1 > y0 and x1 > x0:
+            free[y0 - top : y1 - top, x0 - left : x1 - left] &= ~m[y0 - y : y1 - y, x0 - x : x1 - x]
+    return int(np.count_nonzero(free))
 
 
 def _components(diff: np.ndarray, width: float) -> list[np.ndarray]:
