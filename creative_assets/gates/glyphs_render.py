@@ -243,7 +243,8 @@ def _left_over(
     top, left, h, w = box
     free = ink[top : top + h, left : left + w] & (counts[top : top + h, left : left + w] == 0)
     for _, m, x, y, _, _ in parts:
-        y0, x0, y1, x1 = max(y, top), max(x, left), min(y + m.shape[0], top + h), min(x + m.shape[1], left + w)
+        y0, y1 = max(y, top), min(y + m.shape[0], top + h)
+        x0, x1 = max(x, left), min(x + m.shape[1], left + w)
         if y1 > y0 and x1 > x0:
             free[y0 - top : y1 - top, x0 - left : x1 - left] &= ~m[y0 - y : y1 - y, x0 - x : x1 - x]
     return int(np.count_nonzero(free))
