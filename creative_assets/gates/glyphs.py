@@ -89,12 +89,16 @@ def expected_words(read: str, copy: str) -> str | None:
     # A hyphen the typesetter broke a word at is no letter of the copy ("Aufnahmege-" is not
     # "Aufnahmeges").
     shown = read.rstrip().removesuffix("-")
-    cased = fuzz.partial_ratio_alignment(fold(shown, keep_case=True), fold(copy, keep_case=True))
-    found = cased if cased is not None and cased.score >= MIN_ALIGNMENT else None
-    found = found or fuzz.partial_ratio_alignment(fold(shown), fold(copy))
-    if found is None or found.score < MIN_ALIGNMENT:
+    span = _stretch(shown, copy)
+    if span is not None and shown.count(" ") < copy[span[0] : span[1]].count(" "):
+        # OCR ran words together ("mittwochsfruherinden…"): a stretch as long as the reading
+        # stops short of the line's first word. Aligned on the letters alone it does not.
+        keep = [k for k, c in enumerate(copy) if not c.isspace()]
+        bare = _stretch(shown.replace(" ", ""), "".join(copy[k] for k in keep))
+        span = span if bare is None else (keep[bare[0]], keep[bare[1] - 1] + 1)
+    if span is None:
         return None
-    start, end = found.dest_start, found.dest_end
+    start, end = span
     while start < end and copy[start].isspace():
         start += 1
     while end > start and copy[end - 1].isspace():
@@ -109,6 +113,16 @@ def expected_words(read: str, copy: str) -> str | None:
     start = head if start - head <= WORD_SLACK else start
     end = tail if tail - end <= WORD_SLACK and not read.rstrip().endswith("-") else end
     return copy[start:end].strip() or None
+
+
+def _stretch(shown: str, copy: str) -> tuple[int, int] | None:
+    """Where in `copy` the reading `shown` matches, if well enough."""
+    cased = fuzz.partial_ratio_alignment(fold(shown, keep_case=True), fold(copy, keep_case=True))
+    found = cased if cased is not None and cased.score >= MIN_ALIGNMENT else None
+    found = found or fuzz.partial_ratio_alignment(fold(shown), fold(copy))
+    if found is None or found.score < MIN_ALIGNMENT or found.dest_end <= found.dest_start:
+        return None
+    return found.dest_start, found.dest_end
 
 
 def place_letters(words: str, read: list[tuple[str, float]]) -> list[tuple[str, float]]:
