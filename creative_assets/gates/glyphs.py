@@ -38,7 +38,7 @@ from creative_assets.gates.glyphs_judge import hole_counts, judge, lost_letter
 from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.gates.glyphs_render import LINE_TRUST, render_line
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
-from creative_assets.gates.ink import ink_mask
+from creative_assets.gates.ink import ink_masks
 from creative_assets.gates.ink_pieces import Pieces, find_pieces
 from creative_assets.models.images import OcrLine
 
@@ -243,12 +243,12 @@ def measure_line(
     # strip of the picture that the crop's edge cuts narrow (beside a tight panel) would otherwise
     # look like a stroke of light ink.
     px0 = max(0, x0 - tall)
-    wide = ink_mask(rgb[y0:y1, px0 : min(width, x1 + tall)], band, (x0 - px0, x1 - px0))
-    ink = None if wide is None else wide[:, x0 - px0 : x1 - px0]
+    wide = ink_masks(rgb[y0:y1, px0 : min(width, x1 + tall)], band, (x0 - px0, x1 - px0))
+    ink, faint = (None, None) if wide is None else (m[:, x0 - px0 : x1 - px0] for m in wide)
     busy = 0.0 if ink is None else _busy(crop, ink, band)
     if ink is None or busy > MAX_BUSY_DOTS:
         return None
-    pieces = find_pieces(_without_surroundings(ink, band), band)
+    pieces = find_pieces(_without_surroundings(ink, band), band, faint)
     letters = place_letters(words, [(c, x - x0) for c, x in read])
     if pieces is None or len(letters) != sum(not c.isspace() for c in words) or not measurable(pieces):
         return None
