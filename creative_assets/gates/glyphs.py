@@ -253,6 +253,10 @@ def measure_line(
     if pieces is None or len(letters) != sum(not c.isspace() for c in words) or not measurable(pieces):
         return None
     letters, steps = pinned(letters, pieces)
+    if any(p.h > LETTER_SPAN * tall for p in pieces.body):
+        # The picture runs through the line (a brick wall's mortar joining two letters): its
+        # pieces are the picture's too, judged as a busy line is, by the dots alone.
+        busy = max(busy, MAX_BUSY_DOTS)
     return MeasuredLine(words, line.text, letters, steps, pieces, busy, index)
 
 

@@ -64,6 +64,20 @@ def test_a_thin_bar_joining_two_letters_fails_gate_2() -> None:
     assert [f.kind for f in found] == ["merged_stroke"], found
 
 
+def test_a_line_the_picture_runs_through_is_judged_by_its_dots() -> None:
+    """A light line of the picture (a brick wall's mortar) running down through the subline
+    between the "i" and the "n" of "ein", touching both: one piece with them, taller than any
+    letter. Its pieces are the picture's too; the counts failed the clean letters (they did)."""
+    img = creative(SUBLINE)
+    face = load_font(38)
+    line = "Tarifliche Vergütung und ein Team"
+    at = line.index("ein") + 1
+    x0 = 60 + face.getlength(line[:at]) + face.getbbox("i")[2] - 1
+    x1 = 60 + face.getlength(line[: at + 1]) + face.getbbox("n")[0] + 1
+    ImageDraw.Draw(img).rectangle((x0, 200, x1, 420), fill=(200, 200, 200))
+    assert _findings(img) == []
+
+
 def test_the_same_line_drawn_whole_passes() -> None:
     assert _findings(creative(SUBLINE)) == []
 
