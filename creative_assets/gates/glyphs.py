@@ -48,6 +48,7 @@ MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and a
 MAX_STRAYS = 2  # specks in the line's band beyond this: a busy background, not judged
 MAX_BUSY = 0.2  # background variation behind the letters, of their contrast, beyond which not judged
 MAX_BUSY_DOTS = 0.4  # … except for their dots, up to this
+MAX_BUSY_SIBLINGS = 0.1  # … and a letter is held against its siblings (gates/glyphs_shape.py) up to this
 LETTER_SPAN = 1.5  # of the OCR box's height: no letter is wider or taller
 HAIR = 3  # px: surroundings this close to the letters may have swallowed part of one
 
@@ -305,7 +306,10 @@ def verdict_of(
     if line.busy > MAX_BUSY or rendered is not None:
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
         return LineGlyphs(line.words, line.read, verdict if dots else None, [])
-    glyphs = glyphs_of(line.letters, line.steps, line.pieces, line.index)
+    # A stroke's worth of ink beyond a letter's siblings is within what a photograph's texture
+    # behind the line adds to some letter's edges once it varies half as much as MAX_BUSY allows.
+    calm = line.busy <= MAX_BUSY_SIBLINGS
+    glyphs = glyphs_of(line.letters, line.steps, line.pieces, line.index) if calm else []
     return LineGlyphs(line.words, line.read, verdict, glyphs)
 
 
