@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument(
         "--part",
         default="tune",
-        help="tune, held_out (glyph_set.py), fresh (glyph_fresh.py), final … eighth (glyph_parts.py)",
+        help="tune, held_out (glyph_set.py), fresh (glyph_fresh.py), final … ninth (glyph_parts.py)",
     )
     parser.add_argument("--per-kind", type=int, default=12, help="creatives per defect kind")
     parser.add_argument("--cache", type=Path, help="folder to keep the OCR reading in between runs")

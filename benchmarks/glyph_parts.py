@@ -254,10 +254,77 @@ EIGHTH_TEXTS = (
         "Mehr erfahren",
     ),
 )
+# An eighth part, "ninth" (after the round), built in the ninth round before any change of the
+# check: faces no other part uses. The host's unused Latin faces are nearly all italics, so nine
+# of its ten faces slant (URW Gothic Demi/Book Oblique, Lato Bold Italic, Nimbus Roman Bold
+# Italic, Open Sans Italic, Liberation Serif Bold Italic, Nimbus Sans Italic, C059 Bold Italic,
+# Liberation Sans Italic) and one is upright and thin (DejaVu Sans ExtraLight); its own words and
+# seed; scored once before and once after, with --quiet.
+NINTH_FONTS = (
+    ("URWGothic-DemiOblique.otf", "URWGothic-BookOblique.otf"),
+    ("Lato-BoldItalic.ttf", "DejaVuSans-ExtraLight.ttf"),
+    ("NimbusRoman-BoldItalic.otf", "OpenSans-Italic.ttf"),
+    ("LiberationSerif-BoldItalic.ttf", "NimbusSans-Italic.otf"),
+    ("C059-BdIta.otf", "LiberationSans-Italic.ttf"),
+)
+NINTH_SEED = 25
+NINTH_TEXTS = (
+    (
+        "Imkerin für Bienenvölker",
+        "Honig schleudern, Völker prüfen und Wiesen pflegen bei Lüdenscheid",
+        "Jetzt schnuppern",
+    ),
+    (
+        "Schornsteinfeger gesucht",
+        "Kehren, messen, beraten: Dächer in Gießen und ein eigener Bezirk",
+        "Anfrage stellen",
+    ),
+    (
+        "Optikerin mit Blick fürs Detail",
+        "Brillen anpassen, Sehtests begleiten und Kunden in Jena überzeugen",
+        "Filiale entdecken",
+    ),
+    (
+        "Gleisbauer für Nachtschichten",
+        "Schienen tauschen, Weichen justieren, Zulagen für jede Nacht in Hameln",
+        "Einstieg wählen",
+    ),
+    (
+        "Sattlerin in Öhringen",
+        "Leder zuschneiden, Polster nähen und Oldtimer wieder schön machen",
+        "Werkstatt zeigen",
+    ),
+    (
+        "Florist in Kilmarnock",
+        "Tie bouquets, deliver wreaths and plan weddings with a joyful team",
+        "Join the studio",
+    ),
+    (
+        "Surveyor with a quick eye",
+        "Map fields, visit building sites and log drilling jobs around Swansea",
+        "Explore this role",
+    ),
+    (
+        "Ice rink attendant",
+        "Sharpen skates, lift kids back up and enjoy a lively winter in Dundee",
+        "Skip the queue",
+    ),
+    (
+        "Groundskeeper in Wimbledon",
+        "Mow lawns, fix nets and keep the pavilion tidy, with lunch included",
+        "Ring us",
+    ),
+    (
+        "Fährmann für die Elbe",
+        "Überfahrten in Glückstadt, wechselnde Gezeiten und ein kühler Kopf",
+        "Anheuern",
+    ),
+)
 # part: (seed, faces, texts)
 PARTS = {
     "final": (FINAL_SEED, FINAL_FONTS, FINAL_TEXTS),
     "sixth": (SIXTH_SEED, SIXTH_FONTS, SIXTH_TEXTS),
     "seventh": (SEVENTH_SEED, SEVENTH_FONTS, SEVENTH_TEXTS),
     "eighth": (EIGHTH_SEED, EIGHTH_FONTS, EIGHTH_TEXTS),
+    "ninth": (NINTH_SEED, NINTH_FONTS, NINTH_TEXTS),
 }

@@ -38,7 +38,7 @@ from creative_assets.gates.glyphs_judge import hole_counts, judge, lost_letter
 from creative_assets.gates.glyphs_own_face import face_touches
 from creative_assets.gates.glyphs_render import LINE_TRUST, render_line
 from creative_assets.gates.glyphs_shape import Glyph, glyphs_of
-from creative_assets.gates.ink import ink_mask
+from creative_assets.gates.ink import ink_masks
 from creative_assets.gates.ink_pieces import Pieces, find_pieces
 from creative_assets.models.images import OcrLine
 
@@ -48,6 +48,7 @@ MIN_X_HEIGHT = 10  # px: below, an i's dot is a pixel or two from its stem and a
 MAX_STRAYS = 2  # specks in the line's band beyond this: a busy background, not judged
 MAX_BUSY = 0.2  # background variation behind the letters, of their contrast, beyond which not judged
 MAX_BUSY_DOTS = 0.4  # … except for their dots, up to this
+MAX_BUSY_SIBLINGS = 0.1  # … and a letter is held against its siblings (gates/glyphs_shape.py) up to this
 LETTER_SPAN = 1.5  # of the OCR box's height: no letter is wider or taller
 HAIR = 3  # px: surroundings this close to the letters may have swallowed part of one
 
@@ -89,12 +90,16 @@ def expected_words(read: str, copy: str) -> str | None:
     # A hyphen the typesetter broke a word at is no letter of the copy ("Aufnahmege-" is not
     # "Aufnahmeges").
     shown = read.rstrip().removesuffix("-")
-    cased = fuzz.partial_ratio_alignment(fold(shown, keep_case=True), fold(copy, keep_case=True))
-    found = cased if cased is not None and cased.score >= MIN_ALIGNMENT else None
-    found = found or fuzz.partial_ratio_alignment(fold(shown), fold(copy))
-    if found is None or found.score < MIN_ALIGNMENT:
+    span = _stretch(shown, copy)
+    if span is not None and shown.count(" ") < copy[span[0] : span[1]].count(" "):
+        # OCR ran words together ("mittwochsfruherinden…"): a stretch as long as the reading
+        # stops short of the line's first word. Aligned on the letters alone it does not.
+        keep = [k for k, c in enumerate(copy) if not c.isspace()]
+        bare = _stretch(shown.replace(" ", ""), "".join(copy[k] for k in keep))
+        span = span if bare is None else (keep[bare[0]], keep[bare[1] - 1] + 1)
+    if span is None:
         return None
-    start, end = found.dest_start, found.dest_end
+    start, end = span
     while start < end and copy[start].isspace():
         start += 1
     while end > start and copy[end - 1].isspace():
@@ -109,6 +114,16 @@ def expected_words(read: str, copy: str) -> str | None:
     start = head if start - head <= WORD_SLACK else start
     end = tail if tail - end <= WORD_SLACK and not read.rstrip().endswith("-") else end
     return copy[start:end].strip() or None
+
+
+def _stretch(shown: str, copy: str) -> tuple[int, int] | None:
+    """Where in `copy` the reading `shown` matches, if well enough."""
+    cased = fuzz.partial_ratio_alignment(fold(shown, keep_case=True), fold(copy, keep_case=True))
+    found = cased if cased is not None and cased.score >= MIN_ALIGNMENT else None
+    found = found or fuzz.partial_ratio_alignment(fold(shown), fold(copy))
+    if found is None or found.score < MIN_ALIGNMENT or found.dest_end <= found.dest_start:
+        return None
+    return found.dest_start, found.dest_end
 
 
 def place_letters(words: str, read: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -229,16 +244,20 @@ def measure_line(
     # strip of the picture that the crop's edge cuts narrow (beside a tight panel) would otherwise
     # look like a stroke of light ink.
     px0 = max(0, x0 - tall)
-    wide = ink_mask(rgb[y0:y1, px0 : min(width, x1 + tall)], band, (x0 - px0, x1 - px0))
-    ink = None if wide is None else wide[:, x0 - px0 : x1 - px0]
+    wide = ink_masks(rgb[y0:y1, px0 : min(width, x1 + tall)], band, (x0 - px0, x1 - px0))
+    ink, faint = (None, None) if wide is None else (m[:, x0 - px0 : x1 - px0] for m in wide)
     busy = 0.0 if ink is None else _busy(crop, ink, band)
     if ink is None or busy > MAX_BUSY_DOTS:
         return None
-    pieces = find_pieces(_without_surroundings(ink, band), band)
+    pieces = find_pieces(_without_surroundings(ink, band), band, faint)
     letters = place_letters(words, [(c, x - x0) for c, x in read])
     if pieces is None or len(letters) != sum(not c.isspace() for c in words) or not measurable(pieces):
         return None
     letters, steps = pinned(letters, pieces)
+    if any(p.h > LETTER_SPAN * tall for p in pieces.body):
+        # The picture runs through the line (a brick wall's mortar joining two letters): its
+        # pieces are the picture's too, judged as a busy line is, by the dots alone.
+        busy = max(busy, MAX_BUSY_DOTS)
     return MeasuredLine(words, line.text, letters, steps, pieces, busy, index)
 
 
@@ -287,7 +306,10 @@ def verdict_of(
     if line.busy > MAX_BUSY or rendered is not None:
         dots = verdict is not None and verdict[0] in ("dotless_i", "missing_umlaut")
         return LineGlyphs(line.words, line.read, verdict if dots else None, [])
-    glyphs = glyphs_of(line.letters, line.steps, line.pieces, line.index)
+    # A stroke's worth of ink beyond a letter's siblings is within what a photograph's texture
+    # behind the line adds to some letter's edges once it varies half as much as MAX_BUSY allows.
+    calm = line.busy <= MAX_BUSY_SIBLINGS
+    glyphs = glyphs_of(line.letters, line.steps, line.pieces, line.index) if calm else []
     return LineGlyphs(line.words, line.read, verdict, glyphs)
 
 

@@ -14,9 +14,11 @@ marks of the ink. Hand-written for the reason glyphs_faces.py gives.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw
 
 from creative_assets.gates.glyphs_align import Step
 from creative_assets.gates.glyphs_alphabet import LIGATURES, MARKS, TRIPLE_LIGATURES
@@ -94,7 +96,21 @@ def _rendered(face: FaceMatch, char: str) -> tuple[np.ndarray, int] | None:
         keep = max(0, _body_top(face.path, face.size, char) - 1 - top)
         mask = mask.copy()
         mask[:keep] = False
+    elif len(char) > 1 and any(MARKS.get(c) for c in char) and draws_ligature(face.path, face.size, char):
+        # A ligature's dot (the i of "ti"): not its rows, which the t's ascender shares, but the
+        # pieces wholly above the x-height; the ink it is laid on has no marks either.
+        mask = _without_dots(mask, _body_top(face.path, face.size, "x") - top)
     return mask, top
+
+
+def _without_dots(mask: np.ndarray, body: int) -> np.ndarray:
+    """`mask` less its pieces that end above row `body`."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = mask.copy()
+    for k in range(1, count):
+        if stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT] <= body:
+            keep[labels == k] = False
+    return keep
 
 
 def _starts(
@@ -204,7 +220,12 @@ def _ligatures(
                 counts[ty : ty + mask.shape[0], lx : lx + mask.shape[1]] -= mask
             mask, top = got
             lx, ty, alone = _laid(ink & (counts == 0), mask, parts[0][2], baseline + top, reach)
-            if alone < sum(cost[j] for j in run):
+            # The letters apart are charged, as the glyph is, for the ink in its box they leave
+            # unexplained (the bar of a "ti" that joins them), not only for their own boxes.
+            apart = sum(cost[j] for j in run)
+            if draws_ligature(face.path, face.size, text):
+                apart += _left_over(ink, counts, parts, (ty, lx, *mask.shape))
+            if alone < apart:
                 laid[at[k]] = (k, mask, lx, ty, parts[0][4], parts[0][5])
                 for j in run[1:]:
                     laid[at[j]] = (j, np.zeros((1, 1), bool), lx, ty, lx, ty)
@@ -214,6 +235,39 @@ def _ligatures(
                 for _, m, x, y, _, _ in parts:
                     counts[y : y + m.shape[0], x : x + m.shape[1]] += m
     return laid
+
+
+@lru_cache(maxsize=1024)
+def draws_ligature(path: str, size: int, text: str) -> bool:
+    """Whether the face draws `text` as a glyph of its own rather than its letters side by side
+    (a pair it does not join keeps its letters' owners, so a bar across them is a merge)."""
+    whole, apart = font(path, size), Image.new("L", (4 * size, 2 * size), 0)
+    ImageDraw.Draw(apart).text((size, size), text[0], font=whole, fill=255, anchor="ls")
+    ImageDraw.Draw(apart).text(
+        (size + whole.getlength(text[0]), size), text[1:], font=whole, fill=255, anchor="ls"
+    )
+    joined = Image.new("L", apart.size, 0)
+    ImageDraw.Draw(joined).text((size, size), text, font=whole, fill=255, anchor="ls")
+    a, b = np.asarray(apart) >= 128, np.asarray(joined) >= 128
+    return np.count_nonzero(a ^ b) > 0.05 * max(1, np.count_nonzero(a | b))
+
+
+def _left_over(
+    ink: np.ndarray,
+    counts: np.ndarray,
+    parts: list[tuple[int, np.ndarray, int, int, int, int]],
+    box: tuple[int, int, int, int],
+) -> int:
+    """Ink pixels in `box` (top, left, height, width) that neither the other letters (`counts`)
+    nor these letters (`parts`) cover."""
+    top, left, h, w = box
+    free = ink[top : top + h, left : left + w] & (counts[top : top + h, left : left + w] == 0)
+    for _, m, x, y, _, _ in parts:
+        y0, y1 = max(y, top), min(y + m.shape[0], top + h)
+        x0, x1 = max(x, left), min(x + m.shape[1], left + w)
+        if y1 > y0 and x1 > x0:
+            free[y0 - top : y1 - top, x0 - left : x1 - left] &= ~m[y0 - y : y1 - y, x0 - x : x1 - x]
+    return int(np.count_nonzero(free))
 
 
 def _components(diff: np.ndarray, width: float) -> list[np.ndarray]:

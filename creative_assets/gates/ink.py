@@ -24,17 +24,27 @@ INK_TOLERANCE = 0.12  # in log luminance around the ink's level, for choosing th
 MIN_LIFT = float(np.log(1.3))  # weaker than this is no legible ink
 TIE = 0.01  # shares this close leave the choice to the polarity covering less of the band
 OFF_LINE = 0.35  # how far (of the ink–background distance) a pixel may lie off that line
+FAINT = 0.25  # of the way from background to ink: a pixel a hairline covers a quarter of
 
 
 def ink_mask(
     rgb: np.ndarray, band: tuple[int, int], columns: tuple[int, int] | None = None
 ) -> np.ndarray | None:
-    """Boolean ink of the text in `rgb` (a crop around one line, rows × columns × 3); None when
-    nothing in it stands out as text. `band`: the rows the line itself spans (its OCR box);
-    `columns`: the columns of the line and its margins (default: all; `rgb` may show more of the
-    picture beside it, for the background behind the pixels near the edge). The ink's polarity
-    and colour are judged there, not on what the margins of the crop catch (the edge of a button,
-    the next line) or the picture beside it."""
+    """Boolean ink of the text in `rgb` (`ink_masks`)."""
+    masks = ink_masks(rgb, band, columns)
+    return None if masks is None else masks[0]
+
+
+def ink_masks(
+    rgb: np.ndarray, band: tuple[int, int], columns: tuple[int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ink, and the faint ink: also the pixels a letter covers a quarter of (the hairline
+    that closes a small italic counter). Boolean ink of the text in `rgb` (a crop around one
+    line, rows × columns × 3); None when nothing in it stands out as text. `band`: the rows the
+    line itself spans (its OCR box); `columns`: the columns of the line and its margins
+    (default: all; `rgb` may show more of the picture beside it, for the background behind the
+    pixels near the edge). The ink's polarity and colour are judged there, not on what the
+    margins of the crop catch (the edge of a button, the next line) or the picture beside it."""
     if min(rgb.shape[:2]) < 5:
         return None
     line_height = band[1] - band[0]
@@ -75,7 +85,8 @@ def ink_mask(
     along = (offset * towards).sum(axis=2) / span2
     off = (offset**2).sum(axis=2) / span2 - along**2
     lift = np.sqrt(span2) >= 40.0  # ink that differs from its background by less is no lettering
-    return (along >= 0.5) & (off <= OFF_LINE**2) & lift
+    inked = (off <= OFF_LINE**2) & lift
+    return (along >= 0.5) & inked, (along >= FAINT) & inked
 
 
 def ink_only(img: Image.Image, box: Box) -> tuple[Image.Image, Box]:

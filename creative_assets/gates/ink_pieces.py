@@ -48,6 +48,7 @@ class Pieces:
     cap_top: float
     hole_area: float
     strays: int  # ink pieces that are neither letters nor dots: specks of a busy background
+    faint: np.ndarray | None = None  # the crop's faint ink, hairlines included (gates/ink.py)
 
     def mask(self, *pieces: Piece) -> np.ndarray:
         """The ink of these pieces alone."""
@@ -56,6 +57,14 @@ class Pieces:
     def holes_of(self, piece: Piece, scale: float = 1.0) -> int:
         """Holes of the piece at least `scale` times `hole_area` large."""
         return _holes(self.mask(piece), max(1.0, scale * self.hole_area))
+
+    def faint_holes_of(self, piece: Piece, scale: float = 1.0) -> int:
+        """`holes_of` the piece with the faint ink in its box (the same when there is none)."""
+        mask = self.mask(piece)
+        if self.faint is not None:
+            box = (slice(piece.y, piece.y + piece.h), slice(piece.x, piece.x + piece.w))
+            mask[box] |= self.faint[box]
+        return _holes(mask, max(1.0, scale * self.hole_area))
 
 
 def _labelled(ink: np.ndarray, min_area: float) -> tuple[list[Piece], np.ndarray]:
@@ -77,8 +86,9 @@ def _holes(ink: np.ndarray, min_area: float) -> int:
     )
 
 
-def find_pieces(ink: np.ndarray, band: tuple[int, int]) -> Pieces | None:
-    """The pieces of the line whose OCR box spans rows `band` of the crop `ink`."""
+def find_pieces(ink: np.ndarray, band: tuple[int, int], faint: np.ndarray | None = None) -> Pieces | None:
+    """The pieces of the line whose OCR box spans rows `band` of the crop `ink`; `faint`: its
+    faint ink (gates/ink.py), if known."""
     top, bottom = band
     height = bottom - top
     min_area = max(3.0, (0.035 * height) ** 2)
@@ -152,4 +162,5 @@ def find_pieces(ink: np.ndarray, band: tuple[int, int]) -> Pieces | None:
         cap_top=cap,
         strays=sum(1 for c in comps if c not in body and c not in marks and top <= c.y + c.h / 2 <= bottom),
         hole_area=hole_area,
+        faint=faint,
     )

@@ -119,6 +119,13 @@ def test_expected_words_are_the_whole_words_an_ocr_line_shows() -> None:
     assert expected_words("Something else entirely", copy) is None
 
 
+def test_a_line_read_without_its_spaces_shows_all_its_words() -> None:
+    """rapidocr runs an italic line's words together: a stretch of the copy as long as that
+    reading left the line's first word out ("twochs …"), and its ink failed as a stray stroke."""
+    copy = "Mandanten begleiten, Bilanzen prüfen und mittwochs früher in den Feierabend"
+    assert expected_words("mittwochsfruherindenFeierabend", copy) == "mittwochs früher in den Feierabend"
+
+
 def test_letters_take_the_positions_the_recogniser_read_them_at() -> None:
     read = [("m", 10.0), ("i", 20.0), ("t", 30.0)]
     assert place_letters("mit", read) == [("m", 10.0), ("i", 20.0), ("t", 30.0)]

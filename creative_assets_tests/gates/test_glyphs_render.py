@@ -64,6 +64,20 @@ def test_a_thin_bar_joining_two_letters_fails_gate_2() -> None:
     assert [f.kind for f in found] == ["merged_stroke"], found
 
 
+def test_a_line_the_picture_runs_through_is_judged_by_its_dots() -> None:
+    """A light line of the picture (a brick wall's mortar) running down through the subline
+    between the "i" and the "n" of "ein", touching both: one piece with them, taller than any
+    letter. Its pieces are the picture's too; the counts failed the clean letters (they did)."""
+    img = creative(SUBLINE)
+    face = load_font(38)
+    line = "Tarifliche Vergütung und ein Team"
+    at = line.index("ein") + 1
+    x0 = 60 + face.getlength(line[:at]) + face.getbbox("i")[2] - 1
+    x1 = 60 + face.getlength(line[: at + 1]) + face.getbbox("n")[0] + 1
+    ImageDraw.Draw(img).rectangle((x0, 200, x1, 420), fill=(200, 200, 200))
+    assert _findings(img) == []
+
+
 def test_the_same_line_drawn_whole_passes() -> None:
     assert _findings(creative(SUBLINE)) == []
 
@@ -94,3 +108,41 @@ def test_a_rendering_is_the_ink_as_the_gate_sees_it() -> None:
     assert mask.dtype == np.bool_ and mask.any()
     assert top < 0  # above the baseline
     assert mask[mask.shape[0] // 2, mask.shape[1] // 2] == np.False_  # the counter
+
+
+LATO = next((p for p in faces() if Path(p).name == "Lato-Semibold.ttf"), None)
+
+
+@pytest.mark.skipif(LATO is None, reason="Debian's fonts-lato is not installed")
+def test_a_clean_ti_ligature_passes() -> None:
+    """Lato draws "ti" as one glyph, the t's bar running into the i. Laid as that glyph it was
+    charged for its i's dot (the ink it is laid on has no marks) and the letters apart were not
+    charged for the bar they leave unexplained, so the bar failed as a merge (it did)."""
+    assert LATO is not None
+    headline = "Receptionist in Inverness"
+    img = creative(SUBLINE)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((40, 100, 1000, 230), fill=(250, 218, 222))
+    draw.text((70, 190), headline, font=ImageFont.truetype(LATO, 76), fill=(10, 10, 10), anchor="ls")
+    copy = {**COPY, "headline": headline}
+    assert glyph_damage(img, read_text(img), copy, ZONES) == []
+
+
+P052_ITALIC = next((p for p in faces() if Path(p).name == "P052-BoldItalic.otf"), None)
+
+
+@pytest.mark.skipif(P052_ITALIC is None, reason="Debian's fonts-urw-base35 is not installed")
+@pytest.mark.parametrize("size", [31, 38])
+def test_a_small_italic_e_closed_by_a_hairline_passes(size: int) -> None:
+    """P052 Bold Italic closes the small eye of its "e" with a hairline anti-aliasing leaves
+    under half covered: open in the ink, so the "e" counted no hole and failed (it did at these
+    sizes); the faint ink closes it, where a cut would leave it open."""
+    assert P052_ITALIC is not None
+    img = creative(SUBLINE)
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((60, 830, 440, 905), radius=20, fill=(110, 165, 155))
+    draw.text(
+        (95, 885), "Find the job", font=ImageFont.truetype(P052_ITALIC, size), fill=(0, 0, 0), anchor="ls"
+    )
+    copy = {**COPY, "cta": "Find the job"}
+    assert glyph_damage(img, read_text(img), copy, ZONES) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -62,3 +64,17 @@ def test_a_line_too_far_off_its_ink_lends_no_siblings() -> None:
     _, reached = judge(measured.letters, measured.steps, measured.pieces)
     assert not reached
     assert verdict_of(measured).glyphs == []
+
+
+def test_a_line_over_a_busy_picture_lends_no_siblings() -> None:
+    """A line whose picture behind varies half as much as the counts allow or more is held
+    against no siblings and lends none: the texture adds a stroke's worth of ink to some
+    letter's edges (a clean line over a photograph failed as an extra stroke)."""
+    img = Image.new("RGB", (900, 160), (24, 52, 84))
+    ImageDraw.Draw(img).text((40, 50), "Kontakt aufnehmen", font=FACE, fill="white")
+    (line,) = read_text(img)
+    read = list(line.chars) if isinstance(line, ReadLine) and line.chars else read_chars(img, line.box)
+    measured = measure_line(np.asarray(img), line, read, "Kontakt aufnehmen")
+    assert measured is not None
+    assert verdict_of(measured).glyphs != []
+    assert verdict_of(replace(measured, busy=0.15)).glyphs == []
