@@ -3,7 +3,7 @@ run's time went, and the costs on a campaign's critical path that no schedule mo
 
 A campaign is three kinds of run because one run cannot mix partitions definitions (the text
 assets are partitioned by job, the variant assets by job × variant, the roll-up by job again):
-launching the variant runs after the text run, the variant run's steps after `compose`, and
+launching the variant runs after the text run, the variant run's steps after `image_chains`, and
 the roll-up run are on every campaign's critical path whatever the latencies and however the
 images are scheduled. `fixed_costs` reads them off the records, so the benchmark can say what
 the best structure (per-image chains, `model.pipeline_schedule(barriers=False)`) would take
@@ -59,7 +59,7 @@ def last_chain(result: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def fixed_costs(result: dict[str, Any], last_modelled_step: str = "compose") -> dict[str, float]:
+def fixed_costs(result: dict[str, Any], last_modelled_step: str = "image_chains") -> dict[str, float]:
     """Seconds on the critical path that the schedule models leave out, from the records:
     `launch` from the text run's end to the last variant run's first step; `gates` from the
     campaign's last image edit returning (the simulator's request log: its clock starts when the

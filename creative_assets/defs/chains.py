@@ -104,6 +104,8 @@ def _running(selected: set[str]) -> list[str]:
     name="image_chains",
     partitions_def=job_variant_partitions,
     can_subset=True,
+    # each out is_required=False: a subset run yields only its selected phases' outputs, and
+    # Dagster 1.13 fails a step missing a required one, selected or not
     outs={"base_images": BASE_IMAGES_OUT, "layouts": LAYOUTS_OUT, **OUTS},
     internal_asset_deps={
         "base_images": {dg.AssetKey("image_prompts"), dg.AssetKey("brand_identity")},

@@ -215,7 +215,12 @@ def _run(job: str, partition: str, start: float, end: float, *steps: tuple[str, 
 def _campaign_records() -> dict[str, Any]:
     """A text run, variant A ending first, variant B ending last with its gate reports, a roll-up."""
     a = _run(
-        "campaign_variant", "j|A", 112.3, 150.0, ("image_prompts", 112.6, 116.0), ("compose", 116.0, 149.8)
+        "campaign_variant",
+        "j|A",
+        112.3,
+        150.0,
+        ("image_prompts", 112.6, 116.0),
+        ("image_chains", 116.0, 149.8),
     )
     b = _run(
         "campaign_variant",
@@ -223,7 +228,7 @@ def _campaign_records() -> dict[str, Any]:
         112.4,
         160.0,
         ("image_prompts", 113.0, 117.0),
-        ("compose", 117.5, 159.0),
+        ("image_chains", 117.5, 159.0),
         ("gate_reports", 159.1, 159.5),
     )
     text = _run("campaign_text", "j", 100.2, 112.0, ("copy_variants", 107.0, 111.9))
@@ -232,7 +237,7 @@ def _campaign_records() -> dict[str, Any]:
 
 def test_the_last_chain_follows_the_variant_run_that_ended_last() -> None:
     assert last_chain(_campaign_records()) == (
-        "text run 12.0 s · to j|B's first step +1.0 · image_prompts 4.0 · compose 41.5 · "
+        "text run 12.0 s · to j|B's first step +1.0 · image_prompts 4.0 · image_chains 41.5 · "
         "gate_reports 0.4 · between steps 0.6 · roll-up +0.8 then 1.4"
     )
     assert last_chain({"started": 0.0, "runs": []}) == "(no text run or variant run on record)"

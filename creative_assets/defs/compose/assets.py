@@ -46,11 +46,13 @@ GATE_CHECKS = {
 
 OUTS = {
     "text_overlays": dg.AssetOut(
+        is_required=False,  # defs/chains.py: a subset run may leave it out
         group_name="compose",
         kinds={"png"},
         description="Phase 4a: copy rendered onto the base image, no logo.",
     ),
     "final_creatives": dg.AssetOut(
+        is_required=False,
         group_name="compose",
         kinds={"png"},
         description="Phase 4b: the logo composited with Pillow; judged by gates 1b–4. Each creative "

@@ -100,6 +100,7 @@ GATE_1A = dg.AssetCheckSpec(
     description="Gate 1a: OCR finds no rendered text on any base image (after bounded regeneration).",
 )
 BASE_IMAGES_OUT = dg.AssetOut(
+    is_required=False,  # defs/chains.py: a subset run may leave it out
     group_name="images",
     kinds={"png"},
     description="Four text-free base images (BFL FLUX). Gate 1a runs OCR on each right after it "

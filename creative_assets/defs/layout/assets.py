@@ -24,6 +24,7 @@ from creative_assets.providers.base import TextGenerator, VisionAnalyzer
 from creative_assets.resources import CampaignSettings
 
 LAYOUTS_OUT = dg.AssetOut(
+    is_required=False,  # defs/chains.py: a subset run may leave it out
     group_name="layout",
     kinds={"json"},
     description="Per creative and per rendition (ad format × locale): the base image is analysed "
