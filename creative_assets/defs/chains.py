@@ -15,6 +15,7 @@ not load a multi-asset's own unselected assets as inputs, so they are loaded her
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +84,9 @@ class _Chain:
     drawn: Drawn | CallFailure | None = None
     planned: list[Layout] | CallFailure | None = None
     rendered: tuple[RenderedCreative, Any] | None = None
+    phase: str | None = None  # the phase it is in
+    halted: str | None = None  # the phase it left unfinished: it raised there, or another chain had
+    error: Exception | None = None
 
 
 def _running(selected: set[str]) -> list[str]:
@@ -167,11 +171,34 @@ def image_chains(
         compliance_rules.for_company(brand_identity.company_name),
     )
 
+    # A chain that raises (the budget guard's refusal, a bug) fails the step as a phase's step
+    # failed before: the other chains finish the phase they are in and start no other, and the
+    # phases every chain finished are still stored (tests: providers/test_budget_campaign.py).
+    stop = threading.Event()
+
     def chain(image_type: ImageType) -> _Chain:
         made = _Chain()
+        try:
+            links(image_type, made)
+        except Exception as exc:
+            made.halted, made.error = made.phase or "base_images", exc
+            stop.set()
+        return made
+
+    def enter(made: _Chain, phase: str) -> bool:
+        """Whether the chain may go on into `phase`."""
+        if stop.is_set():
+            made.halted = phase
+            return False
+        made.phase = phase
+        return True
+
+    def links(image_type: ImageType, made: _Chain) -> None:
         if image_prompts.failure is not None:
-            return made  # recorded on every creative by base_images (or by its stored value)
+            return  # recorded on every creative by base_images (or by its stored value)
         if stored_bases is None:
+            if not enter(made, "base_images"):
+                return
             with call_scope(phase="base_images"):
                 drawn, failure = one_alone(
                     lambda t: draw_base_image(
@@ -189,14 +216,16 @@ def image_chains(
                 )
             made.drawn = drawn or failure
             if drawn is None or not drawn.image.gate_1a_passed:
-                return made
+                return
             base, png = drawn.image, drawn.png
         else:
             found = [b for b in stored_bases.images if b.image_type == image_type]
             if not found or image_type in stored_bases.failed:
-                return made
+                return
             base, png = found[0], stored_bases.files[found[0].file]
         if "layouts" in running:
+            if not enter(made, "layouts"):
+                return
             with call_scope(phase="layouts"):
                 planned, failure = one_alone(
                     lambda b: plan_renditions(
@@ -215,14 +244,16 @@ def image_chains(
                 )
             made.planned = planned if planned is not None else failure
             if planned is None:
-                return made
+                return
             layouts = LayoutSet(job_id=job_id, variant=variant, layouts=planned)
         elif "compose" in running:
             assert stored_layouts is not None
             if image_type in stored_layouts.failed:
-                return made
+                return
             layouts = stored_layouts
         if "compose" in running:
+            if not enter(made, "compose"):
+                return
             round_ = plan_rounds(context, config, {image_type: base.sha256})[image_type]
             with call_scope(phase="compose"):
                 made.rendered = render(
@@ -235,12 +266,14 @@ def image_chains(
                     brand=brand_identity,
                     regeneration=round_,
                 )
-        return made
+        return
 
     chains = dict(zip(IMAGE_TYPES, side_by_side(chain, IMAGE_TYPES), strict=True))
+    halted = [list(PHASES).index(c.halted) for c in chains.values() if c.halted is not None]
+    finished = set(list(PHASES)[: min(halted, default=len(PHASES))])  # by every chain
     events: list[Any] = []
     bases = stored_bases
-    if bases is None:
+    if bases is None and "base_images" in finished:
         with call_scope(phase="base_images"):  # its metadata reads this phase's ledger rows
             result = base_images_result(
                 context,
@@ -253,7 +286,7 @@ def image_chains(
         events.append(result)
         bases = result.value
     planned_layouts = stored_layouts
-    if "layouts" in running:
+    if "layouts" in running and "layouts" in finished:
         with call_scope(phase="layouts"):
             result = layouts_result(
                 job_id=job_id,
@@ -269,8 +302,8 @@ def image_chains(
             )
         events.append(result)
         planned_layouts = result.value
-    if "compose" in running:
-        assert planned_layouts is not None
+    if "compose" in running and "compose" in finished:
+        assert bases is not None and planned_layouts is not None
         upstream_failures: dict[ImageType, CallFailure] = {
             **({t: image_prompts.failure for t in IMAGE_TYPES} if image_prompts.failure else {}),
             **bases.failed,
@@ -296,6 +329,8 @@ def image_chains(
                 gateway=gateway,
             )
     yield from _selected(context, events)
+    if errors := [c.error for c in chains.values() if c.error is not None]:
+        raise errors[0]
 
 
 def _selected(context: dg.AssetExecutionContext, events: list[Any]) -> Iterator[Any]:
