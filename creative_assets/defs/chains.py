@@ -15,93 +15,27 @@ not load a multi-asset's own unselected assets as inputs, so they are loaded her
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
-from pydantic import Field
 
-from creative_assets.defs.compose.assets import GATE_CHECK_SPECS, OUTS, compose_results, render
+from creative_assets.defs.chain_links import PHASES, ImageChain, running_phases
+from creative_assets.defs.compose.assets import GATE_CHECK_SPECS, OUTS, compose_results
 from creative_assets.defs.compose.attempts import Providers
-from creative_assets.defs.compose.renditions import RenderedCreative
-from creative_assets.defs.failures import one_alone
-from creative_assets.defs.images.assets import (
-    BASE_IMAGES_OUT,
-    GATE_1A,
-    Drawn,
-    base_images_result,
-    draw_base_image,
-)
-from creative_assets.defs.layout.assets import LAYOUTS_OUT, layouts_result, plan_renditions
+from creative_assets.defs.images.assets import BASE_IMAGES_OUT, GATE_1A, base_images_result
+from creative_assets.defs.layout.assets import LAYOUTS_OUT, layouts_result
 from creative_assets.defs.parallel import side_by_side
-from creative_assets.defs.regeneration import GENERATION_TAG, CreativesConfig, generation_of, plan_rounds
+from creative_assets.defs.regeneration import CreativesConfig, generation_of, plan_rounds
 from creative_assets.defs.text.compliance import ComplianceRules
 from creative_assets.defs.variants import each_variant
-from creative_assets.errors import CreativeAssetsError
 from creative_assets.gateway.resource import ProviderGateway
 from creative_assets.gateway.scope import call_scope
-from creative_assets.models import (
-    IMAGE_TYPES,
-    BaseImageSet,
-    BrandIdentity,
-    CopyDeck,
-    ImagePromptSet,
-    ImageType,
-    Layout,
-    LayoutSet,
-)
+from creative_assets.models import IMAGE_TYPES, BrandIdentity, CopyDeck, ImagePromptSet, ImageType
 from creative_assets.models.base import CallFailure
 from creative_assets.partitions import job_variant_partitions
 from creative_assets.providers.base import ImageEditor, ImageGenerator, TextGenerator, VisionAnalyzer
 from creative_assets.resources import CampaignSettings, OcrReader
-
-# The phases in chain order, each with its outputs; a phase's name is its ledger rows' `phase`.
-PHASES: dict[str, tuple[str, ...]] = {
-    "base_images": ("base_images",),
-    "layouts": ("layouts",),
-    "compose": ("text_overlays", "final_creatives"),
-}
-
-
-class ImageChainsConfig(CreativesConfig):
-    """The base images' seed generation and the compose phase's regeneration request
-    (defs/regeneration.py)."""
-
-    generation: int = Field(
-        default=0,
-        description="a seed generation to draw in (every generation has its own seeds); by default "
-        "a regenerate_images run draws in the next one and other runs keep the stored one; a run "
-        f"tag {GENERATION_TAG}=N names one for backfills, which take tags but no config",
-    )
-
-
-@dataclass
-class _Chain:
-    """What one image type's chain made or where it stopped (None: that phase did not run)."""
-
-    drawn: Drawn | CallFailure | None = None
-    planned: list[Layout] | CallFailure | None = None
-    rendered: tuple[RenderedCreative, Any] | None = None
-    phase: str | None = None  # the phase it is in
-    halted: str | None = None  # the phase it left unfinished: it raised there, or another chain had
-    error: Exception | None = None
-
-
-def _running(selected: set[str]) -> list[str]:
-    """The phases this run makes: those with a selected output, which must be consecutive (a
-    phase left out between two would be neither made nor current)."""
-    running = [p for p, outs in PHASES.items() if selected & set(outs)]
-    names = list(PHASES)
-    if running and running != names[names.index(running[0]) : names.index(running[-1]) + 1]:
-        raise CreativeAssetsError(
-            "chain_selection",
-            f"select consecutive phases of the image chain ({' → '.join(names)}), not "
-            f"{', '.join(running)}: a layout or creative made on pictures it was not planned on "
-            "would be stale",
-        )
-    return running
 
 
 @dg.multi_asset(
@@ -132,7 +66,7 @@ def _running(selected: set[str]) -> list[str]:
 @each_variant
 def image_chains(
     context: dg.AssetExecutionContext,
-    config: ImageChainsConfig,
+    config: CreativesConfig,
     image_generator: ImageGenerator,
     image_editor: ImageEditor,
     vision_analyzer: VisionAnalyzer,
@@ -152,127 +86,37 @@ def image_chains(
     picture. Config (or run tags, defs/regeneration.py) names a seed generation or asks for a
     regeneration of chosen creatives."""
     selected = {key.to_user_string() for key in context.selected_asset_keys}  # output name = asset name
-    running = _running(selected)
-    partition, (job_id, variant) = str(context.partition_key), (image_prompts.job_id, image_prompts.variant)
-    stored_bases: BaseImageSet | None = None
-    stored_layouts: LayoutSet | None = None
-    if "base_images" not in running:
-        stored_bases = context.load_asset_value(dg.AssetKey("base_images"), partition_key=partition)
-    if "compose" in running and "layouts" not in running:
-        stored_layouts = context.load_asset_value(dg.AssetKey("layouts"), partition_key=partition)
-    generation = generation_of(context, config.generation) if "base_images" in running else 0
-    providers = Providers(
-        image_editor,
-        image_generator,
-        vision_analyzer,
-        text_generator,
-        ocr,
-        settings,
-        compliance_rules.for_company(brand_identity.company_name),
+    running = running_phases(selected)
+    partition = str(context.partition_key)
+    chain = ImageChain(
+        running=running,
+        providers=Providers(
+            image_editor,
+            image_generator,
+            vision_analyzer,
+            text_generator,
+            ocr,
+            settings,
+            compliance_rules.for_company(brand_identity.company_name),
+        ),
+        prompts=image_prompts,
+        deck=copy_variants,
+        brand=brand_identity,
+        generation=generation_of(context, config.generation) if "base_images" in running else 0,
+        round_of=lambda t, sha: plan_rounds(context, config, {t: sha})[t],
+        stored_bases=None
+        if "base_images" in running
+        else context.load_asset_value(dg.AssetKey("base_images"), partition_key=partition),
+        stored_layouts=context.load_asset_value(dg.AssetKey("layouts"), partition_key=partition)
+        if "compose" in running and "layouts" not in running
+        else None,
     )
-
-    # A chain that raises (the budget guard's refusal, a bug) fails the step as a phase's step
-    # failed before: the other chains finish the phase they are in and start no other, and the
-    # phases every chain finished are still stored (tests: providers/test_budget_campaign.py).
-    stop = threading.Event()
-
-    def chain(image_type: ImageType) -> _Chain:
-        made = _Chain()
-        try:
-            links(image_type, made)
-        except Exception as exc:
-            made.halted, made.error = made.phase or "base_images", exc
-            stop.set()
-        return made
-
-    def enter(made: _Chain, phase: str) -> bool:
-        """Whether the chain may go on into `phase`."""
-        if stop.is_set():
-            made.halted = phase
-            return False
-        made.phase = phase
-        return True
-
-    def links(image_type: ImageType, made: _Chain) -> None:
-        if image_prompts.failure is not None:
-            return  # recorded on every creative by base_images (or by its stored value)
-        if stored_bases is None:
-            if not enter(made, "base_images"):
-                return
-            with call_scope(phase="base_images"):
-                drawn, failure = one_alone(
-                    lambda t: draw_base_image(
-                        t,
-                        image_generator=image_generator,
-                        ocr=ocr,
-                        settings=settings,
-                        prompts=image_prompts,
-                        brand=brand_identity,
-                        generation=generation,
-                    ),
-                    image_type,
-                    step="base_images",
-                    call="text-to-image",
-                )
-            made.drawn = drawn or failure
-            if drawn is None or not drawn.image.gate_1a_passed:
-                return
-            base, png = drawn.image, drawn.png
-        else:
-            found = [b for b in stored_bases.images if b.image_type == image_type]
-            if not found or image_type in stored_bases.failed:
-                return
-            base, png = found[0], stored_bases.files[found[0].file]
-        if "layouts" in running:
-            if not enter(made, "layouts"):
-                return
-            with call_scope(phase="layouts"):
-                planned, failure = one_alone(
-                    lambda b: plan_renditions(
-                        b,
-                        png,
-                        vision_analyzer=vision_analyzer,
-                        text_generator=text_generator,
-                        settings=settings,
-                        deck=copy_variants,
-                        brand=brand_identity,
-                        variant=variant,
-                    ),
-                    base,
-                    step="layouts",
-                    call="image analysis or layout design",
-                )
-            made.planned = planned if planned is not None else failure
-            if planned is None:
-                return
-            layouts = LayoutSet(job_id=job_id, variant=variant, layouts=planned)
-        elif "compose" in running:
-            assert stored_layouts is not None
-            if image_type in stored_layouts.failed:
-                return
-            layouts = stored_layouts
-        if "compose" in running:
-            if not enter(made, "compose"):
-                return
-            round_ = plan_rounds(context, config, {image_type: base.sha256})[image_type]
-            with call_scope(phase="compose"):
-                made.rendered = render(
-                    base,
-                    png,
-                    layouts,
-                    providers=providers,
-                    prompts=image_prompts,
-                    deck=copy_variants,
-                    brand=brand_identity,
-                    regeneration=round_,
-                )
-        return
-
     chains = dict(zip(IMAGE_TYPES, side_by_side(chain, IMAGE_TYPES), strict=True))
     halted = [list(PHASES).index(c.halted) for c in chains.values() if c.halted is not None]
     finished = set(list(PHASES)[: min(halted, default=len(PHASES))])  # by every chain
+    job_id, variant, generation = image_prompts.job_id, image_prompts.variant, chain.generation
     events: list[Any] = []
-    bases = stored_bases
+    bases = chain.stored_bases
     if bases is None and "base_images" in finished:
         with call_scope(phase="base_images"):  # its metadata reads this phase's ledger rows
             result = base_images_result(
@@ -285,7 +129,7 @@ def image_chains(
             )
         events.append(result)
         bases = result.value
-    planned_layouts = stored_layouts
+    planned_layouts = chain.stored_layouts
     if "layouts" in running and "layouts" in finished:
         with call_scope(phase="layouts"):
             result = layouts_result(

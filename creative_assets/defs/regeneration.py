@@ -40,6 +40,15 @@ ROUNDS_METADATA = "regeneration"
 
 
 class CreativesConfig(dg.Config):
+    """The image chains' config (defs/chains.py): the base images' seed generation and a
+    regeneration request for the compose phase."""
+
+    generation: int = Field(
+        default=0,
+        description="a seed generation to draw in (every generation has its own seeds); by default "
+        "a regenerate_images run draws in the next one and other runs keep the stored one; a run "
+        f"tag {GENERATION_TAG}=N names one for backfills, which take tags but no config",
+    )
     # Plain str in the schema (Dagster config has no Literal); checked below.
     image_types: list[str] = Field(
         default_factory=list,
