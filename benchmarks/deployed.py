@@ -77,13 +77,15 @@ def _run_record(instance: Any, rec: Any) -> dict[str, Any]:
 
 def _ledger_rows(stack: DeployedStack, job_ids: list[str]) -> list[Any]:
     """The campaigns' rows of the stack's gateway ledger (its phases' spans inside a step)."""
-    from creative_assets.gateway.config import STATE_URL_VAR, gateway_from_env
+    from creative_assets.gateway.config import STATE_URL_VAR
+    from creative_assets.gateway.resource import ProviderGateway
     from creative_assets.io.storage import storage_from_env
 
     storage = storage_from_env(stack.env)
-    gateway = gateway_from_env(stack.env, cache_url=storage.child("_cache"), cache_s3=storage.s3)
-    # the gateway resolves its state URL from this process's environment, as a run worker does
-    os.environ[STATE_URL_VAR] = stack.env[STATE_URL_VAR]
+    # the ledger is read from the state URL the stack's processes use (resolved here, not an EnvVar)
+    gateway = ProviderGateway(
+        state_url=stack.env[STATE_URL_VAR], cache_url=storage.child("_cache"), cache_s3=storage.s3
+    )
     return [row for job_id in job_ids for row in gateway.ledger(job_id)]
 
 
