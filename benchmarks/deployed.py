@@ -42,6 +42,7 @@ from benchmarks import deployed_hosts
 from benchmarks import deployed_report as report
 from benchmarks.deployed_stack import DeployedStack
 from benchmarks.model import PROFILE_PATH, Profile
+from benchmarks.records import phase_spans
 from benchmarks.scenario import provider_env
 from benchmarks.simulator import SimProcess, bench_jobs, load, sim_config
 
@@ -72,6 +73,20 @@ def _run_record(instance: Any, rec: Any) -> dict[str, Any]:
             for s in instance.get_run_step_stats(run.run_id)
         ],
     }
+
+
+def _ledger_rows(stack: DeployedStack, job_ids: list[str]) -> list[Any]:
+    """The campaigns' rows of the stack's gateway ledger (its phases' spans inside a step)."""
+    from creative_assets.gateway.config import STATE_URL_VAR
+    from creative_assets.gateway.resource import ProviderGateway
+    from creative_assets.io.storage import storage_from_env
+
+    storage = storage_from_env(stack.env)
+    # the ledger is read from the state URL the stack's processes use (resolved here, not an EnvVar)
+    gateway = ProviderGateway(
+        state_url=stack.env[STATE_URL_VAR], cache_url=storage.child("_cache"), cache_s3=storage.s3
+    )
+    return [row for job_id in job_ids for row in gateway.ledger(job_id)]
 
 
 def _campaign_state(instance: Any, job_id: str) -> tuple[bool, bool, list[Any]]:
@@ -116,6 +131,9 @@ def measure(stack: DeployedStack, sim: SimProcess, job_ids: list[str], timeout_s
                 done[job_id] = (ok, records)
     cpu = stack.sampler.since(mark)
     runs = [_run_record(instance, r) for job_id in job_ids for r in _campaign_state(instance, job_id)[2]]
+    ledger = _ledger_rows(stack, job_ids)
+    for run in runs:
+        run["phases"] = phase_spans(ledger, run["run_id"])
     stats = httpx.get(f"{sim.url}/_sim/stats", timeout=10).json()
     served = httpx.get(f"{sim.url}/_sim/requests", timeout=30).json()["requests"]
     return {

@@ -5,7 +5,7 @@ a hundredth of the profile's latency, so the campaigns are CPU-bound:
   scale: N campaigns at once on one worker host, then on two, each host confined to a core of its
          own (`--core-per-host`: separate machines have separate CPUs; unconfined, two hosts
          here only share the same two cores): campaigns per hour and their ratio;
-  cut:   one campaign on two hosts, the second host's link cut 3 s into a `base_images` step:
+  cut:   one campaign on two hosts, the second host's link cut 3 s into an `image_chains` step:
          does the campaign complete, when did Postgres end the cut host's sessions (and with them
          its slots and single flights), were the limits kept and was anything paid twice.
 
@@ -83,7 +83,7 @@ def scale(out: Out, workdir: Path, campaigns: int, formats: str) -> dict[str, An
 
 
 def cut(out: Out, workdir: Path, formats: str) -> dict[str, Any]:
-    out("5. A worker host's link cut mid-campaign (two hosts, the second cut 3 s into base_images)")
+    out("5. A worker host's link cut mid-campaign (two hosts, the second cut 3 s into image_chains)")
     r = run_hosts(workdir, "cut", "--hosts", "2", "--cut-host", "2", "--formats", formats)
     if "skipped" in r:
         out(f"   skipped: {r['skipped']}")

@@ -12,6 +12,7 @@ from typing import Any
 
 from benchmarks.campaign import bfl_images, bfl_occupancy, check_limits
 from benchmarks.model import Profile, critical_path_bound, throughput_bound_per_min
+from benchmarks.records import chain_phases
 
 
 class Out:
@@ -114,6 +115,8 @@ def single(out: Out, profile: Profile, r: dict[str, Any]) -> dict[str, float]:
     )
     out(f"       steps                  {_steps(variants)}")
     lq, ls, ld = _phases(last)
+    if phases_in_chain := chain_phases(last):
+        out(f"       its chain's phases     {phases_in_chain} s (from the step's start; ledger)")
     out(
         f"       the last to finish     {last['partition']}: queue {lq:.1f} + start {ls:.1f} + run {ld:.1f} s"
     )

@@ -3,7 +3,7 @@ run's time went, and the costs on a campaign's critical path that no schedule mo
 
 A campaign is three kinds of run because one run cannot mix partitions definitions (the text
 assets are partitioned by job, the variant assets by job × variant, the roll-up by job again):
-launching the variant runs after the text run, the variant run's steps after `compose`, and
+launching the variant runs after the text run, the variant run's steps after `image_chains`, and
 the roll-up run are on every campaign's critical path whatever the latencies and however the
 images are scheduled. `fixed_costs` reads them off the records, so the benchmark can say what
 the best structure (per-image chains, `model.pipeline_schedule(barriers=False)`) would take
@@ -13,6 +13,7 @@ with them: a floor for this design, not for any pipeline.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -59,7 +60,7 @@ def last_chain(result: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def fixed_costs(result: dict[str, Any], last_modelled_step: str = "compose") -> dict[str, float]:
+def fixed_costs(result: dict[str, Any], last_modelled_step: str = "image_chains") -> dict[str, float]:
     """Seconds on the critical path that the schedule models leave out, from the records:
     `launch` from the text run's end to the last variant run's first step; `gates` from the
     campaign's last image edit returning (the simulator's request log: its clock starts when the
@@ -88,3 +89,28 @@ def cpu_floor_s(cpu_s: float, cores: int) -> float:
     """The shortest wall time in which `cpu_s` of work can be done on `cores` cores: every core
     busy from start to end."""
     return cpu_s / max(1, cores)
+
+
+def phase_spans(rows: Iterable[Any], run_id: str) -> dict[str, tuple[float, float]]:
+    """Per ledger phase of one run, (first call's start, last call's end) in epoch seconds, in
+    order of start: where the image chains' step (defs/chains.py) spent its time, phase by phase,
+    which its one step record cannot say."""
+    spans: dict[str, tuple[float, float]] = {}
+    for r in rows:
+        if r.run_id != run_id or r.phase is None:
+            continue
+        start, end = r.at.timestamp(), r.at.timestamp() + r.duration_s
+        lo, hi = spans.get(r.phase, (start, end))
+        spans[r.phase] = (min(lo, start), max(hi, end))
+    return dict(sorted(spans.items(), key=lambda kv: kv[1][0]))
+
+
+def chain_phases(run: dict[str, Any], step: str = "image_chains") -> str:
+    """The run's phases inside its `step`, as seconds from the step's start (overlapping spans
+    are the chains at work), or '' without ledger spans or the step."""
+    chain = next((s for s in run.get("steps", []) if s["step"] == step and s["start"]), None)
+    phases = run.get("phases") or {}
+    if chain is None or not phases:
+        return ""
+    t0 = chain["start"]
+    return ", ".join(f"{p} {a - t0:.1f}–{b - t0:.1f}" for p, (a, b) in phases.items() if p != "image_prompts")

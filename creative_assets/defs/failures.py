@@ -13,11 +13,10 @@ the money ran out (raising the cap and re-running resumes it, paying nothing twi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from creative_assets.defs.parallel import side_by_side
 from creative_assets.errors import CreativeAssetsError, ProviderError
 from creative_assets.gateway.slots import SlotTimeout
 from creative_assets.imaging.png import InvalidImageError
@@ -79,28 +78,14 @@ def provider_call(step: str, call: str) -> Iterator[None]:
         raise CreativeFailed(call_failure(exc, step=step, call=call)) from exc
 
 
-def each_alone(
-    fn: Callable[[T], R], items: Sequence[T], *, key: Callable[[T], str], step: str, call: str
-) -> tuple[list[tuple[T, R]], dict[str, CallFailure]]:
-    """`fn` over the items side by side (defs/parallel.py); an item whose call failed for good
-    is left out of the results and recorded under `key(item)`, the others go on."""
-
-    def alone(item: T) -> tuple[R | None, CallFailure | None]:
-        try:
-            return fn(item), None
-        except CreativeFailed as failed:
-            return None, failed.failure
-        except CALL_FAILURES as exc:
-            return None, call_failure(exc, step=step, call=call)
-
-    done: list[tuple[T, R]] = []
-    failed: dict[str, CallFailure] = {}
-    for item, (result, failure) in zip(items, side_by_side(alone, items), strict=True):
-        if failure is not None:
-            failed[key(item)] = failure
-        else:
-            done.append((item, result))  # type: ignore[arg-type]
-    return done, failed
+def one_alone(fn: Callable[[T], R], item: T, *, step: str, call: str) -> tuple[R | None, CallFailure | None]:
+    """`(fn(item), None)`, or `(None, failure)` when its call failed for good."""
+    try:
+        return fn(item), None
+    except CreativeFailed as failed:
+        return None, failed.failure
+    except CALL_FAILURES as exc:
+        return None, call_failure(exc, step=step, call=call)
 
 
 @contextmanager

@@ -5,16 +5,15 @@ one call)."""
 
 import dagster as dg
 
-from creative_assets.defs.compose.assets import compose
-from creative_assets.defs.images.assets import base_images, image_prompts
-from creative_assets.defs.layout.assets import layouts
+from creative_assets.defs.chains import image_chains
+from creative_assets.defs.images.assets import image_prompts
 from creative_assets.defs.reports.assets import campaign_summary, gate_reports
 from creative_assets.defs.reports.export import export_bundle
 from creative_assets.defs.text.assets import copy_variants, job_posting
 from creative_assets.defs.text.lookups import posting_lookups
 
 JOB_LEVEL_ASSETS = [job_posting, posting_lookups, copy_variants]
-VARIANT_ASSETS = [image_prompts, base_images, layouts, compose, gate_reports]
+VARIANT_ASSETS = [image_prompts, image_chains, gate_reports]
 ROLLUP_ASSETS = [campaign_summary, export_bundle]
 
 # The run queue launches higher priorities first (QueuedRunCoordinator, tag `dagster/priority`).
@@ -56,14 +55,16 @@ campaign_rollup_job = dg.define_asset_job(
 # The chain sensor runs the roll-up once every variant's gate report is current again.
 regenerate_creatives_job = dg.define_asset_job(
     "regenerate_creatives",
-    selection=dg.AssetSelection.assets(compose, gate_reports),
+    # the compose phase of the image chains (defs/chains.py): it loads the stored base images
+    # and layouts rather than making them again
+    selection=dg.AssetSelection.assets("text_overlays", "final_creatives", gate_reports),
     executor_def=dg.in_process_executor,
     tags=VARIANT_RUN,
     description="Overlay, logo and gates again on the stored base images and layouts.",
 )
 regenerate_images_job = dg.define_asset_job(
     "regenerate_images",
-    selection=dg.AssetSelection.assets(base_images, layouts, compose, gate_reports),
+    selection=dg.AssetSelection.assets(image_chains, gate_reports),
     executor_def=dg.in_process_executor,
     tags=VARIANT_RUN,
     description="New base images (tag creative_assets/generation=N for new seeds), then layouts, "

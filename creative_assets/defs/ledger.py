@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 JOB_ASSETS = ("research", "brand_identity", "copy_variants")
 VARIANT_ASSETS = ("image_prompts", "base_images", "layouts", "final_creatives")
+# The ledger phase of the assets that one phase of the image chains makes together (defs/chains.py):
+# their step makes several phases, and every other asset's phase is its name.
+PHASE_OF_ASSET = {"text_overlays": "compose", "final_creatives": "compose"}
 PHASE_OF_OPERATION = {
     "research": "research",
     "brand_identity": "brand",
@@ -45,7 +48,8 @@ def current_rows(
 ) -> list[LedgerEntry]:
     """The rows of `entries` (a job's ledger) paid by the steps that made the latest
     materialization of each of `assets`, of the job or of one of its variants. A row's phase is
-    its asset's name, or the step's where one step makes several assets."""
+    its asset's name (PHASE_OF_ASSET), or the step's where one step makes several assets and
+    names no phase (posting_lookups)."""
     partition = job_id if variant is None else str(variant_key(job_id, variant))
     made: set[tuple[str, str | None]] = set()
     for asset in assets:
@@ -54,7 +58,10 @@ def current_rows(
         ).records
         if records:
             entry = records[0].event_log_entry
-            made |= {(entry.run_id, asset), (entry.run_id, entry.step_key)}
+            made |= {
+                (entry.run_id, PHASE_OF_ASSET.get(asset, asset)),
+                (entry.run_id, entry.step_key),
+            }
     return [
         r for r in entries if r.run_id is not None and (r.run_id, r.phase) in made and r.variant == variant
     ]

@@ -5,14 +5,14 @@ Two levels, each remembered in the materialization's metadata so a later run can
 - `base_images` draws in a seed *generation*. A `regenerate_images` run takes the next one (new
   seeds for the partition's four pictures); any other run keeps the stored one. The run tag
   `creative_assets/generation=N` or the config `generation: N` names one outright.
-- `compose` makes each creative in a *round* (`models.creatives.Regeneration`). Round 0 is the
+- the compose phase makes each creative in a *round* (`models.creatives.Regeneration`). Round 0 is the
   campaign's own. A regeneration request — a `regenerate_creatives` run (a backfill), the run
   tags below, or the op config below (what a review desk's "request changes" on one creative
   launches) — gives the chosen creatives the next round: new i2i attempt numbers on the same
   picture (`i2i`), or a new picture with its own seed (`picture`). The others keep their round,
   so they come back byte-identical from the cache at no cost.
 
-Entry points (the op is `compose`; run config `ops: {compose: {config: …}}`):
+Entry points (the op is `image_chains`, defs/chains.py; run config `ops: {image_chains: {config: …}}`):
     image_types: [lifestyle]      which creatives (default: those that did not pass; all if none)
     mode: i2i | picture           default i2i
     round: N                      default: the creative's last round + 1 (the same N again is
@@ -40,6 +40,15 @@ ROUNDS_METADATA = "regeneration"
 
 
 class CreativesConfig(dg.Config):
+    """The image chains' config (defs/chains.py): the base images' seed generation and a
+    regeneration request for the compose phase."""
+
+    generation: int = Field(
+        default=0,
+        description="a seed generation to draw in (every generation has its own seeds); by default "
+        "a regenerate_images run draws in the next one and other runs keep the stored one; a run "
+        f"tag {GENERATION_TAG}=N names one for backfills, which take tags but no config",
+    )
     # Plain str in the schema (Dagster config has no Literal); checked below.
     image_types: list[str] = Field(
         default_factory=list,

@@ -97,17 +97,27 @@ def each_variant(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _run_each(
     fn: Callable[..., Any], context: dg.AssetExecutionContext, keys: list[str], kwargs: Mapping[str, Any]
 ) -> Iterator[Any]:
-    def one(key: str) -> list[Any]:
+    def one(key: str) -> tuple[list[Any], Exception | None]:
+        """The partition's events, and what it raised after them (a body may yield the phases it
+        finished before it raises, defs/chains.py)."""
         partition = job_variant_partitions.get_partition_key_from_str(key)
         dims = partition.keys_by_dimension
         args = {name: value[key] if isinstance(value, dict) else value for name, value in kwargs.items()}
-        with call_scope(job_id=dims["job"], variant=dims["variant"]):
-            result = fn(_OnePartition(context, partition), **args)
-            return list(result) if inspect.isgenerator(result) else [result]
+        events: list[Any] = []
+        try:
+            with call_scope(job_id=dims["job"], variant=dims["variant"]):
+                result = fn(_OnePartition(context, partition), **args)
+                events.extend(result if inspect.isgenerator(result) else [result])
+        except Exception as exc:
+            return events, exc
+        return events, None
 
     done = side_by_side(one, keys, name="variant", at_once=VARIANTS_AT_ONCE)
-    events_by_key = dict(zip(keys, done, strict=True))
+    error = next((exc for _, exc in done if exc is not None), None)
+    events_by_key = dict(zip(keys, (events for events, _ in done), strict=True))
     assets_def = context.assets_def
+    if error is not None:  # only what every partition made can be stored (one dict per output)
+        events_by_key = _made_by_all(assets_def, events_by_key)
     values: dict[str, dict[str, Any]] = {}  # output name -> partition -> value, in yield order
     checks: list[tuple[str, dg.AssetCheckResult]] = []
     for key, events in events_by_key.items():
@@ -135,8 +145,31 @@ def _run_each(
     for key, result in checks:
         check_key = result.resolve_target_check_key(_check_names(assets_def))
         context.log_event(_evaluation(context, check_key, result, key))  # type: ignore[arg-type]
+    if error is not None:
+        raise error
     for check_key in context.selected_asset_check_keys:
         yield dg.Output(None, output_name=assets_def.get_output_name_for_asset_check_key(check_key))
+
+
+def _key_of(assets_def: dg.AssetsDefinition, event: Any) -> dg.AssetKey | None:
+    if isinstance(event, dg.MaterializeResult):
+        return event.asset_key or assets_def.key
+    if isinstance(event, dg.Output):
+        return assets_def.keys_by_output_name[event.output_name]
+    if isinstance(event, dg.AssetCheckResult):
+        return dg.AssetKey.from_coercible(event.asset_key) if event.asset_key else assets_def.key
+    return None
+
+
+def _made_by_all(
+    assets_def: dg.AssetsDefinition, events_by_key: dict[str, list[Any]]
+) -> dict[str, list[Any]]:
+    """Each partition's events of the assets that every partition made (and their checks)."""
+    made = [{_key_of(assets_def, e) for e in events} for events in events_by_key.values()]
+    common = set.intersection(*made) if made else set()
+    return {
+        key: [e for e in events if _key_of(assets_def, e) in common] for key, events in events_by_key.items()
+    }
 
 
 def _check_names(assets_def: dg.AssetsDefinition) -> dict[dg.AssetKey, set[str]]:

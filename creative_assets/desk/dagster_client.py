@@ -40,7 +40,7 @@ IMAGE_TYPE_TAG = "creative_assets/image_type"
 BUNDLE_TAG = "creative_assets/bundle"
 NOTE_TAG_LIMIT = 1000
 
-# The `compose` op's regeneration modes (defs/regeneration.py: CreativesConfig.mode).
+# The `image_chains` op's regeneration modes (defs/regeneration.py: CreativesConfig.mode).
 PIPELINE_MODE: dict[ChangeMode, str] = {"new_attempt": "i2i", "new_picture": "picture"}
 # Words in a note that ask for another picture rather than another edit of the copy onto it.
 _NEW_PICTURE = re.compile(
@@ -148,7 +148,7 @@ def request_changes(
 ) -> str:
     """Launch the regeneration a reviewer asked for; returns its run id.
 
-    `regenerate_creatives` for the creative's `job|variant` partition, with the `compose` op's
+    `regenerate_creatives` for the creative's `job|variant` partition, with the `image_chains` op's
     config naming this one creative, the mode (`i2i`: a new edit of the copy onto the same
     picture; `picture`: a new picture with its own seed) and the round (a number no earlier
     request of this creative used: the same round again would be answered from the cache). The
@@ -168,7 +168,7 @@ def request_changes(
         REGENERATE_CREATIVES_JOB,
         str(variant_key(job_id, variant)),
         tags,
-        run_config={"ops": {"compose": {"config": config}}},
+        run_config={"ops": {"image_chains": {"config": config}}},
     )
 
 

@@ -20,7 +20,7 @@ from benchmarks.model import (
     seed_schedule_once,
     throughput_bound_per_min,
 )
-from benchmarks.records import cpu_floor_s, fixed_costs, last_chain
+from benchmarks.records import chain_phases, cpu_floor_s, fixed_costs, last_chain, phase_spans
 from creative_assets_tests.provider_sim import SimConfig, fast_config, running_simulator
 
 CHAT = "openai.chat_completions"
@@ -215,7 +215,12 @@ def _run(job: str, partition: str, start: float, end: float, *steps: tuple[str, 
 def _campaign_records() -> dict[str, Any]:
     """A text run, variant A ending first, variant B ending last with its gate reports, a roll-up."""
     a = _run(
-        "campaign_variant", "j|A", 112.3, 150.0, ("image_prompts", 112.6, 116.0), ("compose", 116.0, 149.8)
+        "campaign_variant",
+        "j|A",
+        112.3,
+        150.0,
+        ("image_prompts", 112.6, 116.0),
+        ("image_chains", 116.0, 149.8),
     )
     b = _run(
         "campaign_variant",
@@ -223,7 +228,7 @@ def _campaign_records() -> dict[str, Any]:
         112.4,
         160.0,
         ("image_prompts", 113.0, 117.0),
-        ("compose", 117.5, 159.0),
+        ("image_chains", 117.5, 159.0),
         ("gate_reports", 159.1, 159.5),
     )
     text = _run("campaign_text", "j", 100.2, 112.0, ("copy_variants", 107.0, 111.9))
@@ -232,7 +237,7 @@ def _campaign_records() -> dict[str, Any]:
 
 def test_the_last_chain_follows_the_variant_run_that_ended_last() -> None:
     assert last_chain(_campaign_records()) == (
-        "text run 12.0 s · to j|B's first step +1.0 · image_prompts 4.0 · compose 41.5 · "
+        "text run 12.0 s · to j|B's first step +1.0 · image_prompts 4.0 · image_chains 41.5 · "
         "gate_reports 0.4 · between steps 0.6 · roll-up +0.8 then 1.4"
     )
     assert last_chain({"started": 0.0, "runs": []}) == "(no text run or variant run on record)"
@@ -262,3 +267,39 @@ def test_fixed_costs_are_the_launch_the_gates_the_reports_and_the_roll_up() -> N
 def test_the_cpu_floor_is_the_work_spread_over_every_core() -> None:
     assert cpu_floor_s(31.9, 2) == pytest.approx(15.95)
     assert cpu_floor_s(4.0, 0) == 4.0
+
+
+def test_the_chain_step_is_told_phase_by_phase_from_the_ledger() -> None:
+    """One step makes base images, layouts and creatives (defs/chains.py): the ledger's rows of
+    the run say when each phase's calls ran, overlapping where the chains overlap."""
+    import datetime as dt
+
+    from creative_assets.gateway.models import LedgerEntry
+
+    def row(phase: str, at: float, duration: float, run: str = "r1") -> LedgerEntry:
+        return LedgerEntry(
+            at=dt.datetime.fromtimestamp(at, dt.UTC),
+            provider="bfl",
+            model="m",
+            operation="text_to_image",
+            phase=phase,
+            run_id=run,
+            request_hash="h",
+            outcome="ok",
+            duration_s=duration,
+        )
+
+    rows = [
+        row("image_prompts", 99.0, 1.0),
+        row("base_images", 101.0, 10.0),
+        row("layouts", 106.0, 1.0),
+        row("base_images", 103.0, 20.0),
+        row("compose", 108.0, 5.0),
+        row("compose", 200.0, 5.0, run="r2"),
+    ]
+    spans = phase_spans(rows, "r1")
+    assert list(spans) == ["image_prompts", "base_images", "layouts", "compose"]
+    assert spans["base_images"] == pytest.approx((101.0, 123.0))
+    run = {"steps": [{"step": "image_chains", "start": 100.5, "end": 124.0}], "phases": spans}
+    assert chain_phases(run) == "base_images 0.5–22.5, layouts 5.5–6.5, compose 7.5–12.5"
+    assert chain_phases({"steps": [], "phases": spans}) == ""

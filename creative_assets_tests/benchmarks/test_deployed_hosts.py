@@ -45,13 +45,13 @@ def test_scale_compares_campaigns_per_hour_on_two_hosts_with_one(monkeypatch, tm
 
 
 def test_cut_says_when_the_cut_hosts_sessions_ended(monkeypatch, tmp_path: Path) -> None:
-    cut = {"step": "base_images", "at": 1.0, "postgres_ends_s": [10.2, 11.4]}
+    cut = {"step": "image_chains", "at": 1.0, "postgres_ends_s": [10.2, 11.4]}
     report = _report(400.0, 1, 2) | {"cut": cut}
     monkeypatch.setattr(deployed_hosts, "run_hosts", lambda *a: report)
     out = Out()
     deployed_hosts.cut(out, tmp_path, "1:1")
     text = "\n".join(out.lines)
-    assert "during base_images; before the campaign ended, Postgres had ended 2 of" in text
+    assert "during image_chains; before the campaign ended, Postgres had ended 2 of" in text
     assert "(10.2–11.4 s after the cut)" in text
 
 

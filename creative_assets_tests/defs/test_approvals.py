@@ -236,7 +236,7 @@ def test_a_decision_on_a_regenerated_creative_is_pending(campaign: Campaign) -> 
     result = campaign.defs.resolve_job_def("regenerate_creatives").execute_in_process(
         partition_key=variant_key(JOB, "E"),
         instance=campaign.instance,
-        run_config={"ops": {"compose": {"config": {"image_types": ["lifestyle"], "mode": "picture"}}}},
+        run_config={"ops": {"image_chains": {"config": {"image_types": ["lifestyle"], "mode": "picture"}}}},
     )
     assert result.success
     assert campaign.creative("E", "lifestyle")["sha256"] != old.sha256

@@ -106,7 +106,7 @@ def test_a_regeneration_backfill_asks_for_new_attempts_and_a_plain_rerun_changes
 def test_the_desks_request_changes_on_one_creative_draws_it_a_new_picture(setup: Setup) -> None:
     before = setup.record("final_creatives", "D")
     pngs = setup.pngs("D")
-    config = {"ops": {"compose": {"config": {"image_types": ["lifestyle"], "mode": "picture"}}}}
+    config = {"ops": {"image_chains": {"config": {"image_types": ["lifestyle"], "mode": "picture"}}}}
     setup.run("regenerate_creatives", "D", run_config=config)
     after = setup.record("final_creatives", "D")
     old = {c["image_type"]: c for c in before["creatives"]}

@@ -221,7 +221,7 @@ def test_a_reviewer_judges_decides_and_ships(
             assert run is not None and run.job_name == "regenerate_creatives"
             assert run.tags["dagster/partition"] == f"{JOB}|D"
             assert (run.tags[CHANGE_REQUEST_TAG], run.tags[CHANGE_MODE_TAG]) == (SEND_BACK, mode)
-            assert run.run_config["ops"]["compose"]["config"] == {
+            assert run.run_config["ops"]["image_chains"]["config"] == {
                 "image_types": ["job_focus"],
                 "mode": PIPELINE_MODE[mode],
                 "round": round_no,

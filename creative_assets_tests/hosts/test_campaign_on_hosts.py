@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "deploy" / "hosts" / "run_hosts.py"
 JOB = "hoc-4711-pflege"
 VARIANTS = ("A", "B")
-VARIANT_STEPS = ("image_prompts", "base_images", "layouts", "compose", "gate_reports")
+VARIANT_STEPS = ("image_prompts", "image_chains", "gate_reports")
 
 pytestmark = pytest.mark.slow
 

@@ -47,7 +47,7 @@ def fail_one_creative(
     result = defs.resolve_job_def("regenerate_creatives").execute_in_process(
         partition_key=variant_key(job_id, variant),
         instance=instance,
-        run_config={"ops": {"compose": {"config": {"image_types": [image_type], "mode": "i2i"}}}},
+        run_config={"ops": {"image_chains": {"config": {"image_types": [image_type], "mode": "i2i"}}}},
     )
     assert result.success
     rollup = defs.resolve_job_def("campaign_rollup").execute_in_process(

@@ -1,5 +1,5 @@
 """A fault across hosts: cut one worker host's link while it executes a step that pays a provider
-(`base_images`: BFL), then let the campaign go on without it."""
+(`image_chains`: BFL, the base images first), then let the campaign go on without it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import psycopg2
 from topology import Topology, host_name
 
-STEP = "base_images"
+STEP = "image_chains"
 
 
 class LinkCut(threading.Thread):

@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--campaigns", type=int, default=1, help="campaigns at once (copies of --job)")
     parser.add_argument(
-        "--cut-host", type=int, metavar="N", help="cut host N's link while it runs a base_images step"
+        "--cut-host", type=int, metavar="N", help="cut host N's link while it runs an image_chains step"
     )
     parser.add_argument(
         "--core-per-host",

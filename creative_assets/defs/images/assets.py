@@ -1,14 +1,17 @@
 """Phase 2 — images: art direction per variant and four base images, held to Gate 1a. A
 provider call that fails for good is recorded (defs/failures.py): for the art direction, which
-all four creatives need, on all four; for a picture, on its creative alone."""
+all four creatives need, on all four; for a picture, on its creative alone. The base images are
+made by the variant's image chains (defs/chains.py); this module draws one and builds the
+materialization."""
+
+from collections.abc import Mapping
+from typing import NamedTuple
 
 import dagster as dg
-from pydantic import Field
 
-from creative_assets.defs.failures import CALL_FAILURES, call_failure, each_alone
+from creative_assets.defs.failures import CALL_FAILURES, call_failure
 from creative_assets.defs.images.generation import GATE_1A_TEXT, gate_1a_failure, generate_clean_base_image
 from creative_assets.defs.metadata import calls_metadata, preview_of
-from creative_assets.defs.regeneration import GENERATION_TAG, generation_of
 from creative_assets.defs.variants import each_variant
 from creative_assets.errors import CreativeAssetsError
 from creative_assets.gateway.resource import ProviderGateway
@@ -23,6 +26,7 @@ from creative_assets.models import (
     ImagePromptSet,
     ImageType,
 )
+from creative_assets.models.base import CallFailure
 from creative_assets.partitions import job_variant_partitions, split_key
 from creative_assets.providers.base import ImageGenerator, TextGenerator
 from creative_assets.resources import CampaignSettings, OcrReader
@@ -88,15 +92,6 @@ def image_prompts(
     )
 
 
-class BaseImagesConfig(dg.Config):
-    generation: int = Field(
-        default=0,
-        description="a seed generation to draw in (every generation has its own seeds); by default "
-        "a regenerate_images run draws in the next one and other runs keep the stored one; a run "
-        f"tag {GENERATION_TAG}=N names one for backfills, which take tags but no config",
-    )
-
-
 GATE_1A = dg.AssetCheckSpec(
     "gate_1a_no_text",
     asset="base_images",
@@ -104,52 +99,74 @@ GATE_1A = dg.AssetCheckSpec(
     blocking=True,
     description="Gate 1a: OCR finds no rendered text on any base image (after bounded regeneration).",
 )
+BASE_IMAGES_OUT = dg.AssetOut(
+    is_required=False,  # defs/chains.py: a subset run may leave it out
+    group_name="images",
+    kinds={"png"},
+    description="Four text-free base images (BFL FLUX). Gate 1a runs OCR on each right after it "
+    "is made; an image with rendered text is regenerated with a new seed before anything is spent "
+    "on it. A moderated generation gets a new seed, then a softened prompt; a picture whose "
+    "generation still fails is left out and its creative recorded as failed, the others go on.",
+)
 
 
-@dg.asset(partitions_def=job_variant_partitions, group_name="images", kinds={"png"}, check_specs=[GATE_1A])
-@each_variant
-def base_images(
-    context: dg.AssetExecutionContext,
-    config: BaseImagesConfig,
+class Drawn(NamedTuple):
+    """One image type's base image, its PNG and its preview thumbnail."""
+
+    image: BaseImage
+    png: bytes
+    thumbnail: str
+
+
+def draw_base_image(
+    image_type: ImageType,
+    *,
     image_generator: ImageGenerator,
-    gateway: ProviderGateway,
     ocr: OcrReader,
     settings: CampaignSettings,
-    image_prompts: ImagePromptSet,
-    brand_identity: BrandIdentity,
-):  # Returns MaterializeResult[BaseImageSet]; an annotation would clash with the check output.
-    """Four text-free base images (BFL FLUX). Gate 1a runs OCR on each right after it is made;
-    an image with rendered text is regenerated with a new seed before anything is spent on it.
-    A moderated generation gets a new seed, then a softened prompt; a picture whose generation
-    still fails is left out and its creative recorded as failed, the others go on."""
-    job_id, variant = split_key(context)
-    generation = generation_of(context, config.generation)
-    palette = [brand_identity.primary_color, brand_identity.secondary_color, brand_identity.accent_color]
-    images, files, thumbnails = [], {}, []
+    prompts: ImagePromptSet,
+    brand: BrandIdentity,
+    generation: int,
+) -> Drawn:
+    """One image type's base image, held to Gate 1a (images/generation.py). A call that fails
+    for good is raised (the chain records it, defs/failures.py)."""
+    with call_scope(creative=image_type):
+        image, png = generate_clean_base_image(
+            generator=image_generator,
+            ocr=ocr,
+            settings=settings,
+            prompt=prompts.prompt_for(image_type),
+            palette=[brand.primary_color, brand.secondary_color, brand.accent_color],
+            seed_parts=(prompts.job_id, prompts.variant, image_type, generation),
+            file=f"{image_type}.png",
+        )
+    return Drawn(image, png, thumbnail(image.file, png))
 
-    def generate(image_type: ImageType) -> tuple[BaseImage, bytes, str]:
-        with call_scope(creative=image_type):
-            image, png = generate_clean_base_image(
-                generator=image_generator,
-                ocr=ocr,
-                settings=settings,
-                prompt=image_prompts.prompt_for(image_type),
-                palette=palette,
-                seed_parts=(job_id, variant, image_type, generation),
-                file=f"{image_type}.png",
-            )
-        return image, png, thumbnail(image.file, png)
 
-    if image_prompts.failure is not None:
-        made, failed = [], dict.fromkeys(IMAGE_TYPES, image_prompts.failure)
+def base_images_result(
+    context: dg.AssetExecutionContext,
+    *,
+    drawn: Mapping[ImageType, Drawn | CallFailure],
+    prompts: ImagePromptSet,
+    generation: int,
+    settings: CampaignSettings,
+    gateway: ProviderGateway,
+) -> dg.MaterializeResult[BaseImageSet]:
+    """The base_images materialization and its Gate 1a verdict, from each image type's outcome
+    (in IMAGE_TYPES order); the ledger rows read are the running base_images phase's."""
+    job_id, variant = prompts.job_id, prompts.variant
+    if prompts.failure is not None:
+        made, failed = [], dict.fromkeys(IMAGE_TYPES, prompts.failure)
     else:
-        made, failed = each_alone(generate, IMAGE_TYPES, key=str, step="base_images", call="text-to-image")
-    for image_type, (image, _, _) in list(made):
-        if not image.gate_1a_passed:  # text in every generation: this creative fails, not the run
-            failed[image_type] = gate_1a_failure(image)
-    made = [(t, m) for t, m in made if t not in failed]
+        made = [(t, d) for t, d in drawn.items() if isinstance(d, Drawn)]
+        failed = {t: d for t, d in drawn.items() if isinstance(d, CallFailure)}
+    for image_type, d in made:
+        if not d.image.gate_1a_passed:  # text in every generation: this creative fails, not the run
+            failed[image_type] = gate_1a_failure(d.image)
+    made = [(t, d) for t, d in made if t not in failed]
     for image_type, failure in failed.items():
         context.log.error(f"{image_type}: no base image, its creative fails: {failure.describe()}")
+    images, files, thumbnails = [], {}, []
     for image_type, (image, png, thumb) in made:
         if image.fallback:
             context.log.warning(f"{image_type}: {image.fallback}; the creative will need a person's review")
@@ -168,13 +185,14 @@ def base_images(
         thumbnails.append(thumb)
     result = BaseImageSet(
         job_id=job_id,
-        variant=variant,  # type: ignore[arg-type]
+        variant=variant,
         images=images,
         files=files,
         failed=failed,  # type: ignore[arg-type]
         generation=generation,
     )
     return dg.MaterializeResult(
+        asset_key="base_images",
         value=result,
         metadata={
             "preview": preview_of(thumbnails),
@@ -190,6 +208,7 @@ def base_images(
         },
         check_results=[
             dg.AssetCheckResult(
+                asset_key="base_images",
                 check_name=GATE_1A.name,
                 # Only pictures without text go on; one that kept its text in every generation
                 # fails its own creative (listed here), so the check warns rather than blocks.

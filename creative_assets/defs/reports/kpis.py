@@ -19,7 +19,9 @@ IMAGE_TYPES_PER_VARIANT = 4
 
 def phase_timings(instance: dg.DagsterInstance, job_id: str) -> list[PhaseTiming]:
     """Per phase: how long its steps ran (summed over the job's partitions) and the wall-clock
-    span from the first step's start to the last step's end."""
+    span from the first step's start to the last step's end. base_images, layouts and
+    final_creatives are made in one step, the image chains (defs/chains.py), so they share its
+    span: a phase's own calls are on the gateway's ledger, not in Dagster's step records."""
     stats_of_run: dict[str, dict[str, tuple[float | None, float | None]]] = {}
     timings = []
     for phase in (*JOB_LEVEL_PHASES, *VARIANT_PHASES):
