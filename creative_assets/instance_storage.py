@@ -17,8 +17,12 @@ from typing import Any
 
 from dagster._core.storage.base_storage import DagsterStorage
 from dagster._serdes import ConfigurableClassData
-from dagster_postgres import DagsterPostgresStorage, PostgresEventLogStorage, PostgresRunStorage
-from dagster_postgres import PostgresScheduleStorage
+from dagster_postgres import (
+    DagsterPostgresStorage,
+    PostgresEventLogStorage,
+    PostgresRunStorage,
+    PostgresScheduleStorage,
+)
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
 
 # Connections opened beyond the held one when several threads use the storage at once (a run's

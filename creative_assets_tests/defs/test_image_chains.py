@@ -28,6 +28,7 @@ from creative_assets.providers.local.images import LocalVisionAnalyzer
 from creative_assets_tests.conftest import make_defs
 from creative_assets_tests.support.records import latest_variant_materialization
 from creative_assets_tests.support.shared_state import private_copy
+from creative_assets_tests.test_defs import VARIANT_LEVEL
 
 JOB = "hoc-4711-pflege"
 HELD = IMAGE_TYPES[-1]
@@ -126,14 +127,7 @@ def test_a_creative_is_composed_while_another_picture_is_still_being_drawn(home:
     assert first_overlay < held_done
     # … and every creative was still made, each phase stored once, as its own asset.
     assert set(CALLS.of("base image done")) == set(IMAGE_TYPES)
-    assert home.made_in(result.run_id) == {
-        "image_prompts",
-        "base_images",
-        "layouts",
-        "text_overlays",
-        "final_creatives",
-        "gate_reports",
-    }
+    assert home.made_in(result.run_id) == VARIANT_LEVEL
     base = latest_variant_materialization(home.instance, "base_images", JOB, "A")
     verdicts = home.instance.event_log_storage.get_latest_asset_check_execution_by_key(
         [dg.AssetCheckKey(dg.AssetKey("base_images"), "gate_1a_no_text")]

@@ -76,3 +76,12 @@ def dagster_home_with(config_file: Path, home: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(config_file, home / "dagster.yaml")
     return home
+
+
+@pytest.fixture
+def postgres_home(pg_database: PgDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A DAGSTER_HOME with deploy/dagster.postgres.yaml, its DAGSTER_PG_* variables set to the
+    module's throwaway database."""
+    for var, value in pg_database.env.items():
+        monkeypatch.setenv(var, value)
+    return dagster_home_with(POSTGRES_YAML, tmp_path / "home")

@@ -15,9 +15,13 @@ import yaml
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
 
 from creative_assets.instance_storage import PooledPostgresStorage
-from creative_assets_tests.deploy.conftest import POSTGRES_YAML, REPO, PgDatabase, dagster_home_with
+from creative_assets_tests.deploy.conftest import POSTGRES_YAML, REPO
 
-INSTANCE_FILES = [POSTGRES_YAML, REPO / "deploy" / "hosts" / "dagster.yaml", REPO / "deploy" / "k8s" / "dagster.yaml"]
+INSTANCE_FILES = [
+    POSTGRES_YAML,
+    REPO / "deploy" / "hosts" / "dagster.yaml",
+    REPO / "deploy" / "k8s" / "dagster.yaml",
+]
 
 
 @pytest.mark.parametrize("path", INSTANCE_FILES, ids=lambda p: str(p.relative_to(REPO)))
@@ -26,8 +30,6 @@ def test_every_postgres_instance_file_names_the_pooled_storage(path: Path) -> No
     assert storage["custom"]["module"] == PooledPostgresStorage.__module__
     assert storage["custom"]["class"] == PooledPostgresStorage.__name__
     assert storage["custom"]["config"]["postgres_db"]["scheme"] == "postgresql+psycopg2"
-
-
 
 
 def _connects_during(engines: list[sa.engine.Engine], calls: Callable[[], None]) -> int:
@@ -55,12 +57,9 @@ def _storage_calls(instance: dg.DagsterInstance) -> None:
 
 
 def test_storage_calls_reuse_connections_in_the_instance_and_in_a_run_workers_copy(
-    pg_database: PgDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    postgres_home: Path,
 ) -> None:
-    for var, value in pg_database.env.items():
-        monkeypatch.setenv(var, value)
-    home = dagster_home_with(POSTGRES_YAML, tmp_path / "home")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    with dg.DagsterInstance.from_config(str(postgres_home)) as instance:
         # a run worker opens the instance from the reference its launcher sends
         with dg.DagsterInstance.from_ref(instance.get_ref()) as worker_instance:
             for inst in (instance, worker_instance):

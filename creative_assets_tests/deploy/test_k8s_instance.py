@@ -14,9 +14,9 @@ import pytest
 import yaml
 from dagster._core.storage.dagster_run import DagsterRun
 from dagster_k8s import K8sRunLauncher
-from dagster_postgres import PostgresRunStorage
 from dagster_k8s import launcher as k8s_launcher
 from dagster_k8s.job import construct_dagster_k8s_job, get_job_name_from_run_id
+from dagster_postgres import PostgresRunStorage
 
 from creative_assets_tests.deploy.conftest import REPO, PgDatabase, dagster_home_with
 

@@ -49,12 +49,9 @@ def test_top_level_dagster_yaml_loads_as_a_sqlite_instance(tmp_path: Path) -> No
 
 
 def test_postgres_variant_loads_and_differs_only_in_storage_and_queue_size(
-    pg_database: PgDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_database: PgDatabase, postgres_home: Path
 ) -> None:
-    for var, value in pg_database.env.items():
-        monkeypatch.setenv(var, value)
-    home = dagster_home_with(POSTGRES_YAML, tmp_path / "home")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    with dg.DagsterInstance.from_config(str(postgres_home)) as instance:
         assert isinstance(instance.run_storage, PostgresRunStorage)
         # The explicit driver, not SQLAlchemy 2.1's psycopg-3 default for a bare postgresql://.
         assert instance.run_storage.postgres_url.startswith("postgresql+psycopg2://")
