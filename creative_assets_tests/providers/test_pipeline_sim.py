@@ -155,7 +155,8 @@ def test_the_durable_ledger_equals_the_simulators_billing_exactly(campaign: Camp
     assert summary["ledger"]["total_usd"] == round(campaign.stats["totals"]["billed_usd"], 6)
     kpis = summary["kpis"]
     assert kpis["throughput_seconds"] > 0 and kpis["run_success_rate"] == 1.0
-    assert {p["phase"] for p in kpis["phases"]} >= {"job_posting", "base_images", "final_creatives"}
+    # the phases the image chains make in one step are one entry, not three with its span each
+    assert {p["phase"] for p in kpis["phases"]} >= {"job_posting", "base_images + layouts + final_creatives"}
     assert kpis["estimate_usd"] > 0 and kpis["budget_drift"] is not None
 
 

@@ -19,11 +19,12 @@ IMAGE_TYPES_PER_VARIANT = 4
 
 def phase_timings(instance: dg.DagsterInstance, job_id: str) -> list[PhaseTiming]:
     """Per phase: how long its steps ran (summed over the job's partitions) and the wall-clock
-    span from the first step's start to the last step's end. base_images, layouts and
-    final_creatives are made in one step, the image chains (defs/chains.py), so they share its
-    span: a phase's own calls are on the gateway's ledger, not in Dagster's step records."""
+    span from the first step's start to the last step's end. Phases made by the same steps are
+    one entry (`base_images + layouts + final_creatives`: the image chains, defs/chains.py, make
+    them in one step, whose span is not any one phase's; their own calls are on the ledger)."""
     stats_of_run: dict[str, dict[str, tuple[float | None, float | None]]] = {}
-    timings = []
+    timings: list[PhaseTiming] = []
+    last_steps: set[tuple[str, str]] = set()
     for phase in (*JOB_LEVEL_PHASES, *VARIANT_PHASES):
         partitions = (
             [job_id] if phase in JOB_LEVEL_PHASES else [str(variant_key(job_id, v)) for v in VARIANTS]
@@ -45,7 +46,10 @@ def phase_timings(instance: dg.DagsterInstance, job_id: str) -> list[PhaseTiming
             if start is not None and end is not None:
                 spans[(entry.run_id, entry.step_key or "")] = (start, end)
                 made += 1
-        if spans:
+        if spans and timings and set(spans) == last_steps:  # the same steps as the phase before
+            timings[-1] = timings[-1].model_copy(update={"phase": f"{timings[-1].phase} + {phase}"})
+        elif spans:
+            last_steps = set(spans)
             timings.append(
                 PhaseTiming(
                     phase=phase,
