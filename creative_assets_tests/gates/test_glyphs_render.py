@@ -48,16 +48,23 @@ def test_a_cut_that_leaves_the_letter_in_one_piece_fails_gate_2() -> None:
     assert found[0].text.startswith("Tarifliche")
 
 
+def _across_i_n_of_ein(face: ImageFont.FreeTypeFont, *, reach: int) -> tuple[float, float]:
+    """x from `reach` pixels inside the "i" of "ein" in the subline to `reach` inside its "n"."""
+    line = "Tarifliche Vergütung und ein Team"
+    at = line.index("ein") + 1
+    return (
+        60 + face.getlength(line[:at]) + face.getbbox("i")[2] - reach,
+        60 + face.getlength(line[: at + 1]) + face.getbbox("n")[0] + reach,
+    )
+
+
 def test_a_thin_bar_joining_two_letters_fails_gate_2() -> None:
     """A bar three pixels thick across the gap between the "i" and the "n" of "ein": thinner
     than the cut that tells tight type's hair-thin touches, so the counts alone let it pass;
     the face's rendering keeps the two apart, and the bar is ink none of its letters has."""
     img = creative(SUBLINE)
     face = load_font(38)
-    line = "Tarifliche Vergütung und ein Team"
-    at = line.index("ein") + 1
-    x0 = 60 + face.getlength(line[:at]) + face.getbbox("i")[2] - 2
-    x1 = 60 + face.getlength(line[: at + 1]) + face.getbbox("n")[0] + 2
+    x0, x1 = _across_i_n_of_ein(face, reach=2)
     y = 290 + face.getmetrics()[0] - 12
     ImageDraw.Draw(img).rectangle((x0, y, x1, y + 2), fill="white")
     found = _findings(img)
@@ -69,11 +76,7 @@ def test_a_line_the_picture_runs_through_is_judged_by_its_dots() -> None:
     between the "i" and the "n" of "ein", touching both: one piece with them, taller than any
     letter. Its pieces are the picture's too; the counts failed the clean letters (they did)."""
     img = creative(SUBLINE)
-    face = load_font(38)
-    line = "Tarifliche Vergütung und ein Team"
-    at = line.index("ein") + 1
-    x0 = 60 + face.getlength(line[:at]) + face.getbbox("i")[2] - 1
-    x1 = 60 + face.getlength(line[: at + 1]) + face.getbbox("n")[0] + 1
+    x0, x1 = _across_i_n_of_ein(load_font(38), reach=1)
     ImageDraw.Draw(img).rectangle((x0, 200, x1, 420), fill=(200, 200, 200))
     assert _findings(img) == []
 
